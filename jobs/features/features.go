@@ -1,0 +1,85 @@
+// Package features is the features step: one row per customer as of D in
+// features/customers/dt=D, derived from unified/customers/dt=D.
+package features
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/segmint/segmint/jobs/unify"
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/unified"
+)
+
+// Name is the step's name.
+const Name = "features"
+
+// Dataset is the customer feature table.
+const Dataset = "features/customers"
+
+// Outputs are the partitions features commits for d.
+func Outputs(_ *config.Config, d job.Date) []dataset.Partition {
+	return []dataset.Partition{{Dataset: Dataset, Date: d}}
+}
+
+// Customer is one row of features/customers. Money is in the reporting
+// currency's units as doubles: features feed models, never sums.
+type Customer struct {
+	CustomerID  string `parquet:"customer_id"`
+	RecencyDays *int64 `parquet:"recency_days,optional"`
+	// Frequency is the number of non-cancelled orders.
+	Frequency int64 `parquet:"frequency"`
+	// Monetary is the net revenue.
+	Monetary   float64 `parquet:"monetary"`
+	TenureDays *int64  `parquet:"tenure_days,optional"`
+	// AvgOrderValue is gross revenue / frequency; null without orders.
+	AvgOrderValue *float64 `parquet:"avg_order_value,optional"`
+	// ReturnRatio is returns value / gross revenue; null when gross is not positive.
+	ReturnRatio *float64 `parquet:"return_ratio,optional"`
+}
+
+// FromCustomer derives the features of one unified customer.
+func FromCustomer(c unified.Customer) Customer {
+	f := Customer{
+		CustomerID: c.CustomerID, RecencyDays: c.RecencyDays, Frequency: c.OrdersCount,
+		Monetary: float64(c.NetRevenue) / 100, TenureDays: c.TenureDays,
+	}
+	if c.OrdersCount > 0 {
+		v := float64(c.GrossRevenue) / 100 / float64(c.OrdersCount)
+		f.AvgOrderValue = &v
+	}
+	if c.GrossRevenue > 0 {
+		v := float64(c.ReturnsValue) / float64(c.GrossRevenue)
+		f.ReturnRatio = &v
+	}
+	return f
+}
+
+// Run computes the features for d.
+func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+	in := dataset.Partition{Dataset: unify.CustomersDataset, Date: d}
+	customers, m, err := dataset.ReadParquet[unified.Customer](ctx, env.Store, in)
+	if errors.Is(err, dataset.ErrNotCommitted) {
+		return nil, fmt.Errorf("%w: %s (run segmint unify --date %s first)", job.ErrMissingInput, in, d)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]Customer, len(customers))
+	for i, c := range customers {
+		rows[i] = FromCustomer(c)
+	}
+	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: Dataset, Date: d}, env.RunID, Name, "")
+	w.AddInput(m)
+	if err := dataset.WriteParquet(ctx, w, rows); err != nil {
+		return nil, err
+	}
+	if _, err := w.Commit(ctx, env.Now()); err != nil {
+		return nil, err
+	}
+	env.Log.Info().Int("customers", len(rows)).Msg("features committed")
+	return job.Stats{"customers": int64(len(rows))}, nil
+}

@@ -1,0 +1,130 @@
+// Package ingest is the ingest step: it pulls every configured source
+// stream into raw/<source>/<stream>/dt=D, rows it cannot read into
+// quarantine/<source>/<stream>/dt=D, and then, after both commits, saves the
+// stream's state in state/<source>/<stream>.json.
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/filedrop"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/store"
+)
+
+// Name is the step's name.
+const Name = "ingest"
+
+// RawDataset is the dataset of a stream's raw rows.
+func RawDataset(source, stream string) string { return "raw/" + source + "/" + stream }
+
+// QuarantineDataset is the dataset of a stream's rejected rows.
+func QuarantineDataset(source, stream string) string { return "quarantine/" + source + "/" + stream }
+
+// StateKey is where a stream's state is saved.
+func StateKey(source, stream string) string { return "state/" + source + "/" + stream + ".json" }
+
+// Outputs are the partitions ingest commits for d.
+func Outputs(c *config.Config, d job.Date) []dataset.Partition {
+	var out []dataset.Partition
+	for _, src := range c.Sources {
+		for _, st := range src.Streams {
+			out = append(out,
+				dataset.Partition{Dataset: RawDataset(src.Name, st.Name), Date: d},
+				dataset.Partition{Dataset: QuarantineDataset(src.Name, st.Name), Date: d})
+		}
+	}
+	return out
+}
+
+// State is what the last successful pull of a stream committed.
+type State struct {
+	Source      string    `json:"source"`
+	Stream      string    `json:"stream"`
+	Date        string    `json:"date"`
+	RunID       string    `json:"run_id"`
+	CommittedAt time.Time `json:"committed_at"`
+	Files       []string  `json:"files"`
+	Rows        int64     `json:"rows"`
+	Quarantined int64     `json:"quarantined"`
+}
+
+// Run pulls every stream of every source for d.
+func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+	stats := job.Stats{}
+	for _, src := range env.Config.Sources {
+		landing, prefix, err := env.Opener(src.Landing)
+		if err != nil {
+			return stats, fmt.Errorf("open landing of %s: %w", src.Name, err)
+		}
+		for _, st := range src.Streams {
+			log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, st.Name).Logger()
+			if err := pullStream(ctx, env, log, landing, prefix, src, st, d, stats); err != nil {
+				return stats, fmt.Errorf("ingest %s/%s: %w", src.Name, st.Name, err)
+			}
+		}
+	}
+	return stats, nil
+}
+
+func pullStream(ctx context.Context, env job.Env, log zerolog.Logger, landing store.Store, prefix string,
+	src config.Source, st config.Stream, d job.Date, stats job.Stats) error {
+	start := env.Now()
+	res, err := filedrop.Pull(ctx, landing, prefix, st, d.End())
+	if err != nil {
+		return err
+	}
+	qw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: QuarantineDataset(src.Name, st.Name), Date: d}, env.RunID, Name, "")
+	byRule := map[string]int64{}
+	for _, r := range res.Rejected {
+		byRule[r.Rule]++
+	}
+	qw.SetMeta("rejected_by_rule", byRule)
+	if err := dataset.WriteParquet(ctx, qw, res.Rejected); err != nil {
+		return err
+	}
+	if _, err := qw.Commit(ctx, env.Now()); err != nil {
+		return err
+	}
+	rw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: RawDataset(src.Name, st.Name), Date: d}, env.RunID, Name, "")
+	rw.SetMeta("source_files", res.Files)
+	rw.SetMeta("currency", st.Currency)
+	if err := dataset.WriteRows(ctx, rw, res.Schema, res.Rows); err != nil {
+		return err
+	}
+	m, err := rw.Commit(ctx, env.Now())
+	if err != nil {
+		return err
+	}
+	state := State{Source: src.Name, Stream: st.Name, Date: d.String(), RunID: env.RunID, CommittedAt: env.Now().UTC(),
+		Files: res.Files, Rows: m.Rows, Quarantined: int64(len(res.Rejected))}
+	b, err := json.MarshalIndent(state, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	if err := store.PutBytes(ctx, env.Store, StateKey(src.Name, st.Name), append(b, '\n')); err != nil {
+		return fmt.Errorf("save state: %w", err)
+	}
+	prefixKey := src.Name + "/" + st.Name + "."
+	stats.Add(prefixKey+"files", int64(len(res.Files)))
+	stats.Add(prefixKey+"rows_read", res.Read)
+	stats.Add(prefixKey+"rows_written", m.Rows)
+	stats.Add(prefixKey+"rows_quarantined", int64(len(res.Rejected)))
+	stats.Add(prefixKey+"rows_after_date", res.AfterDate)
+	ev := log.Info().Int(logging.FieldFiles, len(res.Files)).Int64("rows_read", res.Read).
+		Int64("rows_written", m.Rows).Int("rows_quarantined", len(res.Rejected)).
+		Int64("rows_after_date", res.AfterDate).Int64(logging.FieldElapsed, env.Now().Sub(start).Milliseconds())
+	for rule, n := range byRule {
+		ev = ev.Int64("quarantined_"+rule, n)
+	}
+	ev.Msg("stream ingested")
+	return nil
+}

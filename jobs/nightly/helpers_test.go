@@ -1,0 +1,132 @@
+package nightly_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/segmint/segmint/jobs/nightly"
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/runlog"
+	"github.com/segmint/segmint/lib/store"
+)
+
+// sampleDate is the last day of the bundled sample.
+const sampleDate = "2010-12-09"
+
+// repoRoot is the repository root, two levels up from this package.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// sampleConfig loads configs/local.yaml with its landing path made absolute.
+func sampleConfig(t *testing.T) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(filepath.Join(repoRoot(t), "configs/local.yaml"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cfg.Sources {
+		cfg.Sources[i].Landing = filepath.Join(repoRoot(t), cfg.Sources[i].Landing)
+	}
+	return cfg
+}
+
+func testEnv(t *testing.T, st store.Store, cfg *config.Config) job.Env {
+	t.Helper()
+	return job.Env{
+		Store: st, Config: cfg, Log: zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
+		RunID: "test-" + strings.ReplaceAll(t.Name(), "/", "_"), Now: time.Now,
+		Opener: func(location string) (store.Store, string, error) {
+			return store.OpenLocation(context.Background(), config.Store{}, location)
+		},
+	}
+}
+
+func mustDate(t *testing.T, s string) job.Date {
+	t.Helper()
+	d, err := job.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// runNightly runs the whole DAG for date and fails the test on error.
+func runNightly(t *testing.T, env job.Env, date string, redo bool) *runlog.Record {
+	t.Helper()
+	rec := &runlog.Record{RunID: env.RunID}
+	if err := nightly.Run(t.Context(), env, mustDate(t, date), redo, rec); err != nil {
+		t.Fatalf("nightly %s: %v", date, err)
+	}
+	return rec
+}
+
+// dataParts maps the key of every data file named by a committed manifest
+// of date to the sha256 of the bytes actually stored under it.
+func dataParts(t *testing.T, st store.Store, cfg *config.Config, date string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, s := range nightly.Steps() {
+		for _, p := range s.Outputs(cfg, mustDate(t, date)) {
+			m, err := dataset.ReadManifest(t.Context(), st, p)
+			if err != nil {
+				t.Fatalf("manifest of %s: %v", p, err)
+			}
+			for _, f := range m.Files {
+				if f.Format == "html" {
+					continue
+				}
+				b, err := store.GetBytes(t.Context(), st, p.Key(f.Name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := sha256.Sum256(b)
+				got := hex.EncodeToString(sum[:])
+				if got != f.SHA256 {
+					t.Fatalf("%s: stored sha256 %s, manifest %s", p.Key(f.Name), got, f.SHA256)
+				}
+				out[p.Key(f.Name)] = got
+			}
+		}
+	}
+	return out
+}
+
+// listKeys lists every object key under prefix.
+func listKeys(t *testing.T, st store.Store, prefix string) []string {
+	t.Helper()
+	infos, err := st.List(t.Context(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, len(infos))
+	for i, info := range infos {
+		keys[i] = info.Key
+	}
+	return keys
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

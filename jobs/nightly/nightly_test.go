@@ -1,0 +1,216 @@
+package nightly_test
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/segmint/segmint/jobs/ingest"
+	"github.com/segmint/segmint/jobs/nightly"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/filedrop"
+	"github.com/segmint/segmint/lib/runlog"
+	"github.com/segmint/segmint/lib/store"
+)
+
+func newLocal(t *testing.T) *store.Local {
+	t.Helper()
+	st, err := store.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestRerunWritesByteIdenticalParts(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	env := testEnv(t, st, cfg)
+	runNightly(t, env, sampleDate, false)
+	first := dataParts(t, st, cfg, sampleDate)
+	if len(first) != 8 {
+		t.Fatalf("want 8 data files (raw, quarantine, orders, customers, features, scores, segment parquet and csv), got %d", len(first))
+	}
+	env.RunID += "-again"
+	runNightly(t, env, sampleDate, true)
+	second := dataParts(t, st, cfg, sampleDate)
+	if !maps.Equal(first, second) {
+		t.Fatalf("rerun changed the data parts:\nfirst  %v\nsecond %v", first, second)
+	}
+	// No stale or duplicate objects: each partition holds exactly its
+	// manifest's files, manifest.json and _SUCCESS.
+	for _, s := range nightly.Steps() {
+		for _, p := range s.Outputs(cfg, mustDate(t, sampleDate)) {
+			m, err := dataset.ReadManifest(t.Context(), st, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{p.Key(dataset.SuccessName), p.Key(dataset.ManifestName)}
+			for _, f := range m.Files {
+				want = append(want, p.Key(f.Name))
+			}
+			slices.Sort(want)
+			if got := listKeys(t, st, p.Prefix()); !slices.Equal(got, want) {
+				t.Errorf("%s holds %v, want %v", p, got, want)
+			}
+		}
+	}
+	// A fresh store gets the same keys and bytes: nothing depends on the run.
+	other := newLocal(t)
+	runNightly(t, testEnv(t, other, cfg), sampleDate, false)
+	if third := dataParts(t, other, cfg, sampleDate); !maps.Equal(first, third) {
+		t.Fatalf("a fresh store got other parts:\n%v\n%v", first, third)
+	}
+}
+
+func TestNightlySkipsCommittedSteps(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	env := testEnv(t, st, cfg)
+	runNightly(t, env, sampleDate, false)
+	rec := runNightly(t, env, sampleDate, false)
+	status := map[string]string{}
+	for _, s := range rec.Steps {
+		status[s.Name] = s.Status
+	}
+	for _, name := range []string{"ingest", "unify", "features", "score", "publish", "report"} {
+		if status[name] != runlog.StatusSkipped {
+			t.Errorf("step %s: %s, want skipped", name, status[name])
+		}
+	}
+	// Removing one marker makes that step and every later one run again.
+	p := dataset.Partition{Dataset: "features/customers", Date: mustDate(t, sampleDate)}
+	if err := st.Delete(t.Context(), p.Key(dataset.SuccessName)); err != nil {
+		t.Fatal(err)
+	}
+	rec = runNightly(t, env, sampleDate, false)
+	var ran []string
+	for _, s := range rec.Steps {
+		if s.Status == runlog.StatusDone {
+			ran = append(ran, s.Name)
+		}
+	}
+	if want := []string{"features", "train", "score", "publish", "report"}; !slices.Equal(ran, want) {
+		t.Errorf("ran %v, want %v", ran, want)
+	}
+}
+
+func TestMalformedRowsGoToQuarantine(t *testing.T) {
+	cfg := sampleConfig(t)
+	landing := t.TempDir()
+	cfg.Sources[0].Landing = landing
+	writeFile(t, filepath.Join(landing, "orders", "export.csv"), strings.Join([]string{
+		"Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country",
+		"1001,A1,good line,2,2010-12-01 10:00:00,1.50,12345,France",
+		"1002,A2,bad quantity,two,2010-12-01 10:00:00,1.50,12345,France",
+		"1003,A3,bad date,1,2010-13-45 10:00:00,1.50,12345,France",
+		",A4,missing invoice,1,2010-12-01 10:00:00,1.50,12345,France",
+		"1005,A5,bad price,1,2010-12-01 10:00:00,1.5x,12345,France",
+		"1006,A6,too precise price,1,2010-12-01 10:00:00,1.123456,12345,France",
+		"1007,A7,short row,1",
+		"1008,A8,after the run date,1,2010-12-02 00:00:00,1.00,12345,France",
+		"C1009,A1,a return,-1,2010-12-01 11:00:00,1.50,12345,France",
+	}, "\n")+"\n")
+	st := newLocal(t)
+	env := testEnv(t, st, cfg)
+	rec := runNightly(t, env, "2010-12-01", false)
+	d := mustDate(t, "2010-12-01")
+	rejected, m, err := dataset.ReadParquet[filedrop.Rejected](t.Context(), st,
+		dataset.Partition{Dataset: ingest.QuarantineDataset("retail", "orders"), Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]string{}
+	for _, r := range rejected {
+		got[r.Line] = r.Rule + ":" + r.Column
+	}
+	want := map[int64]string{
+		3: "bad_int:Quantity", 4: "bad_timestamp:InvoiceDate", 5: "missing_required:Invoice",
+		6: "bad_decimal:Price", 7: "bad_decimal:Price", 8: "field_count:",
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("quarantine = %v, want %v", got, want)
+	}
+	if m.Rows != 6 {
+		t.Errorf("quarantine manifest rows %d, want 6", m.Rows)
+	}
+	for _, r := range rejected {
+		if r.Line == 3 && !strings.Contains(r.Record, `"Quantity":"two"`) {
+			t.Errorf("rejected record lacks the raw row: %s", r.Record)
+		}
+	}
+	raw, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: ingest.RawDataset("retail", "orders"), Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw.Rows != 2 {
+		t.Errorf("raw rows %d, want 2 (the good line and the return)", raw.Rows)
+	}
+	stats := rec.Steps[0].Stats
+	if stats["retail/orders.rows_quarantined"] != 6 || stats["retail/orders.rows_after_date"] != 1 {
+		t.Errorf("ingest stats %v", stats)
+	}
+}
+
+func TestFailedRunLosesNothingCommitted(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	env := testEnv(t, st, cfg)
+	runNightly(t, env, sampleDate, false)
+	before := dataParts(t, st, cfg, sampleDate)
+
+	cfg.Sources[0].Landing = t.TempDir() // an empty landing folder: the input is missing
+	rec := &runlog.Record{}
+	err := nightly.Run(t.Context(), testEnv(t, st, cfg), mustDate(t, sampleDate), true, rec)
+	if !errors.Is(err, filedrop.ErrNoFiles) {
+		t.Fatalf("want ErrNoFiles, got %v", err)
+	}
+	if rec.Steps[0].Status != runlog.StatusFailed {
+		t.Errorf("ingest status %s", rec.Steps[0].Status)
+	}
+	if after := dataParts(t, st, sampleConfig(t), sampleDate); !maps.Equal(before, after) {
+		t.Fatal("a failed run changed committed data")
+	}
+}
+
+func TestSameKeysAndChecksumsOnS3(t *testing.T) {
+	endpoint := os.Getenv("SEGMINT_TEST_S3_ENDPOINT")
+	if endpoint == "" {
+		if os.Getenv("CI") == "true" || os.Getenv("SEGMINT_REQUIRE_S3") == "1" {
+			t.Fatal("SEGMINT_TEST_S3_ENDPOINT is not set: the S3 server did not start (.ci/s3-server.sh)")
+		}
+		t.Skip("SEGMINT_TEST_S3_ENDPOINT not set; run `make test` to start a local S3 server")
+	}
+	bucket := os.Getenv("SEGMINT_TEST_S3_BUCKET")
+	if bucket == "" {
+		bucket = "segmint-test"
+	}
+	var rnd [4]byte
+	_, _ = rand.Read(rnd[:])
+	s3, err := store.NewS3(t.Context(), store.S3Config{
+		Bucket: bucket, Prefix: "nightly-" + hex.EncodeToString(rnd[:]), Endpoint: endpoint, PathStyle: true,
+		AccessKeyID: os.Getenv("SEGMINT_TEST_S3_ACCESS_KEY"), SecretAccessKey: os.Getenv("SEGMINT_TEST_S3_SECRET_KEY"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s3.EnsureBucket(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	cfg := sampleConfig(t)
+	local := newLocal(t)
+	runNightly(t, testEnv(t, local, cfg), sampleDate, false)
+	runNightly(t, testEnv(t, s3, cfg), sampleDate, false)
+	want := dataParts(t, local, cfg, sampleDate)
+	got := dataParts(t, s3, cfg, sampleDate)
+	if !maps.Equal(got, want) {
+		t.Fatalf("S3 parts differ from local parts:\nS3    %v\nlocal %v", got, want)
+	}
+	t.Logf("%d data files with equal keys and sha256 on %s and %s", len(got), s3, local)
+}

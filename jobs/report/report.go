@@ -1,0 +1,251 @@
+// Package report is the report step: one self-contained HTML page for
+// people, reports/dt=D/index.html, with the run's counts, the KPIs of the
+// unified customers, the segment sizes and the data quality of D. It reads
+// only committed partitions and needs no network to be viewed.
+package report
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+
+	"github.com/segmint/segmint/jobs/ingest"
+	"github.com/segmint/segmint/jobs/publish"
+	"github.com/segmint/segmint/jobs/unify"
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/money"
+	"github.com/segmint/segmint/lib/rfm"
+	"github.com/segmint/segmint/lib/unified"
+)
+
+// Name is the step's name.
+const Name = "report"
+
+// Dataset holds the reports.
+const Dataset = "reports"
+
+// Outputs are the partitions report commits for d.
+func Outputs(_ *config.Config, d job.Date) []dataset.Partition {
+	return []dataset.Partition{{Dataset: Dataset, Date: d}}
+}
+
+// Page is what the template shows.
+type Page struct {
+	Date      string
+	Currency  string
+	Streams   []StreamRow
+	Unify     map[string]any
+	KPIs      []KPI
+	Segments  []SegmentRow
+	Partition []PartitionRow
+}
+
+// StreamRow is one ingested stream.
+type StreamRow struct {
+	Name        string
+	Files       int
+	Rows        int64
+	Quarantined int64
+	Rules       string
+}
+
+// KPI is one headline figure.
+type KPI struct{ Name, Value, Note string }
+
+// SegmentRow is one segment with its size.
+type SegmentRow struct {
+	Name    string
+	Members int64
+	Share   float64
+	Width   int
+}
+
+// PartitionRow is one committed input partition.
+type PartitionRow struct {
+	Name  string
+	Rows  int64
+	RunID string
+}
+
+// Run writes the report of d.
+func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+	page := Page{Date: d.String(), Currency: env.Config.Currency}
+	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: Dataset, Date: d}, env.RunID, Name, "")
+	for _, src := range env.Config.Sources {
+		for _, st := range src.Streams {
+			row, err := streamRow(ctx, env, w, &page, src.Name, st.Name, d)
+			if err != nil {
+				return nil, err
+			}
+			page.Streams = append(page.Streams, row)
+		}
+	}
+	customers, cm, err := dataset.ReadParquet[unified.Customer](ctx, env.Store, dataset.Partition{Dataset: unify.CustomersDataset, Date: d})
+	if err != nil {
+		return nil, missing(err, "unify", d)
+	}
+	w.AddInput(cm)
+	page.Unify = cm.Meta
+	page.Partition = append(page.Partition, PartitionRow{cm.Dataset + "/" + cm.Partition, cm.Rows, cm.RunID})
+	page.KPIs = kpis(customers)
+	if env.Config.Segments.RFM.Enabled {
+		sm, err := dataset.ReadManifest(ctx, env.Store, dataset.Partition{Dataset: publish.RFMDataset, Date: d})
+		if err != nil {
+			return nil, missing(err, "publish", d)
+		}
+		w.AddInput(sm)
+		page.Partition = append(page.Partition, PartitionRow{sm.Dataset + "/" + sm.Partition, sm.Rows, sm.RunID})
+		page.Segments = segmentRows(sm)
+	}
+	var buf bytes.Buffer
+	if err := pageTemplate().Execute(&buf, page); err != nil {
+		return nil, fmt.Errorf("render report: %w", err)
+	}
+	if err := w.AddFileAs(ctx, "index.html", "html", 0, func(out io.Writer) error {
+		_, err := out.Write(buf.Bytes())
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if _, err := w.Commit(ctx, env.Now()); err != nil {
+		return nil, err
+	}
+	key := dataset.Partition{Dataset: Dataset, Date: d}.Key("index.html")
+	env.Log.Info().Str("key", key).Msg("report committed")
+	return job.Stats{"bytes": int64(buf.Len())}, nil
+}
+
+func missing(err error, step string, d job.Date) error {
+	if errors.Is(err, dataset.ErrNotCommitted) {
+		return fmt.Errorf("%w: %w (run segmint %s --date %s first)", job.ErrMissingInput, err, step, d)
+	}
+	return err
+}
+
+func streamRow(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, source, stream string, d job.Date) (StreamRow, error) {
+	row := StreamRow{Name: source + "/" + stream}
+	rm, err := dataset.ReadManifest(ctx, env.Store, dataset.Partition{Dataset: ingest.RawDataset(source, stream), Date: d})
+	if err != nil {
+		return row, missing(err, "ingest", d)
+	}
+	qm, err := dataset.ReadManifest(ctx, env.Store, dataset.Partition{Dataset: ingest.QuarantineDataset(source, stream), Date: d})
+	if err != nil {
+		return row, missing(err, "ingest", d)
+	}
+	w.AddInput(rm)
+	w.AddInput(qm)
+	page.Partition = append(page.Partition, PartitionRow{rm.Dataset + "/" + rm.Partition, rm.Rows, rm.RunID},
+		PartitionRow{qm.Dataset + "/" + qm.Partition, qm.Rows, qm.RunID})
+	row.Rows, row.Quarantined = rm.Rows, qm.Rows
+	if files, ok := rm.Meta["source_files"].([]any); ok {
+		row.Files = len(files)
+	}
+	if rules, ok := qm.Meta["rejected_by_rule"].(map[string]any); ok {
+		names := make([]string, 0, len(rules))
+		for name := range rules {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for i, name := range names {
+			if i > 0 {
+				row.Rules += ", "
+			}
+			row.Rules += fmt.Sprintf("%s: %v", name, rules[name])
+		}
+	}
+	return row, nil
+}
+
+func kpis(customers []unified.Customer) []KPI {
+	var buyers, repeat, orders int64
+	var gross, returns, net int64
+	for _, c := range customers {
+		if c.OrdersCount > 0 {
+			buyers++
+		}
+		if c.OrdersCount > 1 {
+			repeat++
+		}
+		orders += c.OrdersCount
+		gross += c.GrossRevenue
+		returns += c.ReturnsValue
+		net += c.NetRevenue
+	}
+	out := []KPI{
+		{"Customers", fmt.Sprint(len(customers)), "with a customer number in the sources"},
+		{"Buyers", fmt.Sprint(buyers), "at least one non-cancelled order"},
+		{"Orders", fmt.Sprint(orders), "non-cancelled orders of known customers"},
+		{"Gross revenue", money.Format(gross, 2), "known customers, sum of customers' rounded amounts"},
+		{"Returns", money.Format(returns, 2), "cancelled lines"},
+		{"Net revenue", money.Format(net, 2), "gross minus returns"},
+	}
+	if orders > 0 {
+		out = append(out, KPI{"Average order value", money.Format(money.Rescale(gross*100/orders, 4, 2), 2), "gross revenue / orders"})
+	}
+	if buyers > 0 {
+		out = append(out, KPI{"Repeat-purchase rate", fmt.Sprintf("%.1f%%", 100*float64(repeat)/float64(buyers)), "buyers with two orders or more"})
+	}
+	return out
+}
+
+func segmentRows(m *dataset.Manifest) []SegmentRow {
+	sizes, _ := m.Meta["segment_sizes"].(map[string]any)
+	var rows []SegmentRow
+	for _, name := range rfm.Segments() {
+		n, _ := sizes[name].(float64)
+		share := 0.0
+		if m.Rows > 0 {
+			share = 100 * n / float64(m.Rows)
+		}
+		rows = append(rows, SegmentRow{Name: name, Members: int64(n), Share: share, Width: int(share * 4)})
+	}
+	return rows
+}
+
+func pageTemplate() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
+	}).Parse(pageHTML))
+}
+
+const pageHTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>segmint report {{.Date}}</title>
+<style>
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#1d2733;padding:0 1rem}
+h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d5dce3}
+table{border-collapse:collapse;width:100%}td,th{padding:.3rem .5rem;text-align:left;border-bottom:1px solid #eef1f4}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:.8rem}
+.kpi{background:#f3f6f9;border-radius:6px;padding:.6rem .8rem}.kpi b{display:block;font-size:1.3rem}
+.kpi small{color:#5b6875}.bar{background:#3d7bd9;height:.8rem;border-radius:2px}
+.muted{color:#5b6875}
+</style></head><body>
+<h1>segmint: nightly report for {{.Date}}</h1>
+<p class="muted">Data up to the end of {{.Date}} (UTC). Money in {{.Currency}}.</p>
+<h2>Key figures</h2>
+<div class="kpis">{{range .KPIs}}<div class="kpi"><small>{{.Name}}</small><b>{{.Value}}</b><small>{{.Note}}</small></div>{{end}}</div>
+<h2>Segments (RFM)</h2>
+{{if .Segments}}<table><tr><th>Segment</th><th class="n">Customers</th><th class="n">Share</th><th></th></tr>
+{{range .Segments}}<tr><td>{{.Name}}</td><td class="n">{{.Members}}</td><td class="n">{{pct .Share}}</td><td><div class="bar" style="width:{{.Width}}px"></div></td></tr>{{end}}
+</table>{{else}}<p>No segment family is enabled.</p>{{end}}
+<h2>Ingest and data quality</h2>
+<table><tr><th>Stream</th><th class="n">Files</th><th class="n">Rows committed</th><th class="n">Quarantined</th><th>Rules broken</th></tr>
+{{range .Streams}}<tr><td>{{.Name}}</td><td class="n">{{.Files}}</td><td class="n">{{.Rows}}</td><td class="n">{{.Quarantined}}</td><td>{{.Rules}}</td></tr>{{end}}
+</table>
+<h2>Unify</h2>
+<table>{{range $k, $v := .Unify}}<tr><td>{{$k}}</td><td class="n">{{$v}}</td></tr>{{end}}</table>
+<h2>Models</h2>
+<p>No models are trained yet: scores are RFM scores.</p>
+<h2>Inputs</h2>
+<table><tr><th>Partition</th><th class="n">Rows</th><th>Run</th></tr>
+{{range .Partition}}<tr><td>{{.Name}}</td><td class="n">{{.Rows}}</td><td class="muted">{{.RunID}}</td></tr>{{end}}
+</table>
+</body></html>
+`

@@ -1,0 +1,80 @@
+// Package score is the score step: it scores every customer of
+// features/customers/dt=D into scores/dt=D. Today the scores are RFM scores
+// and segments (package lib/rfm); model scores join them once models exist.
+package score
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/segmint/segmint/jobs/features"
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rfm"
+)
+
+// Name is the step's name.
+const Name = "score"
+
+// Dataset is the scores table.
+const Dataset = "scores"
+
+// Outputs are the partitions score commits for d.
+func Outputs(_ *config.Config, d job.Date) []dataset.Partition {
+	return []dataset.Partition{{Dataset: Dataset, Date: d}}
+}
+
+// Score is one row of scores: one customer with at least one order.
+type Score struct {
+	CustomerID string `parquet:"customer_id"`
+	RScore     int32  `parquet:"r_score"`
+	FScore     int32  `parquet:"f_score"`
+	MScore     int32  `parquet:"m_score"`
+	// RFMCell is the three scores as digits, "545".
+	RFMCell    string `parquet:"rfm_cell"`
+	RFMSegment string `parquet:"rfm_segment"`
+}
+
+// Run scores the customers of d.
+func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+	in := dataset.Partition{Dataset: features.Dataset, Date: d}
+	feats, m, err := dataset.ReadParquet[features.Customer](ctx, env.Store, in)
+	if errors.Is(err, dataset.ErrNotCommitted) {
+		return nil, fmt.Errorf("%w: %s (run segmint features --date %s first)", job.ErrMissingInput, in, d)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var (
+		ids    []string
+		inputs []rfm.Input
+	)
+	for _, f := range feats {
+		if f.Frequency == 0 || f.RecencyDays == nil {
+			continue
+		}
+		ids = append(ids, f.CustomerID)
+		inputs = append(inputs, rfm.Input{RecencyDays: *f.RecencyDays, Frequency: f.Frequency,
+			Monetary: int64(math.Round(f.Monetary * 100))})
+	}
+	scores := rfm.ScoreAll(inputs)
+	rows := make([]Score, len(scores))
+	for i, s := range scores {
+		rows[i] = Score{CustomerID: ids[i], RScore: s.R, FScore: s.F, MScore: s.M,
+			RFMCell: fmt.Sprintf("%d%d%d", s.R, s.F, s.M), RFMSegment: s.Segment}
+	}
+	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: Dataset, Date: d}, env.RunID, Name, "")
+	w.AddInput(m)
+	if err := dataset.WriteParquet(ctx, w, rows); err != nil {
+		return nil, err
+	}
+	if _, err := w.Commit(ctx, env.Now()); err != nil {
+		return nil, err
+	}
+	stats := job.Stats{"scored": int64(len(rows)), "not_scored_without_orders": int64(len(feats) - len(rows))}
+	env.Log.Info().Int64("scored", stats["scored"]).Int64("not_scored", stats["not_scored_without_orders"]).Msg("scores committed")
+	return stats, nil
+}

@@ -1,0 +1,392 @@
+// Package config holds segmint's configuration: where the store is, which
+// sources feed it and how their columns map onto segmint's fields.
+//
+// A configuration is YAML. Paths that are not absolute are taken relative to
+// the working directory of the process (as a Docker WORKDIR or a Makefile
+// would have it), not to the configuration file. Secrets never live in the
+// file: S3 credentials come from the AWS SDK's standard chain
+// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, profiles, instance roles), and
+// endpoints can be overridden from the environment (see ApplyEnv).
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration of one segmint deployment.
+type Config struct {
+	// Store is where every dataset lives.
+	Store Store `yaml:"store"`
+	// Currency is the reporting currency (ISO 4217), e.g. "GBP".
+	Currency string `yaml:"currency"`
+	// Sources are the systems ingest pulls from.
+	Sources []Source `yaml:"sources"`
+	// Segments configures the published segment families.
+	Segments Segments `yaml:"segments"`
+}
+
+// Store says which object store holds the datasets.
+type Store struct {
+	// Kind is "local", "s3" or "memory" (memory is for tests and dry runs).
+	Kind string `yaml:"kind"`
+	// Path is the root folder of a local store.
+	Path string `yaml:"path"`
+	// S3 configures an S3 or S3-compatible store.
+	S3 S3 `yaml:"s3"`
+}
+
+// S3 locates a bucket. Credentials are deliberately absent: they come from
+// the environment through the AWS SDK's default chain.
+type S3 struct {
+	Bucket    string `yaml:"bucket"`
+	Prefix    string `yaml:"prefix"`
+	Endpoint  string `yaml:"endpoint"`
+	Region    string `yaml:"region"`
+	PathStyle bool   `yaml:"path_style"`
+	// CreateBucket creates the bucket on first use (for local MinIO setups).
+	CreateBucket bool `yaml:"create_bucket"`
+}
+
+// Source is one system data is pulled from.
+type Source struct {
+	// Name is the source's name in store keys: raw/<name>/<stream>/...
+	Name string `yaml:"name"`
+	// Kind is the connector: "filedrop".
+	Kind string `yaml:"kind"`
+	// Landing is where a file-drop source's exports land: a folder path or
+	// s3://bucket/prefix (read with the store's S3 endpoint settings).
+	Landing string `yaml:"landing"`
+	// Streams are the tables the source delivers.
+	Streams []Stream `yaml:"streams"`
+}
+
+// Stream is one table of a source.
+type Stream struct {
+	// Name is the stream's name in store keys.
+	Name string `yaml:"name"`
+	// Entity is what the rows are to segmint: "orders".
+	Entity string `yaml:"entity"`
+	// Format is the export format: "csv".
+	Format string `yaml:"format"`
+	// Path is the folder of this stream's files below the source's landing
+	// location; it defaults to the stream's name.
+	Path string `yaml:"path"`
+	// Pattern selects files by base name (path.Match syntax); a ".gz"
+	// suffix is decompressed. Default "*.csv*".
+	Pattern string `yaml:"pattern"`
+	// Delimiter is the CSV field separator; default ",".
+	Delimiter string `yaml:"delimiter"`
+	// Currency of the money columns (ISO 4217); default the reporting currency.
+	Currency string `yaml:"currency"`
+	// EventTime names the timestamp field that places a row in time. Rows
+	// after the end of the run date are not part of that date's snapshot.
+	EventTime string `yaml:"event_time"`
+	// Columns maps source columns onto segmint fields.
+	Columns []Column `yaml:"columns"`
+}
+
+// Column maps one source column onto one segmint field.
+type Column struct {
+	// From is the column's name in the export's header.
+	From string `yaml:"from"`
+	// To is the segmint field name (snake_case).
+	To string `yaml:"to"`
+	// Type is one of string, int, float, decimal, bool, timestamp, date.
+	Type string `yaml:"type"`
+	// Format is a Go time layout for timestamp and date columns.
+	Format string `yaml:"format"`
+	// Timezone is an IANA zone for timestamps without an offset; default UTC.
+	Timezone string `yaml:"timezone"`
+	// Scale is the number of decimals kept for decimal columns (0-6);
+	// a value with more decimals is rejected, never rounded.
+	Scale int `yaml:"scale"`
+	// Required rows without a value go to quarantine.
+	Required bool `yaml:"required"`
+}
+
+// Segments configures the published segment families.
+type Segments struct {
+	// RFM enables the RFM segment family.
+	RFM RFM `yaml:"rfm"`
+}
+
+// RFM configures RFM segments.
+type RFM struct {
+	// Enabled publishes segments/rfm.
+	Enabled bool `yaml:"enabled"`
+}
+
+// Column types understood by connectors.
+const (
+	TypeString    = "string"
+	TypeInt       = "int"
+	TypeFloat     = "float"
+	TypeDecimal   = "decimal"
+	TypeBool      = "bool"
+	TypeTimestamp = "timestamp"
+	TypeDate      = "date"
+)
+
+// MaxDecimalScale is the largest decimal scale a column may declare: money
+// is computed in millionths of a currency unit.
+const MaxDecimalScale = 6
+
+// Load reads, applies environment overrides to, defaults and validates a
+// configuration file.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(b, getenv)
+}
+
+// Parse is Load on bytes already read.
+func Parse(b []byte, getenv func(string) string) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("parse config: %w", err)
+	}
+	c.ApplyEnv(getenv)
+	c.setDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// ApplyEnv overrides settings from the environment: SEGMINT_STORE_KIND,
+// SEGMINT_STORE_PATH, SEGMINT_S3_BUCKET, SEGMINT_S3_PREFIX,
+// SEGMINT_S3_ENDPOINT, SEGMINT_S3_REGION and SEGMINT_S3_PATH_STYLE
+// ("true"/"false"). Credentials are read by the AWS SDK itself.
+func (c *Config) ApplyEnv(getenv func(string) string) {
+	if getenv == nil {
+		return
+	}
+	set := func(dst *string, name string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	set(&c.Store.Kind, "SEGMINT_STORE_KIND")
+	set(&c.Store.Path, "SEGMINT_STORE_PATH")
+	set(&c.Store.S3.Bucket, "SEGMINT_S3_BUCKET")
+	set(&c.Store.S3.Prefix, "SEGMINT_S3_PREFIX")
+	set(&c.Store.S3.Endpoint, "SEGMINT_S3_ENDPOINT")
+	set(&c.Store.S3.Region, "SEGMINT_S3_REGION")
+	switch strings.ToLower(getenv("SEGMINT_S3_PATH_STYLE")) {
+	case "true", "1", "yes":
+		c.Store.S3.PathStyle = true
+	case "false", "0", "no":
+		c.Store.S3.PathStyle = false
+	}
+}
+
+func (c *Config) setDefaults() {
+	if c.Store.S3.Region == "" {
+		c.Store.S3.Region = "us-east-1"
+	}
+	c.Store.S3.Prefix = strings.Trim(c.Store.S3.Prefix, "/")
+	for i := range c.Sources {
+		src := &c.Sources[i]
+		for j := range src.Streams {
+			st := &src.Streams[j]
+			if st.Path == "" {
+				st.Path = st.Name
+			}
+			if st.Pattern == "" {
+				st.Pattern = "*.csv*"
+			}
+			if st.Delimiter == "" {
+				st.Delimiter = ","
+			}
+			if st.Currency == "" {
+				st.Currency = c.Currency
+			}
+			for k := range st.Columns {
+				col := &st.Columns[k]
+				if col.Type == TypeDecimal && col.Scale == 0 {
+					col.Scale = 2
+				}
+				if (col.Type == TypeTimestamp || col.Type == TypeDate) && col.Timezone == "" {
+					col.Timezone = "UTC"
+				}
+			}
+		}
+	}
+}
+
+// Validate reports every problem of the configuration at once, before any I/O.
+func (c *Config) Validate() error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	switch c.Store.Kind {
+	case "local":
+		if c.Store.Path == "" {
+			add("store.path: required for a local store")
+		}
+	case "s3":
+		if c.Store.S3.Bucket == "" {
+			add("store.s3.bucket: required for an s3 store")
+		}
+	case "memory":
+	case "":
+		add("store.kind: required (local, s3 or memory)")
+	default:
+		add("store.kind: %q is not local, s3 or memory", c.Store.Kind)
+	}
+	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
+		add("currency: %q is not an ISO 4217 code such as GBP", c.Currency)
+	}
+	if len(c.Sources) == 0 {
+		add("sources: at least one source is required")
+	}
+	seen := map[string]bool{}
+	for i, src := range c.Sources {
+		where := fmt.Sprintf("sources[%d]", i)
+		if !validName(src.Name) {
+			add("%s.name: %q must be lower-case letters, digits, - or _", where, src.Name)
+		}
+		if seen[src.Name] {
+			add("%s.name: %q appears twice", where, src.Name)
+		}
+		seen[src.Name] = true
+		if src.Kind != "filedrop" {
+			add("%s.kind: %q is not a known connector (filedrop)", where, src.Kind)
+		}
+		if src.Landing == "" {
+			add("%s.landing: required for a filedrop source", where)
+		}
+		if len(src.Streams) == 0 {
+			add("%s.streams: at least one stream is required", where)
+		}
+		for j, st := range src.Streams {
+			errs = append(errs, st.validate(fmt.Sprintf("%s.streams[%d]", where, j))...)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (st Stream) validate(where string) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !validName(st.Name) {
+		add("%s.name: %q must be lower-case letters, digits, - or _", where, st.Name)
+	}
+	if st.Format != "csv" {
+		add("%s.format: %q is not supported (csv)", where, st.Format)
+	}
+	if len([]rune(st.Delimiter)) != 1 {
+		add("%s.delimiter: %q must be one character", where, st.Delimiter)
+	}
+	fields := map[string]Column{}
+	for k, col := range st.Columns {
+		cw := fmt.Sprintf("%s.columns[%d]", where, k)
+		if col.From == "" {
+			add("%s.from: required", cw)
+		}
+		if !validName(col.To) || strings.HasPrefix(col.To, "_") {
+			add("%s.to: %q must be a snake_case field name", cw, col.To)
+		}
+		if _, dup := fields[col.To]; dup {
+			add("%s.to: %q is mapped twice", cw, col.To)
+		}
+		fields[col.To] = col
+		errs = append(errs, col.validate(cw)...)
+	}
+	if st.EventTime != "" {
+		if col, ok := fields[st.EventTime]; !ok || col.Type != TypeTimestamp {
+			add("%s.event_time: %q is not a mapped timestamp field", where, st.EventTime)
+		}
+	}
+	switch st.Entity {
+	case "orders":
+		orders := OrdersFields()
+		for _, name := range slices.Sorted(maps.Keys(orders)) {
+			typ := orders[name]
+			col, ok := fields[name]
+			switch {
+			case !ok && OrdersRequired(name):
+				add("%s.columns: entity orders needs field %q (%s)", where, name, typ)
+			case ok && col.Type != typ:
+				add("%s.columns: field %q must be of type %s for entity orders, not %s", where, name, typ, col.Type)
+			}
+		}
+		if st.EventTime != "ordered_at" {
+			add("%s.event_time: must be ordered_at for entity orders", where)
+		}
+	case "":
+		add("%s.entity: required (orders)", where)
+	default:
+		add("%s.entity: %q is not known (orders)", where, st.Entity)
+	}
+	return errs
+}
+
+func (col Column) validate(where string) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	switch col.Type {
+	case TypeString, TypeInt, TypeFloat, TypeBool:
+	case TypeDecimal:
+		if col.Scale < 0 || col.Scale > MaxDecimalScale {
+			add("%s.scale: %d is outside 0..%d", where, col.Scale, MaxDecimalScale)
+		}
+	case TypeTimestamp, TypeDate:
+		if col.Format == "" {
+			add("%s.format: a Go time layout is required for %s columns", where, col.Type)
+		}
+		if _, err := time.LoadLocation(col.Timezone); err != nil {
+			add("%s.timezone: %w", where, err)
+		}
+	default:
+		add("%s.type: %q is not one of string, int, float, decimal, bool, timestamp, date", where, col.Type)
+	}
+	return errs
+}
+
+// OrdersFields returns the fields the orders entity understands, with their types.
+func OrdersFields() map[string]string {
+	return map[string]string{
+		"order_id":        TypeString,
+		"product_id":      TypeString,
+		"description":     TypeString,
+		"quantity":        TypeInt,
+		"unit_price":      TypeDecimal,
+		"ordered_at":      TypeTimestamp,
+		"customer_number": TypeString,
+		"country":         TypeString,
+	}
+}
+
+// OrdersRequired reports whether a stream of entity orders must map field.
+func OrdersRequired(field string) bool {
+	switch field {
+	case "order_id", "quantity", "unit_price", "ordered_at", "customer_number":
+		return true
+	}
+	return false
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}

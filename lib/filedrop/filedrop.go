@@ -1,0 +1,323 @@
+// Package filedrop reads exports that land as files in a folder or bucket
+// prefix (CSV, optionally gzip-compressed) and turns them into typed rows
+// following the column mapping of the configuration.
+//
+// A file-drop stream is a full export: the raw partition for run date D is
+// the snapshot of every landed file as of D, with the rows whose event time
+// falls after the end of D left out (they had not happened yet on D, which is
+// what makes backfills of past dates over the same files correct). A row
+// that cannot be read (bad number, bad date, missing required value, wrong
+// field count) is not dropped: it becomes a Rejected row with the rule it
+// broke, and the rest of the file goes on.
+package filedrop
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/money"
+	"github.com/segmint/segmint/lib/store"
+)
+
+// Lineage columns added to every raw row.
+const (
+	ColSourceFile = "_source_file"
+	ColSourceLine = "_source_line"
+)
+
+// Rules a row can break.
+const (
+	RuleMissingRequired = "missing_required"
+	RuleBadInt          = "bad_int"
+	RuleBadFloat        = "bad_float"
+	RuleBadDecimal      = "bad_decimal"
+	RuleBadBool         = "bad_bool"
+	RuleBadTimestamp    = "bad_timestamp"
+	RuleBadDate         = "bad_date"
+	RuleFieldCount      = "field_count"
+	RuleCSVSyntax       = "csv_syntax"
+)
+
+// ErrNoFiles means the landing location holds no file for the stream.
+var ErrNoFiles = errors.New("no input files")
+
+// Rejected is a row that could not be read, kept with the rule it broke.
+type Rejected struct {
+	SourceFile string `parquet:"source_file"`
+	Line       int64  `parquet:"line"`
+	Rule       string `parquet:"rule"`
+	Column     string `parquet:"column"`
+	Value      string `parquet:"value"`
+	// Record is the whole source row as a JSON object of header -> text.
+	Record string `parquet:"record,json"`
+}
+
+// Result is what one pull of a stream produced.
+type Result struct {
+	Schema   *parquet.Schema
+	Rows     []parquet.Row
+	Rejected []Rejected
+	Files    []string
+	// Read counts data lines read; AfterDate those left out as later than the run date.
+	Read, AfterDate int64
+}
+
+// Schema is the raw Parquet schema of a stream: its mapped fields plus the
+// lineage columns, every field optional.
+func Schema(st config.Stream) *parquet.Schema {
+	g := parquet.Group{
+		ColSourceFile: parquet.String(),
+		ColSourceLine: parquet.Int(64),
+	}
+	for _, c := range st.Columns {
+		g[c.To] = parquet.Optional(node(c))
+	}
+	return parquet.NewSchema(st.Name, g)
+}
+
+func node(c config.Column) parquet.Node {
+	switch c.Type {
+	case config.TypeInt:
+		return parquet.Int(64)
+	case config.TypeFloat:
+		return parquet.Leaf(parquet.DoubleType)
+	case config.TypeDecimal:
+		return parquet.Decimal(c.Scale, 18, parquet.Int64Type)
+	case config.TypeBool:
+		return parquet.Leaf(parquet.BooleanType)
+	case config.TypeTimestamp:
+		return parquet.Timestamp(parquet.Microsecond)
+	case config.TypeDate:
+		return parquet.Date()
+	default:
+		return parquet.String()
+	}
+}
+
+// Pull reads every file of the stream below prefix in landing (sorted by
+// key), keeping rows whose event time is before end.
+func Pull(ctx context.Context, landing store.Store, prefix string, st config.Stream, end time.Time) (*Result, error) {
+	dir := strings.Trim(path.Join(prefix, st.Path), "/") + "/"
+	infos, err := landing.List(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("list landing %s: %w", dir, err)
+	}
+	p, err := newParser(st, end)
+	if err != nil {
+		return nil, err
+	}
+	for _, info := range infos {
+		base := path.Base(info.Key)
+		if ok, _ := path.Match(st.Pattern, base); !ok || strings.Contains(strings.TrimPrefix(info.Key, dir), "/") {
+			continue
+		}
+		if err := p.readFile(ctx, landing, info.Key); err != nil {
+			return nil, err
+		}
+		p.res.Files = append(p.res.Files, info.Key)
+	}
+	if len(p.res.Files) == 0 {
+		return nil, fmt.Errorf("%w for stream %s in %s%s matching %q", ErrNoFiles, st.Name, landing, "/"+dir, st.Pattern)
+	}
+	return p.res, nil
+}
+
+type parser struct {
+	st      config.Stream
+	end     time.Time
+	schema  *parquet.Schema
+	colIdx  map[string]int
+	locs    []*time.Location
+	eventAt int // index into st.Columns of the event time, -1 if none
+	res     *Result
+}
+
+func newParser(st config.Stream, end time.Time) (*parser, error) {
+	schema := Schema(st)
+	p := &parser{st: st, end: end, schema: schema, colIdx: map[string]int{}, eventAt: -1,
+		res: &Result{Schema: schema}}
+	for i, c := range schema.Columns() {
+		p.colIdx[c[0]] = i
+	}
+	for i, c := range st.Columns {
+		loc := time.UTC
+		if c.Timezone != "" {
+			l, err := time.LoadLocation(c.Timezone)
+			if err != nil {
+				return nil, fmt.Errorf("column %s: %w", c.To, err)
+			}
+			loc = l
+		}
+		p.locs = append(p.locs, loc)
+		if c.To == st.EventTime {
+			p.eventAt = i
+		}
+	}
+	return p, nil
+}
+
+func (p *parser) readFile(ctx context.Context, landing store.Store, key string) error {
+	rc, err := landing.Get(ctx, key)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", key, err)
+	}
+	defer rc.Close()
+	var r io.Reader = rc
+	if strings.HasSuffix(key, ".gz") {
+		gz, err := gzip.NewReader(rc)
+		if err != nil {
+			return fmt.Errorf("gunzip %s: %w", key, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	cr := csv.NewReader(r)
+	cr.Comma = []rune(p.st.Delimiter)[0]
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("read header of %s: %w", key, err)
+	}
+	header = append([]string(nil), header...)
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	pos, err := p.positions(header)
+	if err != nil {
+		return fmt.Errorf("file %s: %w", key, err)
+	}
+	cr.FieldsPerRecord = len(header)
+	file := path.Base(key)
+	for {
+		if p.res.Read%8192 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		p.res.Read++
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return fmt.Errorf("read %s: %w", key, err)
+			}
+			rule := RuleCSVSyntax
+			if errors.Is(pe.Err, csv.ErrFieldCount) {
+				rule = RuleFieldCount
+			}
+			p.reject(file, pe.StartLine, rule, "", pe.Err.Error(), header, rec)
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		p.parseRecord(file, int64(line), header, pos, rec)
+	}
+}
+
+// positions finds each mapped column in the header.
+func (p *parser) positions(header []string) ([]int, error) {
+	at := map[string]int{}
+	for i, h := range header {
+		at[strings.TrimSpace(h)] = i
+	}
+	pos := make([]int, len(p.st.Columns))
+	var missing []string
+	for i, c := range p.st.Columns {
+		j, ok := at[c.From]
+		if !ok {
+			missing = append(missing, strconv.Quote(c.From))
+			continue
+		}
+		pos[i] = j
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("mapped columns %s are not in the header %q", strings.Join(missing, ", "), header)
+	}
+	return pos, nil
+}
+
+func (p *parser) parseRecord(file string, line int64, header []string, pos []int, rec []string) {
+	row := make(parquet.Row, len(p.colIdx))
+	row[p.colIdx[ColSourceFile]] = parquet.ByteArrayValue([]byte(file)).Level(0, 0, p.colIdx[ColSourceFile])
+	row[p.colIdx[ColSourceLine]] = parquet.Int64Value(line).Level(0, 0, p.colIdx[ColSourceLine])
+	for i, c := range p.st.Columns {
+		idx := p.colIdx[c.To]
+		text := rec[pos[i]]
+		if c.Type != config.TypeString {
+			text = strings.TrimSpace(text)
+		}
+		if strings.TrimSpace(text) == "" {
+			if c.Required {
+				p.reject(file, int(line), RuleMissingRequired, c.From, "", header, rec)
+				return
+			}
+			row[idx] = parquet.NullValue().Level(0, 0, idx)
+			continue
+		}
+		v, rule, err := p.convert(i, c, text)
+		if err != nil {
+			p.reject(file, int(line), rule, c.From, text, header, rec)
+			return
+		}
+		if i == p.eventAt && !time.UnixMicro(v.Int64()).Before(p.end) {
+			p.res.AfterDate++
+			return
+		}
+		row[idx] = v.Level(0, 1, idx)
+	}
+	p.res.Rows = append(p.res.Rows, row)
+}
+
+func (p *parser) convert(i int, c config.Column, text string) (parquet.Value, string, error) {
+	switch c.Type {
+	case config.TypeInt:
+		n, err := strconv.ParseInt(text, 10, 64)
+		return parquet.Int64Value(n), RuleBadInt, err
+	case config.TypeFloat:
+		f, err := strconv.ParseFloat(text, 64)
+		return parquet.DoubleValue(f), RuleBadFloat, err
+	case config.TypeDecimal:
+		n, err := money.Parse(text, c.Scale)
+		return parquet.Int64Value(n), RuleBadDecimal, err
+	case config.TypeBool:
+		b, err := strconv.ParseBool(strings.ToLower(text))
+		return parquet.BooleanValue(b), RuleBadBool, err
+	case config.TypeTimestamp:
+		t, err := time.ParseInLocation(c.Format, text, p.locs[i])
+		return parquet.Int64Value(t.UTC().UnixMicro()), RuleBadTimestamp, err
+	case config.TypeDate:
+		t, err := time.ParseInLocation(c.Format, text, time.UTC)
+		return parquet.Int32Value(int32(t.Unix() / 86400)), RuleBadDate, err
+	default:
+		return parquet.ByteArrayValue([]byte(text)), "", nil
+	}
+}
+
+func (p *parser) reject(file string, line int, rule, column, value string, header, rec []string) {
+	obj := make(map[string]string, len(rec))
+	for i, v := range rec {
+		name := "column_" + strconv.Itoa(i+1)
+		if i < len(header) {
+			name = header[i]
+		}
+		obj[name] = v
+	}
+	b, _ := json.Marshal(obj)
+	p.res.Rejected = append(p.res.Rejected, Rejected{
+		SourceFile: file, Line: int64(line), Rule: rule, Column: column, Value: value, Record: string(b),
+	})
+}

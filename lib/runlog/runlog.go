@@ -1,0 +1,58 @@
+// Package runlog records what one invocation of segmint did in
+// runs/<run-id>.json: the steps, their counts and timings, and the outcome.
+package runlog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/segmint/segmint/lib/store"
+)
+
+// Step outcomes.
+const (
+	StatusDone    = "done"
+	StatusSkipped = "skipped"
+	StatusFailed  = "failed"
+)
+
+// Record is one run.
+type Record struct {
+	RunID      string    `json:"run_id"`
+	Command    string    `json:"command"`
+	Date       string    `json:"date"`
+	Store      string    `json:"store"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Outcome    string    `json:"outcome"`
+	Error      string    `json:"error,omitempty"`
+	Steps      []Step    `json:"steps"`
+}
+
+// Step is one step of a run.
+type Step struct {
+	Name      string           `json:"name"`
+	Status    string           `json:"status"`
+	Reason    string           `json:"reason,omitempty"`
+	StartedAt time.Time        `json:"started_at"`
+	ElapsedMS int64            `json:"elapsed_ms"`
+	Stats     map[string]int64 `json:"stats,omitempty"`
+	Error     string           `json:"error,omitempty"`
+}
+
+// Key is where a run's record is stored.
+func Key(runID string) string { return "runs/" + runID + ".json" }
+
+// Write stores the record.
+func Write(ctx context.Context, st store.Store, r *Record) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode run record: %w", err)
+	}
+	if err := store.PutBytes(ctx, st, Key(r.RunID), append(b, '\n')); err != nil {
+		return fmt.Errorf("write run record: %w", err)
+	}
+	return nil
+}

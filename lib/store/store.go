@@ -1,0 +1,85 @@
+// Package store holds segmint's object store: one small interface with a
+// local-folder, an S3 and an in-memory implementation.
+//
+// Keys are slash-separated paths relative to the store's root
+// ("raw/retail/orders/dt=2010-12-09/part-00000.parquet"). A key never starts
+// with a slash and never contains "." or ".." elements.
+//
+// Every implementation makes Put atomic: a reader sees the whole new object or
+// the old one (or none), never a half-written object. The local store writes
+// to a hidden temporary file and renames it; S3 gives this by itself.
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// ErrNotFound is returned (wrapped) when a key does not exist.
+var ErrNotFound = errors.New("object not found")
+
+// Info describes one stored object.
+type Info struct {
+	Key     string
+	Size    int64
+	ModTime time.Time
+}
+
+// Store is the object store every job reads from and writes to.
+type Store interface {
+	// Put stores the whole content of r under key, replacing any object
+	// there. The object becomes visible only once complete.
+	Put(ctx context.Context, key string, r io.Reader) error
+	// Get opens an object for reading. A missing key yields an error that
+	// wraps ErrNotFound.
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
+	// Stat describes one object; a missing key wraps ErrNotFound.
+	Stat(ctx context.Context, key string) (Info, error)
+	// List returns every object whose key starts with prefix, recursively,
+	// sorted by key. A prefix that matches nothing gives an empty list.
+	List(ctx context.Context, prefix string) ([]Info, error)
+	// Delete removes an object; deleting a missing key is not an error.
+	Delete(ctx context.Context, key string) error
+	// String names the store for logs and errors ("file:///data", "s3://bucket/prefix").
+	String() string
+}
+
+// ValidKey reports why key cannot be used, or nil.
+func ValidKey(key string) error {
+	if key == "" {
+		return errors.New("empty key")
+	}
+	if strings.HasPrefix(key, "/") || strings.HasSuffix(key, "/") {
+		return fmt.Errorf("key %q: leading or trailing slash", key)
+	}
+	for _, part := range strings.Split(key, "/") {
+		if part == "" || part == "." || part == ".." {
+			return fmt.Errorf("key %q: empty, . or .. element", key)
+		}
+	}
+	return nil
+}
+
+// GetBytes reads a whole (small) object.
+func GetBytes(ctx context.Context, s Store, key string) ([]byte, error) {
+	rc, err := s.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	return b, nil
+}
+
+// PutBytes stores a small object from memory.
+func PutBytes(ctx context.Context, s Store, key string, b []byte) error {
+	return s.Put(ctx, key, bytes.NewReader(b))
+}
