@@ -65,7 +65,9 @@ type Manifest struct {
 	RunID     string    `json:"run_id"`
 	Job       string    `json:"job"`
 	CreatedAt time.Time `json:"created_at"`
-	Rows      int64     `json:"rows"`
+	// Rows counts the rows of the Parquet parts. Other files (an audience
+	// CSV) repeat those rows in another format and carry their own count.
+	Rows int64 `json:"rows"`
 	Files     []File    `json:"files"`
 	Schema    []Field   `json:"schema,omitempty"`
 	Inputs    []Input   `json:"inputs,omitempty"`
@@ -203,7 +205,9 @@ func (w *Writer) Commit(ctx context.Context, now time.Time) (*Manifest, error) {
 	m.CreatedAt = now.UTC()
 	m.Rows = 0
 	for _, f := range m.Files {
-		m.Rows += f.Rows
+		if f.Format == "parquet" {
+			m.Rows += f.Rows
+		}
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
