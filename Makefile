@@ -11,7 +11,7 @@ DATE  ?= 2010-12-09
 .PHONY: build run test test-race vet fmt tidy clean s3-start s3-stop
 
 build:
-	$(GO) build -trimpath -o $(BIN) .
+	$(GO) build -o $(BIN) .
 
 run: build
 	./$(BIN) nightly --date $(DATE) --config configs/local.yaml

@@ -68,7 +68,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		for _, st := range src.Streams {
 			log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, st.Name).Logger()
 			if err := pullStream(ctx, env, log, landing, prefix, src, st, d, stats); err != nil {
-				return stats, fmt.Errorf("ingest %s/%s: %w", src.Name, st.Name, err)
+				return stats, fmt.Errorf("%s/%s: %w", src.Name, st.Name, err)
 			}
 		}
 	}

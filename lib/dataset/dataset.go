@@ -67,10 +67,10 @@ type Manifest struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Rows counts the rows of the Parquet parts. Other files (an audience
 	// CSV) repeat those rows in another format and carry their own count.
-	Rows int64 `json:"rows"`
-	Files     []File    `json:"files"`
-	Schema    []Field   `json:"schema,omitempty"`
-	Inputs    []Input   `json:"inputs,omitempty"`
+	Rows   int64   `json:"rows"`
+	Files  []File  `json:"files"`
+	Schema []Field `json:"schema,omitempty"`
+	Inputs []Input `json:"inputs,omitempty"`
 	// Meta holds step-specific facts (segment definitions, counts by reason).
 	Meta map[string]any `json:"meta,omitempty"`
 }

@@ -12,6 +12,7 @@
 package filedrop
 
 import (
+	"bufio"
 	"compress/gzip"
 	"context"
 	"encoding/csv"
@@ -183,7 +184,13 @@ func (p *parser) readFile(ctx context.Context, landing store.Store, key string) 
 		defer gz.Close()
 		r = gz
 	}
-	cr := csv.NewReader(r)
+	// Drop a UTF-8 byte-order mark before the CSV reader sees it: a BOM in
+	// front of a quoted header field would otherwise be a bare quote.
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.Comma = []rune(p.st.Delimiter)[0]
 	cr.ReuseRecord = true
 	header, err := cr.Read()

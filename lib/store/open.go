@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/segmint/segmint/lib/config"
@@ -38,6 +39,14 @@ func Open(ctx context.Context, c config.Store) (Store, error) {
 func OpenLocation(ctx context.Context, c config.Store, location string) (Store, string, error) {
 	rest, ok := strings.CutPrefix(location, "s3://")
 	if !ok {
+		// A location is read, never created: a missing folder is an error.
+		fi, err := os.Stat(location)
+		if err != nil {
+			return nil, "", fmt.Errorf("open location: %w", err)
+		}
+		if !fi.IsDir() {
+			return nil, "", fmt.Errorf("open location: %s is not a folder", location)
+		}
 		s, err := NewLocal(location)
 		return s, "", err
 	}

@@ -1,0 +1,428 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/segmint/segmint/lib/config"
+)
+
+// envOf is a fake getenv over a fixed map.
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// ordersColumns is a complete, valid orders mapping.
+func ordersColumns() []config.Column {
+	return []config.Column{
+		{From: "Invoice", To: "order_id", Type: config.TypeString, Required: true},
+		{From: "Quantity", To: "quantity", Type: config.TypeInt, Required: true},
+		{From: "Price", To: "unit_price", Type: config.TypeDecimal, Scale: 2, Required: true},
+		{From: "InvoiceDate", To: "ordered_at", Type: config.TypeTimestamp, Format: "2006-01-02 15:04:05", Timezone: "UTC", Required: true},
+		{From: "Customer ID", To: "customer_number", Type: config.TypeString},
+	}
+}
+
+// validConfig is a configuration Validate accepts; tests break one thing.
+func validConfig() config.Config {
+	return config.Config{
+		Store:    config.Store{Kind: "memory"},
+		Currency: "GBP",
+		Sources: []config.Source{{
+			Name: "retail", Kind: "filedrop", Landing: "landing",
+			Streams: []config.Stream{{
+				Name: "orders", Entity: "orders", Format: "csv", Path: "orders",
+				Pattern: "*.csv*", Delimiter: ",", Currency: "GBP", EventTime: "ordered_at",
+				Columns: ordersColumns(),
+			}},
+		}},
+	}
+}
+
+const validYAML = `
+store:
+  kind: memory
+currency: GBP
+sources:
+  - name: retail
+    kind: filedrop
+    landing: landing
+    streams:
+      - name: orders
+        entity: orders
+        format: csv
+        event_time: ordered_at
+        columns:
+          - {from: Invoice, to: order_id, type: string, required: true}
+          - {from: Quantity, to: quantity, type: int, required: true}
+          - {from: Price, to: unit_price, type: decimal, required: true}
+          - {from: InvoiceDate, to: ordered_at, type: timestamp, format: "2006-01-02 15:04:05", required: true}
+          - {from: Customer ID, to: customer_number, type: string}
+`
+
+func TestValidConfigPasses(t *testing.T) {
+	c := validConfig()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Validate() = %v, want nil", err)
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	c := validConfig()
+	c.Store.Kind = ""                    // 1
+	c.Currency = "gbp"                   // 2
+	c.Sources[0].Kind = "ftp"            // 3
+	c.Sources[0].Landing = ""            // 4
+	c.Sources[0].Streams[0].Format = "x" // 5
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("Validate() = nil, want 5 problems")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 5 {
+		t.Errorf("got %d problems, want 5:\n%v", len(lines), err)
+	}
+	for _, want := range []string{
+		"store.kind: required",
+		`currency: "gbp"`,
+		`sources[0].kind: "ftp"`,
+		"sources[0].landing: required",
+		`sources[0].streams[0].format: "x"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestValidateProblems(t *testing.T) {
+	tests := []struct {
+		name   string
+		breakf func(c *config.Config)
+		want   []string
+	}{
+		{
+			name:   "local store without path",
+			breakf: func(c *config.Config) { c.Store.Kind = "local" },
+			want:   []string{"store.path: required"},
+		},
+		{
+			name:   "s3 store without bucket",
+			breakf: func(c *config.Config) { c.Store.Kind = "s3" },
+			want:   []string{"store.s3.bucket: required"},
+		},
+		{
+			name:   "unknown store kind",
+			breakf: func(c *config.Config) { c.Store.Kind = "ftp" },
+			want:   []string{`store.kind: "ftp" is not local, s3 or memory`},
+		},
+		{
+			name:   "no sources",
+			breakf: func(c *config.Config) { c.Sources = nil },
+			want:   []string{"sources: at least one source is required"},
+		},
+		{
+			name: "duplicate source name",
+			breakf: func(c *config.Config) {
+				c.Sources = append(c.Sources, c.Sources[0])
+			},
+			want: []string{`sources[1].name: "retail" appears twice`},
+		},
+		{
+			name: "orders stream missing a required field",
+			breakf: func(c *config.Config) {
+				st := &c.Sources[0].Streams[0]
+				st.Columns = st.Columns[:4] // drops customer_number
+			},
+			want: []string{`sources[0].streams[0].columns: entity orders needs field "customer_number" (string)`},
+		},
+		{
+			name: "orders field of the wrong type",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams[0].Columns[1].Type = config.TypeFloat // quantity
+			},
+			want: []string{`field "quantity" must be of type int for entity orders, not float`},
+		},
+		{
+			name: "bad timezone",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams[0].Columns[3].Timezone = "Mars/Olympus_Mons"
+			},
+			want: []string{"sources[0].streams[0].columns[3].timezone: unknown time zone Mars/Olympus_Mons"},
+		},
+		{
+			name: "timestamp without format",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams[0].Columns[3].Format = ""
+			},
+			want: []string{"columns[3].format: a Go time layout is required"},
+		},
+		{
+			name: "decimal scale out of range",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams[0].Columns[2].Scale = config.MaxDecimalScale + 1
+			},
+			want: []string{"columns[2].scale: 7 is outside 0..6"},
+		},
+		{
+			name: "unknown column type",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams[0].Columns = append(c.Sources[0].Streams[0].Columns,
+					config.Column{From: "X", To: "x", Type: "money"})
+			},
+			want: []string{`columns[5].type: "money" is not one of`},
+		},
+		{
+			name: "field mapped twice",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams[0].Columns = append(c.Sources[0].Streams[0].Columns,
+					config.Column{From: "Other", To: "order_id", Type: config.TypeString})
+			},
+			want: []string{`columns[5].to: "order_id" is mapped twice`},
+		},
+		{
+			name: "field name with leading underscore",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams[0].Columns = append(c.Sources[0].Streams[0].Columns,
+					config.Column{From: "F", To: "_source_file", Type: config.TypeString})
+			},
+			want: []string{`columns[5].to: "_source_file" must be a snake_case field name`},
+		},
+		{
+			name: "event time is not ordered_at",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams[0].EventTime = "order_id"
+			},
+			want: []string{
+				`event_time: "order_id" is not a mapped timestamp field`,
+				"event_time: must be ordered_at for entity orders",
+			},
+		},
+		{
+			name:   "two-character delimiter",
+			breakf: func(c *config.Config) { c.Sources[0].Streams[0].Delimiter = ";;" },
+			want:   []string{`delimiter: ";;" must be one character`},
+		},
+		{
+			name:   "unknown entity",
+			breakf: func(c *config.Config) { c.Sources[0].Streams[0].Entity = "invoices" },
+			want:   []string{`entity: "invoices" is not known (orders)`},
+		},
+		{
+			name:   "upper-case stream name",
+			breakf: func(c *config.Config) { c.Sources[0].Streams[0].Name = "Orders" },
+			want:   []string{`streams[0].name: "Orders" must be lower-case`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := validConfig()
+			tt.breakf(&c)
+			err := c.Validate()
+			if err == nil {
+				t.Fatalf("Validate() = nil, want %q", tt.want)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			if n, m := strings.Count(err.Error(), "\n")+1, len(tt.want); n != m {
+				t.Errorf("got %d problems, want %d:\n%v", n, m, err)
+			}
+		})
+	}
+}
+
+func TestParseRejectsUnknownKeys(t *testing.T) {
+	tests := []struct {
+		name, yaml, key string
+	}{
+		{"top level", validYAML + "segmentz: {}\n", "segmentz"},
+		{"in store", strings.Replace(validYAML, "kind: memory", "kind: memory\n  pathh: x", 1), "pathh"},
+		{"in column", strings.Replace(validYAML, "{from: Invoice,", "{form: Invoice, from: Invoice,", 1), "form"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse([]byte(tt.yaml), nil)
+			if err == nil || !strings.Contains(err.Error(), tt.key) {
+				t.Fatalf("Parse() error = %v, want one naming %q", err, tt.key)
+			}
+		})
+	}
+	if _, err := config.Parse([]byte(validYAML), nil); err != nil {
+		t.Fatalf("the unbroken YAML does not parse: %v", err)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := config.Parse([]byte(validYAML), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := c.Sources[0].Streams[0]
+	checks := []struct{ name, got, want string }{
+		{"path", st.Path, "orders"},
+		{"pattern", st.Pattern, "*.csv*"},
+		{"delimiter", st.Delimiter, ","},
+		{"currency", st.Currency, "GBP"},
+		{"timezone", st.Columns[3].Timezone, "UTC"},
+		{"region", c.Store.S3.Region, "us-east-1"},
+	}
+	for _, ck := range checks {
+		t.Run(ck.name, func(t *testing.T) {
+			if ck.got != ck.want {
+				t.Errorf("%s = %q, want %q", ck.name, ck.got, ck.want)
+			}
+		})
+	}
+	if got := st.Columns[2].Scale; got != 2 {
+		t.Errorf("decimal scale = %d, want 2", got)
+	}
+	if got := st.Columns[0].Timezone; got != "" {
+		t.Errorf("string column got timezone %q", got)
+	}
+}
+
+func TestDefaultsKeepExplicitValues(t *testing.T) {
+	y := strings.Replace(validYAML, "format: csv", "format: csv\n        path: exports/orders\n        delimiter: \";\"\n        currency: EUR\n        pattern: \"orders_*.csv\"", 1)
+	y = strings.Replace(y, "type: decimal,", "type: decimal, scale: 4,", 1)
+	c, err := config.Parse([]byte(y), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := c.Sources[0].Streams[0]
+	if st.Path != "exports/orders" || st.Delimiter != ";" || st.Currency != "EUR" || st.Pattern != "orders_*.csv" {
+		t.Errorf("explicit values were overridden: %+v", st)
+	}
+	if st.Columns[2].Scale != 4 {
+		t.Errorf("scale = %d, want 4", st.Columns[2].Scale)
+	}
+}
+
+func TestApplyEnv(t *testing.T) {
+	base := func() config.Config {
+		c := validConfig()
+		c.Store = config.Store{Kind: "s3", Path: "data", S3: config.S3{
+			Bucket: "b", Prefix: "p", Endpoint: "http://minio:9000", Region: "eu-west-2", PathStyle: true,
+		}}
+		return c
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want config.Store
+	}{
+		{
+			name: "nothing set keeps the file",
+			env:  nil,
+			want: base().Store,
+		},
+		{
+			name: "empty values do not override",
+			env:  map[string]string{"SEGMINT_S3_ENDPOINT": "", "SEGMINT_S3_PATH_STYLE": ""},
+			want: base().Store,
+		},
+		{
+			name: "every setting",
+			env: map[string]string{
+				"SEGMINT_STORE_KIND": "local", "SEGMINT_STORE_PATH": "/srv/data",
+				"SEGMINT_S3_BUCKET": "bkt", "SEGMINT_S3_PREFIX": "pre/fix",
+				"SEGMINT_S3_ENDPOINT": "https://s3.example.com", "SEGMINT_S3_REGION": "us-west-1",
+				"SEGMINT_S3_PATH_STYLE": "false",
+			},
+			want: config.Store{Kind: "local", Path: "/srv/data", S3: config.S3{
+				Bucket: "bkt", Prefix: "pre/fix", Endpoint: "https://s3.example.com", Region: "us-west-1", PathStyle: false,
+			}},
+		},
+		{
+			name: "path style 0",
+			env:  map[string]string{"SEGMINT_S3_PATH_STYLE": "0"},
+			want: func() config.Store { s := base().Store; s.S3.PathStyle = false; return s }(),
+		},
+		{
+			name: "path style garbage is ignored",
+			env:  map[string]string{"SEGMINT_S3_PATH_STYLE": "maybe"},
+			want: base().Store,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := base()
+			c.ApplyEnv(envOf(tt.env))
+			if c.Store != tt.want {
+				t.Errorf("store = %+v, want %+v", c.Store, tt.want)
+			}
+		})
+	}
+
+	t.Run("path style TRUE turns it on", func(t *testing.T) {
+		c := base()
+		c.Store.S3.PathStyle = false
+		c.ApplyEnv(envOf(map[string]string{"SEGMINT_S3_PATH_STYLE": "TRUE"}))
+		if !c.Store.S3.PathStyle {
+			t.Error("PathStyle = false, want true")
+		}
+	})
+	t.Run("nil getenv", func(t *testing.T) {
+		c := base()
+		c.ApplyEnv(nil)
+		if c.Store != base().Store {
+			t.Errorf("store changed: %+v", c.Store)
+		}
+	})
+}
+
+func TestParseAppliesEnvBeforeValidate(t *testing.T) {
+	y := strings.Replace(validYAML, "kind: memory", "kind: s3", 1) // no bucket: invalid alone
+	if _, err := config.Parse([]byte(y), nil); err == nil {
+		t.Fatal("s3 store without bucket parsed")
+	}
+	c, err := config.Parse([]byte(y), envOf(map[string]string{
+		"SEGMINT_S3_BUCKET": "from-env", "SEGMINT_S3_PREFIX": "/runs/a/",
+	}))
+	if err != nil {
+		t.Fatalf("Parse() with SEGMINT_S3_BUCKET = %v", err)
+	}
+	if c.Store.S3.Bucket != "from-env" {
+		t.Errorf("bucket = %q", c.Store.S3.Bucket)
+	}
+	if c.Store.S3.Prefix != "runs/a" {
+		t.Errorf("prefix = %q, want slashes trimmed", c.Store.S3.Prefix)
+	}
+}
+
+func TestRepoConfigsLoad(t *testing.T) {
+	tests := []struct {
+		file, kind string
+	}{
+		{"../../configs/local.yaml", "local"},
+		{"../../configs/s3.yaml", "s3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			c, err := config.Load(tt.file, envOf(nil))
+			if err != nil {
+				t.Fatalf("Load(%s) = %v", tt.file, err)
+			}
+			if c.Store.Kind != tt.kind {
+				t.Errorf("store.kind = %q, want %q", c.Store.Kind, tt.kind)
+			}
+			if err := c.Validate(); err != nil {
+				t.Errorf("Validate() after Load = %v", err)
+			}
+			if len(c.Sources) == 0 || len(c.Sources[0].Streams) == 0 {
+				t.Fatalf("no streams in %s", tt.file)
+			}
+			if st := c.Sources[0].Streams[0]; st.Entity != "orders" || st.Path != st.Name {
+				t.Errorf("stream = %+v", st)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	if _, err := config.Load(t.TempDir()+"/nope.yaml", nil); err == nil || !strings.Contains(err.Error(), "read config") {
+		t.Fatalf("Load() = %v, want read config error", err)
+	}
+}

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/segmint/segmint/lib/runlog"
+)
+
+// writeConfig writes configs/local.yaml with its store in storeDir and its
+// landing folder at landing, and returns the file's path.
+func writeConfig(t *testing.T, storeDir, landing string) string {
+	t.Helper()
+	b, err := os.ReadFile("configs/local.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), "path: data", "path: "+storeDir, 1)
+	s = strings.Replace(s, "landing: testdata/landing/retail", "landing: "+landing, 1)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func sampleLanding(t *testing.T) string {
+	t.Helper()
+	abs, err := filepath.Abs("testdata/landing/retail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(t.Context(), args, &out, &errb, func(string) string { return "" }, time.Now)
+	return result{code, out.String(), errb.String()}
+}
+
+// lastLine is the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func readRunRecord(t *testing.T, storeDir string) runlog.Record {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(storeDir, "runs", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no run record in %s: %v", storeDir, err)
+	}
+	b, err := os.ReadFile(files[len(files)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec runlog.Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+func TestUsageAndExitCodes(t *testing.T) {
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		output string
+	}{
+		{"help", []string{"help"}, exitOK, "exit codes: 0 done, 1 the run failed, 2 bad usage"},
+		{"no command", nil, exitUsage, "commands:"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
+		{"step help", []string{"unify", "--help"}, exitOK, "writes unified/orders/dt=D"},
+		{"nightly help", []string{"nightly", "--help"}, exitOK, "-redo"},
+		{"bad flag", []string{"score", "--nope"}, exitUsage, "flag provided but not defined"},
+		{"bad date", []string{"nightly", "--date", "2010-02-30"}, exitUsage, `"2010-02-30" is not YYYY-MM-DD`},
+		{"backfill without range", []string{"backfill", "--from", "2010-01-02"}, exitUsage, "--from and --to are required"},
+		{"backfill reversed", []string{"backfill", "--from", "2010-01-02", "--to", "2010-01-01"}, exitUsage, "is before"},
+		{"missing config", []string{"nightly", "--config", "/does/not/exist.yaml"}, exitUsage, "bad configuration"},
+		{"extra argument", []string{"ingest", "now"}, exitUsage, "unexpected arguments"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, c.args...)
+			if r.code != c.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, c.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout+r.stderr, c.output) {
+				t.Errorf("output lacks %q:\nstdout: %s\nstderr: %s", c.output, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func TestBadConfigReportsEveryProblem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	bad := `store: {kind: local}
+currency: pounds
+sources:
+  - name: Retail
+    kind: ftp
+    landing: x
+    streams:
+      - name: orders
+        entity: orders
+        format: xlsx
+        event_time: ordered_at
+        columns:
+          - {from: Invoice, to: order_id, type: string}
+          - {from: InvoiceDate, to: ordered_at, type: timestamp, format: "2006-01-02", timezone: Mars/Base}
+`
+	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "nightly", "--config", path, "--date", "2010-12-09")
+	if r.code != exitUsage {
+		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"store.path", "currency", "sources[0].name", "sources[0].kind", "format", "timezone",
+		`needs field "quantity"`, `needs field "unit_price"`, `needs field "customer_number"`} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("error output lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
+func TestNightlyOnSample(t *testing.T) {
+	storeDir := t.TempDir()
+	cfg := writeConfig(t, storeDir, sampleLanding(t))
+	r := runCLI(t, "nightly", "--date", "2010-12-09", "--config", cfg, "--log-format", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"segments/rfm/dt=2010-12-09/", "reports/dt=2010-12-09/", "runs/"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// Every log line is JSON with run_id, job (for step lines) and date.
+	for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line is not JSON: %q", line)
+		}
+		if m["run_id"] == nil || m["date"] != "2010-12-09" {
+			t.Fatalf("log line lacks run_id or date: %q", line)
+		}
+	}
+	rec := readRunRecord(t, storeDir)
+	if rec.Outcome != "succeeded" || len(rec.Steps) != 7 {
+		t.Fatalf("run record: %+v", rec)
+	}
+	if _, err := os.Stat(filepath.Join(storeDir, "reports/dt=2010-12-09/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(storeDir, "segments/rfm/latest.json")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMissingInputFailsWithOneClearLine(t *testing.T) {
+	storeDir := t.TempDir()
+	cfg := writeConfig(t, storeDir, t.TempDir())
+	r := runCLI(t, "nightly", "--date", "2010-12-09", "--config", cfg, "--log-format", "json")
+	if r.code != exitFailed {
+		t.Fatalf("exit %d, want 1: %s", r.code, r.stderr)
+	}
+	last := lastLine(r.stderr)
+	if !strings.HasPrefix(last, "segmint nightly 2010-12-09: ingest: retail/orders: no input files") {
+		t.Errorf("last line: %q", last)
+	}
+	if rec := readRunRecord(t, storeDir); rec.Outcome != "failed" || rec.Error == "" {
+		t.Errorf("run record: %+v", rec)
+	}
+	// A step run before its input exists says what to run first.
+	r = runCLI(t, "features", "--date", "2010-12-09", "--config", cfg)
+	if r.code != exitFailed || !strings.Contains(lastLine(r.stderr), "run segmint unify --date 2010-12-09 first") {
+		t.Errorf("exit %d, last line %q", r.code, lastLine(r.stderr))
+	}
+}
+
+func TestUnreachableStoreFailsPromptly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s3.yaml")
+	b, err := os.ReadFile("configs/s3.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(b), "endpoint: http://127.0.0.1:9000", "endpoint: http://127.0.0.1:1", 1)
+	s = strings.Replace(s, "landing: testdata/landing/retail", "landing: "+sampleLanding(t), 1)
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	var out, errb bytes.Buffer
+	start := time.Now()
+	code := run(ctx, []string{"nightly", "--date", "2010-12-09", "--config", path}, &out, &errb, os.Getenv, time.Now)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want 1: %s", code, errb.String())
+	}
+	if !strings.Contains(lastLine(errb.String()), "connection refused") {
+		t.Errorf("last line: %q", lastLine(errb.String()))
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("took %s to give up", d)
+	}
+}
