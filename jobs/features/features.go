@@ -4,8 +4,6 @@ package features
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
@@ -61,10 +59,7 @@ func FromCustomer(c unified.Customer) Customer {
 // Run computes the features for d.
 func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	in := dataset.Partition{Dataset: unify.CustomersDataset, Date: d}
-	customers, m, err := dataset.ReadParquet[unified.Customer](ctx, env.Store, in)
-	if errors.Is(err, dataset.ErrNotCommitted) {
-		return nil, fmt.Errorf("%w: %s (run segmint unify --date %s first)", job.ErrMissingInput, in, d)
-	}
+	customers, m, err := dataset.ReadInput[unified.Customer](ctx, env, in, unify.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -72,12 +67,8 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	for i, c := range customers {
 		rows[i] = FromCustomer(c)
 	}
-	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: Dataset, Date: d}, env.RunID, Name, "")
-	w.AddInput(m)
-	if err := dataset.WriteParquet(ctx, w, rows); err != nil {
-		return nil, err
-	}
-	if _, err := w.Commit(ctx, env.Now()); err != nil {
+	out := dataset.Output{Partition: dataset.Partition{Dataset: Dataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
 	env.Log.Info().Int("customers", len(rows)).Msg("features committed")

@@ -70,10 +70,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		return job.Stats{}, nil
 	}
 	in := dataset.Partition{Dataset: score.Dataset, Date: d}
-	scores, m, err := dataset.ReadParquet[score.Score](ctx, env.Store, in)
-	if errors.Is(err, dataset.ErrNotCommitted) {
-		return nil, fmt.Errorf("%w: %s (run segmint score --date %s first)", job.ErrMissingInput, in, d)
-	}
+	scores, m, err := dataset.ReadInput[score.Score](ctx, env, in, score.Name)
 	if err != nil {
 		return nil, err
 	}

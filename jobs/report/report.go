@@ -7,7 +7,6 @@ package report
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -86,18 +85,19 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			page.Streams = append(page.Streams, row)
 		}
 	}
-	customers, cm, err := dataset.ReadParquet[unified.Customer](ctx, env.Store, dataset.Partition{Dataset: unify.CustomersDataset, Date: d})
+	customers, cm, err := dataset.ReadInput[unified.Customer](ctx, env, dataset.Partition{Dataset: unify.CustomersDataset, Date: d}, unify.Name)
 	if err != nil {
-		return nil, missing(err, "unify", d)
+		return nil, err
 	}
 	w.AddInput(cm)
 	page.Unify = cm.Meta
 	page.Partition = append(page.Partition, PartitionRow{cm.Dataset + "/" + cm.Partition, cm.Rows, cm.RunID})
 	page.KPIs = kpis(customers)
 	if env.Config.Segments.RFM.Enabled {
-		sm, err := dataset.ReadManifest(ctx, env.Store, dataset.Partition{Dataset: publish.RFMDataset, Date: d})
+		sp := dataset.Partition{Dataset: publish.RFMDataset, Date: d}
+		sm, err := dataset.ReadManifest(ctx, env.Store, sp)
 		if err != nil {
-			return nil, missing(err, "publish", d)
+			return nil, dataset.MissingInput(err, sp, publish.Name)
 		}
 		w.AddInput(sm)
 		page.Partition = append(page.Partition, PartitionRow{sm.Dataset + "/" + sm.Partition, sm.Rows, sm.RunID})
@@ -121,22 +121,17 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	return job.Stats{"bytes": int64(buf.Len())}, nil
 }
 
-func missing(err error, step string, d job.Date) error {
-	if errors.Is(err, dataset.ErrNotCommitted) {
-		return fmt.Errorf("%w: %w (run segmint %s --date %s first)", job.ErrMissingInput, err, step, d)
-	}
-	return err
-}
-
 func streamRow(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, source, stream string, d job.Date) (StreamRow, error) {
 	row := StreamRow{Name: source + "/" + stream}
-	rm, err := dataset.ReadManifest(ctx, env.Store, dataset.Partition{Dataset: ingest.RawDataset(source, stream), Date: d})
+	rp := dataset.Partition{Dataset: ingest.RawDataset(source, stream), Date: d}
+	rm, err := dataset.ReadManifest(ctx, env.Store, rp)
 	if err != nil {
-		return row, missing(err, "ingest", d)
+		return row, dataset.MissingInput(err, rp, ingest.Name)
 	}
-	qm, err := dataset.ReadManifest(ctx, env.Store, dataset.Partition{Dataset: ingest.QuarantineDataset(source, stream), Date: d})
+	qp := dataset.Partition{Dataset: ingest.QuarantineDataset(source, stream), Date: d}
+	qm, err := dataset.ReadManifest(ctx, env.Store, qp)
 	if err != nil {
-		return row, missing(err, "ingest", d)
+		return row, dataset.MissingInput(err, qp, ingest.Name)
 	}
 	w.AddInput(rm)
 	w.AddInput(qm)

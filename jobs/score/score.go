@@ -5,7 +5,6 @@ package score
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 
@@ -41,10 +40,7 @@ type Score struct {
 // Run scores the customers of d.
 func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	in := dataset.Partition{Dataset: features.Dataset, Date: d}
-	feats, m, err := dataset.ReadParquet[features.Customer](ctx, env.Store, in)
-	if errors.Is(err, dataset.ErrNotCommitted) {
-		return nil, fmt.Errorf("%w: %s (run segmint features --date %s first)", job.ErrMissingInput, in, d)
-	}
+	feats, m, err := dataset.ReadInput[features.Customer](ctx, env, in, features.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -66,12 +62,8 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		rows[i] = Score{CustomerID: ids[i], RScore: s.R, FScore: s.F, MScore: s.M,
 			RFMCell: fmt.Sprintf("%d%d%d", s.R, s.F, s.M), RFMSegment: s.Segment}
 	}
-	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: Dataset, Date: d}, env.RunID, Name, "")
-	w.AddInput(m)
-	if err := dataset.WriteParquet(ctx, w, rows); err != nil {
-		return nil, err
-	}
-	if _, err := w.Commit(ctx, env.Now()); err != nil {
+	out := dataset.Output{Partition: dataset.Partition{Dataset: Dataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
 	stats := job.Stats{"scored": int64(len(rows)), "not_scored_without_orders": int64(len(feats) - len(rows))}

@@ -6,8 +6,6 @@ package unify
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -15,7 +13,6 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/job"
-	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -59,11 +56,8 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 				}
 				return nil
 			})
-			if errors.Is(err, dataset.ErrNotCommitted) {
-				return stats, fmt.Errorf("%w: %s (run segmint ingest --date %s first)", job.ErrMissingInput, p, d)
-			}
 			if err != nil {
-				return stats, fmt.Errorf("read %s: %w", p, err)
+				return stats, dataset.MissingInput(err, p, ingest.Name)
 			}
 			inputs = append(inputs, m)
 		}
@@ -80,32 +74,15 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 
 	meta := map[string]any{"duplicate_lines_removed": dups, "lines_without_customer": ostats.LinesWithoutCustomer,
 		"order_customer_conflicts": ostats.CustomerConflicts, "lines": len(lines)}
-	if err := write(ctx, env, dataset.Partition{Dataset: OrdersDataset, Date: d}, inputs, meta, orders); err != nil {
+	out := dataset.Output{Partition: dataset.Partition{Dataset: OrdersDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
+	if _, err := dataset.WriteOutput(ctx, env, out, orders); err != nil {
 		return stats, err
 	}
-	if err := write(ctx, env, dataset.Partition{Dataset: CustomersDataset, Date: d}, inputs, meta, customers); err != nil {
+	out.Partition.Dataset = CustomersDataset
+	if _, err := dataset.WriteOutput(ctx, env, out, customers); err != nil {
 		return stats, err
 	}
 	env.Log.Info().Int("lines", len(lines)).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
 		Int("customers", len(customers)).Int64("lines_without_customer", ostats.LinesWithoutCustomer).Msg("unified tables committed")
 	return stats, nil
-}
-
-func write[T any](ctx context.Context, env job.Env, p dataset.Partition, inputs []*dataset.Manifest, meta map[string]any, rows []T) error {
-	w := dataset.NewWriter(env.Store, p, env.RunID, Name, "")
-	for _, m := range inputs {
-		w.AddInput(m)
-	}
-	for k, v := range meta {
-		w.SetMeta(k, v)
-	}
-	if err := dataset.WriteParquet(ctx, w, rows); err != nil {
-		return err
-	}
-	m, err := w.Commit(ctx, env.Now())
-	if err != nil {
-		return err
-	}
-	env.Log.Debug().Str(logging.FieldDataset, p.String()).Int64(logging.FieldRows, m.Rows).Msg("partition committed")
-	return nil
 }
