@@ -24,7 +24,7 @@ import (
 const sampleDate = "2010-12-09"
 
 // repoRoot is the repository root, two levels up from this package.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -34,7 +34,7 @@ func repoRoot(t *testing.T) string {
 }
 
 // sampleConfig loads configs/local.yaml with its landing path made absolute.
-func sampleConfig(t *testing.T) *config.Config {
+func sampleConfig(t testing.TB) *config.Config {
 	t.Helper()
 	cfg, err := config.Load(filepath.Join(repoRoot(t), "configs/local.yaml"), nil)
 	if err != nil {
@@ -46,7 +46,7 @@ func sampleConfig(t *testing.T) *config.Config {
 	return cfg
 }
 
-func testEnv(t *testing.T, st store.Store, cfg *config.Config) job.Env {
+func testEnv(t testing.TB, st store.Store, cfg *config.Config) job.Env {
 	t.Helper()
 	return job.Env{
 		Store: st, Config: cfg, Log: zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
@@ -57,7 +57,7 @@ func testEnv(t *testing.T, st store.Store, cfg *config.Config) job.Env {
 	}
 }
 
-func mustDate(t *testing.T, s string) job.Date {
+func mustDate(t testing.TB, s string) job.Date {
 	t.Helper()
 	d, err := job.ParseDate(s)
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 	"github.com/segmint/segmint/lib/store"
 )
 
-func newLocal(t *testing.T) *store.Local {
+func newLocal(t testing.TB) *store.Local {
 	t.Helper()
 	st, err := store.NewLocal(t.TempDir())
 	if err != nil {

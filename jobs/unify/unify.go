@@ -6,6 +6,7 @@ package unify
 
 import (
 	"context"
+	"slices"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -43,6 +44,9 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 				continue
 			}
 			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
+			if m, err := dataset.ReadManifest(ctx, env.Store, p); err == nil {
+				lines = slices.Grow(lines, int(m.Rows)) // one allocation, not a doubling series
+			}
 			var lr *unified.LineReader
 			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
 				if lr == nil {
