@@ -106,9 +106,10 @@ type Column struct {
 	Format string `yaml:"format"`
 	// Timezone is an IANA zone for timestamps without an offset; default UTC.
 	Timezone string `yaml:"timezone"`
-	// Scale is the number of decimals kept for decimal columns (0-6);
+	// Scale is the number of decimals kept for decimal columns (0-6,
+	// default 2);
 	// a value with more decimals is rejected, never rounded.
-	Scale int `yaml:"scale"`
+	Scale *int `yaml:"scale"`
 	// Required rows without a value go to quarantine.
 	Required bool `yaml:"required"`
 }
@@ -135,6 +136,17 @@ const (
 	TypeTimestamp = "timestamp"
 	TypeDate      = "date"
 )
+
+// DecimalScale is the column's scale (2 when unset).
+func (col Column) DecimalScale() int {
+	if col.Scale == nil {
+		return 2
+	}
+	return *col.Scale
+}
+
+// Int returns a pointer to v, for optional settings such as Column.Scale.
+func Int(v int) *int { return &v }
 
 // MaxDecimalScale is the largest decimal scale a column may declare: money
 // is computed in millionths of a currency unit.
@@ -216,8 +228,8 @@ func (c *Config) setDefaults() {
 			}
 			for k := range st.Columns {
 				col := &st.Columns[k]
-				if col.Type == TypeDecimal && col.Scale == 0 {
-					col.Scale = 2
+				if col.Type == TypeDecimal && col.Scale == nil {
+					col.Scale = Int(2)
 				}
 				if (col.Type == TypeTimestamp || col.Type == TypeDate) && col.Timezone == "" {
 					col.Timezone = "UTC"
@@ -340,8 +352,8 @@ func (col Column) validate(where string) []error {
 	switch col.Type {
 	case TypeString, TypeInt, TypeFloat, TypeBool:
 	case TypeDecimal:
-		if col.Scale < 0 || col.Scale > MaxDecimalScale {
-			add("%s.scale: %d is outside 0..%d", where, col.Scale, MaxDecimalScale)
+		if sc := col.DecimalScale(); sc < 0 || sc > MaxDecimalScale {
+			add("%s.scale: %d is outside 0..%d", where, sc, MaxDecimalScale)
 		}
 	case TypeTimestamp, TypeDate:
 		if col.Format == "" {

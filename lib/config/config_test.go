@@ -17,7 +17,7 @@ func ordersColumns() []config.Column {
 	return []config.Column{
 		{From: "Invoice", To: "order_id", Type: config.TypeString, Required: true},
 		{From: "Quantity", To: "quantity", Type: config.TypeInt, Required: true},
-		{From: "Price", To: "unit_price", Type: config.TypeDecimal, Scale: 2, Required: true},
+		{From: "Price", To: "unit_price", Type: config.TypeDecimal, Scale: config.Int(2), Required: true},
 		{From: "InvoiceDate", To: "ordered_at", Type: config.TypeTimestamp, Format: "2006-01-02 15:04:05", Timezone: "UTC", Required: true},
 		{From: "Customer ID", To: "customer_number", Type: config.TypeString},
 	}
@@ -160,7 +160,7 @@ func TestValidateProblems(t *testing.T) {
 		{
 			name: "decimal scale out of range",
 			breakf: func(c *config.Config) {
-				c.Sources[0].Streams[0].Columns[2].Scale = config.MaxDecimalScale + 1
+				c.Sources[0].Streams[0].Columns[2].Scale = config.Int(config.MaxDecimalScale + 1)
 			},
 			want: []string{"columns[2].scale: 7 is outside 0..6"},
 		},
@@ -276,7 +276,7 @@ func TestDefaults(t *testing.T) {
 			}
 		})
 	}
-	if got := st.Columns[2].Scale; got != 2 {
+	if got := st.Columns[2].DecimalScale(); got != 2 {
 		t.Errorf("decimal scale = %d, want 2", got)
 	}
 	if got := st.Columns[0].Timezone; got != "" {
@@ -295,8 +295,21 @@ func TestDefaultsKeepExplicitValues(t *testing.T) {
 	if st.Path != "exports/orders" || st.Delimiter != ";" || st.Currency != "EUR" || st.Pattern != "orders_*.csv" {
 		t.Errorf("explicit values were overridden: %+v", st)
 	}
-	if st.Columns[2].Scale != 4 {
-		t.Errorf("scale = %d, want 4", st.Columns[2].Scale)
+	if st.Columns[2].DecimalScale() != 4 {
+		t.Errorf("scale = %d, want 4", st.Columns[2].DecimalScale())
+	}
+}
+
+// An explicit scale 0 (whole currency units, such as JPY) is kept, not
+// replaced by the default.
+func TestExplicitScaleZeroIsKept(t *testing.T) {
+	y := strings.Replace(validYAML, "type: decimal,", "type: decimal, scale: 0,", 1)
+	c, err := config.Parse([]byte(y), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Sources[0].Streams[0].Columns[2].DecimalScale(); got != 0 {
+		t.Errorf("scale = %d, want 0", got)
 	}
 }
 

@@ -95,7 +95,7 @@ func node(c config.Column) parquet.Node {
 	case config.TypeFloat:
 		return parquet.Leaf(parquet.DoubleType)
 	case config.TypeDecimal:
-		return parquet.Decimal(c.Scale, 18, parquet.Int64Type)
+		return parquet.Decimal(c.DecimalScale(), 18, parquet.Int64Type)
 	case config.TypeBool:
 		return parquet.Leaf(parquet.BooleanType)
 	case config.TypeTimestamp:
@@ -298,7 +298,7 @@ func (p *parser) convert(i int, c config.Column, text string) (parquet.Value, st
 		f, err := strconv.ParseFloat(text, 64)
 		return parquet.DoubleValue(f), RuleBadFloat, err
 	case config.TypeDecimal:
-		n, err := money.Parse(text, c.Scale)
+		n, err := money.Parse(text, c.DecimalScale())
 		return parquet.Int64Value(n), RuleBadDecimal, err
 	case config.TypeBool:
 		b, err := strconv.ParseBool(strings.ToLower(text))
@@ -308,7 +308,11 @@ func (p *parser) convert(i int, c config.Column, text string) (parquet.Value, st
 		return parquet.Int64Value(t.UTC().UnixMicro()), RuleBadTimestamp, err
 	case config.TypeDate:
 		t, err := time.ParseInLocation(c.Format, text, time.UTC)
-		return parquet.Int32Value(int32(t.Unix() / 86400)), RuleBadDate, err
+		days := t.Unix() / 86400
+		if t.Unix()%86400 < 0 {
+			days-- // floor, so that times before 1970 stay on their day
+		}
+		return parquet.Int32Value(int32(days)), RuleBadDate, err
 	default:
 		return parquet.ByteArrayValue([]byte(text)), "", nil
 	}

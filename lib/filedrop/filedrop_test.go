@@ -31,7 +31,7 @@ func ordersStream() config.Stream {
 		Columns: []config.Column{
 			{From: "Invoice", To: "order_id", Type: config.TypeString, Required: true},
 			{From: "Qty", To: "quantity", Type: config.TypeInt, Required: true},
-			{From: "Price", To: "unit_price", Type: config.TypeDecimal, Scale: 2, Required: true},
+			{From: "Price", To: "unit_price", Type: config.TypeDecimal, Scale: config.Int(2), Required: true},
 			{From: "When", To: "ordered_at", Type: config.TypeTimestamp, Format: "2006-01-02 15:04:05", Timezone: "UTC", Required: true},
 			{From: "Customer", To: "customer_number", Type: config.TypeString},
 		},

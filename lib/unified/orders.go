@@ -16,6 +16,11 @@
 //   - recency_days: whole days (floor) from last_order_at to the end of D.
 //   - tenure_days: whole days (floor) from first_order_at to the end of D.
 //
+// Customers are computed from lines, orders from invoices: an invoice whose
+// lines name two customers (none in the sample) counts for each of them in
+// unified/customers, and belongs to the smallest customer number in
+// unified/orders; such invoices are counted as order_customer_conflicts.
+//
 // Money is summed exactly in millionths of a unit; each published amount is
 // that exact amount rounded half away from zero to the cent.
 package unified
@@ -121,7 +126,8 @@ func (r *LineReader) Line(row parquet.Row) Line {
 }
 
 // Dedup removes exact duplicate lines of one export file, keeping the first
-// (lowest source line). It returns the kept lines in source order and the
+// in input order (the lowest source line when lines come in file order, as
+// raw partitions store them). It returns the kept lines in source order and the
 // number removed.
 func Dedup(lines []Line) ([]Line, int64) {
 	type key struct {
@@ -130,7 +136,7 @@ func Dedup(lines []Line) ([]Line, int64) {
 		at                                                int64
 	}
 	seen := make(map[key]bool, len(lines))
-	out := lines[:0:0]
+	out := make([]Line, 0, len(lines))
 	var removed int64
 	for _, l := range lines {
 		k := key{l.Source, l.SourceFile, l.OrderID, l.ProductID, l.Description, l.CustomerNumber, l.Country,
@@ -183,6 +189,7 @@ func BuildOrders(lines []Line) ([]Order, OrderStats) {
 	idx := map[okey]int{}
 	var orders []Order
 	var stats OrderStats
+	conflicted := map[int]bool{} // orders already counted in CustomerConflicts
 	for _, l := range lines {
 		if l.CustomerNumber == "" {
 			stats.LinesWithoutCustomer++
@@ -210,7 +217,10 @@ func BuildOrders(lines []Line) ([]Order, OrderStats) {
 			case o.CustomerNumber == nil:
 				o.CustomerNumber = ptr(l.CustomerNumber)
 			case *o.CustomerNumber != l.CustomerNumber:
-				stats.CustomerConflicts++
+				if !conflicted[i] {
+					conflicted[i] = true
+					stats.CustomerConflicts++
+				}
 				if l.CustomerNumber < *o.CustomerNumber {
 					o.CustomerNumber = ptr(l.CustomerNumber)
 				}
