@@ -78,7 +78,10 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 func pullStream(ctx context.Context, env job.Env, log zerolog.Logger, landing store.Store, prefix string,
 	src config.Source, st config.Stream, d job.Date, stats job.Stats) error {
 	start := env.Now()
-	res, err := filedrop.Pull(ctx, landing, prefix, st, d.End())
+	progress := logging.NewProgress(log, "reading landing files", 5*time.Second, env.Now)
+	res, err := filedrop.Pull(ctx, landing, prefix, st, d.End(), filedrop.WithProgress(func(n int64) {
+		progress.Set(n)
+	}))
 	if err != nil {
 		return err
 	}

@@ -109,7 +109,7 @@ func node(c config.Column) parquet.Node {
 
 // Pull reads every file of the stream below prefix in landing (sorted by
 // key), keeping rows whose event time is before end.
-func Pull(ctx context.Context, landing store.Store, prefix string, st config.Stream, end time.Time) (*Result, error) {
+func Pull(ctx context.Context, landing store.Store, prefix string, st config.Stream, end time.Time, opts ...Option) (*Result, error) {
 	dir := strings.Trim(path.Join(prefix, st.Path), "/") + "/"
 	infos, err := landing.List(ctx, dir)
 	if err != nil {
@@ -118,6 +118,9 @@ func Pull(ctx context.Context, landing store.Store, prefix string, st config.Str
 	p, err := newParser(st, end)
 	if err != nil {
 		return nil, err
+	}
+	for _, o := range opts {
+		o(p)
 	}
 	for _, info := range infos {
 		base := path.Base(info.Key)
@@ -135,14 +138,24 @@ func Pull(ctx context.Context, landing store.Store, prefix string, st config.Str
 	return p.res, nil
 }
 
+// Option changes how Pull works.
+type Option func(*parser)
+
+// WithProgress has Pull call fn with the number of lines read, every
+// progressEvery lines, so that a long pull can report progress.
+func WithProgress(fn func(lines int64)) Option { return func(p *parser) { p.progress = fn } }
+
+const progressEvery = 64 * 1024
+
 type parser struct {
-	st      config.Stream
-	end     time.Time
-	schema  *parquet.Schema
-	colIdx  map[string]int
-	locs    []*time.Location
-	eventAt int // index into st.Columns of the event time, -1 if none
-	res     *Result
+	progress func(lines int64)
+	st       config.Stream
+	end      time.Time
+	schema   *parquet.Schema
+	colIdx   map[string]int
+	locs     []*time.Location
+	eventAt  int // index into st.Columns of the event time, -1 if none
+	res      *Result
 }
 
 func newParser(st config.Stream, end time.Time) (*parser, error) {
@@ -218,6 +231,9 @@ func (p *parser) readFile(ctx context.Context, landing store.Store, key string) 
 			return nil
 		}
 		p.res.Read++
+		if p.progress != nil && p.res.Read%progressEvery == 0 {
+			p.progress(p.res.Read)
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {

@@ -63,8 +63,11 @@ func NewProgress(log zerolog.Logger, msg string, interval time.Duration, now fun
 }
 
 // Add counts n more items and logs when the interval has passed.
-func (p *Progress) Add(n int64) {
-	p.n += n
+func (p *Progress) Add(n int64) { p.Set(p.n + n) }
+
+// Set sets the running count to n and logs when the interval has passed.
+func (p *Progress) Set(n int64) {
+	p.n = n
 	if t := p.now(); t.Sub(p.last) >= p.interval {
 		p.last = t
 		p.log.Info().Int64(FieldRows, p.n).Msg(p.msg)
