@@ -173,6 +173,7 @@ func runDate(ctx context.Context, cmd string, step nightly.Step, o options, d jo
 		},
 	}
 	rec := &runlog.Record{RunID: runID, Command: cmd, Date: d.String(), Store: st.String(), StartedAt: now().UTC()}
+	cmdLog := log.With().Str(logging.FieldJob, cmd).Logger()
 	var err error
 	if cmd == "nightly" || cmd == "backfill" {
 		err = nightly.Run(ctx, env, d, o.redo, rec)
@@ -191,14 +192,14 @@ func runDate(ctx context.Context, cmd string, step nightly.Step, o options, d jo
 		err = werr
 	}
 	if err != nil {
-		log.Error().Err(err).Msg("run failed")
+		cmdLog.Error().Err(err).Msg("run failed")
 		fmt.Fprintf(stderr, "segmint %s %s: %v\n", cmd, d, err)
 		if job.IsUsage(err) {
 			return exitUsage
 		}
 		return exitFailed
 	}
-	log.Info().Msg("run succeeded")
+	cmdLog.Info().Msg("run succeeded")
 	printOutputs(stdout, cmd, d, cfg, st, rec)
 	return exitOK
 }

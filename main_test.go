@@ -150,14 +150,14 @@ func TestNightlyOnSample(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	// Every log line is JSON with run_id, job (for step lines) and date.
+	// Every log line is JSON with run_id, job and date.
 	for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatalf("log line is not JSON: %q", line)
 		}
-		if m["run_id"] == nil || m["date"] != "2010-12-09" {
-			t.Fatalf("log line lacks run_id or date: %q", line)
+		if m["run_id"] == nil || m["date"] != "2010-12-09" || m["job"] == nil {
+			t.Fatalf("log line lacks run_id, job or date: %q", line)
 		}
 	}
 	rec := readRunRecord(t, storeDir)
