@@ -111,8 +111,11 @@ func TestBadConfigReportsEveryProblem(t *testing.T) {
 	bad := `store: {kind: local}
 currency: pounds
 sources:
-  - name: Retail
+  - name: b
     kind: ftp
+    streams: [{name: s}]
+  - name: Retail
+    kind: filedrop
     landing: x
     streams:
       - name: orders
@@ -130,7 +133,7 @@ sources:
 	if r.code != exitUsage {
 		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"store.path", "currency", "sources[0].name", "sources[0].kind", "format", "timezone",
+	for _, want := range []string{"store.path", "currency", "sources[1].name", "sources[0].kind", "format", "timezone",
 		`needs field "quantity"`, `needs field "unit_price"`, `needs field "customer_number"`} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("error output lacks %q:\n%s", want, r.stderr)

@@ -60,11 +60,32 @@ type S3 struct {
 type Source struct {
 	// Name is the source's name in store keys: raw/<name>/<stream>/...
 	Name string `yaml:"name"`
-	// Kind is the connector: "filedrop".
+	// Kind is the connector: filedrop, hubspot, salesforce, google_ads or meta.
 	Kind string `yaml:"kind"`
 	// Landing is where a file-drop source's exports land: a folder path or
 	// s3://bucket/prefix (read with the store's S3 endpoint settings).
 	Landing string `yaml:"landing"`
+
+	// BaseURL is an API connector's root URL; empty means the platform's
+	// public endpoint. Demos and tests point it at a local fake.
+	BaseURL string `yaml:"base_url"`
+	// Account is the platform account: a Google Ads customer id, a Meta ad
+	// account id ("act_123"), a Salesforce or HubSpot account label.
+	Account string `yaml:"account"`
+	// Auth names the environment variables that hold the secrets, by role
+	// ({token: SEGMINT_HUBSPOT_TOKEN}); the secrets never live in the file.
+	Auth map[string]string `yaml:"auth"`
+	// RateLimit is the request rate allowed to this account, per second
+	// (0: the connector's default).
+	RateLimit float64 `yaml:"rate_limit"`
+	// PageSize is the page size asked of the API (0: the connector's default).
+	PageSize int `yaml:"page_size"`
+	// LookbackDays is how many recent days a daily stream re-reads and
+	// overwrites, because platforms restate them (0: the connector's
+	// default: 30 for Google Ads, 28 for Meta).
+	LookbackDays int `yaml:"lookback_days"`
+	// Options holds connector-specific settings (documented by each connector).
+	Options map[string]string `yaml:"options"`
 	// Streams are the tables the source delivers.
 	Streams []Stream `yaml:"streams"`
 }
@@ -90,8 +111,11 @@ type Stream struct {
 	// EventTime names the timestamp field that places a row in time. Rows
 	// after the end of the run date are not part of that date's snapshot.
 	EventTime string `yaml:"event_time"`
-	// Columns maps source columns onto segmint fields.
+	// Columns maps source columns onto segmint fields (file drops).
 	Columns []Column `yaml:"columns"`
+	// Fields lists extra fields an API connector asks for (HubSpot
+	// properties, Salesforce fields) beyond its defaults.
+	Fields []string `yaml:"fields"`
 }
 
 // Column maps one source column onto one segmint field.
@@ -274,20 +298,49 @@ func (c *Config) Validate() error {
 			add("%s.name: %q appears twice", where, src.Name)
 		}
 		seen[src.Name] = true
-		if src.Kind != "filedrop" {
-			add("%s.kind: %q is not a known connector (filedrop)", where, src.Kind)
-		}
-		if src.Landing == "" {
-			add("%s.landing: required for a filedrop source", where)
-		}
 		if len(src.Streams) == 0 {
 			add("%s.streams: at least one stream is required", where)
 		}
-		for j, st := range src.Streams {
-			errs = append(errs, st.validate(fmt.Sprintf("%s.streams[%d]", where, j))...)
+		switch src.Kind {
+		case "filedrop":
+			if src.Landing == "" {
+				add("%s.landing: required for a filedrop source", where)
+			}
+			for j, st := range src.Streams {
+				errs = append(errs, st.validate(fmt.Sprintf("%s.streams[%d]", where, j))...)
+			}
+		case "hubspot", "salesforce", "google_ads", "meta":
+			errs = append(errs, src.validateAPI(where)...)
+		default:
+			add("%s.kind: %q is not a known connector (filedrop, hubspot, salesforce, google_ads, meta)", where, src.Kind)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (src Source) validateAPI(where string) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if src.RateLimit < 0 {
+		add("%s.rate_limit: %g is negative", where, src.RateLimit)
+	}
+	if src.PageSize < 0 || src.LookbackDays < 0 {
+		add("%s: page_size and lookback_days must not be negative", where)
+	}
+	if (src.Kind == "google_ads" || src.Kind == "meta") && src.Account == "" {
+		add("%s.account: required for %s", where, src.Kind)
+	}
+	seen := map[string]bool{}
+	for j, st := range src.Streams {
+		if !validName(st.Name) {
+			add("%s.streams[%d].name: %q must be lower-case letters, digits, - or _", where, j, st.Name)
+		}
+		if seen[st.Name] {
+			add("%s.streams[%d].name: %q appears twice", where, j, st.Name)
+		}
+		seen[st.Name] = true
+	}
+	return errs
 }
 
 func (st Stream) validate(where string) []error {

@@ -71,9 +71,10 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	c := validConfig()
 	c.Store.Kind = ""                    // 1
 	c.Currency = "gbp"                   // 2
-	c.Sources[0].Kind = "ftp"            // 3
-	c.Sources[0].Landing = ""            // 4
-	c.Sources[0].Streams[0].Format = "x" // 5
+	c.Sources[0].Landing = ""            // 3
+	c.Sources[0].Streams[0].Format = "x" // 4
+	c.Sources = append(c.Sources, config.Source{Name: "b", Kind: "ftp",
+		Streams: []config.Stream{{Name: "s"}}}) // 5
 	err := c.Validate()
 	if err == nil {
 		t.Fatal("Validate() = nil, want 5 problems")
@@ -85,7 +86,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	for _, want := range []string{
 		"store.kind: required",
 		`currency: "gbp"`,
-		`sources[0].kind: "ftp"`,
+		`sources[1].kind: "ftp"`,
 		"sources[0].landing: required",
 		`sources[0].streams[0].format: "x"`,
 	} {
