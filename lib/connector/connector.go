@@ -22,6 +22,10 @@ package connector
 import (
 	"context"
 	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/segmint/segmint/lib/httpclient"
 )
 
 // Type is the type of a field's values.
@@ -103,4 +107,24 @@ type Daily interface {
 	// PullDays emits every record of the days from..to (inclusive, UTC
 	// dates at 00:00), page by page. Every record has Day set.
 	PullDays(ctx context.Context, from, to time.Time, emit func([]Record) error) error
+}
+
+// Keep reports whether an incremental record belongs to the window
+// (since, upper]: strictly after the cursor in (Modified, ID) order, and not
+// after the frozen upper bound.
+func Keep(r Record, since Cursor, upper time.Time) bool {
+	return since.Less(CursorOf(r)) && !r.Modified.After(upper)
+}
+
+// Deps are what a connector gets from the process.
+type Deps struct {
+	// Getenv reads the environment variables named in the source's auth.
+	Getenv func(string) string
+	// Log is the source's logger.
+	Log zerolog.Logger
+	// HTTP is the base client configuration (retries, waits, timeout); a
+	// connector fills in Platform, Policy, Rate and, for auth, Transport.
+	HTTP httpclient.Config
+	// Now is the clock.
+	Now func() time.Time
 }
