@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/filedrop"
 	"github.com/segmint/segmint/lib/job"
@@ -32,14 +33,17 @@ func QuarantineDataset(source, stream string) string { return "quarantine/" + so
 // StateKey is where a stream's state is saved.
 func StateKey(source, stream string) string { return "state/" + source + "/" + stream + ".json" }
 
-// Outputs are the partitions ingest commits for d.
+// Outputs are the partitions ingest commits for d: for every stream its raw
+// partition, and for file drops also the quarantine partition. (Daily API
+// streams also rewrite the days of their look-back window before d.)
 func Outputs(c *config.Config, d job.Date) []dataset.Partition {
 	var out []dataset.Partition
 	for _, src := range c.Sources {
 		for _, st := range src.Streams {
-			out = append(out,
-				dataset.Partition{Dataset: RawDataset(src.Name, st.Name), Date: d},
-				dataset.Partition{Dataset: QuarantineDataset(src.Name, st.Name), Date: d})
+			out = append(out, dataset.Partition{Dataset: RawDataset(src.Name, st.Name), Date: d})
+			if src.Kind == "filedrop" {
+				out = append(out, dataset.Partition{Dataset: QuarantineDataset(src.Name, st.Name), Date: d})
+			}
 		}
 	}
 	return out
@@ -57,22 +61,69 @@ type State struct {
 	Quarantined int64     `json:"quarantined"`
 }
 
-// Run pulls every stream of every source for d.
+// Run pulls every stream of every source for d (or the one source and
+// stream env selects).
 func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	stats := job.Stats{}
+	matched := false
 	for _, src := range env.Config.Sources {
+		if env.Source != "" && env.Source != src.Name {
+			continue
+		}
+		matched = true
+		if src.Kind != "filedrop" {
+			if err := runAPI(ctx, env, src, d, stats); err != nil {
+				return stats, err
+			}
+			continue
+		}
 		landing, prefix, err := env.Opener(src.Landing)
 		if err != nil {
 			return stats, fmt.Errorf("open landing of %s: %w", src.Name, err)
 		}
 		for _, st := range src.Streams {
+			if env.Stream != "" && env.Stream != st.Name {
+				continue
+			}
 			log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, st.Name).Logger()
 			if err := pullStream(ctx, env, log, landing, prefix, src, st, d, stats); err != nil {
 				return stats, fmt.Errorf("%s/%s: %w", src.Name, st.Name, err)
 			}
 		}
 	}
+	if !matched {
+		return stats, job.Usagef("no source named %q in the configuration", env.Source)
+	}
 	return stats, nil
+}
+
+// runAPI pulls the streams of one API source.
+func runAPI(ctx context.Context, env job.Env, src config.Source, d job.Date, stats job.Stats) error {
+	if env.Connectors == nil {
+		return fmt.Errorf("%s: no connectors available", src.Name)
+	}
+	streams, err := env.Connectors(src)
+	if err != nil {
+		return fmt.Errorf("%s: %w", src.Name, err)
+	}
+	for _, s := range streams {
+		if env.Stream != "" && env.Stream != s.Name() {
+			continue
+		}
+		log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, s.Name()).Logger()
+		switch s := s.(type) {
+		case connector.Incremental:
+			err = pullIncremental(ctx, env, log, src, s, d, stats)
+		case connector.Daily:
+			err = pullDaily(ctx, env, log, src, s, d, stats)
+		default:
+			err = fmt.Errorf("stream kind %T is neither incremental nor daily", s)
+		}
+		if err != nil {
+			return fmt.Errorf("%s/%s: %w", src.Name, s.Name(), err)
+		}
+	}
+	return nil
 }
 
 func pullStream(ctx context.Context, env job.Env, log zerolog.Logger, landing store.Store, prefix string,

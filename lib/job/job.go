@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -63,6 +64,12 @@ type Env struct {
 	Now func() time.Time
 	// Opener opens landing locations named in the config (folder or s3://).
 	Opener func(location string) (store.Store, string, error)
+	// Connectors opens the streams of an API source (HubSpot, Salesforce,
+	// Google Ads, Meta).
+	Connectors func(src config.Source) ([]connector.Stream, error)
+	// Source and Stream, when set, limit ingest to one source or stream
+	// (segmint ingest --source NAME --stream NAME).
+	Source, Stream string
 }
 
 // Stats are the counts a step reports; they land in runs/<run-id>.json.

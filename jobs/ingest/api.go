@@ -1,0 +1,272 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/store"
+)
+
+// APIState is the state of an API stream, saved in state/<source>/<stream>.json
+// only after the data it covers is committed, so it is never ahead of it.
+type APIState struct {
+	Source string `json:"source"`
+	Stream string `json:"stream"`
+	// Cursor is the newest (modified, id) committed (incremental streams).
+	Cursor connector.Cursor `json:"cursor"`
+	// Schema is the committed schema: what schema drift is checked against.
+	Schema []connector.Field `json:"schema"`
+	// Windows are the pull windows of recent run dates, so that a rerun of
+	// a date re-reads the same window and rewrites the same partition.
+	Windows map[string]Window `json:"windows,omitempty"`
+	// LastDate is the newest run date committed.
+	LastDate    string    `json:"last_date"`
+	RunID       string    `json:"run_id"`
+	CommittedAt time.Time `json:"committed_at"`
+}
+
+// Window is the (since, upper] window one run date pulled.
+type Window struct {
+	Since connector.Cursor `json:"since"`
+	Upper time.Time        `json:"upper"`
+	Rows  int64            `json:"rows"`
+}
+
+// keepWindows bounds how many dates' windows the state remembers.
+const keepWindows = 60
+
+// DefaultLookback is implemented by daily streams with a platform default.
+type DefaultLookback interface{ DefaultLookbackDays() int }
+
+// LoadState reads a stream's state; a missing file is a fresh stream.
+func LoadState(ctx context.Context, st store.Store, source, stream string) (*APIState, error) {
+	s := &APIState{Source: source, Stream: stream, Windows: map[string]Window{}}
+	b, err := store.GetBytes(ctx, st, StateKey(source, stream))
+	if errors.Is(err, store.ErrNotFound) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fmt.Errorf("decode state %s: %w", StateKey(source, stream), err)
+	}
+	if s.Windows == nil {
+		s.Windows = map[string]Window{}
+	}
+	return s, nil
+}
+
+func saveState(ctx context.Context, st store.Store, s *APIState) error {
+	if len(s.Windows) > keepWindows {
+		dates := make([]string, 0, len(s.Windows))
+		for d := range s.Windows {
+			dates = append(dates, d)
+		}
+		sort.Strings(dates)
+		for _, d := range dates[:len(dates)-keepWindows] {
+			delete(s.Windows, d)
+		}
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	if err := store.PutBytes(ctx, st, StateKey(s.Source, s.Stream), append(b, '\n')); err != nil {
+		return fmt.Errorf("save state: %w", err)
+	}
+	return nil
+}
+
+// pullIncremental pulls the window of run date d, commits
+// raw/<source>/<stream>/dt=d, then saves the state.
+func pullIncremental(ctx context.Context, env job.Env, log zerolog.Logger, src config.Source, s connector.Incremental, d job.Date, stats job.Stats) error {
+	state, err := LoadState(ctx, env.Store, src.Name, s.Name())
+	if err != nil {
+		return err
+	}
+	w, rerun := state.Windows[d.String()]
+	if !rerun {
+		w = Window{Since: state.Cursor, Upper: d.End()}
+		if now := env.Now().UTC(); now.Before(w.Upper) {
+			w.Upper = now // frozen at the start of the pull
+		}
+	}
+	log.Info().Str("since", connector.FormatCursor(w.Since)).Time("upper", w.Upper).Bool("rerun", rerun).Msg("pulling")
+	latest := map[string]connector.Record{}
+	var pages, seen int64
+	progress := logging.NewProgress(log, "pulling pages", 5*time.Second, env.Now)
+	err = s.Pull(ctx, w.Since, w.Upper, func(page []connector.Record) error {
+		pages++
+		seen += int64(len(page))
+		progress.Set(seen)
+		for _, r := range page {
+			if !connector.Keep(r, w.Since, w.Upper) {
+				continue
+			}
+			if cur, ok := latest[r.ID]; !ok || connector.CursorOf(cur).Less(connector.CursorOf(r)) {
+				latest[r.ID] = r
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("pull (nothing committed, cursor unchanged): %w", err)
+	}
+	records := make([]connector.Record, 0, len(latest))
+	for _, r := range latest {
+		records = append(records, r)
+	}
+	sort.Slice(records, func(i, j int) bool { return connector.CursorOf(records[i]).Less(connector.CursorOf(records[j])) })
+	schema, err := reconcile(log, state, s, records)
+	if err != nil {
+		return err
+	}
+	p := dataset.Partition{Dataset: RawDataset(src.Name, s.Name()), Date: d}
+	m, err := commitRecords(ctx, env, p, s.Name(), schema, records, false, map[string]any{
+		"since": w.Since, "upper": w.Upper, "pages": pages,
+	})
+	if err != nil {
+		return err
+	}
+	var tombstones int64
+	for _, r := range records {
+		if r.Deleted {
+			tombstones++
+		}
+		if state.Cursor.Less(connector.CursorOf(r)) {
+			state.Cursor = connector.CursorOf(r)
+		}
+	}
+	w.Rows = m.Rows
+	state.Windows[d.String()] = w
+	state.Schema = schema
+	finish(state, env, d)
+	if err := saveState(ctx, env.Store, state); err != nil {
+		return err
+	}
+	key := src.Name + "/" + s.Name() + "."
+	stats.Add(key+"pages", pages)
+	stats.Add(key+"records_seen", seen)
+	stats.Add(key+"rows_written", m.Rows)
+	stats.Add(key+"tombstones", tombstones)
+	log.Info().Int64("pages", pages).Int64("records_seen", seen).Int64("rows_written", m.Rows).
+		Int64("tombstones", tombstones).Str("cursor", connector.FormatCursor(state.Cursor)).Msg("stream ingested")
+	return nil
+}
+
+// pullDaily re-reads the look-back window ending on d and overwrites each
+// day's partition whole, oldest first, then saves the state.
+func pullDaily(ctx context.Context, env job.Env, log zerolog.Logger, src config.Source, s connector.Daily, d job.Date, stats job.Stats) error {
+	state, err := LoadState(ctx, env.Store, src.Name, s.Name())
+	if err != nil {
+		return err
+	}
+	lookback := src.LookbackDays
+	if lookback == 0 {
+		lookback = 1
+		if dl, ok := s.(DefaultLookback); ok {
+			lookback = dl.DefaultLookbackDays()
+		}
+	}
+	from := d.AddDays(1 - lookback)
+	log.Info().Str("from", from.String()).Str("to", d.String()).Int("lookback_days", lookback).Msg("pulling")
+	byDay := map[string][]connector.Record{}
+	var all []connector.Record
+	var pages int64
+	err = s.PullDays(ctx, from.Start(), d.Start(), func(page []connector.Record) error {
+		pages++
+		for _, r := range page {
+			day := job.DateOf(r.Day)
+			if day.Start().Before(from.Start()) || day.Start().After(d.Start()) {
+				return fmt.Errorf("record %s for day %s outside %s..%s", r.ID, day, from, d)
+			}
+			byDay[day.String()] = append(byDay[day.String()], r)
+		}
+		all = append(all, page...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("pull (nothing committed): %w", err)
+	}
+	schema, err := reconcile(log, state, s, all)
+	if err != nil {
+		return err
+	}
+	var rows int64
+	for day := from; !day.Start().After(d.Start()); day = day.AddDays(1) {
+		records := byDay[day.String()]
+		sort.Slice(records, func(i, j int) bool { return records[i].ID < records[j].ID })
+		p := dataset.Partition{Dataset: RawDataset(src.Name, s.Name()), Date: day}
+		m, err := commitRecords(ctx, env, p, s.Name(), schema, records, true, map[string]any{
+			"window_from": from.String(), "window_to": d.String(), "run_date": d.String(),
+		})
+		if err != nil {
+			return err
+		}
+		rows += m.Rows
+	}
+	state.Schema = schema
+	finish(state, env, d)
+	if err := saveState(ctx, env.Store, state); err != nil {
+		return err
+	}
+	key := src.Name + "/" + s.Name() + "."
+	stats.Add(key+"pages", pages)
+	stats.Add(key+"days_written", int64(lookback))
+	stats.Add(key+"rows_written", rows)
+	log.Info().Int64("pages", pages).Int("days_written", lookback).Int64("rows_written", rows).Msg("stream ingested")
+	return nil
+}
+
+// reconcile checks the pull's schema against the committed one.
+func reconcile(log zerolog.Logger, state *APIState, s connector.Stream, records []connector.Record) ([]connector.Field, error) {
+	observed, err := connector.Observe(s.Fields(), records)
+	if err != nil {
+		return nil, fmt.Errorf("schema (nothing committed): %w", err)
+	}
+	merged, added, err := connector.Reconcile(state.Schema, observed, len(records) > 0)
+	if err != nil {
+		return nil, fmt.Errorf("schema (nothing committed): %w", err)
+	}
+	if len(state.Schema) > 0 && len(added) > 0 {
+		log.Warn().Strs("new_fields", added).Msg("schema drift: new fields become new columns")
+	}
+	return merged, nil
+}
+
+func commitRecords(ctx context.Context, env job.Env, p dataset.Partition, name string, fields []connector.Field,
+	records []connector.Record, daily bool, meta map[string]any) (*dataset.Manifest, error) {
+	schema := connector.Schema(name, fields, daily)
+	rows, err := connector.Rows(schema, fields, records, daily)
+	if err != nil {
+		return nil, fmt.Errorf("convert records (nothing committed): %w", err)
+	}
+	w := dataset.NewWriter(env.Store, p, env.RunID, Name, "")
+	for k, v := range meta {
+		w.SetMeta(k, v)
+	}
+	if err := dataset.WriteRows(ctx, w, schema, rows); err != nil {
+		return nil, err
+	}
+	return w.Commit(ctx, env.Now())
+}
+
+func finish(state *APIState, env job.Env, d job.Date) {
+	if d.String() > state.LastDate {
+		state.LastDate = d.String()
+	}
+	state.RunID = env.RunID
+	state.CommittedAt = env.Now().UTC()
+}

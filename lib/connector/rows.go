@@ -1,0 +1,277 @@
+package connector
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// Columns segmint adds to every raw row of an API stream.
+const (
+	ColID       = "_id"
+	ColModified = "_modified_at"
+	ColDay      = "_day"
+	ColDeleted  = "_deleted"
+)
+
+// ErrSchema marks a schema change a stream cannot absorb: a field that
+// disappeared or whose type narrowed.
+var ErrSchema = errors.New("incompatible schema change")
+
+// widens reports whether values of type from fit a column of type to.
+func widens(from, to Type) bool {
+	switch from {
+	case Int:
+		return to == Float || to == String
+	case Float, Bool, Timestamp:
+		return to == String
+	case Date:
+		return to == Timestamp || to == String
+	}
+	return false
+}
+
+// typeOf infers the type of a value.
+func typeOf(v any) (Type, bool) {
+	switch x := v.(type) {
+	case string:
+		return String, true
+	case int64, int, int32:
+		return Int, true
+	case float64, float32:
+		return Float, true
+	case bool:
+		return Bool, true
+	case time.Time:
+		if x.Equal(x.Truncate(24 * time.Hour)) {
+			return Date, true
+		}
+		return Timestamp, true
+	}
+	return "", false
+}
+
+// Observe returns the schema of a batch: the declared fields, then any
+// other field some record carries, with its type inferred from its values
+// (the widest seen). A declared field whose value has another type is an
+// error: the platform changed the field.
+func Observe(declared []Field, records []Record) ([]Field, error) {
+	decl := map[string]Type{}
+	for _, f := range declared {
+		decl[f.Name] = f.Type
+	}
+	extra := map[string]Type{}
+	for _, r := range records {
+		for name, v := range r.Fields {
+			if v == nil {
+				if _, ok := decl[name]; !ok {
+					if _, seen := extra[name]; !seen {
+						extra[name] = "" // present, type not known yet
+					}
+				}
+				continue
+			}
+			t, ok := typeOf(v)
+			if !ok {
+				return nil, fmt.Errorf("field %s of record %s: unsupported value type %T", name, r.ID, v)
+			}
+			if want, ok := decl[name]; ok {
+				if t != want && !(want == Timestamp && t == Date) {
+					return nil, fmt.Errorf("%w: field %s of record %s is %s, declared %s", ErrSchema, name, r.ID, t, want)
+				}
+				continue
+			}
+			switch cur := extra[name]; {
+			case cur == "" || cur == t:
+				extra[name] = t
+			case widens(cur, t):
+				extra[name] = t
+			case widens(t, cur):
+			default:
+				extra[name] = String
+			}
+		}
+	}
+	out := slices.Clone(declared)
+	names := make([]string, 0, len(extra))
+	for name := range extra {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t := extra[name]
+		if t == "" {
+			t = String
+		}
+		out = append(out, Field{Name: name, Type: t})
+	}
+	return out, nil
+}
+
+// Reconcile compares a pull's observed schema with the committed one. New
+// fields become new columns (returned in added); a type that widens (int to
+// float, anything to string) takes the wider type; a field that disappeared
+// (when the pull had records) or whose type narrowed is an ErrSchema.
+func Reconcile(committed, observed []Field, hadRecords bool) (merged []Field, added []string, err error) {
+	obs := map[string]Type{}
+	for _, f := range observed {
+		obs[f.Name] = f.Type
+	}
+	seen := map[string]bool{}
+	for _, f := range committed {
+		seen[f.Name] = true
+		t, ok := obs[f.Name]
+		switch {
+		case !ok && hadRecords:
+			return nil, nil, fmt.Errorf("%w: field %s disappeared", ErrSchema, f.Name)
+		case !ok, t == f.Type:
+			merged = append(merged, f)
+		case widens(f.Type, t):
+			merged = append(merged, Field{Name: f.Name, Type: t})
+		case widens(t, f.Type):
+			merged = append(merged, f) // values of the narrower type fit the column
+		default:
+			return nil, nil, fmt.Errorf("%w: field %s was %s, is now %s", ErrSchema, f.Name, f.Type, t)
+		}
+	}
+	for _, f := range observed {
+		if !seen[f.Name] {
+			merged = append(merged, f)
+			added = append(added, f.Name)
+		}
+	}
+	return merged, added, nil
+}
+
+// Schema is the raw Parquet schema of an API stream's fields plus segmint's
+// columns (_id, _deleted, and _modified_at or _day).
+func Schema(name string, fields []Field, daily bool) *parquet.Schema {
+	g := parquet.Group{
+		ColID:      parquet.String(),
+		ColDeleted: parquet.Leaf(parquet.BooleanType),
+	}
+	if daily {
+		g[ColDay] = parquet.Date()
+	} else {
+		g[ColModified] = parquet.Timestamp(parquet.Microsecond)
+	}
+	for _, f := range fields {
+		g[f.Name] = parquet.Optional(node(f.Type))
+	}
+	return parquet.NewSchema(name, g)
+}
+
+func node(t Type) parquet.Node {
+	switch t {
+	case Int:
+		return parquet.Int(64)
+	case Float:
+		return parquet.Leaf(parquet.DoubleType)
+	case Bool:
+		return parquet.Leaf(parquet.BooleanType)
+	case Timestamp:
+		return parquet.Timestamp(parquet.Microsecond)
+	case Date:
+		return parquet.Date()
+	default:
+		return parquet.String()
+	}
+}
+
+// Rows converts records into rows of schema (from Schema with the same
+// fields). Values of a narrower type are widened to the column's type.
+func Rows(schema *parquet.Schema, fields []Field, records []Record, daily bool) ([]parquet.Row, error) {
+	idx := map[string]int{}
+	for i, path := range schema.Columns() {
+		idx[path[0]] = i
+	}
+	rows := make([]parquet.Row, 0, len(records))
+	for _, r := range records {
+		row := make(parquet.Row, len(idx))
+		set := func(name string, v parquet.Value, def int) {
+			i := idx[name]
+			row[i] = v.Level(0, def, i)
+		}
+		set(ColID, parquet.ByteArrayValue([]byte(r.ID)), 0)
+		set(ColDeleted, parquet.BooleanValue(r.Deleted), 0)
+		if daily {
+			set(ColDay, parquet.Int32Value(int32(r.Day.Unix()/86400)), 0)
+		} else {
+			set(ColModified, parquet.Int64Value(r.Modified.UTC().UnixMicro()), 0)
+		}
+		for _, f := range fields {
+			v := r.Fields[f.Name]
+			if v == nil {
+				set(f.Name, parquet.NullValue(), 0)
+				continue
+			}
+			pv, err := value(f.Type, v)
+			if err != nil {
+				return nil, fmt.Errorf("record %s field %s: %w", r.ID, f.Name, err)
+			}
+			set(f.Name, pv, 1)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+func value(t Type, v any) (parquet.Value, error) {
+	switch t {
+	case String:
+		switch x := v.(type) {
+		case string:
+			return parquet.ByteArrayValue([]byte(x)), nil
+		case time.Time:
+			return parquet.ByteArrayValue([]byte(x.UTC().Format(time.RFC3339Nano))), nil
+		default:
+			return parquet.ByteArrayValue([]byte(fmt.Sprint(x))), nil
+		}
+	case Int:
+		switch x := v.(type) {
+		case int64:
+			return parquet.Int64Value(x), nil
+		case int:
+			return parquet.Int64Value(int64(x)), nil
+		case int32:
+			return parquet.Int64Value(int64(x)), nil
+		}
+	case Float:
+		switch x := v.(type) {
+		case float64:
+			return parquet.DoubleValue(x), nil
+		case float32:
+			return parquet.DoubleValue(float64(x)), nil
+		case int64:
+			return parquet.DoubleValue(float64(x)), nil
+		case int:
+			return parquet.DoubleValue(float64(x)), nil
+		}
+	case Bool:
+		if x, ok := v.(bool); ok {
+			return parquet.BooleanValue(x), nil
+		}
+	case Timestamp:
+		if x, ok := v.(time.Time); ok {
+			return parquet.Int64Value(x.UTC().UnixMicro()), nil
+		}
+	case Date:
+		if x, ok := v.(time.Time); ok {
+			return parquet.Int32Value(int32(x.Unix() / 86400)), nil
+		}
+	}
+	return parquet.Value{}, fmt.Errorf("value %v (%T) does not fit a %s column", v, v, t)
+}
+
+// FormatCursor renders a cursor for logs ("2024-01-02T03:04:05Z/123").
+func FormatCursor(c Cursor) string {
+	if c.Modified.IsZero() {
+		return "start"
+	}
+	return c.Modified.UTC().Format(time.RFC3339Nano) + "/" + strconv.Quote(c.ID)
+}
