@@ -25,6 +25,8 @@ import (
 
 	"github.com/segmint/segmint/jobs/nightly"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/connectors"
 	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/runlog"
@@ -57,6 +59,7 @@ type options struct {
 	date, from, to string
 	configPath     string
 	redo           bool
+	source, stream string
 	logLevel       string
 	logFormat      string
 }
@@ -71,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	cmd := args[0]
 	step, isStep := nightly.Lookup(cmd)
-	if !isStep && cmd != "nightly" && cmd != "backfill" {
+	if !isStep && cmd != "nightly" && cmd != "backfill" && cmd != "sources" {
 		fmt.Fprintf(stderr, "segmint: unknown command %q (see segmint help)\n", cmd)
 		return exitUsage
 	}
@@ -85,6 +88,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fs.StringVar(&o.date, "date", "", "run date YYYY-MM-DD: the data up to the end of that day (default: yesterday, UTC)")
 	}
 	fs.StringVar(&o.configPath, "config", "", "configuration file (default "+defaultConfigPath+", or the embedded copy of it)")
+	if cmd == "ingest" {
+		fs.StringVar(&o.source, "source", "", "pull only this source")
+		fs.StringVar(&o.stream, "stream", "", "pull only this stream (of --source)")
+	}
 	if cmd == "nightly" || cmd == "backfill" {
 		fs.BoolVar(&o.redo, "redo", false, "rerun steps already committed for the date")
 	}
@@ -124,8 +131,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "segmint %s: open store: %v\n", cmd, err)
 		return exitFailed
 	}
+	if cmd == "sources" {
+		if err := printSources(ctx, stdout, cfg, st); err != nil {
+			fmt.Fprintf(stderr, "segmint sources: %v\n", err)
+			return exitFailed
+		}
+		return exitOK
+	}
 	for _, d := range dates {
-		if code := runDate(ctx, cmd, step, o, d, cfg, st, root, stdout, stderr, now); code != exitOK {
+		if code := runDate(ctx, cmd, step, o, d, cfg, st, root, stdout, stderr, now, getenv); code != exitOK {
 			return code
 		}
 	}
@@ -163,11 +177,14 @@ func runDates(o options, cmd string, now func() time.Time) ([]job.Date, error) {
 }
 
 func runDate(ctx context.Context, cmd string, step nightly.Step, o options, d job.Date, cfg *config.Config,
-	st store.Store, root zerolog.Logger, stdout, stderr io.Writer, now func() time.Time) int {
+	st store.Store, root zerolog.Logger, stdout, stderr io.Writer, now func() time.Time, getenv func(string) string) int {
 	runID := newRunID(now(), cmd)
 	log := root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
 	env := job.Env{
-		Store: st, Config: cfg, Log: log, RunID: runID, Now: now,
+		Store: st, Config: cfg, Log: log, RunID: runID, Now: now, Source: o.source, Stream: o.stream,
+		Connectors: func(src config.Source) ([]connector.Stream, error) {
+			return connectors.Open(src, connector.Deps{Getenv: getenv, Log: log.With().Str(logging.FieldSource, src.Name).Logger(), Now: now})
+		},
 		Opener: func(location string) (store.Store, string, error) {
 			return store.OpenLocation(ctx, cfg.Store, location)
 		},
@@ -254,7 +271,8 @@ commands:
 	for _, s := range nightly.Steps() {
 		fmt.Fprintf(w, "  %-9s reads %s\n  %-9s writes %s\n", s.Name, s.Reads, "", s.Writes)
 	}
-	fmt.Fprint(w, `  nightly   runs every step above for the date in order, skipping steps already
+	fmt.Fprint(w, `  sources   lists the configured sources and streams with their saved cursors
+  nightly   runs every step above for the date in order, skipping steps already
             committed for it (--redo to rebuild them)
   backfill  runs nightly for every date from --from to --to
   help      this text
@@ -274,6 +292,8 @@ func commandUsage(fs *flag.FlagSet, cmd string, s nightly.Step) {
 		fmt.Fprintln(w, "skipping the steps whose outputs are already committed for it (unless --redo).")
 	case "backfill":
 		fmt.Fprintln(w, "segmint backfill: runs nightly for each date from --from to --to, oldest first.")
+	case "sources":
+		fmt.Fprintln(w, "segmint sources: lists the configured sources and streams with their state (state/<source>/<stream>.json).")
 	default:
 		fmt.Fprintf(w, "segmint %s\n  reads  %s\n  writes %s\n", cmd, s.Reads, s.Writes)
 	}

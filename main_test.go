@@ -224,3 +224,25 @@ func TestUnreachableStoreFailsPromptly(t *testing.T) {
 		t.Errorf("took %s to give up", d)
 	}
 }
+
+func TestSourcesAndIngestSelection(t *testing.T) {
+	storeDir := t.TempDir()
+	cfg := writeConfig(t, storeDir, sampleLanding(t))
+	r := runCLI(t, "sources", "--config", cfg)
+	if r.code != exitOK || !strings.Contains(r.stdout, "retail  filedrop  orders  -") {
+		t.Fatalf("sources before any run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, "ingest", "--date", "2010-12-09", "--config", cfg, "--source", "nope"); r.code != exitUsage {
+		t.Errorf("unknown source: exit %d", r.code)
+	}
+	if r := runCLI(t, "ingest", "--date", "2010-12-09", "--config", cfg, "--source", "retail", "--stream", "nope"); r.code != exitUsage {
+		t.Errorf("unknown stream: exit %d", r.code)
+	}
+	if r := runCLI(t, "ingest", "--date", "2010-12-09", "--config", cfg, "--source", "retail", "--stream", "orders"); r.code != exitOK {
+		t.Fatalf("ingest one stream: exit %d: %s", r.code, r.stderr)
+	}
+	r = runCLI(t, "sources", "--config", cfg)
+	if !strings.Contains(r.stdout, "retail  filedrop  orders  2010-12-09") {
+		t.Errorf("sources after a run:\n%s", r.stdout)
+	}
+}

@@ -53,7 +53,7 @@ func Outputs(c *config.Config, d job.Date) []dataset.Partition {
 type State struct {
 	Source      string    `json:"source"`
 	Stream      string    `json:"stream"`
-	Date        string    `json:"date"`
+	Date        string    `json:"last_date"`
 	RunID       string    `json:"run_id"`
 	CommittedAt time.Time `json:"committed_at"`
 	Files       []string  `json:"files"`
@@ -65,16 +65,18 @@ type State struct {
 // stream env selects).
 func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	stats := job.Stats{}
-	matched := false
+	matched, streams := false, 0
 	for _, src := range env.Config.Sources {
 		if env.Source != "" && env.Source != src.Name {
 			continue
 		}
 		matched = true
 		if src.Kind != "filedrop" {
-			if err := runAPI(ctx, env, src, d, stats); err != nil {
+			n, err := runAPI(ctx, env, src, d, stats)
+			if err != nil {
 				return stats, err
 			}
+			streams += n
 			continue
 		}
 		landing, prefix, err := env.Opener(src.Landing)
@@ -85,6 +87,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			if env.Stream != "" && env.Stream != st.Name {
 				continue
 			}
+			streams++
 			log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, st.Name).Logger()
 			if err := pullStream(ctx, env, log, landing, prefix, src, st, d, stats); err != nil {
 				return stats, fmt.Errorf("%s/%s: %w", src.Name, st.Name, err)
@@ -94,22 +97,27 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	if !matched {
 		return stats, job.Usagef("no source named %q in the configuration", env.Source)
 	}
+	if streams == 0 {
+		return stats, job.Usagef("no stream named %q in the selected sources", env.Stream)
+	}
 	return stats, nil
 }
 
 // runAPI pulls the streams of one API source.
-func runAPI(ctx context.Context, env job.Env, src config.Source, d job.Date, stats job.Stats) error {
+func runAPI(ctx context.Context, env job.Env, src config.Source, d job.Date, stats job.Stats) (int, error) {
 	if env.Connectors == nil {
-		return fmt.Errorf("%s: no connectors available", src.Name)
+		return 0, fmt.Errorf("%s: no connectors available", src.Name)
 	}
 	streams, err := env.Connectors(src)
 	if err != nil {
-		return fmt.Errorf("%s: %w", src.Name, err)
+		return 0, fmt.Errorf("%s: %w", src.Name, err)
 	}
+	n := 0
 	for _, s := range streams {
 		if env.Stream != "" && env.Stream != s.Name() {
 			continue
 		}
+		n++
 		log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, s.Name()).Logger()
 		switch s := s.(type) {
 		case connector.Incremental:
@@ -120,10 +128,10 @@ func runAPI(ctx context.Context, env job.Env, src config.Source, d job.Date, sta
 			err = fmt.Errorf("stream kind %T is neither incremental nor daily", s)
 		}
 		if err != nil {
-			return fmt.Errorf("%s/%s: %w", src.Name, s.Name(), err)
+			return n, fmt.Errorf("%s/%s: %w", src.Name, s.Name(), err)
 		}
 	}
-	return nil
+	return n, nil
 }
 
 func pullStream(ctx context.Context, env job.Env, log zerolog.Logger, landing store.Store, prefix string,
