@@ -257,17 +257,20 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 // giveUp turns the last failure into a redacted error.
 func (c *Client) giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
 	if resp != nil {
-		var he *HTTPError
-		if errors.As(err, &he) {
-			he.Attempts = attempts
-			return nil, he
+		var prior *HTTPError
+		if errors.As(err, &prior) {
+			prior.Attempts = attempts
+			return nil, prior
 		}
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 		resp.Body.Close()
-		if err != nil && resp.StatusCode < 400 {
-			return nil, fmt.Errorf("%s %s: giving up after %d attempts: %w", c.cfg.Platform, Redact(resp.Request.URL), attempts, redactErr(err))
+		he := c.httpError(resp, body, attempts)
+		if err != nil {
+			// A policy's verdict (a spent quota) says more than the body.
+			he.Err = redactErr(err)
+			he.Message = he.Err.Error()
 		}
-		return nil, c.httpError(resp, body, attempts)
+		return nil, he
 	}
 	return nil, fmt.Errorf("%s: giving up after %d attempts: %w", c.cfg.Platform, attempts, redactErr(err))
 }
@@ -291,7 +294,13 @@ type HTTPError struct {
 	Message string
 	// Body is the start of the response body, for the error message.
 	Body string
+	// Err is the policy's reason to stop, when it gave one.
+	Err error
 }
+
+// Unwrap returns the policy's reason, so that errors.Is finds a
+// connector's sentinel errors.
+func (e *HTTPError) Unwrap() error { return e.Err }
 
 func (e *HTTPError) Error() string {
 	msg := e.Message
