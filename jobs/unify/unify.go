@@ -22,13 +22,29 @@ const Name = "unify"
 
 // Datasets written by unify.
 const (
-	OrdersDataset    = "unified/orders"
-	CustomersDataset = "unified/customers"
+	OrdersDataset     = "unified/orders"
+	CustomersDataset  = "unified/customers"
+	CRMRecordsDataset = "unified/crm_records"
 )
 
 // Outputs are the partitions unify commits for d.
-func Outputs(_ *config.Config, d job.Date) []dataset.Partition {
-	return []dataset.Partition{{Dataset: OrdersDataset, Date: d}, {Dataset: CustomersDataset, Date: d}}
+func Outputs(c *config.Config, d job.Date) []dataset.Partition {
+	out := []dataset.Partition{{Dataset: OrdersDataset, Date: d}, {Dataset: CustomersDataset, Date: d}}
+	if len(crmSources(c)) > 0 {
+		out = append(out, dataset.Partition{Dataset: CRMRecordsDataset, Date: d})
+	}
+	return out
+}
+
+// crmSources are the configured sources with incremental CRM streams.
+func crmSources(c *config.Config) []config.Source {
+	var out []config.Source
+	for _, src := range c.Sources {
+		if src.Kind == "hubspot" || src.Kind == "salesforce" {
+			out = append(out, src)
+		}
+	}
+	return out
 }
 
 // Run builds the unified tables for d.
@@ -86,7 +102,58 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	if _, err := dataset.WriteOutput(ctx, env, out, customers); err != nil {
 		return stats, err
 	}
+	if err := unifyCRM(ctx, env, d, stats); err != nil {
+		return stats, err
+	}
 	env.Log.Info().Int("lines", len(lines)).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
 		Int("customers", len(customers)).Int64("lines_without_customer", ostats.LinesWithoutCustomer).Msg("unified tables committed")
 	return stats, nil
+}
+
+// unifyCRM merges every committed raw partition up to d of the CRM streams
+// into unified/crm_records/dt=d: the latest version of each object, deleted
+// objects as tombstones.
+func unifyCRM(ctx context.Context, env job.Env, d job.Date, stats job.Stats) error {
+	srcs := crmSources(env.Config)
+	if len(srcs) == 0 {
+		return nil
+	}
+	merger := unified.NewCRMMerger()
+	var inputs []*dataset.Manifest
+	for _, src := range srcs {
+		for _, st := range src.Streams {
+			name := ingest.RawDataset(src.Name, st.Name)
+			dates, err := dataset.CommittedDates(ctx, env.Store, name)
+			if err != nil {
+				return err
+			}
+			for _, day := range dates {
+				if day.Start().After(d.Start()) {
+					break
+				}
+				m, err := dataset.EachRows(ctx, env.Store, dataset.Partition{Dataset: name, Date: day},
+					func(s *parquet.Schema, rows []parquet.Row) error { return merger.Add(src.Name, st.Name, s, rows) })
+				if err != nil {
+					return err
+				}
+				inputs = append(inputs, m)
+			}
+		}
+	}
+	records := merger.Records()
+	var deleted int64
+	for _, r := range records {
+		if r.Deleted {
+			deleted++
+		}
+	}
+	out := dataset.Output{Partition: dataset.Partition{Dataset: CRMRecordsDataset, Date: d}, Job: Name, Inputs: inputs,
+		Meta: map[string]any{"tombstones": deleted}}
+	if _, err := dataset.WriteOutput(ctx, env, out, records); err != nil {
+		return err
+	}
+	stats.Add("crm_records", int64(len(records)))
+	stats.Add("crm_tombstones", deleted)
+	env.Log.Info().Int("crm_records", len(records)).Int64("tombstones", deleted).Msg("crm records committed")
+	return nil
 }
