@@ -1,0 +1,514 @@
+// Package fake is an in-memory HubSpot API for tests and demos: the CRM v3
+// objects list endpoint (GET /crm/v3/objects/{type}) and the OAuth token
+// endpoint (POST /oauth/v1/token), answering as HubSpot documents them.
+//
+//   - Paging: results in id order, limit 1 to 100 (more is a 400), an
+//     opaque paging.next.after cursor; archived=true lists only archived
+//     records, with archivedAt.
+//   - Properties: only those asked for (null when unset), plus
+//     hs_object_id, createdate and the last-modified property, which
+//     HubSpot always returns; unknown names are ignored, as HubSpot does.
+//   - Auth: a private app token, or OAuth access tokens issued for a
+//     refresh token; expired or unknown tokens get HubSpot's 401 bodies
+//     (EXPIRED_AUTHENTICATION, INVALID_AUTHENTICATION).
+//   - Rate limits: a rolling window (Max requests per Interval) and a daily
+//     quota, with HubSpot's X-HubSpot-RateLimit-* headers on every answer
+//     and its 429 bodies (policyName TEN_SECONDLY_ROLLING or DAILY).
+//   - Faults: Inject queues answers (a 429, a 5xx, a malformed body) for
+//     the next requests.
+package fake
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a Server. Zero values take the defaults named.
+type Options struct {
+	// Token is the private app token accepted (none when empty).
+	Token string
+	// ClientID, ClientSecret and RefreshToken are the OAuth app and grant
+	// the token endpoint accepts (no OAuth when RefreshToken is empty).
+	ClientID, ClientSecret, RefreshToken string
+	// TokenTTL is an access token's lifetime (default 30 min, as HubSpot).
+	TokenTTL time.Duration
+	// Interval and Max are the rolling window: at most Max requests per
+	// Interval (default 100 per 10 s, a private app's allowance).
+	Interval time.Duration
+	Max      int
+	// Daily is the daily quota (default 250,000).
+	Daily int
+	// Now is the clock for the window and token expiry (default time.Now).
+	Now func() time.Time
+}
+
+// Object is one CRM record.
+type Object struct {
+	// ID is HubSpot's numeric id; Put assigns one when empty.
+	ID string
+	// Properties holds the property values, as HubSpot's strings.
+	Properties map[string]string
+	// CreatedAt and UpdatedAt become createdAt and updatedAt (and the
+	// createdate and last-modified properties).
+	CreatedAt, UpdatedAt time.Time
+	// ArchivedAt, when set, marks the record archived.
+	ArchivedAt time.Time
+}
+
+// Fault is an answer Inject queues.
+type Fault struct {
+	// Path selects the requests it answers by path prefix; empty means
+	// the objects endpoint (/crm/).
+	Path   string
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Request is one request the server answered.
+type Request struct {
+	Method string
+	Path   string
+	Query  map[string][]string
+	// Token is the bearer token sent (empty without one).
+	Token  string
+	Status int
+}
+
+// Server is the fake API; it is an http.Handler (serve it with httptest).
+type Server struct {
+	opts Options
+
+	mu       sync.Mutex
+	objects  map[string]map[string]Object
+	nextID   int
+	faults   []Fault
+	requests []Request
+	access   map[string]time.Time // access token -> expiry
+	issued   int
+	window   []time.Time // times of the requests in the rolling window
+	day      string
+	used     int // requests counted today
+}
+
+// New returns a server with no records.
+func New(opts Options) *Server {
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = 30 * time.Minute
+	}
+	if opts.Interval == 0 {
+		opts.Interval = 10 * time.Second
+	}
+	if opts.Max == 0 {
+		opts.Max = 100
+	}
+	if opts.Daily == 0 {
+		opts.Daily = 250_000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Server{opts: opts, objects: map[string]map[string]Object{}, nextID: 101, access: map[string]time.Time{}}
+}
+
+// lastModified is the last-modified property of each object type.
+var lastModified = map[string]string{
+	"contacts":  "lastmodifieddate",
+	"companies": "hs_lastmodifieddate",
+	"deals":     "hs_lastmodifieddate",
+}
+
+// Put adds or replaces records of an object type (contacts, companies,
+// deals) and returns them with their ids.
+func (s *Server) Put(objectType string, objs ...Object) []Object {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.objects[objectType] == nil {
+		s.objects[objectType] = map[string]Object{}
+	}
+	for i, o := range objs {
+		if o.ID == "" {
+			o.ID = strconv.Itoa(s.nextID)
+			s.nextID++
+		}
+		s.objects[objectType][o.ID] = o
+		objs[i] = o
+	}
+	return objs
+}
+
+// Inject queues answers for the next matching requests, in order.
+func (s *Server) Inject(faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, faults...)
+}
+
+// ExpireAccessTokens makes every OAuth access token issued so far expired.
+func (s *Server) ExpireAccessTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for tok := range s.access {
+		s.access[tok] = time.Time{}
+	}
+}
+
+// Requests returns the requests answered so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// TokensIssued is how many access tokens the token endpoint handed out.
+func (s *Server) TokensIssued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issued
+}
+
+// RateLimited429 answers a TEN_SECONDLY_ROLLING 429 with the server's
+// headers, as HubSpot does when the rolling window is full.
+func RateLimited429(interval time.Duration) Fault {
+	h := http.Header{}
+	h.Set("X-HubSpot-RateLimit-Interval-Milliseconds", strconv.FormatInt(interval.Milliseconds(), 10))
+	h.Set("X-HubSpot-RateLimit-Remaining", "0")
+	return Fault{Status: http.StatusTooManyRequests, Header: h, Body: rateLimitBody("TEN_SECONDLY_ROLLING")}
+}
+
+// Daily429 answers the daily limit's 429.
+func Daily429() Fault {
+	return Fault{Status: http.StatusTooManyRequests, Body: rateLimitBody("DAILY")}
+}
+
+func rateLimitBody(policyName string) string {
+	msg := "You have reached your ten_secondly_rolling limit."
+	if policyName == "DAILY" {
+		msg = "You have reached your daily limit."
+	}
+	b, _ := json.Marshal(map[string]string{
+		"status": "error", "message": msg, "errorType": "RATE_LIMIT",
+		"correlationId": "00000000-0000-0000-0000-000000000000", "policyName": policyName,
+	})
+	return string(b)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()}
+	rec.Token, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	rw := &recorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() { rec.Status = rw.status; s.requests = append(s.requests, *rec) }()
+
+	if f, ok := s.fault(r.URL.Path); ok {
+		for k, v := range f.Header {
+			rw.Header()[k] = v
+		}
+		rw.Header().Set("Content-Type", "application/json;charset=utf-8")
+		rw.WriteHeader(f.Status)
+		_, _ = rw.Write([]byte(f.Body))
+		return
+	}
+	switch {
+	case r.URL.Path == "/oauth/v1/token" && r.Method == http.MethodPost:
+		s.token(rw, r)
+	case strings.HasPrefix(r.URL.Path, "/crm/v3/objects/") && r.Method == http.MethodGet:
+		s.list(rw, r, rec.Token)
+	default:
+		writeError(rw, http.StatusNotFound, "", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	}
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
+
+func (s *Server) fault(path string) (Fault, bool) {
+	for i, f := range s.faults {
+		prefix := f.Path
+		if prefix == "" {
+			prefix = "/crm/"
+		}
+		if strings.HasPrefix(path, prefix) {
+			s.faults = slices.Delete(s.faults, i, i+1)
+			return f, true
+		}
+	}
+	return Fault{}, false
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, category, msg string) {
+	body := map[string]string{"status": "error", "message": msg, "correlationId": "00000000-0000-0000-0000-000000000000"}
+	if category != "" {
+		body["category"] = category
+	}
+	writeJSON(w, status, body)
+}
+
+// token is POST /oauth/v1/token with grant_type=refresh_token.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"status": "BAD_REQUEST", "message": err.Error()})
+		return
+	}
+	f := r.PostForm
+	switch {
+	case f.Get("grant_type") != "refresh_token":
+		writeJSON(w, http.StatusBadRequest, map[string]string{"status": "BAD_GRANT_TYPE", "message": "grant_type must be refresh_token here"})
+	case s.opts.RefreshToken == "" || f.Get("client_id") != s.opts.ClientID:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"status": "BAD_CLIENT_ID", "message": "missing or invalid client_id"})
+	case f.Get("client_secret") != s.opts.ClientSecret:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"status": "BAD_CLIENT_SECRET", "message": "missing or invalid client_secret"})
+	case f.Get("refresh_token") != s.opts.RefreshToken:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"status": "BAD_REFRESH_TOKEN", "message": "missing or unknown refresh token"})
+	default:
+		s.issued++
+		tok := fmt.Sprintf("fake-access-%d", s.issued)
+		s.access[tok] = s.opts.Now().Add(s.opts.TokenTTL)
+		writeJSON(w, http.StatusOK, map[string]any{
+			"token_type": "bearer", "access_token": tok, "refresh_token": s.opts.RefreshToken,
+			"expires_in": int64(s.opts.TokenTTL / time.Second),
+		})
+	}
+}
+
+// authorize answers a 401 and returns false unless tok is valid.
+func (s *Server) authorize(w http.ResponseWriter, tok string) bool {
+	if tok == "" {
+		writeError(w, http.StatusUnauthorized, "INVALID_AUTHENTICATION",
+			"Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview")
+		return false
+	}
+	if s.opts.Token != "" && tok == s.opts.Token {
+		return true
+	}
+	exp, ok := s.access[tok]
+	switch {
+	case !ok:
+		writeError(w, http.StatusUnauthorized, "INVALID_AUTHENTICATION", "Authentication credentials not found or invalid.")
+		return false
+	case !s.opts.Now().Before(exp):
+		writeError(w, http.StatusUnauthorized, "EXPIRED_AUTHENTICATION", "The OAuth token used to make this call expired.")
+		return false
+	}
+	return true
+}
+
+// limit counts the request against the window and the daily quota, sets
+// the rate-limit headers and answers a 429 when a limit is reached.
+func (s *Server) limit(w http.ResponseWriter) bool {
+	now := s.opts.Now()
+	if d := now.UTC().Format(time.DateOnly); d != s.day {
+		s.day, s.used = d, 0
+	}
+	cut := 0
+	for cut < len(s.window) && !s.window[cut].After(now.Add(-s.opts.Interval)) {
+		cut++
+	}
+	s.window = s.window[cut:]
+	h := w.Header()
+	h.Set("X-HubSpot-RateLimit-Daily", strconv.Itoa(s.opts.Daily))
+	h.Set("X-HubSpot-RateLimit-Interval-Milliseconds", strconv.FormatInt(s.opts.Interval.Milliseconds(), 10))
+	h.Set("X-HubSpot-RateLimit-Max", strconv.Itoa(s.opts.Max))
+	switch {
+	case s.used >= s.opts.Daily:
+		h.Set("X-HubSpot-RateLimit-Daily-Remaining", "0")
+		h.Set("X-HubSpot-RateLimit-Remaining", strconv.Itoa(s.opts.Max-len(s.window)))
+		w.Header().Set("Content-Type", "application/json;charset=utf-8")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(rateLimitBody("DAILY")))
+		return false
+	case len(s.window) >= s.opts.Max:
+		h.Set("X-HubSpot-RateLimit-Daily-Remaining", strconv.Itoa(s.opts.Daily-s.used))
+		h.Set("X-HubSpot-RateLimit-Remaining", "0")
+		w.Header().Set("Content-Type", "application/json;charset=utf-8")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(rateLimitBody("TEN_SECONDLY_ROLLING")))
+		return false
+	}
+	s.window = append(s.window, now)
+	s.used++
+	h.Set("X-HubSpot-RateLimit-Daily-Remaining", strconv.Itoa(s.opts.Daily-s.used))
+	h.Set("X-HubSpot-RateLimit-Remaining", strconv.Itoa(s.opts.Max-len(s.window)))
+	return true
+}
+
+// list is GET /crm/v3/objects/{type}.
+func (s *Server) list(w http.ResponseWriter, r *http.Request, tok string) {
+	if !s.authorize(w, tok) || !s.limit(w) {
+		return
+	}
+	objectType := strings.TrimPrefix(r.URL.Path, "/crm/v3/objects/")
+	if _, ok := lastModified[objectType]; !ok {
+		writeError(w, http.StatusBadRequest, "OBJECT_NOT_FOUND", "Unable to infer object type from: "+objectType)
+		return
+	}
+	q := r.URL.Query()
+	limit := 10 // HubSpot's default page size
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "limit must be between 1 and 100, got "+v)
+			return
+		}
+		limit = n
+	}
+	archived := q.Get("archived") == "true"
+	after := ""
+	if v := q.Get("after"); v != "" {
+		b, err := base64.RawURLEncoding.DecodeString(v)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "invalid after cursor")
+			return
+		}
+		after = string(b)
+	}
+	var props []string
+	for _, v := range q["properties"] {
+		props = append(props, strings.Split(v, ",")...)
+	}
+
+	ids := s.ids(objectType, archived, after)
+	results := make([]map[string]any, 0, min(limit, len(ids)))
+	for _, id := range ids[:min(limit, len(ids))] {
+		results = append(results, render(objectType, s.objects[objectType][id], props))
+	}
+	body := map[string]any{"results": results}
+	if len(ids) > limit {
+		next := base64.RawURLEncoding.EncodeToString([]byte(ids[limit]))
+		body["paging"] = map[string]any{"next": map[string]string{
+			"after": next, "link": "?after=" + next,
+		}}
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// ids are the ids of a list from after (inclusive), in HubSpot's order.
+func (s *Server) ids(objectType string, archived bool, after string) []string {
+	var ids []string
+	for id, o := range s.objects[objectType] {
+		if !o.ArchivedAt.IsZero() == archived && (after == "" || !idLess(id, after)) {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		switch {
+		case idLess(a, b):
+			return -1
+		case idLess(b, a):
+			return 1
+		}
+		return 0
+	})
+	return ids
+}
+
+// idLess orders numeric ids by value.
+func idLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}
+
+// render is an object as the v3 API returns it.
+func render(objectType string, o Object, props []string) map[string]any {
+	values := map[string]any{
+		"hs_object_id":           o.ID,
+		"createdate":             stamp(o.CreatedAt),
+		lastModified[objectType]: stamp(o.UpdatedAt),
+	}
+	for _, p := range props {
+		if p == "" {
+			continue
+		}
+		if v, ok := o.Properties[p]; ok {
+			values[p] = v
+		} else if _, set := values[p]; !set {
+			values[p] = nil
+		}
+	}
+	out := map[string]any{
+		"id":         o.ID,
+		"properties": values,
+		"createdAt":  stamp(o.CreatedAt),
+		"updatedAt":  stamp(o.UpdatedAt),
+		"archived":   !o.ArchivedAt.IsZero(),
+	}
+	if !o.ArchivedAt.IsZero() {
+		out["archivedAt"] = stamp(o.ArchivedAt)
+	}
+	return out
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// Seed adds a deterministic sample account for demos: n contacts, n/5+1
+// companies and n/2 deals, last updated over the 30 days before end, a few
+// of each archived. The same n, end and seed give the same records.
+func (s *Server) Seed(n int, end time.Time, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	when := func() (created, updated time.Time) {
+		updated = end.Add(-time.Duration(rng.Int64N(int64(30 * 24 * time.Hour)))).Truncate(time.Millisecond)
+		return updated.Add(-time.Duration(rng.Int64N(int64(365 * 24 * time.Hour)))), updated
+	}
+	archive := func(o *Object) {
+		if rng.IntN(30) == 0 {
+			o.ArchivedAt = o.UpdatedAt.Add(time.Duration(rng.Int64N(int64(end.Sub(o.UpdatedAt)) + 1)))
+		}
+	}
+	first := []string{"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim"}
+	last := []string{"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Perlman", "Berners-Lee"}
+	for i := range n/5 + 1 {
+		o := Object{Properties: map[string]string{
+			"name": fmt.Sprintf("Company %d", i+1), "domain": fmt.Sprintf("company%d.example", i+1),
+			"industry": pick("COMPUTER_SOFTWARE", "RETAIL", "FINANCIAL_SERVICES"), "country": pick("United Kingdom", "Germany", "France"),
+			"numberofemployees": strconv.Itoa(1 + rng.IntN(5000)), "lifecyclestage": pick("lead", "customer"),
+		}}
+		o.CreatedAt, o.UpdatedAt = when()
+		archive(&o)
+		s.Put("companies", o)
+	}
+	for i := range n {
+		f, l := pick(first...), pick(last...)
+		o := Object{Properties: map[string]string{
+			"email":     strings.ToLower(fmt.Sprintf("%s.%s%d@mail.example", f, l, i+1)),
+			"firstname": f, "lastname": l, "phone": fmt.Sprintf("+4420794600%02d", rng.IntN(100)),
+			"lifecyclestage": pick("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"),
+		}}
+		o.CreatedAt, o.UpdatedAt = when()
+		archive(&o)
+		s.Put("contacts", o)
+	}
+	for i := range n / 2 {
+		o := Object{Properties: map[string]string{
+			"dealname": fmt.Sprintf("Deal %d", i+1), "amount": fmt.Sprintf("%d.%02d", 100+rng.IntN(50000), rng.IntN(100)),
+			"deal_currency_code": "GBP", "pipeline": "default",
+			"dealstage": pick("appointmentscheduled", "qualifiedtobuy", "contractsent", "closedwon", "closedlost"),
+		}}
+		o.CreatedAt, o.UpdatedAt = when()
+		o.Properties["closedate"] = o.UpdatedAt.Add(time.Duration(rng.IntN(60)) * 24 * time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
+		archive(&o)
+		s.Put("deals", o)
+	}
+}

@@ -1,0 +1,385 @@
+// Package hubspot is the connector for HubSpot's CRM v3 objects API:
+// contacts, companies and deals as incremental streams.
+//
+// Configuration (a config.Source of kind hubspot):
+//
+//   - streams: contacts, companies, deals. Each asks for its default
+//     properties (see defaultProperties) plus the stream's fields, which
+//     arrive as strings.
+//   - auth: {token: ENV} names the variable holding a private app token; or
+//     {refresh_token: ENV, client_id: ENV, client_secret: ENV} for an OAuth
+//     app, whose access tokens come from POST /oauth/v1/token.
+//   - rate_limit: requests per second (default 10, that is 100 per 10 s, a
+//     private app's allowance); page_size: records per page (default and
+//     maximum 100); base_url: the API root (default https://api.hubapi.com).
+//
+// How a pull works, and why:
+//
+//   - It pages through GET /crm/v3/objects/{type} with the paging.next.after
+//     cursor. That list endpoint cannot filter by modification time (the
+//     search endpoint can, but stops at 10,000 results per query), so every
+//     pull reads the whole object list once, and emits only the records
+//     updated in [since, upper]; the caller then applies the exact (Modified,
+//     ID) cursor. A nightly pull of a million contacts is 10,000 requests,
+//     about 17 minutes at 10 requests a second.
+//   - It then reads the same list with archived=true: archived records come
+//     out as tombstones (Deleted). Their Modified is the later of updatedAt
+//     and archivedAt, so an archive after the record's last edit still lands
+//     after the cursor. HubSpot keeps archived records for 90 days; a source
+//     not pulled for longer misses those deletes.
+//   - Property values are strings in HubSpot's JSON and are parsed to the
+//     declared type. An empty value is a null; a value that does not parse
+//     is a null too, counted and logged by property name (never by value).
+//   - Throttling: see policy. A 429 under a rolling window waits for the
+//     window; the daily limit fails the pull at once.
+//   - OAuth access tokens are refreshed before they expire and, once, when
+//     HubSpot answers 401 to a request. A private app token that gets a 401
+//     fails the pull.
+//
+// Deletes HubSpot does not report as archived records carry no tombstone:
+// the losing record of a merge (its id lands in the winner's
+// hs_merged_object_ids) and a GDPR delete both vanish from both lists.
+package hubspot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/httpclient"
+	"github.com/segmint/segmint/lib/logging"
+)
+
+const platform = "hubspot"
+
+// Defaults of a HubSpot source.
+const (
+	// DefaultBaseURL is HubSpot's public API root.
+	DefaultBaseURL = "https://api.hubapi.com"
+	// DefaultRate is the default request rate per second.
+	DefaultRate = 10
+	// MaxPageSize is the list endpoint's largest page.
+	MaxPageSize = 100
+)
+
+// New opens the streams of a HubSpot source. It reads the secrets the
+// source's auth names but makes no request; every problem of the source is
+// reported at once.
+func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
+	getenv, now := deps.Getenv, deps.Now
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if now == nil {
+		now = time.Now
+	}
+	var errs []error
+	base := strings.TrimRight(src.BaseURL, "/")
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("base_url %q: not an http or https URL", src.BaseURL))
+	}
+	limit := src.PageSize
+	if limit == 0 {
+		limit = MaxPageSize
+	}
+	if limit < 0 || limit > MaxPageSize {
+		errs = append(errs, fmt.Errorf("page_size %d: HubSpot's list endpoint returns 1 to %d records a page", src.PageSize, MaxPageSize))
+	}
+
+	cfg := deps.HTTP
+	cfg.Platform, cfg.Policy, cfg.Log = platform, policy{}, deps.Log
+	tokens := httpclient.New(cfg) // the token endpoint: no per-account rate
+	cfg.Rate = src.RateLimit
+	if cfg.Rate == 0 {
+		cfg.Rate = DefaultRate
+	}
+	a, err := newAuth(src.Auth, getenv, base, tokens, now)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c := &conn{http: httpclient.New(cfg), auth: a, base: base, limit: limit, log: deps.Log, now: now}
+
+	streams := make([]connector.Stream, 0, len(src.Streams))
+	for _, st := range src.Streams {
+		props, err := properties(st.Name, st.Fields)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		streams = append(streams, &stream{conn: c, object: st.Name, props: props})
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("hubspot source %q: %w", src.Name, err)
+	}
+	return streams, nil
+}
+
+// conn is what the streams of one source share: one client (one rate
+// limiter for the account) and one token.
+type conn struct {
+	http  *httpclient.Client
+	auth  *auth
+	base  string
+	limit int
+	log   zerolog.Logger
+	now   func() time.Time
+}
+
+// get sends an authenticated GET and returns the body. An OAuth access
+// token HubSpot refuses is replaced once; the retries of throttled and
+// failed requests happen inside the client.
+func (c *conn) get(ctx context.Context, u string) ([]byte, error) {
+	tok, err := c.auth.token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	body, err := c.send(ctx, u, tok)
+	if c.auth.refreshable() && unauthorized(err) {
+		c.auth.invalidate(tok)
+		if tok, err = c.auth.token(ctx); err != nil {
+			return nil, err
+		}
+		body, err = c.send(ctx, u, tok)
+	}
+	if unauthorized(err) {
+		return nil, fmt.Errorf("authenticate with %s: %w", c.auth.source(), err)
+	}
+	return body, err
+}
+
+func (c *conn) send(ctx context.Context, u, tok string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}
+
+func unauthorized(err error) bool {
+	var he *httpclient.HTTPError
+	return errors.As(err, &he) && he.StatusCode == http.StatusUnauthorized
+}
+
+// stream is one HubSpot object type.
+type stream struct {
+	*conn
+	object string
+	props  []property
+}
+
+// Name implements connector.Stream.
+func (s *stream) Name() string { return s.object }
+
+// Fields implements connector.Stream: the properties, then archived_at.
+func (s *stream) Fields() []connector.Field {
+	fields := make([]connector.Field, 0, len(s.props)+1)
+	for _, p := range s.props {
+		fields = append(fields, connector.Field{Name: p.name, Type: p.typ})
+	}
+	return append(fields, connector.Field{Name: fieldArchivedAt, Type: connector.Timestamp})
+}
+
+// pullStats counts what one pull saw.
+type pullStats struct {
+	pages, seen, emitted, tombstones int64
+	// invalid counts values that did not parse, by property.
+	invalid map[string]int64
+}
+
+// Pull implements connector.Incremental: the live records, then the
+// archived ones, each list read whole, emitting the records updated in
+// [since.Modified, upper].
+func (s *stream) Pull(ctx context.Context, since connector.Cursor, upper time.Time, emit func([]connector.Record) error) error {
+	start := s.now()
+	st := pullStats{invalid: map[string]int64{}}
+	for _, archived := range []bool{false, true} {
+		if err := s.pullList(ctx, archived, since, upper, emit, &st); err != nil {
+			return err
+		}
+	}
+	if len(st.invalid) > 0 {
+		d := zerolog.Dict()
+		for name, n := range st.invalid {
+			d.Int64(name, n)
+		}
+		s.log.Warn().Str(logging.FieldStream, s.object).Dict("invalid_values", d).
+			Msg("hubspot values that do not parse as their property's type were read as null")
+	}
+	s.log.Info().Str(logging.FieldStream, s.object).Int64("pages", st.pages).Int64("seen", st.seen).
+		Int64(logging.FieldRows, st.emitted).Int64("tombstones", st.tombstones).
+		Int64(logging.FieldElapsed, s.now().Sub(start).Milliseconds()).Msg("hubspot pull done")
+	return nil
+}
+
+// pullList pages through one list (live or archived).
+func (s *stream) pullList(ctx context.Context, archived bool, since connector.Cursor, upper time.Time,
+	emit func([]connector.Record) error, st *pullStats) error {
+	after := ""
+	for {
+		p, err := s.page(ctx, archived, after)
+		if err != nil {
+			return fmt.Errorf("fetch %s page (archived=%t, after %q): %w", s.object, archived, after, err)
+		}
+		st.pages++
+		recs, err := s.records(p.Results, archived, since, upper, st)
+		if err != nil {
+			return fmt.Errorf("read %s page (archived=%t, after %q): %w", s.object, archived, after, err)
+		}
+		if len(recs) > 0 {
+			if err := emit(recs); err != nil {
+				return err
+			}
+		}
+		next := p.Paging.Next.After
+		if next == "" {
+			return nil
+		}
+		if next == after {
+			return fmt.Errorf("fetch %s pages (archived=%t): the paging cursor %q did not advance", s.object, archived, after)
+		}
+		after = next
+	}
+}
+
+// page is one answer of the list endpoint.
+type page struct {
+	Results []object `json:"results"`
+	Paging  struct {
+		Next struct {
+			After string `json:"after"`
+		} `json:"next"`
+	} `json:"paging"`
+}
+
+// object is one CRM record as the v3 API returns it.
+type object struct {
+	ID         string         `json:"id"`
+	Properties map[string]any `json:"properties"`
+	UpdatedAt  time.Time      `json:"updatedAt"`
+	Archived   bool           `json:"archived"`
+	ArchivedAt *time.Time     `json:"archivedAt"`
+}
+
+func (s *stream) page(ctx context.Context, archived bool, after string) (*page, error) {
+	names := make([]string, len(s.props))
+	for i, p := range s.props {
+		names[i] = p.name
+	}
+	q := url.Values{
+		"limit":      {strconv.Itoa(s.limit)},
+		"properties": {strings.Join(names, ",")},
+		"archived":   {strconv.FormatBool(archived)},
+	}
+	if after != "" {
+		q.Set("after", after)
+	}
+	body, err := s.get(ctx, s.base+"/crm/v3/objects/"+url.PathEscape(s.object)+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	return decodePage(body)
+}
+
+// decodePage reads a list answer; numbers in properties stay as written.
+func decodePage(body []byte) (*page, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var p page
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("decode the list answer: %w", err)
+	}
+	return &p, nil
+}
+
+// records converts a page's objects and keeps those updated in
+// [since.Modified, upper].
+func (s *stream) records(objs []object, archivedList bool, since connector.Cursor, upper time.Time, st *pullStats) ([]connector.Record, error) {
+	var out []connector.Record
+	for _, o := range objs {
+		st.seen++
+		r, err := s.record(o, archivedList, st)
+		if err != nil {
+			return nil, err
+		}
+		if r.Modified.Before(since.Modified) || r.Modified.After(upper) {
+			continue
+		}
+		st.emitted++
+		if r.Deleted {
+			st.tombstones++
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// record converts one object. Its ID and updatedAt place it in the stream;
+// without them the page is wrong and the pull fails.
+func (s *stream) record(o object, archivedList bool, st *pullStats) (connector.Record, error) {
+	if o.ID == "" {
+		return connector.Record{}, errors.New("a record has no id")
+	}
+	if o.UpdatedAt.IsZero() {
+		return connector.Record{}, fmt.Errorf("record %s has no updatedAt", o.ID)
+	}
+	r := connector.Record{
+		ID:       o.ID,
+		Modified: o.UpdatedAt.UTC(),
+		Deleted:  archivedList || o.Archived || o.ArchivedAt != nil,
+		Fields:   make(map[string]any, len(s.props)+1),
+	}
+	r.Fields[fieldArchivedAt] = nil
+	if o.ArchivedAt != nil && !o.ArchivedAt.IsZero() {
+		at := o.ArchivedAt.UTC()
+		r.Fields[fieldArchivedAt] = at
+		if r.Deleted && at.After(r.Modified) {
+			r.Modified = at
+		}
+	}
+	for _, p := range s.props {
+		v, ok := propertyValue(p.typ, o.Properties[p.name])
+		if !ok {
+			st.invalid[p.name]++
+		}
+		r.Fields[p.name] = v
+	}
+	return r, nil
+}
+
+// propertyValue parses a property's JSON value (a string, or now and then a
+// number or bool) as type t; ok is false when it does not parse.
+func propertyValue(t connector.Type, raw any) (any, bool) {
+	switch x := raw.(type) {
+	case nil:
+		return nil, true
+	case string:
+		return parseValue(t, x)
+	case json.Number:
+		return parseValue(t, x.String())
+	case bool:
+		return parseValue(t, strconv.FormatBool(x))
+	default:
+		return nil, false
+	}
+}
