@@ -6,11 +6,23 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/connector/googleads"
+	"github.com/segmint/segmint/lib/connector/hubspot"
+	"github.com/segmint/segmint/lib/connector/meta"
+	"github.com/segmint/segmint/lib/connector/salesforce"
 )
 
 // Open returns the streams of one API source.
 func Open(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	switch src.Kind {
+	case "hubspot":
+		return hubspot.New(src, deps)
+	case "salesforce":
+		return salesforce.New(src, deps)
+	case "google_ads":
+		return googleads.New(src, deps)
+	case "meta":
+		return meta.New(src, deps)
 	default:
 		return nil, fmt.Errorf("connector %q is not available", src.Kind)
 	}
