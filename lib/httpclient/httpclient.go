@@ -166,8 +166,10 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
+	var body []byte
+	if bb, ok := resp.Body.(*bufferedBody); ok {
+		body = bb.b // read once in checkRetry: no second copy
+	} else if body, err = readBody(resp); err != nil {
 		return nil, fmt.Errorf("%s: read %s: %w", c.cfg.Platform, Redact(req.URL), err)
 	}
 	if resp.StatusCode >= 400 {
@@ -210,9 +212,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		retry, perr := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 		return retry, redactErr(perr)
 	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, rerr := readBody(resp)
 	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), b: body}
 	if rerr != nil {
 		return true, nil // a body cut off mid-way: try again
 	}
@@ -316,6 +318,24 @@ func snippet(b []byte) string {
 		s = s[:300] + "..."
 	}
 	return s
+}
+
+// bufferedBody is a response body already read into memory.
+type bufferedBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
+
+// readBody reads a whole body, sized up front when the length is known.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= maxBody {
+		b := make([]byte, n)
+		_, err := io.ReadFull(resp.Body, b)
+		return b, err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
 }
 
 // DefaultPolicy retries 429 and 5xx responses and nothing else.
