@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -532,4 +534,298 @@ func TestFieldsAreDeclaredOnceInOrder(t *testing.T) {
 	if got := strings.Join(names, ","); got != want {
 		t.Errorf("fields\n got %s\nwant %s", got, want)
 	}
+}
+
+// want returns what a complete pull of an object type must deliver after
+// connector.Keep, from the fake's own data: id -> Modified (for a
+// tombstone, the later of updatedAt and archivedAt).
+func want(srv *fake.Server, objectType string, since connector.Cursor, upper time.Time) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, o := range srv.Objects(objectType) {
+		r := connector.Record{ID: o.ID, Modified: o.UpdatedAt.UTC()}
+		if !o.ArchivedAt.IsZero() && o.ArchivedAt.After(o.UpdatedAt) {
+			r.Modified = o.ArchivedAt.UTC()
+		}
+		if connector.Keep(r, since, upper) {
+			out[r.ID] = r.Modified
+		}
+	}
+	return out
+}
+
+// kept applies connector.Keep to recs and keeps one version per ID (the
+// latest), as the orchestrator does: id -> Modified.
+func kept(recs []connector.Record, since connector.Cursor, upper time.Time) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, r := range recs {
+		if !connector.Keep(r, since, upper) {
+			continue
+		}
+		if m, ok := out[r.ID]; !ok || m.Before(r.Modified) {
+			out[r.ID] = r.Modified
+		}
+	}
+	return out
+}
+
+// sameSet reports the differences between got and want, by id.
+func sameSet(t *testing.T, what string, got, want map[string]time.Time) {
+	t.Helper()
+	for id, m := range want {
+		if g, ok := got[id]; !ok {
+			t.Errorf("%s: record %s (modified %s) lost", what, id, m.Format(time.RFC3339))
+		} else if !g.Equal(m) {
+			t.Errorf("%s: record %s modified %s, want %s", what, id, g.Format(time.RFC3339), m.Format(time.RFC3339))
+		}
+	}
+	for id := range got {
+		if _, ok := want[id]; !ok {
+			t.Errorf("%s: record %s should not be kept", what, id)
+		}
+	}
+}
+
+// noDuplicates fails when one pull delivers an id twice.
+func noDuplicates(t *testing.T, recs []connector.Record) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, r := range recs {
+		if seen[r.ID] {
+			t.Errorf("record %s delivered twice in one pull", r.ID)
+		}
+		seen[r.ID] = true
+	}
+}
+
+func TestResumedPullAfterACrashBetweenPages(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault fake.Fault
+		page  int // the request (1-based, live pages then archived ones) that fails
+		want  string
+		// attempts is how many answers of the failing page the fake
+		// withheld or refused, at least.
+		attempts int
+	}{
+		{name: "dropped connection", fault: fake.Fault{Drop: true, Times: 100}, page: 3, want: "EOF", attempts: 4},
+		{name: "5xx beyond the retries", fault: fake.Fault{Status: http.StatusServiceUnavailable, Times: 4,
+			Body: `{"status":"error","message":"internal error","category":"INTERNAL_ERROR"}`}, page: 7, want: "HTTP 503 after 4 attempt(s)", attempts: 4},
+		{name: "non-retriable error", fault: fake.Fault{Status: http.StatusBadRequest,
+			Body: `{"status":"error","message":"Invalid input","category":"VALIDATION_ERROR"}`}, page: 2, want: "HTTP 400 after 1 attempt(s)", attempts: 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, fake.Options{})
+			h.src.PageSize = 4
+			// 30 contacts (ids 101-130) over ten hours, ties included;
+			// every fifth archived an hour after its last edit. Live: 24
+			// records in 6 pages; archived: 6 in 2 pages.
+			for i := range 30 {
+				o := contact(fmt.Sprintf("c%d@x.io", i), t0.Add(time.Duration(i%10)*time.Hour))
+				if i%5 == 4 {
+					o.ArchivedAt = o.UpdatedAt.Add(time.Hour)
+				}
+				h.srv.Put("contacts", o)
+			}
+			since, upper := connector.Cursor{Modified: t0.Add(3 * time.Hour), ID: "114"}, t0.Add(8*time.Hour)
+			full := want(h.srv, "contacts", since, upper)
+			if len(full) < 10 {
+				t.Fatalf("the window holds only %d records", len(full))
+			}
+			s := h.stream(t, "contacts")
+
+			f := tc.fault
+			f.Skip = tc.page - 1
+			h.srv.Inject(f)
+			partial, _, err := pull(t, s, since, upper)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "fetch contacts page") {
+				t.Fatalf("err = %v, want the failed page and %q", err, tc.want)
+			}
+			if got := kept(partial, since, upper); len(got) >= len(full) {
+				t.Fatalf("the failed pull emitted %d of %d records: the crash should come mid-way", len(got), len(full))
+			}
+			failed := 0
+			for _, r := range h.srv.Requests() {
+				if r.Status == 0 || r.Status == tc.fault.Status {
+					failed++
+				}
+			}
+			if failed < tc.attempts {
+				t.Errorf("%d failed answers, want at least %d", failed, tc.attempts)
+			}
+			h.srv.ClearFaults()
+
+			// The caller committed nothing: it pulls again from the same cursor.
+			resumed, _, err := pull(t, s, since, upper)
+			if err != nil {
+				t.Fatalf("resumed pull: %v", err)
+			}
+			noDuplicates(t, resumed)
+			sameSet(t, "resumed pull", kept(resumed, since, upper), full)
+			// Even a caller that had kept the failed pull's records would
+			// end up with each record once.
+			sameSet(t, "both pulls", kept(append(partial, resumed...), since, upper), full)
+		})
+	}
+}
+
+func TestTimeoutIsRetried(t *testing.T) {
+	h := newHarness(t, fake.Options{})
+	h.deps.HTTP.Timeout = 100 * time.Millisecond
+	h.src.PageSize = 1
+	h.srv.Put("contacts", contact("a@x.io", t0), contact("b@x.io", t0))
+	h.srv.Inject(fake.Fault{Stall: true, Skip: 1}) // the second page stalls once
+	start := time.Now()
+	recs, _, err := pull(t, h.stream(t, "contacts"), connector.Cursor{}, t0)
+	if err != nil || ids(recs) != "101,102" {
+		t.Fatalf("pull: records %s, %v", ids(recs), err)
+	}
+	if took := time.Since(start); took < 100*time.Millisecond {
+		t.Errorf("done in %v: the stalled attempt should have waited for the 100ms timeout", took)
+	}
+	var statuses []int
+	for _, r := range h.srv.Requests() {
+		statuses = append(statuses, r.Status)
+	}
+	if fmt.Sprint(statuses) != "[200 0 200 200]" {
+		t.Errorf("answers %v, want page 1, the stalled page 2, page 2 again, the archived list", statuses)
+	}
+}
+
+func TestTimeoutEveryTimeFailsClearly(t *testing.T) {
+	h := newHarness(t, fake.Options{})
+	h.deps.HTTP.Timeout = 100 * time.Millisecond
+	h.srv.Put("contacts", contact("a@x.io", t0))
+	h.srv.Inject(fake.Fault{Stall: true, Times: 100})
+	defer h.srv.ClearFaults()
+	_, _, err := pull(t, h.stream(t, "contacts"), connector.Cursor{}, t0)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, w := range []string{"fetch contacts page", "giving up after 4 attempts", "Client.Timeout exceeded"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("err = %v, want %q", err, w)
+		}
+	}
+	if errors.Is(err, context.Canceled) || t.Context().Err() != nil {
+		t.Errorf("err = %v: a timeout, not the caller's cancellation", err)
+	}
+	if n := len(h.srv.Requests()); n != 4 {
+		t.Errorf("%d requests, want 4 attempts (RetryMax 3)", n)
+	}
+	assertNoSecrets(t, err.Error()+h.logs.String())
+}
+
+func TestTiesAtAPageEdge(t *testing.T) {
+	tie := t0.Add(10 * time.Hour)
+	at := func(d time.Duration) fake.Object { return contact("x@x.io", tie.Add(d)) }
+	archived := func(updated, archivedAt time.Duration) fake.Object {
+		o := at(updated)
+		o.ArchivedAt = tie.Add(archivedAt)
+		return o
+	}
+	// Live list in pages of 3: 101 102 103 | 104 105 106 | 107 108 109 | 110.
+	// Ids 102-107, 109 and 110 share the tie's timestamp across three page
+	// edges; 111 is archived at the tie, 112 before it.
+	objs := []fake.Object{
+		at(-time.Hour), at(0), at(0), at(0), at(0), at(0), at(0), at(time.Hour), at(0), at(0),
+		archived(-2*time.Hour, 0), archived(-3*time.Hour, -30*time.Minute),
+	}
+	for _, cursorID := range []string{"101", "103", "104", "105", "106", "109", "110"} {
+		t.Run("cursor at the tie, id "+cursorID, func(t *testing.T) {
+			h := newHarness(t, fake.Options{})
+			h.src.PageSize = 3
+			h.srv.Put("contacts", slices.Clone(objs)...)
+			s := h.stream(t, "contacts")
+			since, upper := connector.Cursor{Modified: tie, ID: cursorID}, tie
+
+			// First pull, with the upper bound frozen at the tie.
+			first, _, err := pull(t, s, since, upper)
+			if err != nil {
+				t.Fatal(err)
+			}
+			noDuplicates(t, first)
+			got := kept(first, since, upper)
+			sameSet(t, "first pull", got, want(h.srv, "contacts", since, upper))
+			for id := range got {
+				if id <= cursorID {
+					t.Errorf("record %s is at or before the cursor", id)
+				}
+			}
+			next := since
+			for _, r := range first {
+				if connector.Keep(r, since, upper) && next.Less(connector.CursorOf(r)) {
+					next = connector.CursorOf(r)
+				}
+			}
+
+			// Meanwhile a record lands on the tie with a later id, and one
+			// after it; the next pull starts from the committed cursor.
+			h.srv.Put("contacts", at(0), at(30*time.Minute))
+			upper2 := tie.Add(2 * time.Hour)
+			second, _, err := pull(t, s, next, upper2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			noDuplicates(t, second)
+			sameSet(t, "second pull", kept(second, next, upper2), want(h.srv, "contacts", next, upper2))
+
+			// Together: every record after the first cursor exactly once.
+			union := map[string]int{}
+			for _, part := range []map[string]time.Time{got, kept(second, next, upper2)} {
+				for id := range part {
+					union[id]++
+				}
+			}
+			all := want(h.srv, "contacts", since, upper2)
+			for id := range all {
+				if union[id] != 1 {
+					t.Errorf("record %s kept %d times over both pulls, want once", id, union[id])
+				}
+			}
+			if len(union) != len(all) {
+				t.Errorf("%d records kept over both pulls, want %d", len(union), len(all))
+			}
+		})
+	}
+}
+
+// BenchmarkPull pulls 50,000 contacts (and their tombstones) from the fake
+// through the connector, in pages of 100.
+func BenchmarkPull(b *testing.B) {
+	const n = 50_000
+	end := t0
+	srv := fake.New(fake.Options{Token: privateToken, Max: 1 << 30, Daily: 1 << 30})
+	srv.Seed(n, end, 1)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	streams, err := New(config.Source{
+		Name: "crm", Kind: "hubspot", BaseURL: ts.URL, RateLimit: 1e9,
+		Auth: map[string]string{"token": "HS_TOKEN"}, Streams: []config.Stream{{Name: "contacts"}},
+	}, connector.Deps{
+		Getenv: func(string) string { return privateToken },
+		Log:    zerolog.Nop(),
+		HTTP:   httpclient.Config{RetryMax: 1, WaitMin: time.Millisecond, WaitMax: 5 * time.Millisecond},
+		Now:    time.Now,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := streams[0].(connector.Incremental)
+	total := 0
+	for b.Loop() {
+		got := 0
+		err := s.Pull(b.Context(), connector.Cursor{}, end, func(recs []connector.Record) error {
+			got += len(recs)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got != n {
+			b.Fatalf("pulled %d records, want %d", got, n)
+		}
+		total += got
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "records/s")
 }

@@ -14,8 +14,71 @@
 //   - Rate limits: a rolling window (Max requests per Interval) and a daily
 //     quota, with HubSpot's X-HubSpot-RateLimit-* headers on every answer
 //     and its 429 bodies (policyName TEN_SECONDLY_ROLLING or DAILY).
-//   - Faults: Inject queues answers (a 429, a 5xx, a malformed body) for
-//     the next requests.
+//   - Faults: Inject queues answers (a 429, a 5xx, a malformed body, a
+//     dropped connection, a stall until the client times out) for the next
+//     requests, optionally after letting some through (Fault.Skip) and for
+//     several requests (Fault.Times); ClearFaults drops what is left.
+//   - Speed: list answers are encoded by hand into one reused buffer, and
+//     each list's sorted ids are cached until the next Put, so the fake
+//     serves well over 100,000 records a second (BenchmarkList).
+//
+// The HubSpot documentation each shape follows:
+//
+//   - List endpoint, its query parameters (limit, after, properties,
+//     archived) and answer (results[].id, properties, createdAt,
+//     updatedAt, archived, archivedAt; paging.next.after and link):
+//     "CRM API | Contacts" (https://developers.hubspot.com/docs/api/crm/contacts),
+//     its reference "Retrieve contacts"
+//     (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/contacts/get-contacts.md),
+//     and for companies and deals, which share the endpoint and shapes,
+//     "Using the object APIs"
+//     (https://developers.hubspot.com/docs/guides/crm/using-object-apis).
+//   - Rate limits, the X-HubSpot-RateLimit-Daily, -Daily-Remaining,
+//     -Interval-Milliseconds, -Max and -Remaining headers and the 429 body
+//     {"status":"error","message":...,"errorType":"RATE_LIMIT",
+//     "correlationId":...,"policyName":"DAILY"|"TEN_SECONDLY_ROLLING",
+//     "requestId":...}: "API usage guidelines"
+//     (https://developers.hubspot.com/docs/api/usage-details); the
+//     headers' history: the changelog entries "Rate limit information
+//     headers will be included in HTTP responses"
+//     (https://developers.hubspot.com/changelog/2018-11-06-rate-limit-information-headers-will-be-included-in-http-responses)
+//     and "Rate limit headers will now appear for OAuth authenticated calls"
+//     (https://developers.hubspot.com/changelog/rate-limit-headers-will-now-appear-for-oauth-authenticated-calls).
+//   - Error bodies (status, message, correlationId, category), 401 for a
+//     missing, unknown or expired token: the same usage guidelines and
+//     the OAuth pages below.
+//   - OAuth refresh: POST /oauth/v1/token, form-encoded grant_type=
+//     refresh_token, client_id, client_secret, refresh_token; answer
+//     token_type, access_token, refresh_token, expires_in (seconds):
+//     "Refresh an access token"
+//     (https://developers.hubspot.com/docs/methods/oauth2/refresh-access-token,
+//     https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/refresh-oauth-token.md)
+//     and "OAuth tokens v1 guide"
+//     (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/guide).
+//
+// Where the fake differs from the real API:
+//
+//   - The after cursor is the base64 of the next id (HubSpot's is opaque
+//     too, but not this); results are strictly in numeric id order.
+//   - Only properties, limit, after and archived are read: associations,
+//     propertiesWithHistory and idProperty are ignored; every property
+//     value is a string (or null), never a number or bool.
+//   - Archived records are kept forever (HubSpot keeps them 90 days);
+//     merges (hs_merged_object_ids) and GDPR deletes are not modelled.
+//   - The daily quota resets at UTC midnight (HubSpot: midnight in the
+//     account's time zone) and applies, with its Daily headers, to OAuth
+//     tokens too (HubSpot sends no Daily headers on OAuth calls, whose
+//     calls have no daily limit); the X-HubSpot-RateLimit-Secondly headers
+//     are not sent.
+//   - Access tokens are short ("fake-access-N"; HubSpot's run to about
+//     300 characters); the token endpoint's error bodies carry only status
+//     and message; the newer v3 token endpoint is not served.
+//   - 401, 404 and 400 bodies carry status, message, correlationId and
+//     category only (no links, context or errors array); correlationId
+//     and requestId are constant.
+//   - 5xx answers, dropped connections and stalls happen only when
+//     injected; Drop and Stall are the fake's own fault modes.
+//   - Every request is logged in memory (Requests) for tests to inspect.
 package fake
 
 import (
@@ -29,6 +92,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Options configure a Server. Zero values take the defaults named.
@@ -63,7 +127,8 @@ type Object struct {
 	ArchivedAt time.Time
 }
 
-// Fault is an answer Inject queues.
+// Fault is an answer Inject queues. Queued faults are looked at in order:
+// the first whose Path matches a request decides about it.
 type Fault struct {
 	// Path selects the requests it answers by path prefix; empty means
 	// the objects endpoint (/crm/).
@@ -71,6 +136,18 @@ type Fault struct {
 	Status int
 	Header http.Header
 	Body   string
+	// Skip lets that many matching requests through, answered normally,
+	// before the fault answers (fail page k of a pull: Skip k-1).
+	Skip int
+	// Times is how many matching requests the fault answers (0 means 1).
+	Times int
+	// Drop closes the connection without an answer (Status, Header and
+	// Body are ignored), as a network failure or a load balancer would.
+	Drop bool
+	// Stall holds the request without an answer until the client gives up
+	// (its request context ends), to exercise client timeouts. The server
+	// serves other requests meanwhile.
+	Stall bool
 }
 
 // Request is one request the server answered.
@@ -79,7 +156,8 @@ type Request struct {
 	Path   string
 	Query  map[string][]string
 	// Token is the bearer token sent (empty without one).
-	Token  string
+	Token string
+	// Status is the status answered; 0 for a dropped or stalled request.
 	Status int
 }
 
@@ -97,6 +175,16 @@ type Server struct {
 	window   []time.Time // times of the requests in the rolling window
 	day      string
 	used     int // requests counted today
+	// sorted caches each list's ids in HubSpot's order, by object type
+	// and archived; Put drops the object type's entries.
+	sorted map[listKey][]string
+	// buf is the reused buffer list answers are encoded into.
+	buf []byte
+}
+
+type listKey struct {
+	objectType string
+	archived   bool
 }
 
 // New returns a server with no records.
@@ -116,7 +204,8 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Server{opts: opts, objects: map[string]map[string]Object{}, nextID: 101, access: map[string]time.Time{}}
+	return &Server{opts: opts, objects: map[string]map[string]Object{}, nextID: 101, access: map[string]time.Time{},
+		sorted: map[listKey][]string{}}
 }
 
 // lastModified is the last-modified property of each object type.
@@ -142,7 +231,24 @@ func (s *Server) Put(objectType string, objs ...Object) []Object {
 		s.objects[objectType][o.ID] = o
 		objs[i] = o
 	}
+	delete(s.sorted, listKey{objectType, false})
+	delete(s.sorted, listKey{objectType, true})
 	return objs
+}
+
+// Objects returns the records of an object type, live and archived, in id
+// order: what a complete pull should deliver.
+func (s *Server) Objects(objectType string) []Object {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Object
+	for _, archived := range []bool{false, true} {
+		for _, id := range s.ids(objectType, archived, "") {
+			out = append(out, s.objects[objectType][id])
+		}
+	}
+	slices.SortFunc(out, func(a, b Object) int { return idCompare(a.ID, b.ID) })
+	return out
 }
 
 // Inject queues answers for the next matching requests, in order.
@@ -150,6 +256,15 @@ func (s *Server) Inject(faults ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, faults...)
+}
+
+// ClearFaults drops the faults still queued and returns how many there were.
+func (s *Server) ClearFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.faults)
+	s.faults = nil
+	return n
 }
 
 // ExpireAccessTokens makes every OAuth access token issued so far expired.
@@ -197,20 +312,33 @@ func rateLimitBody(policyName string) string {
 	b, _ := json.Marshal(map[string]string{
 		"status": "error", "message": msg, "errorType": "RATE_LIMIT",
 		"correlationId": "00000000-0000-0000-0000-000000000000", "policyName": policyName,
+		"requestId": "00000000-0000-0000-0000-000000000001",
 	})
 	return string(b)
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec := &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()}
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()}
 	rec.Token, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	rw := &recorder{ResponseWriter: w, status: http.StatusOK}
-	defer func() { rec.Status = rw.status; s.requests = append(s.requests, *rec) }()
 
-	if f, ok := s.fault(r.URL.Path); ok {
+	s.mu.Lock()
+	f, faulted := s.fault(r.URL.Path)
+	if faulted && (f.Drop || f.Stall) {
+		s.requests = append(s.requests, rec) // Status 0: no answer
+		s.mu.Unlock()
+		if f.Stall {
+			<-r.Context().Done()
+			return
+		}
+		drop(w)
+		return
+	}
+	defer s.mu.Unlock()
+	rw := &recorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() { rec.Status = rw.status; s.requests = append(s.requests, rec) }()
+
+	if faulted {
 		for k, v := range f.Header {
 			rw.Header()[k] = v
 		}
@@ -229,6 +357,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// drop closes the request's connection without an answer.
+func drop(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler) // the server closes the connection quietly
+}
+
 type recorder struct {
 	http.ResponseWriter
 	status int
@@ -236,16 +375,30 @@ type recorder struct {
 
 func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
 
+// fault returns the fault that answers a request to path, if any: the first
+// queued fault whose Path matches. A fault with Skip left lets the request
+// through instead.
 func (s *Server) fault(path string) (Fault, bool) {
-	for i, f := range s.faults {
+	for i := range s.faults {
+		f := &s.faults[i]
 		prefix := f.Path
 		if prefix == "" {
 			prefix = "/crm/"
 		}
-		if strings.HasPrefix(path, prefix) {
-			s.faults = slices.Delete(s.faults, i, i+1)
-			return f, true
+		if !strings.HasPrefix(path, prefix) {
+			continue
 		}
+		if f.Skip > 0 {
+			f.Skip--
+			return Fault{}, false
+		}
+		answer := *f
+		if f.Times > 1 {
+			f.Times--
+		} else {
+			s.faults = slices.Delete(s.faults, i, i+1)
+		}
+		return answer, true
 	}
 	return Fault{}, false
 }
@@ -387,80 +540,174 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, tok string) {
 		props = append(props, strings.Split(v, ",")...)
 	}
 
+	props = uniqueProps(objectType, props)
 	ids := s.ids(objectType, archived, after)
-	results := make([]map[string]any, 0, min(limit, len(ids)))
-	for _, id := range ids[:min(limit, len(ids))] {
-		results = append(results, render(objectType, s.objects[objectType][id], props))
+	n := min(limit, len(ids))
+	b := append(s.buf[:0], `{"results":[`...)
+	for i, id := range ids[:n] {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendObject(b, objectType, s.objects[objectType][id], props)
 	}
-	body := map[string]any{"results": results}
+	b = append(b, ']')
 	if len(ids) > limit {
 		next := base64.RawURLEncoding.EncodeToString([]byte(ids[limit]))
-		body["paging"] = map[string]any{"next": map[string]string{
-			"after": next, "link": "?after=" + next,
-		}}
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		b = append(b, `,"paging":{"next":{"after":`...)
+		b = appendString(b, next)
+		b = append(b, `,"link":`...)
+		b = appendString(b, scheme+"://"+r.Host+r.URL.Path+"?after="+next)
+		b = append(b, "}}"...)
 	}
-	writeJSON(w, http.StatusOK, body)
+	b = append(b, "}\n"...)
+	s.buf = b
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
 }
 
 // ids are the ids of a list from after (inclusive), in HubSpot's order.
+// The slice is the server's cache: read it under the lock, never change it.
 func (s *Server) ids(objectType string, archived bool, after string) []string {
-	var ids []string
-	for id, o := range s.objects[objectType] {
-		if !o.ArchivedAt.IsZero() == archived && (after == "" || !idLess(id, after)) {
-			ids = append(ids, id)
+	key := listKey{objectType, archived}
+	ids, ok := s.sorted[key]
+	if !ok {
+		for id, o := range s.objects[objectType] {
+			if !o.ArchivedAt.IsZero() == archived {
+				ids = append(ids, id)
+			}
 		}
+		slices.SortFunc(ids, idCompare)
+		s.sorted[key] = ids
 	}
-	slices.SortFunc(ids, func(a, b string) int {
-		switch {
-		case idLess(a, b):
-			return -1
-		case idLess(b, a):
-			return 1
-		}
-		return 0
-	})
-	return ids
+	if after == "" {
+		return ids
+	}
+	i, _ := slices.BinarySearchFunc(ids, after, idCompare)
+	return ids[i:]
 }
 
-// idLess orders numeric ids by value.
-func idLess(a, b string) bool {
+// idCompare orders numeric ids by value.
+func idCompare(a, b string) int {
 	if len(a) != len(b) {
-		return len(a) < len(b)
+		return len(a) - len(b)
 	}
-	return a < b
+	return strings.Compare(a, b)
 }
 
-// render is an object as the v3 API returns it.
-func render(objectType string, o Object, props []string) map[string]any {
-	values := map[string]any{
-		"hs_object_id":           o.ID,
-		"createdate":             stamp(o.CreatedAt),
-		lastModified[objectType]: stamp(o.UpdatedAt),
-	}
+// uniqueProps are the properties asked for, each once, without the ones
+// every answer carries (hs_object_id, createdate, the last-modified
+// property) and empty names.
+func uniqueProps(objectType string, props []string) []string {
+	out := make([]string, 0, len(props))
 	for _, p := range props {
-		if p == "" {
+		if p == "" || p == "hs_object_id" || p == "createdate" || p == lastModified[objectType] || slices.Contains(out, p) {
 			continue
 		}
-		if v, ok := o.Properties[p]; ok {
-			values[p] = v
-		} else if _, set := values[p]; !set {
-			values[p] = nil
-		}
-	}
-	out := map[string]any{
-		"id":         o.ID,
-		"properties": values,
-		"createdAt":  stamp(o.CreatedAt),
-		"updatedAt":  stamp(o.UpdatedAt),
-		"archived":   !o.ArchivedAt.IsZero(),
-	}
-	if !o.ArchivedAt.IsZero() {
-		out["archivedAt"] = stamp(o.ArchivedAt)
+		out = append(out, p)
 	}
 	return out
 }
 
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// appendObject appends an object as the v3 API returns it: its
+// properties (props, as uniqueProps returns them; null when unset) after
+// hs_object_id, createdate and the last-modified property, which HubSpot
+// always returns (a stored property of the same name wins over the
+// object's own field).
+func appendObject(b []byte, objectType string, o Object, props []string) []byte {
+	fixed := func(b []byte, name, def string) []byte {
+		b = appendString(b, name)
+		b = append(b, ':')
+		if v, ok := o.Properties[name]; ok {
+			return appendString(b, v)
+		}
+		return appendString(b, def)
+	}
+	b = append(b, `{"id":`...)
+	b = appendString(b, o.ID)
+	b = append(b, `,"properties":{`...)
+	b = fixed(b, "hs_object_id", o.ID)
+	b = append(b, ',')
+	b = fixed(b, "createdate", stamp(o.CreatedAt))
+	b = append(b, ',')
+	b = fixed(b, lastModified[objectType], stamp(o.UpdatedAt))
+	for _, p := range props {
+		b = append(b, ',')
+		b = appendString(b, p)
+		b = append(b, ':')
+		if v, ok := o.Properties[p]; ok {
+			b = appendString(b, v)
+		} else {
+			b = append(b, "null"...)
+		}
+	}
+	b = append(b, `},"createdAt":"`...)
+	b = appendStamp(b, o.CreatedAt)
+	b = append(b, `","updatedAt":"`...)
+	b = appendStamp(b, o.UpdatedAt)
+	b = append(b, `","archived":`...)
+	b = strconv.AppendBool(b, !o.ArchivedAt.IsZero())
+	if !o.ArchivedAt.IsZero() {
+		b = append(b, `,"archivedAt":"`...)
+		b = appendStamp(b, o.ArchivedAt)
+		b = append(b, '"')
+	}
+	return append(b, '}')
+}
+
+// appendString appends s as a JSON string.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || size != 1 {
+				i += size
+				continue
+			}
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		i++
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+const stampLayout = "2006-01-02T15:04:05.000Z"
+
+func stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
+
+func appendStamp(b []byte, t time.Time) []byte { return t.UTC().AppendFormat(b, stampLayout) }
 
 // Seed adds a deterministic sample account for demos: n contacts, n/5+1
 // companies and n/2 deals, last updated over the 30 days before end, a few

@@ -1,7 +1,9 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -77,4 +79,112 @@ func TestListPagesAuthAndLimits(t *testing.T) {
 	if seen+archived != 9 {
 		t.Errorf("paging returned %d live records of 9 (%d archived)", seen, archived)
 	}
+}
+
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", `quote " and \ backslash`, "tab\tnew\nline\r", "\x00\x1f ctrl", "héllo wörld ✓", "bad \xff utf8", "<a&b>"} {
+		var got any
+		if err := json.Unmarshal(appendString(nil, s), &got); err != nil {
+			t.Errorf("%q: %v", s, err)
+			continue
+		}
+		want := strings.ToValidUTF8(s, "\ufffd")
+		if got != want {
+			t.Errorf("%q decodes to %q", s, got)
+		}
+	}
+}
+
+func TestFaultsSkipRepeatDropAndStall(t *testing.T) {
+	srv := New(Options{Token: "tok"})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	srv.Seed(3, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), 1)
+	srv.Inject(Fault{Status: 503, Body: `{"status":"error","message":"unavailable"}`, Skip: 1, Times: 2}, Fault{Drop: true})
+	codes := []int{}
+	for range 3 {
+		code, _, _ := get(t, ts.URL, "/crm/v3/objects/contacts", "tok")
+		codes = append(codes, code)
+	}
+	if fmt.Sprint(codes) != "[200 503 503]" {
+		t.Errorf("answers %v, want one through, then the fault twice", codes)
+	}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	if resp, err := client.Get(ts.URL + "/crm/v3/objects/contacts"); err == nil {
+		resp.Body.Close()
+		t.Errorf("dropped request answered %d", resp.StatusCode)
+	}
+	srv.Inject(Fault{Stall: true})
+	client.Timeout = 50 * time.Millisecond
+	if resp, err := client.Get(ts.URL + "/crm/v3/objects/contacts"); err == nil {
+		resp.Body.Close()
+		t.Errorf("stalled request answered %d", resp.StatusCode)
+	}
+	reqs := srv.Requests()
+	if last := reqs[len(reqs)-1]; last.Status != 0 {
+		t.Errorf("a stalled request recorded as %d, want 0", last.Status)
+	}
+	if n := srv.ClearFaults(); n != 0 {
+		t.Errorf("%d faults left", n)
+	}
+	if got := len(srv.Objects("contacts")); got != 3 {
+		t.Errorf("Objects: %d contacts, want 3", got)
+	}
+}
+
+// BenchmarkList measures the fake alone: it pages through 50,000 contacts
+// in pages of 100 with a plain client that reads and discards each page.
+func BenchmarkList(b *testing.B) {
+	const n = 50_000
+	srv := New(Options{Token: "tok", Max: 1 << 30, Daily: 1 << 30})
+	srv.Seed(n, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), 1)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	live := 0
+	for _, o := range srv.Objects("contacts") {
+		if o.ArchivedAt.IsZero() {
+			live++
+		}
+	}
+	marker := []byte(`"paging":{"next":{"after":"`)
+	buf := make([]byte, 0, 1<<20)
+	total := 0
+	for b.Loop() {
+		after := ""
+		for {
+			req, _ := http.NewRequestWithContext(b.Context(), http.MethodGet,
+				ts.URL+"/crm/v3/objects/contacts?limit=100&properties=email,firstname,lastname,phone,lifecyclestage&after="+after, nil)
+			req.Header.Set("Authorization", "Bearer tok")
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			buf = buf[:0]
+			for {
+				if len(buf) == cap(buf) {
+					buf = append(buf, 0)[:len(buf)]
+				}
+				m, err := resp.Body.Read(buf[len(buf):cap(buf)])
+				buf = buf[:len(buf)+m]
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("HTTP %d: %s", resp.StatusCode, buf)
+			}
+			i := bytes.Index(buf, marker)
+			if i < 0 {
+				break
+			}
+			rest := buf[i+len(marker):]
+			after = string(rest[:bytes.IndexByte(rest, '"')])
+		}
+		total += live
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "records/s")
 }
