@@ -8,13 +8,32 @@ BIN   := bin/segmint
 # The bundled sample ends on 2010-12-09; the command's own default is yesterday.
 DATE  ?= 2010-12-09
 
-.PHONY: build run test test-race vet fmt tidy clean s3-start s3-stop
+.PHONY: build run demo test test-race bench vet fmt tidy clean s3-start s3-stop
 
 build:
 	$(GO) build -o $(BIN) .
 
 run: build
 	./$(BIN) nightly --date $(DATE) --config configs/local.yaml
+
+# demo: all four API connectors pull from local fakes of the platforms
+# (segmint fakes), beside the file drop; then the sources and their cursors.
+DEMO_ENV := SEGMINT_DEMO_HUBSPOT_TOKEN=pat-demo-hubspot \
+	SEGMINT_DEMO_SF_CLIENT_ID=fake-consumer-key SEGMINT_DEMO_SF_CLIENT_SECRET=fake-consumer-secret \
+	SEGMINT_DEMO_SF_REFRESH_TOKEN=fake-refresh-token \
+	SEGMINT_DEMO_GADS_DEV_TOKEN=fake-developer-token SEGMINT_DEMO_GADS_CLIENT_ID=fake-client-id.apps.googleusercontent.com \
+	SEGMINT_DEMO_GADS_CLIENT_SECRET=fake-client-secret SEGMINT_DEMO_GADS_REFRESH=fake-refresh-token \
+	SEGMINT_DEMO_META_TOKEN=fake-meta-token
+demo: build
+	@./$(BIN) fakes > data-fakes.log 2>&1 & echo $$! > .fakes.pid; \
+	for i in $$(seq 50); do grep -q ready data-fakes.log 2>/dev/null && break; sleep 0.2; done; \
+	$(DEMO_ENV) ./$(BIN) ingest --config configs/demo.yaml --log-format console; rc=$$?; \
+	./$(BIN) sources --config configs/demo.yaml; \
+	kill $$(cat .fakes.pid); rm -f .fakes.pid data-fakes.log; exit $$rc
+
+# bench: the benchmarks (the full-data ones read ../shared/data when present).
+bench:
+	$(GO) test -run XXX -bench . -benchtime 3x ./jobs/nightly/ ./lib/connectors/
 
 test:
 	.ci/test.sh
@@ -38,4 +57,4 @@ s3-stop:
 	@.ci/s3-server.sh stop
 
 clean:
-	rm -rf bin data
+	rm -rf bin data data-fakes.log .fakes.pid

@@ -73,6 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitOK
 	}
 	cmd := args[0]
+	if cmd == "fakes" {
+		return runFakes(ctx, args[1:], stdout, stderr, now)
+	}
 	step, isStep := nightly.Lookup(cmd)
 	if !isStep && cmd != "nightly" && cmd != "backfill" && cmd != "sources" {
 		fmt.Fprintf(stderr, "segmint: unknown command %q (see segmint help)\n", cmd)
@@ -272,6 +275,8 @@ commands:
 		fmt.Fprintf(w, "  %-9s reads %s\n  %-9s writes %s\n", s.Name, s.Reads, "", s.Writes)
 	}
 	fmt.Fprint(w, `  sources   lists the configured sources and streams with their saved cursors
+  fakes     serves fakes of the HubSpot, Salesforce, Google Ads and Meta APIs for
+            configs/demo.yaml (make demo)
   nightly   runs every step above for the date in order, skipping steps already
             committed for it (--redo to rebuild them)
   backfill  runs nightly for every date from --from to --to
