@@ -190,33 +190,42 @@ func Rows(schema *parquet.Schema, fields []Field, records []Record, daily bool) 
 	for i, path := range schema.Columns() {
 		idx[path[0]] = i
 	}
-	rows := make([]parquet.Row, 0, len(records))
-	for _, r := range records {
-		row := make(parquet.Row, len(idx))
-		set := func(name string, v parquet.Value, def int) {
-			i := idx[name]
-			row[i] = v.Level(0, def, i)
-		}
-		set(ColID, parquet.ByteArrayValue([]byte(r.ID)), 0)
-		set(ColDeleted, parquet.BooleanValue(r.Deleted), 0)
+	at := make([]int, len(fields)) // column of each field, looked up once
+	for i, f := range fields {
+		at[i] = idx[f.Name]
+	}
+	colID, colDel := idx[ColID], idx[ColDeleted]
+	colTime := idx[ColModified]
+	if daily {
+		colTime = idx[ColDay]
+	}
+	width := len(idx)
+	// One backing array for all rows: one allocation instead of one a row.
+	values := make([]parquet.Value, width*len(records))
+	rows := make([]parquet.Row, len(records))
+	for n, r := range records {
+		row := parquet.Row(values[n*width : (n+1)*width : (n+1)*width])
+		row[colID] = parquet.ByteArrayValue([]byte(r.ID)).Level(0, 0, colID)
+		row[colDel] = parquet.BooleanValue(r.Deleted).Level(0, 0, colDel)
 		if daily {
-			set(ColDay, parquet.Int32Value(int32(r.Day.Unix()/86400)), 0)
+			row[colTime] = parquet.Int32Value(int32(r.Day.Unix()/86400)).Level(0, 0, colTime)
 		} else {
-			set(ColModified, parquet.Int64Value(r.Modified.UTC().UnixMicro()), 0)
+			row[colTime] = parquet.Int64Value(r.Modified.UTC().UnixMicro()).Level(0, 0, colTime)
 		}
-		for _, f := range fields {
+		for i, f := range fields {
+			c := at[i]
 			v := r.Fields[f.Name]
 			if v == nil {
-				set(f.Name, parquet.NullValue(), 0)
+				row[c] = parquet.NullValue().Level(0, 0, c)
 				continue
 			}
 			pv, err := value(f.Type, v)
 			if err != nil {
 				return nil, fmt.Errorf("record %s field %s: %w", r.ID, f.Name, err)
 			}
-			set(f.Name, pv, 1)
+			row[c] = pv.Level(0, 1, c)
 		}
-		rows = append(rows, row)
+		rows[n] = row
 	}
 	return rows, nil
 }

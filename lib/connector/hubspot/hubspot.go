@@ -235,31 +235,62 @@ func (s *stream) Pull(ctx context.Context, since connector.Cursor, upper time.Ti
 // pullList pages through one list (live or archived).
 func (s *stream) pullList(ctx context.Context, archived bool, since connector.Cursor, upper time.Time,
 	emit func([]connector.Record) error, st *pullStats) error {
-	after := ""
-	for {
-		p, err := s.page(ctx, archived, after)
-		if err != nil {
-			return fmt.Errorf("fetch %s page (archived=%t, after %q): %w", s.object, archived, after, err)
+	// Pages are fetched and decoded one ahead, in a goroutine, while the
+	// previous page is converted and emitted: the two cores share the work.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type fetched struct {
+		p     *page
+		after string
+		err   error
+	}
+	pages := make(chan fetched, 1)
+	go func() {
+		defer close(pages)
+		after := ""
+		for {
+			p, err := s.page(ctx, archived, after)
+			if err != nil {
+				err = fmt.Errorf("fetch %s page (archived=%t, after %q): %w", s.object, archived, after, err)
+			}
+			select {
+			case pages <- fetched{p, after, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			next := p.Paging.Next.After
+			if next == "" {
+				return
+			}
+			if next == after {
+				select {
+				case pages <- fetched{err: fmt.Errorf("fetch %s pages (archived=%t): the paging cursor %q did not advance", s.object, archived, after)}:
+				case <-ctx.Done():
+				}
+				return
+			}
+			after = next
+		}
+	}()
+	for f := range pages {
+		if f.err != nil {
+			return f.err
 		}
 		st.pages++
-		recs, err := s.records(p.Results, archived, since, upper, st)
+		recs, err := s.records(f.p.Results, archived, since, upper, st)
 		if err != nil {
-			return fmt.Errorf("read %s page (archived=%t, after %q): %w", s.object, archived, after, err)
+			return fmt.Errorf("read %s page (archived=%t, after %q): %w", s.object, archived, f.after, err)
 		}
 		if len(recs) > 0 {
 			if err := emit(recs); err != nil {
 				return err
 			}
 		}
-		next := p.Paging.Next.After
-		if next == "" {
-			return nil
-		}
-		if next == after {
-			return fmt.Errorf("fetch %s pages (archived=%t): the paging cursor %q did not advance", s.object, archived, after)
-		}
-		after = next
 	}
+	return ctx.Err()
 }
 
 // page is one answer of the list endpoint.
@@ -274,11 +305,11 @@ type page struct {
 
 // object is one CRM record as the v3 API returns it.
 type object struct {
-	ID         string         `json:"id"`
-	Properties map[string]any `json:"properties"`
-	UpdatedAt  time.Time      `json:"updatedAt"`
-	Archived   bool           `json:"archived"`
-	ArchivedAt *time.Time     `json:"archivedAt"`
+	ID         string               `json:"id"`
+	Properties map[string]propValue `json:"properties"`
+	UpdatedAt  time.Time            `json:"updatedAt"`
+	Archived   bool                 `json:"archived"`
+	ArchivedAt *time.Time           `json:"archivedAt"`
 }
 
 func (s *stream) page(ctx context.Context, archived bool, after string) (*page, error) {
@@ -303,13 +334,43 @@ func (s *stream) page(ctx context.Context, archived bool, after string) (*page, 
 
 // decodePage reads a list answer; numbers in properties stay as written.
 func decodePage(body []byte) (*page, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
 	var p page
-	if err := dec.Decode(&p); err != nil {
+	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, fmt.Errorf("decode the list answer: %w", err)
 	}
 	return &p, nil
+}
+
+// propValue is one property's JSON value: HubSpot sends strings or null,
+// and now and then a bare number or bool, kept here as its text. Decoding
+// into it instead of any skips boxing every value (the list pull's hot path).
+type propValue struct {
+	text string
+	set  bool // false for null
+	bad  bool // an object or array: not a property value
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *propValue) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*v = propValue{}
+	case b[0] == '"':
+		if bytes.IndexByte(b, '\\') < 0 {
+			*v = propValue{text: string(b[1 : len(b)-1]), set: true}
+			return nil
+		}
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*v = propValue{text: s, set: true}
+	case b[0] == '{' || b[0] == '[':
+		*v = propValue{bad: true}
+	default: // a number or a bool
+		*v = propValue{text: string(b), set: true}
+	}
+	return nil
 }
 
 // records converts a page's objects and keeps those updated in
@@ -369,17 +430,13 @@ func (s *stream) record(o object, archivedList bool, st *pullStats) (connector.R
 
 // propertyValue parses a property's JSON value (a string, or now and then a
 // number or bool) as type t; ok is false when it does not parse.
-func propertyValue(t connector.Type, raw any) (any, bool) {
-	switch x := raw.(type) {
-	case nil:
-		return nil, true
-	case string:
-		return parseValue(t, x)
-	case json.Number:
-		return parseValue(t, x.String())
-	case bool:
-		return parseValue(t, strconv.FormatBool(x))
-	default:
+func propertyValue(t connector.Type, raw propValue) (any, bool) {
+	switch {
+	case raw.bad:
 		return nil, false
+	case !raw.set:
+		return nil, true
+	default:
+		return parseValue(t, raw.text)
 	}
 }
