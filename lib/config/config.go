@@ -94,9 +94,11 @@ type Source struct {
 type Stream struct {
 	// Name is the stream's name in store keys.
 	Name string `yaml:"name"`
-	// Entity is what the rows are to segmint: "orders".
+	// Entity is what the rows are to segmint: orders, consent (opt-in and
+	// opt-out changes) or deletion_requests.
 	Entity string `yaml:"entity"`
-	// Format is the export format: "csv".
+	// Format is the export format: csv, jsonl (one JSON object a line) or
+	// parquet.
 	Format string `yaml:"format"`
 	// Path is the folder of this stream's files below the source's landing
 	// location; it defaults to the stream's name.
@@ -242,7 +244,14 @@ func (c *Config) setDefaults() {
 				st.Path = st.Name
 			}
 			if st.Pattern == "" {
-				st.Pattern = "*.csv*"
+				switch st.Format {
+				case "jsonl":
+					st.Pattern = "*.jsonl*"
+				case "parquet":
+					st.Pattern = "*.parquet"
+				default:
+					st.Pattern = "*.csv*"
+				}
 			}
 			if st.Delimiter == "" {
 				st.Delimiter = ","
@@ -349,8 +358,8 @@ func (st Stream) validate(where string) []error {
 	if !validName(st.Name) {
 		add("%s.name: %q must be lower-case letters, digits, - or _", where, st.Name)
 	}
-	if st.Format != "csv" {
-		add("%s.format: %q is not supported (csv)", where, st.Format)
+	if st.Format != "csv" && st.Format != "jsonl" && st.Format != "parquet" {
+		add("%s.format: %q is not supported (csv, jsonl, parquet)", where, st.Format)
 	}
 	if len([]rune(st.Delimiter)) != 1 {
 		add("%s.delimiter: %q must be one character", where, st.Delimiter)
@@ -391,10 +400,31 @@ func (st Stream) validate(where string) []error {
 		if st.EventTime != "ordered_at" {
 			add("%s.event_time: must be ordered_at for entity orders", where)
 		}
+	case "consent", "deletion_requests":
+		at := "changed_at"
+		if st.Entity == "deletion_requests" {
+			at = "requested_at"
+		}
+		if col, ok := fields[at]; !ok || col.Type != TypeTimestamp {
+			add("%s.columns: entity %s needs a timestamp field %q", where, st.Entity, at)
+		}
+		if st.EventTime != at {
+			add("%s.event_time: must be %s for entity %s", where, at, st.Entity)
+		}
+		if _, ok := fields["status"]; st.Entity == "consent" && !ok {
+			add("%s.columns: entity consent needs field \"status\" (opted_in or opted_out)", where)
+		}
+		if _, a := fields["customer_number"]; !a {
+			if _, b := fields["email"]; !b {
+				if _, c := fields["phone"]; !c {
+					add("%s.columns: entity %s needs an identifier field: customer_number, email or phone", where, st.Entity)
+				}
+			}
+		}
 	case "":
-		add("%s.entity: required (orders)", where)
+		add("%s.entity: required (orders, consent, deletion_requests)", where)
 	default:
-		add("%s.entity: %q is not known (orders)", where, st.Entity)
+		add("%s.entity: %q is not known (orders, consent, deletion_requests)", where, st.Entity)
 	}
 	return errs
 }

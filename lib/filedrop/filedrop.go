@@ -197,6 +197,30 @@ func (p *parser) readFile(ctx context.Context, landing store.Store, key string) 
 		defer gz.Close()
 		r = gz
 	}
+	switch p.st.Format {
+	case "jsonl":
+		return p.readJSONL(ctx, r, key)
+	case "parquet":
+		return p.readParquet(ctx, r, key)
+	default:
+		return p.readCSV(ctx, r, key)
+	}
+}
+
+// tick counts one data line, reports progress and checks the context now
+// and then.
+func (p *parser) tick(ctx context.Context) error {
+	p.res.Read++
+	if p.progress != nil && p.res.Read%progressEvery == 0 {
+		p.progress(p.res.Read)
+	}
+	if p.res.Read%8192 == 0 {
+		return ctx.Err()
+	}
+	return nil
+}
+
+func (p *parser) readCSV(ctx context.Context, r io.Reader, key string) error {
 	// Drop a UTF-8 byte-order mark before the CSV reader sees it: a BOM in
 	// front of a quoted header field would otherwise be a bare quote.
 	br := bufio.NewReader(r)
@@ -221,18 +245,12 @@ func (p *parser) readFile(ctx context.Context, landing store.Store, key string) 
 	cr.FieldsPerRecord = len(header)
 	file := path.Base(key)
 	for {
-		if p.res.Read%8192 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		p.res.Read++
-		if p.progress != nil && p.res.Read%progressEvery == 0 {
-			p.progress(p.res.Read)
+		if terr := p.tick(ctx); terr != nil {
+			return terr
 		}
 		if err != nil {
 			var pe *csv.ParseError
