@@ -233,3 +233,26 @@ func BenchmarkIngestCRM(b *testing.B) {
 		})
 	}
 }
+
+// TestDailyStreamsCarryTheirLookback: without lookback_days in the config,
+// Google Ads re-reads 30 days and Meta 28.
+func TestDailyStreamsCarryTheirLookback(t *testing.T) {
+	f := startFakes(t, 10, time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))
+	want := map[string]int{"google_ads": 30, "meta": 28}
+	for _, src := range f.config().Sources {
+		n, ok := want[src.Name]
+		if !ok {
+			continue
+		}
+		streams, err := connectors.Open(src, connector.Deps{Getenv: func(k string) string { return secrets[k] }, Log: zerolog.Nop(), Now: time.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range streams {
+			dl, ok := s.(ingest.DefaultLookback)
+			if !ok || dl.DefaultLookbackDays() != n {
+				t.Errorf("%s/%s: look-back default missing or wrong", src.Name, s.Name())
+			}
+		}
+	}
+}

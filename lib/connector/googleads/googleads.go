@@ -619,3 +619,7 @@ func unquote(b []byte) []byte {
 	}
 	return b
 }
+
+// DefaultLookbackDays implements the orchestrator's look-back default: the
+// days of a window re-read because Google Ads restates them.
+func (s *stream) DefaultLookbackDays() int { return DefaultLookbackDays }

@@ -807,3 +807,7 @@ func actionValue(list []action, types []string, typ connector.Type, errs *[]erro
 	}
 	return 0.0
 }
+
+// DefaultLookbackDays implements the orchestrator's look-back default: the
+// days of a window re-read because Meta restates them.
+func (is *insights) DefaultLookbackDays() int { return DefaultLookbackDays }
