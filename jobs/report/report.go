@@ -78,7 +78,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: Dataset, Date: d}, env.RunID, Name, "")
 	for _, src := range env.Config.Sources {
 		for _, st := range src.Streams {
-			row, err := streamRow(ctx, env, w, &page, src.Name, st.Name, d)
+			row, err := streamRow(ctx, env, w, &page, src, st.Name, d)
 			if err != nil {
 				return nil, err
 			}
@@ -121,26 +121,31 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	return job.Stats{"bytes": int64(buf.Len())}, nil
 }
 
-func streamRow(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, source, stream string, d job.Date) (StreamRow, error) {
+func streamRow(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, src config.Source, stream string, d job.Date) (StreamRow, error) {
+	source := src.Name
 	row := StreamRow{Name: source + "/" + stream}
 	rp := dataset.Partition{Dataset: ingest.RawDataset(source, stream), Date: d}
 	rm, err := dataset.ReadManifest(ctx, env.Store, rp)
 	if err != nil {
 		return row, dataset.MissingInput(err, rp, ingest.Name)
 	}
+	w.AddInput(rm)
+	page.Partition = append(page.Partition, PartitionRow{rm.Dataset + "/" + rm.Partition, rm.Rows, rm.RunID})
+	row.Rows = rm.Rows
+	if files, ok := rm.Meta["source_files"].([]any); ok {
+		row.Files = len(files)
+	}
+	if src.Kind != "filedrop" { // API streams fail whole; they have no quarantine
+		return row, nil
+	}
 	qp := dataset.Partition{Dataset: ingest.QuarantineDataset(source, stream), Date: d}
 	qm, err := dataset.ReadManifest(ctx, env.Store, qp)
 	if err != nil {
 		return row, dataset.MissingInput(err, qp, ingest.Name)
 	}
-	w.AddInput(rm)
 	w.AddInput(qm)
-	page.Partition = append(page.Partition, PartitionRow{rm.Dataset + "/" + rm.Partition, rm.Rows, rm.RunID},
-		PartitionRow{qm.Dataset + "/" + qm.Partition, qm.Rows, qm.RunID})
-	row.Rows, row.Quarantined = rm.Rows, qm.Rows
-	if files, ok := rm.Meta["source_files"].([]any); ok {
-		row.Files = len(files)
-	}
+	page.Partition = append(page.Partition, PartitionRow{qm.Dataset + "/" + qm.Partition, qm.Rows, qm.RunID})
+	row.Quarantined = qm.Rows
 	if rules, ok := qm.Meta["rejected_by_rule"].(map[string]any); ok {
 		names := make([]string, 0, len(rules))
 		for name := range rules {
