@@ -42,9 +42,7 @@
 package hubspot
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -293,25 +291,6 @@ func (s *stream) pullList(ctx context.Context, archived bool, since connector.Cu
 	return ctx.Err()
 }
 
-// page is one answer of the list endpoint.
-type page struct {
-	Results []object `json:"results"`
-	Paging  struct {
-		Next struct {
-			After string `json:"after"`
-		} `json:"next"`
-	} `json:"paging"`
-}
-
-// object is one CRM record as the v3 API returns it.
-type object struct {
-	ID         string               `json:"id"`
-	Properties map[string]propValue `json:"properties"`
-	UpdatedAt  time.Time            `json:"updatedAt"`
-	Archived   bool                 `json:"archived"`
-	ArchivedAt *time.Time           `json:"archivedAt"`
-}
-
 func (s *stream) page(ctx context.Context, archived bool, after string) (*page, error) {
 	names := make([]string, len(s.props))
 	for i, p := range s.props {
@@ -329,57 +308,16 @@ func (s *stream) page(ctx context.Context, archived bool, after string) (*page, 
 	if err != nil {
 		return nil, err
 	}
-	return decodePage(body)
-}
-
-// decodePage reads a list answer; numbers in properties stay as written.
-func decodePage(body []byte) (*page, error) {
-	var p page
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("decode the list answer: %w", err)
-	}
-	return &p, nil
-}
-
-// propValue is one property's JSON value: HubSpot sends strings or null,
-// and now and then a bare number or bool, kept here as its text. Decoding
-// into it instead of any skips boxing every value (the list pull's hot path).
-type propValue struct {
-	text string
-	set  bool // false for null
-	bad  bool // an object or array: not a property value
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (v *propValue) UnmarshalJSON(b []byte) error {
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*v = propValue{}
-	case b[0] == '"':
-		if bytes.IndexByte(b, '\\') < 0 {
-			*v = propValue{text: string(b[1 : len(b)-1]), set: true}
-			return nil
-		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*v = propValue{text: s, set: true}
-	case b[0] == '{' || b[0] == '[':
-		*v = propValue{bad: true}
-	default: // a number or a bool
-		*v = propValue{text: string(b), set: true}
-	}
-	return nil
+	return decodePage(body, s.props)
 }
 
 // records converts a page's objects and keeps those updated in
 // [since.Modified, upper].
 func (s *stream) records(objs []object, archivedList bool, since connector.Cursor, upper time.Time, st *pullStats) ([]connector.Record, error) {
-	var out []connector.Record
-	for _, o := range objs {
+	out := make([]connector.Record, 0, len(objs))
+	for i := range objs {
 		st.seen++
-		r, err := s.record(o, archivedList, st)
+		r, err := s.record(&objs[i], archivedList, st)
 		if err != nil {
 			return nil, err
 		}
@@ -397,7 +335,7 @@ func (s *stream) records(objs []object, archivedList bool, since connector.Curso
 
 // record converts one object. Its ID and updatedAt place it in the stream;
 // without them the page is wrong and the pull fails.
-func (s *stream) record(o object, archivedList bool, st *pullStats) (connector.Record, error) {
+func (s *stream) record(o *object, archivedList bool, st *pullStats) (connector.Record, error) {
 	if o.ID == "" {
 		return connector.Record{}, errors.New("a record has no id")
 	}
@@ -408,22 +346,48 @@ func (s *stream) record(o object, archivedList bool, st *pullStats) (connector.R
 		ID:       o.ID,
 		Modified: o.UpdatedAt.UTC(),
 		Deleted:  archivedList || o.Archived || o.ArchivedAt != nil,
-		Fields:   make(map[string]any, len(s.props)+1),
 	}
-	r.Fields[fieldArchivedAt] = nil
+	// A null is left out of Fields (a missing field reads as nil all the
+	// same): a contact's eight properties then fit a map's small, one-group
+	// form, where a ninth entry, the mostly null archived_at, made every
+	// record's map a full table of twice the size.
+	var buf [16]any
+	vals := buf[:0]
+	if len(s.props) > len(buf) {
+		vals = make([]any, 0, len(s.props))
+	}
+	n := 0
+	for i, p := range s.props {
+		var raw propValue
+		if i < len(o.values) {
+			raw = o.values[i]
+		}
+		v, ok := propertyValue(p.typ, raw)
+		if !ok {
+			st.invalid[p.name]++
+		}
+		if v != nil {
+			n++
+		}
+		vals = append(vals, v)
+	}
+	var archivedAt any
 	if o.ArchivedAt != nil && !o.ArchivedAt.IsZero() {
 		at := o.ArchivedAt.UTC()
-		r.Fields[fieldArchivedAt] = at
+		archivedAt = at
+		n++
 		if r.Deleted && at.After(r.Modified) {
 			r.Modified = at
 		}
 	}
-	for _, p := range s.props {
-		v, ok := propertyValue(p.typ, o.Properties[p.name])
-		if !ok {
-			st.invalid[p.name]++
+	r.Fields = make(map[string]any, n)
+	for i, v := range vals {
+		if v != nil {
+			r.Fields[s.props[i].name] = v
 		}
-		r.Fields[p.name] = v
+	}
+	if archivedAt != nil {
+		r.Fields[fieldArchivedAt] = archivedAt
 	}
 	return r, nil
 }

@@ -143,6 +143,9 @@ func parseValue(t connector.Type, s string) (v any, ok bool) {
 // ("2024-05-01T09:30:00.123Z"), a bare date for date properties, or epoch
 // milliseconds as older properties and imports still carry.
 func parseTime(s string) (any, bool) {
+	if t, ok := parseRFC3339(s); ok {
+		return t, true
+	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t.UTC(), true
 	}

@@ -137,7 +137,7 @@ func FuzzDecodePage(f *testing.F) {
 	s := &stream{object: "deals", props: append(defaultProperties["deals"], property{"numberofemployees", "int"})}
 	since, upper := t0, t0.Add(48*time.Hour)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		p, err := decodePage(body)
+		p, err := decodePage(body, s.props)
 		if err != nil {
 			return
 		}
