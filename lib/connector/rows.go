@@ -3,9 +3,11 @@ package connector
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -81,10 +83,15 @@ func Observe(declared []Field, records []Record) ([]Field, error) {
 				return nil, fmt.Errorf("field %s of record %s: unsupported value type %T", name, r.ID, v)
 			}
 			if want, ok := decl[name]; ok {
-				if t != want && !(want == Timestamp && t == Date) {
+				if t != want && !(want == Timestamp && t == Date) && !(want == Float && t == Int) {
 					return nil, fmt.Errorf("%w: field %s of record %s is %s, declared %s", ErrSchema, name, r.ID, t, want)
 				}
 				continue
+			}
+			if t == Int {
+				// An undeclared number is a float: a pull of whole numbers
+				// after one with fractions must not look like a narrowing.
+				t = Float
 			}
 			switch cur := extra[name]; {
 			case cur == "" || cur == t:
@@ -116,7 +123,8 @@ func Observe(declared []Field, records []Record) ([]Field, error) {
 // Reconcile compares a pull's observed schema with the committed one. New
 // fields become new columns (returned in added); a type that widens (int to
 // float, anything to string) takes the wider type; a field that disappeared
-// (when the pull had records) or whose type narrowed is an ErrSchema.
+// (when the pull had records) or whose type narrowed (string to bool, float
+// to int) is an ErrSchema: the platform changed what the field means.
 func Reconcile(committed, observed []Field, hadRecords bool) (merged []Field, added []string, err error) {
 	obs := map[string]Type{}
 	for _, f := range observed {
@@ -134,7 +142,7 @@ func Reconcile(committed, observed []Field, hadRecords bool) (merged []Field, ad
 		case widens(f.Type, t):
 			merged = append(merged, Field{Name: f.Name, Type: t})
 		case widens(t, f.Type):
-			merged = append(merged, f) // values of the narrower type fit the column
+			return nil, nil, fmt.Errorf("%w: field %s narrowed from %s to %s", ErrSchema, f.Name, f.Type, t)
 		default:
 			return nil, nil, fmt.Errorf("%w: field %s was %s, is now %s", ErrSchema, f.Name, f.Type, t)
 		}
@@ -203,29 +211,52 @@ func Rows(schema *parquet.Schema, fields []Field, records []Record, daily bool) 
 	// One backing array for all rows: one allocation instead of one a row.
 	values := make([]parquet.Value, width*len(records))
 	rows := make([]parquet.Row, len(records))
-	for n, r := range records {
-		row := parquet.Row(values[n*width : (n+1)*width : (n+1)*width])
-		row[colID] = parquet.ByteArrayValue([]byte(r.ID)).Level(0, 0, colID)
-		row[colDel] = parquet.BooleanValue(r.Deleted).Level(0, 0, colDel)
-		if daily {
-			row[colTime] = parquet.Int32Value(int32(r.Day.Unix()/86400)).Level(0, 0, colTime)
-		} else {
-			row[colTime] = parquet.Int64Value(r.Modified.UTC().UnixMicro()).Level(0, 0, colTime)
-		}
-		for i, f := range fields {
-			c := at[i]
-			v := r.Fields[f.Name]
-			if v == nil {
-				row[c] = parquet.NullValue().Level(0, 0, c)
-				continue
+	convert := func(lo, hi int) error {
+		for n := lo; n < hi; n++ {
+			r := records[n]
+			row := parquet.Row(values[n*width : (n+1)*width : (n+1)*width])
+			row[colID] = parquet.ByteArrayValue([]byte(r.ID)).Level(0, 0, colID)
+			row[colDel] = parquet.BooleanValue(r.Deleted).Level(0, 0, colDel)
+			if daily {
+				row[colTime] = parquet.Int32Value(int32(r.Day.Unix()/86400)).Level(0, 0, colTime)
+			} else {
+				row[colTime] = parquet.Int64Value(r.Modified.UTC().UnixMicro()).Level(0, 0, colTime)
 			}
-			pv, err := value(f.Type, v)
-			if err != nil {
-				return nil, fmt.Errorf("record %s field %s: %w", r.ID, f.Name, err)
+			for i, f := range fields {
+				c := at[i]
+				v := r.Fields[f.Name]
+				if v == nil {
+					row[c] = parquet.NullValue().Level(0, 0, c)
+					continue
+				}
+				pv, err := value(f.Type, v)
+				if err != nil {
+					return fmt.Errorf("record %s field %s: %w", r.ID, f.Name, err)
+				}
+				row[c] = pv.Level(0, 1, c)
 			}
-			row[c] = pv.Level(0, 1, c)
+			rows[n] = row
 		}
-		rows[n] = row
+		return nil
+	}
+	// Large batches are converted on every core, in contiguous chunks.
+	workers := 1
+	if len(records) >= 8192 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(records)/workers, (w+1)*len(records)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = convert(lo, hi)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
