@@ -176,3 +176,85 @@ ORDER BY 1 LIMIT 10`, fmt.Sprintf(expectedCustomersSQL, input, end), parts)
 		})
 	}
 }
+
+// expected360SQL computes the customer-360 order columns from the landed
+// CSV, independently of segmint: windows by the order's time (its earliest
+// line), average order value rounded half away from zero from exact cents,
+// distinct products of non-cancelled lines, and the lifecycle stage with the
+// default 30/90/180 days.
+const expected360SQL = `
+WITH src AS (
+  SELECT DISTINCT * FROM read_csv('%[1]s', header=true, all_varchar=true)
+), lines AS (
+  SELECT Invoice AS inv, StockCode AS product, CAST(Quantity AS BIGINT) AS q, CAST(Price AS DECIMAL(18,4)) AS p,
+         strptime(InvoiceDate, '%%Y-%%m-%%d %%H:%%M:%%S') AS ts, trim("Customer ID") AS cust
+  FROM src WHERE trim("Customer ID") <> ''
+), kept AS (
+  SELECT * FROM lines WHERE ts < TIMESTAMP '%[2]s'
+), inv AS (
+  SELECT cust, inv, min(ts) AS ts, sum(q * p) AS v FROM kept WHERE NOT starts_with(inv, 'C') GROUP BY ALL
+), per AS (
+  SELECT cust, count(*) AS n, sum(v) AS gross, min(ts) AS first, max(ts) AS last,
+         count(*) FILTER (WHERE ts >= TIMESTAMP '%[2]s' - INTERVAL 90 DAY) AS orders_90d,
+         coalesce(sum(v) FILTER (WHERE ts >= TIMESTAMP '%[2]s' - INTERVAL 365 DAY), 0) AS rev_365d
+  FROM inv GROUP BY cust
+), prods AS (
+  SELECT cust, count(DISTINCT product) AS distinct_products FROM kept WHERE NOT starts_with(inv, 'C') GROUP BY cust
+), allc AS (SELECT DISTINCT cust FROM kept)
+SELECT a.cust,
+       CASE WHEN per.n IS NULL THEN NULL ELSE
+         CAST(((CAST(per.gross * 1000000 AS HUGEINT) * 2 + per.n * 10000) // (2 * per.n * 10000)) AS BIGINT) END AS aov_cents,
+       coalesce(per.orders_90d, 0) AS orders_90d,
+       CAST(round(coalesce(per.rev_365d, 0), 2) AS DECIMAL(18,2)) AS revenue_365d,
+       coalesce(prods.distinct_products, 0) AS distinct_products,
+       CASE WHEN per.n IS NULL THEN 'prospect'
+            WHEN floor(epoch(TIMESTAMP '%[2]s' - per.first) / 86400) < 30 THEN 'new'
+            WHEN floor(epoch(TIMESTAMP '%[2]s' - per.last) / 86400) <= 90 THEN 'active'
+            WHEN floor(epoch(TIMESTAMP '%[2]s' - per.last) / 86400) <= 180 THEN 'dormant'
+            ELSE 'churned' END AS stage
+FROM allc a LEFT JOIN per USING (cust) LEFT JOIN prods USING (cust)`
+
+// TestCustomer360EqualsIndependentSQL checks the customer-360 order columns
+// of every customer against DuckDB SQL over the same input.
+func TestCustomer360EqualsIndependentSQL(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	db := openDuckDB(t)
+	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
+	end := mustDate(t, sampleDate).End().Format("2006-01-02 15:04:05")
+	p := dataset.Partition{Dataset: "unified/customers", Date: mustDate(t, sampleDate)}
+	parts := filepath.Join(st.Path(p.Prefix()+"x"), "..", "part-*.parquet")
+	q := fmt.Sprintf(`
+WITH expected AS (%s),
+actual AS (SELECT customer_number AS cust, CAST(avg_order_value * 100 AS BIGINT) AS aov_cents, orders_90d,
+                  revenue_365d, distinct_products, lifecycle_stage AS stage FROM read_parquet('%s'))
+SELECT coalesce(e.cust, a.cust), CAST(e AS VARCHAR), CAST(a AS VARCHAR)
+FROM expected e FULL OUTER JOIN actual a ON e.cust = a.cust
+WHERE e.cust IS NULL OR a.cust IS NULL OR e.aov_cents IS DISTINCT FROM a.aov_cents
+   OR e.orders_90d <> a.orders_90d OR e.revenue_365d <> a.revenue_365d
+   OR e.distinct_products <> a.distinct_products OR e.stage <> a.stage
+ORDER BY 1 LIMIT 10`, fmt.Sprintf(expected360SQL, input, end), parts)
+	rows, err := db.QueryContext(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var diffs []string
+	for rows.Next() {
+		var c, e, a sql.NullString
+		if err := rows.Scan(&c, &e, &a); err != nil {
+			t.Fatal(err)
+		}
+		diffs = append(diffs, c.String+": expected "+e.String+" actual "+a.String)
+	}
+	if len(diffs) > 0 {
+		t.Fatalf("customer 360 differs:\n%s", strings.Join(diffs, "\n"))
+	}
+	var stages string
+	if err := db.QueryRowContext(t.Context(), fmt.Sprintf(
+		"SELECT string_agg(stage || '=' || n, ' ' ORDER BY stage) FROM (SELECT lifecycle_stage AS stage, count(*) AS n FROM read_parquet('%s') GROUP BY 1)", parts)).Scan(&stages); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("lifecycle stages of the sample on %s: %s", sampleDate, stages)
+}

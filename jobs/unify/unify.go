@@ -86,7 +86,11 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	lines, dups := unified.Dedup(lines)
 	stats.Add("duplicate_lines_removed", dups)
 	orders, ostats := unified.BuildOrders(lines)
-	customers := unified.BuildCustomers(lines, d.End())
+	lc := unified.DefaultLifecycle()
+	if c := env.Config.Lifecycle; c != (config.Lifecycle{}) {
+		lc = unified.Lifecycle{NewDays: c.NewDays, ActiveDays: c.ActiveDays, DormantDays: c.DormantDays}
+	}
+	customers := unified.BuildCustomersWith(lines, d.End(), lc)
 	stats.Add("orders", int64(len(orders)))
 	stats.Add("customers", int64(len(customers)))
 	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)

@@ -32,6 +32,17 @@ type Config struct {
 	Sources []Source `yaml:"sources"`
 	// Segments configures the published segment families.
 	Segments Segments `yaml:"segments"`
+	// Lifecycle sets the day counts of the customers' lifecycle stages.
+	Lifecycle Lifecycle `yaml:"lifecycle"`
+}
+
+// Lifecycle sets the lifecycle stages of unified/customers: new (first
+// order less than NewDays ago), active (last order at most ActiveDays ago),
+// dormant (up to DormantDays), churned (longer). Defaults 30, 90, 180.
+type Lifecycle struct {
+	NewDays     int64 `yaml:"new_days"`
+	ActiveDays  int64 `yaml:"active_days"`
+	DormantDays int64 `yaml:"dormant_days"`
 }
 
 // Store says which object store holds the datasets.
@@ -232,6 +243,9 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 }
 
 func (c *Config) setDefaults() {
+	if c.Lifecycle == (Lifecycle{}) {
+		c.Lifecycle = Lifecycle{NewDays: 30, ActiveDays: 90, DormantDays: 180}
+	}
 	if c.Store.S3.Region == "" {
 		c.Store.S3.Region = "us-east-1"
 	}
@@ -296,6 +310,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Sources) == 0 {
 		add("sources: at least one source is required")
+	}
+	if lc := c.Lifecycle; lc != (Lifecycle{}) && !(0 < lc.NewDays && 0 < lc.ActiveDays && lc.ActiveDays < lc.DormantDays) {
+		add("lifecycle: want new_days > 0 and 0 < active_days < dormant_days, got %d, %d, %d", lc.NewDays, lc.ActiveDays, lc.DormantDays)
 	}
 	seen := map[string]bool{}
 	for i, src := range c.Sources {

@@ -120,3 +120,16 @@ func abs(v int64) int64 {
 	}
 	return v
 }
+
+// DivRound is num/den rounded half away from zero (den > 0).
+func DivRound(num, den int64) int64 {
+	q, r := num/den, num%den
+	if 2*abs(r) >= den {
+		if num < 0 {
+			q--
+		} else {
+			q++
+		}
+	}
+	return q
+}

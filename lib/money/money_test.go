@@ -81,3 +81,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestDivRound(t *testing.T) {
+	for _, c := range []struct{ num, den, want int64 }{
+		{10, 4, 3}, {-10, 4, -3}, {9, 4, 2}, {-9, 4, -2}, {7, 7, 1}, {0, 5, 0}, {5, 10, 1}, {4, 10, 0},
+	} {
+		if got := DivRound(c.num, c.den); got != c.want {
+			t.Errorf("DivRound(%d, %d) = %d, want %d", c.num, c.den, got, c.want)
+		}
+	}
+}

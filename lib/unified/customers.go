@@ -24,6 +24,55 @@ type Customer struct {
 	LastOrderAt  *time.Time `parquet:"last_order_at,timestamp(microsecond),optional"`
 	RecencyDays  *int64     `parquet:"recency_days,optional"`
 	TenureDays   *int64     `parquet:"tenure_days,optional"`
+	// AvgOrderValue is gross_revenue / orders_count, to the cent.
+	AvgOrderValue *int64 `parquet:"avg_order_value,decimal(2:18),optional"`
+	// Orders and gross revenue of the orders placed in the last 30, 90 and
+	// 365 days before the end of D (an order's time is its earliest line).
+	Orders30d   int64 `parquet:"orders_30d"`
+	Orders90d   int64 `parquet:"orders_90d"`
+	Orders365d  int64 `parquet:"orders_365d"`
+	Revenue30d  int64 `parquet:"revenue_30d,decimal(2:18)"`
+	Revenue90d  int64 `parquet:"revenue_90d,decimal(2:18)"`
+	Revenue365d int64 `parquet:"revenue_365d,decimal(2:18)"`
+	// AvgDaysBetweenOrders is (last - first order) / (orders_count - 1) in
+	// days; null below two orders.
+	AvgDaysBetweenOrders *float64 `parquet:"avg_days_between_orders,optional"`
+	// DistinctProducts counts distinct product ids on non-cancelled lines.
+	DistinctProducts int64 `parquet:"distinct_products"`
+	// LifecycleStage is prospect, new, active, dormant or churned (see Lifecycle).
+	LifecycleStage string `parquet:"lifecycle_stage"`
+}
+
+// Lifecycle holds the day counts of the lifecycle stages:
+//
+//	prospect  no non-cancelled order yet
+//	new       first order less than NewDays days before the end of D
+//	active    last order at most ActiveDays days before
+//	dormant   last order ActiveDays+1 to DormantDays days before
+//	churned   last order more than DormantDays days before
+//
+// Days are whole days (floor), as recency_days and tenure_days.
+type Lifecycle struct {
+	NewDays, ActiveDays, DormantDays int64
+}
+
+// DefaultLifecycle is 30, 90 and 180 days.
+func DefaultLifecycle() Lifecycle { return Lifecycle{NewDays: 30, ActiveDays: 90, DormantDays: 180} }
+
+// Stage names the lifecycle stage of a customer.
+func (lc Lifecycle) Stage(c Customer) string {
+	switch {
+	case c.OrdersCount == 0 || c.RecencyDays == nil:
+		return "prospect"
+	case *c.TenureDays < lc.NewDays:
+		return "new"
+	case *c.RecencyDays <= lc.ActiveDays:
+		return "active"
+	case *c.RecencyDays <= lc.DormantDays:
+		return "dormant"
+	default:
+		return "churned"
+	}
 }
 
 type custAcc struct {
@@ -32,11 +81,19 @@ type custAcc struct {
 	countryAt                time.Time
 	gross, returns           int64 // millionths
 	orders, returnOrders     map[string]time.Time
+	orderValue               map[string]int64 // gross millionths per order
+	products                 map[string]struct{}
 }
 
 // BuildCustomers computes one row per (source, customer number) from lines,
-// as of end (the exclusive end of the run date). Rows are sorted by customer id.
+// as of end (the exclusive end of the run date), with the default
+// lifecycle. Rows are sorted by customer id.
 func BuildCustomers(lines []Line, end time.Time) []Customer {
+	return BuildCustomersWith(lines, end, DefaultLifecycle())
+}
+
+// BuildCustomersWith is BuildCustomers with lifecycle thresholds.
+func BuildCustomersWith(lines []Line, end time.Time, lc Lifecycle) []Customer {
 	type ckey struct{ source, number string }
 	accs := map[ckey]*custAcc{}
 	for _, l := range lines {
@@ -47,7 +104,8 @@ func BuildCustomers(lines []Line, end time.Time) []Customer {
 		a := accs[k]
 		if a == nil {
 			a = &custAcc{source: l.Source, number: l.CustomerNumber, currency: l.Currency,
-				orders: map[string]time.Time{}, returnOrders: map[string]time.Time{}}
+				orders: map[string]time.Time{}, returnOrders: map[string]time.Time{},
+				orderValue: map[string]int64{}, products: map[string]struct{}{}}
 			accs[k] = a
 		}
 		// The country of the customer's latest line (ties: the greatest name).
@@ -60,6 +118,10 @@ func BuildCustomers(lines []Line, end time.Time) []Customer {
 			a.returns += abs(l.Value())
 		} else {
 			a.gross += l.Value()
+			a.orderValue[l.OrderID] += l.Value()
+			if l.ProductID != "" {
+				a.products[l.ProductID] = struct{}{}
+			}
 		}
 		if t, ok := set[l.OrderID]; !ok || l.OrderedAt.Before(t) {
 			set[l.OrderID] = l.OrderedAt
@@ -67,13 +129,13 @@ func BuildCustomers(lines []Line, end time.Time) []Customer {
 	}
 	out := make([]Customer, 0, len(accs))
 	for _, a := range accs {
-		out = append(out, a.customer(end))
+		out = append(out, a.customer(end, lc))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].CustomerID < out[j].CustomerID })
 	return out
 }
 
-func (a *custAcc) customer(end time.Time) Customer {
+func (a *custAcc) customer(end time.Time, lc Lifecycle) Customer {
 	c := Customer{
 		CustomerID:     CustomerID(a.source, a.number),
 		Source:         a.source,
@@ -101,7 +163,29 @@ func (a *custAcc) customer(end time.Time) Customer {
 		c.FirstOrderAt, c.LastOrderAt = ptr(first), ptr(last)
 		c.RecencyDays = ptr(wholeDays(end.Sub(last)))
 		c.TenureDays = ptr(wholeDays(end.Sub(first)))
+		// Exact: gross millionths / (orders x 10^4) is cents, rounded once.
+		c.AvgOrderValue = ptr(money.DivRound(a.gross, int64(len(a.orders))*10_000))
+		if len(a.orders) > 1 {
+			c.AvgDaysBetweenOrders = ptr(last.Sub(first).Hours() / 24 / float64(len(a.orders)-1))
+		}
 	}
+	windows := []struct {
+		days            int
+		orders, revenue *int64
+	}{{30, &c.Orders30d, &c.Revenue30d}, {90, &c.Orders90d, &c.Revenue90d}, {365, &c.Orders365d, &c.Revenue365d}}
+	for _, w := range windows {
+		from := end.AddDate(0, 0, -w.days)
+		var value int64
+		for id, at := range a.orders {
+			if !at.Before(from) {
+				*w.orders++
+				value += a.orderValue[id]
+			}
+		}
+		*w.revenue = money.Rescale(value, money.MicroScale, 2)
+	}
+	c.DistinctProducts = int64(len(a.products))
+	c.LifecycleStage = lc.Stage(c)
 	return c
 }
 
