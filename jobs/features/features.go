@@ -1,5 +1,6 @@
 // Package features is the features step: one row per customer as of D in
-// features/customers/dt=D, derived from unified/customers/dt=D.
+// features/customers/dt=D, derived from unified/customers/dt=D, and the
+// marketing KPIs computed from the same table (kpi/cohorts/dt=D).
 package features
 
 import (
@@ -9,18 +10,24 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/unified"
 )
 
 // Name is the step's name.
 const Name = "features"
 
-// Dataset is the customer feature table.
-const Dataset = "features/customers"
+// Datasets written by features.
+const (
+	// Dataset is the customer feature table.
+	Dataset = "features/customers"
+	// CohortsDataset is the repeat-purchase rate by monthly cohort.
+	CohortsDataset = "kpi/cohorts"
+)
 
 // Outputs are the partitions features commits for d.
 func Outputs(_ *config.Config, d job.Date) []dataset.Partition {
-	return []dataset.Partition{{Dataset: Dataset, Date: d}}
+	return []dataset.Partition{{Dataset: Dataset, Date: d}, {Dataset: CohortsDataset, Date: d}}
 }
 
 // Customer is one row of features/customers. Money is in the reporting
@@ -71,6 +78,11 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
-	env.Log.Info().Int("customers", len(rows)).Msg("features committed")
-	return job.Stats{"customers": int64(len(rows))}, nil
+	cohorts := kpi.Cohorts(customers, env.Config.Currency)
+	out = dataset.Output{Partition: dataset.Partition{Dataset: CohortsDataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	if _, err := dataset.WriteOutput(ctx, env, out, cohorts); err != nil {
+		return nil, err
+	}
+	env.Log.Info().Int("customers", len(rows)).Int("cohorts", len(cohorts)).Msg("features committed")
+	return job.Stats{"customers": int64(len(rows)), "cohorts": int64(len(cohorts))}, nil
 }

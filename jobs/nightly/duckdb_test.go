@@ -41,7 +41,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
 	db := openDuckDB(t)
 	d := mustDate(t, sampleDate)
-	for _, ds := range []string{"raw/retail/orders", "unified/orders", "unified/customers", "features/customers", "scores", "segments/rfm"} {
+	for _, ds := range []string{"raw/retail/orders", "unified/orders", "unified/customers", "features/customers", "kpi/cohorts", "scores", "segments/rfm"} {
 		p := dataset.Partition{Dataset: ds, Date: d}
 		m, err := dataset.ReadManifest(t.Context(), st, p)
 		if err != nil {
@@ -257,4 +257,35 @@ ORDER BY 1 LIMIT 10`, fmt.Sprintf(expected360SQL, input, end), parts)
 		t.Fatal(err)
 	}
 	t.Logf("lifecycle stages of the sample on %s: %s", sampleDate, stages)
+}
+
+// TestCohortsEqualIndependentSQL: the repeat-purchase rate by monthly cohort
+// equals DuckDB SQL over the landed CSV.
+func TestCohortsEqualIndependentSQL(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	db := openDuckDB(t)
+	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
+	end := mustDate(t, sampleDate).End().Format("2006-01-02 15:04:05")
+	p := dataset.Partition{Dataset: "kpi/cohorts", Date: mustDate(t, sampleDate)}
+	parts := filepath.Join(st.Path(p.Prefix()+"x"), "..", "part-*.parquet")
+	q := fmt.Sprintf(`
+WITH src AS (SELECT DISTINCT * FROM read_csv('%[1]s', header=true, all_varchar=true)),
+inv AS (
+  SELECT trim("Customer ID") AS cust, Invoice AS inv, min(strptime(InvoiceDate, '%%Y-%%m-%%d %%H:%%M:%%S')) AS ts
+  FROM src WHERE trim("Customer ID") <> '' AND NOT starts_with(Invoice, 'C')
+    AND strptime(InvoiceDate, '%%Y-%%m-%%d %%H:%%M:%%S') < TIMESTAMP '%[2]s'
+  GROUP BY ALL
+), per AS (SELECT cust, date_trunc('month', min(ts)) AS m, count(*) AS n FROM inv GROUP BY cust),
+expected AS (SELECT CAST(m AS DATE) AS m, count(*) AS customers, count(*) FILTER (WHERE n > 1) AS repeaters FROM per GROUP BY m),
+actual AS (SELECT cohort_month AS m, customers, repeat_customers AS repeaters FROM read_parquet('%[3]s'))
+SELECT count(*) FROM expected e FULL OUTER JOIN actual a USING (m)
+WHERE e.customers IS DISTINCT FROM a.customers OR e.repeaters IS DISTINCT FROM a.repeaters`, input, end, parts)
+	if n := queryInt(t, db, q); n != 0 {
+		t.Fatalf("%d cohorts differ from the SQL", n)
+	}
+	if n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", parts)); n < 10 {
+		t.Fatalf("only %d cohorts", n)
+	}
 }

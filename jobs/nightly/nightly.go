@@ -40,7 +40,7 @@ func Steps() []Step {
 			ingest.Run, ingest.Outputs},
 		{unify.Name, "raw/<source>/<stream>/dt=D of every orders stream",
 			"unified/orders/dt=D, unified/customers/dt=D", unify.Run, unify.Outputs},
-		{features.Name, "unified/customers/dt=D", "features/customers/dt=D", features.Run, features.Outputs},
+		{features.Name, "unified/customers/dt=D", "features/customers/dt=D, kpi/cohorts/dt=D", features.Run, features.Outputs},
 		{train.Name, "features/customers/dt=D", "nothing yet: no model is configured", train.Run, train.Outputs},
 		{score.Name, "features/customers/dt=D", "scores/dt=D (RFM scores and segments)", score.Run, score.Outputs},
 		{publish.Name, "scores/dt=D", "segments/rfm/dt=D (Parquet, audience CSV, manifest.json, _SUCCESS), segments/rfm/latest.json",

@@ -34,8 +34,8 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	env := testEnv(t, st, cfg)
 	runNightly(t, env, sampleDate, false)
 	first := dataParts(t, st, cfg, sampleDate)
-	if len(first) != 8 {
-		t.Fatalf("want 8 data files (raw, quarantine, orders, customers, features, scores, segment parquet and csv), got %d", len(first))
+	if len(first) != 9 {
+		t.Fatalf("want 9 data files (raw, quarantine, orders, customers, features, cohorts, scores, segment parquet and csv), got %d", len(first))
 	}
 	env.RunID += "-again"
 	runNightly(t, env, sampleDate, true)
