@@ -1,0 +1,201 @@
+package synth
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// File names WriteFiles writes, in the order it writes them.
+const (
+	ContactsFile    = "crm_contacts.csv"
+	TouchpointsFile = "touchpoints.jsonl.gz"
+	AdClicksFile    = "ad_clicks.csv"
+	CampaignsFile   = "campaigns.csv"
+	TruthFile       = "truth.csv"
+	ManifestFile    = "MANIFEST.json"
+)
+
+// Time layouts of the files: HubSpot's millisecond UTC form for CRM times,
+// RFC 3339 UTC seconds elsewhere.
+const (
+	crmLayout   = "2006-01-02T15:04:05.000Z"
+	eventLayout = "2006-01-02T15:04:05Z"
+)
+
+// Manifest describes the files of one WriteFiles call.
+type Manifest struct {
+	Synthetic bool                `json:"synthetic"`
+	Generator string              `json:"generator"`
+	Seed      uint64              `json:"seed"`
+	Source    string              `json:"source"`
+	Start     string              `json:"start"`
+	End       string              `json:"end"`
+	Persons   int                 `json:"persons"`
+	Customers int                 `json:"customers"`
+	Files     []ManifestFileEntry `json:"files"`
+}
+
+// ManifestFileEntry is one file: its name, data rows (header excluded),
+// size in bytes and SHA-256 of its bytes.
+type ManifestFileEntry struct {
+	Name   string `json:"name"`
+	Rows   int    `json:"rows"`
+	Bytes  int    `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// WriteFiles writes the dataset into dir (created if missing): the files
+// named by the *File constants, replacing any earlier ones. The bytes
+// depend on the dataset only (gzip without name or time).
+func (d *Dataset) WriteFiles(ctx context.Context, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	files := []struct {
+		name   string
+		encode func() ([]byte, int, error)
+	}{
+		{ContactsFile, d.contactsCSV},
+		{TouchpointsFile, d.touchpointsJSONL},
+		{AdClicksFile, d.adClicksCSV},
+		{CampaignsFile, d.campaignsCSV},
+		{TruthFile, d.truthCSV},
+	}
+	m := Manifest{Synthetic: true, Generator: "github.com/segmint/segmint/lib/synth", Seed: d.Seed, Source: d.Source,
+		Start: d.Start.Format(eventLayout), End: d.End.Format(eventLayout), Persons: len(d.Persons)}
+	for _, p := range d.Persons {
+		if p.CustomerNumber != "" {
+			m.Customers++
+		}
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("write %s: %w", f.name, err)
+		}
+		b, rows, err := f.encode()
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", f.name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.name), b, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", f.name, err)
+		}
+		sum := sha256.Sum256(b)
+		m.Files = append(m.Files, ManifestFileEntry{f.name, rows, len(b), hex.EncodeToString(sum[:])})
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ManifestFile), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	return nil
+}
+
+func writeCSV(head []string, rows [][]string) ([]byte, int, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.Write(head); err != nil {
+		return nil, 0, fmt.Errorf("write header: %w", err)
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return nil, 0, fmt.Errorf("write rows: %w", err)
+	}
+	return buf.Bytes(), len(rows), nil
+}
+
+func gz(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, fmt.Errorf("start gzip: %w", err)
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, fmt.Errorf("compress: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("finish gzip: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (d *Dataset) contactsCSV() ([]byte, int, error) {
+	rows := make([][]string, len(d.Contacts))
+	for i, c := range d.Contacts {
+		rows[i] = []string{c.ContactID, c.Email, c.Phone, c.FirstName, c.LastName, c.Country, c.CustomerNumber,
+			c.LifecycleStage, c.CreatedAt.UTC().Format(crmLayout), c.UpdatedAt.UTC().Format(crmLayout)}
+	}
+	return writeCSV([]string{"contact_id", "email", "phone", "firstname", "lastname", "country", "customer_number",
+		"lifecyclestage", "createdate", "lastmodifieddate"}, rows)
+}
+
+// touchpointJSON fixes the written form of a Touchpoint's time.
+type touchpointJSON struct {
+	EventID        string `json:"event_id"`
+	SessionID      string `json:"session_id"`
+	Timestamp      string `json:"timestamp"`
+	Source         string `json:"source"`
+	EventType      string `json:"event_type"`
+	Channel        string `json:"channel"`
+	CampaignID     string `json:"campaign_id,omitempty"`
+	ClickID        string `json:"click_id,omitempty"`
+	CookieID       string `json:"cookie_id,omitempty"`
+	DeviceID       string `json:"device_id,omitempty"`
+	Email          string `json:"email,omitempty"`
+	CustomerNumber string `json:"customer_number,omitempty"`
+	OrderID        string `json:"order_id,omitempty"`
+}
+
+func (d *Dataset) touchpointsJSONL() ([]byte, int, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for _, t := range d.Touchpoints {
+		if err := enc.Encode(touchpointJSON{t.EventID, t.SessionID, t.Time.UTC().Format(eventLayout), t.Source, t.EventType,
+			t.Channel, t.CampaignID, t.ClickID, t.CookieID, t.DeviceID, t.Email, t.CustomerNumber, t.OrderID}); err != nil {
+			return nil, 0, fmt.Errorf("encode event %s: %w", t.EventID, err)
+		}
+	}
+	b, err := gz(buf.Bytes())
+	return b, len(d.Touchpoints), err
+}
+
+func (d *Dataset) adClicksCSV() ([]byte, int, error) {
+	rows := make([][]string, len(d.AdClicks))
+	for i, a := range d.AdClicks {
+		rows[i] = []string{a.ClickID, a.Platform, a.CampaignID, a.CookieID, a.Time.UTC().Format(eventLayout)}
+	}
+	return writeCSV([]string{"click_id", "platform", "campaign_id", "cookie_id", "clicked_at"}, rows)
+}
+
+func (d *Dataset) campaignsCSV() ([]byte, int, error) {
+	date := func(t time.Time) string {
+		if t.Year() <= 2000 || t.Year() >= 2100 {
+			return ""
+		}
+		return t.Format(time.DateOnly)
+	}
+	rows := make([][]string, len(d.Campaigns))
+	for i, c := range d.Campaigns {
+		rows[i] = []string{c.ID, c.Platform, c.Channel, c.Name, date(c.Start), date(c.End)}
+	}
+	return writeCSV([]string{"campaign_id", "platform", "channel", "name", "start_date", "end_date"}, rows)
+}
+
+func (d *Dataset) truthCSV() ([]byte, int, error) {
+	truth := d.Truth()
+	rows := make([][]string, len(truth))
+	for i, t := range truth {
+		rows[i] = []string{t.Kind, t.ID, t.PersonID}
+	}
+	return writeCSV([]string{"record_kind", "record_id", "person_id"}, rows)
+}
