@@ -1,0 +1,50 @@
+package identity
+
+// Evaluate measures predicted links against the truth, pairwise. pred and
+// truth map record key -> cluster id (a customer id, a true person id).
+// Only records present in both maps count. A pair of distinct records is
+// predicted linked when pred gives both the same id, and truly linked when
+// truth does. Then
+//
+//	precision = |pairs linked in both| / |pairs linked in pred|
+//	recall    = |pairs linked in both| / |pairs linked in truth|
+//
+// with precision 1 when pred links no pair and recall 1 when truth links no
+// pair. Pairs are never materialised: with n(P∩T) the number of records in
+// predicted cluster P and true cluster T, |both| = Σ C(n(P∩T), 2),
+// |pred| = Σ C(n(P), 2) and |truth| = Σ C(n(T), 2), where C(n, 2) =
+// n(n-1)/2.
+func Evaluate(pred map[string]string, truth map[string]string) (precision, recall float64) {
+	type cell struct{ p, t string }
+	inter := make(map[cell]int64)
+	pn := make(map[string]int64)
+	tn := make(map[string]int64)
+	for rec, p := range pred {
+		t, ok := truth[rec]
+		if !ok {
+			continue
+		}
+		inter[cell{p, t}]++
+		pn[p]++
+		tn[t]++
+	}
+	pairs := func(n int64) int64 { return n * (n - 1) / 2 }
+	var both, predPairs, truthPairs int64
+	for _, n := range inter {
+		both += pairs(n)
+	}
+	for _, n := range pn {
+		predPairs += pairs(n)
+	}
+	for _, n := range tn {
+		truthPairs += pairs(n)
+	}
+	precision, recall = 1, 1
+	if predPairs > 0 {
+		precision = float64(both) / float64(predPairs)
+	}
+	if truthPairs > 0 {
+		recall = float64(both) / float64(truthPairs)
+	}
+	return precision, recall
+}

@@ -1,0 +1,319 @@
+package identity
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// assignIDs gives every component its customer id and first-seen date and
+// emits merge and split events (see the package documentation).
+func (r *run) assignIDs(day time.Time) {
+	cidOf, cidRep := intern(len(r.prev), func(i int) (uint8, string) { return 0, r.prev[i].CustomerID }, orderKey)
+	ncid := len(cidRep)
+	cidStr := func(c int32) string { return r.prev[cidRep[c]].CustomerID }
+	cidFS := make([]time.Time, ncid)
+	for i, p := range r.prev {
+		c, d := cidOf[i], civilDay(p.FirstSeen)
+		if cidFS[c].IsZero() || d.Before(cidFS[c]) {
+			cidFS[c] = d
+		}
+	}
+	// older reports whether previous id a is older than b.
+	older := func(a, b int32) bool {
+		if !cidFS[a].Equal(cidFS[b]) {
+			return cidFS[a].Before(cidFS[b])
+		}
+		return cidStr(a) < cidStr(b)
+	}
+	recCid := make([]int32, r.nrec)
+	for i := range recCid {
+		recCid[i] = -1
+	}
+	for i := range r.prev {
+		recCid[r.prevRec[i]] = int32(cidOf[i])
+	}
+
+	// Claims: (previous id, component) with the number of records.
+	var claims []uint64
+	for rec := range r.nrec {
+		if c := recCid[rec]; c >= 0 && r.compOf[rec] >= 0 {
+			claims = append(claims, uint64(c)<<32|uint64(r.compOf[rec]))
+		}
+	}
+	slices.Sort(claims)
+	type claim struct{ cid, comp, n int32 }
+	var agg []claim
+	for _, c := range claims {
+		cid, comp := int32(c>>32), int32(uint32(c))
+		if l := len(agg); l > 0 && agg[l-1].cid == cid && agg[l-1].comp == comp {
+			agg[l-1].n++
+			continue
+		}
+		agg = append(agg, claim{cid, comp, 1})
+	}
+	claims = nil
+	holder := make([]int32, ncid)
+	for i := range holder {
+		holder[i] = -1
+	}
+	best := make([]int32, ncid)
+	for _, c := range agg {
+		h := holder[c.cid]
+		if h < 0 || c.n > best[c.cid] ||
+			c.n == best[c.cid] && r.recordKey(int(r.compMin[c.comp])) < r.recordKey(int(r.compMin[h])) {
+			holder[c.cid], best[c.cid] = c.comp, c.n
+		}
+	}
+	best = nil
+
+	survivor := make([]int32, r.ncomp)
+	lost := make([]int32, r.ncomp)
+	for i := range survivor {
+		survivor[i], lost[i] = -1, -1
+	}
+	var held []claim // held ids of components holding more than one
+	for _, c := range agg {
+		if holder[c.cid] != c.comp {
+			if l := lost[c.comp]; l < 0 || older(c.cid, l) {
+				lost[c.comp] = c.cid
+			}
+			continue
+		}
+		s := survivor[c.comp]
+		if s >= 0 {
+			held = append(held, c)
+		}
+		if s < 0 || older(c.cid, s) {
+			survivor[c.comp] = c.cid
+		}
+	}
+	agg = nil
+
+	r.compID = make([]string, r.ncomp)
+	r.compFS = make([]time.Time, r.ncomp)
+	// A new id is "cus_" + 16 hex digits, so its 64-bit number identifies
+	// it; previous ids of another shape can never collide with one.
+	taken := make(map[uint64]struct{}, ncid+r.ncomp)
+	for c := range ncid {
+		if x, ok := newIDNumber(cidStr(int32(c))); ok {
+			taken[x] = struct{}{}
+		}
+	}
+	for comp := range r.ncomp {
+		if s := survivor[comp]; s >= 0 {
+			r.compID[comp], r.compFS[comp] = cidStr(s), cidFS[s]
+			continue
+		}
+		key := r.recordKey(int(r.compMin[comp]))
+		x := newIDNumber64(key, 0)
+		for n := 1; ; n++ {
+			if _, ok := taken[x]; !ok {
+				break
+			}
+			x = newIDNumber64(key, n)
+		}
+		taken[x] = struct{}{}
+		id := formatID(x)
+		r.compID[comp], r.compFS[comp] = id, day
+		if l := lost[comp]; l >= 0 {
+			r.events = append(r.events, Event{Type: EventSplit, CustomerID: id, OtherID: cidStr(l), Reason: ReasonSplit})
+			r.stats.Splits++
+		}
+	}
+	taken = nil
+
+	// Merges: in every component holding more than one id, each held id
+	// but the survivor is absorbed.
+	var mergeComps []int32
+	for _, c := range held {
+		mergeComps = append(mergeComps, c.comp)
+	}
+	slices.Sort(mergeComps)
+	for _, comp := range slices.Compact(mergeComps) {
+		s := survivor[comp]
+		var absorbed []int32
+		for _, c := range r.heldBy(comp, recCid, holder) {
+			if c != s {
+				absorbed = append(absorbed, c)
+			}
+		}
+		bridges := r.bridges(comp, s, absorbed, recCid)
+		for x, a := range absorbed {
+			v := int(bridges[x])
+			r.events = append(r.events, Event{Type: EventMerge, CustomerID: cidStr(s), OtherID: cidStr(a),
+				Kind: Kinds()[r.valKind[v]], ValueHash: HashValue(r.value(v)), Reason: ReasonMerge})
+			r.stats.Merges++
+		}
+	}
+}
+
+// newIDNumber64 is the number of the new id derived from a record key: the
+// first 8 bytes of SHA-256 of the key (n = 0) or of key + "\x00" + n.
+func newIDNumber64(key string, n int) uint64 {
+	in := key
+	if n > 0 {
+		in = key + "\x00" + strconv.Itoa(n)
+	}
+	s := sha256.Sum256([]byte(in))
+	return binary.BigEndian.Uint64(s[:8])
+}
+
+// formatID is the id string of a new-id number: "cus_" + 16 hex digits.
+func formatID(x uint64) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], x)
+	return "cus_" + hex.EncodeToString(b[:])
+}
+
+// newIDNumber parses an id of the new-id shape ("cus_" + 16 lower-case hex
+// digits).
+func newIDNumber(id string) (uint64, bool) {
+	h, ok := strings.CutPrefix(id, "cus_")
+	if !ok || len(h) != 16 {
+		return 0, false
+	}
+	var b [8]byte
+	if _, err := hex.Decode(b[:], []byte(h)); err != nil || hex.EncodeToString(b[:]) != h {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(b[:]), true
+}
+
+// members lists the records of component comp.
+func (r *run) members(comp int32) []int32 {
+	rt := r.find(r.compMin[comp])
+	var out []int32
+	for m := rt; ; {
+		out = append(out, m)
+		m = r.next[m]
+		if m == rt {
+			break
+		}
+	}
+	return out
+}
+
+// heldBy lists, ascending, the previous ids held by component comp.
+func (r *run) heldBy(comp int32, recCid, holder []int32) []int32 {
+	var out []int32
+	for _, m := range r.members(comp) {
+		if c := recCid[m]; c >= 0 && holder[c] == comp && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// bridges replays the accepted unions inside component comp in processing
+// order and returns, per absorbed id, the first value whose union put one of
+// its records in one set with a record of the survivor s.
+func (r *run) bridges(comp, s int32, absorbed []int32, recCid []int32) []uint32 {
+	mem := r.members(comp)
+	local := make(map[int32]int32, len(mem))
+	for i, m := range mem {
+		local[m] = int32(i)
+	}
+	var vals []uint32
+	for _, m := range mem {
+		for _, w := range r.recVals[r.recOff[m]:r.recOff[m+1]] {
+			if !r.refused[w] {
+				vals = append(vals, w)
+			}
+		}
+	}
+	slices.Sort(vals)
+	vals = slices.Compact(vals)
+
+	parent := make([]int32, len(mem))
+	sets := make([][]int32, len(mem)) // previous ids (s or absorbed) per local root
+	for i, m := range mem {
+		parent[i] = int32(i)
+		if c := recCid[m]; c == s || slices.Contains(absorbed, c) {
+			sets[i] = []int32{c}
+		}
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	out := make([]uint32, len(absorbed))
+	done := make([]bool, len(absorbed))
+	left := len(absorbed)
+	for _, v := range vals {
+		if left == 0 {
+			break
+		}
+		recs := r.recsOf(int(v))
+		root := find(local[int32(uint32(recs[0]))])
+		for _, p := range recs[1:] {
+			o := find(local[int32(uint32(p))])
+			if o == root {
+				continue
+			}
+			parent[o] = root
+			for _, c := range sets[o] {
+				if !slices.Contains(sets[root], c) {
+					sets[root] = append(sets[root], c)
+				}
+			}
+			sets[o] = nil
+		}
+		if !slices.Contains(sets[root], s) {
+			continue
+		}
+		for x, a := range absorbed {
+			if !done[x] && slices.Contains(sets[root], a) {
+				out[x], done[x] = v, true
+				left--
+			}
+		}
+	}
+	return out
+}
+
+// result assembles the output rows, sorted events and stats.
+func (r *run) result() Result {
+	n := 0
+	for _, p := range r.present {
+		if p {
+			n++
+		}
+	}
+	res := Result{Assignments: make([]Assignment, 0, n)}
+	for rec := range r.nrec {
+		c := r.compOf[rec]
+		if c < 0 {
+			continue
+		}
+		res.Assignments = append(res.Assignments, Assignment{RecordKey: r.recordKey(rec), CustomerID: r.compID[c], FirstSeen: r.compFS[c]})
+	}
+	slices.SortFunc(r.events, compareEvents)
+	res.Events = r.events
+	r.stats.Links = len(r.links)
+	r.stats.Records = len(res.Assignments)
+	r.stats.Customers = r.ncomp // ids are distinct per component
+	r.stats.Identifiers = r.nval
+	res.Stats = r.stats
+	return res
+}
+
+func compareEvents(a, b Event) int {
+	return cmp.Or(
+		strings.Compare(a.Type, b.Type),
+		strings.Compare(a.CustomerID, b.CustomerID),
+		strings.Compare(a.OtherID, b.OtherID),
+		cmp.Compare(kindIndex(a.Kind), kindIndex(b.Kind)),
+		strings.Compare(a.ValueHash, b.ValueHash),
+		strings.Compare(a.Reason, b.Reason),
+	)
+}
