@@ -34,8 +34,10 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	env := testEnv(t, st, cfg)
 	runNightly(t, env, sampleDate, false)
 	first := dataParts(t, st, cfg, sampleDate)
-	if len(first) != 9 {
-		t.Fatalf("want 9 data files (raw, quarantine, orders, customers, features, cohorts, scores, segment parquet and csv), got %d", len(first))
+	// raw and quarantine of 4 streams (8), orders, customers, identity map
+	// and events (4), features and cohorts (2), scores, segment Parquet and CSV (3).
+	if len(first) != 17 {
+		t.Fatalf("want 17 data files, got %d", len(first))
 	}
 	env.RunID += "-again"
 	runNightly(t, env, sampleDate, true)

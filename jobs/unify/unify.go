@@ -33,6 +33,10 @@ func Outputs(c *config.Config, d job.Date) []dataset.Partition {
 	if len(crmSources(c)) > 0 {
 		out = append(out, dataset.Partition{Dataset: CRMRecordsDataset, Date: d})
 	}
+	if identitySources(c) {
+		out = append(out, dataset.Partition{Dataset: IdentityMapDataset, Date: d},
+			dataset.Partition{Dataset: IdentityEventsDataset, Date: d})
+	}
 	return out
 }
 
@@ -107,6 +111,9 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		return stats, err
 	}
 	if err := unifyCRM(ctx, env, d, stats); err != nil {
+		return stats, err
+	}
+	if err := resolveIdentity(ctx, env, d, lines, stats); err != nil {
 		return stats, err
 	}
 	env.Log.Info().Int("lines", len(lines)).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).

@@ -34,6 +34,18 @@ type Config struct {
 	Segments Segments `yaml:"segments"`
 	// Lifecycle sets the day counts of the customers' lifecycle stages.
 	Lifecycle Lifecycle `yaml:"lifecycle"`
+	// Identity configures identity resolution.
+	Identity Identity `yaml:"identity"`
+}
+
+// Identity configures identity resolution.
+type Identity struct {
+	// DefaultRegion is the ISO 3166 region for phone numbers written
+	// without a country code when the row names no country (default GB).
+	DefaultRegion string `yaml:"default_region"`
+	// Blocked lists more identifier values that must never link records
+	// (beyond empty, null, 0, unknown and test addresses).
+	Blocked []string `yaml:"blocked"`
 }
 
 // Lifecycle sets the lifecycle stages of unified/customers: new (first
@@ -243,6 +255,9 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 }
 
 func (c *Config) setDefaults() {
+	if c.Identity.DefaultRegion == "" {
+		c.Identity.DefaultRegion = "GB"
+	}
 	if c.Lifecycle == (Lifecycle{}) {
 		c.Lifecycle = Lifecycle{NewDays: 30, ActiveDays: 90, DormantDays: 180}
 	}
@@ -438,12 +453,62 @@ func (st Stream) validate(where string) []error {
 				}
 			}
 		}
+	case "contacts", "touchpoints", "ad_clicks":
+		spec := identitySpecs()[st.Entity]
+		if col, ok := fields[spec.key]; !ok || col.Type != TypeString {
+			add("%s.columns: entity %s needs a string key field %q", where, st.Entity, spec.key)
+		}
+		if col, ok := fields[spec.at]; !ok || col.Type != TypeTimestamp {
+			add("%s.columns: entity %s needs a timestamp field %q", where, st.Entity, spec.at)
+		}
+		if st.EventTime != spec.at {
+			add("%s.event_time: must be %s for entity %s", where, spec.at, st.Entity)
+		}
+		for _, id := range spec.identifiers {
+			if col, ok := fields[id]; ok && col.Type != TypeString {
+				add("%s.columns: identifier field %q must be a string", where, id)
+			}
+		}
 	case "":
-		add("%s.entity: required (orders, consent, deletion_requests)", where)
+		add("%s.entity: required (%s)", where, strings.Join(Entities(), ", "))
 	default:
-		add("%s.entity: %q is not known (orders, consent, deletion_requests)", where, st.Entity)
+		add("%s.entity: %q is not known (%s)", where, st.Entity, strings.Join(Entities(), ", "))
 	}
 	return errs
+}
+
+// Entities lists what a file-drop stream's rows can be to segmint.
+func Entities() []string {
+	return []string{"orders", "consent", "deletion_requests", "contacts", "touchpoints", "ad_clicks"}
+}
+
+// IdentitySpec describes an entity whose rows carry identifiers: its key
+// field, its time field, and the identifier fields identity resolution
+// reads (all strings; any may be absent from a row).
+type IdentitySpec struct {
+	key, at     string
+	identifiers []string
+}
+
+// Key is the field that identifies a row.
+func (s IdentitySpec) Key() string { return s.key }
+
+// Identifiers are the identifier fields, by segmint field name.
+func (s IdentitySpec) Identifiers() []string { return s.identifiers }
+
+// identitySpecs are the entities that feed identity resolution.
+func identitySpecs() map[string]IdentitySpec {
+	return map[string]IdentitySpec{
+		"contacts":    {key: "contact_id", at: "updated_at", identifiers: []string{"contact_id", "customer_number", "email", "phone"}},
+		"touchpoints": {key: "event_id", at: "occurred_at", identifiers: []string{"customer_number", "email", "device_id", "cookie_id"}},
+		"ad_clicks":   {key: "click_id", at: "clicked_at", identifiers: []string{"cookie_id"}},
+	}
+}
+
+// IdentityEntity returns the spec of an identity-bearing entity.
+func IdentityEntity(entity string) (IdentitySpec, bool) {
+	s, ok := identitySpecs()[entity]
+	return s, ok
 }
 
 func (col Column) validate(where string) []error {

@@ -207,7 +207,7 @@ func TestValidateProblems(t *testing.T) {
 		{
 			name:   "unknown entity",
 			breakf: func(c *config.Config) { c.Sources[0].Streams[0].Entity = "invoices" },
-			want:   []string{`entity: "invoices" is not known (orders, consent, deletion_requests)`},
+			want:   []string{`entity: "invoices" is not known (orders, consent, deletion_requests, contacts, touchpoints, ad_clicks)`},
 		},
 		{
 			name:   "upper-case stream name",

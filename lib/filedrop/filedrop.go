@@ -111,6 +111,9 @@ func node(c config.Column) parquet.Node {
 // key), keeping rows whose event time is before end.
 func Pull(ctx context.Context, landing store.Store, prefix string, st config.Stream, end time.Time, opts ...Option) (*Result, error) {
 	dir := strings.Trim(path.Join(prefix, st.Path), "/") + "/"
+	if dir == "./" || dir == "/" {
+		dir = "" // the stream's files lie in the landing folder itself
+	}
 	infos, err := landing.List(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("list landing %s: %w", dir, err)

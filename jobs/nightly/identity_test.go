@@ -1,0 +1,97 @@
+package nightly_test
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/segmint/segmint/jobs/ingest"
+	"github.com/segmint/segmint/jobs/unify"
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/identity"
+)
+
+// TestIdentityResolutionOnSyntheticSample measures the links identity
+// resolution makes on the bundled synthetic CRM, touchpoint and ad-click
+// data against its ground truth (testdata/synthetic/truth.csv): pairwise
+// precision at least 0.99.
+func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	d := mustDate(t, sampleDate)
+	idmap, _, err := dataset.ReadParquet[unify.IdentityRow](t.Context(), st, dataset.Partition{Dataset: unify.IdentityMapDataset, Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	customerOf := map[string]string{}
+	for _, r := range idmap {
+		customerOf[r.RecordKey] = r.CustomerID
+	}
+	// Predicted person of every record that truth.csv names.
+	pred := map[string]string{}
+	for _, src := range cfg.Sources {
+		for _, s := range src.Streams {
+			spec, ok := config.IdentityEntity(s.Entity)
+			if !ok {
+				continue
+			}
+			kind := map[string]string{"contacts": "crm_contact", "touchpoints": "touchpoint", "ad_clicks": "ad_click"}[s.Entity]
+			_, err := dataset.EachRows(t.Context(), st, dataset.Partition{Dataset: ingest.RawDataset(src.Name, s.Name), Date: d},
+				func(sc *parquet.Schema, rows []parquet.Row) error {
+					cols := map[string]int{}
+					for i, c := range sc.Columns() {
+						cols[c[0]] = i
+					}
+					for _, row := range rows {
+						get := func(f string) string {
+							i, ok := cols[f]
+							if !ok || row[i].IsNull() {
+								return ""
+							}
+							return string(row[i].ByteArray())
+						}
+						if id := customerOf[unify.RecordKey(src.Name, s.Name, s.Entity, spec, get)]; id != "" {
+							pred[kind+"/"+get(spec.Key())] = id
+						}
+					}
+					return nil
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for key, id := range customerOf {
+		if number, ok := strings.CutPrefix(key, "retail/customer_number/"); ok {
+			pred["customer/"+number] = id
+		}
+	}
+	f, err := os.Open(filepath.Join(repoRoot(t), "testdata/synthetic/truth.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := map[string]string{}
+	for _, r := range recs[1:] {
+		truth[r[0]+"/"+r[1]] = r[2]
+	}
+	precision, recall := identity.Evaluate(pred, truth)
+	t.Logf("identity resolution on the synthetic sample: %d of %d truth records placed, pairwise precision %.4f, recall %.4f",
+		len(pred), len(truth), precision, recall)
+	if precision < 0.99 {
+		t.Errorf("precision %.4f below 0.99", precision)
+	}
+	if recall < 0.5 {
+		t.Errorf("recall %.4f: identity resolution links too little", recall)
+	}
+}

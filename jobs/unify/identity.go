@@ -1,0 +1,271 @@
+package unify
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/segmint/segmint/jobs/ingest"
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/identity"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/unified"
+)
+
+// Identity datasets written by unify.
+const (
+	IdentityMapDataset    = "unified/identity_map"
+	IdentityEventsDataset = "unified/identity_events"
+)
+
+// IdentityRow is one row of unified/identity_map: a record and the person
+// it belongs to.
+type IdentityRow struct {
+	// RecordKey is "<source>/<stream>/<key>" for a CRM contact, touchpoint
+	// or ad click, and "<source>/customer_number/<n>" for an order
+	// source's customer.
+	RecordKey  string `parquet:"record_key"`
+	CustomerID string `parquet:"customer_id"`
+	// FirstSeen is the day the customer id was first given (days since
+	// 1970-01-01, a Parquet DATE).
+	FirstSeen int32 `parquet:"first_seen,date"`
+}
+
+// identitySources reports whether the config has streams identity
+// resolution reads beyond orders.
+func identitySources(c *config.Config) bool {
+	for _, src := range c.Sources {
+		for _, st := range src.Streams {
+			if _, ok := config.IdentityEntity(st.Entity); ok && src.Kind == "filedrop" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CustomerRecordKey is the identity record key of an order source's customer.
+func CustomerRecordKey(source, number string) string {
+	return source + "/customer_number/" + number
+}
+
+// linker turns rows into identity links, normalising each identifier.
+type linker struct {
+	countries     *normalize.Countries
+	defaultRegion string
+	links         []identity.Link
+	invalid       map[string]int64 // identifier field -> values that did not normalise
+	seen          map[string]bool  // records already linked
+}
+
+func (l *linker) add(record string, kind identity.Kind, value string) {
+	if value = strings.TrimSpace(value); value != "" {
+		l.links = append(l.links, identity.Link{Record: record, Kind: kind, Value: value})
+	}
+}
+
+// RecordKey is the identity record of a row of an identity entity. A CRM
+// contact is its own record ("crm/contacts/1042"). Touchpoints and ad clicks
+// are events: the events of a stream that carry the same identifiers are one
+// record ("web/touchpoints/ids:<16 hex>"), so that the caps count how many
+// different identifier sets share a cookie or a device, not how many page
+// views one person made.
+func RecordKey(source, stream, entity string, spec config.IdentitySpec, get func(string) string) string {
+	if entity == "contacts" {
+		if key := get(spec.Key()); key != "" {
+			return source + "/" + stream + "/" + key
+		}
+		return ""
+	}
+	h := sha256.New()
+	any := false
+	for _, field := range spec.Identifiers() {
+		v := strings.TrimSpace(get(field))
+		if v != "" {
+			any = true
+		}
+		h.Write([]byte(field + "\x00" + strings.ToLower(v) + "\x00"))
+	}
+	if !any {
+		return ""
+	}
+	return source + "/" + stream + "/ids:" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// row adds the identifiers of one row of an identity entity.
+func (l *linker) row(source, stream, entity string, spec config.IdentitySpec, get func(string) string) {
+	record := RecordKey(source, stream, entity, spec, get)
+	if record == "" || l.seen[record] {
+		return
+	}
+	l.seen[record] = true
+	for _, field := range spec.Identifiers() {
+		raw := get(field)
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		switch field {
+		case "contact_id":
+			l.add(record, identity.CRMID, source+":"+raw)
+		case "customer_number":
+			l.add(record, identity.CustomerNumber, raw)
+		case "email":
+			if e, ok := normalize.Email(raw); ok {
+				l.add(record, identity.Email, e)
+			} else {
+				l.invalid[field]++
+			}
+		case "phone":
+			region := l.defaultRegion
+			if c, ok := l.countries.Lookup(get("country")); ok {
+				region = c.Code
+			}
+			if p, ok := normalize.Phone(raw, region); ok {
+				l.add(record, identity.Phone, p)
+			} else {
+				l.invalid[field]++
+			}
+		case "device_id":
+			l.add(record, identity.Device, raw)
+		case "cookie_id":
+			l.add(record, identity.Cookie, raw)
+		}
+	}
+}
+
+// resolveIdentity links every record of D that carries identifiers (order
+// customers, CRM contacts, touchpoints, ad clicks), resolves people with the
+// ids of the newest earlier identity map, and commits unified/identity_map
+// and unified/identity_events for D.
+func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unified.Line, stats job.Stats) error {
+	if !identitySources(env.Config) {
+		return nil
+	}
+	l := &linker{countries: normalize.NewCountries(), defaultRegion: env.Config.Identity.DefaultRegion,
+		invalid: map[string]int64{}, seen: map[string]bool{}}
+	seen := map[[2]string]bool{}
+	for _, ln := range lines {
+		k := [2]string{ln.Source, ln.CustomerNumber}
+		if ln.CustomerNumber != "" && !seen[k] {
+			seen[k] = true
+			l.add(CustomerRecordKey(ln.Source, ln.CustomerNumber), identity.CustomerNumber, ln.CustomerNumber)
+		}
+	}
+	var inputs []*dataset.Manifest
+	for _, src := range env.Config.Sources {
+		if src.Kind != "filedrop" {
+			continue
+		}
+		for _, st := range src.Streams {
+			spec, ok := config.IdentityEntity(st.Entity)
+			if !ok {
+				continue
+			}
+			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
+			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
+				cols := map[string]int{}
+				for i, c := range s.Columns() {
+					cols[c[0]] = i
+				}
+				for _, row := range rows {
+					l.row(src.Name, st.Name, st.Entity, spec, func(field string) string {
+						i, ok := cols[field]
+						if !ok || row[i].IsNull() {
+							return ""
+						}
+						return string(row[i].ByteArray())
+					})
+				}
+				return nil
+			})
+			if err != nil {
+				return dataset.MissingInput(err, p, ingest.Name)
+			}
+			inputs = append(inputs, m)
+		}
+	}
+	prev, pm, err := previousIdentity(ctx, env, d)
+	if err != nil {
+		return err
+	}
+	if pm != nil {
+		inputs = append(inputs, pm)
+	}
+	cfg := identityConfig(env.Config.Identity)
+	res, err := identity.Resolve(l.links, prev, d.Start(), cfg)
+	if err != nil {
+		return fmt.Errorf("resolve identities: %w", err)
+	}
+	rows := make([]IdentityRow, len(res.Assignments))
+	for i, a := range res.Assignments {
+		rows[i] = IdentityRow{RecordKey: a.RecordKey, CustomerID: a.CustomerID, FirstSeen: int32(a.FirstSeen.Unix() / 86400)}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].RecordKey < rows[j].RecordKey })
+	meta := map[string]any{"links": res.Stats.Links, "records": res.Stats.Records, "customers": res.Stats.Customers,
+		"blocked_links": res.Stats.BlockedLinks, "value_cap_refused": res.Stats.ValueCapRefused,
+		"person_cap_refused": res.Stats.PersonCapRefused, "merges": res.Stats.Merges, "splits": res.Stats.Splits,
+		"invalid_identifiers": l.invalid}
+	out := dataset.Output{Partition: dataset.Partition{Dataset: IdentityMapDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
+	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
+		return err
+	}
+	out.Partition.Dataset = IdentityEventsDataset
+	if _, err := dataset.WriteOutput(ctx, env, out, res.Events); err != nil {
+		return err
+	}
+	stats.Add("identity_records", int64(res.Stats.Records))
+	stats.Add("identity_customers", int64(res.Stats.Customers))
+	stats.Add("identity_merges", int64(res.Stats.Merges))
+	stats.Add("identity_refused", int64(res.Stats.ValueCapRefused+res.Stats.PersonCapRefused))
+	env.Log.Info().Int("records", res.Stats.Records).Int("customers", res.Stats.Customers).
+		Int("blocked_links", res.Stats.BlockedLinks).Int("value_cap_refused", res.Stats.ValueCapRefused).
+		Int("person_cap_refused", res.Stats.PersonCapRefused).Int("merges", res.Stats.Merges).Msg("identities resolved")
+	return nil
+}
+
+// identityConfig is the library's default with value caps suited to
+// event records (an identifier set is one record): an e-mail may appear on
+// up to 25 identifier sets of one person (cookies, devices), a cookie or
+// device on 10; a phone on 5 contacts.
+func identityConfig(c config.Identity) identity.Config {
+	cfg := identity.DefaultConfig()
+	cfg.ValueCap[identity.Email] = 25
+	cfg.ValueCap[identity.Device] = 10
+	cfg.Blocked = append(cfg.Blocked, c.Blocked...)
+	return cfg
+}
+
+// previousIdentity reads the newest identity map committed before d.
+func previousIdentity(ctx context.Context, env job.Env, d job.Date) ([]identity.Assignment, *dataset.Manifest, error) {
+	dates, err := dataset.CommittedDates(ctx, env.Store, IdentityMapDataset)
+	if err != nil {
+		return nil, nil, err
+	}
+	var last *job.Date
+	for i := range dates {
+		if dates[i].Start().Before(d.Start()) {
+			last = &dates[i]
+		}
+	}
+	if last == nil {
+		return nil, nil, nil
+	}
+	rows, m, err := dataset.ReadParquet[IdentityRow](ctx, env.Store, dataset.Partition{Dataset: IdentityMapDataset, Date: *last})
+	if err != nil {
+		return nil, nil, err
+	}
+	prev := make([]identity.Assignment, len(rows))
+	for i, r := range rows {
+		prev[i] = identity.Assignment{RecordKey: r.RecordKey, CustomerID: r.CustomerID,
+			FirstSeen: time.Unix(int64(r.FirstSeen)*86400, 0).UTC()}
+	}
+	return prev, m, nil
+}
