@@ -15,6 +15,7 @@ import (
 	"github.com/segmint/segmint/jobs/nightly"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/filedrop"
+	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -34,10 +35,11 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	env := testEnv(t, st, cfg)
 	runNightly(t, env, sampleDate, false)
 	first := dataParts(t, st, cfg, sampleDate)
-	// raw and quarantine of 4 streams (8), orders, customers, identity map
-	// and events (4), features and cohorts (2), scores, segment Parquet and CSV (3).
-	if len(first) != 17 {
-		t.Fatalf("want 17 data files, got %d", len(first))
+	// raw and quarantine of 4 streams (8), the orders' quality report and
+	// quarantine (2), orders, customers, identity map and events (4),
+	// features and cohorts (2), scores, segment Parquet and CSV (3).
+	if len(first) != 19 {
+		t.Fatalf("want 19 data files, got %d", len(first))
 	}
 	env.RunID += "-again"
 	runNightly(t, env, sampleDate, true)
@@ -105,6 +107,7 @@ func TestNightlySkipsCommittedSteps(t *testing.T) {
 
 func TestMalformedRowsGoToQuarantine(t *testing.T) {
 	cfg := sampleConfig(t)
+	cfg.Quality = quality.Config{} // this export's invoice numbers are not the shop's six digits
 	landing := t.TempDir()
 	cfg.Sources[0].Landing = landing
 	writeFile(t, filepath.Join(landing, "orders", "export.csv"), strings.Join([]string{

@@ -7,6 +7,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -43,6 +44,14 @@ type Page struct {
 	KPIs      []KPI
 	Segments  []SegmentRow
 	Partition []PartitionRow
+	Quality   []QualityRow
+}
+
+// QualityRow is the quality report of one checked dataset.
+type QualityRow struct {
+	Dataset string
+	Passed  bool
+	Scores  []KPI // dimension and score
 }
 
 // StreamRow is one ingested stream.
@@ -83,6 +92,21 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 				return nil, err
 			}
 			page.Streams = append(page.Streams, row)
+		}
+	}
+	for _, src := range env.Config.Sources {
+		for _, st := range src.Streams {
+			name := ingest.RawDataset(src.Name, st.Name)
+			qp := dataset.Partition{Dataset: unify.QualityDataset(name), Date: d}
+			qm, err := dataset.ReadManifest(ctx, env.Store, qp)
+			if errors.Is(err, dataset.ErrNotCommitted) {
+				continue // no rules for this stream
+			}
+			if err != nil {
+				return nil, err
+			}
+			w.AddInput(qm)
+			page.Quality = append(page.Quality, qualityRow(name, qm))
 		}
 	}
 	customers, cm, err := dataset.ReadInput[unified.Customer](ctx, env, dataset.Partition{Dataset: unify.CustomersDataset, Date: d}, unify.Name)
@@ -162,6 +186,19 @@ func streamRow(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, 
 	return row, nil
 }
 
+func qualityRow(name string, m *dataset.Manifest) QualityRow {
+	row := QualityRow{Dataset: name}
+	row.Passed, _ = m.Meta["passed"].(bool)
+	dims, _ := m.Meta["dimensions"].([]any)
+	for _, d := range dims {
+		dm, _ := d.(map[string]any)
+		score, _ := dm["score"].(float64)
+		name, _ := dm["dimension"].(string)
+		row.Scores = append(row.Scores, KPI{Name: name, Value: fmt.Sprintf("%.1f%%", 100*score)})
+	}
+	return row
+}
+
 func kpis(customers []unified.Customer) []KPI {
 	var buyers, repeat, orders int64
 	var gross, returns, net int64
@@ -239,6 +276,10 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 <table><tr><th>Stream</th><th class="n">Files</th><th class="n">Rows committed</th><th class="n">Quarantined</th><th>Rules broken</th></tr>
 {{range .Streams}}<tr><td>{{.Name}}</td><td class="n">{{.Files}}</td><td class="n">{{.Rows}}</td><td class="n">{{.Quarantined}}</td><td>{{.Rules}}</td></tr>{{end}}
 </table>
+<h2>Data quality</h2>
+{{if .Quality}}<table><tr><th>Dataset</th><th>Gate</th>{{range (index .Quality 0).Scores}}<th class="n">{{.Name}}</th>{{end}}</tr>
+{{range .Quality}}<tr><td>{{.Dataset}}</td><td>{{if .Passed}}passed{{else}}stopped{{end}}</td>{{range .Scores}}<td class="n">{{.Value}}</td>{{end}}</tr>{{end}}
+</table>{{else}}<p>No quality rules are configured.</p>{{end}}
 <h2>Unify</h2>
 <table>{{range $k, $v := .Unify}}<tr><td>{{$k}}</td><td class="n">{{$v}}</td></tr>{{end}}</table>
 <h2>Models</h2>

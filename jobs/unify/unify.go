@@ -6,7 +6,6 @@ package unify
 
 import (
 	"context"
-	"slices"
 	"sort"
 
 	"github.com/parquet-go/parquet-go"
@@ -33,6 +32,15 @@ func Outputs(c *config.Config, d job.Date) []dataset.Partition {
 	out := []dataset.Partition{{Dataset: OrdersDataset, Date: d}, {Dataset: CustomersDataset, Date: d}}
 	if len(crmSources(c)) > 0 {
 		out = append(out, dataset.Partition{Dataset: CRMRecordsDataset, Date: d})
+	}
+	for _, src := range c.Sources {
+		for _, st := range src.Streams {
+			name := ingest.RawDataset(src.Name, st.Name)
+			if _, ok := qualityRules(c, name); ok && st.Entity == "orders" {
+				out = append(out, dataset.Partition{Dataset: QualityDataset(name), Date: d},
+					dataset.Partition{Dataset: QualityQuarantine(name), Date: d})
+			}
+		}
 	}
 	if identitySources(c) {
 		out = append(out, dataset.Partition{Dataset: IdentityMapDataset, Date: d},
@@ -65,8 +73,9 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 				continue
 			}
 			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
+			var streamLines []unified.Line
 			if m, err := dataset.ReadManifest(ctx, env.Store, p); err == nil {
-				lines = slices.Grow(lines, int(m.Rows)) // one allocation, not a doubling series
+				streamLines = make([]unified.Line, 0, m.Rows) // one allocation, not a doubling series
 			}
 			var lr *unified.LineReader
 			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
@@ -77,7 +86,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 					}
 				}
 				for _, row := range rows {
-					lines = append(lines, lr.Line(row))
+					streamLines = append(streamLines, lr.Line(row))
 				}
 				return nil
 			})
@@ -85,9 +94,14 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 				return stats, dataset.MissingInput(err, p, ingest.Name)
 			}
 			inputs = append(inputs, m)
+			stats.Add("lines_read", int64(len(streamLines)))
+			kept, err := checkQuality(ctx, env, d, src, st, streamLines, m, stats)
+			if err != nil {
+				return stats, err
+			}
+			lines = append(lines, kept...)
 		}
 	}
-	stats.Add("lines_read", int64(len(lines)))
 	lines, dups := unified.Dedup(lines)
 	stats.Add("duplicate_lines_removed", dups)
 	orders, ostats := unified.BuildOrders(lines)

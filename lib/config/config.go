@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/segmint/segmint/lib/quality"
 )
 
 // Config is the whole configuration of one segmint deployment.
@@ -36,6 +38,10 @@ type Config struct {
 	Lifecycle Lifecycle `yaml:"lifecycle"`
 	// Identity configures identity resolution.
 	Identity Identity `yaml:"identity"`
+	// Quality declares data-quality rules per dataset (lib/quality); an
+	// orders stream's rules are named by its raw dataset,
+	// "raw/<source>/<stream>", and use segmint's field names.
+	Quality quality.Config `yaml:"quality"`
 }
 
 // Identity configures identity resolution.
@@ -255,6 +261,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 }
 
 func (c *Config) setDefaults() {
+	c.Quality.SetDefaults()
 	if c.Identity.DefaultRegion == "" {
 		c.Identity.DefaultRegion = "GB"
 	}
@@ -325,6 +332,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Sources) == 0 {
 		add("sources: at least one source is required")
+	}
+	if err := c.Quality.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if lc := c.Lifecycle; lc != (Lifecycle{}) && !(0 < lc.NewDays && 0 < lc.ActiveDays && lc.ActiveDays < lc.DormantDays) {
 		add("lifecycle: want new_days > 0 and 0 < active_days < dormant_days, got %d, %d, %d", lc.NewDays, lc.ActiveDays, lc.DormantDays)

@@ -1,0 +1,146 @@
+package unify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/segmint/segmint/jobs/ingest"
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/money"
+	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/lib/unified"
+)
+
+// QualityDataset is the quality report of one checked dataset, and
+// QualityQuarantine the rows it refused.
+func QualityDataset(checked string) string    { return "quality/" + checked }
+func QualityQuarantine(checked string) string { return "quarantine/quality/" + checked }
+
+// lineRows presents order lines to the quality rules by segmint's field
+// names: order_id, product_id, description, quantity, unit_price (a number
+// in currency units), ordered_at, customer_number, country. Empty texts are
+// nulls.
+type lineRows []unified.Line
+
+func (r lineRows) Len() int { return len(r) }
+
+func (r lineRows) Column(name string) (quality.Getter, bool) {
+	text := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	switch name {
+	case "order_id":
+		return func(i int) any { return text(r[i].OrderID) }, true
+	case "product_id":
+		return func(i int) any { return text(r[i].ProductID) }, true
+	case "description":
+		return func(i int) any { return text(r[i].Description) }, true
+	case "customer_number":
+		return func(i int) any { return text(r[i].CustomerNumber) }, true
+	case "country":
+		return func(i int) any { return text(r[i].Country) }, true
+	case "quantity":
+		return func(i int) any { return r[i].Quantity }, true
+	case "unit_price":
+		return func(i int) any { return money.Float(r[i].UnitPrice, money.MicroScale) }, true
+	case "ordered_at":
+		return func(i int) any { return r[i].OrderedAt }, true
+	}
+	return nil, false
+}
+
+// Refused is one row of quarantine/quality/...: a line an error-level row
+// rule refused, with the rule and the value.
+type Refused struct {
+	SourceFile string `parquet:"source_file"`
+	Line       int64  `parquet:"line"`
+	Rule       string `parquet:"rule"`
+	Kind       string `parquet:"kind"`
+	Column     string `parquet:"column"`
+	Value      string `parquet:"value"`
+}
+
+// qualityRules finds the rules configured for a dataset.
+func qualityRules(c *config.Config, name string) (quality.Dataset, bool) {
+	for _, d := range c.Quality.Datasets {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return quality.Dataset{}, false
+}
+
+// checkQuality runs the configured rules of one orders stream's raw lines.
+// It commits the quality report and the quarantine of refused lines, and
+// returns the lines that pass every error-level row rule. An error-level
+// rule over its threshold returns an error wrapping quality.ErrStop after
+// the report and quarantine are committed: the run stops before anything
+// downstream is written.
+func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Source, st config.Stream,
+	lines []unified.Line, raw *dataset.Manifest, stats job.Stats) ([]unified.Line, error) {
+	name := ingest.RawDataset(src.Name, st.Name)
+	rules, ok := qualityRules(env.Config, name)
+	if !ok {
+		return lines, nil
+	}
+	// The run id stays out of the report's rows (the manifest names the run)
+	// so that a rerun writes byte-identical parts.
+	out, err := quality.Evaluate(rules, lineRows(lines), quality.Inputs{Now: d.End()})
+	var gate *quality.GateError
+	if err != nil && !errors.As(err, &gate) {
+		return nil, fmt.Errorf("quality of %s: %w", name, err)
+	}
+	severity := map[string]string{}
+	for _, r := range out.Results {
+		severity[r.Rule] = r.Severity
+	}
+	refusedRow := map[int]bool{}
+	var refused []Refused
+	for _, f := range out.Failures {
+		if f.Severity != "error" {
+			continue
+		}
+		refusedRow[f.Row] = true
+		l := lines[f.Row]
+		refused = append(refused, Refused{SourceFile: l.SourceFile, Line: l.SourceLine, Rule: f.Rule, Kind: f.Kind, Column: f.Column, Value: f.Value})
+	}
+	sort.SliceStable(refused, func(i, j int) bool {
+		if refused[i].SourceFile != refused[j].SourceFile {
+			return refused[i].SourceFile < refused[j].SourceFile
+		}
+		return refused[i].Line < refused[j].Line
+	})
+	inputs := []*dataset.Manifest{raw}
+	qo := dataset.Output{Partition: dataset.Partition{Dataset: QualityQuarantine(name), Date: d}, Job: Name, Inputs: inputs}
+	if _, err := dataset.WriteOutput(ctx, env, qo, refused); err != nil {
+		return nil, err
+	}
+	ro := dataset.Output{Partition: dataset.Partition{Dataset: QualityDataset(name), Date: d}, Job: Name, Inputs: inputs,
+		Meta: map[string]any{"passed": out.Report.Passed, "dimensions": out.Report.Dimensions}}
+	if _, err := dataset.WriteOutput(ctx, env, ro, out.Report.ParquetRows()); err != nil {
+		return nil, err
+	}
+	kept := make([]unified.Line, 0, len(lines)-len(refusedRow))
+	for i, l := range lines {
+		if !refusedRow[i] {
+			kept = append(kept, l)
+		}
+	}
+	stats.Add(src.Name+"/"+st.Name+".quality_refused", int64(len(refusedRow)))
+	ev := env.Log.Info().Str("dataset", name).Bool("passed", out.Report.Passed).Int("refused_lines", len(refusedRow))
+	for _, dim := range out.Report.Dimensions {
+		ev = ev.Float64(dim.Dimension, dim.Score)
+	}
+	ev.Msg("quality checked")
+	if gate != nil {
+		return nil, fmt.Errorf("quality gate of %s: %w", name, gate)
+	}
+	return kept, nil
+}
