@@ -162,6 +162,12 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 	}
 	withEmail := 0
 	for _, c := range customers {
+		if c.Country != nil && *c.Country == "United Kingdom" && (c.CountryCode == nil || *c.CountryCode != "GB" || *c.Region != "Europe") {
+			t.Fatalf("customer %s in the United Kingdom: code %v region %v", c.CustomerNumber, c.CountryCode, c.Region)
+		}
+		if c.Country != nil && *c.Country != "Unspecified" && c.Region == nil {
+			t.Errorf("customer %s: no region for %q", c.CustomerNumber, *c.Country)
+		}
 		if want := ids[unify.CustomerRecordKey(c.Source, c.CustomerNumber)]; c.CustomerID != want {
 			t.Fatalf("customer %s has id %s, identity map says %s", c.CustomerNumber, c.CustomerID, want)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -115,6 +116,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		return stats, err
 	}
 	applyPeople(people, orders, customers)
+	applyCountries(customers)
 	stats.Add("orders", int64(len(orders)))
 	stats.Add("customers", int64(len(customers)))
 	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)
@@ -175,6 +177,25 @@ func applyPeople(people *People, orders []unified.Order, customers []unified.Cus
 		}
 		return customers[i].CustomerNumber < customers[j].CustomerNumber
 	})
+}
+
+// applyCountries adds the ISO 3166 code and the region of each customer's
+// country name.
+func applyCountries(customers []unified.Customer) {
+	countries := normalize.NewCountries()
+	for i := range customers {
+		c := &customers[i]
+		if c.Country == nil {
+			continue
+		}
+		if co, ok := countries.Lookup(*c.Country); ok {
+			code, region := co.Code, co.Region
+			c.CountryCode, c.Region = &code, &region
+		} else if co.Region != "" {
+			region := co.Region // "Channel Islands": no single code, a known region
+			c.Region = &region
+		}
+	}
 }
 
 // unifyCRM merges every committed raw partition up to d of the CRM streams

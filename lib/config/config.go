@@ -167,6 +167,9 @@ type Column struct {
 	Scale *int `yaml:"scale"`
 	// Required rows without a value go to quarantine.
 	Required bool `yaml:"required"`
+	// DecimalSeparator is "." (default) or "," for exports written with a
+	// decimal comma ("1.234,56"): then "." is read as a thousands separator.
+	DecimalSeparator string `yaml:"decimal_separator"`
 }
 
 // Segments configures the published segment families.
@@ -524,6 +527,9 @@ func IdentityEntity(entity string) (IdentitySpec, bool) {
 func (col Column) validate(where string) []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if col.DecimalSeparator != "" && col.DecimalSeparator != "." && col.DecimalSeparator != "," {
+		add("%s.decimal_separator: %q is not \".\" or \",\"", where, col.DecimalSeparator)
+	}
 	switch col.Type {
 	case TypeString, TypeInt, TypeFloat, TypeBool:
 	case TypeDecimal:

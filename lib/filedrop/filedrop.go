@@ -332,10 +332,10 @@ func (p *parser) convert(i int, c config.Column, text string) (parquet.Value, st
 		n, err := strconv.ParseInt(text, 10, 64)
 		return parquet.Int64Value(n), RuleBadInt, err
 	case config.TypeFloat:
-		f, err := strconv.ParseFloat(text, 64)
+		f, err := strconv.ParseFloat(decimalPoint(c, text), 64)
 		return parquet.DoubleValue(f), RuleBadFloat, err
 	case config.TypeDecimal:
-		n, err := money.Parse(text, c.DecimalScale())
+		n, err := money.Parse(decimalPoint(c, text), c.DecimalScale())
 		return parquet.Int64Value(n), RuleBadDecimal, err
 	case config.TypeBool:
 		b, err := strconv.ParseBool(strings.ToLower(text))
@@ -353,6 +353,14 @@ func (p *parser) convert(i int, c config.Column, text string) (parquet.Value, st
 	default:
 		return parquet.ByteArrayValue([]byte(text)), "", nil
 	}
+}
+
+// decimalPoint rewrites a decimal-comma number ("1.234,56") with a point.
+func decimalPoint(c config.Column, text string) string {
+	if c.DecimalSeparator != "," {
+		return text
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(text, ".", ""), ",", ".")
 }
 
 func (p *parser) reject(file string, line int, rule, column, value string, header, rec []string) {

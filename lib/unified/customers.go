@@ -13,7 +13,11 @@ type Customer struct {
 	Source         string  `parquet:"source"`
 	CustomerNumber string  `parquet:"customer_number"`
 	Country        *string `parquet:"country,optional"`
-	OrdersCount    int64   `parquet:"orders_count"`
+	// CountryCode is the ISO 3166-1 alpha-2 code of Country and Region its
+	// UN M49 region, when the name maps to one (lib/normalize).
+	CountryCode *string `parquet:"country_code,optional"`
+	Region      *string `parquet:"region,optional"`
+	OrdersCount int64   `parquet:"orders_count"`
 	// ReturnOrders counts distinct cancellation invoices.
 	ReturnOrders int64      `parquet:"return_orders"`
 	GrossRevenue int64      `parquet:"gross_revenue,decimal(2:18)"`
