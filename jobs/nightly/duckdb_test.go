@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	_ "github.com/marcboeker/go-duckdb" // DuckDB, the independent reader and SQL engine
+	"github.com/parquet-go/parquet-go"
 
+	"github.com/segmint/segmint/jobs/unify"
+	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 )
 
@@ -288,4 +291,84 @@ WHERE e.customers IS DISTINCT FROM a.customers OR e.repeaters IS DISTINCT FROM a
 	if n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", parts)); n < 10 {
 		t.Fatalf("only %d cohorts", n)
 	}
+}
+
+// TestEngagementEqualsIndependentSQL: given which person each touchpoint
+// belongs to (from the identity map), the customers' first and last
+// channel and campaign and their touchpoints in the last 30 and 90 days
+// equal DuckDB SQL over the raw touchpoints.
+func TestEngagementEqualsIndependentSQL(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	d := mustDate(t, sampleDate)
+	idmap, _, err := dataset.ReadParquet[unify.IdentityRow](t.Context(), st, dataset.Partition{Dataset: unify.IdentityMapDataset, Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, r := range idmap {
+		ids[r.RecordKey] = r.CustomerID
+	}
+	spec, _ := config.IdentityEntity("touchpoints")
+	var b strings.Builder
+	b.WriteString("event_id,customer_id\n")
+	raw := dataset.Partition{Dataset: "raw/web/touchpoints", Date: d}
+	if _, err := dataset.EachRows(t.Context(), st, raw, func(sc *parquet.Schema, rows []parquet.Row) error {
+		cols := map[string]int{}
+		for i, c := range sc.Columns() {
+			cols[c[0]] = i
+		}
+		for _, row := range rows {
+			get := func(f string) string {
+				i, ok := cols[f]
+				if !ok || row[i].IsNull() {
+					return ""
+				}
+				return string(row[i].ByteArray())
+			}
+			if id := ids[unify.RecordKey("web", "touchpoints", "touchpoints", spec, get)]; id != "" {
+				fmt.Fprintf(&b, "%s,%s\n", get("event_id"), id)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	owners := filepath.Join(t.TempDir(), "owners.csv")
+	writeFile(t, owners, b.String())
+	db := openDuckDB(t)
+	end := d.End().Format("2006-01-02 15:04:05")
+	tp := filepath.Join(st.Path(raw.Prefix()+"x"), "..", "part-*.parquet")
+	cust := filepath.Join(st.Path("unified/customers/"+d.Partition()+"/x"), "..", "part-*.parquet")
+	q := fmt.Sprintf(`
+WITH ev AS (
+  SELECT o.customer_id, CAST(t.occurred_at AS TIMESTAMP) AS ts, coalesce(t.channel, '') AS ch, coalesce(t.campaign_id, '') AS ca
+  FROM read_parquet('%[1]s') t JOIN read_csv('%[2]s', header=true, all_varchar=true) o USING (event_id)
+), ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY ts, ch, ca) AS f,
+            row_number() OVER (PARTITION BY customer_id ORDER BY ts DESC, ch DESC, ca DESC) AS l FROM ev
+), expected AS (
+  SELECT customer_id,
+         max(CASE WHEN f = 1 THEN nullif(ch, '') END) AS first_channel, max(CASE WHEN f = 1 THEN nullif(ca, '') END) AS first_campaign,
+         max(CASE WHEN l = 1 THEN nullif(ch, '') END) AS last_channel, max(CASE WHEN l = 1 THEN nullif(ca, '') END) AS last_campaign,
+         count(*) FILTER (WHERE ts >= TIMESTAMP '%[3]s' - INTERVAL 30 DAY) AS n30,
+         count(*) FILTER (WHERE ts >= TIMESTAMP '%[3]s' - INTERVAL 90 DAY) AS n90
+  FROM ranked GROUP BY customer_id
+), actual AS (
+  SELECT DISTINCT customer_id, first_channel, first_campaign, last_channel, last_campaign,
+         touchpoints_30d AS n30, touchpoints_90d AS n90 FROM read_parquet('%[4]s')
+)
+SELECT count(*) FROM expected e JOIN actual a USING (customer_id)
+WHERE e.first_channel IS DISTINCT FROM a.first_channel OR e.first_campaign IS DISTINCT FROM a.first_campaign
+   OR e.last_channel IS DISTINCT FROM a.last_channel OR e.last_campaign IS DISTINCT FROM a.last_campaign
+   OR e.n30 <> a.n30 OR e.n90 <> a.n90`, tp, owners, end, cust)
+	if n := queryInt(t, db, q); n != 0 {
+		t.Fatalf("%d customers' engagement differs from the SQL", n)
+	}
+	compared := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s') WHERE last_channel IS NOT NULL", cust))
+	if compared < 300 {
+		t.Fatalf("only %d customers have touchpoints", compared)
+	}
+	t.Logf("engagement of %d customers equals the SQL", compared)
 }

@@ -117,6 +117,9 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	}
 	applyPeople(people, orders, customers)
 	applyCountries(customers)
+	if err := addEngagement(ctx, env, d, people, customers); err != nil {
+		return stats, err
+	}
 	stats.Add("orders", int64(len(orders)))
 	stats.Add("customers", int64(len(customers)))
 	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)

@@ -50,6 +50,17 @@ type Customer struct {
 	// uploads expect), when identity resolution found one; never the raw value.
 	EmailSHA256 *string `parquet:"email_sha256,optional"`
 	PhoneSHA256 *string `parquet:"phone_sha256,optional"`
+	// First and last touchpoint's channel and campaign of the person, and
+	// the person's touchpoints in the last 30 and 90 days before the end of
+	// D, in all and per channel (set by unify from the touchpoints).
+	FirstChannel            *string          `parquet:"first_channel,optional"`
+	FirstCampaign           *string          `parquet:"first_campaign,optional"`
+	LastChannel             *string          `parquet:"last_channel,optional"`
+	LastCampaign            *string          `parquet:"last_campaign,optional"`
+	Touchpoints30d          int64            `parquet:"touchpoints_30d"`
+	Touchpoints90d          int64            `parquet:"touchpoints_90d"`
+	Touchpoints30dByChannel map[string]int64 `parquet:"touchpoints_30d_by_channel"`
+	Touchpoints90dByChannel map[string]int64 `parquet:"touchpoints_90d_by_channel"`
 }
 
 // Lifecycle holds the day counts of the lifecycle stages:
