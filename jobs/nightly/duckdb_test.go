@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	_ "github.com/marcboeker/go-duckdb" // DuckDB, the independent reader and SQL engine
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
@@ -50,7 +49,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		glob := filepath.Join(st.Path(p.Prefix()+"x"), "..", "part-*.parquet")
+		glob := partsGlob(st, p)
 		got := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", glob))
 		if got != m.Rows {
 			t.Errorf("%s: DuckDB reads %d rows, manifest says %d", p, got, m.Rows)
@@ -139,7 +138,7 @@ func TestCustomersEqualIndependentSQL(t *testing.T) {
 			input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
 			end := mustDate(t, date).End().Format("2006-01-02 15:04:05")
 			p := dataset.Partition{Dataset: "unified/customers", Date: mustDate(t, date)}
-			parts := filepath.Join(st.Path(p.Prefix()+"x"), "..", "part-*.parquet")
+			parts := partsGlob(st, p)
 			q := fmt.Sprintf(`
 WITH expected AS (%s),
 actual AS (SELECT customer_number AS cust, orders_count, net_revenue, recency_days FROM read_parquet('%s'))
@@ -227,7 +226,7 @@ func TestCustomer360EqualsIndependentSQL(t *testing.T) {
 	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
 	end := mustDate(t, sampleDate).End().Format("2006-01-02 15:04:05")
 	p := dataset.Partition{Dataset: "unified/customers", Date: mustDate(t, sampleDate)}
-	parts := filepath.Join(st.Path(p.Prefix()+"x"), "..", "part-*.parquet")
+	parts := partsGlob(st, p)
 	q := fmt.Sprintf(`
 WITH expected AS (%s),
 actual AS (SELECT customer_number AS cust, CAST(avg_order_value * 100 AS BIGINT) AS aov_cents, orders_90d,
@@ -272,7 +271,7 @@ func TestCohortsEqualIndependentSQL(t *testing.T) {
 	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
 	end := mustDate(t, sampleDate).End().Format("2006-01-02 15:04:05")
 	p := dataset.Partition{Dataset: "kpi/cohorts", Date: mustDate(t, sampleDate)}
-	parts := filepath.Join(st.Path(p.Prefix()+"x"), "..", "part-*.parquet")
+	parts := partsGlob(st, p)
 	q := fmt.Sprintf(`
 WITH src AS (SELECT DISTINCT * FROM read_csv('%[1]s', header=true, all_varchar=true)),
 inv AS (
@@ -302,45 +301,22 @@ func TestEngagementEqualsIndependentSQL(t *testing.T) {
 	st := newLocal(t)
 	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
 	d := mustDate(t, sampleDate)
-	idmap, _, err := dataset.ReadParquet[unify.IdentityRow](t.Context(), st, dataset.Partition{Dataset: unify.IdentityMapDataset, Date: d})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := map[string]string{}
-	for _, r := range idmap {
-		ids[r.RecordKey] = r.CustomerID
-	}
+	ids := identityIDs(t, st, d)
 	spec, _ := config.IdentityEntity("touchpoints")
 	var b strings.Builder
 	b.WriteString("event_id,customer_id\n")
 	raw := dataset.Partition{Dataset: "raw/web/touchpoints", Date: d}
-	if _, err := dataset.EachRows(t.Context(), st, raw, func(sc *parquet.Schema, rows []parquet.Row) error {
-		cols := map[string]int{}
-		for i, c := range sc.Columns() {
-			cols[c[0]] = i
+	eachRawRow(t, st, raw, func(get func(string) string) {
+		if id := ids[unify.RecordKey("web", "touchpoints", "touchpoints", spec, get)]; id != "" {
+			fmt.Fprintf(&b, "%s,%s\n", get("event_id"), id)
 		}
-		for _, row := range rows {
-			get := func(f string) string {
-				i, ok := cols[f]
-				if !ok || row[i].IsNull() {
-					return ""
-				}
-				return string(row[i].ByteArray())
-			}
-			if id := ids[unify.RecordKey("web", "touchpoints", "touchpoints", spec, get)]; id != "" {
-				fmt.Fprintf(&b, "%s,%s\n", get("event_id"), id)
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	owners := filepath.Join(t.TempDir(), "owners.csv")
 	writeFile(t, owners, b.String())
 	db := openDuckDB(t)
 	end := d.End().Format("2006-01-02 15:04:05")
-	tp := filepath.Join(st.Path(raw.Prefix()+"x"), "..", "part-*.parquet")
-	cust := filepath.Join(st.Path("unified/customers/"+d.Partition()+"/x"), "..", "part-*.parquet")
+	tp := partsGlob(st, raw)
+	cust := partsGlob(st, dataset.Partition{Dataset: "unified/customers", Date: d})
 	q := fmt.Sprintf(`
 WITH ev AS (
   SELECT o.customer_id, CAST(t.occurred_at AS TIMESTAMP) AS ts, coalesce(t.channel, '') AS ch, coalesce(t.campaign_id, '') AS ca

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/jobs/nightly"
+	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/job"
@@ -127,6 +129,50 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// partsGlob is the glob of a local partition's Parquet parts, for DuckDB.
+func partsGlob(st *store.Local, p dataset.Partition) string {
+	return filepath.Join(filepath.Dir(st.Path(p.Key("x"))), "part-*.parquet")
+}
+
+// identityIDs reads the identity map of date d: record key -> customer id.
+func identityIDs(t testing.TB, st store.Store, d job.Date) map[string]string {
+	t.Helper()
+	rows, _, err := dataset.ReadParquet[unify.IdentityRow](t.Context(), st, dataset.Partition{Dataset: unify.IdentityMapDataset, Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make(map[string]string, len(rows))
+	for _, r := range rows {
+		ids[r.RecordKey] = r.CustomerID
+	}
+	return ids
+}
+
+// eachRawRow calls fn with a field getter (string fields; "" for null) for
+// every row of a committed partition.
+func eachRawRow(t testing.TB, st store.Store, p dataset.Partition, fn func(get func(string) string)) {
+	t.Helper()
+	_, err := dataset.EachRows(t.Context(), st, p, func(sc *parquet.Schema, rows []parquet.Row) error {
+		cols := map[string]int{}
+		for i, c := range sc.Columns() {
+			cols[c[0]] = i
+		}
+		for _, row := range rows {
+			fn(func(f string) string {
+				i, ok := cols[f]
+				if !ok || row[i].IsNull() {
+					return ""
+				}
+				return string(row[i].ByteArray())
+			})
+		}
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

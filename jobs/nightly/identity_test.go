@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parquet-go/parquet-go"
-
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
@@ -29,14 +27,7 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 	st := newLocal(t)
 	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
 	d := mustDate(t, sampleDate)
-	idmap, _, err := dataset.ReadParquet[unify.IdentityRow](t.Context(), st, dataset.Partition{Dataset: unify.IdentityMapDataset, Date: d})
-	if err != nil {
-		t.Fatal(err)
-	}
-	customerOf := map[string]string{}
-	for _, r := range idmap {
-		customerOf[r.RecordKey] = r.CustomerID
-	}
+	customerOf := identityIDs(t, st, d)
 	// Predicted person of every record that truth.csv names.
 	pred := map[string]string{}
 	for _, src := range cfg.Sources {
@@ -46,29 +37,11 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 				continue
 			}
 			kind := map[string]string{"contacts": "crm_contact", "touchpoints": "touchpoint", "ad_clicks": "ad_click"}[s.Entity]
-			_, err := dataset.EachRows(t.Context(), st, dataset.Partition{Dataset: ingest.RawDataset(src.Name, s.Name), Date: d},
-				func(sc *parquet.Schema, rows []parquet.Row) error {
-					cols := map[string]int{}
-					for i, c := range sc.Columns() {
-						cols[c[0]] = i
-					}
-					for _, row := range rows {
-						get := func(f string) string {
-							i, ok := cols[f]
-							if !ok || row[i].IsNull() {
-								return ""
-							}
-							return string(row[i].ByteArray())
-						}
-						if id := customerOf[unify.RecordKey(src.Name, s.Name, s.Entity, spec, get)]; id != "" {
-							pred[kind+"/"+get(spec.Key())] = id
-						}
-					}
-					return nil
-				})
-			if err != nil {
-				t.Fatal(err)
-			}
+			eachRawRow(t, st, dataset.Partition{Dataset: ingest.RawDataset(src.Name, s.Name), Date: d}, func(get func(string) string) {
+				if id := customerOf[unify.RecordKey(src.Name, s.Name, s.Entity, spec, get)]; id != "" {
+					pred[kind+"/"+get(spec.Key())] = id
+				}
+			})
 		}
 	}
 	for key, id := range customerOf {
@@ -108,14 +81,7 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 	st := newLocal(t)
 	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
 	d := mustDate(t, sampleDate)
-	idmap, _, err := dataset.ReadParquet[unify.IdentityRow](t.Context(), st, dataset.Partition{Dataset: unify.IdentityMapDataset, Date: d})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := map[string]string{}
-	for _, r := range idmap {
-		ids[r.RecordKey] = r.CustomerID
-	}
+	ids := identityIDs(t, st, d)
 	customers, _, err := dataset.ReadParquet[unified.Customer](t.Context(), st, dataset.Partition{Dataset: unify.CustomersDataset, Date: d})
 	if err != nil {
 		t.Fatal(err)
