@@ -26,8 +26,12 @@ const (
 )
 
 // Outputs are the partitions features commits for d.
-func Outputs(_ *config.Config, d job.Date) []dataset.Partition {
-	return []dataset.Partition{{Dataset: Dataset, Date: d}, {Dataset: CohortsDataset, Date: d}}
+func Outputs(c *config.Config, d job.Date) []dataset.Partition {
+	out := []dataset.Partition{{Dataset: Dataset, Date: d}, {Dataset: CohortsDataset, Date: d}}
+	if len(touchpointStreams(c)) > 0 {
+		out = append(out, dataset.Partition{Dataset: DailyDataset, Date: d})
+	}
+	return out
 }
 
 // Customer is one row of features/customers. Money is in the reporting
@@ -83,6 +87,10 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	if _, err := dataset.WriteOutput(ctx, env, out, cohorts); err != nil {
 		return nil, err
 	}
-	env.Log.Info().Int("customers", len(rows)).Int("cohorts", len(cohorts)).Msg("features committed")
-	return job.Stats{"customers": int64(len(rows)), "cohorts": int64(len(cohorts))}, nil
+	stats := job.Stats{"customers": int64(len(rows)), "cohorts": int64(len(cohorts))}
+	if err := dailyKPIs(ctx, env, d, stats); err != nil {
+		return nil, err
+	}
+	env.Log.Info().Int("customers", len(rows)).Int("cohorts", len(cohorts)).Int64("kpi_daily_rows", stats["kpi_daily_rows"]).Msg("features committed")
+	return stats, nil
 }

@@ -348,3 +348,64 @@ WHERE e.first_channel IS DISTINCT FROM a.first_channel OR e.first_campaign IS DI
 	}
 	t.Logf("engagement of %d customers equals the SQL", compared)
 }
+
+// TestDailyKPIsEqualIndependentSQL: kpi/daily equals DuckDB SQL over the
+// raw touchpoints and the unified orders: sessions, touchpoints, carts,
+// checkouts, attributed orders, revenue and new customers per day, channel
+// and campaign.
+func TestDailyKPIsEqualIndependentSQL(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	d := mustDate(t, sampleDate)
+	db := openDuckDB(t)
+	tp := partsGlob(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})
+	orders := partsGlob(st, dataset.Partition{Dataset: "unified/orders", Date: d})
+	daily := partsGlob(st, dataset.Partition{Dataset: "kpi/daily", Date: d})
+	end := d.End().Format("2006-01-02 15:04:05")
+	q := fmt.Sprintf(`
+WITH t AS (
+  SELECT CAST(occurred_at AS TIMESTAMP) AS ts, session_id, coalesce(channel, '') AS channel,
+         coalesce(campaign_id, '') AS campaign_id, event_type, order_id
+  FROM read_parquet('%[1]s') WHERE CAST(occurred_at AS TIMESTAMP) < TIMESTAMP '%[3]s'
+), o AS (
+  SELECT order_id, value, customer_id, CAST(ordered_at AS TIMESTAMP) AS at FROM read_parquet('%[2]s') WHERE NOT is_cancellation
+), firsts AS (SELECT customer_id, min(at) AS first_at FROM o WHERE customer_id IS NOT NULL GROUP BY customer_id),
+attributed AS (
+  SELECT * FROM (
+    SELECT t.*, row_number() OVER (PARTITION BY t.order_id ORDER BY ts, session_id, channel, campaign_id) AS k
+    FROM t JOIN o USING (order_id) WHERE t.event_type = 'purchase'
+  ) WHERE k = 1
+), expected AS (
+  SELECT CAST(ts AS DATE) AS day, channel, campaign_id,
+         count(DISTINCT session_id) AS sessions, count(*) AS touchpoints,
+         count(*) FILTER (WHERE event_type = 'add_to_cart') AS add_to_cart,
+         count(*) FILTER (WHERE event_type = 'checkout') AS checkouts
+  FROM t GROUP BY ALL
+), conv AS (
+  SELECT CAST(a.ts AS DATE) AS day, a.channel, a.campaign_id, count(*) AS orders,
+         CAST(round(sum(o.value), 2) AS DECIMAL(18,2)) AS revenue,
+         count(*) FILTER (WHERE f.first_at = o.at) AS new_customers
+  FROM attributed a JOIN o USING (order_id) LEFT JOIN firsts f USING (customer_id) GROUP BY ALL
+), e AS (
+  SELECT x.*, coalesce(c.orders, 0) AS orders, coalesce(c.revenue, 0) AS revenue, coalesce(c.new_customers, 0) AS new_customers
+  FROM expected x LEFT JOIN conv c USING (day, channel, campaign_id)
+), a AS (SELECT * FROM read_parquet('%[4]s'))
+SELECT count(*) FROM e FULL OUTER JOIN a USING (day, channel, campaign_id)
+WHERE e.sessions IS DISTINCT FROM a.sessions OR e.touchpoints IS DISTINCT FROM a.touchpoints
+   OR e.add_to_cart IS DISTINCT FROM a.add_to_cart OR e.checkouts IS DISTINCT FROM a.checkouts
+   OR e.orders IS DISTINCT FROM a.orders OR e.revenue IS DISTINCT FROM a.revenue
+   OR e.new_customers IS DISTINCT FROM a.new_customers`, tp, orders, end, daily)
+	if n := queryInt(t, db, q); n != 0 {
+		t.Fatalf("%d day/channel/campaign rows differ from the SQL", n)
+	}
+	var rows, ordersAttributed, newCustomers int64
+	if err := db.QueryRowContext(t.Context(), fmt.Sprintf("SELECT count(*), sum(orders), sum(new_customers) FROM read_parquet('%s')", daily)).
+		Scan(&rows, &ordersAttributed, &newCustomers); err != nil {
+		t.Fatal(err)
+	}
+	if rows < 100 || ordersAttributed < 1000 || newCustomers < 100 {
+		t.Fatalf("too little compared: %d rows, %d orders, %d new customers", rows, ordersAttributed, newCustomers)
+	}
+	t.Logf("kpi/daily: %d rows, %d attributed orders, %d new customers equal the SQL", rows, ordersAttributed, newCustomers)
+}

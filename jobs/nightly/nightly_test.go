@@ -37,9 +37,9 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	first := dataParts(t, st, cfg, sampleDate)
 	// raw and quarantine of 4 streams (8), the orders' quality report and
 	// quarantine (2), orders, customers, identity map and events (4),
-	// features and cohorts (2), scores, segment Parquet and CSV (3).
-	if len(first) != 19 {
-		t.Fatalf("want 19 data files, got %d", len(first))
+	// features, cohorts and daily KPIs (3), scores, segment Parquet and CSV (3).
+	if len(first) != 20 {
+		t.Fatalf("want 20 data files, got %d", len(first))
 	}
 	env.RunID += "-again"
 	runNightly(t, env, sampleDate, true)
