@@ -149,3 +149,51 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 	}
 	t.Logf("%d of %d customers carry a hashed e-mail", withEmail, len(customers))
 }
+
+// TestCustomerIDsStableAcrossRuns: the customer ids of one night are kept
+// the next night (the identity map of the night before is the starting
+// point), for every record present on both nights.
+func TestCustomerIDsStableAcrossRuns(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	env := testEnv(t, st, cfg)
+	runNightly(t, env, "2010-09-30", false)
+	runNightly(t, env, sampleDate, false)
+	before := identityIDs(t, st, mustDate(t, "2010-09-30"))
+	after := identityIDs(t, st, mustDate(t, sampleDate))
+	events, _, err := dataset.ReadParquet[identity.Event](t.Context(), st, dataset.Partition{Dataset: unify.IdentityEventsDataset, Date: mustDate(t, sampleDate)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	explained := map[[2]string]bool{} // (old id, new id) pairs a merge or split explains
+	merges := 0
+	for _, e := range events {
+		switch e.Type {
+		case identity.EventMerge:
+			explained[[2]string{e.OtherID, e.CustomerID}] = true
+			merges++
+		case identity.EventSplit:
+			explained[[2]string{e.OtherID, e.CustomerID}] = true
+			merges++
+		}
+	}
+	kept, renamed := 0, 0
+	for key, id := range before {
+		now, ok := after[key]
+		switch {
+		case !ok:
+		case now == id:
+			kept++
+		default:
+			renamed++
+			// A record changes id only through a recorded merge or split.
+			if !explained[[2]string{id, now}] {
+				t.Errorf("record %s moved from %s to %s without a recorded merge or split", key, id, now)
+			}
+		}
+	}
+	if kept < 1000 {
+		t.Fatalf("only %d records kept their id", kept)
+	}
+	t.Logf("%d records kept their customer id from 2010-09-30 to %s; %d changed with %d recorded merges and splits", kept, sampleDate, renamed, merges)
+}
