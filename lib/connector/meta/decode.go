@@ -2,11 +2,8 @@ package meta
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
-	"strconv"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/segmint/segmint/lib/jsonscan"
 )
 
 // A small JSON reader for insights pages: encoding/json's reflection was
@@ -14,296 +11,18 @@ import (
 // {"data":[{...}],"paging":{"next":...}} and skips, validating, anything
 // else.
 
-// scanner reads JSON from b.
+// scanner reads JSON, interning repeated values.
 type scanner struct {
-	b      []byte
-	pos    int
+	jsonscan.Scanner
 	intern map[string]any
-}
-
-var errSyntax = errors.New("invalid JSON")
-
-func (s *scanner) fail(what string) error {
-	return fmt.Errorf("%w: %s at byte %d", errSyntax, what, s.pos)
-}
-
-func (s *scanner) ws() {
-	for s.pos < len(s.b) {
-		switch s.b[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
-	}
-}
-
-// peek returns the next non-space byte (0 at the end).
-func (s *scanner) peek() byte {
-	s.ws()
-	if s.pos >= len(s.b) {
-		return 0
-	}
-	return s.b[s.pos]
-}
-
-func (s *scanner) expect(c byte) error {
-	if s.peek() != c {
-		return s.fail("expected " + strconv.QuoteRune(rune(c)))
-	}
-	s.pos++
-	return nil
-}
-
-// literal consumes null, true or false.
-func (s *scanner) literal(word string) bool {
-	if len(s.b)-s.pos >= len(word) && string(s.b[s.pos:s.pos+len(word)]) == word {
-		s.pos += len(word)
-		return true
-	}
-	return false
-}
-
-// str reads a string; the scanner must be at its opening quote.
-func (s *scanner) str() (string, error) {
-	if err := s.expect('"'); err != nil {
-		return "", err
-	}
-	start := s.pos
-	for s.pos < len(s.b) {
-		c := s.b[s.pos]
-		switch {
-		case c == '"':
-			v := string(s.b[start:s.pos])
-			s.pos++
-			return v, nil
-		case c == '\\':
-			return s.strSlow(start)
-		case c < 0x20:
-			return "", s.fail("control character in string")
-		}
-		s.pos++
-	}
-	return "", s.fail("unterminated string")
-}
-
-// strSlow reads a string with escapes from start.
-func (s *scanner) strSlow(start int) (string, error) {
-	out := append([]byte(nil), s.b[start:s.pos]...)
-	for s.pos < len(s.b) {
-		c := s.b[s.pos]
-		switch {
-		case c == '"':
-			s.pos++
-			return string(out), nil
-		case c < 0x20:
-			return "", s.fail("control character in string")
-		case c != '\\':
-			out = append(out, c)
-			s.pos++
-			continue
-		}
-		if s.pos+1 >= len(s.b) {
-			break
-		}
-		e := s.b[s.pos+1]
-		s.pos += 2
-		switch e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r, ok := s.hex4()
-			if !ok {
-				return "", s.fail("bad \\u escape")
-			}
-			if utf16.IsSurrogate(r) {
-				save := s.pos
-				if s.pos+1 < len(s.b) && s.b[s.pos] == '\\' && s.b[s.pos+1] == 'u' {
-					s.pos += 2
-					if r2, ok := s.hex4(); ok {
-						if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-							out = utf8.AppendRune(out, d)
-							continue
-						}
-					}
-				}
-				s.pos = save
-				r = utf8.RuneError
-			}
-			out = utf8.AppendRune(out, r)
-		default:
-			return "", s.fail("bad escape")
-		}
-	}
-	return "", s.fail("unterminated string")
-}
-
-func (s *scanner) hex4() (rune, bool) {
-	if s.pos+4 > len(s.b) {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(string(s.b[s.pos:s.pos+4]), 16, 32)
-	if err != nil {
-		return 0, false
-	}
-	s.pos += 4
-	return rune(n), true
-}
-
-// skip consumes any value and returns its bytes.
-func (s *scanner) skip() ([]byte, error) {
-	c := s.peek()
-	start := s.pos
-	switch {
-	case c == '"':
-		if _, err := s.str(); err != nil {
-			return nil, err
-		}
-	case c == '{':
-		s.pos++
-		if s.peek() == '}' {
-			s.pos++
-			break
-		}
-		for {
-			if _, err := s.str(); err != nil {
-				return nil, err
-			}
-			if err := s.expect(':'); err != nil {
-				return nil, err
-			}
-			if _, err := s.skip(); err != nil {
-				return nil, err
-			}
-			if s.peek() == ',' {
-				s.pos++
-				continue
-			}
-			if err := s.expect('}'); err != nil {
-				return nil, err
-			}
-			break
-		}
-	case c == '[':
-		s.pos++
-		if s.peek() == ']' {
-			s.pos++
-			break
-		}
-		for {
-			if _, err := s.skip(); err != nil {
-				return nil, err
-			}
-			if s.peek() == ',' {
-				s.pos++
-				continue
-			}
-			if err := s.expect(']'); err != nil {
-				return nil, err
-			}
-			break
-		}
-	case c == '-' || c >= '0' && c <= '9':
-		for s.pos < len(s.b) && (s.b[s.pos] == '-' || s.b[s.pos] == '+' || s.b[s.pos] == '.' ||
-			s.b[s.pos] == 'e' || s.b[s.pos] == 'E' || s.b[s.pos] >= '0' && s.b[s.pos] <= '9') {
-			s.pos++
-		}
-		if !json.Valid(s.b[start:s.pos]) {
-			return nil, s.fail("bad number")
-		}
-	case s.literal("null"), s.literal("true"), s.literal("false"):
-	default:
-		return nil, s.fail("unexpected character")
-	}
-	return s.b[start:s.pos], nil
-}
-
-// key reads an object key; a key without escapes is not copied.
-func (s *scanner) key() ([]byte, error) {
-	if err := s.expect('"'); err != nil {
-		return nil, err
-	}
-	start := s.pos
-	for s.pos < len(s.b) {
-		switch c := s.b[s.pos]; {
-		case c == '"':
-			s.pos++
-			return s.b[start : s.pos-1], nil
-		case c == '\\' || c < 0x20:
-			s.pos = start - 1
-			v, err := s.str()
-			return []byte(v), err
-		}
-		s.pos++
-	}
-	return nil, s.fail("unterminated string")
-}
-
-// object calls field for each key of an object; field consumes the value.
-func (s *scanner) object(field func(key []byte) error) error {
-	if err := s.expect('{'); err != nil {
-		return err
-	}
-	if s.peek() == '}' {
-		s.pos++
-		return nil
-	}
-	for {
-		k, err := s.key()
-		if err != nil {
-			return err
-		}
-		if err := s.expect(':'); err != nil {
-			return err
-		}
-		if err := field(k); err != nil {
-			return err
-		}
-		if s.peek() == ',' {
-			s.pos++
-			continue
-		}
-		return s.expect('}')
-	}
-}
-
-// array calls elem for each element of an array; elem consumes it.
-func (s *scanner) array(elem func() error) error {
-	if err := s.expect('['); err != nil {
-		return err
-	}
-	if s.peek() == ']' {
-		s.pos++
-		return nil
-	}
-	for {
-		if err := elem(); err != nil {
-			return err
-		}
-		if s.peek() == ',' {
-			s.pos++
-			continue
-		}
-		return s.expect(']')
-	}
 }
 
 // optStr reads a string or null (nil).
 func (s *scanner) optStr() (*string, error) {
-	if s.peek() == 'n' && s.literal("null") {
+	if s.Null() {
 		return nil, nil
 	}
-	v, err := s.str()
+	v, err := s.Str()
 	return &v, err
 }
 
@@ -313,25 +32,25 @@ const maxIntern = 4096
 // text reads a string or null as an any, boxing each distinct value once
 // (ids and names repeat across the rows of a page).
 func (s *scanner) text() (any, error) {
-	switch s.peek() {
+	switch s.Peek() {
 	case 'n':
-		if s.literal("null") {
+		if s.Literal("null") {
 			return nil, nil
 		}
 	case '"':
-		start := s.pos + 1
+		start := s.Pos + 1
 		end := start
-		for end < len(s.b) && s.b[end] != '"' && s.b[end] != '\\' && s.b[end] >= 0x20 {
+		for end < len(s.B) && s.B[end] != '"' && s.B[end] != '\\' && s.B[end] >= 0x20 {
 			end++
 		}
-		if end < len(s.b) && s.b[end] == '"' {
-			if v, ok := s.intern[string(s.b[start:end])]; ok {
-				s.pos = end + 1
+		if end < len(s.B) && s.B[end] == '"' {
+			if v, ok := s.intern[string(s.B[start:end])]; ok {
+				s.Pos = end + 1
 				return v, nil
 			}
 		}
 	}
-	v, err := s.str()
+	v, err := s.Str()
 	if err != nil {
 		return nil, err
 	}
@@ -350,17 +69,17 @@ func (s *scanner) text() (any, error) {
 func parsePage(body []byte, raw bool) (page, []map[string]json.RawMessage, error) {
 	var p page
 	var raws []map[string]json.RawMessage
-	s := &scanner{b: body}
+	s := &scanner{Scanner: jsonscan.Scanner{B: body}}
 	sawData := false
-	err := s.object(func(k []byte) error {
+	err := s.Object(func(k []byte) error {
 		switch string(k) {
 		case "data":
-			if s.peek() == 'n' && s.literal("null") {
+			if s.Null() {
 				return nil
 			}
 			sawData = true
 			p.Data = make([]row, 0, 64)
-			return s.array(func() error {
+			return s.Array(func() error {
 				var r row
 				var m map[string]json.RawMessage
 				if raw {
@@ -376,12 +95,12 @@ func parsePage(body []byte, raw bool) (page, []map[string]json.RawMessage, error
 				return nil
 			})
 		case "paging":
-			if s.peek() == 'n' && s.literal("null") {
+			if s.Null() {
 				return nil
 			}
-			return s.object(func(k []byte) error {
+			return s.Object(func(k []byte) error {
 				if string(k) != "next" {
-					_, err := s.skip()
+					_, err := s.Skip()
 					return err
 				}
 				var err error
@@ -389,11 +108,11 @@ func parsePage(body []byte, raw bool) (page, []map[string]json.RawMessage, error
 				return err
 			})
 		}
-		_, err := s.skip()
+		_, err := s.Skip()
 		return err
 	})
-	if err == nil && s.peek() != 0 {
-		err = s.fail("data after the page")
+	if err == nil && s.Peek() != 0 {
+		err = s.Fail("data after the page")
 	}
 	if err != nil {
 		return page{}, nil, err
@@ -406,7 +125,7 @@ func parsePage(body []byte, raw bool) (page, []map[string]json.RawMessage, error
 
 // row reads one insights row.
 func (s *scanner) row(r *row, raw map[string]json.RawMessage) error {
-	return s.object(func(k []byte) error {
+	return s.Object(func(k []byte) error {
 		var err error
 		var txt *any
 		var num *json.RawMessage
@@ -451,7 +170,7 @@ func (s *scanner) row(r *row, raw map[string]json.RawMessage) error {
 			*txt, err = s.text()
 			return err
 		}
-		v, err := s.skip()
+		v, err := s.Skip()
 		if err != nil {
 			return err
 		}
@@ -484,27 +203,27 @@ func (s *scanner) strOrNull() (string, error) {
 
 // actions reads [{"action_type":..,"value":..}, ...].
 func (s *scanner) actions() ([]action, error) {
-	if s.peek() == 'n' && s.literal("null") {
+	if s.Null() {
 		return nil, nil
 	}
 	var out []action
-	err := s.array(func() error {
+	err := s.Array(func() error {
 		var a action
-		err := s.object(func(k []byte) error {
+		err := s.Object(func(k []byte) error {
 			var err error
 			switch string(k) {
 			case "action_type":
 				a.Type, err = s.internStr()
 			case "value":
-				if c := s.peek(); c == '"' || c == 'n' {
+				if c := s.Peek(); c == '"' || c == 'n' {
 					a.Value, err = s.strOrNull()
 				} else {
 					var v []byte
-					v, err = s.skip()
+					v, err = s.Skip()
 					a.Value = string(v)
 				}
 			default:
-				_, err = s.skip()
+				_, err = s.Skip()
 			}
 			return err
 		})

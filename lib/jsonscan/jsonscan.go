@@ -1,0 +1,367 @@
+// Package jsonscan is a small JSON scanner for the connectors' hot paths:
+// it walks a page already in memory, hands keys and values to callbacks,
+// and skips, validating, whatever the caller does not read. Strings decode
+// as encoding/json decodes them (escapes, surrogate pairs, invalid UTF-8 as
+// U+FFFD), so that a hand-written page reader can promise to read what
+// json.Unmarshal would.
+package jsonscan
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// ErrSyntax marks input that is not valid JSON.
+var ErrSyntax = errors.New("invalid JSON")
+
+// Scanner reads JSON from B; Pos is the next byte to read.
+type Scanner struct {
+	B   []byte
+	Pos int
+	// ShareInput makes Str return substrings of one copy of B, made on
+	// first use, instead of a copy per string: many short values then cost
+	// no allocation each, but every string keeps the whole copy alive.
+	ShareInput bool
+	src        string
+}
+
+// Fail reports a syntax error at the current position.
+func (s *Scanner) Fail(what string) error {
+	if s.Pos >= len(s.B) {
+		return fmt.Errorf("%w: %s at byte %d (the end of the input)", ErrSyntax, what, s.Pos)
+	}
+	return fmt.Errorf("%w: %s at byte %d", ErrSyntax, what, s.Pos)
+}
+
+// TypeError reports a valid value of the wrong JSON type for field; the
+// scanner is at the value.
+func (s *Scanner) TypeError(field, want string) error {
+	at := s.Pos
+	if _, err := s.Skip(); err != nil {
+		return err
+	}
+	return fmt.Errorf("%s: want %s, got %s at byte %d", field, want, Kind(s.B[at]), at)
+}
+
+// Kind names the JSON type of a value starting with c.
+func Kind(c byte) string {
+	switch c {
+	case '"':
+		return "a string"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a bool"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// WS skips white space.
+func (s *Scanner) WS() {
+	for s.Pos < len(s.B) {
+		switch s.B[s.Pos] {
+		case ' ', '\t', '\n', '\r':
+			s.Pos++
+		default:
+			return
+		}
+	}
+}
+
+// Peek returns the next non-space byte (0 at the end; check Pos to tell
+// it from a NUL byte).
+func (s *Scanner) Peek() byte {
+	s.WS()
+	if s.Pos >= len(s.B) {
+		return 0
+	}
+	return s.B[s.Pos]
+}
+
+// Expect consumes c or fails.
+// Expect consumes c or fails.
+func (s *Scanner) Expect(c byte) error {
+	if s.Peek() != c {
+		return s.Fail("expected " + strconv.QuoteRune(rune(c)))
+	}
+	s.Pos++
+	return nil
+}
+
+// Literal consumes null, true or false.
+func (s *Scanner) Literal(word string) bool {
+	if len(s.B)-s.Pos >= len(word) && string(s.B[s.Pos:s.Pos+len(word)]) == word {
+		s.Pos += len(word)
+		return true
+	}
+	return false
+}
+
+// Null consumes a null if one is next.
+func (s *Scanner) Null() bool {
+	return s.Peek() == 'n' && s.Literal("null")
+}
+
+// Sub returns B[i:j] as a string (shared with other strings when
+// ShareInput is set).
+func (s *Scanner) Sub(i, j int) string {
+	if !s.ShareInput {
+		return string(s.B[i:j])
+	}
+	if s.src == "" {
+		s.src = string(s.B)
+	}
+	return s.src[i:j]
+}
+
+// RawString reads a string without decoding it: it returns the bytes
+// between the quotes and whether they hold an escape. The scanner must be
+// at the opening quote.
+func (s *Scanner) RawString() (start, end int, escaped bool, err error) {
+	if err := s.Expect('"'); err != nil {
+		return 0, 0, false, err
+	}
+	start = s.Pos
+	for s.Pos < len(s.B) {
+		switch c := s.B[s.Pos]; {
+		case c == '"':
+			s.Pos++
+			return start, s.Pos - 1, escaped, nil
+		case c == '\\':
+			if s.Pos+1 >= len(s.B) {
+				s.Pos++
+				return 0, 0, false, s.Fail("unterminated string")
+			}
+			switch s.B[s.Pos+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.Pos += 2
+			case 'u':
+				if s.Pos += 2; s.Pos+4 > len(s.B) || hexRune(s.B[s.Pos:s.Pos+4]) < 0 {
+					s.Pos -= 2
+					return 0, 0, false, s.Fail(`bad \u escape`)
+				}
+				s.Pos += 4
+			default:
+				return 0, 0, false, s.Fail("bad escape")
+			}
+			escaped = true
+		case c < 0x20:
+			return 0, 0, false, s.Fail("control character in string")
+		default:
+			s.Pos++
+		}
+	}
+	return 0, 0, false, s.Fail("unterminated string")
+}
+
+// Str reads a string as encoding/json does: escapes decoded, and invalid
+// UTF-8 replaced by U+FFFD.
+func (s *Scanner) Str() (string, error) {
+	start, end, escaped, err := s.RawString()
+	if err != nil {
+		return "", err
+	}
+	if !escaped {
+		ascii := true
+		for _, c := range s.B[start:end] {
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+		}
+		if ascii || utf8.Valid(s.B[start:end]) {
+			return s.Sub(start, end), nil
+		}
+	}
+	return string(Unquote(s.B[start:end])), nil
+}
+
+// Unquote decodes the inside of a string already checked by RawString.
+func Unquote(b []byte) []byte {
+	out := make([]byte, 0, len(b)+8)
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c == '\\':
+			e := b[i+1]
+			i += 2
+			switch e {
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r := hexRune(b[i : i+4])
+				i += 4
+				if utf16.IsSurrogate(r) {
+					r2 := rune(-1)
+					if i+6 <= len(b) && b[i] == '\\' && b[i+1] == 'u' {
+						r2 = hexRune(b[i+2 : i+6])
+					}
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						out = utf8.AppendRune(out, d)
+						i += 6
+						break
+					}
+					r = utf8.RuneError
+				}
+				out = utf8.AppendRune(out, r)
+			default: // " \ /
+				out = append(out, e)
+			}
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			i++
+		default:
+			r, n := utf8.DecodeRune(b[i:])
+			out = utf8.AppendRune(out, r)
+			i += n
+		}
+	}
+	return out
+}
+
+// hexRune reads 4 hex digits (or -1 if they are not).
+func hexRune(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// Skip consumes any value and returns its bytes.
+func (s *Scanner) Skip() ([]byte, error) {
+	c := s.Peek()
+	start := s.Pos
+	switch {
+	case c == '"':
+		if _, _, _, err := s.RawString(); err != nil {
+			return nil, err
+		}
+	case c == '{':
+		err := s.Object(func([]byte) error {
+			_, err := s.Skip()
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	case c == '[':
+		err := s.Array(func() error {
+			_, err := s.Skip()
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		for s.Pos < len(s.B) && (s.B[s.Pos] == '-' || s.B[s.Pos] == '+' || s.B[s.Pos] == '.' ||
+			s.B[s.Pos] == 'e' || s.B[s.Pos] == 'E' || s.B[s.Pos] >= '0' && s.B[s.Pos] <= '9') {
+			s.Pos++
+		}
+		if !json.Valid(s.B[start:s.Pos]) {
+			return nil, s.Fail("bad number")
+		}
+	case s.Pos < len(s.B) && (s.Literal("null") || s.Literal("true") || s.Literal("false")):
+	default:
+		return nil, s.Fail("unexpected character")
+	}
+	return s.B[start:s.Pos], nil
+}
+
+// Key reads an object key; a key without escapes is not copied.
+func (s *Scanner) Key() ([]byte, error) {
+	start, end, escaped, err := s.RawString()
+	if err != nil {
+		return nil, err
+	}
+	if escaped {
+		return Unquote(s.B[start:end]), nil
+	}
+	return s.B[start:end], nil
+}
+
+// Object calls field for each key of an object; field consumes the value.
+func (s *Scanner) Object(field func(key []byte) error) error {
+	if err := s.Expect('{'); err != nil {
+		return err
+	}
+	if s.Peek() == '}' {
+		s.Pos++
+		return nil
+	}
+	for {
+		if s.Peek() != '"' {
+			return s.Fail("expected a key")
+		}
+		k, err := s.Key()
+		if err != nil {
+			return err
+		}
+		if err := s.Expect(':'); err != nil {
+			return err
+		}
+		if err := field(k); err != nil {
+			return err
+		}
+		switch s.Peek() {
+		case ',':
+			s.Pos++
+		case '}':
+			s.Pos++
+			return nil
+		default:
+			return s.Fail("expected ',' or '}'")
+		}
+	}
+}
+
+// Array calls elem for each element of an array; elem consumes it.
+func (s *Scanner) Array(elem func() error) error {
+	if err := s.Expect('['); err != nil {
+		return err
+	}
+	if s.Peek() == ']' {
+		s.Pos++
+		return nil
+	}
+	for {
+		if err := elem(); err != nil {
+			return err
+		}
+		switch s.Peek() {
+		case ',':
+			s.Pos++
+		case ']':
+			s.Pos++
+			return nil
+		default:
+			return s.Fail("expected ',' or ']'")
+		}
+	}
+}
