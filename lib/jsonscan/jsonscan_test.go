@@ -3,6 +3,7 @@ package jsonscan
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -44,6 +45,20 @@ func TestSkipValidates(t *testing.T) {
 		}
 		if err != nil && !errors.Is(err, ErrSyntax) {
 			t.Errorf("Skip(%s): %v is not ErrSyntax", c.in, err)
+		}
+	}
+}
+
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", `quote " and \ backslash`, "tab\tnew\nline\r", "\x00\x1f ctrl", "héllo wörld ✓", "bad \xff utf8", "<a&b>"} {
+		var got any
+		if err := json.Unmarshal(AppendString(nil, s), &got); err != nil {
+			t.Errorf("%q: %v", s, err)
+			continue
+		}
+		want := strings.ToValidUTF8(s, "\ufffd")
+		if got != want {
+			t.Errorf("%q decodes to %q", s, got)
 		}
 	}
 }

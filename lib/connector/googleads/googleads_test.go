@@ -1,7 +1,6 @@
 package googleads
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/connector/googleads/fake"
 	"github.com/segmint/segmint/lib/httpclient"
 )
@@ -32,24 +32,7 @@ type env struct {
 	h    *fake.Handler
 	opts fake.Options
 	vars map[string]string
-	logs *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs *connectortest.SyncBuffer
 }
 
 func newEnv(t testing.TB, opts fake.Options) *env {
@@ -64,7 +47,7 @@ func newEnv(t testing.TB, opts fake.Options) *env {
 	if opts.CustomerID == "" {
 		opts.CustomerID = fake.DefaultCustomerID
 	}
-	return &env{srv: srv, h: h, opts: opts, logs: &syncBuffer{}, vars: map[string]string{
+	return &env{srv: srv, h: h, opts: opts, logs: &connectortest.SyncBuffer{}, vars: map[string]string{
 		"GADS_DEV": devToken, "GADS_CID": clientID, "GADS_CSECRET": clientSecret, "GADS_REFRESH": refreshToken,
 	}}
 }

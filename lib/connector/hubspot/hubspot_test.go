@@ -1,7 +1,6 @@
 package hubspot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/connector/hubspot/fake"
 	"github.com/segmint/segmint/lib/httpclient"
 )
@@ -48,21 +48,8 @@ type harness struct {
 	src   config.Source
 	deps  connector.Deps
 	clock *clock
-	logs  *syncBuffer
+	logs  *connectortest.SyncBuffer
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // newHarness starts a fake with opts (the clock, when opts has none) and a
 // source with a private app token, fast retries and no rate limit to speak of.
@@ -78,7 +65,7 @@ func newHarness(t *testing.T, opts fake.Options) *harness {
 	srv := fake.New(opts)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	logs := &syncBuffer{}
+	logs := &connectortest.SyncBuffer{}
 	vars := map[string]string{
 		"HS_TOKEN": privateToken, "HS_REFRESH": refreshToken,
 		"HS_CLIENT_ID": "client-id", "HS_CLIENT_SECRET": clientSecret,

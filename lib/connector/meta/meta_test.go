@@ -1,7 +1,6 @@
 package meta
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/connector/meta/fake"
 	"github.com/segmint/segmint/lib/httpclient"
 )
@@ -24,30 +24,12 @@ const (
 	tokenEnv  = "SEGMINT_META_TOKEN"
 )
 
-// lockedBuffer collects log lines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // env is one test's fake, stream and recorders.
 type env struct {
 	h      *fake.Handler
 	srv    *httptest.Server
 	st     connector.Daily
-	logs   *lockedBuffer
+	logs   *connectortest.SyncBuffer
 	mu     sync.Mutex
 	sleeps []time.Duration
 }
@@ -76,7 +58,7 @@ func setup(t testing.TB, o setupOpt) *env {
 	if o.policy.Minute == 0 {
 		o.policy.Minute = 10 * time.Millisecond
 	}
-	e := &env{h: fake.NewHandler(o.fake), logs: &lockedBuffer{}}
+	e := &env{h: fake.NewHandler(o.fake), logs: &connectortest.SyncBuffer{}}
 	e.srv = httptest.NewServer(e.h)
 	t.Cleanup(e.srv.Close)
 	src := config.Source{

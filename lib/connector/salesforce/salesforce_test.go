@@ -19,6 +19,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/connector/salesforce/fake"
 	"github.com/segmint/segmint/lib/httpclient"
 )
@@ -37,29 +38,12 @@ type env struct {
 	h       *fake.Handler
 	srv     *httptest.Server
 	streams map[string]connector.Incremental
-	logs    *syncBuffer
+	logs    *connectortest.SyncBuffer
 
 	mu      sync.Mutex
 	pauses  []time.Duration // waits asked of deps.HTTP.Sleep (pacing)
 	tokens  map[string]bool // bearer tokens seen on the wire
 	secrets []string
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 type recordingTransport struct {
@@ -86,7 +70,7 @@ type setup struct {
 func newEnv(t testing.TB, s setup) *env {
 	t.Helper()
 	s.opts.ClientID, s.opts.ClientSecret, s.opts.RefreshToken = testClientID, testClientSecret, testRefreshToken
-	e := &env{h: fake.NewHandler(s.opts), logs: &syncBuffer{}, tokens: map[string]bool{},
+	e := &env{h: fake.NewHandler(s.opts), logs: &connectortest.SyncBuffer{}, tokens: map[string]bool{},
 		secrets: []string{testClientSecret, testRefreshToken}}
 	e.srv = httptest.NewServer(e.h)
 	t.Cleanup(e.srv.Close)

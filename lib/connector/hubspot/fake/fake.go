@@ -92,7 +92,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/segmint/segmint/lib/jsonscan"
 )
 
 // Options configure a Server. Zero values take the defaults named.
@@ -558,9 +559,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, tok string) {
 			scheme = "https"
 		}
 		b = append(b, `,"paging":{"next":{"after":`...)
-		b = appendString(b, next)
+		b = jsonscan.AppendString(b, next)
 		b = append(b, `,"link":`...)
-		b = appendString(b, scheme+"://"+r.Host+r.URL.Path+"?after="+next)
+		b = jsonscan.AppendString(b, scheme+"://"+r.Host+r.URL.Path+"?after="+next)
 		b = append(b, "}}"...)
 	}
 	b = append(b, "}\n"...)
@@ -621,15 +622,15 @@ func uniqueProps(objectType string, props []string) []string {
 // object's own field).
 func appendObject(b []byte, objectType string, o Object, props []string) []byte {
 	fixed := func(b []byte, name, def string) []byte {
-		b = appendString(b, name)
+		b = jsonscan.AppendString(b, name)
 		b = append(b, ':')
 		if v, ok := o.Properties[name]; ok {
-			return appendString(b, v)
+			return jsonscan.AppendString(b, v)
 		}
-		return appendString(b, def)
+		return jsonscan.AppendString(b, def)
 	}
 	b = append(b, `{"id":`...)
-	b = appendString(b, o.ID)
+	b = jsonscan.AppendString(b, o.ID)
 	b = append(b, `,"properties":{`...)
 	b = fixed(b, "hs_object_id", o.ID)
 	b = append(b, ',')
@@ -638,10 +639,10 @@ func appendObject(b []byte, objectType string, o Object, props []string) []byte 
 	b = fixed(b, lastModified[objectType], stamp(o.UpdatedAt))
 	for _, p := range props {
 		b = append(b, ',')
-		b = appendString(b, p)
+		b = jsonscan.AppendString(b, p)
 		b = append(b, ':')
 		if v, ok := o.Properties[p]; ok {
-			b = appendString(b, v)
+			b = jsonscan.AppendString(b, v)
 		} else {
 			b = append(b, "null"...)
 		}
@@ -658,49 +659,6 @@ func appendObject(b []byte, objectType string, o Object, props []string) []byte 
 		b = append(b, '"')
 	}
 	return append(b, '}')
-}
-
-// appendString appends s as a JSON string.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		i++
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 const stampLayout = "2006-01-02T15:04:05.000Z"

@@ -81,20 +81,6 @@ func TestListPagesAuthAndLimits(t *testing.T) {
 	}
 }
 
-func TestAppendStringMatchesEncodingJSON(t *testing.T) {
-	for _, s := range []string{"", "plain", `quote " and \ backslash`, "tab\tnew\nline\r", "\x00\x1f ctrl", "héllo wörld ✓", "bad \xff utf8", "<a&b>"} {
-		var got any
-		if err := json.Unmarshal(appendString(nil, s), &got); err != nil {
-			t.Errorf("%q: %v", s, err)
-			continue
-		}
-		want := strings.ToValidUTF8(s, "\ufffd")
-		if got != want {
-			t.Errorf("%q decodes to %q", s, got)
-		}
-	}
-}
-
 func TestFaultsSkipRepeatDropAndStall(t *testing.T) {
 	srv := New(Options{Token: "tok"})
 	ts := httptest.NewServer(srv)

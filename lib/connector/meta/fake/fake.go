@@ -41,7 +41,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -49,6 +48,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/segmint/segmint/lib/jsonscan"
 )
 
 // DefaultToken is the access token the fake accepts unless Options.Token
@@ -855,7 +856,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, since, until
 			}
 			next := scheme + "://" + r.Host + r.URL.Path + "?" + q.Encode()
 			b = append(b, `,"next":`...)
-			b = appendString(b, next)
+			b = jsonscan.AppendString(b, next)
 		}
 		b = append(b, '}')
 	}
@@ -987,7 +988,7 @@ func appendKV(b []byte, k, v string) []byte {
 	b = append(b, '"')
 	b = append(b, k...)
 	b = append(b, `":`...)
-	b = appendString(b, v)
+	b = jsonscan.AppendString(b, v)
 	return append(b, ',')
 }
 
@@ -1032,21 +1033,4 @@ func appendCents(b []byte, cents int64) []byte {
 		b = append(b, '.', byte('0'+c/10), byte('0'+c%10))
 	}
 	return b
-}
-
-// appendString writes s as a JSON string.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20:
-			b = append(b, fmt.Sprintf(`\u%04x`, c)...)
-		default:
-			b = append(b, c)
-		}
-	}
-	return append(b, '"')
 }

@@ -65,6 +65,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/segmint/segmint/lib/jsonscan"
 )
 
 // Default credentials the fake accepts when Options leaves them empty.
@@ -955,7 +957,7 @@ func appendValue(b []byte, k kind, v any) []byte {
 	}
 	switch k {
 	case kString:
-		return appendString(b, v.(string))
+		return jsonscan.AppendString(b, v.(string))
 	case kFloat:
 		f := v.(float64)
 		if f == float64(int64(f)) {
@@ -977,23 +979,6 @@ func appendValue(b []byte, k kind, v any) []byte {
 		return append(b, '"')
 	}
 	return append(b, "null"...)
-}
-
-// appendString writes s as a JSON string.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20:
-			b = append(b, fmt.Sprintf(`\u%04x`, c)...)
-		default:
-			b = append(b, c)
-		}
-	}
-	return append(b, '"')
 }
 
 func splitmix(x uint64) uint64 {
