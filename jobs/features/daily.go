@@ -68,28 +68,15 @@ func dailyKPIs(ctx context.Context, env job.Env, d job.Date, stats job.Stats) er
 	for _, s := range streams {
 		p := dataset.Partition{Dataset: ingest.RawDataset(s[0], s[1]), Date: d}
 		m, err := dataset.EachRows(ctx, env.Store, p, func(sc *parquet.Schema, rows []parquet.Row) error {
-			cols := map[string]int{}
-			for i, c := range sc.Columns() {
-				cols[c[0]] = i
-			}
-			at, ok := cols["occurred_at"]
-			if !ok {
-				return nil
-			}
-			str := func(row parquet.Row, f string) string {
-				i, ok := cols[f]
-				if !ok || row[i].IsNull() {
-					return ""
-				}
-				return string(row[i].ByteArray())
-			}
+			f := dataset.FieldsOf(sc)
 			for _, row := range rows {
-				if row[at].IsNull() {
+				at, ok := f.Int64(row, "occurred_at")
+				if !ok {
 					continue
 				}
-				touches = append(touches, kpi.Touch{At: time.UnixMicro(row[at].Int64()).UTC(), SessionID: str(row, "session_id"),
-					Channel: str(row, "channel"), Campaign: str(row, "campaign_id"), EventType: str(row, "event_type"),
-					OrderID: str(row, "order_id")})
+				touches = append(touches, kpi.Touch{At: time.UnixMicro(at).UTC(), SessionID: f.Text(row, "session_id"),
+					Channel: f.Text(row, "channel"), Campaign: f.Text(row, "campaign_id"), EventType: f.Text(row, "event_type"),
+					OrderID: f.Text(row, "order_id")})
 			}
 			return nil
 		})

@@ -33,6 +33,11 @@ func QuarantineDataset(source, stream string) string { return "quarantine/" + so
 // StateKey is where a stream's state is saved.
 func StateKey(source, stream string) string { return "state/" + source + "/" + stream + ".json" }
 
+// HasQuarantine reports whether a source's streams commit a quarantine
+// partition: file drops quarantine unreadable rows; an API stream fails
+// whole instead.
+func HasQuarantine(src config.Source) bool { return src.Kind == "filedrop" }
+
 // Outputs are the partitions ingest commits for d: for every stream its raw
 // partition, and for file drops also the quarantine partition. (Daily API
 // streams also rewrite the days of their look-back window before d.)
@@ -41,7 +46,7 @@ func Outputs(c *config.Config, d job.Date) []dataset.Partition {
 	for _, src := range c.Sources {
 		for _, st := range src.Streams {
 			out = append(out, dataset.Partition{Dataset: RawDataset(src.Name, st.Name), Date: d})
-			if src.Kind == "filedrop" {
+			if HasQuarantine(src) {
 				out = append(out, dataset.Partition{Dataset: QuarantineDataset(src.Name, st.Name), Date: d})
 			}
 		}

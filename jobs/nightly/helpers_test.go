@@ -157,18 +157,9 @@ func identityIDs(t testing.TB, st store.Store, d job.Date) map[string]string {
 func eachRawRow(t testing.TB, st store.Store, p dataset.Partition, fn func(get func(string) string)) {
 	t.Helper()
 	_, err := dataset.EachRows(t.Context(), st, p, func(sc *parquet.Schema, rows []parquet.Row) error {
-		cols := map[string]int{}
-		for i, c := range sc.Columns() {
-			cols[c[0]] = i
-		}
+		f := dataset.FieldsOf(sc)
 		for _, row := range rows {
-			fn(func(f string) string {
-				i, ok := cols[f]
-				if !ok || row[i].IsNull() {
-					return ""
-				}
-				return string(row[i].ByteArray())
-			})
+			fn(func(field string) string { return f.Text(row, field) })
 		}
 		return nil
 	})

@@ -159,7 +159,7 @@ func streamRow(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, 
 	if files, ok := rm.Meta["source_files"].([]any); ok {
 		row.Files = len(files)
 	}
-	if src.Kind != "filedrop" { // API streams fail whole; they have no quarantine
+	if !ingest.HasQuarantine(src) {
 		return row, nil
 	}
 	qp := dataset.Partition{Dataset: ingest.QuarantineDataset(source, stream), Date: d}

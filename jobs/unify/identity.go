@@ -64,6 +64,7 @@ type linker struct {
 	links         []identity.Link
 	invalid       map[string]int64    // identifier field -> values that did not normalise
 	seen          map[string]bool     // records already linked
+	touches       []touch             // the touchpoints read, for engagement
 	emails        map[string][]string // record -> normalised e-mails
 	phones        map[string][]string // record -> E.164 phones
 }
@@ -102,11 +103,12 @@ func RecordKey(source, stream, entity string, spec config.IdentitySpec, get func
 	return source + "/" + stream + "/ids:" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// row adds the identifiers of one row of an identity entity.
-func (l *linker) row(source, stream, entity string, spec config.IdentitySpec, get func(string) string) {
+// row adds the identifiers of one row of an identity entity and returns
+// the row's record key ("" for a row without identifiers).
+func (l *linker) row(source, stream, entity string, spec config.IdentitySpec, get func(string) string) string {
 	record := RecordKey(source, stream, entity, spec, get)
 	if record == "" || l.seen[record] {
-		return
+		return record
 	}
 	l.seen[record] = true
 	for _, field := range spec.Identifiers() {
@@ -147,10 +149,13 @@ func (l *linker) row(source, stream, entity string, spec config.IdentitySpec, ge
 			l.add(record, identity.Cookie, raw)
 		}
 	}
+	return record
 }
 
 // People is what identity resolution tells the customer tables.
 type People struct {
+	// touches are the touchpoints of D with their record keys.
+	touches []touch
 	// IDs maps record keys to customer ids.
 	IDs map[string]string
 	// EmailHash and PhoneHash map customer ids to the hex SHA-256 of the
@@ -189,18 +194,14 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unifi
 			}
 			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
 			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
-				cols := map[string]int{}
-				for i, c := range s.Columns() {
-					cols[c[0]] = i
-				}
+				f := dataset.FieldsOf(s)
 				for _, row := range rows {
-					l.row(src.Name, st.Name, st.Entity, spec, func(field string) string {
-						i, ok := cols[field]
-						if !ok || row[i].IsNull() {
-							return ""
-						}
-						return string(row[i].ByteArray())
-					})
+					get := func(field string) string { return f.Text(row, field) }
+					record := l.row(src.Name, st.Name, st.Entity, spec, get)
+					if at, ok := f.Int64(row, "occurred_at"); ok && st.Entity == "touchpoints" && record != "" {
+						l.touches = append(l.touches, touch{record: record, at: time.UnixMicro(at).UTC(),
+							channel: get("channel"), campaign: get("campaign_id")})
+					}
 				}
 				return nil
 			})
@@ -246,7 +247,7 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unifi
 	env.Log.Info().Int("records", res.Stats.Records).Int("customers", res.Stats.Customers).
 		Int("blocked_links", res.Stats.BlockedLinks).Int("value_cap_refused", res.Stats.ValueCapRefused).
 		Int("person_cap_refused", res.Stats.PersonCapRefused).Int("merges", res.Stats.Merges).Msg("identities resolved")
-	people := &People{IDs: make(map[string]string, len(rows))}
+	people := &People{IDs: make(map[string]string, len(rows)), touches: l.touches}
 	for _, r := range rows {
 		people.IDs[r.RecordKey] = r.CustomerID
 	}

@@ -6,6 +6,7 @@ package unify
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/parquet-go/parquet-go"
@@ -74,12 +75,13 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 				continue
 			}
 			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
-			var streamLines []unified.Line
-			if m, err := dataset.ReadManifest(ctx, env.Store, p); err == nil {
-				streamLines = make([]unified.Line, 0, m.Rows) // one allocation, not a doubling series
+			m, err := dataset.ReadManifest(ctx, env.Store, p)
+			if err != nil {
+				return stats, dataset.MissingInput(err, p, ingest.Name)
 			}
+			streamLines := make([]unified.Line, 0, m.Rows) // one allocation, not a doubling series
 			var lr *unified.LineReader
-			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
+			err = dataset.EachRowsOf(ctx, env.Store, p, m, func(s *parquet.Schema, rows []parquet.Row) error {
 				if lr == nil {
 					var err error
 					if lr, err = unified.NewLineReader(src.Name, st.Currency, s); err != nil {
@@ -92,7 +94,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 				return nil
 			})
 			if err != nil {
-				return stats, dataset.MissingInput(err, p, ingest.Name)
+				return stats, fmt.Errorf("read %s: %w", p, err)
 			}
 			inputs = append(inputs, m)
 			stats.Add("lines_read", int64(len(streamLines)))
@@ -117,9 +119,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	}
 	applyPeople(people, orders, customers)
 	applyCountries(customers)
-	if err := addEngagement(ctx, env, d, people, customers); err != nil {
-		return stats, err
-	}
+	addEngagement(d, people, customers)
 	stats.Add("orders", int64(len(orders)))
 	stats.Add("customers", int64(len(customers)))
 	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)

@@ -118,15 +118,20 @@ func EachRows(ctx context.Context, st store.Store, p Partition, fn func(*parquet
 	if err != nil {
 		return nil, err
 	}
+	return m, EachRowsOf(ctx, st, p, m, fn)
+}
+
+// EachRowsOf is EachRows for a manifest already read.
+func EachRowsOf(ctx context.Context, st store.Store, p Partition, m *Manifest, fn func(*parquet.Schema, []parquet.Row) error) error {
 	for _, f := range m.Files {
 		if f.Format != "parquet" {
 			continue
 		}
 		if err := eachFileRows(ctx, st, p, f, fn); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return m, nil
+	return nil
 }
 
 func eachFileRows(ctx context.Context, st store.Store, p Partition, f File, fn func(*parquet.Schema, []parquet.Row) error) (err error) {
@@ -160,4 +165,36 @@ func eachFileRows(ctx context.Context, st store.Store, p Partition, f File, fn f
 			return fmt.Errorf("read rows of %s: %w", p.Key(f.Name), err)
 		}
 	}
+}
+
+// Fields finds columns of rows of one schema by name.
+type Fields struct{ cols map[string]int }
+
+// FieldsOf indexes the top-level columns of s.
+func FieldsOf(s *parquet.Schema) Fields {
+	f := Fields{cols: map[string]int{}}
+	for i, c := range s.Columns() {
+		f.cols[c[0]] = i
+	}
+	return f
+}
+
+// Text is the text of a string field of row, "" when the field is absent
+// or null.
+func (f Fields) Text(row parquet.Row, field string) string {
+	i, ok := f.cols[field]
+	if !ok || row[i].IsNull() {
+		return ""
+	}
+	return string(row[i].ByteArray())
+}
+
+// Int64 is the value of an int64 (or timestamp) field of row; false when
+// the field is absent or null.
+func (f Fields) Int64(row parquet.Row, field string) (int64, bool) {
+	i, ok := f.cols[field]
+	if !ok || row[i].IsNull() {
+		return 0, false
+	}
+	return row[i].Int64(), true
 }
