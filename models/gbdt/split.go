@@ -27,7 +27,7 @@ func sub(a, b hbin) hbin {
 // bitset256 marks bin codes.
 type bitset256 [4]uint64
 
-func (s *bitset256) set(b int)         { s[b>>6] |= 1 << (b & 63) }
+func (s *bitset256) set(b int)        { s[b>>6] |= 1 << (b & 63) }
 func (s *bitset256) has(b uint8) bool { return s[b>>6]&(1<<(b&63)) != 0 }
 
 // split is the best way found to split one leaf.
