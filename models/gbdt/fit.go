@@ -143,9 +143,9 @@ func (b *booster) gradients() {
 		for _, r := range rows[c*gradChunk : min(len(rows), (c+1)*gradChunk)] {
 			if binary {
 				pr := sigmoid(b.raw[r])
-				b.grad[r] = gpair{pr - b.y[r], max(pr*(1-pr), 1e-16)}
+				b.grad[r] = gpair{float32(pr - b.y[r]), float32(max(pr*(1-pr), 1e-16))}
 			} else {
-				b.grad[r] = gpair{b.raw[r] - b.y[r], 1}
+				b.grad[r] = gpair{float32(b.raw[r] - b.y[r]), 1}
 			}
 		}
 	})

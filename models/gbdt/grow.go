@@ -1,7 +1,9 @@
 package gbdt
 
-// gpair is a row's gradient and hessian of the loss.
-type gpair struct{ g, h float64 }
+// gpair is a row's gradient and hessian of the loss. They are kept in
+// float32, as scikit-learn does, to halve the bytes that histogram building
+// and partitioning move; histograms sum them in float64.
+type gpair struct{ g, h float32 }
 
 // tnode is a tree node as training builds it, on bin codes.
 type tnode struct {
@@ -57,6 +59,9 @@ type grower struct {
 	splits []split
 	found  []bool
 	spare  [][]hbin
+	// scratch has a histogram's layout; buildHist of feature f uses its
+	// part as a second accumulator.
+	scratch []hbin
 }
 
 func newGrower(d *dataset, p *Params, workers int) *grower {
@@ -79,6 +84,7 @@ func newGrower(d *dataset, p *Params, workers int) *grower {
 		lr:      p.LearningRate,
 		workers: workers,
 		splits:  make([]split, len(d.feats)),
+		scratch: make([]hbin, d.off[len(d.feats)]),
 		found:   make([]bool, len(d.feats)),
 	}
 }
@@ -113,8 +119,8 @@ func (g *grower) grow(rows []int32, grad []gpair, feats []int) ([]tnode, []*leaf
 	for i, r := range rows {
 		p := grad[r]
 		g.gp[i] = p
-		sum.g += p.g
-		sum.h += p.h
+		sum.g += float64(p.g)
+		sum.h += float64(p.h)
 	}
 	sum.n = int64(n)
 
@@ -167,7 +173,7 @@ func (g *grower) buildRoot(l *leaf) {
 		f := g.feats[i]
 		h := l.hist[g.d.off[f]:g.d.off[f+1]]
 		clear(h)
-		buildHist(h, g.d.bins[f], rows, gp)
+		buildHist(h, g.scratch[g.d.off[f]:g.d.off[f+1]], g.d.bins[f], rows, gp)
 		g.splits[i], g.found[i] = g.bestFor(f, h, l.sum)
 	})
 	l.best, l.canSplit = g.pick()
@@ -230,7 +236,7 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 		a, b := g.d.off[f], g.d.off[f+1]
 		hs, hl := small.hist[a:b], large.hist[a:b]
 		clear(hs)
-		buildHist(hs, g.d.bins[f], rows, gp)
+		buildHist(hs, g.scratch[a:b], g.d.bins[f], rows, gp)
 		for k := range hl {
 			hl[k] = sub(hl[k], hs[k])
 		}
@@ -275,14 +281,43 @@ func (g *grower) partition(p *leaf, s *split) int {
 	return nl
 }
 
-// buildHist adds the rows' gradients into the histogram of one feature.
-func buildHist(h []hbin, col []uint8, rows []int32, gp []gpair) {
+// buildHist adds the rows' gradients into the histogram h of one feature.
+// Rows alternate between h and a second histogram (scratch, at least as
+// long as h) that is added in at the end: consecutive rows often share a
+// bin, and two accumulators halve the chain of dependent additions.
+func buildHist(h, scratch []hbin, col []uint8, rows []int32, gp []gpair) {
 	gp = gp[:len(rows)]
-	for i, r := range rows {
-		b := &h[col[r]]
-		b.g += gp[i].g
-		b.h += gp[i].h
+	if len(rows) < 64 {
+		for i, r := range rows {
+			b := &h[col[r]]
+			b.g += float64(gp[i].g)
+			b.h += float64(gp[i].h)
+			b.n++
+		}
+		return
+	}
+	h2 := scratch[:len(h)]
+	clear(h2)
+	i := 0
+	for ; i+1 < len(rows); i += 2 {
+		p0, p1 := gp[i], gp[i+1]
+		b0 := &h[col[rows[i]]]
+		b1 := &h2[col[rows[i+1]]]
+		b0.g += float64(p0.g)
+		b0.h += float64(p0.h)
+		b0.n++
+		b1.g += float64(p1.g)
+		b1.h += float64(p1.h)
+		b1.n++
+	}
+	if i < len(rows) {
+		b := &h[col[rows[i]]]
+		b.g += float64(gp[i].g)
+		b.h += float64(gp[i].h)
 		b.n++
+	}
+	for k := range h {
+		h[k].add(h2[k])
 	}
 }
 
