@@ -57,23 +57,40 @@ func newBinnings(x *frame.Frame, rows []int32, maxBins int, seed uint64, workers
 	return out
 }
 
-// newDataset bins the frame with the given binnings.
-func newDataset(x *frame.Frame, feats []*binning, workers int) *dataset {
-	d := &dataset{rows: x.Rows, bins: make([][]uint8, len(feats)), feats: feats, off: make([]int, len(feats)+1)}
+// newDataset bins the given rows of the frame (all rows when rows is nil),
+// in that order: row i of the dataset is rows[i] of the frame.
+func newDataset(x *frame.Frame, rows []int32, feats []*binning, workers int) *dataset {
+	n := x.Rows
+	if rows != nil {
+		n = len(rows)
+	}
+	d := &dataset{rows: n, bins: make([][]uint8, len(feats)), feats: feats, off: make([]int, len(feats)+1)}
 	for f, b := range feats {
 		d.off[f+1] = d.off[f] + b.nb + 1
 	}
 	parallel(len(feats), workers, func(f int) {
-		out := make([]uint8, x.Rows)
+		out := make([]uint8, n)
 		c := x.Cols[f]
 		if feats[f].categorical {
-			feats[f].binCategorical(c.Codes, out)
+			feats[f].binCategorical(gather(c.Codes, rows), out)
 		} else {
-			feats[f].binNumeric(c.Num, out)
+			feats[f].binNumeric(gather(c.Num, rows), out)
 		}
 		d.bins[f] = out
 	})
 	return d
+}
+
+// gather returns s[rows[0]], s[rows[1]], ..., or s itself when rows is nil.
+func gather[T any](s []T, rows []int32) []T {
+	if rows == nil {
+		return s
+	}
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = s[r]
+	}
+	return out
 }
 
 // checkFrame reports why a frame cannot be learned from or scored.

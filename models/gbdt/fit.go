@@ -57,34 +57,41 @@ func Fit(ctx context.Context, x *frame.Frame, y []float64, p Params) (*Model, er
 	if len(valid) > 0 {
 		binRows = train
 	}
-	d := newDataset(x, newBinnings(x, binRows, p.MaxBins, p.Seed, workers), workers)
-	b := &booster{p: p, d: d, y: y, train: train, valid: valid, workers: workers}
+	bins := newBinnings(x, binRows, p.MaxBins, p.Seed, workers)
+	b := &booster{p: p, workers: workers, d: newDataset(x, binRows, bins, workers), y: gather(y, binRows)}
+	if len(valid) > 0 {
+		b.dv, b.yv = newDataset(x, valid, bins, workers), gather(y, valid)
+	}
 	return b.run(ctx, x)
 }
 
-// booster holds the state of one training run.
+// booster holds the state of one training run. The training rows are
+// binned into d and the validation rows into dv, each in its own row
+// numbering.
 type booster struct {
 	p       Params
+	workers int
 	d       *dataset
 	y       []float64
-	train   []int32
-	valid   []int32
-	workers int
+	dv      *dataset // nil without early stopping
+	yv      []float64
 
-	raw   []float64 // raw score of every row
+	raw   []float64 // raw score of every training row
+	rawv  []float64 // raw score of every validation row
 	grad  []gpair   // gradients of the training rows
 	trees [][]tnode
 }
 
 func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
-	base := baseScore(b.y, b.train, b.p.Objective)
-	b.raw = make([]float64, b.d.rows)
-	for i := range b.raw {
-		b.raw[i] = base
+	base := baseScore(b.y, b.p.Objective)
+	b.raw = filled(b.d.rows, base)
+	if b.dv != nil {
+		b.rawv = filled(b.dv.rows, base)
 	}
 	b.grad = make([]gpair, b.d.rows)
 	g := newGrower(b.d, &b.p, b.workers)
 	rng := rand.New(rand.NewPCG(b.p.Seed, 0x67626474))
+	all := allRows(b.d.rows)
 	allFeats := make([]int, len(b.d.feats))
 	for f := range allFeats {
 		allFeats[f] = f
@@ -97,7 +104,7 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 			return nil, fmt.Errorf("gbdt fit: %w", err)
 		}
 		b.gradients()
-		rows := sampleRows(b.train, b.p.Subsample, rng)
+		rows := sampleRows(all, b.p.Subsample, rng)
 		feats := allFeats
 		if b.p.ColSample < 1 {
 			feats = sampleFeats(len(allFeats), b.p.ColSample, rng)
@@ -109,17 +116,17 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 				b.raw[r] += v
 			}
 		}
-		if len(rows) < len(b.train) {
+		if len(rows) < len(all) {
 			b.addOutside(nodes, rows)
 		}
-		for _, r := range b.valid {
-			b.raw[r] += b.predictBinned(nodes, r)
-		}
 		b.trees = append(b.trees, nodes)
-		if len(b.valid) == 0 {
+		if b.dv == nil {
 			continue
 		}
-		loss := lossOf(b.p.Objective, b.raw, b.y, b.valid)
+		for r := range b.rawv {
+			b.rawv[r] += predictBinned(b.dv, nodes, int32(r))
+		}
+		loss := lossOf(b.p.Objective, b.rawv, b.yv)
 		vloss = append(vloss, loss)
 		if loss < bestLoss-b.p.Tol {
 			best, bestLoss = it+1, loss
@@ -128,7 +135,7 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 			break
 		}
 	}
-	if len(b.valid) == 0 {
+	if b.dv == nil {
 		best = it
 	}
 	return b.model(x, base, it, best, vloss), nil
@@ -136,40 +143,47 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 
 // gradients computes the loss gradients of the training rows.
 func (b *booster) gradients() {
-	rows := b.train
-	chunks := (len(rows) + gradChunk - 1) / gradChunk
+	raw, y, grad := b.raw, b.y, b.grad
+	n := len(raw)
 	binary := b.p.Objective == Binary
-	parallel(chunks, b.workers, func(c int) {
-		for _, r := range rows[c*gradChunk : min(len(rows), (c+1)*gradChunk)] {
-			if binary {
-				pr := sigmoid(b.raw[r])
-				b.grad[r] = gpair{float32(pr - b.y[r]), float32(max(pr*(1-pr), 1e-16))}
-			} else {
-				b.grad[r] = gpair{float32(b.raw[r] - b.y[r]), 1}
+	parallel((n+gradChunk-1)/gradChunk, b.workers, func(c int) {
+		lo, hi := c*gradChunk, min(n, (c+1)*gradChunk)
+		if binary {
+			for r := lo; r < hi; r++ {
+				pr := sigmoid(raw[r])
+				h := pr * (1 - pr)
+				if h < 1e-16 {
+					h = 1e-16
+				}
+				grad[r] = gpair{float32(pr - y[r]), float32(h)}
 			}
+			return
+		}
+		for r := lo; r < hi; r++ {
+			grad[r] = gpair{float32(raw[r] - y[r]), 1}
 		}
 	})
 }
 
 // addOutside adds the tree's output to the training rows that were not in
-// the tree's sample (both lists ascending).
+// the tree's sample (ascending).
 func (b *booster) addOutside(nodes []tnode, sample []int32) {
 	k := 0
-	for _, r := range b.train {
-		if k < len(sample) && sample[k] == r {
+	for r := range b.raw {
+		if k < len(sample) && sample[k] == int32(r) {
 			k++
 			continue
 		}
-		b.raw[r] += b.predictBinned(nodes, r)
+		b.raw[r] += predictBinned(b.d, nodes, int32(r))
 	}
 }
 
-// predictBinned walks a training tree with row r's bin codes.
-func (b *booster) predictBinned(nodes []tnode, r int32) float64 {
+// predictBinned walks a training tree with row r's bin codes in d.
+func predictBinned(d *dataset, nodes []tnode, r int32) float64 {
 	k := 0
 	for nodes[k].feat >= 0 {
 		nd := &nodes[k]
-		if nd.goLeft(b.d.bins[nd.feat][r], b.d.feats[nd.feat].missingBin()) {
+		if nd.goLeft(d.bins[nd.feat][r], d.feats[nd.feat].missingBin()) {
 			k = nd.left
 		} else {
 			k = nd.right
@@ -186,8 +200,8 @@ func (b *booster) model(x *frame.Frame, base float64, iters, best int, vloss []f
 		BaseScore: base,
 		Training: Training{
 			Params:         b.p,
-			Rows:           len(b.train),
-			ValidationRows: len(b.valid),
+			Rows:           b.d.rows,
+			ValidationRows: len(b.yv),
 			Iterations:     iters,
 			BestIteration:  best,
 			ValidationLoss: vloss,
@@ -251,23 +265,22 @@ func (b *booster) exportNode(nd tnode, feats []Feature) Node {
 	return out
 }
 
-func baseScore(y []float64, rows []int32, obj Objective) float64 {
+func baseScore(y []float64, obj Objective) float64 {
 	var s float64
-	for _, r := range rows {
-		s += y[r]
+	for _, v := range y {
+		s += v
 	}
-	mean := s / float64(len(rows))
+	mean := s / float64(len(y))
 	if obj == Binary {
 		return math.Log(mean / (1 - mean))
 	}
 	return mean
 }
 
-// lossOf is the mean loss of the rows: log loss or squared error.
-func lossOf(obj Objective, raw, y []float64, rows []int32) float64 {
+// lossOf is the mean loss of raw scores: log loss or squared error.
+func lossOf(obj Objective, raw, y []float64) float64 {
 	var s float64
-	for _, r := range rows {
-		v := raw[r]
+	for r, v := range raw {
 		if obj == Binary {
 			// log(1+exp(v)) - y v, computed without overflow
 			s += max(v, 0) + math.Log1p(math.Exp(-math.Abs(v))) - y[r]*v
@@ -275,7 +288,15 @@ func lossOf(obj Objective, raw, y []float64, rows []int32) float64 {
 			s += (v - y[r]) * (v - y[r])
 		}
 	}
-	return s / float64(len(rows))
+	return s / float64(len(raw))
+}
+
+func filled(n int, v float64) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = v
+	}
+	return s
 }
 
 // sampleRows draws a share of the rows without replacement, ascending.

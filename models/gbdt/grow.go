@@ -169,6 +169,9 @@ func (g *grower) splittable(l *leaf, nLeaves int) bool {
 // buildRoot fills the root's histogram and finds its best split.
 func (g *grower) buildRoot(l *leaf) {
 	rows, gp := g.rows[l.start:l.end], g.gp[l.start:l.end]
+	if len(rows) == g.d.rows {
+		rows = nil // every row, in order
+	}
 	parallel(len(g.feats), g.workers, func(i int) {
 		f := g.feats[i]
 		h := l.hist[g.d.off[f]:g.d.off[f+1]]
@@ -281,21 +284,18 @@ func (g *grower) partition(p *leaf, s *split) int {
 	return nl
 }
 
-// buildHist adds the rows' gradients into the histogram h of one feature.
-// Rows alternate between h and a second histogram (scratch, at least as
-// long as h) that is added in at the end: consecutive rows often share a
-// bin, and two accumulators halve the chain of dependent additions.
+// buildHist adds the rows' gradients into the histogram h of one feature;
+// rows nil means every row of col in order (the root without subsampling),
+// read without indirection. Rows alternate between h and a second histogram
+// (scratch, at least as long as h) that is added in at the end: consecutive
+// rows often share a bin, and two accumulators halve the chain of dependent
+// additions.
 func buildHist(h, scratch []hbin, col []uint8, rows []int32, gp []gpair) {
-	gp = gp[:len(rows)]
-	if len(rows) < 64 {
-		for i, r := range rows {
-			b := &h[col[r]]
-			b.g += float64(gp[i].g)
-			b.h += float64(gp[i].h)
-			b.n++
-		}
+	if rows == nil {
+		buildHistAll(h, scratch, col, gp)
 		return
 	}
+	gp = gp[:len(rows)]
 	h2 := scratch[:len(h)]
 	clear(h2)
 	i := 0
@@ -312,6 +312,34 @@ func buildHist(h, scratch []hbin, col []uint8, rows []int32, gp []gpair) {
 	}
 	if i < len(rows) {
 		b := &h[col[rows[i]]]
+		b.g += float64(gp[i].g)
+		b.h += float64(gp[i].h)
+		b.n++
+	}
+	for k := range h {
+		h[k].add(h2[k])
+	}
+}
+
+// buildHistAll is buildHist over every row of col.
+func buildHistAll(h, scratch []hbin, col []uint8, gp []gpair) {
+	gp = gp[:len(col)]
+	h2 := scratch[:len(h)]
+	clear(h2)
+	i := 0
+	for ; i+1 < len(col); i += 2 {
+		p0, p1 := gp[i], gp[i+1]
+		b0 := &h[col[i]]
+		b1 := &h2[col[i+1]]
+		b0.g += float64(p0.g)
+		b0.h += float64(p0.h)
+		b0.n++
+		b1.g += float64(p1.g)
+		b1.h += float64(p1.h)
+		b1.n++
+	}
+	if i < len(col) {
+		b := &h[col[i]]
 		b.g += float64(gp[i].g)
 		b.h += float64(gp[i].h)
 		b.n++
