@@ -41,6 +41,10 @@ type leaf struct {
 	canSplit   bool
 }
 
+// smallNode is the row count below which a node's histograms are built on
+// one goroutine.
+const smallNode = 1024
+
 // grower grows one tree at a time leaf-wise (best first) on a dataset.
 type grower struct {
 	d       *dataset
@@ -234,7 +238,11 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	smallSplits := make([]split, len(g.feats))
 	smallFound := make([]bool, len(g.feats))
 	canSmall, canLarge := g.splittable(small, nLeaves), g.splittable(large, nLeaves)
-	parallel(len(g.feats), g.workers, func(i int) {
+	workers := g.workers
+	if len(rows) < smallNode {
+		workers = 1 // scanning the bins costs more than handing out work
+	}
+	parallel(len(g.feats), workers, func(i int) {
 		f := g.feats[i]
 		a, b := g.d.off[f], g.d.off[f+1]
 		hs, hl := small.hist[a:b], large.hist[a:b]
@@ -296,6 +304,17 @@ func buildHist(h, scratch []hbin, col []uint8, rows []int32, gp []gpair) {
 		return
 	}
 	gp = gp[:len(rows)]
+	if len(rows) < 4*len(h) {
+		// Few rows: clearing and adding a second histogram costs more
+		// than it saves.
+		for i, r := range rows {
+			b := &h[col[r]]
+			b.g += float64(gp[i].g)
+			b.h += float64(gp[i].h)
+			b.n++
+		}
+		return
+	}
 	h2 := scratch[:len(h)]
 	clear(h2)
 	i := 0

@@ -77,32 +77,43 @@ func (r *splitRules) bestNumeric(hist []hbin, parent hbin, feat int) (split, boo
 	miss := hist[nb]
 	best := split{feat: feat, gain: r.minGain}
 	found := false
-	try := func(l hbin, thr int, missLeft bool) {
-		rt := sub(parent, l)
-		if !r.ok(l, rt) {
+	parentScore := score(parent.g, parent.h, r.lambda)
+	// consider scores a left side l (and its complement) as a candidate.
+	consider := func(l hbin, thr int, missLeft bool) {
+		rn, rh := parent.n-l.n, parent.h-l.h
+		if l.n < r.minRows || rn < r.minRows || l.h < r.minHess || rh < r.minHess {
 			return
 		}
-		if gain := gainOf(parent, l, r.lambda); gain > best.gain {
+		gain := 0.5 * (score(l.g, l.h, r.lambda) + score(parent.g-l.g, rh, r.lambda) - parentScore)
+		if gain > best.gain {
 			best.gain, best.thr, best.missLeft, best.l = gain, uint8(thr), missLeft, l
 			found = true
 		}
 	}
 	var cum hbin
-	for b := 0; b < nb-1; b++ {
-		cum.add(hist[b])
-		if hist[b].n == 0 {
+	last := nb - 1 // the last value bin: a threshold there sends every value left
+	for b := range last {
+		hb := &hist[b]
+		if hb.n == 0 {
 			continue // same partition as the previous threshold
 		}
-		try(cum, b, false)
+		cum.g += hb.g
+		cum.h += hb.h
+		cum.n += hb.n
+		if cum.n < r.minRows {
+			continue
+		}
+		if parent.n-cum.n-miss.n < r.minRows && miss.n == 0 {
+			break // the right side only shrinks from here
+		}
+		consider(cum, b, false)
 		if miss.n > 0 {
-			withMiss := cum
-			withMiss.add(miss)
-			try(withMiss, b, true)
+			consider(hbin{cum.g + miss.g, cum.h + miss.h, cum.n + miss.n}, b, true)
 		}
 	}
-	if miss.n > 0 {
-		cum.add(hist[nb-1])
-		try(cum, nb-1, false) // every value left, missing right
+	if miss.n > 0 && last >= 0 {
+		all := sub(parent, miss) // every value left, missing right
+		consider(all, last, false)
 	}
 	if found && miss.n == 0 {
 		best.missLeft = best.l.n >= parent.n-best.l.n
