@@ -20,6 +20,9 @@ for r in $(seq "$reps"); do
     $py compare.py $m ifood
     $py compare.py $m bank10x "$dir/bank10x.csv" "$dir/bank10x-split.csv"
   done
-  (cd .. && SEGMINT_GBDT_BENCH=$dir go test -run XXX -bench 'Fit(Bank|Bank10x|Ifood)$' -benchtime 1x -count 1 . | grep '^Benchmark')
+  for b in Bank Bank10x Ifood; do
+    # one process per benchmark, so that each peak RSS is its own
+    (cd .. && SEGMINT_GBDT_BENCH=$dir go test -run XXX -bench "^BenchmarkFit$b\$" -benchtime 1x -count 1 . | grep '^Benchmark')
+  done
 done
 echo "# end $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
