@@ -110,12 +110,13 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 			feats = sampleFeats(len(allFeats), b.p.ColSample, rng)
 		}
 		nodes, leaves := g.grow(rows, b.grad, feats)
-		for _, l := range leaves {
+		parallel(len(leaves), b.workers, func(i int) {
+			l := leaves[i]
 			v := nodes[l.node].value
 			for _, r := range g.rows[l.start:l.end] {
 				b.raw[r] += v
 			}
-		}
+		})
 		if len(rows) < len(all) {
 			b.addOutside(nodes, rows)
 		}
@@ -123,9 +124,12 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 		if b.dv == nil {
 			continue
 		}
-		for r := range b.rawv {
-			b.rawv[r] += predictBinned(b.dv, nodes, int32(r))
-		}
+		nv := len(b.rawv)
+		parallel((nv+rowChunk-1)/rowChunk, b.workers, func(c int) {
+			for r := c * rowChunk; r < min(nv, (c+1)*rowChunk); r++ {
+				b.rawv[r] += predictBinned(b.dv, nodes, int32(r))
+			}
+		})
 		loss := lossOf(b.p.Objective, b.rawv, b.yv)
 		vloss = append(vloss, loss)
 		if loss < bestLoss-b.p.Tol {

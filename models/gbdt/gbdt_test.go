@@ -226,6 +226,33 @@ func TestSameSeedSameBytes(t *testing.T) {
 	}
 }
 
+// Above 2×rowChunk rows a leaf is partitioned by row chunks in parallel;
+// with one worker it is not. Both must give the same model.
+func TestSameBytesWithParallelPartition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 3*rowChunk + 123
+	a, b := make([]float64, n), make([]float64, n)
+	y := make([]float64, n)
+	for r := range n {
+		a[r], b[r] = rng.NormFloat64(), rng.Float64()
+		if r%7 == 0 {
+			a[r] = math.NaN()
+		}
+		if rng.Float64() < 1/(1+math.Exp(-a[r]-3*b[r]+1.5)) {
+			y[r] = 1
+		}
+	}
+	x := synth(n, func(r int) float64 { return a[r] }, func(r int) float64 { return b[r] })
+	p := DefaultParams()
+	p.MaxIter = 5
+	p.Workers = 1
+	one := marshal(t, fit(t, x, y, p))
+	p.Workers = 2
+	if two := marshal(t, fit(t, x, y, p)); !bytes.Equal(one, two) {
+		t.Fatal("one and two workers give different models")
+	}
+}
+
 func TestSaveLoadPredictsTheSame(t *testing.T) {
 	xtr, xte, ytr, _ := bankSplit(t)
 	p := DefaultParams()

@@ -41,6 +41,11 @@ type leaf struct {
 	canSplit   bool
 }
 
+// rowChunk is the number of rows one goroutine handles at a time when
+// work is split by rows; fixed, so that results do not depend on the
+// number of goroutines.
+const rowChunk = 16384
+
 // smallNode is the row count below which a node's histograms are built on
 // one goroutine.
 const smallNode = 1024
@@ -59,7 +64,8 @@ type grower struct {
 	gp     []gpair // gp[i] belongs to rows[i]
 	tmpR   []int32
 	tmpG   []gpair
-	feats  []int // features the current tree may split on
+	flags  []bool // partition: whether each row goes left
+	feats  []int  // features the current tree may split on
 	splits []split
 	found  []bool
 	spare  [][]hbin
@@ -118,13 +124,27 @@ func (g *grower) grow(rows []int32, grad []gpair, feats []int) ([]tnode, []*leaf
 	g.gp = growPairs(g.gp, n)
 	g.tmpR = growInt32(g.tmpR, n)
 	g.tmpG = growPairs(g.tmpG, n)
-	copy(g.rows, rows)
+	g.flags = growBools(g.flags, n)
+	// Gather the gradients in row order; the root's sums are added up per
+	// chunk of rowChunk rows and then over chunks in order, the same with
+	// any number of workers.
+	parts := make([]hbin, (n+rowChunk-1)/rowChunk)
+	parallel(len(parts), g.workers, func(c int) {
+		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
+		copy(g.rows[lo:hi], rows[lo:hi])
+		var s hbin
+		for i, r := range rows[lo:hi] {
+			p := grad[r]
+			g.gp[lo+i] = p
+			s.g += float64(p.g)
+			s.h += float64(p.h)
+		}
+		parts[c] = s
+	})
 	var sum hbin
-	for i, r := range rows {
-		p := grad[r]
-		g.gp[i] = p
-		sum.g += float64(p.g)
-		sum.h += float64(p.h)
+	for _, s := range parts {
+		sum.g += s.g
+		sum.h += s.h
 	}
 	sum.n = int64(n)
 
@@ -271,24 +291,72 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 
 // partition reorders rows[p.start:p.end] (and their gradients) so that the
 // rows going left come first, both sides keeping their order, and returns
-// the number going left.
+// the number going left. Large leaves are partitioned by chunks of
+// rowChunk rows in parallel: each chunk marks its rows and counts those
+// going left, then writes them at offsets summed over the chunks before it.
 func (g *grower) partition(p *leaf, s *split) int {
 	col := g.d.bins[s.feat]
 	miss := g.d.feats[s.feat].missingBin()
 	nd := tnode{thr: s.thr, missLeft: s.missLeft, cat: s.cat, leftBins: s.left}
 	rows, gp := g.rows[p.start:p.end], g.gp[p.start:p.end]
-	nl, nr := 0, 0
-	for i, r := range rows {
-		if nd.goLeft(col[r], miss) {
-			rows[nl], gp[nl] = r, gp[i]
-			nl++
-		} else {
-			g.tmpR[nr], g.tmpG[nr] = r, gp[i]
-			nr++
+	n := len(rows)
+	if n < 2*rowChunk || g.workers < 2 {
+		nl, nr := 0, 0
+		for i, r := range rows {
+			if nd.goLeft(col[r], miss) {
+				rows[nl], gp[nl] = r, gp[i]
+				nl++
+			} else {
+				g.tmpR[nr], g.tmpG[nr] = r, gp[i]
+				nr++
+			}
 		}
+		copy(rows[nl:], g.tmpR[:nr])
+		copy(gp[nl:], g.tmpG[:nr])
+		return nl
 	}
-	copy(rows[nl:], g.tmpR[:nr])
-	copy(gp[nl:], g.tmpG[:nr])
+	chunks := (n + rowChunk - 1) / rowChunk
+	lefts := make([]int, chunks)
+	flags := g.flags[:n]
+	parallel(chunks, g.workers, func(c int) {
+		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
+		k := 0
+		for i := lo; i < hi; i++ {
+			f := nd.goLeft(col[rows[i]], miss)
+			flags[i] = f
+			if f {
+				k++
+			}
+		}
+		lefts[c] = k
+	})
+	nl := 0
+	for _, k := range lefts {
+		nl += k
+	}
+	tmpR, tmpG := g.tmpR[:n], g.tmpG[:n]
+	parallel(chunks, g.workers, func(c int) {
+		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
+		l := 0
+		for _, k := range lefts[:c] {
+			l += k
+		}
+		r := nl + lo - l
+		for i := lo; i < hi; i++ {
+			if flags[i] {
+				tmpR[l], tmpG[l] = rows[i], gp[i]
+				l++
+			} else {
+				tmpR[r], tmpG[r] = rows[i], gp[i]
+				r++
+			}
+		}
+	})
+	parallel(chunks, g.workers, func(c int) {
+		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
+		copy(rows[lo:hi], tmpR[lo:hi])
+		copy(gp[lo:hi], tmpG[lo:hi])
+	})
 	return nl
 }
 
@@ -371,6 +439,13 @@ func buildHistAll(h, scratch []hbin, col []uint8, gp []gpair) {
 func growInt32(s []int32, n int) []int32 {
 	if cap(s) < n {
 		return make([]int32, n)
+	}
+	return s[:n]
+}
+
+func growBools(s []bool, n int) []bool {
+	if cap(s) < n {
+		return make([]bool, n)
 	}
 	return s[:n]
 }

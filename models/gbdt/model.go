@@ -56,9 +56,8 @@ type Training struct {
 	// the first BestIteration (all of them without early stopping).
 	Iterations    int `json:"iterations"`
 	BestIteration int `json:"best_iteration"`
-	// TrainLoss and ValidationLoss are the losses after each round
-	// (log loss for Binary, mean squared error for Regression).
-	TrainLoss      []float64 `json:"train_loss"`
+	// ValidationLoss is the validation loss after each round (log loss
+	// for Binary, mean squared error for Regression).
 	ValidationLoss []float64 `json:"validation_loss,omitempty"`
 }
 
