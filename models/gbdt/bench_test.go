@@ -25,11 +25,10 @@ func bank10xDir() string {
 	return filepath.Join(os.TempDir(), "segmint-gbdt-bench")
 }
 
-// benchFit trains with the default parameters on the training rows of a
-// split and reports the test AUC, fit seconds, trees, the process's peak
+// benchFit trains with parameters p on the training rows of a split and reports the test AUC, fit seconds, trees, the process's peak
 // RSS and its peak during the fits alone (the table read before is resident
 // and counted in both).
-func benchFit(b *testing.B, data, split, label, pos string, drop ...string) {
+func benchFit(b *testing.B, p Params, data, split, label, pos string, drop ...string) {
 	if _, err := os.Stat(data); err != nil {
 		b.Skipf("%s is absent: %v", data, err)
 	}
@@ -37,7 +36,6 @@ func benchFit(b *testing.B, data, split, label, pos string, drop ...string) {
 	train, test := splitRows(b, split, tab.x.Rows)
 	xtr, xte := tab.x.Take(train), tab.x.Take(test)
 	ytr, yte := take(tab.y, train), take(tab.y, test)
-	p := DefaultParams()
 	var m *Model
 	readPeak := peakRSSMB()
 	resetPeakRSS()
@@ -72,16 +70,24 @@ func resetPeakRSS() {
 }
 
 func BenchmarkFitBank(b *testing.B) {
-	benchFit(b, bankFull, "bench/bank-split.csv", "y", "yes", "duration")
+	benchFit(b, DefaultParams(), bankFull, "bench/bank-split.csv", "y", "yes", "duration")
+}
+
+// BenchmarkFitBank100Rounds runs 100 rounds without early stopping, the
+// work XGBoost's defaults do, for a per-round comparison.
+func BenchmarkFitBank100Rounds(b *testing.B) {
+	p := DefaultParams()
+	p.EarlyStopping = EarlyStopOff
+	benchFit(b, p, bankFull, "bench/bank-split.csv", "y", "yes", "duration")
 }
 
 func BenchmarkFitBank10x(b *testing.B) {
 	dir := bank10xDir()
-	benchFit(b, filepath.Join(dir, "bank10x.csv"), filepath.Join(dir, "bank10x-split.csv"), "y", "yes", "duration")
+	benchFit(b, DefaultParams(), filepath.Join(dir, "bank10x.csv"), filepath.Join(dir, "bank10x-split.csv"), "y", "yes", "duration")
 }
 
 func BenchmarkFitIfood(b *testing.B) {
-	benchFit(b, ifoodFull, "bench/ifood-split.csv", "Response", "1", "ID", "Z_CostContact", "Z_Revenue")
+	benchFit(b, DefaultParams(), ifoodFull, "bench/ifood-split.csv", "Response", "1", "ID", "Z_CostContact", "Z_Revenue")
 }
 
 // peakRSSMB is the process's peak resident set (VmHWM) in MiB, 0 when

@@ -6,14 +6,15 @@ import (
 )
 
 // histInput is a column of n bin codes over nb bins, skewed as real
-// low-cardinality columns are (half the rows in bin 0), with gradients.
-func histInput(n, nb int) ([]uint8, []int32, []gpair) {
+// low-cardinality columns are (about 1/skew of the rows spread over the
+// bins, the others in bin 0), with gradients.
+func histInput(n, nb, skew int) ([]uint8, []int32, []gpair) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	col := make([]uint8, n)
 	rows := make([]int32, n)
 	gp := make([]gpair, n)
 	for i := range col {
-		if rng.IntN(2) == 0 {
+		if rng.IntN(skew) == 0 {
 			col[i] = uint8(rng.IntN(nb))
 		}
 		rows[i] = int32(i)
@@ -22,9 +23,9 @@ func histInput(n, nb int) ([]uint8, []int32, []gpair) {
 	return col, rows, gp
 }
 
-func benchHist(b *testing.B, nb int, build func([]hbin, []uint8, []int32, []gpair)) {
+func benchHist(b *testing.B, nb, skew int, build func([]hbin, []uint8, []int32, []gpair)) {
 	const n = 1 << 18
-	col, rows, gp := histInput(n, nb)
+	col, rows, gp := histInput(n, nb, skew)
 	h := make([]hbin, nb+1)
 	b.SetBytes(n)
 	b.ResetTimer()
@@ -35,10 +36,14 @@ func benchHist(b *testing.B, nb int, build func([]hbin, []uint8, []int32, []gpai
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/row")
 }
 
-func benchBuildHist(b *testing.B, nb int) {
-	scratch := make([]hbin, nb+1)
-	benchHist(b, nb, func(h []hbin, col []uint8, rows []int32, gp []gpair) { buildHist(h, scratch, col, rows, gp) })
+func benchBuildHist(b *testing.B, nb, skew int) {
+	scratch := make([]hbin, 3*(nb+1))
+	benchHist(b, nb, skew, func(h []hbin, col []uint8, rows []int32, gp []gpair) { buildHist(h, scratch, col, rows, gp) })
 }
 
-func BenchmarkBuildHist2Bins(b *testing.B)   { benchBuildHist(b, 2) }
-func BenchmarkBuildHist255Bins(b *testing.B) { benchBuildHist(b, 255) }
+func BenchmarkBuildHist2Bins(b *testing.B)   { benchBuildHist(b, 2, 2) }
+func BenchmarkBuildHist255Bins(b *testing.B) { benchBuildHist(b, 255, 2) }
+
+// BenchmarkBuildHistOneBin has 98% of the rows in one bin, as in bank's
+// "default" column: the worst case for dependent additions.
+func BenchmarkBuildHistOneBin(b *testing.B) { benchBuildHist(b, 2, 50) }
