@@ -1,6 +1,7 @@
 package logreg
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,14 +84,17 @@ func (m *Model) compile() (*encoder, []float64, error) {
 	return enc, coef, nil
 }
 
-// Save writes the model as indented JSON. The same model always gives the
-// same bytes.
+// Save writes the model as indented JSON ("<" and ">" in column names kept
+// as they are). The same model always gives the same bytes.
 func (m *Model) Save(w io.Writer) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
 		return fmt.Errorf("encode logreg model: %w", err)
 	}
-	if _, err := w.Write(append(b, '\n')); err != nil {
+	if _, err := w.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("write logreg model: %w", err)
 	}
 	return nil
