@@ -156,9 +156,12 @@ func TestRecoversEffects(t *testing.T) {
 }
 
 // TestDeterministic: the same data gives byte-identical model files, with
-// any number of gradient workers.
+// any number of gradient workers (the rows span several parts).
 func TestDeterministic(t *testing.T) {
-	x, y := readBank(t, bankSample)
+	x, y := synthetic(20000, 7)
+	if parts := len(partition(x.Rows)); parts < 4 {
+		t.Fatalf("%d parts; the test needs several", parts)
+	}
 	var first []byte
 	for _, workers := range []int{1, 2, 3, 2} {
 		m, err := Fit(t.Context(), x, y, Params{Workers: workers})

@@ -5,7 +5,7 @@ models/logreg:
 
     /usr/bin/python3 testdata/sklearn_logreg.py sample   # rewrite testdata/bank/bank-logreg-sample.csv
     /usr/bin/python3 testdata/sklearn_logreg.py golden   # rewrite testdata/golden/*.json
-    /usr/bin/python3 testdata/sklearn_logreg.py bench [path/to/bank-full.csv]
+    /usr/bin/python3 testdata/sklearn_logreg.py bench [--test-rows FILE] [path/to/bank-full.csv]
 
 The preprocessing is segmint's, written with scikit-learn parts: numeric
 columns standardised (StandardScaler, population sd, mean and sd over the
@@ -20,7 +20,9 @@ LogisticRegression(lbfgs, L2, C). Columns are named as segmint names them:
 The bench split is segmint's reproducible stratified split (split_rows): the
 rows of each class, in file order, sorted by splitmix64(seed + row) and the
 first floor(0.2 * n + 0.5) of them go to test. bank_bench_test.go implements
-the same rule, so both sides score the same test rows.
+the same rule, so both sides score the same test rows. --test-rows reads
+the test rows from a file instead (a header, then one 0-based row a line),
+such as the split the gbdt benchmarks share (../gbdt/bench/bank-split.csv).
 """
 
 import json
@@ -167,9 +169,17 @@ def sample(full=FULL):
     print("wrote %d rows to %s" % (len(keep), SAMPLE))
 
 
-def bench(full=FULL):
-    df, y = read_bank(full)
-    train, test = split_rows(list(y), SPLIT_SEED)
+def bench(*args):
+    args = list(args)
+    test_rows = None
+    if args[:1] == ["--test-rows"]:
+        test_rows, args = args[1], args[2:]
+    df, y = read_bank(args[0] if args else FULL)
+    if test_rows:
+        test = sorted(pd.read_csv(test_rows).iloc[:, 0].tolist())
+        train = sorted(set(range(len(y))) - set(test))
+    else:
+        train, test = split_rows(list(y), SPLIT_SEED)
     t0 = time.perf_counter()
     xtr, xte, names = design_train_test(df, train, test)
     t1 = time.perf_counter()
