@@ -21,15 +21,15 @@ const (
 	KindOther = "other"
 )
 
-// Suffixes of generated column names: "age=<missing>", "job=<other>".
+// Suffixes of generated column names: "age=(missing)", "job=(other)".
 const (
-	missingName = "<missing>"
-	otherName   = "<other>"
+	missingName = "(missing)"
+	otherName   = "(other)"
 )
 
 // Column is one input column of the linear model with its coefficient.
 type Column struct {
-	Name    string   `json:"name"`    // "age", "age=<missing>", "job=admin.", "job=<other>"
+	Name    string   `json:"name"`    // "age", "age=(missing)", "job=admin.", "job=(other)"
 	Feature string   `json:"feature"` // the input feature it is derived from
 	Kind    string   `json:"kind"`    // KindNumeric, KindMissing, KindLevel or KindOther
 	Mean    *float64 `json:"mean,omitempty"`
@@ -44,7 +44,7 @@ type Column struct {
 // not nil, over the finite values), a missing-indicator column for every
 // feature with missing values in training, and one column per categorical
 // level seen in at least minCount training rows (rarer levels share one
-// "<other>" column; levels never seen in training get none).
+// "(other)" column; levels never seen in training get none).
 func describe(x *frame.Frame, s []float64, minCount int) ([]frame.Feature, []Column) {
 	var feats []frame.Feature
 	var cols []Column

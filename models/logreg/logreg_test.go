@@ -200,7 +200,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	saved := bytes.Clone(buf.Bytes())
-	for _, want := range []string{`"name": "job=admin."`, `"name": "balance=<missing>"`, `"name": "job=<other>"`, `"mean": `, `"sd": `} {
+	for _, want := range []string{`"name": "job=admin."`, `"name": "balance=(missing)"`, `"name": "job=(other)"`, `"mean": `, `"sd": `} {
 		if !bytes.Contains(saved, []byte(want)) {
 			t.Errorf("model file lacks %s", want)
 		}
@@ -272,7 +272,7 @@ func TestPredictNewTable(t *testing.T) {
 
 // TestMissingIndicator: a numeric feature with missing values in training
 // gets the training mean and an indicator column; a categorical one gets a
-// "<missing>" level column.
+// "(missing)" level column.
 func TestMissingIndicator(t *testing.T) {
 	nan := math.NaN()
 	f := &frame.Frame{Rows: 6, Cols: []*frame.Column{
@@ -289,7 +289,7 @@ func TestMissingIndicator(t *testing.T) {
 	for _, c := range m.Columns {
 		names = append(names, c.Name)
 	}
-	if got, want := strings.Join(names, ","), "x,x=<missing>,k,g=a,g=b,g=<missing>"; got != want {
+	if got, want := strings.Join(names, ","), "x,x=(missing),k,g=a,g=b,g=(missing)"; got != want {
 		t.Errorf("columns %s, want %s", got, want)
 	}
 	x := m.Columns[0]
@@ -309,8 +309,8 @@ func TestMinLevelCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Columns) != 3 || m.Columns[2].Name != "g=<other>" || strings.Join(m.Columns[2].Levels, ",") != "c,d" {
-		t.Fatalf("columns %+v, want g=a, g=b, g=<other> holding c and d", m.Columns)
+	if len(m.Columns) != 3 || m.Columns[2].Name != "g=(other)" || strings.Join(m.Columns[2].Levels, ",") != "c,d" {
+		t.Fatalf("columns %+v, want g=a, g=b, g=(other) holding c and d", m.Columns)
 	}
 	p, err := m.Predict(&frame.Frame{Rows: 2, Cols: []*frame.Column{catCol("g", []string{"c", "d"}, 0, 1)}})
 	if err != nil {

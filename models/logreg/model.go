@@ -84,8 +84,8 @@ func (m *Model) compile() (*encoder, []float64, error) {
 	return enc, coef, nil
 }
 
-// Save writes the model as indented JSON ("<" and ">" in column names kept
-// as they are). The same model always gives the same bytes.
+// Save writes the model as indented JSON, levels such as "R&D" kept as they
+// are rather than \u0026-escaped. The same model always gives the same bytes.
 func (m *Model) Save(w io.Writer) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

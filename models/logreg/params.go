@@ -30,7 +30,7 @@ type Params struct {
 	// below it in absolute value. Zero means DefaultGradTol.
 	GradTol float64 `json:"grad_tol"`
 	// MinLevelCount pools the levels of a categorical seen in fewer training
-	// rows than this into one "<other>" column. Zero or one keeps every level.
+	// rows than this into one "(other)" column. Zero or one keeps every level.
 	MinLevelCount int `json:"min_level_count"`
 	// Workers is the number of goroutines computing the gradient; zero means
 	// GOMAXPROCS. The result does not depend on it.

@@ -15,7 +15,7 @@ plus a 0/1 indicator column when the training data had missing values
 with every level (OneHotEncoder, a missing value is its own level, levels
 seen in fewer than min_frequency rows pooled into one column); then
 LogisticRegression(lbfgs, L2, C). Columns are named as segmint names them:
-"age", "age=<missing>", "job=admin.", "job=<other>", "job=<missing>".
+"age", "age=(missing)", "job=admin.", "job=(other)", "job=(missing)".
 
 The bench split is segmint's reproducible stratified split (split_rows): the
 rows of each class, in file order, sorted by splitmix64(seed + row) and the
@@ -83,7 +83,7 @@ def design(df, weights=None, min_frequency=None):
             names.append(col)
             if miss.any():
                 parts.append(miss.astype(float))
-                names.append(col + "=<missing>")
+                names.append(col + "=(missing)")
             continue
         x = s.to_numpy(dtype=object).reshape(-1, 1)
         enc = OneHotEncoder(handle_unknown="ignore", min_frequency=min_frequency, sparse_output=False)
@@ -91,9 +91,9 @@ def design(df, weights=None, min_frequency=None):
         for level in enc.get_feature_names_out([col]):
             level = level[len(col) + 1 :]
             if level == "nan":
-                level = "<missing>"
+                level = "(missing)"
             elif level == "infrequent_sklearn":
-                level = "<other>"
+                level = "(other)"
             names.append(col + "=" + level)
     return np.hstack(parts), names
 
