@@ -108,9 +108,16 @@ func minimize(ctx context.Context, o *objective, p Params) ([]float64, FitInfo, 
 
 // lineSearchStall reports whether L-BFGS stopped because the line search
 // could not make progress, which happens at the limit of float64 precision
-// near the optimum; the point reached is still the best one found.
+// near the optimum; the point reached is still the best one found, and the
+// model reports how far from converged it is.
 func lineSearchStall(err error) bool {
-	return errors.Is(err, optimize.ErrNoProgress) || errors.Is(err, optimize.ErrLinesearcherFailure)
+	for _, e := range []error{optimize.ErrNoProgress, optimize.ErrLinesearcherFailure,
+		optimize.ErrNonDescentDirection, optimize.ErrLinesearcherBound} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkFrame reports a frame that cannot be encoded. A frame without rows

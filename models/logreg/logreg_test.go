@@ -272,13 +272,15 @@ func TestPredictNewTable(t *testing.T) {
 
 // TestMissingIndicator: a numeric feature with missing values in training
 // gets the training mean and an indicator column; a categorical one gets a
-// "(missing)" level column.
+// "(missing)" level column; a numeric feature with no value at all is 0
+// with its indicator always set.
 func TestMissingIndicator(t *testing.T) {
 	nan := math.NaN()
 	f := &frame.Frame{Rows: 6, Cols: []*frame.Column{
 		numCol("x", 1, nan, 3, 5, nan, math.Inf(1)),
 		numCol("k", 7, 7, 7, 7, 7, 7),
 		catCol("g", []string{"a", "b"}, 0, -1, 1, 0, 1, 1),
+		numCol("e", nan, nan, nan, nan, nan, nan),
 	}}
 	y := []float64{0, 1, 0, 1, 1, 0}
 	m, err := Fit(t.Context(), f, y, Params{})
@@ -289,7 +291,7 @@ func TestMissingIndicator(t *testing.T) {
 	for _, c := range m.Columns {
 		names = append(names, c.Name)
 	}
-	if got, want := strings.Join(names, ","), "x,x=(missing),k,g=a,g=b,g=(missing)"; got != want {
+	if got, want := strings.Join(names, ","), "x,x=(missing),k,g=a,g=b,g=(missing),e,e=(missing)"; got != want {
 		t.Errorf("columns %s, want %s", got, want)
 	}
 	x := m.Columns[0]
@@ -298,6 +300,9 @@ func TestMissingIndicator(t *testing.T) {
 	}
 	if k := m.Columns[2]; *k.Mean != 7 || *k.SD != 1 || k.Coef != 0 {
 		t.Errorf("constant k: mean %v sd %v coef %v, want 7, 1, 0", *k.Mean, *k.SD, k.Coef)
+	}
+	if e := m.Columns[6]; *e.Mean != 0 || *e.SD != 1 || e.Coef != 0 {
+		t.Errorf("empty e: mean %v sd %v coef %v, want 0, 1, 0", *e.Mean, *e.SD, e.Coef)
 	}
 }
 
