@@ -47,7 +47,7 @@ func BenchmarkFitGammaGammaMaster(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(m.Fit.Customers), "customers")
-	b.Logf("master: p=%.6f q=%.6f gamma=%.6f LL=%.4f", m.P, m.Q, m.Gamma, m.Fit.LogLikelihood)
+	b.Logf("master: p=%.6f q=%.6f gamma=%.6f LL=%.4f (%d repeat buyers, %d left out with free repeat purchases only)", m.P, m.Q, m.Gamma, m.Fit.LogLikelihood, m.Fit.Customers, m.Fit.Excluded)
 }
 
 // BenchmarkSummarizeMaster turns the 69,659 transactions into summaries.
