@@ -68,10 +68,5 @@ func BrierScore(y, p, w []float64) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("brier score: %w", err)
 	}
-	s := 0.0
-	for i, yi := range y {
-		d := p[i] - yi
-		s += weight(w, i) * d * d
-	}
-	return s / sumW, nil
+	return sumSquares(y, p, w) / sumW, nil
 }

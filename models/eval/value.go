@@ -38,10 +38,15 @@ func RMSE(y, pred, w []float64) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("rmse: %w", err)
 	}
+	return math.Sqrt(sumSquares(y, pred, w) / sumW), nil
+}
+
+// sumSquares is the weighted sum of squared differences between y and pred.
+func sumSquares(y, pred, w []float64) float64 {
 	s := 0.0
 	for i := range y {
 		d := pred[i] - y[i]
 		s += weight(w, i) * d * d
 	}
-	return math.Sqrt(s / sumW), nil
+	return s
 }

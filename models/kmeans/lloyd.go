@@ -44,15 +44,36 @@ func (s *space) chunks(n int, fn func(c, lo, hi int)) {
 	wg.Wait()
 }
 
-// sqdist is the squared Euclidean distance between a and b.
+// sqdist is the squared Euclidean distance between a and b, summed in four
+// interleaved parts so that the processor can overlap them.
 func sqdist(a, b []float64) float64 {
-	s := 0.0
+	d, _ := sqdistBelow(a, b, math.Inf(1))
+	return d
+}
+
+// sqdistBelow is sqdist, except that it gives up and reports false as soon
+// as a partial sum reaches bound. Every term is non-negative and rounding
+// never makes a sum of non-negative terms smaller, so giving up never
+// discards a distance below bound.
+func sqdistBelow(a, b []float64, bound float64) (float64, bool) {
 	b = b[:len(a)]
-	for j, v := range a {
-		d := v - b[j]
-		s += d * d
+	var s0, s1, s2, s3 float64
+	j := 0
+	for ; j+8 <= len(a); j += 8 {
+		d0, d1, d2, d3 := a[j]-b[j], a[j+1]-b[j+1], a[j+2]-b[j+2], a[j+3]-b[j+3]
+		s0, s1, s2, s3 = s0+d0*d0, s1+d1*d1, s2+d2*d2, s3+d3*d3
+		d0, d1, d2, d3 = a[j+4]-b[j+4], a[j+5]-b[j+5], a[j+6]-b[j+6], a[j+7]-b[j+7]
+		s0, s1, s2, s3 = s0+d0*d0, s1+d1*d1, s2+d2*d2, s3+d3*d3
+		if (s0+s1)+(s2+s3) >= bound {
+			return 0, false
+		}
 	}
-	return s
+	for ; j < len(a); j++ {
+		d := a[j] - b[j]
+		s0 += d * d
+	}
+	s := (s0 + s1) + (s2 + s3)
+	return s, s < bound
 }
 
 // nearest returns the index of the centre (k rows of d values) closest to
@@ -60,7 +81,7 @@ func sqdist(a, b []float64) float64 {
 func nearest(r, centres []float64, d int) (int, float64) {
 	best, bestD := 0, sqdist(r, centres[:d])
 	for c := 1; c*d < len(centres); c++ {
-		if v := sqdist(r, centres[c*d:(c+1)*d]); v < bestD {
+		if v, ok := sqdistBelow(r, centres[c*d:(c+1)*d], bestD); ok {
 			best, bestD = c, v
 		}
 	}

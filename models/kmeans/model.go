@@ -7,11 +7,16 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/segmint/segmint/models/frame"
 )
 
 // Model is a fitted k-means model. It is plain data: encoding/json writes
 // and reads it, and the same fit always writes the same bytes.
 type Model struct {
+	// Features are the frame columns the model reads, when it was fitted
+	// on a frame (Fit); empty when fitted on a matrix (FitMatrix).
+	Features []frame.Feature `json:"features,omitempty"`
 	// Columns are the distance's inputs in order, with how each is
 	// standardised.
 	Columns []Column `json:"columns"`
