@@ -295,7 +295,11 @@ func (s *space) seed(rng *rand.Rand, k int) []float64 {
 				cr, dist := s.x.row(id), cand[t]
 				pot := 0.0
 				for i := lo; i < hi; i++ {
-					dist[i] = min(closest[i], sqdist(s.x.row(i), cr))
+					// The distance matters only where it is below closest[i].
+					dist[i] = closest[i]
+					if v, ok := sqdistBelow(s.x.row(i), cr, closest[i]); ok {
+						dist[i] = v
+					}
 					pot += dist[i]
 				}
 				pots[t][c] = pot
