@@ -75,8 +75,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitOK
 	}
 	cmd := args[0]
-	if cmd == "fakes" {
+	switch {
+	case cmd == "fakes":
 		return runFakes(ctx, args[1:], stdout, stderr, now)
+	case cmd == "predict":
+		return runPredict(ctx, args[1:], stdout, stderr)
+	case cmd == "train" && isTableTrain(args[1:]):
+		return runTableTrain(ctx, args[1:], stdout, stderr)
 	}
 	step, isStep := nightly.Lookup(cmd)
 	if !isStep && cmd != "nightly" && cmd != "backfill" && cmd != "sources" {
@@ -276,7 +281,12 @@ commands:
 	for _, s := range nightly.Steps() {
 		fmt.Fprintf(w, "  %-9s reads %s\n  %-9s writes %s\n", s.Name, s.Reads, "", s.Writes)
 	}
-	fmt.Fprint(w, `  sources   lists the configured sources and streams with their saved cursors
+	fmt.Fprint(w, `  train --input FILE --label COLUMN --out MODEL
+            trains gradient boosting (or --model logreg) on any CSV or Parquet
+            table, prints holdout metrics and saves the model file
+  predict --model MODEL --input FILE --out FILE
+            writes one score per input row, in input order
+  sources   lists the configured sources and streams with their saved cursors
   fakes     serves fakes of the HubSpot, Salesforce, Google Ads and Meta APIs for
             configs/demo.yaml (make demo)
   nightly   runs every step above for the date in order, skipping steps already
