@@ -36,6 +36,8 @@ type Config struct {
 	Segments Segments `yaml:"segments"`
 	// Lifecycle sets the day counts of the customers' lifecycle stages.
 	Lifecycle Lifecycle `yaml:"lifecycle"`
+	// Models configures the models train retrains and score applies.
+	Models Models `yaml:"models"`
 	// Identity configures identity resolution.
 	Identity Identity `yaml:"identity"`
 	// Quality declares data-quality rules per dataset (lib/quality); an
@@ -268,6 +270,7 @@ func (c *Config) setDefaults() {
 	if c.Identity.DefaultRegion == "" {
 		c.Identity.DefaultRegion = "GB"
 	}
+	c.Models.defaults()
 	if c.Lifecycle == (Lifecycle{}) {
 		c.Lifecycle = Lifecycle{NewDays: 30, ActiveDays: 90, DormantDays: 180}
 	}
@@ -339,6 +342,7 @@ func (c *Config) Validate() error {
 	if err := c.Quality.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.Models.validate()...)
 	if lc := c.Lifecycle; lc != (Lifecycle{}) && !(0 < lc.NewDays && 0 < lc.ActiveDays && lc.ActiveDays < lc.DormantDays) {
 		add("lifecycle: want new_days > 0 and 0 < active_days < dormant_days, got %d, %d, %d", lc.NewDays, lc.ActiveDays, lc.DormantDays)
 	}

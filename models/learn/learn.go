@@ -112,7 +112,7 @@ func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
 			return nil, err
 		}
 	}
-	m, params, err := l.fit(ctx, x.Take(train), take(y, train), task, spec.Seed)
+	m, params, err := Fit(ctx, spec.Model, x.Take(train), take(y, train), task, spec.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("fit %s: %w", spec.Model, err)
 	}
@@ -147,13 +147,9 @@ func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
 
 // Predict scores every row of the table with the model file, in row order.
 func Predict(ctx context.Context, f *registry.File, tab *frame.Table) ([]float64, error) {
-	l, ok := learners[f.Kind]
-	if !ok {
-		return nil, fmt.Errorf("model file %s: unknown kind %q", f.Name, f.Kind)
-	}
-	m, err := l.decode(f.Model)
+	m, err := Decode(f)
 	if err != nil {
-		return nil, fmt.Errorf("model file %s: %w", f.Name, err)
+		return nil, err
 	}
 	x, err := tab.Align(f.Features)
 	if err != nil {

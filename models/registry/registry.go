@@ -45,7 +45,7 @@ type File struct {
 	// Task is binary, regression or clustering.
 	Task     string          `json:"task"`
 	Label    *Label          `json:"label,omitempty"`
-	Features []frame.Feature `json:"features"`
+	Features []frame.Feature `json:"features,omitempty"`
 	// Dropped are input columns left out of the features, with why.
 	Dropped []Dropped `json:"dropped,omitempty"`
 	Window  *Window   `json:"training_window,omitempty"`
