@@ -99,7 +99,7 @@ func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Sourc
 	}
 	// The run id stays out of the report's rows (the manifest names the run)
 	// so that a rerun writes byte-identical parts.
-	out, err := quality.Evaluate(rules, lineRows(lines), quality.Inputs{Now: d.End()})
+	out, err := quality.Evaluate(rules, lineRows(lines), quality.Inputs{Now: d.End(), ErrorFailuresOnly: true})
 	var gate *quality.GateError
 	if err != nil && !errors.As(err, &gate) {
 		return fmt.Errorf("quality of %s: %w", name, err)
