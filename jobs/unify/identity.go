@@ -168,20 +168,15 @@ type People struct {
 // customers, CRM contacts, touchpoints, ad clicks), resolves people with the
 // ids of the newest earlier identity map, and commits unified/identity_map
 // and unified/identity_events for D. Without identity sources it returns nil.
-func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unified.Line, stats job.Stats) (*People, error) {
+func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines *unified.Lines, stats job.Stats) (*People, error) {
 	if !identitySources(env.Config) {
 		return nil, nil
 	}
 	l := &linker{countries: normalize.NewCountries(), defaultRegion: env.Config.Identity.DefaultRegion,
 		invalid: map[string]int64{}, seen: map[string]bool{}, emails: map[string][]string{}, phones: map[string][]string{}}
-	seen := map[[2]string]bool{}
-	for _, ln := range lines {
-		k := [2]string{ln.Source, ln.CustomerNumber}
-		if ln.CustomerNumber != "" && !seen[k] {
-			seen[k] = true
-			l.add(CustomerRecordKey(ln.Source, ln.CustomerNumber), identity.CustomerNumber, ln.CustomerNumber)
-		}
-	}
+	lines.EachCustomer(func(source, number string) {
+		l.add(CustomerRecordKey(source, number), identity.CustomerNumber, number)
+	})
 	var inputs []*dataset.Manifest
 	for _, src := range env.Config.Sources {
 		if src.Kind != "filedrop" {

@@ -65,10 +65,8 @@ func crmSources(c *config.Config) []config.Source {
 // Run builds the unified tables for d.
 func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	stats := job.Stats{}
-	var (
-		lines  []unified.Line
-		inputs []*dataset.Manifest
-	)
+	lines := unified.NewLines()
+	var inputs []*dataset.Manifest
 	for _, src := range env.Config.Sources {
 		for _, st := range src.Streams {
 			if st.Entity != "orders" {
@@ -79,7 +77,8 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			if err != nil {
 				return stats, dataset.MissingInput(err, p, ingest.Name)
 			}
-			streamLines := make([]unified.Line, 0, m.Rows) // one allocation, not a doubling series
+			first := lines.Len()
+			lines.Grow(int(m.Rows)) // one allocation, not a doubling series
 			var lr *unified.LineReader
 			err = dataset.EachRowsOf(ctx, env.Store, p, m, func(s *parquet.Schema, rows []parquet.Row) error {
 				if lr == nil {
@@ -89,7 +88,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 					}
 				}
 				for _, row := range rows {
-					streamLines = append(streamLines, lr.Line(row))
+					lr.Append(lines, row)
 				}
 				return nil
 			})
@@ -97,22 +96,20 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 				return stats, fmt.Errorf("read %s: %w", p, err)
 			}
 			inputs = append(inputs, m)
-			stats.Add("lines_read", int64(len(streamLines)))
-			kept, err := checkQuality(ctx, env, d, src, st, streamLines, m, stats)
-			if err != nil {
+			stats.Add("lines_read", int64(lines.Len()-first))
+			if err := checkQuality(ctx, env, d, src, st, streamLines{lines, first, lines.Len()}, m, stats); err != nil {
 				return stats, err
 			}
-			lines = append(lines, kept...)
 		}
 	}
-	lines, dups := unified.Dedup(lines)
+	dups := lines.Dedup()
 	stats.Add("duplicate_lines_removed", dups)
-	orders, ostats := unified.BuildOrders(lines)
+	orders, ostats := lines.Orders()
 	lc := unified.DefaultLifecycle()
 	if c := env.Config.Lifecycle; c != (config.Lifecycle{}) {
 		lc = unified.Lifecycle{NewDays: c.NewDays, ActiveDays: c.ActiveDays, DormantDays: c.DormantDays}
 	}
-	customers := unified.BuildCustomersWith(lines, d.End(), lc)
+	customers := lines.Customers(d.End(), lc)
 	people, err := resolveIdentity(ctx, env, d, lines, stats)
 	if err != nil {
 		return stats, err
@@ -120,13 +117,14 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	applyPeople(people, orders, customers)
 	applyCountries(customers)
 	addEngagement(d, people, customers)
+	kept := lines.Kept()
 	stats.Add("orders", int64(len(orders)))
 	stats.Add("customers", int64(len(customers)))
 	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)
 	stats.Add("order_customer_conflicts", ostats.CustomerConflicts)
 
 	meta := map[string]any{"duplicate_lines_removed": dups, "lines_without_customer": ostats.LinesWithoutCustomer,
-		"order_customer_conflicts": ostats.CustomerConflicts, "lines": len(lines)}
+		"order_customer_conflicts": ostats.CustomerConflicts, "lines": kept}
 	out := dataset.Output{Partition: dataset.Partition{Dataset: OrdersDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
 	if _, err := dataset.WriteOutput(ctx, env, out, orders); err != nil {
 		return stats, err
@@ -138,7 +136,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	if err := unifyCRM(ctx, env, d, stats); err != nil {
 		return stats, err
 	}
-	env.Log.Info().Int("lines", len(lines)).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
+	env.Log.Info().Int("lines", kept).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
 		Int("customers", len(customers)).Int64("lines_without_customer", ostats.LinesWithoutCustomer).Msg("unified tables committed")
 	return stats, nil
 }
