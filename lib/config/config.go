@@ -30,6 +30,10 @@ type Config struct {
 	Store Store `yaml:"store"`
 	// Currency is the reporting currency (ISO 4217), e.g. "GBP".
 	Currency string `yaml:"currency"`
+	// Rates converts money in other currencies into the reporting
+	// currency (see RatesTable). A stream whose currency is not the
+	// reporting currency needs its rates here.
+	Rates []Rate `yaml:"rates"`
 	// Sources are the systems ingest pulls from.
 	Sources []Source `yaml:"sources"`
 	// Segments configures the published segment families.
@@ -42,6 +46,20 @@ type Config struct {
 	// orders stream's rules are named by its raw dataset,
 	// "raw/<source>/<stream>", and use segmint's field names.
 	Quality quality.Config `yaml:"quality"`
+}
+
+// Rate is one row of the rates table: the price of one unit of a currency
+// in the reporting currency, in force from a day on.
+type Rate struct {
+	// Currency is the ISO 4217 code converted from ("EUR").
+	Currency string `yaml:"currency"`
+	// Rate is the price of one unit of Currency in the reporting currency,
+	// a positive decimal read exactly ("0.8512": 1 EUR = 0.8512 GBP).
+	Rate string `yaml:"rate"`
+	// From is the first UTC day (YYYY-MM-DD) the rate is in force; empty
+	// means in force since always. On a day, the rate with the latest From
+	// on or before it applies.
+	From string `yaml:"from"`
 }
 
 // Identity configures identity resolution.
@@ -124,7 +142,8 @@ type Stream struct {
 	// Name is the stream's name in store keys.
 	Name string `yaml:"name"`
 	// Entity is what the rows are to segmint: orders, consent (opt-in and
-	// opt-out changes) or deletion_requests.
+	// opt-out changes), deletion_requests, contacts, touchpoints, ad_clicks
+	// or ad_metrics (an ad platform's metrics per day and campaign).
 	Entity string `yaml:"entity"`
 	// Format is the export format: csv, jsonl (one JSON object a line) or
 	// parquet.
@@ -137,7 +156,8 @@ type Stream struct {
 	Pattern string `yaml:"pattern"`
 	// Delimiter is the CSV field separator; default ",".
 	Delimiter string `yaml:"delimiter"`
-	// Currency of the money columns (ISO 4217); default the reporting currency.
+	// Currency of the money columns (ISO 4217); default the reporting
+	// currency. Another currency needs a rate in the config's rates.
 	Currency string `yaml:"currency"`
 	// EventTime names the timestamp field that places a row in time. Rows
 	// after the end of the run date are not part of that date's snapshot.
@@ -332,6 +352,8 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
 		add("currency: %q is not an ISO 4217 code such as GBP", c.Currency)
+	} else {
+		errs = append(errs, c.validateRates()...)
 	}
 	if len(c.Sources) == 0 {
 		add("sources: at least one source is required")
@@ -445,6 +467,25 @@ func (st Stream) validate(where string) []error {
 		if st.EventTime != "ordered_at" {
 			add("%s.event_time: must be ordered_at for entity orders", where)
 		}
+	case "ad_metrics":
+		spec := AdMetricsFields()
+		for _, name := range slices.Sorted(maps.Keys(spec)) {
+			typ := spec[name]
+			col, ok := fields[name]
+			switch {
+			case !ok && AdMetricsRequired(name):
+				add("%s.columns: entity ad_metrics needs field %q (%s)", where, name, typ)
+			case ok && col.Type != typ:
+				add("%s.columns: field %q must be of type %s for entity ad_metrics, not %s", where, name, typ, col.Type)
+			}
+		}
+		_, hasChannel := fields["channel"]
+		if _, hasPlatform := fields["platform"]; !hasChannel && !hasPlatform {
+			add("%s.columns: entity ad_metrics needs a field \"platform\" or \"channel\"", where)
+		}
+		if st.EventTime != "day" {
+			add("%s.event_time: must be day for entity ad_metrics", where)
+		}
 	case "consent", "deletion_requests":
 		at := "changed_at"
 		if st.Entity == "deletion_requests" {
@@ -492,7 +533,7 @@ func (st Stream) validate(where string) []error {
 
 // Entities lists what a file-drop stream's rows can be to segmint.
 func Entities() []string {
-	return []string{"orders", "consent", "deletion_requests", "contacts", "touchpoints", "ad_clicks"}
+	return []string{"orders", "consent", "deletion_requests", "contacts", "touchpoints", "ad_clicks", "ad_metrics"}
 }
 
 // IdentitySpec describes an entity whose rows carry identifiers: its key
@@ -561,6 +602,34 @@ func OrdersFields() map[string]string {
 		"customer_number": TypeString,
 		"country":         TypeString,
 	}
+}
+
+// AdMetricsFields returns the fields the ad_metrics entity understands (an
+// ad platform's metrics per day and campaign), with their types. The day
+// is a timestamp (map a bare date with format "2006-01-02"); spend is in
+// the row's currency, or the stream's when the row names none.
+func AdMetricsFields() map[string]string {
+	return map[string]string{
+		"day":         TypeTimestamp,
+		"platform":    TypeString,
+		"channel":     TypeString,
+		"campaign_id": TypeString,
+		"impressions": TypeInt,
+		"reach":       TypeInt,
+		"clicks":      TypeInt,
+		"spend":       TypeDecimal,
+		"currency":    TypeString,
+	}
+}
+
+// AdMetricsRequired reports whether a stream of entity ad_metrics must map
+// field.
+func AdMetricsRequired(field string) bool {
+	switch field {
+	case "day", "campaign_id", "impressions", "clicks", "spend":
+		return true
+	}
+	return false
 }
 
 // OrdersRequired reports whether a stream of entity orders must map field.
