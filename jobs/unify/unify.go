@@ -69,6 +69,10 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		lines  []unified.Line
 		inputs []*dataset.Manifest
 	)
+	rates, err := env.Config.RatesTable()
+	if err != nil {
+		return stats, err
+	}
 	for _, src := range env.Config.Sources {
 		for _, st := range src.Streams {
 			if st.Entity != "orders" {
@@ -101,6 +105,9 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			kept, err := checkQuality(ctx, env, d, src, st, streamLines, m, stats)
 			if err != nil {
 				return stats, err
+			}
+			if err := unified.ConvertLines(kept, env.Config.Currency, rates); err != nil {
+				return stats, fmt.Errorf("convert %s into %s: %w", p, env.Config.Currency, err)
 			}
 			lines = append(lines, kept...)
 		}
