@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/segmint/segmint/jobs/nightly"
+	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/runlog"
@@ -231,4 +232,87 @@ func TestAdSpendWithoutARateFailsTheRun(t *testing.T) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
+}
+
+// TestConsentEqualsIndependentSQL: given which person each record belongs
+// to (the identity map), every customer's e-mail consent, its time and
+// source, the opt-out time and the latest deletion request equal DuckDB
+// SQL over the raw consent events and deletion requests: an event belongs
+// to the person of its customer number, else of its e-mail (trimmed, lower
+// case) when the records carrying that e-mail belong to one person; the
+// latest event wins, an opt-out over an opt-in at the same instant, then
+// the smaller source.
+func TestConsentEqualsIndependentSQL(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	d := mustDate(t, sampleDate)
+	ids := identityIDs(t, st, d)
+	spec, _ := config.IdentityEntity("touchpoints")
+	var b strings.Builder
+	b.WriteString("email,customer_id\n")
+	eachRawRow(t, st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d}, func(get func(string) string) {
+		if id := ids[unify.RecordKey("web", "touchpoints", "touchpoints", spec, get)]; id != "" && get("email") != "" {
+			fmt.Fprintf(&b, "%q,%s\n", get("email"), id)
+		}
+	})
+	owners := filepath.Join(t.TempDir(), "touch_emails.csv")
+	writeFile(t, owners, b.String())
+	var m strings.Builder
+	m.WriteString("record_key,customer_id\n")
+	for k, id := range ids {
+		fmt.Fprintf(&m, "%q,%s\n", k, id)
+	}
+	idmap := filepath.Join(t.TempDir(), "identity.csv")
+	writeFile(t, idmap, m.String())
+	db := openDuckDB(t)
+	raw := func(ds string) string { return partsGlob(st, dataset.Partition{Dataset: ds, Date: d}) }
+	q := fmt.Sprintf(`
+WITH idm AS (SELECT * FROM read_csv('%[1]s', header=true, all_varchar=true)),
+emails AS (
+  SELECT lower(trim(c.email)) AS email, i.customer_id FROM read_parquet('%[2]s') c JOIN idm i ON i.record_key = 'crm/contacts/' || c.contact_id
+  UNION ALL
+  SELECT lower(trim(email)), customer_id FROM read_csv('%[3]s', header=true, all_varchar=true)
+), email_owner AS (
+  SELECT email, min(customer_id) AS customer_id FROM emails WHERE email <> '' GROUP BY email HAVING count(DISTINCT customer_id) = 1
+), placed AS (
+  SELECT coalesce(n.customer_id, e.customer_id) AS customer_id, x.*
+  FROM (SELECT CAST(changed_at AS TIMESTAMP) AS at, status, coalesce(nullif(trim(source), ''), 'consent/events') AS src,
+               email, customer_number FROM read_parquet('%[4]s')) x
+  LEFT JOIN idm n ON n.record_key = 'retail/customer_number/' || trim(x.customer_number)
+  LEFT JOIN email_owner e ON e.email = lower(trim(x.email))
+), latest AS (
+  SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY at DESC, status = 'opted_out' DESC, src) AS k
+                 FROM placed WHERE customer_id IS NOT NULL) WHERE k = 1
+), deletions AS (
+  SELECT coalesce(n.customer_id, e.customer_id) AS customer_id, max(CAST(requested_at AS TIMESTAMP)) AS at
+  FROM read_parquet('%[5]s') x
+  LEFT JOIN idm n ON n.record_key = 'retail/customer_number/' || trim(x.customer_number)
+  LEFT JOIN email_owner e ON e.email = lower(trim(x.email))
+  GROUP BY 1
+), actual AS (
+  SELECT DISTINCT customer_id, email_consent, CAST(consent_changed_at AS TIMESTAMP) AS changed, consent_source,
+         CAST(opted_out_at AS TIMESTAMP) AS opted_out, CAST(deletion_requested_at AS TIMESTAMP) AS deletion
+  FROM read_parquet('%[6]s')
+)
+SELECT count(*), count(*) FILTER (WHERE a.email_consent = 'denied'), count(*) FILTER (WHERE a.deletion IS NOT NULL),
+       count(*) FILTER (WHERE
+         a.email_consent IS DISTINCT FROM CASE l.status WHEN 'opted_in' THEN 'granted' WHEN 'opted_out' THEN 'denied' ELSE 'unknown' END
+      OR a.changed IS DISTINCT FROM l.at OR a.consent_source IS DISTINCT FROM l.src
+      OR a.opted_out IS DISTINCT FROM CASE WHEN l.status = 'opted_out' THEN l.at END
+      OR a.deletion IS DISTINCT FROM x.at)
+FROM actual a LEFT JOIN latest l USING (customer_id) LEFT JOIN deletions x USING (customer_id)`,
+		idmap, raw("raw/crm/contacts"), owners, raw("raw/consent/events"), raw("raw/consent/deletion_requests"), raw("unified/customers"))
+	var persons, denied, deletions, diffs int64
+	if err := db.QueryRowContext(t.Context(), q).Scan(&persons, &denied, &deletions, &diffs); err != nil {
+		t.Fatal(err)
+	}
+	if diffs != 0 {
+		t.Fatalf("%d of %d customers' consent differs from the SQL", diffs, persons)
+	}
+	granted := queryInt(t, db, fmt.Sprintf("SELECT count(DISTINCT customer_id) FROM read_parquet('%s') WHERE email_consent = 'granted'", raw("unified/customers")))
+	if denied < 20 || granted < 100 || deletions == 0 {
+		t.Fatalf("too little compared: %d customers, %d granted, %d denied, %d with a deletion request", persons, granted, denied, deletions)
+	}
+	t.Logf("consent of %d customers equals the SQL: %d granted, %d denied, %d with a deletion request", persons, granted, denied, deletions)
 }

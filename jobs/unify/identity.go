@@ -162,6 +162,10 @@ type People struct {
 	// person's most frequent normalised e-mail and phone (ties: the
 	// smallest hash).
 	EmailHash, PhoneHash map[string]string
+	// ByEmail and ByPhone map each normalised e-mail and phone found on a
+	// record (blocked values excluded) to the one customer id whose
+	// records carry it; "" when records of several customers do.
+	ByEmail, ByPhone map[string]string
 }
 
 // resolveIdentity links every record of D that carries identifiers (order
@@ -253,7 +257,29 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unifi
 	}
 	people.EmailHash = mostFrequentHash(people.IDs, l.emails)
 	people.PhoneHash = mostFrequentHash(people.IDs, l.phones)
+	people.ByEmail = ownerOf(people.IDs, l.emails)
+	people.ByPhone = ownerOf(people.IDs, l.phones)
 	return people, nil
+}
+
+// ownerOf maps each value to the customer whose records carry it, "" for a
+// value carried by records of several customers.
+func ownerOf(ids map[string]string, values map[string][]string) map[string]string {
+	out := map[string]string{}
+	for record, vs := range values {
+		id := ids[record]
+		if id == "" {
+			continue
+		}
+		for _, v := range vs {
+			if cur, ok := out[v]; !ok {
+				out[v] = id
+			} else if cur != id {
+				out[v] = ""
+			}
+		}
+	}
+	return out
 }
 
 // mostFrequentHash picks, per customer, the hash of the value found on the
