@@ -10,8 +10,28 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/runlog"
+	"github.com/segmint/segmint/lib/store"
 )
+
+// touchOwners writes a CSV of field and customer_id for every raw
+// touchpoint of d whose identity record has a customer in ids and whose
+// field is set, and returns its path.
+func touchOwners(t *testing.T, st *store.Local, d job.Date, ids map[string]string, field string) string {
+	t.Helper()
+	spec, _ := config.IdentityEntity("touchpoints")
+	var b strings.Builder
+	b.WriteString(field + ",customer_id\n")
+	eachRawRow(t, st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d}, func(get func(string) string) {
+		if id := ids[unify.RecordKey("web", "touchpoints", "touchpoints", spec, get)]; id != "" && get(field) != "" {
+			fmt.Fprintf(&b, "%q,%s\n", get(field), id)
+		}
+	})
+	path := filepath.Join(t.TempDir(), field+"_owners.csv")
+	writeFile(t, path, b.String())
+	return path
+}
 
 // ratesSQL is the config's rates table as a DuckDB relation (currency,
 // rate, from_day), with the reporting currency at rate 1 since always.
@@ -248,16 +268,7 @@ func TestConsentEqualsIndependentSQL(t *testing.T) {
 	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
 	d := mustDate(t, sampleDate)
 	ids := identityIDs(t, st, d)
-	spec, _ := config.IdentityEntity("touchpoints")
-	var b strings.Builder
-	b.WriteString("email,customer_id\n")
-	eachRawRow(t, st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d}, func(get func(string) string) {
-		if id := ids[unify.RecordKey("web", "touchpoints", "touchpoints", spec, get)]; id != "" && get("email") != "" {
-			fmt.Fprintf(&b, "%q,%s\n", get("email"), id)
-		}
-	})
-	owners := filepath.Join(t.TempDir(), "touch_emails.csv")
-	writeFile(t, owners, b.String())
+	owners := touchOwners(t, st, d, ids, "email")
 	var m strings.Builder
 	m.WriteString("record_key,customer_id\n")
 	for k, id := range ids {

@@ -453,32 +453,12 @@ func (st Stream) validate(where string) []error {
 	}
 	switch st.Entity {
 	case "orders":
-		orders := OrdersFields()
-		for _, name := range slices.Sorted(maps.Keys(orders)) {
-			typ := orders[name]
-			col, ok := fields[name]
-			switch {
-			case !ok && OrdersRequired(name):
-				add("%s.columns: entity orders needs field %q (%s)", where, name, typ)
-			case ok && col.Type != typ:
-				add("%s.columns: field %q must be of type %s for entity orders, not %s", where, name, typ, col.Type)
-			}
-		}
+		errs = append(errs, checkFields(where, st.Entity, fields, OrdersFields(), OrdersRequired)...)
 		if st.EventTime != "ordered_at" {
 			add("%s.event_time: must be ordered_at for entity orders", where)
 		}
 	case "ad_metrics":
-		spec := AdMetricsFields()
-		for _, name := range slices.Sorted(maps.Keys(spec)) {
-			typ := spec[name]
-			col, ok := fields[name]
-			switch {
-			case !ok && AdMetricsRequired(name):
-				add("%s.columns: entity ad_metrics needs field %q (%s)", where, name, typ)
-			case ok && col.Type != typ:
-				add("%s.columns: field %q must be of type %s for entity ad_metrics, not %s", where, name, typ, col.Type)
-			}
-		}
+		errs = append(errs, checkFields(where, st.Entity, fields, AdMetricsFields(), AdMetricsRequired)...)
 		_, hasChannel := fields["channel"]
 		if _, hasPlatform := fields["platform"]; !hasChannel && !hasPlatform {
 			add("%s.columns: entity ad_metrics needs a field \"platform\" or \"channel\"", where)
@@ -527,6 +507,23 @@ func (st Stream) validate(where string) []error {
 		add("%s.entity: required (%s)", where, strings.Join(Entities(), ", "))
 	default:
 		add("%s.entity: %q is not known (%s)", where, st.Entity, strings.Join(Entities(), ", "))
+	}
+	return errs
+}
+
+// checkFields checks a stream's mapped fields against an entity's fields
+// and types: every required field is mapped, every mapped one has its type.
+func checkFields(where, entity string, mapped map[string]Column, spec map[string]string, required func(string) bool) []error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(spec)) {
+		typ := spec[name]
+		col, ok := mapped[name]
+		switch {
+		case !ok && required(name):
+			errs = append(errs, fmt.Errorf("%s.columns: entity %s needs field %q (%s)", where, entity, name, typ))
+		case ok && col.Type != typ:
+			errs = append(errs, fmt.Errorf("%s.columns: field %q must be of type %s for entity %s, not %s", where, name, typ, entity, col.Type))
+		}
 	}
 	return errs
 }
