@@ -1,0 +1,143 @@
+// Package frame holds the column tables that segmint's models learn from and
+// score: numeric columns as float64 with NaN for a missing value, categorical
+// columns as dense codes into sorted levels with -1 for a missing value.
+//
+// A Table is a file as read (CSV, gzip'd CSV or Parquet), its values kept as
+// text. Infer turns it into a Frame, deciding each column's kind from its
+// values; Align turns a new table into a Frame with exactly the features a
+// trained model expects, so a model scores tables it has never seen.
+package frame
+
+import (
+	"fmt"
+	"math"
+)
+
+// Kind is how a column enters a model.
+type Kind uint8
+
+const (
+	// Numeric columns hold numbers; NaN is a missing value.
+	Numeric Kind = iota
+	// Categorical columns hold codes into Levels; -1 is a missing value.
+	Categorical
+)
+
+// String names the kind as it is written in model files.
+func (k Kind) String() string {
+	if k == Categorical {
+		return "categorical"
+	}
+	return "numeric"
+}
+
+// Column is one feature column.
+type Column struct {
+	Name string
+	Kind Kind
+	// Num holds a numeric column's values, one per row, NaN when missing.
+	Num []float64
+	// Codes holds a categorical column's values as indexes into Levels, -1
+	// when missing.
+	Codes []int32
+	// Levels are a categorical column's distinct values, sorted.
+	Levels []string
+	// Date marks a numeric column read from dates or timestamps: its values
+	// are days since 1970-01-01 UTC.
+	Date bool
+}
+
+// Missing reports whether row i of the column is missing.
+func (c *Column) Missing(i int) bool {
+	if c.Kind == Categorical {
+		return c.Codes[i] < 0
+	}
+	return math.IsNaN(c.Num[i])
+}
+
+// Frame is a set of feature columns of equal length.
+type Frame struct {
+	Cols []*Column
+	Rows int
+}
+
+// Col returns the column named name, or nil.
+func (f *Frame) Col(name string) *Column {
+	for _, c := range f.Cols {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Take returns a new frame of the rows at idx, in that order. Categorical
+// columns keep their levels.
+func (f *Frame) Take(idx []int) *Frame {
+	out := &Frame{Rows: len(idx), Cols: make([]*Column, len(f.Cols))}
+	for j, c := range f.Cols {
+		nc := &Column{Name: c.Name, Kind: c.Kind, Levels: c.Levels, Date: c.Date}
+		if c.Kind == Categorical {
+			nc.Codes = make([]int32, len(idx))
+			for k, i := range idx {
+				nc.Codes[k] = c.Codes[i]
+			}
+		} else {
+			nc.Num = make([]float64, len(idx))
+			for k, i := range idx {
+				nc.Num[k] = c.Num[i]
+			}
+		}
+		out.Cols[j] = nc
+	}
+	return out
+}
+
+// Feature describes one model input as model files record it.
+type Feature struct {
+	Name   string   `json:"name"`
+	Kind   string   `json:"kind"` // "numeric" or "categorical"
+	Levels []string `json:"levels,omitempty"`
+	// Date marks a numeric feature read from dates: days since 1970-01-01.
+	Date bool `json:"date,omitempty"`
+}
+
+// Features describes the frame's columns, in order.
+func (f *Frame) Features() []Feature {
+	out := make([]Feature, len(f.Cols))
+	for i, c := range f.Cols {
+		out[i] = Feature{Name: c.Name, Kind: c.Kind.String(), Levels: c.Levels, Date: c.Date}
+	}
+	return out
+}
+
+// Validate checks that every column has Rows values and that codes are in
+// range; models call it before they learn from a frame built by hand.
+func (f *Frame) Validate() error {
+	if f.Rows == 0 {
+		return fmt.Errorf("frame has no rows")
+	}
+	if len(f.Cols) == 0 {
+		return fmt.Errorf("frame has no columns")
+	}
+	for _, c := range f.Cols {
+		switch c.Kind {
+		case Numeric:
+			if len(c.Num) != f.Rows {
+				return fmt.Errorf("column %q has %d values, frame has %d rows", c.Name, len(c.Num), f.Rows)
+			}
+		case Categorical:
+			if len(c.Codes) != f.Rows {
+				return fmt.Errorf("column %q has %d values, frame has %d rows", c.Name, len(c.Codes), f.Rows)
+			}
+			for i, v := range c.Codes {
+				if v < -1 || int(v) >= len(c.Levels) {
+					return fmt.Errorf("column %q row %d: code %d outside its %d levels", c.Name, i, v, len(c.Levels))
+				}
+			}
+		default:
+			return fmt.Errorf("column %q has unknown kind %d", c.Name, c.Kind)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,245 @@
+package frame
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/segmint/segmint/lib/filedrop"
+)
+
+// Table is a file as read: a header and, per column, each row's value as
+// text ("" for an empty or null value).
+type Table struct {
+	Names []string
+	Rows  int
+	text  [][]string // column-major
+}
+
+// Options say how to read a file. The zero value sniffs everything.
+type Options struct {
+	// Format is "csv" or "parquet"; empty means by the file's extension
+	// (.parquet) or its first bytes (PAR1).
+	Format string
+	// Delimiter is the CSV field separator; 0 means the one of ',', ';' or
+	// tab that the header line uses most.
+	Delimiter rune
+}
+
+// Read reads a CSV (plain or gzip'd) or Parquet file into a Table.
+func Read(path string, opt Options) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read table: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	head, _ := br.Peek(4)
+	format := opt.Format
+	if format == "" {
+		format = "csv"
+		if strings.HasSuffix(strings.ToLower(path), ".parquet") || bytes.Equal(head, []byte("PAR1")) {
+			format = "parquet"
+		}
+	}
+	var t *Table
+	switch format {
+	case "parquet":
+		st, err := f.Stat()
+		if err != nil {
+			return nil, fmt.Errorf("read table %s: %w", path, err)
+		}
+		t, err = readParquet(f, st.Size())
+		if err != nil {
+			return nil, fmt.Errorf("read table %s: %w", path, err)
+		}
+	case "csv":
+		var r io.Reader = br
+		if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+			zr, err := gzip.NewReader(br)
+			if err != nil {
+				return nil, fmt.Errorf("read table %s: %w", path, err)
+			}
+			defer zr.Close()
+			r = zr
+		}
+		t, err = readCSV(r, opt.Delimiter)
+		if err != nil {
+			return nil, fmt.Errorf("read table %s: %w", path, err)
+		}
+	default:
+		return nil, fmt.Errorf("read table %s: unknown format %q (csv or parquet)", path, format)
+	}
+	if t.Rows == 0 {
+		return nil, fmt.Errorf("read table %s: no data rows", path)
+	}
+	return t, nil
+}
+
+// ReadCSV reads CSV text (for tables that are not files).
+func ReadCSV(r io.Reader, delimiter rune) (*Table, error) { return readCSV(r, delimiter) }
+
+func readCSV(r io.Reader, delim rune) (*Table, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	if delim == 0 {
+		line, err := br.Peek(br.Size())
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, err
+		}
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		delim = sniff(line)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = delim
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("empty file")
+		}
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	t := &Table{Names: make([]string, len(header)), text: make([][]string, len(header))}
+	seen := map[string]bool{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			return nil, fmt.Errorf("header: column %d has no name", i+1)
+		}
+		if seen[h] {
+			return nil, fmt.Errorf("header: column %q appears twice", h)
+		}
+		seen[h] = true
+		t.Names[i] = h
+	}
+	// Equal values share one string: categorical columns repeat a few values
+	// over many rows.
+	intern := make([]map[string]string, len(header))
+	for i := range intern {
+		intern[i] = map[string]string{}
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", t.Rows+2, err)
+		}
+		for i, v := range rec {
+			v = strings.TrimSpace(v)
+			s, ok := intern[i][v]
+			if !ok {
+				if len(intern[i]) < 4096 {
+					s = strings.Clone(v)
+					intern[i][s] = s
+				} else {
+					s = strings.Clone(v)
+				}
+			}
+			t.text[i] = append(t.text[i], s)
+		}
+		t.Rows++
+	}
+	return t, nil
+}
+
+// sniff picks the separator the header line uses most, outside quotes.
+func sniff(line []byte) rune {
+	counts := map[rune]int{}
+	quoted := false
+	for _, b := range line {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case !quoted && (b == ',' || b == ';' || b == '\t' || b == '|'):
+			counts[rune(b)]++
+		}
+	}
+	best, n := ',', 0
+	for _, d := range []rune{',', ';', '\t', '|'} {
+		if counts[d] > n {
+			best, n = d, counts[d]
+		}
+	}
+	return best
+}
+
+func readParquet(r io.ReaderAt, size int64) (t *Table, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = fmt.Errorf("read parquet: %v", rec)
+		}
+	}()
+	pf, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("open parquet: %w", err)
+	}
+	schema := pf.Schema()
+	leaves := schema.Columns()
+	t = &Table{Names: make([]string, len(leaves)), text: make([][]string, len(leaves))}
+	types := make([]parquet.Type, len(leaves))
+	for i, path := range leaves {
+		leaf, _ := schema.Lookup(path...)
+		if leaf.MaxRepetitionLevel > 0 {
+			return nil, fmt.Errorf("column %q is repeated: only flat tables can be read", strings.Join(path, "."))
+		}
+		t.Names[i] = strings.Join(path, ".")
+		types[i] = leaf.Node.Type()
+	}
+	reader := parquet.NewReader(pf)
+	defer reader.Close()
+	buf := make([]parquet.Row, 512)
+	for {
+		n, rerr := reader.ReadRows(buf)
+		for _, row := range buf[:n] {
+			for i := range leaves {
+				t.text[i] = append(t.text[i], filedrop.ParquetText(types[i], filedrop.ValueAt(row, i)))
+			}
+			t.Rows++
+		}
+		if errors.Is(rerr, io.EOF) {
+			return t, nil
+		}
+		if rerr != nil {
+			return nil, fmt.Errorf("read parquet: %w", rerr)
+		}
+	}
+}
+
+// Has reports whether the table has a column named name.
+func (t *Table) Has(name string) bool { return t.index(name) >= 0 }
+
+func (t *Table) index(name string) int {
+	for i, n := range t.Names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Text returns a column's values as read, or an error naming the columns
+// the table has.
+func (t *Table) Text(name string) ([]string, error) {
+	i := t.index(name)
+	if i < 0 {
+		return nil, t.noColumn(name)
+	}
+	return t.text[i], nil
+}
+
+func (t *Table) noColumn(name string) error {
+	return fmt.Errorf("no column %q (the table has %s)", name, strings.Join(t.Names, ", "))
+}

@@ -1,0 +1,116 @@
+package gbdt
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/segmint/segmint/models/frame"
+)
+
+// binSampleRows is the most rows that binning looks at per feature; larger
+// tables are sampled (seeded), as scikit-learn does with 200,000 rows.
+const binSampleRows = 200_000
+
+// dataset is a frame turned into bin codes, one byte per row and feature,
+// stored by column.
+type dataset struct {
+	rows  int
+	bins  [][]uint8  // bins[f][row]
+	feats []*binning // how feature f was binned
+	// off[f] is where feature f's histogram starts in a leaf's histogram;
+	// off[len(feats)] is the histogram's length.
+	off []int
+}
+
+// newBinnings decides every feature's bins from the given rows of the frame
+// (all rows when rows is nil), sampling binSampleRows of them when there
+// are more.
+func newBinnings(x *frame.Frame, rows []int32, maxBins int, seed uint64, workers int) []*binning {
+	n := x.Rows
+	if rows != nil {
+		n = len(rows)
+	}
+	if n > binSampleRows {
+		if rows == nil {
+			rows = allRows(x.Rows)
+		}
+		rng := rand.New(rand.NewPCG(seed, 0x62696e73))
+		sample := make([]int32, binSampleRows)
+		for i, k := range rng.Perm(n)[:binSampleRows] {
+			sample[i] = rows[k]
+		}
+		slices.Sort(sample)
+		rows = sample
+	}
+	out := make([]*binning, len(x.Cols))
+	parallel(len(x.Cols), workers, func(f int) {
+		c := x.Cols[f]
+		if c.Kind == frame.Categorical {
+			out[f] = categoricalBinning(c.Codes, rows, len(c.Levels), maxBins)
+		} else {
+			out[f] = numericBinning(c.Num, rows, maxBins)
+		}
+	})
+	return out
+}
+
+// newDataset bins the frame with the given binnings.
+func newDataset(x *frame.Frame, feats []*binning, workers int) *dataset {
+	d := &dataset{rows: x.Rows, bins: make([][]uint8, len(feats)), feats: feats, off: make([]int, len(feats)+1)}
+	for f, b := range feats {
+		d.off[f+1] = d.off[f] + b.nb + 1
+	}
+	parallel(len(feats), workers, func(f int) {
+		out := make([]uint8, x.Rows)
+		c := x.Cols[f]
+		if feats[f].categorical {
+			feats[f].binCategorical(c.Codes, out)
+		} else {
+			feats[f].binNumeric(c.Num, out)
+		}
+		d.bins[f] = out
+	})
+	return d
+}
+
+// checkFrame reports why a frame cannot be learned from or scored.
+func checkFrame(x *frame.Frame) error {
+	if x == nil {
+		return fmt.Errorf("no frame")
+	}
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// parallel calls fn(0..n-1) on up to workers goroutines. Each index is
+// handled by exactly one call, so results written per index do not depend on
+// scheduling.
+func parallel(n, workers int, fn func(i int)) {
+	if workers <= 1 || n <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,363 @@
+package gbdt
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+
+	"github.com/segmint/segmint/models/frame"
+)
+
+// gradChunk is the number of rows per goroutine when gradients are computed.
+const gradChunk = 8192
+
+// Fit trains a model on the frame x with labels y (0/1 for Binary, any
+// finite value for Regression), one label per row.
+//
+// With early stopping a stratified share of the rows (ValidationFraction,
+// drawn with Seed) is held out and the model keeps the trees up to the
+// round with the lowest validation loss. Bins are found on the training
+// rows. The result depends only on x, y and p, not on p.Workers or on how
+// the goroutines are scheduled: each feature's histogram is summed by one
+// goroutine in row order.
+func Fit(ctx context.Context, x *frame.Frame, y []float64, p Params) (*Model, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkFrame(x); err != nil {
+		return nil, fmt.Errorf("gbdt fit: %w", err)
+	}
+	if err := checkFinite(x); err != nil {
+		return nil, fmt.Errorf("gbdt fit: %w", err)
+	}
+	if err := checkLabels(y, x.Rows, p.Objective); err != nil {
+		return nil, fmt.Errorf("gbdt fit: %w", err)
+	}
+	workers := p.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	train, valid := allRows(x.Rows), []int32(nil)
+	if p.EarlyStopping == EarlyStopOn || (p.EarlyStopping == EarlyStopAuto && x.Rows >= AutoEarlyStopRows) {
+		tr, va := frame.StratifiedSplit(y, p.ValidationFraction, p.Seed)
+		if len(va) == 0 || len(tr) == 0 {
+			return nil, fmt.Errorf("gbdt fit: %d rows are too few to hold out a validation share of %v", x.Rows, p.ValidationFraction)
+		}
+		train, valid = toInt32(tr), toInt32(va)
+	}
+	if p.Objective == Binary {
+		if err := bothClasses(y, train); err != nil {
+			return nil, fmt.Errorf("gbdt fit: %w", err)
+		}
+	}
+	var binRows []int32
+	if len(valid) > 0 {
+		binRows = train
+	}
+	d := newDataset(x, newBinnings(x, binRows, p.MaxBins, p.Seed, workers), workers)
+	b := &booster{p: p, d: d, y: y, train: train, valid: valid, workers: workers}
+	return b.run(ctx, x)
+}
+
+// booster holds the state of one training run.
+type booster struct {
+	p       Params
+	d       *dataset
+	y       []float64
+	train   []int32
+	valid   []int32
+	workers int
+
+	raw   []float64 // raw score of every row
+	grad  []gpair   // gradients of the training rows
+	trees [][]tnode
+}
+
+func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
+	base := baseScore(b.y, b.train, b.p.Objective)
+	b.raw = make([]float64, b.d.rows)
+	for i := range b.raw {
+		b.raw[i] = base
+	}
+	b.grad = make([]gpair, b.d.rows)
+	g := newGrower(b.d, &b.p, b.workers)
+	rng := rand.New(rand.NewPCG(b.p.Seed, 0x67626474))
+	allFeats := make([]int, len(b.d.feats))
+	for f := range allFeats {
+		allFeats[f] = f
+	}
+	var vloss []float64
+	best, bestLoss := 0, math.Inf(1)
+	it := 0
+	for ; it < b.p.MaxIter; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("gbdt fit: %w", err)
+		}
+		b.gradients()
+		rows := sampleRows(b.train, b.p.Subsample, rng)
+		feats := allFeats
+		if b.p.ColSample < 1 {
+			feats = sampleFeats(len(allFeats), b.p.ColSample, rng)
+		}
+		nodes, leaves := g.grow(rows, b.grad, feats)
+		for _, l := range leaves {
+			v := nodes[l.node].value
+			for _, r := range g.rows[l.start:l.end] {
+				b.raw[r] += v
+			}
+		}
+		if len(rows) < len(b.train) {
+			b.addOutside(nodes, rows)
+		}
+		for _, r := range b.valid {
+			b.raw[r] += b.predictBinned(nodes, r)
+		}
+		b.trees = append(b.trees, nodes)
+		if len(b.valid) == 0 {
+			continue
+		}
+		loss := lossOf(b.p.Objective, b.raw, b.y, b.valid)
+		vloss = append(vloss, loss)
+		if loss < bestLoss-b.p.Tol {
+			best, bestLoss = it+1, loss
+		} else if it+1-best >= b.p.Patience {
+			it++
+			break
+		}
+	}
+	if len(b.valid) == 0 {
+		best = it
+	}
+	return b.model(x, base, it, best, vloss), nil
+}
+
+// gradients computes the loss gradients of the training rows.
+func (b *booster) gradients() {
+	rows := b.train
+	chunks := (len(rows) + gradChunk - 1) / gradChunk
+	binary := b.p.Objective == Binary
+	parallel(chunks, b.workers, func(c int) {
+		for _, r := range rows[c*gradChunk : min(len(rows), (c+1)*gradChunk)] {
+			if binary {
+				pr := sigmoid(b.raw[r])
+				b.grad[r] = gpair{pr - b.y[r], max(pr*(1-pr), 1e-16)}
+			} else {
+				b.grad[r] = gpair{b.raw[r] - b.y[r], 1}
+			}
+		}
+	})
+}
+
+// addOutside adds the tree's output to the training rows that were not in
+// the tree's sample (both lists ascending).
+func (b *booster) addOutside(nodes []tnode, sample []int32) {
+	k := 0
+	for _, r := range b.train {
+		if k < len(sample) && sample[k] == r {
+			k++
+			continue
+		}
+		b.raw[r] += b.predictBinned(nodes, r)
+	}
+}
+
+// predictBinned walks a training tree with row r's bin codes.
+func (b *booster) predictBinned(nodes []tnode, r int32) float64 {
+	k := 0
+	for nodes[k].feat >= 0 {
+		nd := &nodes[k]
+		if nd.goLeft(b.d.bins[nd.feat][r], b.d.feats[nd.feat].missingBin()) {
+			k = nd.left
+		} else {
+			k = nd.right
+		}
+	}
+	return nodes[k].value
+}
+
+// model turns the trees into a Model and compiles it.
+func (b *booster) model(x *frame.Frame, base float64, iters, best int, vloss []float64) *Model {
+	m := &Model{
+		Format:    Format,
+		Objective: b.p.Objective,
+		BaseScore: base,
+		Training: Training{
+			Params:         b.p,
+			Rows:           len(b.train),
+			ValidationRows: len(b.valid),
+			Iterations:     iters,
+			BestIteration:  best,
+			ValidationLoss: vloss,
+		},
+	}
+	for f, ff := range x.Features() {
+		feat := Feature{Feature: ff}
+		if !b.d.feats[f].categorical {
+			feat.Thresholds = slices.Clone(b.d.feats[f].thresholds)
+		}
+		m.Features = append(m.Features, feat)
+		m.Importance = append(m.Importance, Importance{Feature: ff.Name})
+	}
+	for _, nodes := range b.trees[:best] {
+		t := Tree{Nodes: make([]Node, len(nodes))}
+		for k, nd := range nodes {
+			t.Nodes[k] = b.exportNode(nd, m.Features)
+			if nd.feat >= 0 {
+				m.Importance[nd.feat].Gain += nd.gain
+				m.Importance[nd.feat].Splits++
+			}
+		}
+		m.Trees = append(m.Trees, t)
+	}
+	if err := m.compile(); err != nil {
+		// The trees were built here, so this is a bug, not bad input.
+		panic(fmt.Sprintf("gbdt: trained model does not compile: %v", err))
+	}
+	return m
+}
+
+// exportNode writes a training node with thresholds and level names.
+func (b *booster) exportNode(nd tnode, feats []Feature) Node {
+	if nd.feat < 0 {
+		v := nd.value
+		if v == 0 {
+			v = 0 // no negative zero in files
+		}
+		return Node{Value: v, Rows: nd.n}
+	}
+	bn := b.d.feats[nd.feat]
+	out := Node{Feature: feats[nd.feat].Name, MissingLeft: nd.missLeft, Left: nd.left, Right: nd.right, Gain: nd.gain, Rows: nd.n}
+	if !bn.categorical {
+		thr := math.MaxFloat64 // every value left, missing right
+		if int(nd.thr) < len(bn.thresholds) {
+			thr = bn.thresholds[nd.thr]
+		}
+		out.Threshold = &thr
+		return out
+	}
+	var codes []int32
+	for bin := range bn.nb {
+		if nd.leftBins.has(uint8(bin)) {
+			codes = append(codes, bn.binLevels[bin]...)
+		}
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		out.LeftLevels = append(out.LeftLevels, feats[nd.feat].Levels[c])
+	}
+	return out
+}
+
+func baseScore(y []float64, rows []int32, obj Objective) float64 {
+	var s float64
+	for _, r := range rows {
+		s += y[r]
+	}
+	mean := s / float64(len(rows))
+	if obj == Binary {
+		return math.Log(mean / (1 - mean))
+	}
+	return mean
+}
+
+// lossOf is the mean loss of the rows: log loss or squared error.
+func lossOf(obj Objective, raw, y []float64, rows []int32) float64 {
+	var s float64
+	for _, r := range rows {
+		v := raw[r]
+		if obj == Binary {
+			// log(1+exp(v)) - y v, computed without overflow
+			s += max(v, 0) + math.Log1p(math.Exp(-math.Abs(v))) - y[r]*v
+		} else {
+			s += (v - y[r]) * (v - y[r])
+		}
+	}
+	return s / float64(len(rows))
+}
+
+// sampleRows draws a share of the rows without replacement, ascending.
+func sampleRows(rows []int32, share float64, rng *rand.Rand) []int32 {
+	if share >= 1 {
+		return rows
+	}
+	k := max(1, int(math.Round(share*float64(len(rows)))))
+	s := slices.Clone(rows)
+	for i := range k {
+		j := i + rng.IntN(len(s)-i)
+		s[i], s[j] = s[j], s[i]
+	}
+	s = s[:k]
+	slices.Sort(s)
+	return s
+}
+
+// sampleFeats draws a share of the n features, at least one, ascending.
+func sampleFeats(n int, share float64, rng *rand.Rand) []int {
+	k := max(1, int(math.Round(share*float64(n))))
+	s := rng.Perm(n)[:k]
+	slices.Sort(s)
+	return s
+}
+
+func allRows(n int) []int32 {
+	s := make([]int32, n)
+	for i := range s {
+		s[i] = int32(i)
+	}
+	return s
+}
+
+func toInt32(s []int) []int32 {
+	out := make([]int32, len(s))
+	for i, v := range s {
+		out[i] = int32(v)
+	}
+	return out
+}
+
+// checkLabels reports labels that cannot be learned from.
+func checkLabels(y []float64, rows int, obj Objective) error {
+	if len(y) != rows {
+		return fmt.Errorf("%d labels for %d rows", len(y), rows)
+	}
+	if rows > math.MaxInt32 {
+		return fmt.Errorf("%d rows exceed the limit of %d", rows, math.MaxInt32)
+	}
+	for i, v := range y {
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			return fmt.Errorf("label of row %d is %v; drop rows without a label first", i, v)
+		case obj == Binary && v != 0 && v != 1:
+			return fmt.Errorf("label of row %d is %v; binary labels must be 0 or 1", i, v)
+		}
+	}
+	return nil
+}
+
+func bothClasses(y []float64, rows []int32) error {
+	var pos int
+	for _, r := range rows {
+		if y[r] == 1 {
+			pos++
+		}
+	}
+	if pos == 0 || pos == len(rows) {
+		return fmt.Errorf("binary labels of the training rows are all %v; both 0 and 1 are needed", y[rows[0]])
+	}
+	return nil
+}
+
+// checkFinite rejects infinite numeric values, which have no bin.
+func checkFinite(x *frame.Frame) error {
+	for _, c := range x.Cols {
+		for i, v := range c.Num {
+			if math.IsInf(v, 0) {
+				return fmt.Errorf("column %q row %d is %v; numeric values must be finite or missing (NaN)", c.Name, i, v)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,206 @@
+package gbdt
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Objective is the loss a model minimises.
+type Objective string
+
+// Objectives.
+const (
+	// Binary is the log loss for 0/1 labels; predictions are probabilities.
+	Binary Objective = "binary"
+	// Regression is the squared error; predictions are on the label's scale.
+	Regression Objective = "regression"
+)
+
+// EarlyStopping says when Fit holds out a validation split and stops adding
+// trees once its loss no longer improves.
+type EarlyStopping string
+
+// Early-stopping modes.
+const (
+	// EarlyStopAuto stops early when the training table has at least
+	// AutoEarlyStopRows rows, as scikit-learn's HistGradientBoosting does.
+	EarlyStopAuto EarlyStopping = "auto"
+	EarlyStopOn   EarlyStopping = "on"
+	EarlyStopOff  EarlyStopping = "off"
+)
+
+// AutoEarlyStopRows is the table size from which EarlyStopAuto holds out a
+// validation split.
+const AutoEarlyStopRows = 10000
+
+// Params are the training settings. Start from DefaultParams and change what
+// you need; Fit rejects settings that Validate reports.
+type Params struct {
+	Objective Objective `json:"objective"`
+	// MaxIter is the largest number of trees (boosting rounds).
+	MaxIter int `json:"max_iter"`
+	// LearningRate shrinks every tree's leaf values.
+	LearningRate float64 `json:"learning_rate"`
+	// MaxLeaves caps the leaves of one tree; trees grow leaf-wise, always
+	// splitting the leaf with the largest gain, as LightGBM does.
+	MaxLeaves int `json:"max_leaves"`
+	// MaxDepth caps the depth of a leaf (root = 0); 0 means no cap.
+	MaxDepth int `json:"max_depth"`
+	// MinSamplesLeaf is the fewest training rows in a leaf.
+	MinSamplesLeaf int `json:"min_samples_leaf"`
+	// MinChildWeight is the smallest sum of hessians in a leaf.
+	MinChildWeight float64 `json:"min_child_weight"`
+	// Lambda is the L2 penalty on leaf values.
+	Lambda float64 `json:"lambda"`
+	// MinSplitGain is the smallest loss reduction a split must bring.
+	MinSplitGain float64 `json:"min_split_gain"`
+	// MaxBins is the number of quantile bins per numeric feature (at most
+	// 255); missing values get a bin of their own besides.
+	MaxBins int `json:"max_bins"`
+	// Subsample is the share of training rows each tree sees (drawn
+	// without replacement, seeded); 1 uses all rows.
+	Subsample float64 `json:"subsample"`
+	// ColSample is the share of features each tree may split on; 1 uses all.
+	ColSample float64 `json:"colsample"`
+
+	// MinDataPerGroup is the fewest rows a category needs at a node to be
+	// placed by the categorical split search; rarer categories go right.
+	MinDataPerGroup int `json:"min_data_per_group"`
+	// CatSmooth is added to a category's hessian sum when categories are
+	// ordered by gradient/hessian, so small categories do not sit at the ends.
+	CatSmooth float64 `json:"cat_smooth"`
+	// CatL2 is an extra L2 penalty for categorical splits.
+	CatL2 float64 `json:"cat_l2"`
+	// MaxCatThreshold caps the categories on the left of a categorical split.
+	MaxCatThreshold int `json:"max_cat_threshold"`
+	// MaxCatToOnehot: features with at most this many categories at a node
+	// are split one category against the rest.
+	MaxCatToOnehot int `json:"max_cat_to_onehot"`
+
+	// EarlyStopping, ValidationFraction, Patience and Tol control early
+	// stopping: ValidationFraction of the rows (stratified by label for
+	// Binary, seeded) are held out, and training stops after Patience rounds
+	// in which the validation loss did not fall below the best by more than
+	// Tol; the model keeps the trees up to the best round.
+	EarlyStopping      EarlyStopping `json:"early_stopping"`
+	ValidationFraction float64       `json:"validation_fraction"`
+	Patience           int           `json:"patience"`
+	Tol                float64       `json:"tol"`
+
+	// Seed drives row and column subsampling and the validation split.
+	Seed uint64 `json:"seed"`
+	// Workers is the number of goroutines that build histograms; 0 means
+	// GOMAXPROCS. The model does not depend on it.
+	Workers int `json:"-"`
+}
+
+// DefaultParams returns the defaults: scikit-learn's HistGradientBoosting
+// settings (learning rate 0.1, 31 leaves, 20 rows per leaf, 255 bins, early
+// stopping on 10% of the rows when there are 10,000 or more) with LightGBM's
+// categorical settings.
+func DefaultParams() Params {
+	return Params{
+		Objective:          Binary,
+		MaxIter:            100,
+		LearningRate:       0.1,
+		MaxLeaves:          31,
+		MaxDepth:           0,
+		MinSamplesLeaf:     20,
+		MinChildWeight:     1e-3,
+		Lambda:             0,
+		MinSplitGain:       0,
+		MaxBins:            255,
+		Subsample:          1,
+		ColSample:          1,
+		MinDataPerGroup:    1,
+		CatSmooth:          10,
+		CatL2:              0,
+		MaxCatThreshold:    255,
+		MaxCatToOnehot:     0,
+		EarlyStopping:      EarlyStopAuto,
+		ValidationFraction: 0.1,
+		Patience:           10,
+		Tol:                1e-7,
+		Seed:               1,
+	}
+}
+
+// Validate reports every setting that is out of range.
+func (p Params) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if p.Objective != Binary && p.Objective != Regression {
+		bad("objective %q is neither %q nor %q", p.Objective, Binary, Regression)
+	}
+	if p.MaxIter < 1 {
+		bad("max_iter %d < 1", p.MaxIter)
+	}
+	if !(p.LearningRate > 0 && p.LearningRate <= 1) {
+		bad("learning_rate %v not in (0, 1]", p.LearningRate)
+	}
+	if p.MaxLeaves < 2 {
+		bad("max_leaves %d < 2", p.MaxLeaves)
+	}
+	if p.MaxDepth < 0 {
+		bad("max_depth %d < 0", p.MaxDepth)
+	}
+	if p.MinSamplesLeaf < 1 {
+		bad("min_samples_leaf %d < 1", p.MinSamplesLeaf)
+	}
+	if !(p.MinChildWeight >= 0) {
+		bad("min_child_weight %v < 0", p.MinChildWeight)
+	}
+	if !(p.Lambda >= 0) {
+		bad("lambda %v < 0", p.Lambda)
+	}
+	if !(p.MinSplitGain >= 0) {
+		bad("min_split_gain %v < 0", p.MinSplitGain)
+	}
+	if p.MaxBins < 2 || p.MaxBins > 255 {
+		bad("max_bins %d not in [2, 255]", p.MaxBins)
+	}
+	if !(p.Subsample > 0 && p.Subsample <= 1) {
+		bad("subsample %v not in (0, 1]", p.Subsample)
+	}
+	if !(p.ColSample > 0 && p.ColSample <= 1) {
+		bad("colsample %v not in (0, 1]", p.ColSample)
+	}
+	if p.MinDataPerGroup < 1 {
+		bad("min_data_per_group %d < 1", p.MinDataPerGroup)
+	}
+	if !(p.CatSmooth >= 0) {
+		bad("cat_smooth %v < 0", p.CatSmooth)
+	}
+	if !(p.CatL2 >= 0) {
+		bad("cat_l2 %v < 0", p.CatL2)
+	}
+	if p.MaxCatThreshold < 1 {
+		bad("max_cat_threshold %d < 1", p.MaxCatThreshold)
+	}
+	if p.MaxCatToOnehot < 0 {
+		bad("max_cat_to_onehot %d < 0", p.MaxCatToOnehot)
+	}
+	switch p.EarlyStopping {
+	case EarlyStopAuto, EarlyStopOn, EarlyStopOff:
+	default:
+		bad("early_stopping %q is not auto, on or off", p.EarlyStopping)
+	}
+	if p.EarlyStopping != EarlyStopOff {
+		if !(p.ValidationFraction > 0 && p.ValidationFraction < 1) {
+			bad("validation_fraction %v not in (0, 1)", p.ValidationFraction)
+		}
+		if p.Patience < 1 {
+			bad("patience %d < 1", p.Patience)
+		}
+		if !(p.Tol >= 0) {
+			bad("tol %v < 0", p.Tol)
+		}
+	}
+	if p.Workers < 0 {
+		bad("workers %d < 0", p.Workers)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("gbdt params: %w", errors.Join(errs...))
+	}
+	return nil
+}

@@ -1,0 +1,338 @@
+// Package registry keeps segmint's trained models: versioned model files
+// (JSON a person can read) with their features and encodings, training
+// window, seed and metrics, a champion pointer per model, and the
+// champion/challenger check that decides whether a newly trained model
+// replaces the champion.
+//
+// Layout in the store (DESIGN.md):
+//
+//	models/<model>/<version>/model.json     the model file
+//	models/<model>/<version>/metrics.json   its metrics and, once decided, the promotion decision
+//	models/<model>/champion.json            which version scores
+//
+// A version is the first 16 hex digits of the model file's SHA-256, so the
+// same data and seed give the same version, and a version names its content.
+package registry
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+
+	"github.com/rs/zerolog"
+
+	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/models/frame"
+)
+
+// FormatV1 marks segmint model files.
+const FormatV1 = "segmint-model/1"
+
+// File is one trained model as saved. Everything in it is a function of the
+// training data, the parameters and the seed (no wall-clock time), so
+// retraining on the same data writes the same bytes.
+type File struct {
+	Format string `json:"format"`
+	Name   string `json:"name"`
+	// Kind is the learner: gbdt, logreg, kmeans, bgnbd.
+	Kind string `json:"kind"`
+	// Task is binary, regression or clustering.
+	Task     string          `json:"task"`
+	Label    *Label          `json:"label,omitempty"`
+	Features []frame.Feature `json:"features"`
+	// Dropped are input columns left out of the features, with why.
+	Dropped []Dropped `json:"dropped,omitempty"`
+	Window  *Window   `json:"training_window,omitempty"`
+	Seed    uint64    `json:"seed"`
+	Rows    Rows      `json:"rows"`
+	// Metrics are holdout metrics by name (auc, pr_auc, log_loss, brier,
+	// mae, rmse, ...). JSON writes map keys sorted.
+	Metrics map[string]float64 `json:"metrics"`
+	Params  json.RawMessage    `json:"params,omitempty"`
+	Model   json.RawMessage    `json:"model"`
+}
+
+// Label names the label column and, for a binary task, its positive value.
+type Label struct {
+	Column   string `json:"column"`
+	Positive string `json:"positive,omitempty"`
+}
+
+// Dropped is an input column that is not a feature.
+type Dropped struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// Window is the training data's time window (dates as YYYY-MM-DD).
+type Window struct {
+	From string `json:"from,omitempty"`
+	To   string `json:"to"`
+}
+
+// Rows counts the rows used to train and to evaluate.
+type Rows struct {
+	Train   int `json:"train"`
+	Holdout int `json:"holdout"`
+}
+
+// Marshal renders the file as indented JSON. Non-finite metrics are refused:
+// JSON has no NaN.
+func (f *File) Marshal() ([]byte, error) {
+	if f.Format == "" {
+		f.Format = FormatV1
+	}
+	for k, v := range f.Metrics {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("model %s: metric %s is %v", f.Name, k, v)
+		}
+	}
+	b, err := marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", f.Name, err)
+	}
+	return b, nil
+}
+
+// marshal renders v as indented JSON without HTML escaping, so a level such
+// as "R&D" reads as it is.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Unmarshal reads a model file and checks its format.
+func Unmarshal(b []byte) (*File, error) {
+	var f File
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("model file: %w", err)
+	}
+	if f.Format != FormatV1 {
+		return nil, fmt.Errorf("model file: format %q, want %q", f.Format, FormatV1)
+	}
+	if len(f.Model) == 0 {
+		return nil, fmt.Errorf("model file %s: no model", f.Name)
+	}
+	return &f, nil
+}
+
+// WriteFile saves the model file at path (written to a temporary file and
+// renamed, so a reader never sees half a model).
+func (f *File) WriteFile(path string) error {
+	b, err := f.Marshal()
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("write model: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write model: %w", err)
+	}
+	return nil
+}
+
+// ReadFile loads a model file from path.
+func ReadFile(path string) (*File, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read model: %w", err)
+	}
+	return Unmarshal(b)
+}
+
+// Version is the content version of a marshalled model file.
+func Version(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+// Registry keeps model files in a store.
+type Registry struct {
+	st  store.Store
+	log zerolog.Logger
+}
+
+// New returns a registry over st.
+func New(st store.Store, log zerolog.Logger) *Registry { return &Registry{st: st, log: log} }
+
+// ErrNoChampion is returned by Champion for a model without one.
+var ErrNoChampion = errors.New("no champion")
+
+func modelKey(name, version string) string { return "models/" + name + "/" + version + "/model.json" }
+func metricsKey(name, version string) string {
+	return "models/" + name + "/" + version + "/metrics.json"
+}
+func championKey(name string) string { return "models/" + name + "/champion.json" }
+
+// Save writes the model file (and its metrics beside it) under its content
+// version and returns the version. Saving the same model twice writes the
+// same objects.
+func (r *Registry) Save(ctx context.Context, f *File) (string, error) {
+	if err := store.ValidKey(championKey(f.Name)); err != nil || f.Name == "" {
+		return "", fmt.Errorf("model name %q: not usable in a key", f.Name)
+	}
+	b, err := f.Marshal()
+	if err != nil {
+		return "", err
+	}
+	v := Version(b)
+	if err := putJSON(ctx, r.st, metricsKey(f.Name, v), Metrics{Name: f.Name, Version: v, Metrics: f.Metrics, Rows: f.Rows, Window: f.Window}); err != nil {
+		return "", err
+	}
+	if err := r.st.Put(ctx, modelKey(f.Name, v), bytes.NewReader(b)); err != nil {
+		return "", fmt.Errorf("save model %s: %w", f.Name, err)
+	}
+	return v, nil
+}
+
+// Load reads one version of a model.
+func (r *Registry) Load(ctx context.Context, name, version string) (*File, error) {
+	b, err := store.GetBytes(ctx, r.st, modelKey(name, version))
+	if err != nil {
+		return nil, fmt.Errorf("load model %s %s: %w", name, version, err)
+	}
+	if Version(b) != version {
+		return nil, fmt.Errorf("load model %s %s: content does not match its version (%s)", name, version, Version(b))
+	}
+	return Unmarshal(b)
+}
+
+// Metrics is the metrics.json beside a model file.
+type Metrics struct {
+	Name     string             `json:"name"`
+	Version  string             `json:"version"`
+	Metrics  map[string]float64 `json:"metrics"`
+	Rows     Rows               `json:"rows"`
+	Window   *Window            `json:"training_window,omitempty"`
+	Decision *Decision          `json:"decision,omitempty"`
+}
+
+// Pointer is champion.json: the version that scores, and the decision that
+// made it champion.
+type Pointer struct {
+	Name     string   `json:"name"`
+	Version  string   `json:"version"`
+	Decision Decision `json:"decision"`
+}
+
+// Champion reads a model's champion pointer; ErrNoChampion when there is none.
+func (r *Registry) Champion(ctx context.Context, name string) (*Pointer, error) {
+	b, err := store.GetBytes(ctx, r.st, championKey(name))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("model %s: %w", name, ErrNoChampion)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("model %s champion: %w", name, err)
+	}
+	var p Pointer
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("model %s champion: %w", name, err)
+	}
+	return &p, nil
+}
+
+// Decision is the champion/challenger check's outcome with its figures.
+// Both metrics must be measured on the same holdout rows.
+type Decision struct {
+	Metric            string  `json:"metric"`
+	HigherIsBetter    bool    `json:"higher_is_better"`
+	Tolerance         float64 `json:"tolerance"`
+	Challenger        string  `json:"challenger"`
+	ChallengerValue   float64 `json:"challenger_value"`
+	Champion          string  `json:"champion,omitempty"`
+	ChampionValue     float64 `json:"champion_value,omitempty"`
+	Promote           bool    `json:"promote"`
+	Reason            string  `json:"reason"`
+	ChampionAvailable bool    `json:"champion_available"`
+}
+
+// Decide applies the promotion check: with no champion the challenger is
+// promoted; otherwise it replaces the champion only when its metric is not
+// worse than the champion's by more than tolerance (in the metric's units).
+func Decide(metric string, higherIsBetter bool, tolerance float64, challenger string, challengerValue float64, champion *Pointer, championValue float64) Decision {
+	d := Decision{Metric: metric, HigherIsBetter: higherIsBetter, Tolerance: tolerance, Challenger: challenger, ChallengerValue: challengerValue}
+	if math.IsNaN(challengerValue) {
+		d.Reason = "challenger's " + metric + " is not a number"
+		return d
+	}
+	if champion == nil {
+		d.Promote, d.Reason = true, "no champion yet"
+		return d
+	}
+	d.Champion, d.ChampionValue, d.ChampionAvailable = champion.Version, championValue, true
+	if champion.Version == challenger {
+		d.Promote, d.Reason = true, "challenger is the champion (same content)"
+		return d
+	}
+	worse := championValue - challengerValue
+	if !higherIsBetter {
+		worse = -worse
+	}
+	if worse > tolerance {
+		d.Reason = fmt.Sprintf("%s worse than the champion by %.4f, more than the tolerance %.4f", metric, worse, tolerance)
+		return d
+	}
+	d.Promote = true
+	if worse > 0 {
+		d.Reason = fmt.Sprintf("%s worse than the champion by %.4f, within the tolerance %.4f", metric, worse, tolerance)
+	} else {
+		d.Reason = fmt.Sprintf("%s not worse than the champion (%+.4f)", metric, -worse)
+	}
+	return d
+}
+
+// Record logs the decision with its figures, writes it into the
+// challenger's metrics.json, and, when it promotes, points champion.json at
+// the challenger. The champion pointer is written last.
+func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
+	ev := r.log.Info().Str("model", name).Str("metric", d.Metric).
+		Str("challenger", d.Challenger).Float64("challenger_value", d.ChallengerValue).
+		Float64("tolerance", d.Tolerance).Bool("promote", d.Promote).Str("reason", d.Reason)
+	if d.ChampionAvailable {
+		ev = ev.Str("champion", d.Champion).Float64("champion_value", d.ChampionValue)
+	}
+	ev.Msg("champion/challenger decision")
+	b, err := store.GetBytes(ctx, r.st, metricsKey(name, d.Challenger))
+	if err != nil {
+		return fmt.Errorf("record decision for %s %s: %w", name, d.Challenger, err)
+	}
+	var m Metrics
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("record decision for %s %s: %w", name, d.Challenger, err)
+	}
+	m.Decision = &d
+	if err := putJSON(ctx, r.st, metricsKey(name, d.Challenger), m); err != nil {
+		return err
+	}
+	if !d.Promote {
+		return nil
+	}
+	return putJSON(ctx, r.st, championKey(name), Pointer{Name: name, Version: d.Challenger, Decision: d})
+}
+
+func putJSON(ctx context.Context, st store.Store, key string, v any) error {
+	b, err := marshal(v)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	if err := st.Put(ctx, key, bytes.NewReader(b)); err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	return nil
+}
