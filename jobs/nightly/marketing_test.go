@@ -220,6 +220,7 @@ func runFails(t *testing.T, cfg *config.Config, date, partition string) error {
 func TestOrderWithoutARateFailsTheRun(t *testing.T) {
 	cfg := eurConfig(t, eurExport+"900009,A1,MUG,1,2008-12-31 10:00:00,1.00,99903,France\n")
 	err := runFails(t, cfg, sampleDate, "unified/customers")
+	t.Logf("the run failed: %v", err)
 	for _, want := range []string{"order 900009 of eushop", "EUR on 2008-12-31", "no rate in force"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
@@ -247,6 +248,7 @@ func TestAdSpendWithoutARateFailsTheRun(t *testing.T) {
 		}
 	}
 	err := runFails(t, cfg, sampleDate, "kpi/daily")
+	t.Logf("the run failed: %v", err)
 	for _, want := range []string{"campaign 1731002099 on 2010-12-02", "JPY", "unknown currency"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
