@@ -260,10 +260,11 @@ func TestAdSpendWithoutARateFailsTheRun(t *testing.T) {
 // to (the identity map), every customer's e-mail consent, its time and
 // source, the opt-out time and the latest deletion request equal DuckDB
 // SQL over the raw consent events and deletion requests: an event belongs
-// to the person of its customer number, else of its e-mail (trimmed, lower
-// case) when the records carrying that e-mail belong to one person; the
-// latest event wins, an opt-out over an opt-in at the same instant, then
-// the smaller source.
+// to the person of its customer number, else to the person whose records
+// carry its e-mail (trimmed, lower case), and an opt-out to every person
+// whose records carry it; the latest event wins, an opt-out over an opt-in
+// at the same instant, then the smaller source. A deletion request needs
+// one person.
 func TestConsentEqualsIndependentSQL(t *testing.T) {
 	cfg := sampleConfig(t)
 	st := newLocal(t)
@@ -287,13 +288,13 @@ emails AS (
   UNION ALL
   SELECT lower(trim(email)), customer_id FROM read_csv('%[3]s', header=true, all_varchar=true)
 ), email_owner AS (
-  SELECT email, min(customer_id) AS customer_id FROM emails WHERE email <> '' GROUP BY email HAVING count(DISTINCT customer_id) = 1
+  SELECT DISTINCT email, customer_id, count(DISTINCT customer_id) OVER (PARTITION BY email) AS owners FROM emails WHERE email <> ''
 ), placed AS (
   SELECT coalesce(n.customer_id, e.customer_id) AS customer_id, x.*
   FROM (SELECT CAST(changed_at AS TIMESTAMP) AS at, status, coalesce(nullif(trim(source), ''), 'consent/events') AS src,
                email, customer_number FROM read_parquet('%[4]s')) x
   LEFT JOIN idm n ON n.record_key = 'retail/customer_number/' || trim(x.customer_number)
-  LEFT JOIN email_owner e ON e.email = lower(trim(x.email))
+  LEFT JOIN email_owner e ON n.customer_id IS NULL AND e.email = lower(trim(x.email)) AND (e.owners = 1 OR x.status = 'opted_out')
 ), latest AS (
   SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY at DESC, status = 'opted_out' DESC, src) AS k
                  FROM placed WHERE customer_id IS NOT NULL) WHERE k = 1
@@ -301,7 +302,7 @@ emails AS (
   SELECT coalesce(n.customer_id, e.customer_id) AS customer_id, max(CAST(requested_at AS TIMESTAMP)) AS at
   FROM read_parquet('%[5]s') x
   LEFT JOIN idm n ON n.record_key = 'retail/customer_number/' || trim(x.customer_number)
-  LEFT JOIN email_owner e ON e.email = lower(trim(x.email))
+  LEFT JOIN email_owner e ON n.customer_id IS NULL AND e.email = lower(trim(x.email)) AND e.owners = 1
   GROUP BY 1
 ), actual AS (
   SELECT DISTINCT customer_id, email_consent, CAST(consent_changed_at AS TIMESTAMP) AS changed, consent_source,

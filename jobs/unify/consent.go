@@ -228,32 +228,40 @@ func newPlacer(people *People, customers []unified.Customer, defaultRegion strin
 	return p
 }
 
-// place returns the event's customer id: its record's, else that of the
-// first identifier (customer number, e-mail, phone) that names exactly one
-// customer; "" when none does.
-func (p *placer) place(e consentEvent) string {
+// place returns the customer ids an event belongs to: its record's, else
+// those of the first identifier that names one: the customer number; the
+// e-mail, when the records of exactly one customer carry it, or of any
+// number for an opt-out (an opt-out follows the address: records the caps
+// kept apart, such as a person's second CRM contact, all stop receiving
+// mail); the phone, when one customer's records carry it (a shared
+// call-centre number opts nobody out). None when nothing names anyone.
+func (p *placer) place(e consentEvent) []string {
 	if e.record != "" && p.people != nil {
 		if id := p.people.IDs[e.record]; id != "" {
-			return id
+			return []string{id}
 		}
 	}
 	if n := strings.TrimSpace(e.customerNumber); n != "" && p.byNumber[n] != "" {
-		return p.byNumber[n]
+		return []string{p.byNumber[n]}
 	}
 	if p.people == nil {
-		return ""
+		return nil
 	}
-	if em, ok := normalize.Email(e.email); ok && p.people.ByEmail[em] != "" {
-		return p.people.ByEmail[em]
+	if em, ok := normalize.Email(e.email); ok {
+		if ids := p.people.ByEmail[em]; len(ids) == 1 || len(ids) > 1 && e.denied {
+			return ids
+		}
 	}
 	region := p.defaultRegion
 	if c, ok := p.countries.Lookup(e.country); ok {
 		region = c.Code
 	}
-	if ph, ok := normalize.Phone(e.phone, region); ok && p.people.ByPhone[ph] != "" {
-		return p.people.ByPhone[ph]
+	if ph, ok := normalize.Phone(e.phone, region); ok {
+		if ids := p.people.ByPhone[ph]; len(ids) == 1 {
+			return ids
+		}
 	}
-	return ""
+	return nil
 }
 
 // applyConsent sets each customer's consent columns from the events of its
@@ -264,24 +272,25 @@ func applyConsent(in *consentInputs, people *People, customers []unified.Custome
 	counts := consentCounts{Events: int64(len(in.events)), BadStatus: in.badStatus, Deletions: int64(len(in.deletions))}
 	state := map[string]consentEvent{}
 	for _, e := range in.events {
-		id := pl.place(e)
-		if id == "" {
+		ids := pl.place(e)
+		if len(ids) == 0 {
 			counts.Unplaced++
-			continue
 		}
-		if cur, ok := state[id]; !ok || e.later(cur) {
-			state[id] = e
+		for _, id := range ids {
+			if cur, ok := state[id]; !ok || e.later(cur) {
+				state[id] = e
+			}
 		}
 	}
 	deletion := map[string]time.Time{}
 	for _, e := range in.deletions {
-		id := pl.place(e)
-		if id == "" {
-			counts.DeletionsUnplaced++
+		ids := pl.place(e)
+		if len(ids) != 1 {
+			counts.DeletionsUnplaced++ // erasing the wrong person is worse than waiting
 			continue
 		}
-		if e.at.After(deletion[id]) {
-			deletion[id] = e.at
+		if e.at.After(deletion[ids[0]]) {
+			deletion[ids[0]] = e.at
 		}
 	}
 	for i := range customers {

@@ -20,8 +20,8 @@ func TestApplyConsent(t *testing.T) {
 	t0 := time.Date(2010, 6, 1, 9, 0, 0, 0, time.UTC)
 	people := &People{
 		IDs:     map[string]string{"crm/contacts/7": "cus_d"},
-		ByEmail: map[string]string{"b@mail.example": "cus_b", "shared@mail.example": ""},
-		ByPhone: map[string]string{"+447400123456": "cus_c"},
+		ByEmail: map[string][]string{"b@mail.example": {"cus_b"}, "shared@mail.example": {"cus_f", "cus_g"}},
+		ByPhone: map[string][]string{"+447400123456": {"cus_c"}, "+442079460958": {"cus_a", "cus_b"}},
 	}
 	customers := []unified.Customer{
 		{CustomerID: "cus_a", Source: "retail", CustomerNumber: "100", EmailConsent: unified.ConsentUnknown},
@@ -30,6 +30,8 @@ func TestApplyConsent(t *testing.T) {
 		{CustomerID: "cus_c", Source: "retail", CustomerNumber: "300", EmailConsent: unified.ConsentUnknown},
 		{CustomerID: "cus_d", Source: "retail", CustomerNumber: "400", EmailConsent: unified.ConsentUnknown},
 		{CustomerID: "cus_e", Source: "retail", CustomerNumber: "500", EmailConsent: unified.ConsentUnknown},
+		{CustomerID: "cus_f", Source: "retail", CustomerNumber: "600", EmailConsent: unified.ConsentUnknown},
+		{CustomerID: "cus_g", Source: "retail", CustomerNumber: "700", EmailConsent: unified.ConsentUnknown},
 	}
 	crm := []unified.CRMRecord{
 		// HubSpot: opted out (a string flag) -> an event for cus_b by e-mail.
@@ -56,20 +58,25 @@ func TestApplyConsent(t *testing.T) {
 		ev(t0.Add(3*time.Hour), false, "checkout", "", "b@mail.example"),
 		// The customer number places the event before the e-mail does.
 		ev(t0.Add(4*time.Hour), false, "checkout", "500", "b@mail.example"),
-		// An e-mail of two persons and an unknown number place nothing.
-		ev(t0.Add(6*time.Hour), true, "unsubscribe_link", "", "shared@mail.example"),
+		// An e-mail of two customers: an opt-out reaches both, a later
+		// opt-in neither; an unknown number places nothing.
+		ev(t0.Add(6*time.Hour), true, "unsubscribe_link", "", "Shared@mail.example"),
+		ev(t0.Add(8*time.Hour), false, "signup_form", "", "shared@mail.example"),
 		ev(t0.Add(6*time.Hour), true, "unsubscribe_link", "999", ""),
+		// A phone of two customers (a call centre's) opts nobody out.
+		{at: t0.Add(9 * time.Hour), denied: true, source: "crm/contacts", phone: "020 7946 0958"},
 		// A file-drop CRM contact's opt-out: by its record.
 		{at: t0.Add(7 * time.Hour), denied: true, source: "crm/contacts", record: "crm/contacts/7"},
 	}
-	in.deletions = []consentEvent{ev(t0, false, "", "200", ""), ev(t0.Add(time.Hour), false, "", "", "b@mail.example"), ev(t0, false, "", "", "nobody@x.example")}
+	in.deletions = []consentEvent{ev(t0, false, "", "200", ""), ev(t0.Add(time.Hour), false, "", "", "b@mail.example"),
+		ev(t0, false, "", "", "nobody@x.example"), ev(t0, false, "", "", "shared@mail.example")}
 	crmIn, err := readConsent(t.Context(), envWithoutSources(), dateOf(t, "2010-06-01"), crm)
 	if err != nil {
 		t.Fatal(err)
 	}
 	in.events = append(in.events, crmIn.events...)
 	counts := applyConsent(in, people, customers, "GB")
-	if counts != (consentCounts{Events: 10, Unplaced: 2, BadStatus: 2, Deletions: 3, DeletionsUnplaced: 1}) {
+	if counts != (consentCounts{Events: 12, Unplaced: 3, BadStatus: 2, Deletions: 4, DeletionsUnplaced: 2}) {
 		t.Errorf("counts %+v", counts)
 	}
 	want := map[string]struct {
@@ -81,6 +88,8 @@ func TestApplyConsent(t *testing.T) {
 		"cus_c": {"denied", "salesforce/contacts", t0.Add(time.Hour)},
 		"cus_d": {"denied", "crm/contacts", t0.Add(7 * time.Hour)},
 		"cus_e": {"granted", "checkout", t0.Add(4 * time.Hour)},
+		"cus_f": {"denied", "unsubscribe_link", t0.Add(6 * time.Hour)},
+		"cus_g": {"denied", "unsubscribe_link", t0.Add(6 * time.Hour)},
 	}
 	for _, c := range customers {
 		w := want[c.CustomerID]

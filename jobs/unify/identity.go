@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -163,9 +164,10 @@ type People struct {
 	// smallest hash).
 	EmailHash, PhoneHash map[string]string
 	// ByEmail and ByPhone map each normalised e-mail and phone found on a
-	// record (blocked values excluded) to the one customer id whose
-	// records carry it; "" when records of several customers do.
-	ByEmail, ByPhone map[string]string
+	// record (blocked values excluded) to the customer ids whose records
+	// carry it, sorted. (Several when the caps kept records that share it
+	// apart: a person's second CRM contact, a call-centre number.)
+	ByEmail, ByPhone map[string][]string
 }
 
 // resolveIdentity links every record of D that carries identifiers (order
@@ -262,22 +264,22 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unifi
 	return people, nil
 }
 
-// ownerOf maps each value to the customer whose records carry it, "" for a
-// value carried by records of several customers.
-func ownerOf(ids map[string]string, values map[string][]string) map[string]string {
-	out := map[string]string{}
+// ownerOf maps each value to the customers whose records carry it, sorted.
+func ownerOf(ids map[string]string, values map[string][]string) map[string][]string {
+	out := map[string][]string{}
 	for record, vs := range values {
 		id := ids[record]
 		if id == "" {
 			continue
 		}
 		for _, v := range vs {
-			if cur, ok := out[v]; !ok {
-				out[v] = id
-			} else if cur != id {
-				out[v] = ""
+			if !slices.Contains(out[v], id) {
+				out[v] = append(out[v], id)
 			}
 		}
+	}
+	for _, owners := range out {
+		slices.Sort(owners)
 	}
 	return out
 }
