@@ -88,7 +88,13 @@ ORDER BY customer_number`
 
 // goldenDailySQL is kpi/daily per day, channel and campaign, from the raw
 // touchpoints (%[3]s), the landed orders and, to know whose first order an
-// order is, the persons of the identity map (%[4]s).
+// order is, the persons of the identity map (%[4]s); the ad columns come
+// from the landed ad metrics export (%[5]s) with spend converted into the
+// reporting currency at the config's rates (%[6]s) of the row's day.
+// Rows with ad metrics but no touchpoints have zero funnel counts; rows
+// without ad metrics have null ad columns. CPA and CAC are the exact spend
+// over orders and new customers rounded half away from zero to the cent,
+// ROAS the exact revenue over the exact spend.
 const goldenDailySQL = `
 WITH ` + goldenOrderLines + `,
 o AS (
@@ -122,10 +128,39 @@ conv AS (
   SELECT CAST(a.ts AS DATE) AS day, a.channel, a.campaign_id, count(*) AS orders, sum(op.value) AS revenue,
          count(*) FILTER (WHERE f.first_at = op.at) AS new_customers
   FROM attributed a JOIN op USING (order_id) LEFT JOIN firsts f USING (customer_id) GROUP BY ALL
+),
+funnel AS (
+  SELECT x.*, coalesce(c.orders, 0) AS orders, coalesce(c.revenue, 0) AS revenue, coalesce(c.new_customers, 0) AS new_customers
+  FROM activity x LEFT JOIN conv c USING (day, channel, campaign_id)
+),
+rates AS %[6]s,
+ads_raw AS (
+  SELECT CAST(day AS DATE) AS day,
+         CASE platform WHEN 'google_ads' THEN 'paid_search' WHEN 'meta' THEN 'paid_social' ELSE platform END AS channel,
+         campaign_id, CAST(impressions AS BIGINT) AS impressions, CAST(nullif(reach, '') AS BIGINT) AS reach,
+         CAST(clicks AS BIGINT) AS clicks, CAST(spend AS DECIMAL(18,2)) AS spend, upper(currency) AS currency
+  FROM read_csv('%[5]s', header=true, all_varchar=true) WHERE CAST(day AS DATE) < CAST(TIMESTAMP '%[2]s' AS DATE)
+),
+ads AS (
+  SELECT a.day, a.channel, a.campaign_id, CAST(sum(a.impressions) AS BIGINT) AS impressions, CAST(sum(a.clicks) AS BIGINT) AS clicks,
+         CASE WHEN count(*) = 1 THEN max(a.reach) END AS reach, sum(round(a.spend * r.rate, 6)) AS spend
+  FROM ads_raw a ASOF JOIN rates r ON a.currency = r.currency AND a.day >= r.from_day GROUP BY ALL
+),
+cents AS (
+  SELECT coalesce(f.day, a.day) AS day, coalesce(f.channel, a.channel) AS channel, coalesce(f.campaign_id, a.campaign_id) AS campaign_id,
+         f.sessions, f.touchpoints, f.add_to_cart, f.checkouts, f.orders, f.revenue, f.new_customers,
+         a.impressions, a.clicks, a.reach, a.spend, CAST(a.spend * 1000000 AS HUGEINT) AS spend_micros
+  FROM funnel f FULL OUTER JOIN ads a ON f.day = a.day AND f.channel = a.channel AND f.campaign_id = a.campaign_id
 )
-SELECT CAST(x.day AS VARCHAR) AS day, x.channel, x.campaign_id, x.sessions, x.touchpoints, x.add_to_cart, x.checkouts,
-       coalesce(c.orders, 0) AS orders, money(coalesce(c.revenue, 0)) AS revenue, coalesce(c.new_customers, 0) AS new_customers
-FROM activity x LEFT JOIN conv c USING (day, channel, campaign_id)
+SELECT CAST(day AS VARCHAR) AS day, channel, campaign_id, coalesce(sessions, 0) AS sessions,
+       coalesce(touchpoints, 0) AS touchpoints, coalesce(add_to_cart, 0) AS add_to_cart, coalesce(checkouts, 0) AS checkouts,
+       coalesce(orders, 0) AS orders, money(coalesce(revenue, 0)) AS revenue, coalesce(new_customers, 0) AS new_customers,
+       impressions, clicks, reach, money(spend) AS spend,
+       CAST(round(CASE WHEN impressions > 0 THEN CAST(clicks AS DOUBLE) / impressions END, 6) AS VARCHAR) AS ctr,
+       cents_text(CASE WHEN orders > 0 THEN CAST((spend_micros * 2 + orders * 10000) // (2 * orders * 10000) AS BIGINT) END) AS cpa,
+       cents_text(CASE WHEN new_customers > 0 THEN CAST((spend_micros * 2 + new_customers * 10000) // (2 * new_customers * 10000) AS BIGINT) END) AS cac,
+       CAST(round(CASE WHEN spend > 0 THEN CAST(coalesce(revenue, 0) AS DOUBLE) / CAST(spend AS DOUBLE) END, 6) AS VARCHAR) AS roas
+FROM cents
 ORDER BY day, channel, campaign_id`
 
 // goldenTable is one golden file: the SQL that makes it, the segmint
@@ -155,9 +190,10 @@ func TestGoldenValues(t *testing.T) {
 	end := d.End().Format("2006-01-02 15:04:05")
 	touchpoints := partsGlob(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})
 	identityMap := partsGlob(st, dataset.Partition{Dataset: "unified/identity_map", Date: d})
+	adMetrics := filepath.Join(repoRoot(t), "testdata/synthetic/ad_metrics.csv")
 	for _, g := range []goldenTable{
 		{"customers.csv", fmt.Sprintf(goldenCustomersSQL, orders, end), "unified/customers", []string{"customer_number"}},
-		{"kpi_daily.csv", fmt.Sprintf(goldenDailySQL, orders, end, touchpoints, identityMap), "kpi/daily", []string{"day", "channel", "campaign_id"}},
+		{"kpi_daily.csv", fmt.Sprintf(goldenDailySQL, orders, end, touchpoints, identityMap, adMetrics, ratesSQL(cfg)), "kpi/daily", []string{"day", "channel", "campaign_id"}},
 	} {
 		t.Run(g.file, func(t *testing.T) {
 			path := filepath.Join("testdata", "golden", g.file)

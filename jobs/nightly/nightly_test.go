@@ -36,12 +36,12 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	env := testEnv(t, st, cfg)
 	runNightly(t, env, sampleDate, false)
 	first := dataParts(t, st, cfg, sampleDate)
-	// raw and quarantine of 4 streams (8), the orders' quality report and
+	// raw and quarantine of 7 streams (14), the orders' quality report and
 	// quarantine (2), orders, customers, identity map and events (4),
 	// features, cohorts and daily KPIs (3), the model decisions (1), scores,
 	// segment Parquet and CSV (3).
-	if len(first) != 21 {
-		t.Fatalf("want 21 data files, got %d", len(first))
+	if len(first) != 27 {
+		t.Fatalf("want 27 data files, got %d", len(first))
 	}
 	firstModels := modelFiles(t, st)
 	env.RunID += "-again"

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -162,6 +163,11 @@ type People struct {
 	// person's most frequent normalised e-mail and phone (ties: the
 	// smallest hash).
 	EmailHash, PhoneHash map[string]string
+	// ByEmail and ByPhone map each normalised e-mail and phone found on a
+	// record (blocked values excluded) to the customer ids whose records
+	// carry it, sorted. (Several when the caps kept records that share it
+	// apart: a person's second CRM contact, a call-centre number.)
+	ByEmail, ByPhone map[string][]string
 }
 
 // resolveIdentity links every record of D that carries identifiers (order
@@ -248,7 +254,29 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines *unifie
 	}
 	people.EmailHash = mostFrequentHash(people.IDs, l.emails)
 	people.PhoneHash = mostFrequentHash(people.IDs, l.phones)
+	people.ByEmail = ownerOf(people.IDs, l.emails)
+	people.ByPhone = ownerOf(people.IDs, l.phones)
 	return people, nil
+}
+
+// ownerOf maps each value to the customers whose records carry it, sorted.
+func ownerOf(ids map[string]string, values map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for record, vs := range values {
+		id := ids[record]
+		if id == "" {
+			continue
+		}
+		for _, v := range vs {
+			if !slices.Contains(out[v], id) {
+				out[v] = append(out[v], id)
+			}
+		}
+	}
+	for _, owners := range out {
+		slices.Sort(owners)
+	}
+	return out
 }
 
 // mostFrequentHash picks, per customer, the hash of the value found on the

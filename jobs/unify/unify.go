@@ -7,6 +7,8 @@ package unify
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/parquet-go/parquet-go"
@@ -67,6 +69,10 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	stats := job.Stats{}
 	lines := unified.NewLines()
 	var inputs []*dataset.Manifest
+	rates, err := env.Config.RatesTable()
+	if err != nil {
+		return stats, err
+	}
 	for _, src := range env.Config.Sources {
 		for _, st := range src.Streams {
 			if st.Entity != "orders" {
@@ -100,6 +106,9 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			if err := checkQuality(ctx, env, d, src, st, streamLines{lines, first, lines.Len()}, m, stats); err != nil {
 				return stats, err
 			}
+			if err := lines.Convert(first, lines.Len(), env.Config.Currency, rates); err != nil {
+				return stats, fmt.Errorf("convert %s into %s: %w", p, env.Config.Currency, err)
+			}
 		}
 	}
 	dups := lines.Dedup()
@@ -118,6 +127,18 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	applyCountries(customers)
 	addEngagement(d, people, customers)
 	kept := lines.Kept()
+	crm, err := mergeCRM(ctx, env, d)
+	if err != nil {
+		return stats, err
+	}
+	consent, err := readConsent(ctx, env, d, crm.records)
+	if err != nil {
+		return stats, err
+	}
+	cc := applyConsent(consent, people, customers, env.Config.Identity.DefaultRegion)
+	stats.Add("consent_events", cc.Events)
+	stats.Add("consent_events_unplaced", cc.Unplaced)
+	stats.Add("deletion_requests", cc.Deletions)
 	stats.Add("orders", int64(len(orders)))
 	stats.Add("customers", int64(len(customers)))
 	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)
@@ -130,10 +151,13 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		return stats, err
 	}
 	out.Partition.Dataset = CustomersDataset
+	out.Inputs = slices.Concat(inputs, consent.manifests)
+	out.Meta = maps.Clone(meta)
+	out.Meta["consent"] = cc
 	if _, err := dataset.WriteOutput(ctx, env, out, customers); err != nil {
 		return stats, err
 	}
-	if err := unifyCRM(ctx, env, d, stats); err != nil {
+	if err := writeCRM(ctx, env, d, crm, stats); err != nil {
 		return stats, err
 	}
 	env.Log.Info().Int("lines", kept).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
@@ -199,13 +223,20 @@ func applyCountries(customers []unified.Customer) {
 	}
 }
 
-// unifyCRM merges every committed raw partition up to d of the CRM streams
-// into unified/crm_records/dt=d: the latest version of each object, deleted
-// objects as tombstones.
-func unifyCRM(ctx context.Context, env job.Env, d job.Date, stats job.Stats) error {
+// crmMerge is the latest version of every CRM object up to D and the raw
+// partitions it was merged from.
+type crmMerge struct {
+	records []unified.CRMRecord
+	inputs  []*dataset.Manifest
+}
+
+// mergeCRM merges every committed raw partition up to d of the CRM streams:
+// the latest version of each object, deleted objects as tombstones. It
+// returns an empty merge without CRM sources.
+func mergeCRM(ctx context.Context, env job.Env, d job.Date) (crmMerge, error) {
 	srcs := crmSources(env.Config)
 	if len(srcs) == 0 {
-		return nil
+		return crmMerge{}, nil
 	}
 	merger := unified.NewCRMMerger()
 	var inputs []*dataset.Manifest
@@ -214,7 +245,7 @@ func unifyCRM(ctx context.Context, env job.Env, d job.Date, stats job.Stats) err
 			name := ingest.RawDataset(src.Name, st.Name)
 			dates, err := dataset.CommittedDates(ctx, env.Store, name)
 			if err != nil {
-				return err
+				return crmMerge{}, err
 			}
 			for _, day := range dates {
 				if day.Start().After(d.Start()) {
@@ -223,20 +254,29 @@ func unifyCRM(ctx context.Context, env job.Env, d job.Date, stats job.Stats) err
 				m, err := dataset.EachRows(ctx, env.Store, dataset.Partition{Dataset: name, Date: day},
 					func(s *parquet.Schema, rows []parquet.Row) error { return merger.Add(src.Name, st.Name, s, rows) })
 				if err != nil {
-					return err
+					return crmMerge{}, err
 				}
 				inputs = append(inputs, m)
 			}
 		}
 	}
-	records := merger.Records()
+	return crmMerge{records: merger.Records(), inputs: inputs}, nil
+}
+
+// writeCRM commits unified/crm_records/dt=d from the merge, when there are
+// CRM sources.
+func writeCRM(ctx context.Context, env job.Env, d job.Date, crm crmMerge, stats job.Stats) error {
+	if len(crmSources(env.Config)) == 0 {
+		return nil
+	}
+	records := crm.records
 	var deleted int64
 	for _, r := range records {
 		if r.Deleted {
 			deleted++
 		}
 	}
-	out := dataset.Output{Partition: dataset.Partition{Dataset: CRMRecordsDataset, Date: d}, Job: Name, Inputs: inputs,
+	out := dataset.Output{Partition: dataset.Partition{Dataset: CRMRecordsDataset, Date: d}, Job: Name, Inputs: crm.inputs,
 		Meta: map[string]any{"tombstones": deleted}}
 	if _, err := dataset.WriteOutput(ctx, env, out, records); err != nil {
 		return err

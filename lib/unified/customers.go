@@ -58,7 +58,27 @@ type Customer struct {
 	Touchpoints90d          int64            `parquet:"touchpoints_90d"`
 	Touchpoints30dByChannel map[string]int64 `parquet:"touchpoints_30d_by_channel"`
 	Touchpoints90dByChannel map[string]int64 `parquet:"touchpoints_90d_by_channel"`
+	// EmailConsent is the person's e-mail marketing consent as of the end
+	// of D: granted or denied by the person's latest consent event, unknown
+	// without one (set by unify; see jobs/unify/consent.go for the events
+	// and the tie rule).
+	EmailConsent string `parquet:"email_consent"`
+	// ConsentChangedAt and ConsentSource are the time and source of that
+	// latest event; OptedOutAt is ConsentChangedAt when it denied consent.
+	ConsentChangedAt *time.Time `parquet:"consent_changed_at,timestamp(microsecond),optional"`
+	ConsentSource    *string    `parquet:"consent_source,optional"`
+	OptedOutAt       *time.Time `parquet:"opted_out_at,timestamp(microsecond),optional"`
+	// DeletionRequestedAt is the latest request to erase the person's data
+	// (acting on it is a later step: the state is carried, not yet acted on).
+	DeletionRequestedAt *time.Time `parquet:"deletion_requested_at,timestamp(microsecond),optional"`
 }
+
+// Consent states of Customer.EmailConsent.
+const (
+	ConsentGranted = "granted"
+	ConsentDenied  = "denied"
+	ConsentUnknown = "unknown"
+)
 
 // Lifecycle holds the day counts of the lifecycle stages:
 //

@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/segmint/segmint/lib/money"
+	"github.com/segmint/segmint/lib/normalize"
 )
 
 // Text fields of a line, interned per field.
@@ -41,6 +42,51 @@ type Lines struct {
 	// byOrder is set by Dedup: the remaining lines sorted by source,
 	// order id and then the duplicate key, which is what Orders walks.
 	byOrder []uint32
+	// converted holds the value, in millionths of the reporting currency,
+	// of the lines Convert converted from another currency; other lines'
+	// value is quantity x unit price. Empty when all money is in the
+	// reporting currency, as it is in the bundled sample.
+	converted map[uint32]int64
+}
+
+// value is line i's quantity x unit price in its currency, converted when
+// it came in another.
+func (ls *Lines) value(i uint32) int64 {
+	if len(ls.converted) > 0 {
+		if v, ok := ls.converted[i]; ok {
+			return v
+		}
+	}
+	r := &ls.recs[i]
+	return r.quantity * r.unitPrice
+}
+
+// Convert converts lines from..to-1 (removed ones excepted) whose currency
+// is not currency into it: a line's value (quantity x unit price, exact) is
+// converted at the rate in force on the line's UTC day and rounded once,
+// half away from zero, to a millionth; the unit price stays the source's. A
+// currency without a rate that day is an error naming the line: money is
+// never left out or kept in the wrong currency.
+func (ls *Lines) Convert(from, to int, currency string, rates *normalize.Rates) error {
+	currency = strings.ToUpper(currency)
+	for i := from; i < to; i++ {
+		r := &ls.recs[i]
+		f := ls.files[r.file]
+		if ls.Removed(i) || strings.EqualFold(f.currency, currency) {
+			continue
+		}
+		at := time.UnixMicro(r.at).UTC()
+		v, err := rates.Convert(r.quantity*r.unitPrice, f.currency, currency, at)
+		if err != nil {
+			return fmt.Errorf("order %s of %s (%s line %d): %w", ls.text(r, fieldOrder), f.source, f.name, r.line, err)
+		}
+		if ls.converted == nil {
+			ls.converted = map[uint32]int64{}
+		}
+		ls.converted[uint32(i)] = v
+		r.file = ls.fileID(lineFile{f.source, currency, f.name})
+	}
+	return nil
 }
 
 // lineRec is one line. Texts are ids into Lines.texts; id 0 is "".
@@ -170,6 +216,12 @@ func (ls *Lines) Add(l Line) {
 	for f, s := range [textFields]string{l.OrderID, l.ProductID, l.Description, l.CustomerNumber, l.Country} {
 		r.text[f] = ls.texts[f].idOf(s)
 	}
+	if l.converted {
+		if ls.converted == nil {
+			ls.converted = map[uint32]int64{}
+		}
+		ls.converted[uint32(len(ls.recs))] = l.value
+	}
 	ls.recs = append(ls.recs, r)
 }
 
@@ -177,12 +229,16 @@ func (ls *Lines) Add(l Line) {
 func (ls *Lines) Line(i int) Line {
 	r := &ls.recs[i]
 	f := ls.files[r.file]
-	return Line{
+	l := Line{
 		Source: f.source, OrderID: ls.text(r, fieldOrder), ProductID: ls.text(r, fieldProduct),
 		Description: ls.text(r, fieldDescription), Quantity: r.quantity, UnitPrice: r.unitPrice,
 		OrderedAt: time.UnixMicro(r.at).UTC(), CustomerNumber: ls.text(r, fieldCustomer),
 		Country: ls.text(r, fieldCountry), Currency: f.currency, SourceFile: f.name, SourceLine: r.line,
 	}
+	if v, ok := ls.converted[uint32(i)]; ok {
+		l.converted, l.value = true, v
+	}
+	return l
 }
 
 func (ls *Lines) text(r *lineRec, field int) string { return ls.texts[field].strs[r.text[field]] }
@@ -345,7 +401,7 @@ func (ls *Lines) order(group []uint32, stats *OrderStats) (Order, bool) {
 		r := &ls.recs[i]
 		o.LineCount++
 		o.Units += r.quantity
-		o.Value += r.quantity * r.unitPrice
+		o.Value += ls.value(i)
 		at = min(at, r.at)
 		if c := r.text[fieldCountry]; c != 0 && (country == 0 || ls.texts[fieldCountry].strs[c] < ls.texts[fieldCountry].strs[country]) {
 			country = c
@@ -480,7 +536,7 @@ func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, products []ui
 		for _, i := range group[start:stop] {
 			l := &ls.recs[i]
 			at = min(at, l.at)
-			v := l.quantity * l.unitPrice
+			v := ls.value(i)
 			// The country of the customer's latest line (ties: the greatest name).
 			if c := l.text[fieldCountry]; c != 0 && (country == 0 || l.at > countryAt || l.at == countryAt && countries[c] > countries[country]) {
 				country, countryAt = c, l.at
@@ -518,6 +574,7 @@ func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, products []ui
 		CustomerID:     CustomerID(f.source, number),
 		Source:         f.source,
 		CustomerNumber: number,
+		EmailConsent:   ConsentUnknown,
 		OrdersCount:    orders,
 		ReturnOrders:   returnOrders,
 		GrossRevenue:   money.Rescale(gross, money.MicroScale, 2),

@@ -46,10 +46,20 @@ type Line struct {
 	Currency       string
 	SourceFile     string
 	SourceLine     int64
+	// converted and value are set by ConvertLines: value is quantity x unit
+	// price converted into Currency.
+	converted bool
+	value     int64
 }
 
-// Value is quantity x unit price in millionths.
-func (l Line) Value() int64 { return l.Quantity * l.UnitPrice }
+// Value is quantity x unit price in millionths of Currency (converted by
+// ConvertLines when the line came in another currency).
+func (l Line) Value() int64 {
+	if l.converted {
+		return l.value
+	}
+	return l.Quantity * l.UnitPrice
+}
 
 // IsCancellation reports whether the line belongs to a cancellation invoice.
 func (l Line) IsCancellation() bool { return strings.HasPrefix(l.OrderID, "C") }
