@@ -1,6 +1,7 @@
 package nightly_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/segmint/segmint/jobs/train"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/registry"
 )
 
@@ -98,6 +100,18 @@ func TestModelsRetrainNightly(t *testing.T) {
 	}
 	if !rerun {
 		t.Error("no model was promoted on the second night, so the old-rerun guard went untested")
+	}
+
+	// The report shows the night's decisions with their figures.
+	html, err := store.GetBytes(t.Context(), st, "reports/dt="+sampleDate+"/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, d := range late {
+		want := fmt.Sprintf("<td>%s</td><td class=\"muted\">%s</td>", name, d.Version)
+		if !strings.Contains(string(html), want) || !strings.Contains(string(html), fmt.Sprintf("%.4f", *d.Value)) {
+			t.Errorf("the report lacks %s's decision (%s)", name, want)
+		}
 	}
 
 	// The champions score every customer with an order.
