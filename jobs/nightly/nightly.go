@@ -49,7 +49,7 @@ func Steps() []Step {
 			"scores/dt=D (RFM scores and segments, purchase probability, CLV)", score.Run, score.Outputs},
 		{publish.Name, "scores/dt=D", "segments/rfm/dt=D (Parquet, audience CSV, manifest.json, _SUCCESS), segments/rfm/latest.json",
 			publish.Run, publish.Outputs},
-		{report.Name, "the manifests of D, unified/customers/dt=D", "reports/dt=D/index.html", report.Run, report.Outputs},
+		{report.Name, "the manifests of D, unified/customers/dt=D, models/_decisions/dt=D", "reports/dt=D/index.html", report.Run, report.Outputs},
 	}
 }
 

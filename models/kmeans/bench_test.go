@@ -15,7 +15,7 @@ import (
 const bankFull = "../../../shared/data/bank-marketing/bank-full.csv"
 
 // benchData is n rows of d columns around 8 centres, or the table named by
-// $KMEANS_BENCH_CSV (written by bench/kmeans_sklearn.py, to time scikit-learn
+// $KMEANS_BENCH_CSV (written by bench/sklearn_bench.py, to time scikit-learn
 // on the same rows).
 func benchData(b *testing.B, n, d int) ([]string, [][]float64) {
 	if path := os.Getenv("KMEANS_BENCH_CSV"); path != "" {

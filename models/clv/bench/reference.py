@@ -8,7 +8,7 @@ It fits BG/NBD and Gamma-Gamma by maximum likelihood on the CDNOW summaries in
 testdata/cdnow with scipy.optimize (Nelder-Mead on log-parameters, the
 textbook formulas with scipy.special.hyp2f1 and gammaln, no Euler
 transformation), prints the parameters, log-likelihoods and predictions that
-models/clv/reference_test.go checks, and, when the master file is given, times
+the tests in models/clv (bgnbd_test.go, gammagamma_test.go, value_test.go) check, and, when the master file is given, times
 the BG/NBD fit on the full 23,570-customer cohort for comparison with
 BenchmarkFitBGNBDMaster.
 """
