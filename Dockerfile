@@ -20,6 +20,7 @@ COPY --from=build /out/segmint /app/segmint
 COPY configs /app/configs
 # The bundled sample, so that the embedded default runs in the image too.
 COPY testdata/landing /app/testdata/landing
+COPY testdata/synthetic /app/testdata/synthetic
 # The local store of the default configuration, writable by the runtime user.
 COPY --from=build --chown=65532:65532 /out/data /app/data
 USER 65532:65532

@@ -35,6 +35,12 @@ demo: build
 bench:
 	$(GO) test -run XXX -bench . -benchtime 3x ./jobs/nightly/ ./lib/connectors/
 
+# bench-unify: unify and features beside pandas at 1x and 20x Online Retail II
+# (reads ../shared/data; see jobs/unify/bench/run.sh).
+.PHONY: bench-unify
+bench-unify:
+	jobs/unify/bench/run.sh
+
 test:
 	.ci/test.sh
 

@@ -31,12 +31,20 @@ func touchpointStreams(c *config.Config) [][2]string {
 	return out
 }
 
+// hasDaily reports whether the config has inputs for kpi/daily.
+func hasDaily(c *config.Config) bool { return len(touchpointStreams(c)) > 0 || len(adStreams(c)) > 0 }
+
 // dailyKPIs commits kpi/daily/dt=d: every day up to d, rebuilt from the
-// touchpoints and the unified orders of d (late data restates past days).
+// touchpoints, the ad platforms' metrics and the unified orders of d (late
+// data restates past days).
 func dailyKPIs(ctx context.Context, env job.Env, d job.Date, stats job.Stats) error {
-	streams := touchpointStreams(env.Config)
-	if len(streams) == 0 {
+	if !hasDaily(env.Config) {
 		return nil
+	}
+	streams := touchpointStreams(env.Config)
+	rates, err := env.Config.RatesTable()
+	if err != nil {
+		return err
 	}
 	op := dataset.Partition{Dataset: unify.OrdersDataset, Date: d}
 	orders, om, err := dataset.ReadInput[unified.Order](ctx, env, op, unify.Name)
@@ -85,11 +93,18 @@ func dailyKPIs(ctx context.Context, env job.Env, d job.Date, stats job.Stats) er
 		}
 		inputs = append(inputs, m)
 	}
-	rows := kpi.DailyKPIs(touches, facts, d.End(), env.Config.Currency)
-	out := dataset.Output{Partition: dataset.Partition{Dataset: DailyDataset, Date: d}, Job: Name, Inputs: inputs}
+	ads, adInputs, err := readAds(ctx, env, d, rates)
+	if err != nil {
+		return err
+	}
+	inputs = append(inputs, adInputs...)
+	rows, dstats := kpi.DailyKPIs(touches, facts, ads, d.End(), env.Config.Currency)
+	out := dataset.Output{Partition: dataset.Partition{Dataset: DailyDataset, Date: d}, Job: Name, Inputs: inputs,
+		Meta: map[string]any{"ad_rows": len(ads), "reach_not_additive": dstats.ReachNotAdditive}}
 	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
 		return err
 	}
 	stats.Add("kpi_daily_rows", int64(len(rows)))
+	stats.Add("kpi_daily_ad_rows", int64(len(ads)))
 	return nil
 }

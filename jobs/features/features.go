@@ -28,7 +28,7 @@ const (
 // Outputs are the partitions features commits for d.
 func Outputs(c *config.Config, d job.Date) []dataset.Partition {
 	out := []dataset.Partition{{Dataset: Dataset, Date: d}, {Dataset: CohortsDataset, Date: d}}
-	if len(touchpointStreams(c)) > 0 {
+	if hasDaily(c) {
 		out = append(out, dataset.Partition{Dataset: DailyDataset, Date: d})
 	}
 	return out

@@ -42,11 +42,14 @@ func Steps() []Step {
 			"unified/orders/dt=D, unified/customers/dt=D", unify.Run, unify.Outputs},
 		{features.Name, "unified/customers/dt=D, unified/orders/dt=D, raw touchpoints of D",
 			"features/customers/dt=D, kpi/cohorts/dt=D, kpi/daily/dt=D", features.Run, features.Outputs},
-		{train.Name, "features/customers/dt=D", "nothing yet: no model is configured", train.Run, train.Outputs},
-		{score.Name, "features/customers/dt=D", "scores/dt=D (RFM scores and segments)", score.Run, score.Outputs},
+		{train.Name, "unified/orders/dt=D",
+			"models/<model>/<version>/{model.json,metrics.json}, models/<model>/champion.json, models/_decisions/dt=D",
+			train.Run, train.Outputs},
+		{score.Name, "features/customers/dt=D, unified/orders/dt=D, the champion models",
+			"scores/dt=D (RFM scores and segments, purchase probability, CLV)", score.Run, score.Outputs},
 		{publish.Name, "scores/dt=D", "segments/rfm/dt=D (Parquet, audience CSV, manifest.json, _SUCCESS), segments/rfm/latest.json",
 			publish.Run, publish.Outputs},
-		{report.Name, "the manifests of D, unified/customers/dt=D", "reports/dt=D/index.html", report.Run, report.Outputs},
+		{report.Name, "the manifests of D, unified/customers/dt=D, models/_decisions/dt=D", "reports/dt=D/index.html", report.Run, report.Outputs},
 	}
 }
 

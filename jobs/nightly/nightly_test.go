@@ -2,6 +2,7 @@ package nightly_test
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"maps"
@@ -35,12 +36,14 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	env := testEnv(t, st, cfg)
 	runNightly(t, env, sampleDate, false)
 	first := dataParts(t, st, cfg, sampleDate)
-	// raw and quarantine of 4 streams (8), the orders' quality report and
+	// raw and quarantine of 7 streams (14), the orders' quality report and
 	// quarantine (2), orders, customers, identity map and events (4),
-	// features, cohorts and daily KPIs (3), scores, segment Parquet and CSV (3).
-	if len(first) != 20 {
-		t.Fatalf("want 20 data files, got %d", len(first))
+	// features, cohorts and daily KPIs (3), the model decisions (1), scores,
+	// segment Parquet and CSV (3).
+	if len(first) != 27 {
+		t.Fatalf("want 27 data files, got %d", len(first))
 	}
+	firstModels := modelFiles(t, st)
 	env.RunID += "-again"
 	runNightly(t, env, sampleDate, true)
 	second := dataParts(t, st, cfg, sampleDate)
@@ -71,6 +74,28 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	if third := dataParts(t, other, cfg, sampleDate); !maps.Equal(first, third) {
 		t.Fatalf("a fresh store got other parts:\n%v\n%v", first, third)
 	}
+	// The models too: same data and seed, the same model files and versions.
+	if got := modelFiles(t, other); len(firstModels) != 2 || !maps.Equal(firstModels, got) {
+		t.Fatalf("model files differ or are missing:\n%v\n%v", firstModels, got)
+	}
+}
+
+// modelFiles maps each model.json key under models/ to its sha256.
+func modelFiles(t *testing.T, st store.Store) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, k := range listKeys(t, st, "models/") {
+		if !strings.HasSuffix(k, "/model.json") {
+			continue
+		}
+		b, err := store.GetBytes(t.Context(), st, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(b)
+		out[k] = hex.EncodeToString(sum[:])
+	}
+	return out
 }
 
 func TestNightlySkipsCommittedSteps(t *testing.T) {

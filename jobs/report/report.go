@@ -45,6 +45,15 @@ type Page struct {
 	Segments  []SegmentRow
 	Partition []PartitionRow
 	Quality   []QualityRow
+	// Models is nil when no model is configured.
+	Models []ModelRow
+}
+
+// ModelRow is one model's night: what was trained and whether it became
+// champion (models/_decisions).
+type ModelRow struct {
+	Model, Version, Metric, Value, Champion, ChampionValue, Decision, Reason string
+	TrainRows, HoldoutRows                                                   int64
 }
 
 // QualityRow is the quality report of one checked dataset.
@@ -126,6 +135,9 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		w.AddInput(sm)
 		page.Partition = append(page.Partition, PartitionRow{sm.Dataset + "/" + sm.Partition, sm.Rows, sm.RunID})
 		page.Segments = segmentRows(sm)
+	}
+	if err := modelRows(ctx, env, w, &page, d); err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := pageTemplate().Execute(&buf, page); err != nil {
@@ -283,7 +295,9 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 <h2>Unify</h2>
 <table>{{range $k, $v := .Unify}}<tr><td>{{$k}}</td><td class="n">{{$v}}</td></tr>{{end}}</table>
 <h2>Models</h2>
-<p>No models are trained yet: scores are RFM scores.</p>
+{{if .Models}}<table><tr><th>Model</th><th>Version</th><th class="n">Training rows</th><th class="n">Holdout rows</th><th>Holdout metric</th><th class="n">Challenger</th><th class="n">Champion</th><th>Decision</th></tr>
+{{range .Models}}<tr><td>{{.Model}}</td><td class="muted">{{.Version}}</td><td class="n">{{.TrainRows}}</td><td class="n">{{.HoldoutRows}}</td><td>{{.Metric}}</td><td class="n">{{.Value}}</td><td class="n">{{.ChampionValue}}</td><td>{{.Decision}}: {{.Reason}}</td></tr>{{end}}
+</table>{{else}}<p>No models are configured: scores are RFM scores.</p>{{end}}
 <h2>Inputs</h2>
 <table><tr><th>Partition</th><th class="n">Rows</th><th>Run</th></tr>
 {{range .Partition}}<tr><td>{{.Name}}</td><td class="n">{{.Rows}}</td><td class="muted">{{.RunID}}</td></tr>{{end}}

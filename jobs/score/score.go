@@ -1,6 +1,8 @@
-// Package score is the score step: it scores every customer of
-// features/customers/dt=D into scores/dt=D. Today the scores are RFM scores
-// and segments (package lib/rfm); model scores join them once models exist.
+// Package score is the score step: it scores every customer with an order
+// in features/customers/dt=D into scores/dt=D: RFM scores and segments
+// (lib/rfm) and, where the train step has promoted a champion, the
+// purchase probability and the lifetime-value figures of the champion
+// models (their versions are in the partition's manifest).
 package score
 
 import (
@@ -35,6 +37,19 @@ type Score struct {
 	// RFMCell is the three scores as digits, "545".
 	RFMCell    string `parquet:"rfm_cell"`
 	RFMSegment string `parquet:"rfm_segment"`
+	// PurchaseProbability is the purchase model's probability that the
+	// customer orders within its horizon (config models.purchase); null
+	// without a champion.
+	PurchaseProbability *float64 `parquet:"purchase_probability,optional"`
+	// PAlive, ExpectedPurchases, ExpectedOrderValue and CLV come from the
+	// lifetime-value champion (config models.clv): the probability the
+	// customer is still a customer, the purchases (distinct days) expected
+	// over the horizon, the expected value of one purchase, and the
+	// discounted expected value over the horizon, in the reporting currency.
+	PAlive             *float64 `parquet:"p_alive,optional"`
+	ExpectedPurchases  *float64 `parquet:"expected_purchases,optional"`
+	ExpectedOrderValue *float64 `parquet:"expected_order_value,optional"`
+	CLV                *float64 `parquet:"clv,optional"`
 }
 
 // Run scores the customers of d.
@@ -63,10 +78,13 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			RFMCell: fmt.Sprintf("%d%d%d", s.R, s.F, s.M), RFMSegment: s.Segment}
 	}
 	out := dataset.Output{Partition: dataset.Partition{Dataset: Dataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	stats := job.Stats{"scored": int64(len(rows)), "not_scored_without_orders": int64(len(feats) - len(rows))}
+	if err := applyModels(ctx, env, d, rows, &out, stats); err != nil {
+		return nil, err
+	}
 	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
-	stats := job.Stats{"scored": int64(len(rows)), "not_scored_without_orders": int64(len(feats) - len(rows))}
 	env.Log.Info().Int64("scored", stats["scored"]).Int64("not_scored", stats["not_scored_without_orders"]).Msg("scores committed")
 	return stats, nil
 }

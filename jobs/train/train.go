@@ -1,25 +1,173 @@
-// Package train is the train step. The model library (gradient boosting,
-// logistic regression, k-means, BG/NBD) is not built yet, so no model is
-// configured and the step trains nothing; it says so in its log and in the
-// run record rather than pretending.
+// Package train is the train step: every night it retrains the configured
+// models on unified/orders/dt=D, measures each on a time-based holdout,
+// saves it in the model registry (models/<model>/<version>/) and promotes
+// it to champion only when it is not worse than the current champion on
+// the same holdout rows by more than the configured tolerance. The
+// decisions are committed as models/_decisions/dt=D, which the report
+// reads.
+//
+// Models (config models:):
+//
+//	purchase_<H>d  P(an order within H days), gbdt or logreg on lib/propensity
+//	               features. Trained on the snapshot as of D+1-2H labelled by
+//	               [D+1-2H, D+1-H); measured (ROC AUC) on the snapshot as of
+//	               D+1-H labelled by [D+1-H, D+1).
+//	clv            BG/NBD and Gamma-Gamma (models/clv), fitted on the orders
+//	               before D+1-holdout and measured by the mean absolute error of
+//	               each customer's expected repeat purchases in the holdout.
+//
+// A challenger trained on an older window than the champion's is never
+// promoted, so rerunning an old date cannot demote a newer model.
 package train
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
+	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/unified"
+	"github.com/segmint/segmint/models/registry"
 )
 
 // Name is the step's name.
 const Name = "train"
 
-// Outputs: train commits no date partition (models are versioned, not dated).
-func Outputs(_ *config.Config, _ job.Date) []dataset.Partition { return nil }
+// DecisionsDataset holds one row per model and night: what was trained and
+// whether it became champion.
+const DecisionsDataset = "models/_decisions"
 
-// Run trains the configured models: none yet.
-func Run(_ context.Context, env job.Env, _ job.Date) (job.Stats, error) {
-	env.Log.Info().Int("models", 0).Msg("no models configured: nothing to train")
-	return job.Stats{"models_trained": 0}, nil
+// Outputs are the partitions train commits for d: the decisions, when any
+// model is configured.
+func Outputs(c *config.Config, d job.Date) []dataset.Partition {
+	if c.Models.Purchase == nil && c.Models.CLV == nil {
+		return nil
+	}
+	return []dataset.Partition{{Dataset: DecisionsDataset, Date: d}}
+}
+
+// Decision is one row of models/_decisions.
+type Decision struct {
+	Model   string `parquet:"model"`
+	Version string `parquet:"version,optional"`
+	// Trained is false when the data could not support a model tonight
+	// (Reason says why); the champion then stays.
+	Trained bool   `parquet:"trained"`
+	Metric  string `parquet:"metric,optional"`
+	// Value is the challenger's holdout metric, ChampionValue the
+	// champion's on the same rows (null without a champion).
+	Value         *float64 `parquet:"value,optional"`
+	ChampionValue *float64 `parquet:"champion_value,optional"`
+	Champion      string   `parquet:"champion,optional"`
+	Promoted      bool     `parquet:"promoted"`
+	Reason        string   `parquet:"reason"`
+	TrainRows     int64    `parquet:"train_rows"`
+	HoldoutRows   int64    `parquet:"holdout_rows"`
+	WindowFrom    string   `parquet:"window_from,optional"`
+	WindowTo      string   `parquet:"window_to,optional"`
+}
+
+// errTooLittleData marks a model the night's data cannot support.
+var errTooLittleData = errors.New("too little data")
+
+// Run trains the configured models for d.
+func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+	models := env.Config.Models
+	if models.Purchase == nil && models.CLV == nil {
+		env.Log.Info().Int("models", 0).Msg("no models configured: nothing to train")
+		return job.Stats{"models_trained": 0}, nil
+	}
+	in := dataset.Partition{Dataset: unify.OrdersDataset, Date: d}
+	orders, m, err := dataset.ReadInput[unified.Order](ctx, env, in, unify.Name)
+	if err != nil {
+		return nil, err
+	}
+	reg := registry.New(env.Store, env.Log)
+	var rows []Decision
+	if p := models.Purchase; p != nil {
+		row, err := trainPurchase(ctx, env, reg, *p, orders, d)
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", PurchaseName(*p), err)
+		}
+		rows = append(rows, row)
+	}
+	if c := models.CLV; c != nil {
+		row, err := trainCLV(ctx, env, reg, *c, orders, d)
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", CLVName, err)
+		}
+		rows = append(rows, row)
+	}
+	stats := job.Stats{}
+	for _, r := range rows {
+		if r.Trained {
+			stats.Add("models_trained", 1)
+		}
+		if r.Promoted {
+			stats.Add("models_promoted", 1)
+		}
+	}
+	out := dataset.Output{Partition: dataset.Partition{Dataset: DecisionsDataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
+		return nil, err
+	}
+	return stats, nil
+}
+
+// decide loads the champion, lets score measure it on the challenger's
+// holdout, applies the check and records it.
+func decide(ctx context.Context, reg *registry.Registry, name string, f *registry.File, version, metric string,
+	higherIsBetter bool, tolerance, value float64, score func(*registry.File) (float64, error)) (registry.Decision, error) {
+	champ, err := reg.Champion(ctx, name)
+	if err != nil && !errors.Is(err, registry.ErrNoChampion) {
+		return registry.Decision{}, err
+	}
+	if champ != nil && champ.Version == version {
+		// A rerun trained the champion again: its decision stands.
+		return champ.Decision, nil
+	}
+	var champValue float64
+	if champ != nil {
+		cf, err := reg.Load(ctx, name, champ.Version)
+		if err != nil {
+			return registry.Decision{}, err
+		}
+		if cf.Window != nil && f.Window != nil && f.Window.To < cf.Window.To {
+			// The champion is not measured: it stays whatever it scores.
+			d := registry.Decision{Metric: metric, HigherIsBetter: higherIsBetter, Tolerance: tolerance,
+				Challenger: version, ChallengerValue: value, Champion: champ.Version,
+				Reason: fmt.Sprintf("trained on data up to %s, older than the champion's %s", f.Window.To, cf.Window.To)}
+			return d, reg.Record(ctx, name, d)
+		}
+		if champValue, err = score(cf); err != nil {
+			return registry.Decision{}, fmt.Errorf("measure the champion %s: %w", champ.Version, err)
+		}
+	}
+	d := registry.Decide(metric, higherIsBetter, tolerance, version, value, champ, champValue)
+	return d, reg.Record(ctx, name, d)
+}
+
+func decisionRow(name string, f *registry.File, version string, d registry.Decision) Decision {
+	row := Decision{Model: name, Version: version, Trained: true, Metric: d.Metric, Promoted: d.Promote, Reason: d.Reason,
+		TrainRows: int64(f.Rows.Train), HoldoutRows: int64(f.Rows.Holdout)}
+	v := d.ChallengerValue
+	row.Value = &v
+	if d.Champion != "" && d.Champion != version {
+		row.Champion = d.Champion
+		if d.ChampionAvailable {
+			cv := d.ChampionValue
+			row.ChampionValue = &cv
+		}
+	}
+	if f.Window != nil {
+		row.WindowFrom, row.WindowTo = f.Window.From, f.Window.To
+	}
+	return row
+}
+
+func skipped(name string, err error) Decision {
+	return Decision{Model: name, Reason: err.Error()}
 }

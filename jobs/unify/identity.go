@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -162,26 +163,26 @@ type People struct {
 	// person's most frequent normalised e-mail and phone (ties: the
 	// smallest hash).
 	EmailHash, PhoneHash map[string]string
+	// ByEmail and ByPhone map each normalised e-mail and phone found on a
+	// record (blocked values excluded) to the customer ids whose records
+	// carry it, sorted. (Several when the caps kept records that share it
+	// apart: a person's second CRM contact, a call-centre number.)
+	ByEmail, ByPhone map[string][]string
 }
 
 // resolveIdentity links every record of D that carries identifiers (order
 // customers, CRM contacts, touchpoints, ad clicks), resolves people with the
 // ids of the newest earlier identity map, and commits unified/identity_map
 // and unified/identity_events for D. Without identity sources it returns nil.
-func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unified.Line, stats job.Stats) (*People, error) {
+func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines *unified.Lines, stats job.Stats) (*People, error) {
 	if !identitySources(env.Config) {
 		return nil, nil
 	}
 	l := &linker{countries: normalize.NewCountries(), defaultRegion: env.Config.Identity.DefaultRegion,
 		invalid: map[string]int64{}, seen: map[string]bool{}, emails: map[string][]string{}, phones: map[string][]string{}}
-	seen := map[[2]string]bool{}
-	for _, ln := range lines {
-		k := [2]string{ln.Source, ln.CustomerNumber}
-		if ln.CustomerNumber != "" && !seen[k] {
-			seen[k] = true
-			l.add(CustomerRecordKey(ln.Source, ln.CustomerNumber), identity.CustomerNumber, ln.CustomerNumber)
-		}
-	}
+	lines.EachCustomer(func(source, number string) {
+		l.add(CustomerRecordKey(source, number), identity.CustomerNumber, number)
+	})
 	var inputs []*dataset.Manifest
 	for _, src := range env.Config.Sources {
 		if src.Kind != "filedrop" {
@@ -253,7 +254,29 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines []unifi
 	}
 	people.EmailHash = mostFrequentHash(people.IDs, l.emails)
 	people.PhoneHash = mostFrequentHash(people.IDs, l.phones)
+	people.ByEmail = ownerOf(people.IDs, l.emails)
+	people.ByPhone = ownerOf(people.IDs, l.phones)
 	return people, nil
+}
+
+// ownerOf maps each value to the customers whose records carry it, sorted.
+func ownerOf(ids map[string]string, values map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for record, vs := range values {
+		id := ids[record]
+		if id == "" {
+			continue
+		}
+		for _, v := range vs {
+			if !slices.Contains(out[v], id) {
+				out[v] = append(out[v], id)
+			}
+		}
+	}
+	for _, owners := range out {
+		slices.Sort(owners)
+	}
+	return out
 }
 
 // mostFrequentHash picks, per customer, the hash of the value found on the

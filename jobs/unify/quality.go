@@ -20,13 +20,19 @@ import (
 func QualityDataset(checked string) string    { return "quality/" + checked }
 func QualityQuarantine(checked string) string { return "quarantine/quality/" + checked }
 
+// streamLines are the lines of one orders stream: lines from..to-1 of all.
+type streamLines struct {
+	all      *unified.Lines
+	from, to int
+}
+
 // lineRows presents order lines to the quality rules by segmint's field
 // names: order_id, product_id, description, quantity, unit_price (a number
 // in currency units), ordered_at, customer_number, country. Empty texts are
 // nulls.
-type lineRows []unified.Line
+type lineRows streamLines
 
-func (r lineRows) Len() int { return len(r) }
+func (r lineRows) Len() int { return r.to - r.from }
 
 func (r lineRows) Column(name string) (quality.Getter, bool) {
 	text := func(s string) any {
@@ -35,23 +41,24 @@ func (r lineRows) Column(name string) (quality.Getter, bool) {
 		}
 		return s
 	}
+	line := func(i int) unified.Line { return r.all.Line(r.from + i) }
 	switch name {
 	case "order_id":
-		return func(i int) any { return text(r[i].OrderID) }, true
+		return func(i int) any { return text(line(i).OrderID) }, true
 	case "product_id":
-		return func(i int) any { return text(r[i].ProductID) }, true
+		return func(i int) any { return text(line(i).ProductID) }, true
 	case "description":
-		return func(i int) any { return text(r[i].Description) }, true
+		return func(i int) any { return text(line(i).Description) }, true
 	case "customer_number":
-		return func(i int) any { return text(r[i].CustomerNumber) }, true
+		return func(i int) any { return text(line(i).CustomerNumber) }, true
 	case "country":
-		return func(i int) any { return text(r[i].Country) }, true
+		return func(i int) any { return text(line(i).Country) }, true
 	case "quantity":
-		return func(i int) any { return r[i].Quantity }, true
+		return func(i int) any { return line(i).Quantity }, true
 	case "unit_price":
-		return func(i int) any { return money.Float(r[i].UnitPrice, money.MicroScale) }, true
+		return func(i int) any { return money.Float(line(i).UnitPrice, money.MicroScale) }, true
 	case "ordered_at":
-		return func(i int) any { return r[i].OrderedAt }, true
+		return func(i int) any { return line(i).OrderedAt }, true
 	}
 	return nil, false
 }
@@ -79,23 +86,23 @@ func qualityRules(c *config.Config, name string) (quality.Dataset, bool) {
 
 // checkQuality runs the configured rules of one orders stream's raw lines.
 // It commits the quality report and the quarantine of refused lines, and
-// returns the lines that pass every error-level row rule. An error-level
+// removes the lines that break an error-level row rule. An error-level
 // rule over its threshold returns an error wrapping quality.ErrStop after
 // the report and quarantine are committed: the run stops before anything
 // downstream is written.
 func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Source, st config.Stream,
-	lines []unified.Line, raw *dataset.Manifest, stats job.Stats) ([]unified.Line, error) {
+	lines streamLines, raw *dataset.Manifest, stats job.Stats) error {
 	name := ingest.RawDataset(src.Name, st.Name)
 	rules, ok := qualityRules(env.Config, name)
 	if !ok {
-		return lines, nil
+		return nil
 	}
 	// The run id stays out of the report's rows (the manifest names the run)
 	// so that a rerun writes byte-identical parts.
-	out, err := quality.Evaluate(rules, lineRows(lines), quality.Inputs{Now: d.End()})
+	out, err := quality.Evaluate(rules, lineRows(lines), quality.Inputs{Now: d.End(), ErrorFailuresOnly: true})
 	var gate *quality.GateError
 	if err != nil && !errors.As(err, &gate) {
-		return nil, fmt.Errorf("quality of %s: %w", name, err)
+		return fmt.Errorf("quality of %s: %w", name, err)
 	}
 	severity := map[string]string{}
 	for _, r := range out.Results {
@@ -108,7 +115,7 @@ func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Sourc
 			continue
 		}
 		refusedRow[f.Row] = true
-		l := lines[f.Row]
+		l := lines.all.Line(lines.from + f.Row)
 		refused = append(refused, Refused{SourceFile: l.SourceFile, Line: l.SourceLine, Rule: f.Rule, Kind: f.Kind, Column: f.Column, Value: f.Value})
 	}
 	sort.SliceStable(refused, func(i, j int) bool {
@@ -120,18 +127,15 @@ func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Sourc
 	inputs := []*dataset.Manifest{raw}
 	qo := dataset.Output{Partition: dataset.Partition{Dataset: QualityQuarantine(name), Date: d}, Job: Name, Inputs: inputs}
 	if _, err := dataset.WriteOutput(ctx, env, qo, refused); err != nil {
-		return nil, err
+		return err
 	}
 	ro := dataset.Output{Partition: dataset.Partition{Dataset: QualityDataset(name), Date: d}, Job: Name, Inputs: inputs,
 		Meta: map[string]any{"passed": out.Report.Passed, "dimensions": out.Report.Dimensions}}
 	if _, err := dataset.WriteOutput(ctx, env, ro, out.Report.ParquetRows()); err != nil {
-		return nil, err
+		return err
 	}
-	kept := make([]unified.Line, 0, len(lines)-len(refusedRow))
-	for i, l := range lines {
-		if !refusedRow[i] {
-			kept = append(kept, l)
-		}
+	for row := range refusedRow {
+		lines.all.Remove(lines.from + row)
 	}
 	stats.Add(src.Name+"/"+st.Name+".quality_refused", int64(len(refusedRow)))
 	ev := env.Log.Info().Str("dataset", name).Bool("passed", out.Report.Passed).Int("refused_lines", len(refusedRow))
@@ -140,7 +144,7 @@ func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Sourc
 	}
 	ev.Msg("quality checked")
 	if gate != nil {
-		return nil, fmt.Errorf("quality gate of %s: %w", name, gate)
+		return fmt.Errorf("quality gate of %s: %w", name, gate)
 	}
-	return kept, nil
+	return nil
 }

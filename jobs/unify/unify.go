@@ -7,6 +7,8 @@ package unify
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/parquet-go/parquet-go"
@@ -65,10 +67,12 @@ func crmSources(c *config.Config) []config.Source {
 // Run builds the unified tables for d.
 func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	stats := job.Stats{}
-	var (
-		lines  []unified.Line
-		inputs []*dataset.Manifest
-	)
+	lines := unified.NewLines()
+	var inputs []*dataset.Manifest
+	rates, err := env.Config.RatesTable()
+	if err != nil {
+		return stats, err
+	}
 	for _, src := range env.Config.Sources {
 		for _, st := range src.Streams {
 			if st.Entity != "orders" {
@@ -79,7 +83,8 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			if err != nil {
 				return stats, dataset.MissingInput(err, p, ingest.Name)
 			}
-			streamLines := make([]unified.Line, 0, m.Rows) // one allocation, not a doubling series
+			first := lines.Len()
+			lines.Grow(int(m.Rows)) // one allocation, not a doubling series
 			var lr *unified.LineReader
 			err = dataset.EachRowsOf(ctx, env.Store, p, m, func(s *parquet.Schema, rows []parquet.Row) error {
 				if lr == nil {
@@ -89,7 +94,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 					}
 				}
 				for _, row := range rows {
-					streamLines = append(streamLines, lr.Line(row))
+					lr.Append(lines, row)
 				}
 				return nil
 			})
@@ -97,22 +102,23 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 				return stats, fmt.Errorf("read %s: %w", p, err)
 			}
 			inputs = append(inputs, m)
-			stats.Add("lines_read", int64(len(streamLines)))
-			kept, err := checkQuality(ctx, env, d, src, st, streamLines, m, stats)
-			if err != nil {
+			stats.Add("lines_read", int64(lines.Len()-first))
+			if err := checkQuality(ctx, env, d, src, st, streamLines{lines, first, lines.Len()}, m, stats); err != nil {
 				return stats, err
 			}
-			lines = append(lines, kept...)
+			if err := lines.Convert(first, lines.Len(), env.Config.Currency, rates); err != nil {
+				return stats, fmt.Errorf("convert %s into %s: %w", p, env.Config.Currency, err)
+			}
 		}
 	}
-	lines, dups := unified.Dedup(lines)
+	dups := lines.Dedup()
 	stats.Add("duplicate_lines_removed", dups)
-	orders, ostats := unified.BuildOrders(lines)
+	orders, ostats := lines.Orders()
 	lc := unified.DefaultLifecycle()
 	if c := env.Config.Lifecycle; c != (config.Lifecycle{}) {
 		lc = unified.Lifecycle{NewDays: c.NewDays, ActiveDays: c.ActiveDays, DormantDays: c.DormantDays}
 	}
-	customers := unified.BuildCustomersWith(lines, d.End(), lc)
+	customers := lines.Customers(d.End(), lc)
 	people, err := resolveIdentity(ctx, env, d, lines, stats)
 	if err != nil {
 		return stats, err
@@ -120,25 +126,41 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	applyPeople(people, orders, customers)
 	applyCountries(customers)
 	addEngagement(d, people, customers)
+	kept := lines.Kept()
+	crm, err := mergeCRM(ctx, env, d)
+	if err != nil {
+		return stats, err
+	}
+	consent, err := readConsent(ctx, env, d, crm.records)
+	if err != nil {
+		return stats, err
+	}
+	cc := applyConsent(consent, people, customers, env.Config.Identity.DefaultRegion)
+	stats.Add("consent_events", cc.Events)
+	stats.Add("consent_events_unplaced", cc.Unplaced)
+	stats.Add("deletion_requests", cc.Deletions)
 	stats.Add("orders", int64(len(orders)))
 	stats.Add("customers", int64(len(customers)))
 	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)
 	stats.Add("order_customer_conflicts", ostats.CustomerConflicts)
 
 	meta := map[string]any{"duplicate_lines_removed": dups, "lines_without_customer": ostats.LinesWithoutCustomer,
-		"order_customer_conflicts": ostats.CustomerConflicts, "lines": len(lines)}
+		"order_customer_conflicts": ostats.CustomerConflicts, "lines": kept}
 	out := dataset.Output{Partition: dataset.Partition{Dataset: OrdersDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
 	if _, err := dataset.WriteOutput(ctx, env, out, orders); err != nil {
 		return stats, err
 	}
 	out.Partition.Dataset = CustomersDataset
+	out.Inputs = slices.Concat(inputs, consent.manifests)
+	out.Meta = maps.Clone(meta)
+	out.Meta["consent"] = cc
 	if _, err := dataset.WriteOutput(ctx, env, out, customers); err != nil {
 		return stats, err
 	}
-	if err := unifyCRM(ctx, env, d, stats); err != nil {
+	if err := writeCRM(ctx, env, d, crm, stats); err != nil {
 		return stats, err
 	}
-	env.Log.Info().Int("lines", len(lines)).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
+	env.Log.Info().Int("lines", kept).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
 		Int("customers", len(customers)).Int64("lines_without_customer", ostats.LinesWithoutCustomer).Msg("unified tables committed")
 	return stats, nil
 }
@@ -201,13 +223,20 @@ func applyCountries(customers []unified.Customer) {
 	}
 }
 
-// unifyCRM merges every committed raw partition up to d of the CRM streams
-// into unified/crm_records/dt=d: the latest version of each object, deleted
-// objects as tombstones.
-func unifyCRM(ctx context.Context, env job.Env, d job.Date, stats job.Stats) error {
+// crmMerge is the latest version of every CRM object up to D and the raw
+// partitions it was merged from.
+type crmMerge struct {
+	records []unified.CRMRecord
+	inputs  []*dataset.Manifest
+}
+
+// mergeCRM merges every committed raw partition up to d of the CRM streams:
+// the latest version of each object, deleted objects as tombstones. It
+// returns an empty merge without CRM sources.
+func mergeCRM(ctx context.Context, env job.Env, d job.Date) (crmMerge, error) {
 	srcs := crmSources(env.Config)
 	if len(srcs) == 0 {
-		return nil
+		return crmMerge{}, nil
 	}
 	merger := unified.NewCRMMerger()
 	var inputs []*dataset.Manifest
@@ -216,7 +245,7 @@ func unifyCRM(ctx context.Context, env job.Env, d job.Date, stats job.Stats) err
 			name := ingest.RawDataset(src.Name, st.Name)
 			dates, err := dataset.CommittedDates(ctx, env.Store, name)
 			if err != nil {
-				return err
+				return crmMerge{}, err
 			}
 			for _, day := range dates {
 				if day.Start().After(d.Start()) {
@@ -225,20 +254,29 @@ func unifyCRM(ctx context.Context, env job.Env, d job.Date, stats job.Stats) err
 				m, err := dataset.EachRows(ctx, env.Store, dataset.Partition{Dataset: name, Date: day},
 					func(s *parquet.Schema, rows []parquet.Row) error { return merger.Add(src.Name, st.Name, s, rows) })
 				if err != nil {
-					return err
+					return crmMerge{}, err
 				}
 				inputs = append(inputs, m)
 			}
 		}
 	}
-	records := merger.Records()
+	return crmMerge{records: merger.Records(), inputs: inputs}, nil
+}
+
+// writeCRM commits unified/crm_records/dt=d from the merge, when there are
+// CRM sources.
+func writeCRM(ctx context.Context, env job.Env, d job.Date, crm crmMerge, stats job.Stats) error {
+	if len(crmSources(env.Config)) == 0 {
+		return nil
+	}
+	records := crm.records
 	var deleted int64
 	for _, r := range records {
 		if r.Deleted {
 			deleted++
 		}
 	}
-	out := dataset.Output{Partition: dataset.Partition{Dataset: CRMRecordsDataset, Date: d}, Job: Name, Inputs: inputs,
+	out := dataset.Output{Partition: dataset.Partition{Dataset: CRMRecordsDataset, Date: d}, Job: Name, Inputs: crm.inputs,
 		Meta: map[string]any{"tombstones": deleted}}
 	if _, err := dataset.WriteOutput(ctx, env, out, records); err != nil {
 		return err

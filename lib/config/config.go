@@ -30,18 +30,38 @@ type Config struct {
 	Store Store `yaml:"store"`
 	// Currency is the reporting currency (ISO 4217), e.g. "GBP".
 	Currency string `yaml:"currency"`
+	// Rates converts money in other currencies into the reporting
+	// currency (see RatesTable). A stream whose currency is not the
+	// reporting currency needs its rates here.
+	Rates []Rate `yaml:"rates"`
 	// Sources are the systems ingest pulls from.
 	Sources []Source `yaml:"sources"`
 	// Segments configures the published segment families.
 	Segments Segments `yaml:"segments"`
 	// Lifecycle sets the day counts of the customers' lifecycle stages.
 	Lifecycle Lifecycle `yaml:"lifecycle"`
+	// Models configures the models train retrains and score applies.
+	Models Models `yaml:"models"`
 	// Identity configures identity resolution.
 	Identity Identity `yaml:"identity"`
 	// Quality declares data-quality rules per dataset (lib/quality); an
 	// orders stream's rules are named by its raw dataset,
 	// "raw/<source>/<stream>", and use segmint's field names.
 	Quality quality.Config `yaml:"quality"`
+}
+
+// Rate is one row of the rates table: the price of one unit of a currency
+// in the reporting currency, in force from a day on.
+type Rate struct {
+	// Currency is the ISO 4217 code converted from ("EUR").
+	Currency string `yaml:"currency"`
+	// Rate is the price of one unit of Currency in the reporting currency,
+	// a positive decimal read exactly ("0.8512": 1 EUR = 0.8512 GBP).
+	Rate string `yaml:"rate"`
+	// From is the first UTC day (YYYY-MM-DD) the rate is in force; empty
+	// means in force since always. On a day, the rate with the latest From
+	// on or before it applies.
+	From string `yaml:"from"`
 }
 
 // Identity configures identity resolution.
@@ -124,7 +144,8 @@ type Stream struct {
 	// Name is the stream's name in store keys.
 	Name string `yaml:"name"`
 	// Entity is what the rows are to segmint: orders, consent (opt-in and
-	// opt-out changes) or deletion_requests.
+	// opt-out changes), deletion_requests, contacts, touchpoints, ad_clicks
+	// or ad_metrics (an ad platform's metrics per day and campaign).
 	Entity string `yaml:"entity"`
 	// Format is the export format: csv, jsonl (one JSON object a line) or
 	// parquet.
@@ -137,7 +158,8 @@ type Stream struct {
 	Pattern string `yaml:"pattern"`
 	// Delimiter is the CSV field separator; default ",".
 	Delimiter string `yaml:"delimiter"`
-	// Currency of the money columns (ISO 4217); default the reporting currency.
+	// Currency of the money columns (ISO 4217); default the reporting
+	// currency. Another currency needs a rate in the config's rates.
 	Currency string `yaml:"currency"`
 	// EventTime names the timestamp field that places a row in time. Rows
 	// after the end of the run date are not part of that date's snapshot.
@@ -268,6 +290,7 @@ func (c *Config) setDefaults() {
 	if c.Identity.DefaultRegion == "" {
 		c.Identity.DefaultRegion = "GB"
 	}
+	c.Models.defaults()
 	if c.Lifecycle == (Lifecycle{}) {
 		c.Lifecycle = Lifecycle{NewDays: 30, ActiveDays: 90, DormantDays: 180}
 	}
@@ -332,6 +355,8 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
 		add("currency: %q is not an ISO 4217 code such as GBP", c.Currency)
+	} else {
+		errs = append(errs, c.validateRates()...)
 	}
 	if len(c.Sources) == 0 {
 		add("sources: at least one source is required")
@@ -339,6 +364,7 @@ func (c *Config) Validate() error {
 	if err := c.Quality.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.Models.validate()...)
 	if lc := c.Lifecycle; lc != (Lifecycle{}) && !(0 < lc.NewDays && 0 < lc.ActiveDays && lc.ActiveDays < lc.DormantDays) {
 		add("lifecycle: want new_days > 0 and 0 < active_days < dormant_days, got %d, %d, %d", lc.NewDays, lc.ActiveDays, lc.DormantDays)
 	}
@@ -431,19 +457,18 @@ func (st Stream) validate(where string) []error {
 	}
 	switch st.Entity {
 	case "orders":
-		orders := OrdersFields()
-		for _, name := range slices.Sorted(maps.Keys(orders)) {
-			typ := orders[name]
-			col, ok := fields[name]
-			switch {
-			case !ok && OrdersRequired(name):
-				add("%s.columns: entity orders needs field %q (%s)", where, name, typ)
-			case ok && col.Type != typ:
-				add("%s.columns: field %q must be of type %s for entity orders, not %s", where, name, typ, col.Type)
-			}
-		}
+		errs = append(errs, checkFields(where, st.Entity, fields, OrdersFields(), OrdersRequired)...)
 		if st.EventTime != "ordered_at" {
 			add("%s.event_time: must be ordered_at for entity orders", where)
+		}
+	case "ad_metrics":
+		errs = append(errs, checkFields(where, st.Entity, fields, AdMetricsFields(), AdMetricsRequired)...)
+		_, hasChannel := fields["channel"]
+		if _, hasPlatform := fields["platform"]; !hasChannel && !hasPlatform {
+			add("%s.columns: entity ad_metrics needs a field \"platform\" or \"channel\"", where)
+		}
+		if st.EventTime != "day" {
+			add("%s.event_time: must be day for entity ad_metrics", where)
 		}
 	case "consent", "deletion_requests":
 		at := "changed_at"
@@ -490,9 +515,26 @@ func (st Stream) validate(where string) []error {
 	return errs
 }
 
+// checkFields checks a stream's mapped fields against an entity's fields
+// and types: every required field is mapped, every mapped one has its type.
+func checkFields(where, entity string, mapped map[string]Column, spec map[string]string, required func(string) bool) []error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(spec)) {
+		typ := spec[name]
+		col, ok := mapped[name]
+		switch {
+		case !ok && required(name):
+			errs = append(errs, fmt.Errorf("%s.columns: entity %s needs field %q (%s)", where, entity, name, typ))
+		case ok && col.Type != typ:
+			errs = append(errs, fmt.Errorf("%s.columns: field %q must be of type %s for entity %s, not %s", where, name, typ, entity, col.Type))
+		}
+	}
+	return errs
+}
+
 // Entities lists what a file-drop stream's rows can be to segmint.
 func Entities() []string {
-	return []string{"orders", "consent", "deletion_requests", "contacts", "touchpoints", "ad_clicks"}
+	return []string{"orders", "consent", "deletion_requests", "contacts", "touchpoints", "ad_clicks", "ad_metrics"}
 }
 
 // IdentitySpec describes an entity whose rows carry identifiers: its key
@@ -561,6 +603,34 @@ func OrdersFields() map[string]string {
 		"customer_number": TypeString,
 		"country":         TypeString,
 	}
+}
+
+// AdMetricsFields returns the fields the ad_metrics entity understands (an
+// ad platform's metrics per day and campaign), with their types. The day
+// is a timestamp (map a bare date with format "2006-01-02"); spend is in
+// the row's currency, or the stream's when the row names none.
+func AdMetricsFields() map[string]string {
+	return map[string]string{
+		"day":         TypeTimestamp,
+		"platform":    TypeString,
+		"channel":     TypeString,
+		"campaign_id": TypeString,
+		"impressions": TypeInt,
+		"reach":       TypeInt,
+		"clicks":      TypeInt,
+		"spend":       TypeDecimal,
+		"currency":    TypeString,
+	}
+}
+
+// AdMetricsRequired reports whether a stream of entity ad_metrics must map
+// field.
+func AdMetricsRequired(field string) bool {
+	switch field {
+	case "day", "campaign_id", "impressions", "clicks", "spend":
+		return true
+	}
+	return false
 }
 
 // OrdersRequired reports whether a stream of entity orders must map field.

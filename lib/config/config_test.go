@@ -3,6 +3,7 @@ package config_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/segmint/segmint/lib/config"
 )
@@ -207,7 +208,43 @@ func TestValidateProblems(t *testing.T) {
 		{
 			name:   "unknown entity",
 			breakf: func(c *config.Config) { c.Sources[0].Streams[0].Entity = "invoices" },
-			want:   []string{`entity: "invoices" is not known (orders, consent, deletion_requests, contacts, touchpoints, ad_clicks)`},
+			want:   []string{`entity: "invoices" is not known (orders, consent, deletion_requests, contacts, touchpoints, ad_clicks, ad_metrics)`},
+		},
+		{
+			name:   "stream currency without a rate",
+			breakf: func(c *config.Config) { c.Sources[0].Streams[0].Currency = "EUR" },
+			want:   []string{"sources[0].streams[0].currency: EUR is not the reporting currency GBP and has no rate in rates"},
+		},
+		{
+			name: "malformed rates",
+			breakf: func(c *config.Config) {
+				c.Rates = []config.Rate{{Currency: "EUR", Rate: "-1"}}
+			},
+			want: []string{`rates: build rates: rate "-1" of EUR is not a positive decimal`},
+		},
+		{
+			name: "rate with a bad day",
+			breakf: func(c *config.Config) {
+				c.Rates = []config.Rate{{Currency: "EUR", Rate: "0.85", From: "1/2/2010"}}
+			},
+			want: []string{`rates[0].from: "1/2/2010" is not a day (YYYY-MM-DD)`},
+		},
+		{
+			name: "ad metrics without spend and platform",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams[0] = config.Stream{Name: "ads", Entity: "ad_metrics", Format: "csv", Delimiter: ",",
+					EventTime: "day", Columns: []config.Column{
+						{From: "Day", To: "day", Type: config.TypeTimestamp, Format: "2006-01-02", Timezone: "UTC"},
+						{From: "Campaign", To: "campaign_id", Type: config.TypeString},
+						{From: "Impr", To: "impressions", Type: config.TypeInt},
+						{From: "Clicks", To: "clicks", Type: config.TypeFloat},
+					}}
+			},
+			want: []string{
+				`entity ad_metrics needs field "spend" (decimal)`,
+				`field "clicks" must be of type int for entity ad_metrics, not float`,
+				`entity ad_metrics needs a field "platform" or "channel"`,
+			},
 		},
 		{
 			name:   "upper-case stream name",
@@ -288,6 +325,7 @@ func TestDefaults(t *testing.T) {
 func TestDefaultsKeepExplicitValues(t *testing.T) {
 	y := strings.Replace(validYAML, "format: csv", "format: csv\n        path: exports/orders\n        delimiter: \";\"\n        currency: EUR\n        pattern: \"orders_*.csv\"", 1)
 	y = strings.Replace(y, "type: decimal,", "type: decimal, scale: 4,", 1)
+	y += "rates:\n  - {currency: EUR, rate: \"0.85\"}\n" // a EUR stream needs a rate
 	c, err := config.Parse([]byte(y), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -438,5 +476,29 @@ func TestRepoConfigsLoad(t *testing.T) {
 func TestLoadMissingFile(t *testing.T) {
 	if _, err := config.Load(t.TempDir()+"/nope.yaml", nil); err == nil || !strings.Contains(err.Error(), "read config") {
 		t.Fatalf("Load() = %v, want read config error", err)
+	}
+}
+
+// The rates table is read from YAML (an unquoted day included) and
+// converts with the rate in force on each day.
+func TestRatesTable(t *testing.T) {
+	y := validYAML + "rates:\n  - {currency: EUR, rate: \"0.90\"}\n  - {currency: eur, rate: \"0.85\", from: 2010-06-01}\n"
+	c, err := config.Parse([]byte(y), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.RatesTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		day  string
+		want int64
+	}{{"2010-05-31", 9_000_000}, {"2010-06-01", 8_500_000}} {
+		day, _ := time.Parse(time.DateOnly, tt.day)
+		got, err := r.Convert(10_000_000, "EUR", "GBP", day)
+		if err != nil || got != tt.want {
+			t.Errorf("10 EUR on %s = %d, %v; want %d", tt.day, got, err, tt.want)
+		}
 	}
 }

@@ -24,10 +24,35 @@ type OrderFact struct {
 	FirstOfCustomer bool
 }
 
+// AdDay is one ad platform row as the daily KPIs need it: one campaign's
+// metrics on one day, spend already converted into the reporting currency.
+type AdDay struct {
+	// Day is the UTC day in days since 1970-01-01.
+	Day               int32
+	Channel, Campaign string
+	Impressions       int64
+	Clicks            int64
+	// Reach is nil when the platform does not report it.
+	Reach *int64
+	// Spend is in millionths of the reporting currency.
+	Spend int64
+}
+
+// DailyStats counts what building kpi/daily noticed.
+type DailyStats struct {
+	// ReachNotAdditive counts rows whose reach is null because several ad
+	// rows (ads of one campaign, or two sources) fed them: people reached
+	// by two ads are one person, so reach does not add up.
+	ReachNotAdditive int64
+}
+
 // Daily is one row of kpi/daily: the activity of one day (UTC), channel
 // and campaign. Orders are attributed to the channel and campaign of the
 // purchase touchpoint that carries them ("where orders carry the
 // campaign"); each order counts once, at its first purchase touchpoint.
+// The ad columns (impressions to CAC) come from the ad platforms' daily
+// metrics of the same day, channel and campaign; they are null on rows no
+// platform reports (organic, e-mail, direct, ...).
 type Daily struct {
 	Day      int32  `parquet:"day,date"`
 	Channel  string `parquet:"channel"`
@@ -45,18 +70,47 @@ type Daily struct {
 	// ConversionRate is orders / sessions.
 	ConversionRate float64 `parquet:"conversion_rate"`
 	Currency       string  `parquet:"currency"`
+	// Impressions and Clicks are the platforms' counts.
+	Impressions *int64 `parquet:"impressions,optional"`
+	Clicks      *int64 `parquet:"clicks,optional"`
+	// Reach is the platform's reach when exactly one ad row that reports
+	// it feeds the row (see DailyStats.ReachNotAdditive); never a sum.
+	Reach *int64 `parquet:"reach,optional"`
+	// CTR is clicks / impressions; null without impressions.
+	CTR *float64 `parquet:"ctr,optional"`
+	// Spend is the platforms' cost in the reporting currency.
+	Spend *int64 `parquet:"spend,decimal(2:18),optional"`
+	// CPA is spend / orders, CAC spend / new customers (null when the
+	// divisor is 0), each rounded once from the exact spend.
+	CPA *int64 `parquet:"cpa,decimal(2:18),optional"`
+	CAC *int64 `parquet:"cac,decimal(2:18),optional"`
+	// ROAS is revenue / spend from the exact amounts; null when spend is 0.
+	ROAS *float64 `parquet:"roas,optional"`
 }
 
-// DailyKPIs aggregates touchpoints up to end by day, channel and campaign.
-// orders maps order ids to their facts; a purchase touchpoint whose order
-// is unknown (cancelled, or after end) counts as a touchpoint only.
-func DailyKPIs(touches []Touch, orders map[string]OrderFact, end time.Time, currency string) []Daily {
-	type key struct {
-		day               int32
-		channel, campaign string
-	}
+type dailyKey struct {
+	day               int32
+	channel, campaign string
+}
+
+// DailyKPIs aggregates touchpoints and ad rows up to end by day, channel
+// and campaign. orders maps order ids to their facts; a purchase
+// touchpoint whose order is unknown (cancelled, or after end) counts as a
+// touchpoint only. An ad row of a day, channel and campaign without
+// touchpoints makes a row of its own.
+func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end time.Time, currency string) ([]Daily, DailyStats) {
+	type key = dailyKey
 	rows := map[key]*Daily{}
 	sessions := map[key]map[string]struct{}{}
+	row := func(k key) *Daily {
+		r := rows[k]
+		if r == nil {
+			r = &Daily{Day: k.day, Channel: k.channel, Campaign: k.campaign, Currency: currency}
+			rows[k] = r
+			sessions[k] = map[string]struct{}{}
+		}
+		return r
+	}
 	// Each order counts once: at its earliest purchase touchpoint.
 	firstTouch := map[string]int{}
 	for i, t := range touches {
@@ -72,12 +126,7 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, end time.Time, curr
 			continue
 		}
 		k := key{int32(t.At.Unix() / 86400), t.Channel, t.Campaign}
-		r := rows[k]
-		if r == nil {
-			r = &Daily{Day: k.day, Channel: t.Channel, Campaign: t.Campaign, Currency: currency}
-			rows[k] = r
-			sessions[k] = map[string]struct{}{}
-		}
+		r := row(k)
 		r.Touchpoints++
 		if t.SessionID != "" {
 			sessions[k][t.SessionID] = struct{}{}
@@ -98,13 +147,17 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, end time.Time, curr
 			}
 		}
 	}
+	spend, stats := addAds(ads, end, row)
 	out := make([]Daily, 0, len(rows))
 	for k, r := range rows {
 		r.Sessions = int64(len(sessions[k]))
-		r.Revenue = money.Rescale(r.Revenue, money.MicroScale, 2)
 		if r.Sessions > 0 {
 			r.ConversionRate = float64(r.Orders) / float64(r.Sessions)
 		}
+		if s, ok := spend[k]; ok {
+			r.costs(s)
+		}
+		r.Revenue = money.Rescale(r.Revenue, money.MicroScale, 2)
 		out = append(out, *r)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -117,7 +170,61 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, end time.Time, curr
 		}
 		return a.Campaign < b.Campaign
 	})
-	return out
+	return out, stats
+}
+
+// addAds adds the ad rows of days before end to their rows (made by row)
+// and returns the exact spend of each row in millionths.
+func addAds(ads []AdDay, end time.Time, row func(dailyKey) *Daily) (map[dailyKey]int64, DailyStats) {
+	var stats DailyStats
+	spend := map[dailyKey]int64{}
+	fed := map[dailyKey]int{} // ad rows per row
+	last := int32(end.Add(-time.Microsecond).Unix() / 86400)
+	for _, a := range ads {
+		if a.Day > last {
+			continue
+		}
+		k := dailyKey{a.Day, a.Channel, a.Campaign}
+		r := row(k)
+		if fed[k] == 0 {
+			r.Impressions, r.Clicks = new(int64), new(int64)
+		}
+		fed[k]++
+		*r.Impressions += a.Impressions
+		*r.Clicks += a.Clicks
+		spend[k] += a.Spend
+		switch {
+		case fed[k] == 1:
+			r.Reach = a.Reach
+		case fed[k] == 2 && r.Reach != nil:
+			r.Reach = nil
+			stats.ReachNotAdditive++
+		}
+	}
+	return spend, stats
+}
+
+// costs sets the ratio columns of a row that ad rows fed, from its exact
+// spend (millionths) and its exact revenue (millionths, not yet rounded).
+func (r *Daily) costs(spend int64) {
+	if *r.Impressions > 0 {
+		ctr := float64(*r.Clicks) / float64(*r.Impressions)
+		r.CTR = &ctr
+	}
+	cents := money.Rescale(spend, money.MicroScale, 2)
+	r.Spend = &cents
+	if r.Orders > 0 {
+		cpa := money.DivRound(spend, r.Orders*10_000)
+		r.CPA = &cpa
+	}
+	if r.NewCustomers > 0 {
+		cac := money.DivRound(spend, r.NewCustomers*10_000)
+		r.CAC = &cac
+	}
+	if spend > 0 {
+		roas := float64(r.Revenue) / float64(spend)
+		r.ROAS = &roas
+	}
 }
 
 // earlier orders touchpoints by time, then session, then channel and

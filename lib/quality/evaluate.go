@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -81,6 +82,12 @@ type Inputs struct {
 	Keys map[string]KeySet
 	// TypeChecks are the caller's type parse counts (validity).
 	TypeChecks []TypeCheck
+	// ErrorFailuresOnly leaves warn-level rules' rows out of
+	// Outcome.Failures, for a caller that quarantines only what error-level
+	// rules refuse: on millions of rows a warn rule that fails often
+	// (missing customers) would list millions of rows nobody reads. Results
+	// and the report count every failure either way.
+	ErrorFailuresOnly bool
 }
 
 // Result is the outcome of one rule.
@@ -287,40 +294,17 @@ func (c *compiled) eval(rows Rows, in Inputs, pii map[string]bool) (Result, []Ro
 		for j, col := range c.cols {
 			getters[j], _ = rows.Column(col)
 		}
-		seen := make(map[string]struct{}, n)
-		var key []byte
-		for i := range n {
-			key = key[:0]
-			allNull := true
+		dups := duplicateRows(n, getters)
+		res.Checked, res.Failed = dups.checked, len(dups.rows)
+		for _, i := range dups.rows {
+			if len(smp.texts) >= MaxSamples {
+				break
+			}
+			parts := make([]string, len(getters))
 			for j, g := range getters {
-				v := g(i)
-				if IsNull(v) {
-					key = append(key, 0) // null: distinct from every text, equal to null
-				} else {
-					allNull = false
-					key = append(key, 1)
-					key = append(key, Format(v)...)
-				}
-				if j < len(getters)-1 {
-					key = append(key, 0x1f)
-				}
+				parts[j] = show(g(i), pii[c.cols[j]])
 			}
-			if allNull {
-				continue
-			}
-			res.Checked++
-			if _, dup := seen[string(key)]; !dup {
-				seen[string(key)] = struct{}{}
-				continue
-			}
-			res.Failed++
-			if len(smp.texts) < MaxSamples {
-				parts := make([]string, len(getters))
-				for j, g := range getters {
-					parts[j] = show(g(i), pii[c.cols[j]])
-				}
-				smp.add(strings.Join(parts, " | "))
-			}
+			smp.add(strings.Join(parts, " | "))
 		}
 	case KindFreshness:
 		get, _ := rows.Column(c.Column)
@@ -361,6 +345,9 @@ func (c *compiled) eval(rows Rows, in Inputs, pii map[string]bool) (Result, []Ro
 			res.Failed++
 			text := show(v, isPII)
 			smp.add(text)
+			if in.ErrorFailuresOnly && c.Severity != SeverityError {
+				continue
+			}
 			fails = append(fails, RowFailure{
 				Row: i, Rule: c.Name, Kind: c.Kind, Severity: c.Severity, Column: c.Column, Value: text,
 			})
@@ -402,4 +389,83 @@ func (c *compiled) passes(v any, null bool, keys KeySet) bool {
 		return ok && (c.lo == nil || cmpNumber(x, c.lo.n) >= 0) && (c.hi == nil || cmpNumber(x, c.hi.n) <= 0)
 	}
 	return false
+}
+
+// uniqueRows is what the unique rule found: the rows checked (those whose
+// key is not entirely null) and the rows whose key repeats an earlier
+// row's key, in row order.
+type uniqueRows struct {
+	checked int
+	rows    []int
+}
+
+// keyOf appends row i's key to key: per column 0 for null, else 1 and
+// the value's text, columns separated by 0x1f. allNull is true when every
+// column is null.
+func keyOf(key []byte, getters []Getter, i int) (_ []byte, allNull bool) {
+	allNull = true
+	for j, g := range getters {
+		v := g(i)
+		if IsNull(v) {
+			key = append(key, 0) // null: distinct from every text, equal to null
+		} else {
+			allNull = false
+			key = append(key, 1)
+			key = append(key, Format(v)...)
+		}
+		if j < len(getters)-1 {
+			key = append(key, 0x1f)
+		}
+	}
+	return key, allNull
+}
+
+// duplicateRows finds the rows whose key repeats an earlier row's key. It
+// keeps a 64-bit hash and a row number per row (16 bytes, not the key
+// text: a set of ten million keys would take gigabytes), sorts them, and
+// compares the keys of rows whose hashes are equal, so that a hash
+// collision never counts as a duplicate.
+func duplicateRows(n int, getters []Getter) uniqueRows {
+	type hashed struct {
+		hash uint64
+		row  int
+	}
+	seed := maphash.MakeSeed()
+	hs := make([]hashed, 0, n)
+	var key []byte
+	for i := range n {
+		var allNull bool
+		key, allNull = keyOf(key[:0], getters, i)
+		if !allNull {
+			hs = append(hs, hashed{maphash.Bytes(seed, key), i})
+		}
+	}
+	out := uniqueRows{checked: len(hs)}
+	slices.SortFunc(hs, func(a, b hashed) int {
+		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.row, b.row)
+	})
+	var distinct []string
+	for start := 0; start < len(hs); {
+		end := start + 1
+		for end < len(hs) && hs[end].hash == hs[start].hash {
+			end++
+		}
+		if end-start > 1 {
+			distinct = distinct[:0]
+			for _, h := range hs[start:end] { // in row order
+				key, _ = keyOf(key[:0], getters, h.row)
+				if slices.Contains(distinct, string(key)) {
+					out.rows = append(out.rows, h.row)
+				} else {
+					distinct = append(distinct, string(key))
+				}
+			}
+		}
+		start = end
+	}
+	slices.Sort(out.rows)
+	return out
 }

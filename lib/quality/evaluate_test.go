@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -309,5 +310,81 @@ func TestPIIValuesAreHashed(t *testing.T) {
 	}
 	if !out.Results[0].Hashed || !out.Results[1].Hashed || out.Results[1].Failed != 0 {
 		t.Errorf("hashed flags / unique result wrong: %+v", out.Results[:2])
+	}
+}
+
+// TestUniqueCountsLikeASet: the unique rule, which keeps hashes rather
+// than keys, finds exactly the repeats a set of key texts finds, on many
+// rows with many repeats, and samples them in row order.
+func TestUniqueCountsLikeASet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	rows := make(quality.MapRows, 20_000)
+	for i := range rows {
+		rows[i] = map[string]any{"a": int64(rng.IntN(300)), "b": fmt.Sprint(rng.IntN(40))}
+		if rng.IntN(50) == 0 {
+			rows[i]["b"] = nil
+		}
+	}
+	seen := map[string]bool{}
+	var want []string
+	failed := 0
+	for _, r := range rows {
+		k := fmt.Sprint(r["a"], " | ", quality.Format(r["b"]), r["b"] == nil)
+		if seen[k] {
+			failed++
+			if len(want) < quality.MaxSamples {
+				b := quality.Format(r["b"])
+				if r["b"] == nil {
+					b = quality.NullText
+				}
+				if s := fmt.Sprint(r["a"], " | ", b); !slices.Contains(want, s) {
+					want = append(want, s)
+				}
+			}
+		}
+		seen[k] = true
+	}
+	d := quality.Dataset{Name: "d", Rules: []quality.Rule{{Kind: quality.KindUnique, Columns: []string{"a", "b"}, Severity: quality.SeverityWarn}}}
+	out, err := quality.Evaluate(d, rows, quality.Inputs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out.Results[0]
+	if r.Checked != len(rows) || r.Failed != failed || failed < 1000 {
+		t.Errorf("checked %d failed %d, want %d and %d", r.Checked, r.Failed, len(rows), failed)
+	}
+	if !slices.Equal(r.Samples, want) {
+		t.Errorf("samples %q, want %q", r.Samples, want)
+	}
+}
+
+// TestErrorFailuresOnly: with ErrorFailuresOnly the warn rule's rows are
+// not listed, but its result still counts them; the error rule's rows are
+// listed as before.
+func TestErrorFailuresOnly(t *testing.T) {
+	rows := quality.MapRows{{"a": nil, "b": int64(-1)}, {"a": "x", "b": int64(2)}, {"a": nil, "b": int64(-3)}}
+	d := quality.Dataset{Name: "d", Rules: []quality.Rule{
+		{Kind: quality.KindNotNull, Column: "a", Severity: quality.SeverityWarn, MaxFailures: intp(5)},
+		{Kind: quality.KindRange, Column: "b", Min: "0", Severity: quality.SeverityError, MaxFailures: intp(5)},
+	}}
+	for _, only := range []bool{false, true} {
+		out, err := quality.Evaluate(d, rows, quality.Inputs{ErrorFailuresOnly: only})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, f := range out.Failures {
+			kinds = append(kinds, fmt.Sprint(f.Row, f.Kind))
+		}
+		want := []string{"0not_null", "0range", "2not_null", "2range"}
+		if only {
+			want = []string{"0range", "2range"}
+		}
+		if !slices.Equal(kinds, want) {
+			t.Errorf("ErrorFailuresOnly=%v: failures %v, want %v", only, kinds, want)
+		}
+		if out.Results[0].Failed != 2 || out.Results[1].Failed != 2 {
+			t.Errorf("ErrorFailuresOnly=%v: failed %d and %d, want 2 and 2", only, out.Results[0].Failed, out.Results[1].Failed)
+		}
 	}
 }

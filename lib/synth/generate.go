@@ -41,7 +41,8 @@ type gen struct {
 
 // Generate builds a synthetic dataset for opts.Customers: one person per
 // customer plus round(ProspectShare x customers) prospects, with their CRM
-// contacts, touchpoints and ad clicks. It reads no clock and no global
+// contacts, touchpoints and ad clicks, the ad platforms' daily metrics,
+// consent events and deletion requests. It reads no clock and no global
 // state: the result depends on opts only.
 func Generate(opts Options) (*Dataset, error) {
 	cs, err := checkCustomers(opts.Customers)
@@ -70,6 +71,9 @@ func Generate(opts Options) (*Dataset, error) {
 		g.sessions(&g.d.Persons[i])
 	}
 	g.finish()
+	mrng := rand.New(rand.NewPCG(opts.Seed, marketingStream))
+	g.adMetrics(mrng)
+	g.consent(mrng)
 	return g.d, nil
 }
 
@@ -223,13 +227,7 @@ func pickWeighted(rng *rand.Rand, w []int) int {
 }
 
 // timeIn returns a time in [a, b) in whole seconds (a when b <= a).
-func (g *gen) timeIn(a, b time.Time) time.Time {
-	s := int64(b.Sub(a) / time.Second)
-	if s <= 0 {
-		return a
-	}
-	return a.Add(time.Duration(g.rng.Int64N(s)) * time.Second)
-}
+func (g *gen) timeIn(a, b time.Time) time.Time { return timeBetween(g.rng, a, b) }
 
 // familyTablets gives FamilyTablets shared tablets to groups of 2-3
 // persons of one country (any country when too few share it).

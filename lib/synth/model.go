@@ -200,6 +200,11 @@ type Dataset struct {
 	Touchpoints []Touchpoint // by Time (EventID ascending)
 	AdClicks    []AdClick    // by Time, then ClickID
 	Campaigns   []Campaign
+	// AdMetrics are by Day, then CampaignID; ConsentEvents and
+	// DeletionRequests by Time (their ids ascending).
+	AdMetrics        []AdMetric
+	ConsentEvents    []ConsentEvent
+	DeletionRequests []DeletionRequest
 }
 
 // TruthRow says which person one record belongs to.

@@ -50,7 +50,7 @@ func written(t *testing.T, d *Dataset) map[string][]byte {
 func readDir(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, name := range []string{ContactsFile, TouchpointsFile, AdClicksFile, CampaignsFile, TruthFile, ManifestFile} {
+	for _, name := range []string{ContactsFile, TouchpointsFile, AdClicksFile, CampaignsFile, TruthFile, AdMetricsFile, ConsentFile, DeletionsFile, ManifestFile} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -174,7 +174,7 @@ func TestDeterminism(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := written(t, generate(t, cs, tt.seed))
-			for _, name := range []string{ContactsFile, TouchpointsFile, AdClicksFile, TruthFile} {
+			for _, name := range []string{ContactsFile, TouchpointsFile, AdClicksFile, TruthFile, AdMetricsFile, ConsentFile, DeletionsFile} {
 				if eq := bytes.Equal(got[name], base[name]); eq != tt.same {
 					t.Errorf("%s: equal = %v, want %v", name, eq, tt.same)
 				}

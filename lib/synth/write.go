@@ -11,7 +11,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
+
+	"github.com/segmint/segmint/lib/money"
 )
 
 // File names WriteFiles writes, in the order it writes them.
@@ -21,6 +24,9 @@ const (
 	AdClicksFile    = "ad_clicks.csv"
 	CampaignsFile   = "campaigns.csv"
 	TruthFile       = "truth.csv"
+	AdMetricsFile   = "ad_metrics.csv"
+	ConsentFile     = "consent_events.csv"
+	DeletionsFile   = "deletion_requests.csv"
 	ManifestFile    = "MANIFEST.json"
 )
 
@@ -69,6 +75,9 @@ func (d *Dataset) WriteFiles(ctx context.Context, dir string) error {
 		{AdClicksFile, d.adClicksCSV},
 		{CampaignsFile, d.campaignsCSV},
 		{TruthFile, d.truthCSV},
+		{AdMetricsFile, d.adMetricsCSV},
+		{ConsentFile, d.consentCSV},
+		{DeletionsFile, d.deletionsCSV},
 	}
 	m := Manifest{Synthetic: true, Generator: "github.com/segmint/segmint/lib/synth", Seed: d.Seed, Source: d.Source,
 		Start: d.Start.Format(eventLayout), End: d.End.Format(eventLayout), Persons: len(d.Persons)}
@@ -198,4 +207,33 @@ func (d *Dataset) truthCSV() ([]byte, int, error) {
 		rows[i] = []string{t.Kind, t.ID, t.PersonID}
 	}
 	return writeCSV([]string{"record_kind", "record_id", "person_id"}, rows)
+}
+
+func (d *Dataset) adMetricsCSV() ([]byte, int, error) {
+	rows := make([][]string, len(d.AdMetrics))
+	for i, m := range d.AdMetrics {
+		reach := ""
+		if m.Reach >= 0 {
+			reach = strconv.FormatInt(m.Reach, 10)
+		}
+		rows[i] = []string{m.Day.Format(time.DateOnly), m.Platform, m.CampaignID, strconv.FormatInt(m.Impressions, 10), reach,
+			strconv.FormatInt(m.Clicks, 10), money.Format(m.Spend, 2), m.Currency}
+	}
+	return writeCSV([]string{"day", "platform", "campaign_id", "impressions", "reach", "clicks", "spend", "currency"}, rows)
+}
+
+func (d *Dataset) consentCSV() ([]byte, int, error) {
+	rows := make([][]string, len(d.ConsentEvents))
+	for i, e := range d.ConsentEvents {
+		rows[i] = []string{e.EventID, e.Time.UTC().Format(eventLayout), e.Status, e.Source, e.Email, e.CustomerNumber}
+	}
+	return writeCSV([]string{"event_id", "changed_at", "status", "source", "email", "customer_number"}, rows)
+}
+
+func (d *Dataset) deletionsCSV() ([]byte, int, error) {
+	rows := make([][]string, len(d.DeletionRequests))
+	for i, r := range d.DeletionRequests {
+		rows[i] = []string{r.RequestID, r.Time.UTC().Format(eventLayout), r.Email, r.CustomerNumber}
+	}
+	return writeCSV([]string{"request_id", "requested_at", "email", "customer_number"}, rows)
 }

@@ -1,10 +1,7 @@
 package unified
 
 import (
-	"sort"
 	"time"
-
-	"github.com/segmint/segmint/lib/money"
 )
 
 // Customer is one row of unified/customers.
@@ -61,7 +58,27 @@ type Customer struct {
 	Touchpoints90d          int64            `parquet:"touchpoints_90d"`
 	Touchpoints30dByChannel map[string]int64 `parquet:"touchpoints_30d_by_channel"`
 	Touchpoints90dByChannel map[string]int64 `parquet:"touchpoints_90d_by_channel"`
+	// EmailConsent is the person's e-mail marketing consent as of the end
+	// of D: granted or denied by the person's latest consent event, unknown
+	// without one (set by unify; see jobs/unify/consent.go for the events
+	// and the tie rule).
+	EmailConsent string `parquet:"email_consent"`
+	// ConsentChangedAt and ConsentSource are the time and source of that
+	// latest event; OptedOutAt is ConsentChangedAt when it denied consent.
+	ConsentChangedAt *time.Time `parquet:"consent_changed_at,timestamp(microsecond),optional"`
+	ConsentSource    *string    `parquet:"consent_source,optional"`
+	OptedOutAt       *time.Time `parquet:"opted_out_at,timestamp(microsecond),optional"`
+	// DeletionRequestedAt is the latest request to erase the person's data
+	// (acting on it is a later step: the state is carried, not yet acted on).
+	DeletionRequestedAt *time.Time `parquet:"deletion_requested_at,timestamp(microsecond),optional"`
 }
+
+// Consent states of Customer.EmailConsent.
+const (
+	ConsentGranted = "granted"
+	ConsentDenied  = "denied"
+	ConsentUnknown = "unknown"
+)
 
 // Lifecycle holds the day counts of the lifecycle stages:
 //
@@ -95,16 +112,6 @@ func (lc Lifecycle) Stage(c Customer) string {
 	}
 }
 
-type custAcc struct {
-	source, number, currency string
-	country                  string
-	countryAt                time.Time
-	gross, returns           int64 // millionths
-	orders, returnOrders     map[string]time.Time
-	orderValue               map[string]int64 // gross millionths per order
-	products                 map[string]struct{}
-}
-
 // BuildCustomers computes one row per (source, customer number) from lines,
 // as of end (the exclusive end of the run date), with the default
 // lifecycle. Rows are sorted by customer id.
@@ -113,100 +120,9 @@ func BuildCustomers(lines []Line, end time.Time) []Customer {
 }
 
 // BuildCustomersWith is BuildCustomers with lifecycle thresholds.
+// (Lines.Customers does the same on the compact form.)
 func BuildCustomersWith(lines []Line, end time.Time, lc Lifecycle) []Customer {
-	type ckey struct{ source, number string }
-	accs := map[ckey]*custAcc{}
-	for _, l := range lines {
-		if l.CustomerNumber == "" {
-			continue
-		}
-		k := ckey{l.Source, l.CustomerNumber}
-		a := accs[k]
-		if a == nil {
-			a = &custAcc{source: l.Source, number: l.CustomerNumber, currency: l.Currency,
-				orders: map[string]time.Time{}, returnOrders: map[string]time.Time{},
-				orderValue: map[string]int64{}, products: map[string]struct{}{}}
-			accs[k] = a
-		}
-		// The country of the customer's latest line (ties: the greatest name).
-		if l.Country != "" && (l.OrderedAt.After(a.countryAt) || l.OrderedAt.Equal(a.countryAt) && l.Country > a.country) {
-			a.country, a.countryAt = l.Country, l.OrderedAt
-		}
-		set := a.orders
-		if l.IsCancellation() {
-			set = a.returnOrders
-			a.returns += abs(l.Value())
-		} else {
-			a.gross += l.Value()
-			a.orderValue[l.OrderID] += l.Value()
-			if l.ProductID != "" {
-				a.products[l.ProductID] = struct{}{}
-			}
-		}
-		if t, ok := set[l.OrderID]; !ok || l.OrderedAt.Before(t) {
-			set[l.OrderID] = l.OrderedAt
-		}
-	}
-	out := make([]Customer, 0, len(accs))
-	for _, a := range accs {
-		out = append(out, a.customer(end, lc))
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].CustomerID < out[j].CustomerID })
-	return out
-}
-
-func (a *custAcc) customer(end time.Time, lc Lifecycle) Customer {
-	c := Customer{
-		CustomerID:     CustomerID(a.source, a.number),
-		Source:         a.source,
-		CustomerNumber: a.number,
-		OrdersCount:    int64(len(a.orders)),
-		ReturnOrders:   int64(len(a.returnOrders)),
-		GrossRevenue:   money.Rescale(a.gross, money.MicroScale, 2),
-		ReturnsValue:   money.Rescale(a.returns, money.MicroScale, 2),
-		NetRevenue:     money.Rescale(a.gross-a.returns, money.MicroScale, 2),
-		Currency:       a.currency,
-	}
-	if a.country != "" {
-		c.Country = ptr(a.country)
-	}
-	var first, last time.Time
-	for _, t := range a.orders {
-		if first.IsZero() || t.Before(first) {
-			first = t
-		}
-		if t.After(last) {
-			last = t
-		}
-	}
-	if len(a.orders) > 0 {
-		c.FirstOrderAt, c.LastOrderAt = ptr(first), ptr(last)
-		c.RecencyDays = ptr(wholeDays(end.Sub(last)))
-		c.TenureDays = ptr(wholeDays(end.Sub(first)))
-		// Exact: gross millionths / (orders x 10^4) is cents, rounded once.
-		c.AvgOrderValue = ptr(money.DivRound(a.gross, int64(len(a.orders))*10_000))
-		if len(a.orders) > 1 {
-			c.AvgDaysBetweenOrders = ptr(last.Sub(first).Hours() / 24 / float64(len(a.orders)-1))
-		}
-	}
-	windows := []struct {
-		days            int
-		orders, revenue *int64
-	}{{30, &c.Orders30d, &c.Revenue30d}, {90, &c.Orders90d, &c.Revenue90d}, {365, &c.Orders365d, &c.Revenue365d}}
-	for _, w := range windows {
-		from := end.AddDate(0, 0, -w.days)
-		var value int64
-		for id, at := range a.orders {
-			if !at.Before(from) {
-				*w.orders++
-				value += a.orderValue[id]
-			}
-		}
-		*w.revenue = money.Rescale(value, money.MicroScale, 2)
-	}
-	c.DistinctProducts = int64(len(a.products))
-	c.LifecycleStage = lc.Stage(c)
-	return c
+	return LinesOf(lines).Customers(end, lc)
 }
 
 // wholeDays is the floor of d in days.

@@ -423,3 +423,36 @@ func TestCustomerID(t *testing.T) {
 		}
 	}
 }
+
+// TestLinesRemoveBeforeDedup: a line removed before Dedup (refused by a
+// quality rule) is not the first copy of its duplicates, and no table
+// counts it; EachCustomer names customers of the remaining lines only,
+// in the order of their first line.
+func TestLinesRemoveBeforeDedup(t *testing.T) {
+	a := ln("1001", "100", 2, 1_250_000, t0, 2)
+	dup := a
+	dup.SourceLine = 3
+	other := ln("1002", "200", 1, 500_000, t0.Add(time.Hour), 4)
+	gone := ln("1003", "300", 1, 500_000, t0, 5)
+	ls := unified.LinesOf([]unified.Line{other, a, dup, gone})
+	ls.Remove(1) // a
+	ls.Remove(3) // gone
+	if n := ls.Dedup(); n != 0 {
+		t.Errorf("Dedup removed %d, want 0: the removed line is no first copy", n)
+	}
+	if ls.Kept() != 2 {
+		t.Errorf("kept %d lines, want 2", ls.Kept())
+	}
+	orders, _ := ls.Orders()
+	if len(orders) != 2 || orders[0].OrderID != "1001" || orders[0].LineCount != 1 || orders[1].OrderID != "1002" {
+		t.Errorf("orders %+v", orders)
+	}
+	var custs []string
+	ls.EachCustomer(func(source, number string) { custs = append(custs, source+"/"+number) })
+	if !slices.Equal(custs, []string{"shop/200", "shop/100"}) {
+		t.Errorf("customers %v", custs)
+	}
+	if got := ls.Line(2); got != dup {
+		t.Errorf("Line(2) = %+v, want %+v", got, dup)
+	}
+}

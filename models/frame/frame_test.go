@@ -244,3 +244,28 @@ func TestReadErrors(t *testing.T) {
 		t.Error("a broken Parquet file must be an error")
 	}
 }
+
+func TestConformRecodesLevels(t *testing.T) {
+	f := &Frame{Rows: 3, Cols: []*Column{
+		{Name: "x", Kind: Numeric, Num: []float64{1, 2, 3}},
+		{Name: "c", Kind: Categorical, Levels: []string{"a", "b", "z"}, Codes: []int32{2, 0, -1}},
+	}}
+	feats := []Feature{{Name: "c", Kind: "categorical", Levels: []string{"a", "z"}}, {Name: "x", Kind: "numeric"}}
+	g, err := f.Conform(feats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(g.Cols[0].Codes, []int32{1, 0, -1}) || g.Cols[1].Num[2] != 3 {
+		t.Errorf("conformed %+v %+v", g.Cols[0], g.Cols[1])
+	}
+	f.Cols[1].Codes[1] = 1 // "b": not a level of the feature
+	if g, _ := f.Conform(feats); g.Cols[0].Codes[1] != -1 {
+		t.Errorf("an unknown level must become missing: %v", g.Cols[0].Codes)
+	}
+	if _, err := f.Conform([]Feature{{Name: "x", Kind: "categorical"}}); err == nil {
+		t.Error("a kind mismatch must be an error")
+	}
+	if _, err := f.Conform([]Feature{{Name: "y", Kind: "numeric"}}); err == nil {
+		t.Error("a missing feature must be an error")
+	}
+}

@@ -252,3 +252,40 @@ func (t *Table) Target(col string) ([]float64, error) {
 	}
 	return nil, fmt.Errorf("target %q has no numeric values", col)
 }
+
+// Conform returns the frame's columns as the given features, in their
+// order, for a frame built in code rather than read from a file: a
+// categorical column is recoded by the feature's levels (a level the
+// feature lacks becomes missing), a numeric one is shared. A feature the
+// frame lacks, or one of another kind, is an error.
+func (f *Frame) Conform(feats []Feature) (*Frame, error) {
+	out := &Frame{Rows: f.Rows, Cols: make([]*Column, len(feats))}
+	for j, ft := range feats {
+		c := f.Col(ft.Name)
+		if c == nil {
+			return nil, fmt.Errorf("the frame lacks the feature %q", ft.Name)
+		}
+		if c.Kind.String() != ft.Kind {
+			return nil, fmt.Errorf("feature %q is %s, the frame's column is %s", ft.Name, ft.Kind, c.Kind)
+		}
+		if c.Kind == Numeric {
+			out.Cols[j] = c
+			continue
+		}
+		index := make(map[string]int32, len(ft.Levels))
+		for i, l := range ft.Levels {
+			index[l] = int32(i)
+		}
+		nc := &Column{Name: c.Name, Kind: Categorical, Levels: ft.Levels, Codes: make([]int32, f.Rows)}
+		for i, code := range c.Codes {
+			nc.Codes[i] = -1
+			if code >= 0 {
+				if k, ok := index[c.Levels[code]]; ok {
+					nc.Codes[i] = k
+				}
+			}
+		}
+		out.Cols[j] = nc
+	}
+	return out, nil
+}

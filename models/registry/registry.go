@@ -45,7 +45,7 @@ type File struct {
 	// Task is binary, regression or clustering.
 	Task     string          `json:"task"`
 	Label    *Label          `json:"label,omitempty"`
-	Features []frame.Feature `json:"features"`
+	Features []frame.Feature `json:"features,omitempty"`
 	// Dropped are input columns left out of the features, with why.
 	Dropped []Dropped `json:"dropped,omitempty"`
 	Window  *Window   `json:"training_window,omitempty"`
@@ -93,11 +93,24 @@ func (f *File) Marshal() ([]byte, error) {
 			return nil, fmt.Errorf("model %s: metric %s is %v", f.Name, k, v)
 		}
 	}
-	b, err := json.MarshalIndent(f, "", "  ")
+	b, err := marshal(f)
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", f.Name, err)
 	}
-	return append(b, '\n'), nil
+	return b, nil
+}
+
+// marshal renders v as indented JSON without HTML escaping, so a level such
+// as "R&D" reads as it is.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // Unmarshal reads a model file and checks its format.
@@ -314,11 +327,11 @@ func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 }
 
 func putJSON(ctx context.Context, st store.Store, key string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+	b, err := marshal(v)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
-	if err := st.Put(ctx, key, bytes.NewReader(append(b, '\n'))); err != nil {
+	if err := st.Put(ctx, key, bytes.NewReader(b)); err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
 	return nil

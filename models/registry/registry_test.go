@@ -78,6 +78,12 @@ func TestFileRoundTrip(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Errorf("round trip changed the file:\n%s\n%s", a, b)
 	}
+	g := sample(0.8)
+	g.Features[1].Levels = []string{"R&D", "<none>"}
+	g.Model = json.RawMessage(`{"level":"R&D"}`)
+	if b, _ := g.Marshal(); !bytes.Contains(b, []byte(`"R&D"`)) || !bytes.Contains(b, []byte(`"<none>"`)) || bytes.Contains(b, []byte(`\u0026`)) {
+		t.Errorf("levels must read as they are:\n%s", b)
+	}
 	if _, err := Unmarshal([]byte(`{"format":"other/2","model":{}}`)); err == nil {
 		t.Error("another format must be refused")
 	}

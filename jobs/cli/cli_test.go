@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -44,10 +44,19 @@ type result struct {
 	stdout, stderr string
 }
 
+// TestMain runs the tests from the repository root, where the command runs
+// with `make run`: configs/ and testdata/ are found by relative paths.
+func TestMain(m *testing.M) {
+	if err := os.Chdir("../.."); err != nil {
+		panic(err)
+	}
+	os.Exit(m.Run())
+}
+
 func runCLI(t *testing.T, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(t.Context(), args, &out, &errb, func(string) string { return "" }, time.Now)
+	code := Run(t.Context(), args, System{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now})
 	return result{code, out.String(), errb.String()}
 }
 
@@ -213,7 +222,7 @@ func TestUnreachableStoreFailsPromptly(t *testing.T) {
 	defer cancel()
 	var out, errb bytes.Buffer
 	start := time.Now()
-	code := run(ctx, []string{"nightly", "--date", "2010-12-09", "--config", path}, &out, &errb, os.Getenv, time.Now)
+	code := Run(ctx, []string{"nightly", "--date", "2010-12-09", "--config", path}, System{Stdout: &out, Stderr: &errb, Getenv: os.Getenv, Now: time.Now})
 	if code != exitFailed {
 		t.Fatalf("exit %d, want 1: %s", code, errb.String())
 	}

@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/segmint/segmint/models/frame"
+	"github.com/segmint/segmint/models/learn"
+	"github.com/segmint/segmint/models/registry"
+)
+
+// isTableTrain tells `segmint train --input FILE ...` (a model on any table)
+// from the nightly train step.
+func isTableTrain(args []string) bool {
+	return slices.ContainsFunc(args, func(a string) bool {
+		return a == "--input" || a == "-input" || strings.HasPrefix(a, "--input=") || strings.HasPrefix(a, "-input=")
+	})
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}
+
+// runTableTrain is `segmint train --input FILE --label COLUMN ...`.
+func runTableTrain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("segmint train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var spec learn.Spec
+	var input, out, format string
+	var drop listFlag
+	fs.StringVar(&input, "input", "", "table to learn from: CSV (, ; or tab, optionally gzip'd) or Parquet (required)")
+	fs.StringVar(&format, "format", "", "csv or parquet (default: by the file)")
+	fs.StringVar(&spec.Label, "label", "", "the column to predict (required)")
+	fs.StringVar(&spec.Positive, "positive", "", "the label's positive value (default: of two values, 1, true or yes)")
+	fs.BoolVar(&spec.Regression, "regression", false, "predict a numeric label (gbdt only)")
+	fs.StringVar(&spec.Model, "model", "gbdt", "gbdt or logreg")
+	fs.Var(&drop, "drop", "columns that are not features, comma-separated (identifiers, leaks); repeatable")
+	fs.Uint64Var(&spec.Seed, "seed", 1, "seed of the holdout split and the learner")
+	fs.Float64Var(&spec.TestShare, "holdout", 0.2, "share of the rows held out to measure the model")
+	fs.StringVar(&spec.Name, "name", "", "the model's name in its file (default: the label)")
+	fs.StringVar(&out, "out", "", "where to write the model file (JSON) (required)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "segmint train --input FILE --label COLUMN --out MODEL [flags]: trains a model on any table,")
+		fmt.Fprintln(fs.Output(), "prints its holdout metrics and saves it. Text columns become categoricals; blanks and")
+		fmt.Fprintln(fs.Output(), "unparseable numbers are missing values; identifier-like text columns are left out.")
+		fmt.Fprintln(fs.Output(), "\nflags:")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseTabular(fs, args, stderr, []string{"--input", "--label", "--out"}, &input, &spec.Label, &out); !ok {
+		return code
+	}
+	spec.Drop = drop
+	tab, err := frame.Read(input, frame.Options{Format: format})
+	if err != nil {
+		fmt.Fprintf(stderr, "segmint train: %v\n", err)
+		return exitFailed
+	}
+	res, err := learn.Train(ctx, tab, spec)
+	if err != nil {
+		fmt.Fprintf(stderr, "segmint train: %v\n", err)
+		return exitFailed
+	}
+	if err := res.File.WriteFile(out); err != nil {
+		fmt.Fprintf(stderr, "segmint train: %v\n", err)
+		return exitFailed
+	}
+	printTrained(stdout, input, res, out)
+	return exitOK
+}
+
+// parseTabular parses the flags and checks that the required ones, named
+// by names, are set.
+func parseTabular(fs *flag.FlagSet, args []string, stderr io.Writer, names []string, required ...*string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", fs.Name(), fs.Args())
+		return exitUsage, false
+	}
+	var missing []string
+	for i, p := range required {
+		if *p == "" {
+			missing = append(missing, names[i])
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(stderr, "%s: %s required (see --help)\n", fs.Name(), strings.Join(missing, ", "))
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+func printTrained(w io.Writer, input string, res *learn.Result, out string) {
+	f := res.File
+	fmt.Fprintf(w, "trained %s (%s, %s) on %s: %d training rows, %d holdout rows", f.Kind, f.Task, f.Label.Column, input, f.Rows.Train, f.Rows.Holdout)
+	if res.MissingLabels > 0 {
+		fmt.Fprintf(w, ", %d rows without a label left out", res.MissingLabels)
+	}
+	fmt.Fprintln(w)
+	if f.Task == learn.Binary {
+		fmt.Fprintf(w, "positive class: %s = %q\n", f.Label.Column, f.Label.Positive)
+	}
+	var num, cat int
+	for _, ft := range f.Features {
+		if ft.Kind == "categorical" {
+			cat++
+		} else {
+			num++
+		}
+	}
+	fmt.Fprintf(w, "features: %d numeric, %d categorical\n", num, cat)
+	for _, d := range f.Dropped {
+		fmt.Fprintf(w, "left out: %s (%s)\n", d.Name, d.Reason)
+	}
+	fmt.Fprintln(w, "holdout metrics:")
+	keys := make([]string, 0, len(f.Metrics))
+	for k := range f.Metrics {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %-15s %.4f\n", k, f.Metrics[k])
+	}
+	fmt.Fprintf(w, "model written to %s\n", out)
+}
+
+// runPredict is `segmint predict --model MODEL --input FILE --out FILE`.
+func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("segmint predict", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var model, input, out, format string
+	var keep listFlag
+	fs.StringVar(&model, "model", "", "model file written by segmint train (required)")
+	fs.StringVar(&input, "input", "", "table to score: CSV or Parquet (required)")
+	fs.StringVar(&format, "format", "", "csv or parquet (default: by the file)")
+	fs.StringVar(&out, "out", "", "where to write the scores: .csv or .parquet (required)")
+	fs.Var(&keep, "keep", "input columns to carry into the output beside the score, comma-separated")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "segmint predict --model MODEL --input FILE --out FILE [--keep COLS]: one score per input")
+		fmt.Fprintln(fs.Output(), "row, in input order (the positive class's probability, or the predicted value).")
+		fmt.Fprintln(fs.Output(), "\nflags:")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseTabular(fs, args, stderr, []string{"--model", "--input", "--out"}, &model, &input, &out); !ok {
+		return code
+	}
+	f, err := registry.ReadFile(model)
+	if err != nil {
+		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
+		return exitFailed
+	}
+	tab, err := frame.Read(input, frame.Options{Format: format})
+	if err != nil {
+		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
+		return exitFailed
+	}
+	scores, err := learn.Predict(ctx, f, tab)
+	if err != nil {
+		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
+		return exitFailed
+	}
+	if err := learn.WriteScores(out, tab, keep, scores); err != nil {
+		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "scored %d rows with %s (%s %s) into %s\n", len(scores), model, f.Kind, f.Name, out)
+	return exitOK
+}

@@ -1,0 +1,216 @@
+package features
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/segmint/segmint/jobs/ingest"
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/kpi"
+	"github.com/segmint/segmint/lib/money"
+	"github.com/segmint/segmint/lib/normalize"
+)
+
+// adStream is one configured stream of ad platform metrics and how its raw
+// columns map onto kpi.AdDay.
+type adStream struct {
+	source, stream string
+	// daily: an API stream with one raw partition per day (all committed
+	// days up to D are read); otherwise a file drop's snapshot of D.
+	daily bool
+	// Raw column names.
+	day, campaign, impressions, clicks, reach, spend, currency string
+	// channel is the channel of every row (API); a file drop names it per
+	// row in channel, or by platform.
+	channel         string
+	defaultCurrency string // the stream's currency, for rows that name none
+}
+
+// platformChannels are the touchpoint channels the ad platforms' clicks
+// arrive on.
+var platformChannels = map[string]string{"google_ads": "paid_search", "meta": "paid_social"}
+
+// adStreams lists the configured ad metric streams: file drops of entity
+// ad_metrics, Google Ads campaign_daily and Meta ad_insights. (Google Ads
+// ad_group_daily repeats campaign_daily by ad group and is not read.)
+func adStreams(c *config.Config) []adStream {
+	var out []adStream
+	for _, src := range c.Sources {
+		for _, st := range src.Streams {
+			a := adStream{source: src.Name, stream: st.Name, defaultCurrency: st.Currency}
+			switch {
+			case src.Kind == "filedrop" && st.Entity == "ad_metrics":
+				a.day, a.campaign, a.impressions, a.clicks, a.reach, a.spend, a.currency =
+					"day", "campaign_id", "impressions", "clicks", "reach", "spend", "currency"
+			case src.Kind == "google_ads" && st.Name == "campaign_daily":
+				a.daily, a.channel = true, platformChannels["google_ads"]
+				a.day, a.campaign, a.impressions, a.clicks, a.spend, a.currency =
+					"_day", "campaign_id", "impressions", "clicks", "cost", "currency"
+			case src.Kind == "meta" && st.Name == "ad_insights":
+				a.daily, a.channel = true, platformChannels["meta"]
+				a.day, a.campaign, a.impressions, a.clicks, a.reach, a.spend, a.currency =
+					"_day", "campaign_id", "impressions", "clicks", "reach", "spend", "account_currency"
+			default:
+				continue
+			}
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// readAds reads every configured ad metric stream up to d, spend converted
+// into the reporting currency at the rate of the row's day. A currency
+// without a rate fails the step: spend is never left out.
+func readAds(ctx context.Context, env job.Env, d job.Date, rates *normalize.Rates) ([]kpi.AdDay, []*dataset.Manifest, error) {
+	var (
+		ads    []kpi.AdDay
+		inputs []*dataset.Manifest
+	)
+	for _, a := range adStreams(env.Config) {
+		name := ingest.RawDataset(a.source, a.stream)
+		days := []job.Date{d}
+		if a.daily {
+			all, err := dataset.CommittedDates(ctx, env.Store, name)
+			if err != nil {
+				return nil, nil, err
+			}
+			days = days[:0]
+			for _, day := range all {
+				if !day.Start().After(d.Start()) {
+					days = append(days, day)
+				}
+			}
+		}
+		for _, day := range days {
+			p := dataset.Partition{Dataset: name, Date: day}
+			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
+				r, err := a.reader(s)
+				if err != nil {
+					return fmt.Errorf("read %s: %w", p, err)
+				}
+				for _, row := range rows {
+					ad, err := r.adDay(row, env.Config.Currency, rates)
+					if err != nil {
+						return fmt.Errorf("ad metrics %s: %w", p, err)
+					}
+					ads = append(ads, ad)
+				}
+				return nil
+			})
+			if err != nil {
+				if a.daily {
+					return nil, nil, err
+				}
+				return nil, nil, dataset.MissingInput(err, p, ingest.Name)
+			}
+			inputs = append(inputs, m)
+		}
+	}
+	return ads, inputs, nil
+}
+
+// adReader reads the rows of one raw schema.
+type adReader struct {
+	a          adStream
+	f          dataset.Fields
+	cols       map[string]int
+	spendScale int  // decimal scale of spend; -1 for a double
+	dayIsDate  bool // a Parquet DATE (days), not a timestamp (micros)
+}
+
+func (a adStream) reader(s *parquet.Schema) (*adReader, error) {
+	r := &adReader{a: a, f: dataset.FieldsOf(s), cols: map[string]int{}, spendScale: -1}
+	for i, c := range s.Columns() {
+		r.cols[c[0]] = i
+	}
+	for _, need := range []string{a.day, a.campaign, a.impressions, a.clicks, a.spend} {
+		if _, ok := r.cols[need]; !ok {
+			return nil, fmt.Errorf("no column %q", need)
+		}
+	}
+	spend, _ := s.Lookup(a.spend)
+	if dec, ok := logicalType(spend).(*format.DecimalType); ok {
+		r.spendScale = int(dec.Scale)
+	} else if spend.Node.Type().Kind() != parquet.Double {
+		return nil, fmt.Errorf("spend column %q is neither a decimal nor a double", a.spend)
+	}
+	day, _ := s.Lookup(a.day)
+	_, r.dayIsDate = logicalType(day).(*format.DateType)
+	return r, nil
+}
+
+// logicalType is the logical type of a leaf column, nil without one.
+func logicalType(leaf parquet.LeafColumn) format.LogicalTypeValue {
+	if lt := leaf.Node.Type().LogicalType(); lt != nil {
+		return lt.Value
+	}
+	return nil
+}
+
+// adDay converts one raw row.
+func (r *adReader) adDay(row parquet.Row, reporting string, rates *normalize.Rates) (kpi.AdDay, error) {
+	at, _ := r.f.Int64(row, r.a.day)
+	var day time.Time
+	if r.dayIsDate {
+		day = time.Unix(at*86400, 0).UTC()
+	} else {
+		day = time.UnixMicro(at).UTC()
+	}
+	ad := kpi.AdDay{Day: int32(day.Unix() / 86400), Campaign: r.f.Text(row, r.a.campaign), Channel: r.a.channel}
+	ad.Impressions, _ = r.f.Int64(row, r.a.impressions)
+	ad.Clicks, _ = r.f.Int64(row, r.a.clicks)
+	if r.a.reach != "" {
+		if v, ok := r.f.Int64(row, r.a.reach); ok {
+			ad.Reach = &v
+		}
+	}
+	if ad.Channel == "" {
+		ad.Channel = r.f.Text(row, "channel")
+	}
+	if ad.Channel == "" {
+		platform := r.f.Text(row, "platform")
+		ad.Channel = platformChannels[platform]
+		if ad.Channel == "" {
+			ad.Channel = platform
+		}
+	}
+	spend, err := r.spendMicros(row)
+	if err != nil {
+		return ad, fmt.Errorf("campaign %s on %s: %w", ad.Campaign, day.Format(time.DateOnly), err)
+	}
+	currency := strings.TrimSpace(r.f.Text(row, r.a.currency))
+	if currency == "" {
+		currency = r.a.defaultCurrency
+	}
+	if ad.Spend, err = rates.Convert(spend, currency, reporting, day); err != nil {
+		return ad, fmt.Errorf("campaign %s on %s: spend: %w", ad.Campaign, day.Format(time.DateOnly), err)
+	}
+	return ad, nil
+}
+
+// spendMicros is the row's spend in millionths of its currency: a file
+// drop's decimal exactly, an API's double (currency units, from micros or
+// a decimal string) rounded to the nearest millionth. Null spend is 0.
+func (r *adReader) spendMicros(row parquet.Row) (int64, error) {
+	v := row[r.cols[r.a.spend]]
+	switch {
+	case v.IsNull():
+		return 0, nil
+	case r.spendScale >= 0:
+		return money.Rescale(v.Int64(), r.spendScale, money.MicroScale), nil
+	}
+	f := v.Double()
+	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 9e12 {
+		return 0, fmt.Errorf("spend %g is not an amount", f)
+	}
+	return int64(math.Round(f * 1e6)), nil
+}

@@ -1,0 +1,45 @@
+package report
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/segmint/segmint/jobs/train"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
+)
+
+// modelRows reads the night's model decisions into the page, when the
+// train step commits them (some model is configured).
+func modelRows(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, d job.Date) error {
+	if len(train.Outputs(env.Config, d)) == 0 {
+		return nil
+	}
+	p := dataset.Partition{Dataset: train.DecisionsDataset, Date: d}
+	rows, m, err := dataset.ReadInput[train.Decision](ctx, env, p, train.Name)
+	if err != nil {
+		return err
+	}
+	w.AddInput(m)
+	page.Partition = append(page.Partition, PartitionRow{m.Dataset + "/" + m.Partition, m.Rows, m.RunID})
+	num := func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return strconv.FormatFloat(*v, 'f', 4, 64)
+	}
+	for _, r := range rows {
+		row := ModelRow{Model: r.Model, Version: r.Version, Metric: r.Metric, Value: num(r.Value), ChampionValue: num(r.ChampionValue),
+			Reason: r.Reason, TrainRows: r.TrainRows, HoldoutRows: r.HoldoutRows}
+		switch {
+		case !r.Trained:
+			row.Decision = "not trained"
+		case r.Promoted:
+			row.Decision = "champion"
+		default:
+			row.Decision = "kept the champion"
+		}
+		page.Models = append(page.Models, row)
+	}
+	return nil
+}

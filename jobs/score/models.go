@@ -1,0 +1,126 @@
+package score
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/segmint/segmint/jobs/train"
+	"github.com/segmint/segmint/jobs/unify"
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/propensity"
+	"github.com/segmint/segmint/lib/unified"
+	"github.com/segmint/segmint/models/clv"
+	"github.com/segmint/segmint/models/learn"
+	"github.com/segmint/segmint/models/registry"
+)
+
+// applyModels fills the model columns of rows from the champions of the
+// configured models and names their versions in the manifest (meta
+// "models"). A configured model without a champion leaves its columns null.
+func applyModels(ctx context.Context, env job.Env, d job.Date, rows []Score, out *dataset.Output, stats job.Stats) error {
+	models := env.Config.Models
+	if models.Purchase == nil && models.CLV == nil {
+		return nil
+	}
+	in := dataset.Partition{Dataset: unify.OrdersDataset, Date: d}
+	orders, m, err := dataset.ReadInput[unified.Order](ctx, env, in, unify.Name)
+	if err != nil {
+		return err
+	}
+	out.Inputs = append(out.Inputs, m)
+	reg := registry.New(env.Store, env.Log)
+	index := make(map[string]int, len(rows))
+	for i, r := range rows {
+		index[r.CustomerID] = i
+	}
+	versions := map[string]string{}
+	if p := models.Purchase; p != nil {
+		if err := applyPurchase(ctx, reg, train.PurchaseName(*p), d, orders, rows, index, versions, stats); err != nil {
+			return err
+		}
+	}
+	if c := models.CLV; c != nil {
+		if err := applyCLV(ctx, reg, *c, d, orders, rows, index, versions, stats); err != nil {
+			return err
+		}
+	}
+	out.Meta = map[string]any{"models": versions}
+	return nil
+}
+
+func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d job.Date, orders []unified.Order,
+	rows []Score, index map[string]int, versions map[string]string, stats job.Stats) error {
+	f, v, err := champion(ctx, reg, name)
+	if err != nil || f == nil {
+		return err
+	}
+	model, err := learn.Decode(f)
+	if err != nil {
+		return err
+	}
+	set := propensity.Snapshot(propensity.FromUnified(orders), d.End(), 0)
+	x, err := set.X.Conform(f.Features)
+	if err != nil {
+		return fmt.Errorf("model %s: %w", f.Name, err)
+	}
+	pred, err := model.Predict(x)
+	if err != nil {
+		return fmt.Errorf("model %s: %w", f.Name, err)
+	}
+	for k, id := range set.IDs {
+		if i, ok := index[id]; ok {
+			rows[i].PurchaseProbability = &pred[k]
+			stats.Add("scored_"+f.Name, 1)
+		}
+	}
+	versions[f.Name] = v
+	return nil
+}
+
+func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d job.Date, orders []unified.Order,
+	rows []Score, index map[string]int, versions map[string]string, stats job.Stats) error {
+	f, v, err := champion(ctx, reg, train.CLVName)
+	if err != nil || f == nil {
+		return err
+	}
+	var model clv.Model
+	if err := json.Unmarshal(f.Model, &model); err != nil {
+		return fmt.Errorf("model %s: %w", f.Name, err)
+	}
+	txns, _ := train.Transactions(orders)
+	customers, err := clv.Summarize(txns, d.Start())
+	if err != nil {
+		return fmt.Errorf("model %s: %w", f.Name, err)
+	}
+	pred, err := model.Predict(customers, train.ValueOptions(c))
+	if err != nil {
+		return fmt.Errorf("model %s: %w", f.Name, err)
+	}
+	for _, p := range pred {
+		if i, ok := index[p.ID]; ok {
+			rows[i].PAlive, rows[i].ExpectedPurchases = &p.ProbabilityAlive, &p.ExpectedPurchases
+			rows[i].ExpectedOrderValue, rows[i].CLV = &p.ExpectedValue, &p.CLV
+			stats.Add("scored_"+f.Name, 1)
+		}
+	}
+	versions[f.Name] = v
+	return nil
+}
+
+// champion loads a model's champion file and version; nil when it has none
+// yet.
+func champion(ctx context.Context, reg *registry.Registry, name string) (*registry.File, string, error) {
+	p, err := reg.Champion(ctx, name)
+	if errors.Is(err, registry.ErrNoChampion) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := reg.Load(ctx, name, p.Version)
+	return f, p.Version, err
+}

@@ -1,0 +1,145 @@
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/unified"
+	"github.com/segmint/segmint/models/clv"
+	"github.com/segmint/segmint/models/registry"
+)
+
+// CLVName is the lifetime-value model's name.
+const CLVName = "clv"
+
+// CLVKind is the kind of a lifetime-value model file: BG/NBD with
+// Gamma-Gamma.
+const CLVKind = "bgnbd_gamma_gamma"
+
+// Transactions are the customers' non-cancelled orders for models/clv,
+// in the reporting currency. Orders of negative value (none should be)
+// are left out and counted.
+func Transactions(orders []unified.Order) (txns []clv.Transaction, negative int) {
+	for _, o := range orders {
+		if o.CustomerID == nil || o.IsCancellation {
+			continue
+		}
+		v := float64(o.Value) / 1e6
+		if v < 0 {
+			negative++
+			continue
+		}
+		txns = append(txns, clv.Transaction{Customer: *o.CustomerID, Date: o.OrderedAt.UTC(), Value: v})
+	}
+	return txns, negative
+}
+
+// ValueOptions are the horizon and discounting of the configured model.
+func ValueOptions(c config.CLVModel) clv.ValueOptions {
+	return clv.ValueOptions{Months: c.HorizonMonths, MonthlyDiscount: clv.MonthlyRate(c.AnnualDiscountRate)}
+}
+
+func trainCLV(ctx context.Context, env job.Env, reg *registry.Registry, c config.CLVModel,
+	orders []unified.Order, d job.Date) (Decision, error) {
+	txns, negative := Transactions(orders)
+	calEnd := d.AddDays(-c.HoldoutDays)
+	customers, err := clv.Summarize(txns, calEnd.Start())
+	if err != nil {
+		return skippedCLV(env, fmt.Errorf("%w: %v", errTooLittleData, err)), nil
+	}
+	model, err := clv.Fit(customers)
+	if err != nil {
+		return skippedCLV(env, fmt.Errorf("%w: the orders up to %s do not support a fit: %v", errTooLittleData, calEnd, err)), nil
+	}
+	actual := holdoutPurchases(txns, calEnd.End(), d.End())
+	weeks := float64(c.HoldoutDays) / clv.DaysPerPeriod
+	mae, predTotal, actTotal := holdoutError(model, customers, actual, weeks)
+	raw, err := json.Marshal(model)
+	if err != nil {
+		return Decision{}, err
+	}
+	params, err := json.Marshal(struct {
+		HoldoutDays int              `json:"holdout_days"`
+		Value       clv.ValueOptions `json:"value"`
+	}{c.HoldoutDays, ValueOptions(c)})
+	if err != nil {
+		return Decision{}, err
+	}
+	f := &registry.File{
+		Format: registry.FormatV1, Name: CLVName, Kind: CLVKind, Task: "clv",
+		Window: &registry.Window{From: firstDay(orders), To: calEnd.String()},
+		Rows:   registry.Rows{Train: len(customers), Holdout: len(customers)},
+		Metrics: map[string]float64{
+			"holdout_mae_purchases": mae, "holdout_predicted_purchases": predTotal, "holdout_actual_purchases": actTotal,
+			"bgnbd_log_likelihood": model.BGNBD.Fit.LogLikelihood, "negative_orders_left_out": float64(negative),
+		},
+		Params: params, Model: raw,
+	}
+	version, err := reg.Save(ctx, f)
+	if err != nil {
+		return Decision{}, err
+	}
+	env.Log.Info().Str("model", CLVName).Str("version", version).Int("customers", len(customers)).
+		Float64("holdout_mae_purchases", mae).Float64("holdout_predicted", predTotal).Float64("holdout_actual", actTotal).
+		Msg("model trained")
+	dec, err := decide(ctx, reg, CLVName, f, version, "holdout_mae_purchases", false, c.Tolerance, mae,
+		func(cf *registry.File) (float64, error) {
+			var cm clv.Model
+			if err := json.Unmarshal(cf.Model, &cm); err != nil {
+				return 0, fmt.Errorf("decode: %w", err)
+			}
+			if err := cm.Validate(); err != nil {
+				return 0, err
+			}
+			v, _, _ := holdoutError(cm, customers, actual, weeks)
+			return v, nil
+		})
+	if err != nil {
+		return Decision{}, err
+	}
+	return decisionRow(CLVName, f, version, dec), nil
+}
+
+func skippedCLV(env job.Env, err error) Decision {
+	env.Log.Warn().Str("model", CLVName).Err(err).Msg("model not trained tonight; the champion stays")
+	return skipped(CLVName, err)
+}
+
+// holdoutPurchases counts each customer's distinct purchase days in
+// [from, to): the repeat purchases BG/NBD predicts.
+func holdoutPurchases(txns []clv.Transaction, from, to time.Time) map[string]int {
+	days := map[string]map[string]bool{}
+	for _, t := range txns {
+		if t.Date.Before(from) || !t.Date.Before(to) {
+			continue
+		}
+		if days[t.Customer] == nil {
+			days[t.Customer] = map[string]bool{}
+		}
+		days[t.Customer][t.Date.Format(time.DateOnly)] = true
+	}
+	out := make(map[string]int, len(days))
+	for c, d := range days {
+		out[c] = len(d)
+	}
+	return out
+}
+
+// holdoutError is the mean absolute error of the expected purchases over
+// weeks against the actual ones, and both totals, over the calibration
+// customers.
+func holdoutError(m clv.Model, customers []clv.Customer, actual map[string]int, weeks float64) (mae, pred, act float64) {
+	for _, c := range customers {
+		p := m.BGNBD.ExpectedPurchases(weeks, c)
+		a := float64(actual[c.ID])
+		mae += math.Abs(p - a)
+		pred += p
+		act += a
+	}
+	return mae / float64(len(customers)), pred, act
+}

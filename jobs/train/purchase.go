@@ -1,0 +1,110 @@
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/propensity"
+	"github.com/segmint/segmint/lib/unified"
+	"github.com/segmint/segmint/models/eval"
+	"github.com/segmint/segmint/models/learn"
+	"github.com/segmint/segmint/models/registry"
+)
+
+// PurchaseName is the purchase model's name: purchase_<H>d.
+func PurchaseName(p config.PurchaseModel) string { return fmt.Sprintf("purchase_%dd", p.HorizonDays) }
+
+// PurchaseLabel names the purchase model's label in its file.
+func PurchaseLabel(p config.PurchaseModel) string {
+	return fmt.Sprintf("ordered_within_%dd", p.HorizonDays)
+}
+
+// minClass is the fewest customers of each label value a purchase model
+// learns from or is measured on.
+const minClass = 10
+
+func trainPurchase(ctx context.Context, env job.Env, reg *registry.Registry, p config.PurchaseModel,
+	orders []unified.Order, d job.Date) (Decision, error) {
+	name := PurchaseName(p)
+	po := propensity.FromUnified(orders)
+	holdCut := d.End().AddDate(0, 0, -p.HorizonDays)
+	trainCut := holdCut.AddDate(0, 0, -p.HorizonDays)
+	trainSet := propensity.Snapshot(po, trainCut, p.HorizonDays)
+	holdSet := propensity.Snapshot(po, holdCut, p.HorizonDays)
+	for _, s := range []struct {
+		what string
+		set  *propensity.Set
+	}{{"training", trainSet}, {"holdout", holdSet}} {
+		pos := s.set.Positives()
+		if pos < minClass || s.set.X.Rows-pos < minClass {
+			err := fmt.Errorf("%w: the %s snapshot as of %s has %d customers, %d of them ordered within %d days; %d of each are needed",
+				errTooLittleData, s.what, s.set.Cutoff.Format("2006-01-02"), s.set.X.Rows, pos, p.HorizonDays, minClass)
+			env.Log.Warn().Str("model", name).Err(err).Msg("model not trained tonight; the champion stays")
+			return skipped(name, err), nil
+		}
+	}
+	m, params, err := learn.Fit(ctx, p.Kind, trainSet.X, trainSet.Y, learn.Binary, p.Seed)
+	if err != nil {
+		return Decision{}, err
+	}
+	pred, err := m.Predict(holdSet.X)
+	if err != nil {
+		return Decision{}, err
+	}
+	metrics, err := learn.Metrics(learn.Binary, holdSet.Y, pred)
+	if err != nil {
+		return Decision{}, err
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return Decision{}, err
+	}
+	f := &registry.File{
+		Format: registry.FormatV1, Name: name, Kind: p.Kind, Task: learn.Binary,
+		Label:    &registry.Label{Column: PurchaseLabel(p), Positive: "1"},
+		Features: trainSet.X.Features(), Seed: p.Seed,
+		Window:  &registry.Window{From: firstDay(orders), To: trainCut.AddDate(0, 0, -1).Format("2006-01-02")},
+		Rows:    registry.Rows{Train: trainSet.X.Rows, Holdout: holdSet.X.Rows},
+		Metrics: metrics, Params: params, Model: raw,
+	}
+	version, err := reg.Save(ctx, f)
+	if err != nil {
+		return Decision{}, err
+	}
+	env.Log.Info().Str("model", name).Str("version", version).Int("train_rows", f.Rows.Train).
+		Int("holdout_rows", f.Rows.Holdout).Float64("holdout_auc", metrics["auc"]).Msg("model trained")
+	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, metrics["auc"], func(cf *registry.File) (float64, error) {
+		cm, err := learn.Decode(cf)
+		if err != nil {
+			return 0, err
+		}
+		x, err := holdSet.X.Conform(cf.Features)
+		if err != nil {
+			return 0, err
+		}
+		cp, err := cm.Predict(x)
+		if err != nil {
+			return 0, err
+		}
+		return eval.ROCAUC(holdSet.Y, cp, nil)
+	})
+	if err != nil {
+		return Decision{}, err
+	}
+	return decisionRow(name, f, version, dec), nil
+}
+
+// firstDay is the day of the earliest order, the start of every training
+// window.
+func firstDay(orders []unified.Order) string {
+	var first string
+	for _, o := range orders {
+		if s := o.OrderedAt.UTC().Format("2006-01-02"); first == "" || s < first {
+			first = s
+		}
+	}
+	return first
+}

@@ -1,0 +1,64 @@
+package propensity
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"time"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t.Add(12 * time.Hour)
+}
+
+func TestSnapshotFeaturesAndLabels(t *testing.T) {
+	orders := []Order{
+		{Customer: "a", At: day("2010-01-10"), Value: 100, Country: "France"},
+		{Customer: "a", At: day("2010-03-01"), Value: 50, Country: "France"},
+		{Customer: "a", At: day("2010-03-05"), Value: -20, Cancelled: true},
+		{Customer: "a", At: day("2010-04-15"), Value: 70, Country: "Spain"}, // after the cutoff: label, not features
+		{Customer: "b", At: day("2009-02-01"), Value: 30},
+		{Customer: "b", At: day("2010-08-01"), Value: 30}, // after the horizon
+		{Customer: "c", At: day("2010-04-02"), Value: 10}, // first order after the cutoff: not in the table
+		{Customer: "d", At: day("2010-03-20"), Value: -5, Cancelled: true},
+	}
+	cutoff, _ := time.Parse(time.DateOnly, "2010-04-01")
+	s := Snapshot(orders, cutoff, 90)
+	if !slices.Equal(s.IDs, []string{"a", "b"}) || !slices.Equal(s.Y, []float64{1, 0}) || s.Positives() != 1 {
+		t.Fatalf("ids %v labels %v", s.IDs, s.Y)
+	}
+	get := func(name string, i int) float64 { return s.X.Col(name).Num[i] }
+	checks := []struct {
+		name string
+		i    int
+		want float64
+	}{
+		{"recency_days", 0, 30}, {"tenure_days", 0, 80}, {"frequency", 0, 2}, {"monetary", 0, 130},
+		{"avg_order_value", 0, 75}, {"orders_30d", 0, 0}, {"orders_90d", 0, 2}, {"revenue_90d", 0, 150},
+		{"avg_days_between_orders", 0, 50}, {"return_ratio", 0, 20.0 / 150},
+		{"orders_365d", 1, 0}, {"frequency", 1, 1},
+	}
+	for _, c := range checks {
+		if got := get(c.name, c.i); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s[%s] = %v, want %v", c.name, s.IDs[c.i], got, c.want)
+		}
+	}
+	if !math.IsNaN(get("avg_days_between_orders", 1)) {
+		t.Error("one order has no gap")
+	}
+	country := s.X.Col("country")
+	if country.Levels[country.Codes[0]] != "France" || country.Codes[1] != -1 {
+		t.Errorf("country %+v", country)
+	}
+	if err := s.X.Validate(); err != nil {
+		t.Error(err)
+	}
+	// For scoring there is no label window.
+	if sc := Snapshot(orders, cutoff, 0); sc.Y != nil || sc.X.Rows != 2 {
+		t.Errorf("scoring snapshot: %+v", sc)
+	}
+}

@@ -1,0 +1,103 @@
+package clv_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/segmint/segmint/models/clv"
+)
+
+func TestModelDeterministicAndRoundTrip(t *testing.T) {
+	cs := publishedCustomers(t, cdnowSummaryValue)
+	first, err := clv.Fit(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := clv.Fit(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := json.Marshal(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatalf("two fits on the same data differ:\n%s\n%s", a, b)
+	}
+	t.Logf("%s", a)
+
+	var loaded clv.Model
+	if err := json.Unmarshal(a, &loaded); err != nil {
+		t.Fatal(err)
+	}
+	o := clv.ValueOptions{Months: 12, MonthlyDiscount: 0.01}
+	before, err := first.Predict(cs, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := loaded.Predict(cs, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range before {
+		if before[i] != after[i] {
+			t.Fatalf("customer %s: %+v before saving, %+v after", cs[i].ID, before[i], after[i])
+		}
+	}
+	// Customer 1 (x = 2, t_x = 30.43, T = 38.86): the 1.226 purchases in
+	// 39 weeks of Fader, Hardie and Lee, here over 12·4.345 = 52.14 weeks.
+	p := before[0]
+	if p.ID != "1" || !near(p.ExpectedPurchases, first.BGNBD.ExpectedPurchases(52.14, cs[0]), 1e-12) ||
+		p.ExpectedValue != first.GammaGamma.ExpectedValue(cs[0]) || !(p.CLV > 0 && p.CLV < p.ExpectedPurchases*p.ExpectedValue) ||
+		!(p.ProbabilityAlive > 0.7 && p.ProbabilityAlive < 0.75) {
+		t.Errorf("customer 1: %+v", p)
+	}
+}
+
+func TestModelErrors(t *testing.T) {
+	if _, err := clv.Fit([]clv.Customer{{ID: "a", T: 3}}); !errors.Is(err, clv.ErrNoRepeatBuyers) {
+		t.Errorf("fit without repeat buyers: %v", err)
+	}
+	good := clv.Model{TimeUnit: clv.TimeUnitWeek,
+		BGNBD:      clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426},
+		GammaGamma: clv.GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}}
+	if err := good.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for name, edit := range map[string]func(*clv.Model){
+		"time unit": func(m *clv.Model) { m.TimeUnit = "day" },
+		"NaN r":     func(m *clv.Model) { m.BGNBD.R = math.NaN() },
+		"zero b":    func(m *clv.Model) { m.BGNBD.B = 0 },
+		"a+b <= 1":  func(m *clv.Model) { m.BGNBD.A, m.BGNBD.B = 0.3, 0.5 },
+		"q <= 1":    func(m *clv.Model) { m.GammaGamma.Q = 1 },
+		"inf gamma": func(m *clv.Model) { m.GammaGamma.Gamma = math.Inf(1) },
+	} {
+		m := good
+		edit(&m)
+		if m.Validate() == nil {
+			t.Errorf("%s: no error", name)
+		}
+		if _, err := m.Predict([]clv.Customer{{ID: "a", T: 2}}, clv.ValueOptions{Months: 1}); err == nil {
+			t.Errorf("%s: Predict without error", name)
+		}
+	}
+	for name, cs := range map[string][]clv.Customer{
+		"no customers":  nil,
+		"NaN recency":   {{ID: "a", Frequency: 1, Recency: math.NaN(), T: 2}},
+		"negative zbar": {{ID: "a", Frequency: 1, Recency: 1, T: 2, MonetaryValue: -3}},
+	} {
+		if _, err := good.Predict(cs, clv.ValueOptions{Months: 1}); err == nil {
+			t.Errorf("predict %s: no error", name)
+		}
+	}
+	if _, err := good.Predict([]clv.Customer{{ID: "a", T: 2}}, clv.ValueOptions{}); err == nil {
+		t.Error("predict over 0 months: no error")
+	}
+}

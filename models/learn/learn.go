@@ -1,0 +1,222 @@
+// Package learn trains and applies segmint's tabular models on any table:
+// it reads the label, turns the other columns into features (text columns
+// become categoricals, blanks and unparseable numbers missing values),
+// holds out a stratified share of the rows, fits gradient boosting or
+// logistic regression, measures the holdout and packs everything into a
+// registry model file. Predict reads a new table as that file's features
+// and scores every row. `segmint train` and `segmint predict` are this
+// package on the command line.
+package learn
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/segmint/segmint/models/eval"
+	"github.com/segmint/segmint/models/frame"
+	"github.com/segmint/segmint/models/registry"
+)
+
+// Tasks.
+const (
+	Binary     = "binary"
+	Regression = "regression"
+)
+
+// Spec says what to train.
+type Spec struct {
+	// Name is the model's name in its file (default: the label column).
+	Name string
+	// Model is "gbdt" (default) or "logreg".
+	Model string
+	// Label is the column to predict. Positive is its positive value for a
+	// binary task; empty means the table's two values decide (1, true, yes).
+	Label, Positive string
+	// Regression asks for a numeric target (gbdt only); without it a label
+	// that is not two-valued is an error.
+	Regression bool
+	// Drop names columns that are not features (identifiers, leaks).
+	Drop []string
+	// Seed drives the holdout split and the learner.
+	Seed uint64
+	// TestShare is the holdout share (default 0.2).
+	TestShare float64
+	// Window is the training data's time window, when known.
+	Window *registry.Window
+}
+
+// Result is a trained model with what was measured on the way.
+type Result struct {
+	File *registry.File
+	// Holdout is the holdout rows' labels and predictions, in row order.
+	HoldoutY, HoldoutP []float64
+	// MissingLabels counts rows left out because their label was missing.
+	MissingLabels int
+}
+
+// Train fits a model on the table as spec says.
+func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
+	if spec.Model == "" {
+		spec.Model = "gbdt"
+	}
+	if spec.TestShare == 0 {
+		spec.TestShare = 0.2
+	}
+	if spec.TestShare <= 0 || spec.TestShare >= 1 {
+		return nil, fmt.Errorf("holdout share %v: must be between 0 and 1", spec.TestShare)
+	}
+	if spec.Name == "" {
+		spec.Name = spec.Label
+	}
+	l, ok := learners[spec.Model]
+	if !ok {
+		return nil, fmt.Errorf("model %q: want gbdt or logreg", spec.Model)
+	}
+	task := Binary
+	var y []float64
+	var err error
+	if spec.Regression {
+		if !l.regression {
+			return nil, fmt.Errorf("model %s cannot fit a numeric target; use gbdt", spec.Model)
+		}
+		task = Regression
+		y, err = tab.Target(spec.Label)
+	} else {
+		y, err = tab.Label(spec.Label, spec.Positive)
+	}
+	if err != nil {
+		return nil, err
+	}
+	positive := spec.Positive
+	if task == Binary && positive == "" {
+		positive = positiveOf(tab, spec.Label, y)
+	}
+	drop := append(slices.Clone(spec.Drop), spec.Label)
+	x, skipped, err := tab.Infer(drop...)
+	if err != nil {
+		return nil, err
+	}
+	train, test := frame.StratifiedSplit(y, spec.TestShare, spec.Seed)
+	if len(train) == 0 || len(test) == 0 {
+		return nil, fmt.Errorf("%d rows with a label: too few to hold out %.0f%%", len(train)+len(test), 100*spec.TestShare)
+	}
+	res := &Result{MissingLabels: tab.Rows - len(train) - len(test)}
+	if task == Binary {
+		if err := bothClasses(take(y, train), "training"); err != nil {
+			return nil, err
+		}
+		if err := bothClasses(take(y, test), "holdout"); err != nil {
+			return nil, err
+		}
+	}
+	m, params, err := Fit(ctx, spec.Model, x.Take(train), take(y, train), task, spec.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("fit %s: %w", spec.Model, err)
+	}
+	res.HoldoutY = take(y, test)
+	if res.HoldoutP, err = m.Predict(x.Take(test)); err != nil {
+		return nil, fmt.Errorf("score the holdout: %w", err)
+	}
+	metrics, err := Metrics(task, res.HoldoutY, res.HoldoutP)
+	if err != nil {
+		return nil, fmt.Errorf("holdout metrics: %w", err)
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", spec.Model, err)
+	}
+	f := &registry.File{
+		Format: registry.FormatV1, Name: spec.Name, Kind: spec.Model, Task: task,
+		Label:    &registry.Label{Column: spec.Label, Positive: positive},
+		Features: x.Features(), Window: spec.Window, Seed: spec.Seed,
+		Rows:    registry.Rows{Train: len(train), Holdout: len(test)},
+		Metrics: metrics, Params: params, Model: raw,
+	}
+	for _, d := range spec.Drop {
+		f.Dropped = append(f.Dropped, registry.Dropped{Name: d, Reason: "dropped on request"})
+	}
+	for _, s := range skipped {
+		f.Dropped = append(f.Dropped, registry.Dropped{Name: s.Name, Reason: s.Reason})
+	}
+	res.File = f
+	return res, nil
+}
+
+// Predict scores every row of the table with the model file, in row order.
+func Predict(ctx context.Context, f *registry.File, tab *frame.Table) ([]float64, error) {
+	m, err := Decode(f)
+	if err != nil {
+		return nil, err
+	}
+	x, err := tab.Align(f.Features)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return m.Predict(x)
+}
+
+// Metrics measures predictions p of labels y: for a binary task ROC AUC,
+// PR AUC (average precision), log loss, Brier score and the positive share;
+// for regression MAE and RMSE.
+func Metrics(task string, y, p []float64) (map[string]float64, error) {
+	out := map[string]float64{}
+	type metric struct {
+		name string
+		fn   func(y, p, w []float64) (float64, error)
+	}
+	list := []metric{{"mae", eval.MAE}, {"rmse", eval.RMSE}}
+	if task == Binary {
+		list = []metric{{"auc", eval.ROCAUC}, {"pr_auc", eval.AveragePrecision}, {"log_loss", eval.LogLoss}, {"brier", eval.BrierScore}}
+		var pos float64
+		for _, v := range y {
+			pos += v
+		}
+		out["positive_share"] = pos / float64(len(y))
+	}
+	for _, m := range list {
+		v, err := m.fn(y, p, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.name, err)
+		}
+		out[m.name] = v
+	}
+	return out, nil
+}
+
+func take(v []float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for k, i := range idx {
+		out[k] = v[i]
+	}
+	return out
+}
+
+func bothClasses(y []float64, part string) error {
+	var pos int
+	for _, v := range y {
+		if v == 1 {
+			pos++
+		}
+	}
+	if pos == 0 || pos == len(y) {
+		return fmt.Errorf("the %s rows hold only one class (%d of %d positive)", part, pos, len(y))
+	}
+	return nil
+}
+
+// positiveOf is the label text of the first positive row.
+func positiveOf(tab *frame.Table, col string, y []float64) string {
+	text, _ := tab.Text(col)
+	for i, v := range y {
+		if v == 1 && !math.IsNaN(v) {
+			return text[i]
+		}
+	}
+	return ""
+}

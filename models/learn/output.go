@@ -1,0 +1,130 @@
+package learn
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/segmint/segmint/models/frame"
+)
+
+// ScoreColumn is the name of the score column in predict's output.
+const ScoreColumn = "score"
+
+// WriteScores writes one row per score, in input order: the kept input
+// columns as read, then the score. A path ending in .parquet gets Parquet
+// (kept columns as optional UTF-8 strings, the score as a double; columns
+// in name order, as Parquet groups are), anything else CSV with the score
+// written exactly (shortest text that reads back to the same float64). The
+// file appears complete or not at all.
+func WriteScores(path string, tab *frame.Table, keep []string, scores []float64) error {
+	if len(scores) != tab.Rows {
+		return fmt.Errorf("write scores: %d scores for %d rows", len(scores), tab.Rows)
+	}
+	cols := make([][]string, len(keep))
+	for i, k := range keep {
+		if k == ScoreColumn {
+			return fmt.Errorf("write scores: --keep %q clashes with the score column", k)
+		}
+		if slices.Contains(keep[:i], k) {
+			return fmt.Errorf("write scores: --keep names %q twice", k)
+		}
+		text, err := tab.Text(k)
+		if err != nil {
+			return fmt.Errorf("write scores: keep: %w", err)
+		}
+		cols[i] = text
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".scores-*")
+	if err != nil {
+		return fmt.Errorf("write scores: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if strings.HasSuffix(strings.ToLower(path), ".parquet") {
+		err = writeParquet(tmp, keep, cols, scores)
+	} else {
+		err = writeCSV(tmp, keep, cols, scores)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write scores %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write scores: %w", err)
+	}
+	return nil
+}
+
+func writeCSV(f *os.File, keep []string, cols [][]string, scores []float64) error {
+	bw := bufio.NewWriterSize(f, 1<<16)
+	w := csv.NewWriter(bw)
+	rec := append(slices.Clone(keep), ScoreColumn)
+	if err := w.Write(rec); err != nil {
+		return err
+	}
+	for i, s := range scores {
+		for j := range keep {
+			rec[j] = cols[j][i]
+		}
+		rec[len(keep)] = strconv.FormatFloat(s, 'g', -1, 64)
+		if err := w.Write(rec); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeParquet(f *os.File, keep []string, cols [][]string, scores []float64) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("parquet: %v", r)
+		}
+	}()
+	g := parquet.Group{ScoreColumn: parquet.Leaf(parquet.DoubleType)}
+	for _, k := range keep {
+		g[k] = parquet.Optional(parquet.String())
+	}
+	schema := parquet.NewSchema("scores", g)
+	// Leaf index of each output column in the schema's (name) order.
+	leaf := map[string]int{}
+	for i, path := range schema.Columns() {
+		leaf[path[0]] = i
+	}
+	w := parquet.NewWriter(f, schema, parquet.Compression(&parquet.Zstd))
+	const batch = 1024
+	rows := make([]parquet.Row, 0, batch)
+	for i, s := range scores {
+		row := make(parquet.Row, len(keep)+1)
+		for j, k := range keep {
+			c := leaf[k]
+			if v := cols[j][i]; v != "" {
+				row[c] = parquet.ByteArrayValue([]byte(v)).Level(0, 1, c)
+			} else {
+				row[c] = parquet.NullValue().Level(0, 0, c)
+			}
+		}
+		c := leaf[ScoreColumn]
+		row[c] = parquet.DoubleValue(s).Level(0, 0, c)
+		rows = append(rows, row)
+		if len(rows) == batch || i == len(scores)-1 {
+			if _, err := w.WriteRows(rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
+		}
+	}
+	return w.Close()
+}
