@@ -19,7 +19,7 @@ def main():
         X, y, _ = common.load(name)
         idx = np.arange(len(y))
         _, test = train_test_split(idx, test_size=0.2, stratify=y,
-                                   random_state=common.SEED % (2**32))
+                                   random_state=common.SPLIT_SEED)
         with open(common.split_path(name), "w") as f:
             f.write("test_row\n")
             for i in sorted(test):
