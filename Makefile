@@ -35,6 +35,14 @@ demo: build
 bench:
 	$(GO) test -run XXX -bench . -benchtime 3x ./jobs/nightly/ ./lib/connectors/
 
+# bench-models: the models beside scikit-learn and XGBoost (Debian
+# python3-sklearn and python3-xgboost) on bank-full, a 10x table and iFood,
+# and the Go benchmarks of logreg, k-means and BG/NBD (read ../shared/data).
+.PHONY: bench-models
+bench-models:
+	models/gbdt/bench/run.sh 1
+	$(GO) test -run XXX -bench . -benchtime 1x ./models/logreg/ ./models/clv/ ./models/kmeans/
+
 # bench-unify: unify and features beside pandas at 1x and 20x Online Retail II
 # (reads ../shared/data; see jobs/unify/bench/run.sh).
 .PHONY: bench-unify

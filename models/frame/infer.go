@@ -40,6 +40,11 @@ func parseNumber(s string) (float64, bool) {
 }
 
 func parseDate(s string) (float64, bool) {
+	// Every layout starts YYYY-MM-DD: skip time.Parse (and its error
+	// allocations) for the text values of categorical columns.
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' || s[0] < '0' || s[0] > '9' {
+		return math.NaN(), false
+	}
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return float64(t.Unix()) / 86400, true
