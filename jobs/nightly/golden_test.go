@@ -41,8 +41,17 @@ lines AS (
     AND strptime(InvoiceDate, '%%Y-%%m-%%d %%H:%%M:%%S') < TIMESTAMP '%[2]s'
 )`
 
+// catalogSQL is a products CSV (%s) with one row per product id, as the
+// catalog subquery of goldenCustomersSQL.
+const catalogSQL = `(SELECT trim(product_id) AS product, trim(category) AS category FROM read_csv('%s', header=true, all_varchar=true))`
+
 // goldenCustomersSQL is unified/customers' order columns per customer
-// number, from the landed CSV alone.
+// number, from the landed CSV and the product catalog (%[3]s, a subquery
+// of product and category, one row per product). A non-cancelled line's category is its product's, or
+// uncategorised when the catalog has no entry; a category's share is the
+// sum of its lines' values over the customer's gross revenue (both as
+// exact integers of 10^-4, so that the quotient is rounded once), empty
+// without positive gross revenue.
 const goldenCustomersSQL = `
 WITH ` + goldenOrderLines + `,
 kept AS (SELECT * FROM lines WHERE cust <> ''),
@@ -68,6 +77,17 @@ days AS (
   FROM per
 ),
 prods AS (SELECT cust, count(DISTINCT product) AS n FROM kept WHERE NOT cancelled AND coalesce(product, '') <> '' GROUP BY cust),
+catalog AS %[3]s,
+catsum AS (
+  SELECT k.cust, coalesce(c.category, 'uncategorised') AS category, CAST(sum(k.q * k.p) * 10000 AS HUGEINT) AS v
+  FROM kept k LEFT JOIN catalog c ON c.product = trim(k.product) WHERE NOT k.cancelled GROUP BY ALL
+),
+cats AS (
+  SELECT cust, count(*) AS n,
+         '{' || coalesce(string_agg(category || '=' || CAST(round(CAST(v AS DOUBLE) / CAST(gross AS DOUBLE), 6) AS VARCHAR), ', '
+                                    ORDER BY category) FILTER (WHERE gross > 0), '') || '}' AS shares
+  FROM (SELECT *, sum(v) OVER (PARTITION BY cust) AS gross FROM catsum) GROUP BY cust
+),
 latest AS (
   SELECT cust, country FROM (
     SELECT cust, country, row_number() OVER (PARTITION BY cust ORDER BY ts DESC, country DESC) AS k
@@ -80,10 +100,11 @@ SELECT d.cust AS customer_number, l.country, d.n AS orders_count, d.return_order
        d.orders_30d, d.orders_90d, d.orders_365d, money(d.rev_30d) AS revenue_30d, money(d.rev_90d) AS revenue_90d,
        money(d.rev_365d) AS revenue_365d,
        CASE WHEN d.n > 1 THEN round(epoch(d.last - d.first) / 86400 / (d.n - 1), 6) END AS avg_days_between_orders,
-       coalesce(pr.n, 0) AS distinct_products,
+       coalesce(pr.n, 0) AS distinct_products, coalesce(ca.n, 0) AS distinct_categories,
+       coalesce(ca.shares, '{}') AS category_revenue_share,
        CASE WHEN d.n = 0 THEN 'prospect' WHEN d.tenure_days < 30 THEN 'new' WHEN d.recency_days <= 90 THEN 'active'
             WHEN d.recency_days <= 180 THEN 'dormant' ELSE 'churned' END AS lifecycle_stage
-FROM days d LEFT JOIN prods pr USING (cust) LEFT JOIN latest l USING (cust)
+FROM days d LEFT JOIN prods pr USING (cust) LEFT JOIN cats ca USING (cust) LEFT JOIN latest l USING (cust)
 ORDER BY customer_number`
 
 // goldenDailySQL is kpi/daily per day, channel and campaign, from the raw
@@ -191,8 +212,9 @@ func TestGoldenValues(t *testing.T) {
 	touchpoints := partsGlob(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})
 	identityMap := partsGlob(st, dataset.Partition{Dataset: "unified/identity_map", Date: d})
 	adMetrics := filepath.Join(repoRoot(t), "testdata/synthetic/ad_metrics.csv")
+	catalog := filepath.Join(repoRoot(t), "testdata/synthetic/products.csv")
 	for _, g := range []goldenTable{
-		{"customers.csv", fmt.Sprintf(goldenCustomersSQL, orders, end), "unified/customers", []string{"customer_number"}},
+		{"customers.csv", fmt.Sprintf(goldenCustomersSQL, orders, end, fmt.Sprintf(catalogSQL, catalog)), "unified/customers", []string{"customer_number"}},
 		{"kpi_daily.csv", fmt.Sprintf(goldenDailySQL, orders, end, touchpoints, identityMap, adMetrics, ratesSQL(cfg)), "kpi/daily", []string{"day", "channel", "campaign_id"}},
 	} {
 		t.Run(g.file, func(t *testing.T) {
@@ -213,7 +235,7 @@ func TestGoldenValues(t *testing.T) {
 				t.Fatal(err)
 			}
 			parts := partsGlob(st, dataset.Partition{Dataset: g.dataset, Date: d})
-			got := queryCSV(t, db, actualSQL(parts, header, g.key))
+			got := queryCSV(t, db, actualSQL(parts, header, g.key, columnTypes(t, db, parts)))
 			if diff := firstDiff(string(golden), got); diff != "" {
 				t.Errorf("segmint's %s differs from the golden values: %s", g.dataset, diff)
 			}
@@ -226,15 +248,43 @@ func TestGoldenValues(t *testing.T) {
 
 // actualSQL selects a segmint partition's columns as the golden SQL
 // writes them: texts as they are, decimals as their exact text, doubles
-// rounded to 6 decimals, dates as YYYY-MM-DD.
-func actualSQL(parts string, columns, key []string) string {
+// rounded to 6 decimals, dates as YYYY-MM-DD, maps of doubles as
+// {key=value, ...} with the values rounded the same way.
+func actualSQL(parts string, columns, key []string, types map[string]string) string {
 	sel := make([]string, len(columns))
 	for i, c := range columns {
 		q := `"` + c + `"`
+		if strings.HasPrefix(types[c], "MAP(") && strings.HasSuffix(types[c], "DOUBLE)") {
+			sel[i] = fmt.Sprintf(`CAST(map_from_entries(list_transform(map_entries(%[1]s),
+			  e -> {'key': e.key, 'value': round(e.value, 6)})) AS VARCHAR) AS %[1]s`, q)
+			continue
+		}
 		sel[i] = fmt.Sprintf(`CASE WHEN typeof(%[1]s) = 'DOUBLE' THEN CAST(round(TRY_CAST(%[1]s AS DOUBLE), 6) AS VARCHAR)
 		  ELSE CAST(%[1]s AS VARCHAR) END AS %[1]s`, q)
 	}
 	return fmt.Sprintf("SELECT %s FROM read_parquet('%s') ORDER BY %s", strings.Join(sel, ", "), parts, strings.Join(key, ", "))
+}
+
+// columnTypes are DuckDB's types of the columns of parts, by name.
+func columnTypes(t *testing.T, db *sql.DB, parts string) map[string]string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), fmt.Sprintf("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('%s'))", parts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	types := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			t.Fatal(err)
+		}
+		types[name] = typ
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return types
 }
 
 // queryCSV runs q and returns its rows as CSV text with a header line;

@@ -36,12 +36,14 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	env := testEnv(t, st, cfg)
 	runNightly(t, env, sampleDate, false)
 	first := dataParts(t, st, cfg, sampleDate)
-	// raw and quarantine of 7 streams (14), the orders' quality report and
-	// quarantine (2), orders, customers, identity map and events (4),
-	// features, cohorts and daily KPIs (3), the model decisions (1), scores,
-	// segment Parquet and CSV (3).
-	if len(first) != 27 {
-		t.Fatalf("want 27 data files, got %d", len(first))
+	// raw and quarantine of 8 streams (16: orders, the product catalog,
+	// contacts, touchpoints, ad clicks, ad metrics, consent events,
+	// deletion requests), the orders' quality report and quarantine (2),
+	// orders, customers, identity map and events (4), features, cohorts and
+	// daily KPIs (3), the model decisions (1), scores, segment Parquet and
+	// CSV (3).
+	if len(first) != 29 {
+		t.Fatalf("want 29 data files, got %d", len(first))
 	}
 	firstModels := modelFiles(t, st)
 	env.RunID += "-again"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/segmint/segmint/jobs/nightly"
 	"github.com/segmint/segmint/jobs/unify"
+	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/runlog"
@@ -17,15 +18,14 @@ const qualityExport = `Invoice,StockCode,Description,Quantity,InvoiceDate,Price,
 100001,A1,good,2,2010-12-01 10:00:00,1.50,12345,France
 100002,A2,bad debt,1,2010-12-01 11:00:00,-5.00,,United Kingdom
 X100003,A3,odd invoice,1,2010-12-01 12:00:00,2.00,12345,France
-100004,A4,good,1,2010-12-01 13:00:00,3.00,12346,France
+100004,21498,RED SPOTS  WRAP,1,2010-12-01 13:00:00,3.00,12346,France
 `
 
 // TestQualityRulesQuarantineRefusedLines: lines that break an error-level
 // row rule are quarantined with the rule and the value and left out of the
 // unified tables; the quality report is committed.
 func TestQualityRulesQuarantineRefusedLines(t *testing.T) {
-	cfg := sampleConfig(t)
-	cfg.Sources = cfg.Sources[:1]
+	cfg := ordersAndCatalog(t)
 	landing := t.TempDir()
 	cfg.Sources[0].Landing = landing
 	writeFile(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)
@@ -63,14 +63,47 @@ func TestQualityRulesQuarantineRefusedLines(t *testing.T) {
 	if err != nil || rep.Meta["passed"] != true {
 		t.Fatalf("quality report: %v %v", err, rep)
 	}
+	// The warn-level relationships rule: three of the four lines name a
+	// product the catalog lacks.
+	rows, _, err := dataset.ReadParquet[quality.ReportRow](t.Context(), st,
+		dataset.Partition{Dataset: unify.QualityDataset("raw/retail/orders"), Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rel *quality.ReportRow
+	for i := range rows {
+		if rows[i].Name == "product_in_catalog" {
+			rel = &rows[i]
+		}
+	}
+	if rel == nil || rel.Checked != 4 || rel.Failed != 3 || rel.Passed || rel.Severity != quality.SeverityWarn {
+		t.Errorf("product_in_catalog report row %+v, want 3 of 4 lines failed, warn", rel)
+	}
+}
+
+// ordersAndCatalog is the sample config with only the retail orders and
+// the product catalog, whose quality rules refer to it.
+func ordersAndCatalog(t *testing.T) *config.Config {
+	t.Helper()
+	cfg := sampleConfig(t)
+	var keep []config.Source
+	for _, src := range cfg.Sources {
+		if src.Name == "retail" || src.Streams[0].Entity == "products" {
+			keep = append(keep, src)
+		}
+	}
+	cfg.Sources = keep
+	if err := cfg.Validate(); err != nil || len(keep) != 2 {
+		t.Fatalf("%d sources: %v", len(keep), err)
+	}
+	return cfg
 }
 
 // TestQualityGateStopsTheRun: an error-level rule over its threshold stops
 // the run after the report and quarantine are committed and before any
 // unified table is written.
 func TestQualityGateStopsTheRun(t *testing.T) {
-	cfg := sampleConfig(t)
-	cfg.Sources = cfg.Sources[:1]
+	cfg := ordersAndCatalog(t)
 	landing := t.TempDir()
 	cfg.Sources[0].Landing = landing
 	writeFile(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)

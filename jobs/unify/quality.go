@@ -91,7 +91,7 @@ func qualityRules(c *config.Config, name string) (quality.Dataset, bool) {
 // the report and quarantine are committed: the run stops before anything
 // downstream is written.
 func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Source, st config.Stream,
-	lines streamLines, raw *dataset.Manifest, stats job.Stats) error {
+	lines streamLines, raw *dataset.Manifest, keys map[string]quality.KeySet, stats job.Stats) error {
 	name := ingest.RawDataset(src.Name, st.Name)
 	rules, ok := qualityRules(env.Config, name)
 	if !ok {
@@ -99,7 +99,7 @@ func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Sourc
 	}
 	// The run id stays out of the report's rows (the manifest names the run)
 	// so that a rerun writes byte-identical parts.
-	out, err := quality.Evaluate(rules, lineRows(lines), quality.Inputs{Now: d.End(), ErrorFailuresOnly: true})
+	out, err := quality.Evaluate(rules, lineRows(lines), quality.Inputs{Now: d.End(), Keys: keys, ErrorFailuresOnly: true})
 	var gate *quality.GateError
 	if err != nil && !errors.As(err, &gate) {
 		return fmt.Errorf("quality of %s: %w", name, err)

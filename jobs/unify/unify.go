@@ -73,6 +73,11 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	if err != nil {
 		return stats, err
 	}
+	catalog, err := readCatalog(ctx, env, d)
+	if err != nil {
+		return stats, err
+	}
+	keys := catalog.keys()
 	for _, src := range env.Config.Sources {
 		for _, st := range src.Streams {
 			if st.Entity != "orders" {
@@ -103,7 +108,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			}
 			inputs = append(inputs, m)
 			stats.Add("lines_read", int64(lines.Len()-first))
-			if err := checkQuality(ctx, env, d, src, st, streamLines{lines, first, lines.Len()}, m, stats); err != nil {
+			if err := checkQuality(ctx, env, d, src, st, streamLines{lines, first, lines.Len()}, m, keys, stats); err != nil {
 				return stats, err
 			}
 			if err := lines.Convert(first, lines.Len(), env.Config.Currency, rates); err != nil {
@@ -118,7 +123,9 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	if c := env.Config.Lifecycle; c != (config.Lifecycle{}) {
 		lc = unified.Lifecycle{NewDays: c.NewDays, ActiveDays: c.ActiveDays, DormantDays: c.DormantDays}
 	}
+	lines.SetCatalog(catalog.catalog)
 	customers := lines.Customers(d.End(), lc)
+	cats := lines.CategoryStats()
 	people, err := resolveIdentity(ctx, env, d, lines, stats)
 	if err != nil {
 		return stats, err
@@ -143,6 +150,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	stats.Add("customers", int64(len(customers)))
 	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)
 	stats.Add("order_customer_conflicts", ostats.CustomerConflicts)
+	stats.Add("lines_uncategorised", cats.LinesUncategorised)
 
 	meta := map[string]any{"duplicate_lines_removed": dups, "lines_without_customer": ostats.LinesWithoutCustomer,
 		"order_customer_conflicts": ostats.CustomerConflicts, "lines": kept}
@@ -151,9 +159,10 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		return stats, err
 	}
 	out.Partition.Dataset = CustomersDataset
-	out.Inputs = slices.Concat(inputs, consent.manifests)
+	out.Inputs = slices.Concat(inputs, catalog.manifests, consent.manifests)
 	out.Meta = maps.Clone(meta)
 	out.Meta["consent"] = cc
+	out.Meta["catalog"] = catalogMeta{CategoryStats: cats, Ignored: catalog.catalog.Ignored, Replaced: catalog.catalog.Replaced}
 	if _, err := dataset.WriteOutput(ctx, env, out, customers); err != nil {
 		return stats, err
 	}
@@ -163,6 +172,13 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	env.Log.Info().Int("lines", kept).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
 		Int("customers", len(customers)).Int64("lines_without_customer", ostats.LinesWithoutCustomer).Msg("unified tables committed")
 	return stats, nil
+}
+
+// catalogMeta is the customers manifest's account of the product catalog.
+type catalogMeta struct {
+	unified.CategoryStats
+	Ignored  int64 `json:"ignored_rows"`
+	Replaced int64 `json:"replaced_rows"`
 }
 
 // applyPeople gives orders and customers the customer id of the person

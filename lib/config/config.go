@@ -144,8 +144,9 @@ type Stream struct {
 	// Name is the stream's name in store keys.
 	Name string `yaml:"name"`
 	// Entity is what the rows are to segmint: orders, consent (opt-in and
-	// opt-out changes), deletion_requests, contacts, touchpoints, ad_clicks
-	// or ad_metrics (an ad platform's metrics per day and campaign).
+	// opt-out changes), deletion_requests, contacts, touchpoints, ad_clicks,
+	// ad_metrics (an ad platform's metrics per day and campaign) or
+	// products (a product catalog: each product's category).
 	Entity string `yaml:"entity"`
 	// Format is the export format: csv, jsonl (one JSON object a line) or
 	// parquet.
@@ -364,6 +365,7 @@ func (c *Config) Validate() error {
 	if err := c.Quality.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.validateRelationships()...)
 	errs = append(errs, c.Models.validate()...)
 	if lc := c.Lifecycle; lc != (Lifecycle{}) && !(0 < lc.NewDays && 0 < lc.ActiveDays && lc.ActiveDays < lc.DormantDays) {
 		add("lifecycle: want new_days > 0 and 0 < active_days < dormant_days, got %d, %d, %d", lc.NewDays, lc.ActiveDays, lc.DormantDays)
@@ -396,6 +398,34 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateRelationships checks the quality rules of kind relationships:
+// the only key set segmint gives them is ProductKeys, which needs a
+// products stream.
+func (c *Config) validateRelationships() []error {
+	catalog := false
+	for _, src := range c.Sources {
+		for _, st := range src.Streams {
+			catalog = catalog || src.Kind == "filedrop" && st.Entity == "products"
+		}
+	}
+	var errs []error
+	for i, d := range c.Quality.Datasets {
+		for j, r := range d.Rules {
+			if r.Kind != quality.KindRelationships {
+				continue
+			}
+			where := fmt.Sprintf("quality.datasets[%d].rules[%d].to", i, j)
+			switch {
+			case r.To != ProductKeys:
+				errs = append(errs, fmt.Errorf("%s: %q is not a key set segmint provides (%s)", where, r.To, ProductKeys))
+			case !catalog:
+				errs = append(errs, fmt.Errorf("%s: %s needs a file-drop stream of entity products", where, r.To))
+			}
+		}
+	}
+	return errs
 }
 
 func (src Source) validateAPI(where string) []error {
@@ -470,6 +500,11 @@ func (st Stream) validate(where string) []error {
 		if st.EventTime != "day" {
 			add("%s.event_time: must be day for entity ad_metrics", where)
 		}
+	case "products":
+		errs = append(errs, checkFields(where, st.Entity, fields, ProductsFields(), ProductsRequired)...)
+		if st.EventTime != "" && st.EventTime != "updated_at" {
+			add("%s.event_time: must be updated_at or empty for entity products", where)
+		}
 	case "consent", "deletion_requests":
 		at := "changed_at"
 		if st.Entity == "deletion_requests" {
@@ -534,7 +569,7 @@ func checkFields(where, entity string, mapped map[string]Column, spec map[string
 
 // Entities lists what a file-drop stream's rows can be to segmint.
 func Entities() []string {
-	return []string{"orders", "consent", "deletion_requests", "contacts", "touchpoints", "ad_clicks", "ad_metrics"}
+	return []string{"orders", "consent", "deletion_requests", "contacts", "touchpoints", "ad_clicks", "ad_metrics", "products"}
 }
 
 // IdentitySpec describes an entity whose rows carry identifiers: its key
@@ -632,6 +667,27 @@ func AdMetricsRequired(field string) bool {
 	}
 	return false
 }
+
+// ProductsFields returns the fields the products entity understands (a
+// product catalog: one row per product, or several versions of one told
+// apart by updated_at), with their types.
+func ProductsFields() map[string]string {
+	return map[string]string{
+		"product_id": TypeString,
+		"category":   TypeString,
+		"name":       TypeString,
+		"updated_at": TypeTimestamp,
+	}
+}
+
+// ProductsRequired reports whether a stream of entity products must map
+// field.
+func ProductsRequired(field string) bool { return field == "product_id" || field == "category" }
+
+// ProductKeys names the key set of a quality relationships rule that
+// checks order lines' product ids against the catalog: every product id
+// of the products streams (see README, Data quality).
+const ProductKeys = "products.product_id"
 
 // OrdersRequired reports whether a stream of entity orders must map field.
 func OrdersRequired(field string) bool {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/quality"
 )
 
 // envOf is a fake getenv over a fixed map.
@@ -63,6 +64,26 @@ sources:
 
 func TestValidConfigPasses(t *testing.T) {
 	c := validConfig()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Validate() = %v, want nil", err)
+	}
+}
+
+// TestCatalogWithRelationshipsPasses: a products stream with the required
+// fields (and the optional name and updated_at) and a relationships rule
+// of order lines to it are valid.
+func TestCatalogWithRelationshipsPasses(t *testing.T) {
+	c := validConfig()
+	c.Sources[0].Streams = append(c.Sources[0].Streams, config.Stream{Name: "products", Entity: "products", Format: "csv",
+		Delimiter: ",", EventTime: "updated_at", Columns: []config.Column{
+			{From: "sku", To: "product_id", Type: config.TypeString, Required: true},
+			{From: "cat", To: "category", Type: config.TypeString, Required: true},
+			{From: "title", To: "name", Type: config.TypeString},
+			{From: "changed", To: "updated_at", Type: config.TypeTimestamp, Format: "2006-01-02", Timezone: "UTC"},
+		}})
+	c.Quality.Datasets = []quality.Dataset{{Name: "raw/retail/orders", Rules: []quality.Rule{
+		{Name: "known_product", Kind: quality.KindRelationships, Column: "product_id", To: config.ProductKeys, Severity: quality.SeverityWarn},
+	}}}
 	if err := c.Validate(); err != nil {
 		t.Fatalf("Validate() = %v, want nil", err)
 	}
@@ -208,7 +229,7 @@ func TestValidateProblems(t *testing.T) {
 		{
 			name:   "unknown entity",
 			breakf: func(c *config.Config) { c.Sources[0].Streams[0].Entity = "invoices" },
-			want:   []string{`entity: "invoices" is not known (orders, consent, deletion_requests, contacts, touchpoints, ad_clicks, ad_metrics)`},
+			want:   []string{`entity: "invoices" is not known (orders, consent, deletion_requests, contacts, touchpoints, ad_clicks, ad_metrics, products)`},
 		},
 		{
 			name:   "stream currency without a rate",
@@ -244,6 +265,35 @@ func TestValidateProblems(t *testing.T) {
 				`entity ad_metrics needs field "spend" (decimal)`,
 				`field "clicks" must be of type int for entity ad_metrics, not float`,
 				`entity ad_metrics needs a field "platform" or "channel"`,
+			},
+		},
+		{
+			name: "products without category, with a float name and another event time",
+			breakf: func(c *config.Config) {
+				c.Sources[0].Streams = append(c.Sources[0].Streams, config.Stream{Name: "products", Entity: "products", Format: "csv",
+					Delimiter: ",", EventTime: "created_at", Columns: []config.Column{
+						{From: "sku", To: "product_id", Type: config.TypeString},
+						{From: "title", To: "name", Type: config.TypeFloat},
+						{From: "created", To: "created_at", Type: config.TypeTimestamp, Format: "2006-01-02", Timezone: "UTC"},
+					}})
+			},
+			want: []string{
+				`streams[1].columns: entity products needs field "category" (string)`,
+				`field "name" must be of type string for entity products, not float`,
+				`streams[1].event_time: must be updated_at or empty for entity products`,
+			},
+		},
+		{
+			name: "relationships rule without a catalog, and to an unknown key set",
+			breakf: func(c *config.Config) {
+				c.Quality.Datasets = []quality.Dataset{{Name: "raw/retail/orders", Rules: []quality.Rule{
+					{Name: "known_product", Kind: quality.KindRelationships, Column: "product_id", To: config.ProductKeys, Severity: quality.SeverityWarn},
+					{Name: "known_customer", Kind: quality.KindRelationships, Column: "customer_number", To: "crm.customer_number", Severity: quality.SeverityWarn},
+				}}}
+			},
+			want: []string{
+				`quality.datasets[0].rules[0].to: products.product_id needs a file-drop stream of entity products`,
+				`quality.datasets[0].rules[1].to: "crm.customer_number" is not a key set segmint provides (products.product_id)`,
 			},
 		},
 		{

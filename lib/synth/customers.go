@@ -44,14 +44,16 @@ const invoiceLayout = "2006-01-02 15:04:05"
 func LoadCustomers(ctx context.Context, paths ...string) ([]Customer, error) {
 	acc := newCustomerAcc()
 	for _, p := range paths {
-		if err := loadFile(ctx, acc, p); err != nil {
+		if err := openOrders(p, func(r io.Reader) error { return acc.read(ctx, r) }); err != nil {
 			return nil, err
 		}
 	}
 	return acc.customers(), nil
 }
 
-func loadFile(ctx context.Context, acc *customerAcc, path string) (err error) {
+// openOrders calls read with the contents of an orders file, decompressed
+// when its name ends in ".gz".
+func openOrders(path string, read func(io.Reader) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("open orders %s: %w", path, err)
@@ -66,7 +68,7 @@ func loadFile(ctx context.Context, acc *customerAcc, path string) (err error) {
 		defer zr.Close()
 		r = zr
 	}
-	if err := acc.read(ctx, r); err != nil {
+	if err := read(r); err != nil {
 		return fmt.Errorf("read orders %s: %w", path, err)
 	}
 	return nil
@@ -105,6 +107,14 @@ func newCustomerAcc() *customerAcc {
 var errBadHeader = errors.New("orders header lacks a needed column")
 
 func (a *customerAcc) read(ctx context.Context, r io.Reader) error {
+	return eachOrderLine(ctx, r, []string{"Invoice", "InvoiceDate", "Customer ID", "Country"}, func(rec []string) error {
+		return a.add(rec[0], rec[1], rec[2], rec[3])
+	})
+}
+
+// eachOrderLine calls fn with the fields named need of every data line of
+// an Online Retail II CSV, in need's order; the slice is reused.
+func eachOrderLine(ctx context.Context, r io.Reader, need []string, fn func([]string) error) error {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	head, err := cr.Read()
@@ -115,7 +125,6 @@ func (a *customerAcc) read(ctx context.Context, r io.Reader) error {
 	for i, h := range head {
 		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
 	}
-	need := []string{"Invoice", "InvoiceDate", "Customer ID", "Country"}
 	idx := make([]int, len(need))
 	for i, n := range need {
 		j, ok := col[n]
@@ -124,6 +133,7 @@ func (a *customerAcc) read(ctx context.Context, r io.Reader) error {
 		}
 		idx[i] = j
 	}
+	fields := make([]string, len(need))
 	for line := 2; ; line++ {
 		if line%4096 == 0 && ctx.Err() != nil {
 			return fmt.Errorf("read line %d: %w", line, ctx.Err())
@@ -135,7 +145,10 @@ func (a *customerAcc) read(ctx context.Context, r io.Reader) error {
 		if err != nil {
 			return fmt.Errorf("read line %d: %w", line, err)
 		}
-		if err := a.add(rec[idx[0]], rec[idx[1]], rec[idx[2]], rec[idx[3]]); err != nil {
+		for i, j := range idx {
+			fields[i] = rec[j]
+		}
+		if err := fn(fields); err != nil {
 			return fmt.Errorf("read line %d: %w", line, err)
 		}
 	}

@@ -40,6 +40,18 @@ type Customer struct {
 	AvgDaysBetweenOrders *float64 `parquet:"avg_days_between_orders,optional"`
 	// DistinctProducts counts distinct product ids on non-cancelled lines.
 	DistinctProducts int64 `parquet:"distinct_products"`
+	// DistinctCategories counts the distinct categories of the products on
+	// non-cancelled lines; a line whose product has no catalog entry (or
+	// that names no product) is Uncategorised, which counts as one category
+	// when such a line is present.
+	DistinctCategories int64 `parquet:"distinct_categories"`
+	// CategoryRevenueShare maps each of those categories to its share of
+	// gross_revenue: the signed sum of its non-cancelled lines' values over
+	// the sum of all of them, exact integers divided once. The shares sum
+	// to 1 (up to float rounding); a negative line lowers its category's
+	// share as it lowers gross revenue. Empty when gross_revenue is not
+	// positive.
+	CategoryRevenueShare map[string]float64 `parquet:"category_revenue_share"`
 	// LifecycleStage is prospect, new, active, dormant or churned (see Lifecycle).
 	LifecycleStage string `parquet:"lifecycle_stage"`
 	// EmailSHA256 and PhoneSHA256 are the hex SHA-256 of the person's

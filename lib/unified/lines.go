@@ -47,6 +47,8 @@ type Lines struct {
 	// value is quantity x unit price. Empty when all money is in the
 	// reporting currency, as it is in the bundled sample.
 	converted map[uint32]int64
+	// catalog gives products their categories (SetCatalog); nil: none.
+	catalog *Catalog
 }
 
 // value is line i's quantity x unit price in its currency, converted when
@@ -473,7 +475,8 @@ func (ls *Lines) Customers(end time.Time, lc Lifecycle) []Customer {
 	})
 	w := newWindows(end)
 	var out []Customer
-	var products []uint32
+	cats := ls.categories(ls.catalog)
+	sc := &customerScratch{cats: cats, acc: newCategoryAcc(len(cats.names))}
 	for start := 0; start < len(perm); {
 		r0 := &ls.recs[perm[start]]
 		stop := start + 1
@@ -484,9 +487,7 @@ func (ls *Lines) Customers(end time.Time, lc Lifecycle) []Customer {
 			}
 			stop++
 		}
-		var c Customer
-		c, products = ls.customer(perm[start:stop], w, lc, products[:0])
-		out = append(out, c)
+		out = append(out, ls.customer(perm[start:stop], w, lc, sc))
 		start = stop
 	}
 	slices.SortFunc(out, func(a, b Customer) int { return strings.Compare(a.CustomerID, b.CustomerID) })
@@ -509,9 +510,15 @@ func newWindows(end time.Time) windows {
 	return w
 }
 
-// customer builds one customer from its lines, sorted by order; products
-// is scratch space, returned for reuse.
-func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, products []uint32) (Customer, []uint32) {
+// customerScratch is what building customers reuses from one to the next.
+type customerScratch struct {
+	products []uint32
+	cats     categories
+	acc      *categoryAcc
+}
+
+// customer builds one customer from its lines, sorted by order.
+func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, sc *customerScratch) Customer {
 	first := slices.Min(group)
 	r0 := &ls.recs[first]
 	f := ls.files[r0.file]
@@ -524,6 +531,7 @@ func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, products []ui
 		countryAt            int64
 		winOrders, winValue  [3]int64
 		countries            = ls.texts[fieldCountry].strs
+		products             = sc.products[:0]
 	)
 	for start := 0; start < len(group); {
 		r := &ls.recs[group[start]]
@@ -546,9 +554,11 @@ func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, products []ui
 				continue
 			}
 			value += v
-			if p := l.text[fieldProduct]; p != 0 {
+			p := l.text[fieldProduct]
+			if p != 0 {
 				products = append(products, p)
 			}
+			sc.acc.add(sc.cats.of[p], v)
 		}
 		start = stop
 		if cancelled {
@@ -602,8 +612,10 @@ func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, products []ui
 	c.Revenue365d = money.Rescale(winValue[2], money.MicroScale, 2)
 	slices.Sort(products)
 	c.DistinctProducts = int64(len(slices.Compact(products)))
+	sc.products = products
+	c.DistinctCategories, c.CategoryRevenueShare = sc.acc.shares(sc.cats.names, gross)
 	c.LifecycleStage = lc.Stage(c)
-	return c, products
+	return c
 }
 
 // LineReader appends raw Parquet rows of an orders stream to Lines.
