@@ -149,6 +149,10 @@ func TestLabel(t *testing.T) {
 	if _, err := tab.Label("job", "pilot"); err == nil {
 		t.Error("a positive value that never occurs must be refused")
 	}
+	floats, _ := ReadCSV(strings.NewReader("c\n0.0\n1.0\n0.0\n"), 0)
+	if y, err := floats.Label("c", ""); err != nil || !slices.Equal(y, []float64{0, 1, 0}) {
+		t.Errorf("a 0.0/1.0 label: %v %v", y, err)
+	}
 	two, _ := ReadCSV(strings.NewReader("c\nred\nblue\n"), 0)
 	if _, err := two.Label("c", ""); err == nil || !strings.Contains(err.Error(), "--positive") {
 		t.Errorf("ambiguous label: %v", err)

@@ -194,7 +194,8 @@ var positiveText = []string{"1", "true", "yes", "y", "t"}
 
 // Label reads a binary label: 1 where the value equals positive, 0 where it
 // is another value, NaN where it is missing. With positive empty, the column
-// must hold two values, one of them 1, true, yes, y or t (any case).
+// must hold two values, one of them 1 (as any number text: "1", "1.0"),
+// true, yes, y or t (any case).
 func (t *Table) Label(col, positive string) ([]float64, error) {
 	text, err := t.Text(col)
 	if err != nil {
@@ -213,10 +214,10 @@ func (t *Table) Label(col, positive string) ([]float64, error) {
 		}
 		sort.Strings(vals)
 		if len(vals) != 2 {
-			return nil, fmt.Errorf("label %q has %d distinct values; name the positive one (--positive)", col, len(vals))
+			return nil, fmt.Errorf("label %q has %d distinct values; name the positive one (--positive), or predict the number (--regression)", col, len(vals))
 		}
 		for _, v := range vals {
-			if slices.Contains(positiveText, strings.ToLower(v)) {
+			if n, ok := parseNumber(v); slices.Contains(positiveText, strings.ToLower(v)) || ok && n == 1 {
 				positive = v
 			}
 		}
