@@ -73,20 +73,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 		t.Errorf("hive partition dt = %q", dt)
 	}
 	// Types: money as DECIMAL(18,2), times as TIMESTAMP WITH TIME ZONE (UTC-adjusted).
-	rows, err := db.QueryContext(t.Context(), fmt.Sprintf(
-		"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('%s'))", all))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	types := map[string]string{}
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			t.Fatal(err)
-		}
-		types[name] = typ
-	}
+	types := columnTypes(t, db, all)
 	for col, want := range map[string]string{
 		"net_revenue": "DECIMAL(18,2)", "gross_revenue": "DECIMAL(18,2)", "last_order_at": "TIMESTAMP WITH TIME ZONE",
 		"orders_count": "BIGINT", "customer_number": "VARCHAR",

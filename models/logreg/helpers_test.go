@@ -5,53 +5,17 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/segmint/segmint/models/eval"
 )
 
-// rocAUC is the area under the ROC curve of scores against 0/1 labels: the
-// share of (positive, negative) pairs ordered correctly, ties counting half.
+// rocAUC is models/eval's ROC AUC (ties counted half, as scikit-learn's).
 func rocAUC(score, y []float64) float64 {
-	idx := make([]int, len(score))
-	for i := range idx {
-		idx[i] = i
+	auc, err := eval.ROCAUC(y, score, nil)
+	if err != nil {
+		panic(err)
 	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(score[a], score[b]) })
-	var pos, neg, rankSum float64
-	for lo := 0; lo < len(idx); {
-		hi := lo
-		for hi < len(idx) && score[idx[hi]] == score[idx[lo]] {
-			hi++
-		}
-		mid := float64(lo+hi+1) / 2 // average 1-based rank of the tie group
-		for _, i := range idx[lo:hi] {
-			if y[i] == 1 {
-				pos++
-				rankSum += mid
-			} else {
-				neg++
-			}
-		}
-		lo = hi
-	}
-	return (rankSum - pos*(pos+1)/2) / (pos * neg)
-}
-
-func TestRocAUC(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		score []float64
-		y     []float64
-		want  float64
-	}{
-		{"perfect", []float64{0.1, 0.2, 0.8, 0.9}, []float64{0, 0, 1, 1}, 1},
-		{"reversed", []float64{0.9, 0.8, 0.2, 0.1}, []float64{0, 0, 1, 1}, 0},
-		{"all tied", []float64{0.5, 0.5, 0.5}, []float64{0, 1, 0}, 0.5},
-		// pairs (pos, neg): (0.4,0.1) ok, (0.4,0.5) wrong, (0.5,0.1) ok, (0.5,0.5) tie
-		{"one tie", []float64{0.1, 0.4, 0.5, 0.5}, []float64{0, 1, 0, 1}, 2.5 / 4},
-	} {
-		if got := rocAUC(tc.score, tc.y); math.Abs(got-tc.want) > 1e-15 {
-			t.Errorf("%s: auc %v, want %v", tc.name, got, tc.want)
-		}
-	}
+	return auc
 }
 
 // splitmix64 is the reference mixer of Steele, Lea and Flood (2014).
