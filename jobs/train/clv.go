@@ -54,7 +54,10 @@ func trainCLV(ctx context.Context, env job.Env, reg *registry.Registry, c config
 	}
 	model, err := clv.Fit(customers)
 	if err != nil {
-		return skippedCLV(env, fmt.Errorf("%w: the orders up to %s do not support a fit: %v", errTooLittleData, calEnd, err)), nil
+		// BG/NBD needs a+b > 1 for its expectations: a cohort with very
+		// heterogeneous dropout can fit outside that, which is no model to
+		// score with.
+		return skippedCLV(env, fmt.Errorf("%w: the orders up to %s give no usable fit: %v", errNoUsableFit, calEnd, err)), nil
 	}
 	actual := holdoutPurchases(txns, calEnd.End(), d.End())
 	weeks := float64(c.HoldoutDays) / clv.DaysPerPeriod

@@ -70,8 +70,12 @@ type Decision struct {
 	WindowTo      string   `parquet:"window_to,optional"`
 }
 
-// errTooLittleData marks a model the night's data cannot support.
-var errTooLittleData = errors.New("too little data")
+// errTooLittleData and errNoUsableFit mark a model the night's data cannot
+// support; the champion stays.
+var (
+	errTooLittleData = errors.New("too little data")
+	errNoUsableFit   = errors.New("no usable fit")
+)
 
 // Run trains the configured models for d.
 func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
