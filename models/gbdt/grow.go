@@ -198,7 +198,7 @@ func (g *grower) buildRoot(l *leaf) {
 	}
 	parallel(len(g.feats), g.workers, func(i int) {
 		f := g.feats[i]
-		h := l.hist[g.d.off[f]:g.d.off[f+1]]
+		h := g.d.hist(l.hist, f)
 		clear(h)
 		buildHist(h, g.scratch[3*g.d.off[f]:3*g.d.off[f+1]], g.d.bins[f], rows, gp)
 		g.splits[i], g.found[i] = g.bestFor(f, h, l.sum)
@@ -264,10 +264,9 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	}
 	parallel(len(g.feats), workers, func(i int) {
 		f := g.feats[i]
-		a, b := g.d.off[f], g.d.off[f+1]
-		hs, hl := small.hist[a:b], large.hist[a:b]
+		hs, hl := g.d.hist(small.hist, f), g.d.hist(large.hist, f)
 		clear(hs)
-		buildHist(hs, g.scratch[3*a:3*b], g.d.bins[f], rows, gp)
+		buildHist(hs, g.scratch[3*g.d.off[f]:3*g.d.off[f+1]], g.d.bins[f], rows, gp)
 		for k := range hl {
 			hl[k] = sub(hl[k], hs[k])
 		}
