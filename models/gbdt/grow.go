@@ -64,7 +64,7 @@ type grower struct {
 	gp     []gpair // gp[i] belongs to rows[i]
 	tmpR   []int32
 	tmpG   []gpair
-	flags  []bool // partition: whether each row goes left
+	flags  []uint8 // partition: 1 where a row goes left
 	feats  []int  // features the current tree may split on
 	splits []split
 	found  []bool
@@ -124,7 +124,7 @@ func (g *grower) grow(rows []int32, grad []gpair, feats []int) ([]tnode, []*leaf
 	g.gp = growPairs(g.gp, n)
 	g.tmpR = growInt32(g.tmpR, n)
 	g.tmpG = growPairs(g.tmpG, n)
-	g.flags = growBools(g.flags, n)
+	g.flags = growBytes(g.flags, n)
 	// Gather the gradients in row order; the root's sums are added up per
 	// chunk of rowChunk rows and then over chunks in order, the same with
 	// any number of workers.
@@ -297,21 +297,31 @@ func (g *grower) partition(p *leaf, s *split) int {
 	col := g.d.bins[s.feat]
 	miss := g.d.feats[s.feat].missingBin()
 	nd := tnode{thr: s.thr, missLeft: s.missLeft, cat: s.cat, leftBins: s.left}
+	// left[b] is 1 when bin code b goes left: a table look-up and
+	// arithmetic instead of branches that a random split mispredicts.
+	var left [256]uint8
+	for b := range left {
+		if nd.goLeft(uint8(b), miss) {
+			left[b] = 1
+		}
+	}
 	rows, gp := g.rows[p.start:p.end], g.gp[p.start:p.end]
 	n := len(rows)
 	if n < 2*rowChunk || g.workers < 2 {
+		// Every row is written to both sides; the side it does not go to
+		// is overwritten by a later row or, past the end, by the copy.
 		nl, nr := 0, 0
+		tmpR, tmpG := g.tmpR[:n], g.tmpG[:n]
 		for i, r := range rows {
-			if nd.goLeft(col[r], miss) {
-				rows[nl], gp[nl] = r, gp[i]
-				nl++
-			} else {
-				g.tmpR[nr], g.tmpG[nr] = r, gp[i]
-				nr++
-			}
+			pr := gp[i]
+			l := int(left[col[r]])
+			rows[nl], gp[nl] = r, pr
+			tmpR[nr], tmpG[nr] = r, pr
+			nl += l
+			nr += 1 - l
 		}
-		copy(rows[nl:], g.tmpR[:nr])
-		copy(gp[nl:], g.tmpG[:nr])
+		copy(rows[nl:], tmpR[:nr])
+		copy(gp[nl:], tmpG[:nr])
 		return nl
 	}
 	chunks := (n + rowChunk - 1) / rowChunk
@@ -320,12 +330,10 @@ func (g *grower) partition(p *leaf, s *split) int {
 	parallel(chunks, g.workers, func(c int) {
 		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
 		k := 0
-		for i := lo; i < hi; i++ {
-			f := nd.goLeft(col[rows[i]], miss)
-			flags[i] = f
-			if f {
-				k++
-			}
+		for i, r := range rows[lo:hi] {
+			f := left[col[r]]
+			flags[lo+i] = f
+			k += int(f)
 		}
 		lefts[c] = k
 	})
@@ -342,13 +350,14 @@ func (g *grower) partition(p *leaf, s *split) int {
 		}
 		r := nl + lo - l
 		for i := lo; i < hi; i++ {
-			if flags[i] {
-				tmpR[l], tmpG[l] = rows[i], gp[i]
-				l++
-			} else {
-				tmpR[r], tmpG[r] = rows[i], gp[i]
-				r++
+			f := int(flags[i])
+			k := r
+			if f == 1 {
+				k = l
 			}
+			tmpR[k], tmpG[k] = rows[i], gp[i]
+			l += f
+			r += 1 - f
 		}
 	})
 	parallel(chunks, g.workers, func(c int) {
@@ -461,9 +470,9 @@ func growInt32(s []int32, n int) []int32 {
 	return s[:n]
 }
 
-func growBools(s []bool, n int) []bool {
+func growBytes(s []uint8, n int) []uint8 {
 	if cap(s) < n {
-		return make([]bool, n)
+		return make([]uint8, n)
 	}
 	return s[:n]
 }
