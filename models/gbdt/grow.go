@@ -29,11 +29,13 @@ func (nd *tnode) goLeft(b uint8, missBin uint8) bool {
 	return b <= nd.thr
 }
 
-// leaf is a leaf of the tree being grown: its rows are rows[start:end] of
-// the grower, its histogram and best split are kept until it is split.
+// leaf is a leaf of the tree being grown: its rows are
+// rows[buf][start:end] of the grower (see grower.leafRows), its histogram
+// and best split are kept until it is split.
 type leaf struct {
 	node       int
 	start, end int
+	buf        int
 	sum        hbin
 	depth      int
 	hist       []hbin
@@ -60,12 +62,14 @@ type grower struct {
 	lr      float64
 	workers int
 
-	rows   []int32 // the tree's rows, partitioned so that each leaf's are contiguous
-	gp     []gpair // gp[i] belongs to rows[i]
-	tmpR   []int32
-	tmpG   []gpair
+	// rows holds the tree's rows twice over, partitioned so that each
+	// leaf's are contiguous: a leaf's rows are in one of the two buffers
+	// and its children's in the other, so partitioning writes each row
+	// once, without copying back. gp[k][i] belongs to rows[k][i].
+	rows   [2][]int32
+	gp     [2][]gpair
 	flags  []uint8 // partition: 1 where a row goes left
-	feats  []int  // features the current tree may split on
+	feats  []int   // features the current tree may split on
 	splits []split
 	found  []bool
 	spare  [][]hbin
@@ -116,14 +120,14 @@ func (g *grower) release(h []hbin) {
 
 // grow builds a tree on the given rows (ascending) with the gradients of
 // every row in grad, splitting only on feats. It returns the nodes and the
-// leaves, whose rows are g.rows[start:end].
+// leaves, whose rows are g.leafRows(l).
 func (g *grower) grow(rows []int32, grad []gpair, feats []int) ([]tnode, []*leaf) {
 	g.feats = feats
 	n := len(rows)
-	g.rows = growInt32(g.rows, n)
-	g.gp = growPairs(g.gp, n)
-	g.tmpR = growInt32(g.tmpR, n)
-	g.tmpG = growPairs(g.tmpG, n)
+	for k := range 2 {
+		g.rows[k] = growInt32(g.rows[k], n)
+		g.gp[k] = growPairs(g.gp[k], n)
+	}
 	g.flags = growBytes(g.flags, n)
 	// Gather the gradients in row order; the root's sums are added up per
 	// chunk of rowChunk rows and then over chunks in order, the same with
@@ -131,11 +135,11 @@ func (g *grower) grow(rows []int32, grad []gpair, feats []int) ([]tnode, []*leaf
 	parts := make([]hbin, (n+rowChunk-1)/rowChunk)
 	parallel(len(parts), g.workers, func(c int) {
 		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
-		copy(g.rows[lo:hi], rows[lo:hi])
+		copy(g.rows[0][lo:hi], rows[lo:hi])
 		var s hbin
 		for i, r := range rows[lo:hi] {
 			p := grad[r]
-			g.gp[lo+i] = p
+			g.gp[0][lo+i] = p
 			s.g += float64(p.g)
 			s.h += float64(p.h)
 		}
@@ -192,7 +196,7 @@ func (g *grower) splittable(l *leaf, nLeaves int) bool {
 
 // buildRoot fills the root's histogram and finds its best split.
 func (g *grower) buildRoot(l *leaf) {
-	rows, gp := g.rows[l.start:l.end], g.gp[l.start:l.end]
+	rows, gp := g.leafRows(l)
 	if len(rows) == g.d.rows {
 		rows = nil // every row, in order
 	}
@@ -240,8 +244,8 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	lsum := s.l
 	rsum := sub(p.sum, lsum)
 	*nodes = append(*nodes, tnode{feat: -1, n: lsum.n}, tnode{feat: -1, n: rsum.n})
-	left := &leaf{node: li, start: p.start, end: p.start + nl, sum: lsum, depth: p.depth + 1}
-	right := &leaf{node: ri, start: p.start + nl, end: p.end, sum: rsum, depth: p.depth + 1}
+	left := &leaf{node: li, start: p.start, end: p.start + nl, buf: 1 - p.buf, sum: lsum, depth: p.depth + 1}
+	right := &leaf{node: ri, start: p.start + nl, end: p.end, buf: 1 - p.buf, sum: rsum, depth: p.depth + 1}
 
 	splitL, splitR := g.splittable(left, nLeaves), g.splittable(right, nLeaves)
 	if !splitL && !splitR {
@@ -254,7 +258,7 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	}
 	small.hist = g.newHist()
 	large.hist = p.hist // the parent's histogram becomes the larger child's
-	rows, gp := g.rows[small.start:small.end], g.gp[small.start:small.end]
+	rows, gp := g.leafRows(small)
 	smallSplits := make([]split, len(g.feats))
 	smallFound := make([]bool, len(g.feats))
 	canSmall, canLarge := g.splittable(small, nLeaves), g.splittable(large, nLeaves)
@@ -288,11 +292,17 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	return left, right
 }
 
-// partition reorders rows[p.start:p.end] (and their gradients) so that the
-// rows going left come first, both sides keeping their order, and returns
-// the number going left. Large leaves are partitioned by chunks of
-// rowChunk rows in parallel: each chunk marks its rows and counts those
-// going left, then writes them at offsets summed over the chunks before it.
+// leafRows returns a leaf's rows and their gradients.
+func (g *grower) leafRows(l *leaf) ([]int32, []gpair) {
+	return g.rows[l.buf][l.start:l.end], g.gp[l.buf][l.start:l.end]
+}
+
+// partition writes the rows of leaf p (and their gradients) into the other
+// buffer at the same place, the rows going left first, both sides keeping
+// their order, and returns the number going left. Large leaves are
+// partitioned by chunks of rowChunk rows in parallel: each chunk marks its
+// rows and counts those going left, then writes them at offsets summed over
+// the chunks before it.
 func (g *grower) partition(p *leaf, s *split) int {
 	col := g.d.bins[s.feat]
 	miss := g.d.feats[s.feat].missingBin()
@@ -305,23 +315,25 @@ func (g *grower) partition(p *leaf, s *split) int {
 			left[b] = 1
 		}
 	}
-	rows, gp := g.rows[p.start:p.end], g.gp[p.start:p.end]
+	rows, gp := g.leafRows(p)
 	n := len(rows)
+	dstR, dstG := g.rows[1-p.buf][p.start:p.end], g.gp[1-p.buf][p.start:p.end]
 	if n < 2*rowChunk || g.workers < 2 {
-		// Every row is written to both sides; the side it does not go to
-		// is overwritten by a later row or, past the end, by the copy.
-		nl, nr := 0, 0
-		tmpR, tmpG := g.tmpR[:n], g.tmpG[:n]
-		for i, r := range rows {
-			pr := gp[i]
-			l := int(left[col[r]])
-			rows[nl], gp[nl] = r, pr
-			tmpR[nr], tmpG[nr] = r, pr
-			nl += l
-			nr += 1 - l
+		nl := 0
+		for _, r := range rows {
+			nl += int(left[col[r]])
 		}
-		copy(rows[nl:], tmpR[:nr])
-		copy(gp[nl:], tmpG[:nr])
+		l, rt := 0, nl
+		for i, r := range rows {
+			f := int(left[col[r]])
+			k := rt
+			if f == 1 {
+				k = l
+			}
+			dstR[k], dstG[k] = r, gp[i]
+			l += f
+			rt += 1 - f
+		}
 		return nl
 	}
 	chunks := (n + rowChunk - 1) / rowChunk
@@ -341,7 +353,6 @@ func (g *grower) partition(p *leaf, s *split) int {
 	for _, k := range lefts {
 		nl += k
 	}
-	tmpR, tmpG := g.tmpR[:n], g.tmpG[:n]
 	parallel(chunks, g.workers, func(c int) {
 		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
 		l := 0
@@ -355,15 +366,10 @@ func (g *grower) partition(p *leaf, s *split) int {
 			if f == 1 {
 				k = l
 			}
-			tmpR[k], tmpG[k] = rows[i], gp[i]
+			dstR[k], dstG[k] = rows[i], gp[i]
 			l += f
 			r += 1 - f
 		}
-	})
-	parallel(chunks, g.workers, func(c int) {
-		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
-		copy(rows[lo:hi], tmpR[lo:hi])
-		copy(gp[lo:hi], tmpG[lo:hi])
 	})
 	return nl
 }
