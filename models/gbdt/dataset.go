@@ -20,8 +20,8 @@ type dataset struct {
 	rows  int
 	bins  [][]uint8  // bins[f][row]
 	feats []*binning // how feature f was binned
-	// off[f] is where feature f's histogram starts in a leaf's histogram;
-	// off[len(feats)] is the histogram's length.
+	// off[f] is where feature f's histogram starts in a leaf's histogram
+	// (see hist); off[len(feats)] is the histogram's length.
 	off []int
 }
 
@@ -66,7 +66,7 @@ func newDataset(x *frame.Frame, rows []int32, feats []*binning, workers int) *da
 	}
 	d := &dataset{rows: n, bins: make([][]uint8, len(feats)), feats: feats, off: make([]int, len(feats)+1)}
 	for f, b := range feats {
-		d.off[f+1] = d.off[f] + b.nb + 1
+		d.off[f+1] = d.off[f] + b.nb + 1 + histPad
 	}
 	parallel(len(feats), workers, func(f int) {
 		out := make([]uint8, n)
@@ -79,6 +79,18 @@ func newDataset(x *frame.Frame, rows []int32, feats []*binning, workers int) *da
 		d.bins[f] = out
 	})
 	return d
+}
+
+// histPad is the number of unused slots after each feature's histogram,
+// at least a cache line: features are summed on different goroutines, and
+// two of them writing to the same line would stall each other on every
+// row (a two-bin feature keeps all its slots in one or two lines).
+const histPad = 3
+
+// hist returns feature f's histogram in a leaf's histogram h, its value
+// bins then the missing bin.
+func (d *dataset) hist(h []hbin, f int) []hbin {
+	return h[d.off[f] : d.off[f]+d.feats[f].nb+1]
 }
 
 // gather returns s[rows[0]], s[rows[1]], ..., or s itself when rows is nil.

@@ -113,7 +113,8 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 		parallel(len(leaves), b.workers, func(i int) {
 			l := leaves[i]
 			v := nodes[l.node].value
-			for _, r := range g.rows[l.start:l.end] {
+			rows, _ := g.leafRows(l)
+			for _, r := range rows {
 				b.raw[r] += v
 			}
 		})

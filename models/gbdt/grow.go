@@ -29,11 +29,13 @@ func (nd *tnode) goLeft(b uint8, missBin uint8) bool {
 	return b <= nd.thr
 }
 
-// leaf is a leaf of the tree being grown: its rows are rows[start:end] of
-// the grower, its histogram and best split are kept until it is split.
+// leaf is a leaf of the tree being grown: its rows are
+// rows[buf][start:end] of the grower (see grower.leafRows), its histogram
+// and best split are kept until it is split.
 type leaf struct {
 	node       int
 	start, end int
+	buf        int
 	sum        hbin
 	depth      int
 	hist       []hbin
@@ -60,12 +62,14 @@ type grower struct {
 	lr      float64
 	workers int
 
-	rows   []int32 // the tree's rows, partitioned so that each leaf's are contiguous
-	gp     []gpair // gp[i] belongs to rows[i]
-	tmpR   []int32
-	tmpG   []gpair
-	flags  []bool // partition: whether each row goes left
-	feats  []int  // features the current tree may split on
+	// rows holds the tree's rows twice over, partitioned so that each
+	// leaf's are contiguous: a leaf's rows are in one of the two buffers
+	// and its children's in the other, so partitioning writes each row
+	// once, without copying back. gp[k][i] belongs to rows[k][i].
+	rows   [2][]int32
+	gp     [2][]gpair
+	flags  []uint8 // partition: 1 where a row goes left
+	feats  []int   // features the current tree may split on
 	splits []split
 	found  []bool
 	spare  [][]hbin
@@ -116,26 +120,26 @@ func (g *grower) release(h []hbin) {
 
 // grow builds a tree on the given rows (ascending) with the gradients of
 // every row in grad, splitting only on feats. It returns the nodes and the
-// leaves, whose rows are g.rows[start:end].
+// leaves, whose rows are g.leafRows(l).
 func (g *grower) grow(rows []int32, grad []gpair, feats []int) ([]tnode, []*leaf) {
 	g.feats = feats
 	n := len(rows)
-	g.rows = growInt32(g.rows, n)
-	g.gp = growPairs(g.gp, n)
-	g.tmpR = growInt32(g.tmpR, n)
-	g.tmpG = growPairs(g.tmpG, n)
-	g.flags = growBools(g.flags, n)
+	for k := range 2 {
+		g.rows[k] = growInt32(g.rows[k], n)
+		g.gp[k] = growPairs(g.gp[k], n)
+	}
+	g.flags = growBytes(g.flags, n)
 	// Gather the gradients in row order; the root's sums are added up per
 	// chunk of rowChunk rows and then over chunks in order, the same with
 	// any number of workers.
 	parts := make([]hbin, (n+rowChunk-1)/rowChunk)
 	parallel(len(parts), g.workers, func(c int) {
 		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
-		copy(g.rows[lo:hi], rows[lo:hi])
+		copy(g.rows[0][lo:hi], rows[lo:hi])
 		var s hbin
 		for i, r := range rows[lo:hi] {
 			p := grad[r]
-			g.gp[lo+i] = p
+			g.gp[0][lo+i] = p
 			s.g += float64(p.g)
 			s.h += float64(p.h)
 		}
@@ -192,13 +196,13 @@ func (g *grower) splittable(l *leaf, nLeaves int) bool {
 
 // buildRoot fills the root's histogram and finds its best split.
 func (g *grower) buildRoot(l *leaf) {
-	rows, gp := g.rows[l.start:l.end], g.gp[l.start:l.end]
+	rows, gp := g.leafRows(l)
 	if len(rows) == g.d.rows {
 		rows = nil // every row, in order
 	}
 	parallel(len(g.feats), g.workers, func(i int) {
 		f := g.feats[i]
-		h := l.hist[g.d.off[f]:g.d.off[f+1]]
+		h := g.d.hist(l.hist, f)
 		clear(h)
 		buildHist(h, g.scratch[3*g.d.off[f]:3*g.d.off[f+1]], g.d.bins[f], rows, gp)
 		g.splits[i], g.found[i] = g.bestFor(f, h, l.sum)
@@ -240,8 +244,8 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	lsum := s.l
 	rsum := sub(p.sum, lsum)
 	*nodes = append(*nodes, tnode{feat: -1, n: lsum.n}, tnode{feat: -1, n: rsum.n})
-	left := &leaf{node: li, start: p.start, end: p.start + nl, sum: lsum, depth: p.depth + 1}
-	right := &leaf{node: ri, start: p.start + nl, end: p.end, sum: rsum, depth: p.depth + 1}
+	left := &leaf{node: li, start: p.start, end: p.start + nl, buf: 1 - p.buf, sum: lsum, depth: p.depth + 1}
+	right := &leaf{node: ri, start: p.start + nl, end: p.end, buf: 1 - p.buf, sum: rsum, depth: p.depth + 1}
 
 	splitL, splitR := g.splittable(left, nLeaves), g.splittable(right, nLeaves)
 	if !splitL && !splitR {
@@ -254,7 +258,7 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	}
 	small.hist = g.newHist()
 	large.hist = p.hist // the parent's histogram becomes the larger child's
-	rows, gp := g.rows[small.start:small.end], g.gp[small.start:small.end]
+	rows, gp := g.leafRows(small)
 	smallSplits := make([]split, len(g.feats))
 	smallFound := make([]bool, len(g.feats))
 	canSmall, canLarge := g.splittable(small, nLeaves), g.splittable(large, nLeaves)
@@ -264,10 +268,9 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	}
 	parallel(len(g.feats), workers, func(i int) {
 		f := g.feats[i]
-		a, b := g.d.off[f], g.d.off[f+1]
-		hs, hl := small.hist[a:b], large.hist[a:b]
+		hs, hl := g.d.hist(small.hist, f), g.d.hist(large.hist, f)
 		clear(hs)
-		buildHist(hs, g.scratch[3*a:3*b], g.d.bins[f], rows, gp)
+		buildHist(hs, g.scratch[3*g.d.off[f]:3*g.d.off[f+1]], g.d.bins[f], rows, gp)
 		for k := range hl {
 			hl[k] = sub(hl[k], hs[k])
 		}
@@ -289,30 +292,48 @@ func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	return left, right
 }
 
-// partition reorders rows[p.start:p.end] (and their gradients) so that the
-// rows going left come first, both sides keeping their order, and returns
-// the number going left. Large leaves are partitioned by chunks of
-// rowChunk rows in parallel: each chunk marks its rows and counts those
-// going left, then writes them at offsets summed over the chunks before it.
+// leafRows returns a leaf's rows and their gradients.
+func (g *grower) leafRows(l *leaf) ([]int32, []gpair) {
+	return g.rows[l.buf][l.start:l.end], g.gp[l.buf][l.start:l.end]
+}
+
+// partition writes the rows of leaf p (and their gradients) into the other
+// buffer at the same place, the rows going left first, both sides keeping
+// their order, and returns the number going left. Large leaves are
+// partitioned by chunks of rowChunk rows in parallel: each chunk marks its
+// rows and counts those going left, then writes them at offsets summed over
+// the chunks before it.
 func (g *grower) partition(p *leaf, s *split) int {
 	col := g.d.bins[s.feat]
 	miss := g.d.feats[s.feat].missingBin()
 	nd := tnode{thr: s.thr, missLeft: s.missLeft, cat: s.cat, leftBins: s.left}
-	rows, gp := g.rows[p.start:p.end], g.gp[p.start:p.end]
-	n := len(rows)
-	if n < 2*rowChunk || g.workers < 2 {
-		nl, nr := 0, 0
-		for i, r := range rows {
-			if nd.goLeft(col[r], miss) {
-				rows[nl], gp[nl] = r, gp[i]
-				nl++
-			} else {
-				g.tmpR[nr], g.tmpG[nr] = r, gp[i]
-				nr++
-			}
+	// left[b] is 1 when bin code b goes left: a table look-up and
+	// arithmetic instead of branches that a random split mispredicts.
+	var left [256]uint8
+	for b := range left {
+		if nd.goLeft(uint8(b), miss) {
+			left[b] = 1
 		}
-		copy(rows[nl:], g.tmpR[:nr])
-		copy(gp[nl:], g.tmpG[:nr])
+	}
+	rows, gp := g.leafRows(p)
+	n := len(rows)
+	dstR, dstG := g.rows[1-p.buf][p.start:p.end], g.gp[1-p.buf][p.start:p.end]
+	if n < 2*rowChunk || g.workers < 2 {
+		nl := 0
+		for _, r := range rows {
+			nl += int(left[col[r]])
+		}
+		l, rt := 0, nl
+		for i, r := range rows {
+			f := int(left[col[r]])
+			k := rt
+			if f == 1 {
+				k = l
+			}
+			dstR[k], dstG[k] = r, gp[i]
+			l += f
+			rt += 1 - f
+		}
 		return nl
 	}
 	chunks := (n + rowChunk - 1) / rowChunk
@@ -321,12 +342,10 @@ func (g *grower) partition(p *leaf, s *split) int {
 	parallel(chunks, g.workers, func(c int) {
 		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
 		k := 0
-		for i := lo; i < hi; i++ {
-			f := nd.goLeft(col[rows[i]], miss)
-			flags[i] = f
-			if f {
-				k++
-			}
+		for i, r := range rows[lo:hi] {
+			f := left[col[r]]
+			flags[lo+i] = f
+			k += int(f)
 		}
 		lefts[c] = k
 	})
@@ -334,7 +353,6 @@ func (g *grower) partition(p *leaf, s *split) int {
 	for _, k := range lefts {
 		nl += k
 	}
-	tmpR, tmpG := g.tmpR[:n], g.tmpG[:n]
 	parallel(chunks, g.workers, func(c int) {
 		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
 		l := 0
@@ -343,19 +361,15 @@ func (g *grower) partition(p *leaf, s *split) int {
 		}
 		r := nl + lo - l
 		for i := lo; i < hi; i++ {
-			if flags[i] {
-				tmpR[l], tmpG[l] = rows[i], gp[i]
-				l++
-			} else {
-				tmpR[r], tmpG[r] = rows[i], gp[i]
-				r++
+			f := int(flags[i])
+			k := r
+			if f == 1 {
+				k = l
 			}
+			dstR[k], dstG[k] = rows[i], gp[i]
+			l += f
+			r += 1 - f
 		}
-	})
-	parallel(chunks, g.workers, func(c int) {
-		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
-		copy(rows[lo:hi], tmpR[lo:hi])
-		copy(gp[lo:hi], tmpG[lo:hi])
 	})
 	return nl
 }
@@ -462,9 +476,9 @@ func growInt32(s []int32, n int) []int32 {
 	return s[:n]
 }
 
-func growBools(s []bool, n int) []bool {
+func growBytes(s []uint8, n int) []uint8 {
 	if cap(s) < n {
-		return make([]bool, n)
+		return make([]uint8, n)
 	}
 	return s[:n]
 }

@@ -47,3 +47,26 @@ func BenchmarkBuildHist255Bins(b *testing.B) { benchBuildHist(b, 255, 2) }
 // BenchmarkBuildHistOneBin has 98% of the rows in one bin, as in bank's
 // "default" column: the worst case for dependent additions.
 func BenchmarkBuildHistOneBin(b *testing.B) { benchBuildHist(b, 2, 50) }
+
+// benchPartition splits 2^18 rows on a numeric feature whose codes are
+// random, so that each row's side is a coin toss, on workers goroutines.
+func benchPartition(b *testing.B, workers int) {
+	const n = 1 << 18
+	col, rows, gp := histInput(n, 255, 1)
+	d := &dataset{rows: n, bins: [][]uint8{col}, feats: []*binning{{nb: 255}}, off: []int{0, 256 + histPad}}
+	p := DefaultParams()
+	g := newGrower(d, &p, workers)
+	g.rows = [2][]int32{rows, make([]int32, n)}
+	g.gp = [2][]gpair{gp, make([]gpair, n)}
+	g.flags = make([]uint8, n)
+	l := &leaf{start: 0, end: n}
+	s := split{feat: 0, thr: 127}
+	b.ResetTimer()
+	for range b.N {
+		g.partition(l, &s) // reads rows, writes the other buffer
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/row")
+}
+
+func BenchmarkPartition1(b *testing.B) { benchPartition(b, 1) }
+func BenchmarkPartition2(b *testing.B) { benchPartition(b, 2) }
