@@ -2,41 +2,21 @@ package gbdt
 
 import (
 	"bufio"
-	"cmp"
 	"os"
-	"slices"
 	"strconv"
 	"testing"
 
+	"github.com/segmint/segmint/models/eval"
 	"github.com/segmint/segmint/models/frame"
 )
 
-// rocAUC is the area under the ROC curve of scores against 0/1 labels, ties
-// counted half (the Mann-Whitney statistic).
+// rocAUC is models/eval's ROC AUC (ties counted half, as scikit-learn's).
 func rocAUC(y, score []float64) float64 {
-	idx := make([]int, len(y))
-	for i := range idx {
-		idx[i] = i
+	auc, err := eval.ROCAUC(y, score, nil)
+	if err != nil {
+		panic(err)
 	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(score[a], score[b]) })
-	var pos, neg, rankSum float64
-	for i := 0; i < len(idx); {
-		j := i
-		for j < len(idx) && score[idx[j]] == score[idx[i]] {
-			j++
-		}
-		mid := float64(i+j+1) / 2 // average 1-based rank of the tie group
-		for _, k := range idx[i:j] {
-			if y[k] == 1 {
-				rankSum += mid
-				pos++
-			} else {
-				neg++
-			}
-		}
-		i = j
-	}
-	return (rankSum - pos*(pos+1)/2) / (pos * neg)
+	return auc
 }
 
 // table is a labelled frame read from a CSV file.

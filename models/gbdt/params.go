@@ -96,8 +96,10 @@ type Params struct {
 
 // DefaultParams returns the defaults: scikit-learn's HistGradientBoosting
 // settings (learning rate 0.1, 31 leaves, 20 rows per leaf, 255 bins, early
-// stopping on 10% of the rows when there are 10,000 or more) with LightGBM's
-// categorical settings.
+// stopping on 10% of the rows when there are 10,000 or more), its categorical
+// settings too (no minimum rows per category, no extra L2, up to 255 levels
+// on a side): LightGBM's (100, 10, 32, 4 for MinDataPerGroup, CatL2,
+// MaxCatThreshold, MaxCatToOnehot) cost about 0.01 AUC on iFood.
 func DefaultParams() Params {
 	return Params{
 		Objective:          Binary,
