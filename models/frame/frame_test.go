@@ -237,8 +237,7 @@ func TestReadErrors(t *testing.T) {
 	for name, data := range map[string]string{
 		"empty.csv":  "",
 		"header.csv": "a,b\n",
-		"dup.csv":    "a,a\n1,2\n",
-		"ragged.csv": "a,b\n1,2\n3\n",
+		"long.csv":   "a,b\n1,2\n3,4,5\n",
 	} {
 		if _, err := Read(writeFile(t, name, []byte(data)), Options{}); err == nil {
 			t.Errorf("%s: no error", name)
@@ -271,5 +270,20 @@ func TestConformRecodesLevels(t *testing.T) {
 	}
 	if _, err := f.Conform([]Feature{{Name: "y", Kind: "numeric"}}); err == nil {
 		t.Error("a missing feature must be an error")
+	}
+}
+
+func TestReadForgivingHeadersAndShortRows(t *testing.T) {
+	// pandas' to_csv writes an unnamed index column; exports repeat names
+	// and drop trailing empty fields.
+	tab, err := ReadCSV(strings.NewReader(",a,a,b\n0,1,2,3\n1,4,5\n"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tab.Names, []string{"column_1", "a", "a_2", "b"}) || tab.Rows != 2 {
+		t.Fatalf("names %v, %d rows", tab.Names, tab.Rows)
+	}
+	if b, _ := tab.Text("b"); b[1] != "" {
+		t.Errorf("a short row's missing field: %q", b[1])
 	}
 }

@@ -102,6 +102,7 @@ func readCSV(r io.Reader, delim rune) (*Table, error) {
 	cr := csv.NewReader(br)
 	cr.Comma = delim
 	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1 // short rows are padded below; long ones refused
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -110,19 +111,7 @@ func readCSV(r io.Reader, delim rune) (*Table, error) {
 		return nil, fmt.Errorf("header: %w", err)
 	}
 	header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	t := &Table{Names: make([]string, len(header)), text: make([][]string, len(header))}
-	seen := map[string]bool{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if h == "" {
-			return nil, fmt.Errorf("header: column %d has no name", i+1)
-		}
-		if seen[h] {
-			return nil, fmt.Errorf("header: column %q appears twice", h)
-		}
-		seen[h] = true
-		t.Names[i] = h
-	}
+	t := &Table{Names: names(header), text: make([][]string, len(header))}
 	// Equal values share one string: categorical columns repeat a few values
 	// over many rows.
 	intern := make([]map[string]string, len(header))
@@ -137,8 +126,14 @@ func readCSV(r io.Reader, delim rune) (*Table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", t.Rows+2, err)
 		}
-		for i, v := range rec {
-			v = strings.TrimSpace(v)
+		if len(rec) > len(header) {
+			return nil, fmt.Errorf("line %d: %d fields, the header has %d", t.Rows+2, len(rec), len(header))
+		}
+		for i := range header {
+			var v string
+			if i < len(rec) {
+				v = strings.TrimSpace(rec[i])
+			}
 			s, ok := intern[i][v]
 			if !ok {
 				if len(intern[i]) < 4096 {
@@ -153,6 +148,27 @@ func readCSV(r io.Reader, delim rune) (*Table, error) {
 		t.Rows++
 	}
 	return t, nil
+}
+
+// names are the header's column names, trimmed: an unnamed column (the
+// index column pandas writes, say) is called column_<n> and a repeated name
+// gets _2, _3, ... so that every column can be named in --drop and --keep.
+func names(header []string) []string {
+	out := make([]string, len(header))
+	seen := map[string]bool{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			h = fmt.Sprintf("column_%d", i+1)
+		}
+		base := h
+		for k := 2; seen[h]; k++ {
+			h = fmt.Sprintf("%s_%d", base, k)
+		}
+		seen[h] = true
+		out[i] = h
+	}
+	return out
 }
 
 // sniff picks the separator the header line uses most, outside quotes.
