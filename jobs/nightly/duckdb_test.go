@@ -10,6 +10,8 @@ import (
 	_ "github.com/marcboeker/go-duckdb" // DuckDB, the independent reader and SQL engine
 
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/models/frame"
+	"github.com/segmint/segmint/models/learn"
 )
 
 // openDuckDB opens an in-memory DuckDB.
@@ -41,7 +43,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
 	db := openDuckDB(t)
 	d := mustDate(t, sampleDate)
-	for _, ds := range []string{"raw/retail/orders", "unified/orders", "unified/customers", "features/customers", "kpi/cohorts", "scores", "segments/rfm"} {
+	for _, ds := range []string{"raw/retail/orders", "unified/orders", "unified/customers", "features/customers", "kpi/cohorts", "kpi/daily", "models/_decisions", "scores", "segments/rfm"} {
 		p := dataset.Partition{Dataset: ds, Date: d}
 		m, err := dataset.ReadManifest(t.Context(), st, p)
 		if err != nil {
@@ -383,4 +385,74 @@ WHERE e.sessions IS DISTINCT FROM a.sessions OR e.touchpoints IS DISTINCT FROM a
 		t.Fatalf("too little compared: %d rows, %d orders, %d new customers", rows, ordersAttributed, newCustomers)
 	}
 	t.Logf("kpi/daily: %d rows, %d attributed orders, %d new customers equal the SQL", rows, ordersAttributed, newCustomers)
+}
+
+// TestDuckDBReadsModelOutputs: the scores' model columns and the model
+// decisions have standard types, and segmint predict's Parquet output reads
+// in DuckDB with one row per input row, in input order.
+func TestDuckDBReadsModelOutputs(t *testing.T) {
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	db := openDuckDB(t)
+	d := mustDate(t, sampleDate)
+	want := map[string]map[string]string{
+		"scores":            {"purchase_probability": "DOUBLE", "p_alive": "DOUBLE", "expected_purchases": "DOUBLE", "clv": "DOUBLE"},
+		"models/_decisions": {"model": "VARCHAR", "value": "DOUBLE", "promoted": "BOOLEAN", "train_rows": "BIGINT"},
+	}
+	for ds, cols := range want {
+		types := columnTypes(t, db, partsGlob(st, dataset.Partition{Dataset: ds, Date: d}))
+		for c, typ := range cols {
+			if types[c] != typ {
+				t.Errorf("%s.%s is %q, want %s", ds, c, types[c], typ)
+			}
+		}
+	}
+	if n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s') WHERE purchase_probability BETWEEN 0 AND 1 AND clv >= 0",
+		partsGlob(st, dataset.Partition{Dataset: "scores", Date: d}))); n < 400 {
+		t.Errorf("only %d customers with model scores", n)
+	}
+
+	input := filepath.Join(repoRoot(t), "testdata/bank/bank.csv")
+	tab, err := frame.Read(input, frame.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := learn.Train(t.Context(), tab, learn.Spec{Label: "y", Drop: []string{"duration"}, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores, err := learn.Predict(t.Context(), res.File, tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "scores.parquet")
+	if err := learn.WriteScores(out, tab, []string{"age", "job"}, scores); err != nil {
+		t.Fatal(err)
+	}
+	types := columnTypes(t, db, out)
+	if types["score"] != "DOUBLE" || types["age"] != "VARCHAR" || types["job"] != "VARCHAR" {
+		t.Errorf("predict output types %v", types)
+	}
+	ages, _ := tab.Text("age")
+	rows, err := db.QueryContext(t.Context(), fmt.Sprintf("SELECT age, score FROM read_parquet('%s')", out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var age string
+		var score float64
+		if err := rows.Scan(&age, &score); err != nil {
+			t.Fatal(err)
+		}
+		if age != ages[i] || score != scores[i] {
+			t.Fatalf("row %d: DuckDB reads (%s, %v), segmint wrote (%s, %v)", i, age, score, ages[i], scores[i])
+		}
+		i++
+	}
+	if i != tab.Rows {
+		t.Errorf("DuckDB reads %d rows of %d", i, tab.Rows)
+	}
 }
