@@ -43,6 +43,13 @@ bench-models:
 	models/gbdt/bench/run.sh 1
 	$(GO) test -run XXX -bench . -benchtime 1x ./models/logreg/ ./models/clv/ ./models/kmeans/
 
+# bench-identity: identity resolution over 10 million links with the Go
+# runtime's soft memory limit at 1600 MiB, as large runs should set it
+# (without it Go's default GC peaks above 2 GiB: BENCHMARKS.md).
+.PHONY: bench-identity
+bench-identity:
+	GOMEMLIMIT=1600MiB $(GO) test -run '^$$' -bench Resolve10M -benchtime 1x ./lib/identity
+
 # bench-unify: unify and features beside pandas at 1x and 20x Online Retail II
 # (reads ../shared/data; see jobs/unify/bench/run.sh).
 .PHONY: bench-unify
