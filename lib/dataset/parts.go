@@ -132,9 +132,13 @@ func WriteParquet[T any](ctx context.Context, w *Writer, rows []T) error {
 
 // WriteRows writes dynamic rows that follow schema as Parquet parts.
 func WriteRows(ctx context.Context, w *Writer, schema *parquet.Schema, rows []parquet.Row) error {
+	return writeRows(ctx, w, schema, rows, RowsPerPart)
+}
+
+func writeRows(ctx context.Context, w *Writer, schema *parquet.Schema, rows []parquet.Row, perPart int) error {
 	w.SetSchema(SchemaFields(schema))
-	for start := 0; start == 0 || start < len(rows); start += RowsPerPart {
-		end := min(start+RowsPerPart, len(rows))
+	for start := 0; start == 0 || start < len(rows); start += perPart {
+		end := min(start+perPart, len(rows))
 		chunk := rows[start:end]
 		err := w.AddFile(ctx, "parquet", "parquet", int64(len(chunk)), func(out io.Writer) (err error) {
 			defer recoverParquet(&err)
@@ -262,7 +266,7 @@ func (rw *RowWriter) open() error {
 	if err != nil {
 		return err
 	}
-	rw.part, rw.rows = sp, 0
+	rw.part = sp
 	rw.pw = parquet.NewWriter(sp.out, writerOptions(rw.schema)...)
 	return nil
 }
@@ -293,7 +297,9 @@ func (rw *RowWriter) finish(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := rw.w.upload(ctx, sp, func(sum []byte) string { return partName(rw.w.next, sum, "parquet") }, "parquet", rw.rows); err != nil {
+	rows := rw.rows
+	rw.rows = 0
+	if err := rw.w.upload(ctx, sp, func(sum []byte) string { return partName(rw.w.next, sum, "parquet") }, "parquet", rows); err != nil {
 		return err
 	}
 	rw.parts++
