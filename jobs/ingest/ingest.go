@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/lib/config"
@@ -143,9 +144,23 @@ func pullStream(ctx context.Context, env job.Env, log zerolog.Logger, landing st
 	src config.Source, st config.Stream, d job.Date, stats job.Stats) error {
 	start := env.Now()
 	progress := logging.NewProgress(log, "reading landing files", 5*time.Second, env.Now)
+	// The raw rows stream into the raw partition's parts as they are read;
+	// the partition is committed only after the quarantine partition, and
+	// its parts are removed again if the stream fails before that.
+	rw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: RawDataset(src.Name, st.Name), Date: d}, env.RunID, Name, "")
+	raw := dataset.NewRowWriter(rw, filedrop.Schema(st))
+	committed := false
+	defer func() {
+		if committed {
+			return
+		}
+		if err := raw.Abort(context.WithoutCancel(ctx)); err != nil {
+			log.Warn().Err(err).Msg("could not remove the raw parts of the failed pull")
+		}
+	}()
 	res, err := filedrop.Pull(ctx, landing, prefix, st, d.End(), filedrop.WithProgress(func(n int64) {
 		progress.Set(n)
-	}))
+	}), filedrop.WithRows(func(row parquet.Row) error { return raw.WriteRow(ctx, row) }))
 	if err != nil {
 		return err
 	}
@@ -161,16 +176,16 @@ func pullStream(ctx context.Context, env job.Env, log zerolog.Logger, landing st
 	if _, err := qw.Commit(ctx, env.Now()); err != nil {
 		return err
 	}
-	rw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: RawDataset(src.Name, st.Name), Date: d}, env.RunID, Name, "")
 	rw.SetMeta("source_files", res.Files)
 	rw.SetMeta("currency", st.Currency)
-	if err := dataset.WriteRows(ctx, rw, res.Schema, res.Rows); err != nil {
+	if err := raw.Close(ctx); err != nil {
 		return err
 	}
 	m, err := rw.Commit(ctx, env.Now())
 	if err != nil {
 		return err
 	}
+	committed = true
 	state := State{Source: src.Name, Stream: st.Name, Date: d.String(), RunID: env.RunID, CommittedAt: env.Now().UTC(),
 		Files: res.Files, Rows: m.Rows, Quarantined: int64(len(res.Rejected))}
 	b, err := json.MarshalIndent(state, "", "  ")

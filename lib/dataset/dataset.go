@@ -225,6 +225,35 @@ func (w *Writer) Commit(ctx context.Context, now time.Time) (*Manifest, error) {
 	return &m, nil
 }
 
+// Abandon gives up a partition that will not be committed: it removes the
+// files this writer uploaded, except those that the partition's committed
+// manifest names (a rerun writes the same bytes under the same names, and
+// the committed partition still needs them), so that a failed run leaves
+// the partition as it found it. When the committed manifest cannot be read,
+// it removes nothing.
+func (w *Writer) Abandon(ctx context.Context) error {
+	keep := map[string]bool{}
+	m, err := ReadManifest(ctx, w.st, w.p)
+	switch {
+	case err == nil:
+		for _, f := range m.Files {
+			keep[f.Name] = true
+		}
+	case !errors.Is(err, ErrNotCommitted):
+		return fmt.Errorf("abandon %s: %w", w.p, err)
+	}
+	for _, f := range w.manifest.Files {
+		if keep[f.Name] {
+			continue
+		}
+		if err := w.st.Delete(ctx, w.p.Key(f.Name)); err != nil {
+			return fmt.Errorf("abandon %s: %w", w.p, err)
+		}
+	}
+	w.manifest.Files = nil
+	return nil
+}
+
 // removeStale deletes what an earlier commit (or a crashed run) left in the
 // partition that the new manifest does not name.
 func (w *Writer) removeStale(ctx context.Context, m Manifest) error {

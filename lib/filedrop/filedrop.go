@@ -67,12 +67,14 @@ type Rejected struct {
 
 // Result is what one pull of a stream produced.
 type Result struct {
-	Schema   *parquet.Schema
+	Schema *parquet.Schema
+	// Rows are the rows kept, unless WithRows handed them to a function.
 	Rows     []parquet.Row
 	Rejected []Rejected
 	Files    []string
-	// Read counts data lines read; AfterDate those left out as later than the run date.
-	Read, AfterDate int64
+	// Read counts data lines read; Kept the rows kept; AfterDate those left
+	// out as later than the run date.
+	Read, Kept, AfterDate int64
 }
 
 // Schema is the raw Parquet schema of a stream: its mapped fields plus the
@@ -148,17 +150,30 @@ type Option func(*parser)
 // progressEvery lines, so that a long pull can report progress.
 func WithProgress(fn func(lines int64)) Option { return func(p *parser) { p.progress = fn } }
 
+// WithRows has Pull hand every row it keeps to fn, in order, instead of
+// collecting them in Result.Rows, so that a pull of any size can be written
+// out as it is read. The row's slice is reused once fn returns (copy it to
+// keep it); the byte arrays its values point to are not. An error from fn
+// ends the pull with that error.
+func WithRows(fn func(parquet.Row) error) Option { return func(p *parser) { p.sink = fn } }
+
 const progressEvery = 64 * 1024
 
 type parser struct {
 	progress func(lines int64)
-	st       config.Stream
-	end      time.Time
-	schema   *parquet.Schema
-	colIdx   map[string]int
-	locs     []*time.Location
-	eventAt  int // index into st.Columns of the event time, -1 if none
-	res      *Result
+	sink     func(parquet.Row) error
+	row      parquet.Row // reused for every row when sink is set
+	// file and fileBytes are the base name of the file being read and its
+	// bytes, shared by the lineage values of its rows.
+	file      string
+	fileBytes []byte
+	st        config.Stream
+	end       time.Time
+	schema    *parquet.Schema
+	colIdx    map[string]int
+	locs      []*time.Location
+	eventAt   int // index into st.Columns of the event time, -1 if none
+	res       *Result
 }
 
 func newParser(st config.Stream, end time.Time) (*parser, error) {
@@ -268,7 +283,9 @@ func (p *parser) readCSV(ctx context.Context, r io.Reader, key string) error {
 			continue
 		}
 		line, _ := cr.FieldPos(0)
-		p.parseRecord(file, int64(line), header, pos, rec)
+		if err := p.parseRecord(file, int64(line), header, pos, rec); err != nil {
+			return err
+		}
 	}
 }
 
@@ -294,9 +311,20 @@ func (p *parser) positions(header []string) ([]int, error) {
 	return pos, nil
 }
 
-func (p *parser) parseRecord(file string, line int64, header []string, pos []int, rec []string) {
-	row := make(parquet.Row, len(p.colIdx))
-	row[p.colIdx[ColSourceFile]] = parquet.ByteArrayValue([]byte(file)).Level(0, 0, p.colIdx[ColSourceFile])
+func (p *parser) parseRecord(file string, line int64, header []string, pos []int, rec []string) error {
+	var row parquet.Row
+	if p.sink != nil {
+		if p.row == nil {
+			p.row = make(parquet.Row, len(p.colIdx))
+		}
+		row = p.row
+	} else {
+		row = make(parquet.Row, len(p.colIdx))
+	}
+	if file != p.file || p.fileBytes == nil {
+		p.file, p.fileBytes = file, []byte(file)
+	}
+	row[p.colIdx[ColSourceFile]] = parquet.ByteArrayValue(p.fileBytes).Level(0, 0, p.colIdx[ColSourceFile])
 	row[p.colIdx[ColSourceLine]] = parquet.Int64Value(line).Level(0, 0, p.colIdx[ColSourceLine])
 	for i, c := range p.st.Columns {
 		idx := p.colIdx[c.To]
@@ -307,7 +335,7 @@ func (p *parser) parseRecord(file string, line int64, header []string, pos []int
 		if strings.TrimSpace(text) == "" {
 			if c.Required {
 				p.reject(file, int(line), RuleMissingRequired, c.From, "", header, rec)
-				return
+				return nil
 			}
 			row[idx] = parquet.NullValue().Level(0, 0, idx)
 			continue
@@ -315,15 +343,20 @@ func (p *parser) parseRecord(file string, line int64, header []string, pos []int
 		v, rule, err := p.convert(i, c, text)
 		if err != nil {
 			p.reject(file, int(line), rule, c.From, text, header, rec)
-			return
+			return nil
 		}
 		if i == p.eventAt && !time.UnixMicro(v.Int64()).Before(p.end) {
 			p.res.AfterDate++
-			return
+			return nil
 		}
 		row[idx] = v.Level(0, 1, idx)
 	}
+	p.res.Kept++
+	if p.sink != nil {
+		return p.sink(row)
+	}
 	p.res.Rows = append(p.res.Rows, row)
+	return nil
 }
 
 func (p *parser) convert(i int, c config.Column, text string) (parquet.Value, string, error) {

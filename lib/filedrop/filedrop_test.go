@@ -128,6 +128,9 @@ func checkCounts(t *testing.T, res *filedrop.Result) {
 		t.Errorf("Read = %d but rows %d + rejected %d + after %d = %d",
 			res.Read, len(res.Rows), len(res.Rejected), res.AfterDate, got)
 	}
+	if res.Kept != int64(len(res.Rows)) {
+		t.Errorf("Kept = %d, want %d (the rows)", res.Kept, len(res.Rows))
+	}
 }
 
 func micros(s string) int64 {
@@ -473,4 +476,55 @@ func FuzzPull(f *testing.F) {
 			}
 		}
 	})
+}
+
+// WithRows hands every kept row to the function, in order, instead of
+// collecting them: the same rows as a plain pull, across files, with
+// rejections and the cut-off counted as before.
+func TestPullWithRows(t *testing.T) {
+	end := time.Date(2024, 7, 2, 0, 0, 0, 0, time.UTC)
+	s := store.NewMem()
+	put(t, s, "drop/orders/a.csv", header+
+		"A1,1,1,2024-07-01 23:59:59,1\n"+
+		"A2,x,1,2024-07-01 10:00:00,1\n"+
+		"A3,1,1,2024-07-03 08:00:00,\n")
+	put(t, s, "drop/orders/b.csv.gz", gz(t, header+
+		"B1,2,2.50,2024-06-30 10:00:00,\n"+
+		"B2,3,1,2020-01-01 00:00:00,7\n"))
+	want := pull(t, s, ordersStream(), end)
+
+	var got []parquet.Row
+	res, err := filedrop.Pull(t.Context(), s, "drop", ordersStream(), end, filedrop.WithRows(func(r parquet.Row) error {
+		got = append(got, r.Clone())
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 0 {
+		t.Errorf("Result.Rows holds %d rows with WithRows, want none", len(res.Rows))
+	}
+	if len(got) != 3 || res.Kept != 3 || want.Kept != 3 {
+		t.Fatalf("handed %d rows, Kept %d (plain pull %d), want 3", len(got), res.Kept, want.Kept)
+	}
+	for i := range got {
+		if !got[i].Equal(want.Rows[i]) {
+			t.Errorf("row %d: %v, want %v", i, got[i], want.Rows[i])
+		}
+	}
+	if res.Read != want.Read || res.AfterDate != want.AfterDate || len(res.Rejected) != len(want.Rejected) || !slices.Equal(res.Files, want.Files) {
+		t.Errorf("read %d after %d rejected %d files %v; plain pull %d %d %d %v",
+			res.Read, res.AfterDate, len(res.Rejected), res.Files, want.Read, want.AfterDate, len(want.Rejected), want.Files)
+	}
+
+	// An error of the function ends the pull with it.
+	stop := errors.New("disk full")
+	calls := 0
+	_, err = filedrop.Pull(t.Context(), s, "drop", ordersStream(), end, filedrop.WithRows(func(parquet.Row) error {
+		calls++
+		return stop
+	}))
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("Pull() = %v after %d calls, want %v after 1", err, calls, stop)
+	}
 }

@@ -67,7 +67,9 @@ func (p *parser) readJSONL(ctx context.Context, r io.Reader, key string) error {
 		for i, name := range header {
 			rec[i] = jsonText(obj[name])
 		}
-		p.parseRecord(file, line, header, pos, rec)
+		if err := p.parseRecord(file, line, header, pos, rec); err != nil {
+			return err
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read %s: %w", key, err)
@@ -178,7 +180,9 @@ func (p *parser) readParquet(ctx context.Context, r io.Reader, key string) (err 
 			for i := range header {
 				rec[i] = parquetText(types[i], valueAt(row, cols[i]))
 			}
-			p.parseRecord(file, line, header, pos, rec)
+			if err := p.parseRecord(file, line, header, pos, rec); err != nil {
+				return err
+			}
 		}
 		if errors.Is(rerr, io.EOF) {
 			return nil
