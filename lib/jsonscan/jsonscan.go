@@ -87,7 +87,6 @@ func (s *Scanner) Peek() byte {
 }
 
 // Expect consumes c or fails.
-// Expect consumes c or fails.
 func (s *Scanner) Expect(c byte) error {
 	if s.Peek() != c {
 		return s.Fail("expected " + strconv.QuoteRune(rune(c)))
@@ -366,9 +365,11 @@ func (s *Scanner) Array(elem func() error) error {
 	}
 }
 
-// AppendString appends s as a JSON string, as encoding/json writes it
-// (invalid UTF-8 as \ufffd). It is the writer side, for the fakes of the
-// APIs the scanner reads.
+// AppendString appends s as a JSON string that decodes to what
+// encoding/json's encoding of s decodes to (invalid UTF-8 as \ufffd). The
+// bytes differ from json.Marshal's: <, >, & and U+2028/U+2029 are not
+// escaped, and \b, \f are written \u0008, \u000c. It is the writer side,
+// for the fakes of the APIs the scanner reads.
 func AppendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
