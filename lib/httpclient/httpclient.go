@@ -223,9 +223,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, d.Err
 	}
 	if d.Retry && d.Wait > c.cfg.MaxHintWait {
-		return false, &HTTPError{Platform: c.cfg.Platform, Method: resp.Request.Method, URL: Redact(resp.Request.URL),
-			StatusCode: resp.StatusCode, Message: fmt.Sprintf("asked to wait %s, longer than the %s allowed", d.Wait, c.cfg.MaxHintWait),
-			Body: snippet(body)}
+		return false, NewHTTPError(c.cfg.Platform, resp, body,
+			fmt.Sprintf("asked to wait %s, longer than the %s allowed", d.Wait, c.cfg.MaxHintWait))
 	}
 	if d.Retry {
 		if d.Wait > 0 {
@@ -278,7 +277,17 @@ func (c *Client) giveUp(resp *http.Response, err error, attempts int) (*http.Res
 }
 
 func (c *Client) httpError(resp *http.Response, body []byte, attempts int) *HTTPError {
-	he := &HTTPError{Platform: c.cfg.Platform, StatusCode: resp.StatusCode, Attempts: attempts, Body: snippet(body)}
+	he := NewHTTPError(c.cfg.Platform, resp, body, "")
+	he.Attempts = attempts
+	return he
+}
+
+// NewHTTPError describes resp, refused, for platform: its status, its
+// request's method and redacted URL, the start of body, and msg (empty: the
+// body explains). A Policy returns one as Decision.Err to stop with its own
+// message; the client fills in the attempts.
+func NewHTTPError(platform string, resp *http.Response, body []byte, msg string) *HTTPError {
+	he := &HTTPError{Platform: platform, StatusCode: resp.StatusCode, Message: msg, Body: snippet(body)}
 	if resp.Request != nil {
 		he.Method, he.URL = resp.Request.Method, Redact(resp.Request.URL)
 	}

@@ -224,11 +224,7 @@ func (p Policy) throttle(resp *http.Response, st *rpcStatus) httpclient.Decision
 }
 
 func (p Policy) refused(resp *http.Response, msg string) *httpclient.HTTPError {
-	he := &httpclient.HTTPError{Platform: platform, StatusCode: resp.StatusCode, Message: msg}
-	if resp.Request != nil {
-		he.Method, he.URL = resp.Request.Method, httpclient.Redact(resp.Request.URL)
-	}
-	return he
+	return httpclient.NewHTTPError(platform, resp, nil, msg)
 }
 
 // Pace implements httpclient.Policy: Google Ads sends no usage headers.

@@ -97,7 +97,7 @@ func (p Policy) Classify(resp *http.Response, body []byte) httpclient.Decision {
 		if isConcurrentLimit(e.Message) {
 			return httpclient.Decision{Retry: true, Wait: p.ConcurrentWait}
 		}
-		return httpclient.Decision{Err: refusal(resp, body, "REQUEST_LIMIT_EXCEEDED ("+strings.TrimSpace(e.Message)+
+		return httpclient.Decision{Err: httpclient.NewHTTPError(platform, resp, body, "REQUEST_LIMIT_EXCEEDED ("+strings.TrimSpace(e.Message)+
 			"): the org's rolling 24-hour API request allocation is spent; not retried, run again once usage has fallen or the allocation is raised")}
 	case status == http.StatusTooManyRequests || status >= 500:
 		return httpclient.Decision{Retry: true}
@@ -105,17 +105,9 @@ func (p Policy) Classify(resp *http.Response, body []byte) httpclient.Decision {
 		// A refusal retrying cannot mend: name Salesforce's errorCode and
 		// the gist of its message (an INVALID_FIELD message repeats the
 		// whole query before saying which column is unknown).
-		return httpclient.Decision{Err: refusal(resp, body, e.ErrorCode+": "+gist(e.Message))}
+		return httpclient.Decision{Err: httpclient.NewHTTPError(platform, resp, body, e.ErrorCode+": "+gist(e.Message))}
 	}
 	return httpclient.Decision{}
-}
-
-func refusal(resp *http.Response, body []byte, msg string) *httpclient.HTTPError {
-	he := &httpclient.HTTPError{Platform: platform, StatusCode: resp.StatusCode, Message: msg, Body: snippet(body)}
-	if resp.Request != nil {
-		he.Method, he.URL = resp.Request.Method, httpclient.Redact(resp.Request.URL)
-	}
-	return he
 }
 
 // gist keeps what follows an "ERROR at Row:..." line, if any, on one line.
@@ -172,13 +164,4 @@ func apiUsage(h string) (used, limit int64, ok bool) {
 		return used, limit, err1 == nil && err2 == nil
 	}
 	return 0, 0, false
-}
-
-// snippet is the start of a body, for error messages.
-func snippet(b []byte) string {
-	s := strings.TrimSpace(string(b))
-	if len(s) > 300 {
-		s = s[:300] + "..."
-	}
-	return s
 }
