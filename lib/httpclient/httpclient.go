@@ -62,13 +62,14 @@ type Config struct {
 	// WaitMin and WaitMax bound the exponential backoff (default 500 ms, 30 s).
 	WaitMin, WaitMax time.Duration
 	// MaxHintWait is the longest platform-hinted wait honoured; a longer
-	// hint (a daily quota) fails the call instead (default 2 min).
+	// hint (a daily quota) fails the call instead (default
+	// DefaultMaxHintWait).
 	MaxHintWait time.Duration
 	// Rate is the request rate allowed per account, per second (0: no limit).
 	Rate float64
 	// Burst is the rate limiter's burst (default 1).
 	Burst int
-	// Timeout bounds one attempt (default 60 s).
+	// Timeout bounds one attempt (default DefaultTimeout).
 	Timeout time.Duration
 	// Policy reads the platform's signals (default: DefaultPolicy).
 	Policy Policy
@@ -76,7 +77,7 @@ type Config struct {
 	Transport http.RoundTripper
 	// Log receives debug lines for requests and retries.
 	Log zerolog.Logger
-	// Sleep waits for d or until ctx ends; tests replace it (default: a timer).
+	// Sleep waits for d or until ctx ends; tests replace it (default: Sleep).
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -89,6 +90,12 @@ type Client struct {
 	mu        sync.Mutex
 	pauseTill time.Time
 }
+
+// Defaults of Config, for connectors that need the value in force.
+const (
+	DefaultMaxHintWait = 2 * time.Minute
+	DefaultTimeout     = 60 * time.Second
+)
 
 // hintHeader carries a policy's wait hint from CheckRetry to Backoff on the
 // response itself (never sent anywhere).
@@ -109,10 +116,10 @@ func New(cfg Config) *Client {
 		cfg.WaitMax = 30 * time.Second
 	}
 	if cfg.MaxHintWait == 0 {
-		cfg.MaxHintWait = 2 * time.Minute
+		cfg.MaxHintWait = DefaultMaxHintWait
 	}
 	if cfg.Timeout == 0 {
-		cfg.Timeout = 60 * time.Second
+		cfg.Timeout = DefaultTimeout
 	}
 	if cfg.Burst == 0 {
 		cfg.Burst = 1
@@ -121,7 +128,7 @@ func New(cfg Config) *Client {
 		cfg.Policy = DefaultPolicy{}
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = Sleep
 	}
 	c := &Client{cfg: cfg}
 	if cfg.Rate > 0 {
@@ -418,7 +425,8 @@ func redactErr(err error) error {
 	return &url.Error{Op: ue.Op, URL: Redact(u), Err: ue.Err}
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d; it returns ctx's error if ctx ends first.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -213,7 +213,7 @@ func (p Policy) throttle(resp *http.Response, st *rpcStatus) httpclient.Decision
 	d, scope, name := st.retryDelay()
 	limit := p.MaxHintWait
 	if limit <= 0 {
-		limit = defaultMaxHintWait
+		limit = httpclient.DefaultMaxHintWait
 	}
 	if d > limit {
 		return httpclient.Decision{Err: p.refused(resp, fmt.Sprintf(
@@ -229,6 +229,3 @@ func (p Policy) refused(resp *http.Response, msg string) *httpclient.HTTPError {
 
 // Pace implements httpclient.Policy: Google Ads sends no usage headers.
 func (Policy) Pace(*http.Response) time.Duration { return 0 }
-
-// defaultMaxHintWait mirrors httpclient's default.
-const defaultMaxHintWait = 2 * time.Minute

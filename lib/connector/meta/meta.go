@@ -171,12 +171,12 @@ func newStreams(src config.Source, deps connector.Deps, pol Policy) ([]connector
 	cfg.Log = deps.Log
 	s.sleep = cfg.Sleep
 	if s.sleep == nil {
-		s.sleep = sleepCtx
+		s.sleep = httpclient.Sleep
 	}
 	s.client = httpclient.New(cfg)
 	s.timeout = cfg.Timeout
 	if s.timeout == 0 {
-		s.timeout = 60 * time.Second // httpclient's default
+		s.timeout = httpclient.DefaultTimeout
 	}
 
 	var out []connector.Stream
@@ -218,17 +218,6 @@ func intOption(opts map[string]string, name string, def, least int) (int, error)
 		return 0, fmt.Errorf("meta: options.%s %q is not a whole number >= %d", name, v, least)
 	}
 	return n, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // authTransport adds the access token to every request's query string, so
