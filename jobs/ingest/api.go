@@ -151,9 +151,7 @@ func pullIncremental(ctx context.Context, env job.Env, log zerolog.Logger, src c
 	}
 	w.Rows = m.Rows
 	state.Windows[d.String()] = w
-	state.Schema = schema
-	finish(state, env, d)
-	if err := saveState(ctx, env.Store, state); err != nil {
+	if err := commitState(ctx, env, state, schema, d); err != nil {
 		return err
 	}
 	key := src.Name + "/" + s.Name() + "."
@@ -217,9 +215,7 @@ func pullDaily(ctx context.Context, env job.Env, log zerolog.Logger, src config.
 		}
 		rows += m.Rows
 	}
-	state.Schema = schema
-	finish(state, env, d)
-	if err := saveState(ctx, env.Store, state); err != nil {
+	if err := commitState(ctx, env, state, schema, d); err != nil {
 		return err
 	}
 	key := src.Name + "/" + s.Name() + "."
@@ -263,10 +259,14 @@ func commitRecords(ctx context.Context, env job.Env, p dataset.Partition, name s
 	return w.Commit(ctx, env.Now())
 }
 
-func finish(state *APIState, env job.Env, d job.Date) {
+// commitState records in state that run date d committed with schema, then
+// saves it.
+func commitState(ctx context.Context, env job.Env, state *APIState, schema []connector.Field, d job.Date) error {
+	state.Schema = schema
 	if d.String() > state.LastDate {
 		state.LastDate = d.String()
 	}
 	state.RunID = env.RunID
 	state.CommittedAt = env.Now().UTC()
+	return saveState(ctx, env.Store, state)
 }
