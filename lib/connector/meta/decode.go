@@ -17,15 +17,6 @@ type scanner struct {
 	intern map[string]any
 }
 
-// optStr reads a string or null (nil).
-func (s *scanner) optStr() (*string, error) {
-	if s.Null() {
-		return nil, nil
-	}
-	v, err := s.Str()
-	return &v, err
-}
-
 // maxIntern bounds the distinct values one scanner interns.
 const maxIntern = 4096
 
@@ -193,12 +184,12 @@ func (s *scanner) internStr() (string, error) {
 	return v.(string), err
 }
 
+// strOrNull reads a string or null ("").
 func (s *scanner) strOrNull() (string, error) {
-	p, err := s.optStr()
-	if p == nil {
-		return "", err
+	if s.Null() {
+		return "", nil
 	}
-	return *p, err
+	return s.Str()
 }
 
 // actions reads [{"action_type":..,"value":..}, ...].
