@@ -1,6 +1,9 @@
 // Package features is the features step: one row per customer as of D in
-// features/customers/dt=D, derived from unified/customers/dt=D, and the
-// marketing KPIs computed from the same table (kpi/cohorts/dt=D).
+// features/customers/dt=D, derived from unified/customers/dt=D, the
+// repeat-purchase rate by cohort computed from the same table
+// (kpi/cohorts/dt=D), and, with touchpoint or ad metrics streams
+// configured, the KPIs per day, channel and campaign (kpi/daily/dt=D) from
+// those and unified/orders/dt=D.
 package features
 
 import (

@@ -113,7 +113,7 @@ func TestCategoriesEqualIndependentSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	orders := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-	end := d.End().Format("2006-01-02 15:04:05")
+	end := sqlEnd(d)
 	catalog := fmt.Sprintf(newestCatalogSQL, filepath.Join(dir, "products.csv"), end)
 	cols := []string{"customer_number", "distinct_categories", "category_revenue_share"}
 	want := queryCSV(t, db, fmt.Sprintf("SELECT %s FROM (%s) ORDER BY customer_number", strings.Join(cols, ", "),

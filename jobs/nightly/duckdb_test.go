@@ -38,9 +38,7 @@ func queryInt(t *testing.T, db *sql.DB, q string) int64 {
 // every committed Parquet partition of a run with the row counts of its
 // manifest, and the columns carry standard logical types.
 func TestDuckDBReadsOutputs(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	_, st := runSample(t, sampleDate)
 	db := openDuckDB(t)
 	d := mustDate(t, sampleDate)
 	for _, ds := range []string{"raw/retail/orders", "unified/orders", "unified/customers", "features/customers", "kpi/cohorts", "kpi/daily", "models/_decisions", "scores", "segments/rfm"} {
@@ -118,14 +116,13 @@ FROM inv GROUP BY cust`
 func TestCustomersEqualIndependentSQL(t *testing.T) {
 	for _, date := range []string{sampleDate, "2010-06-30"} {
 		t.Run(date, func(t *testing.T) {
-			cfg := sampleConfig(t)
-			st := newLocal(t)
-			runNightly(t, testEnv(t, st, cfg), date, false)
+			cfg, st := runSample(t, date)
 			db := openDuckDB(t)
 			input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-			end := mustDate(t, date).End().Format("2006-01-02 15:04:05")
+			end := sqlEnd(mustDate(t, date))
 			p := dataset.Partition{Dataset: "unified/customers", Date: mustDate(t, date)}
 			parts := partsGlob(st, p)
+			expected := fmt.Sprintf(expectedCustomersSQL, input, end)
 			q := fmt.Sprintf(`
 WITH expected AS (%s),
 actual AS (SELECT customer_number AS cust, orders_count, net_revenue, recency_days FROM read_parquet('%s'))
@@ -136,28 +133,16 @@ WHERE e.cust IS NULL OR a.cust IS NULL
    OR e.orders_count IS DISTINCT FROM a.orders_count
    OR e.net_revenue IS DISTINCT FROM a.net_revenue
    OR e.recency_days IS DISTINCT FROM a.recency_days
-ORDER BY 1 LIMIT 10`, fmt.Sprintf(expectedCustomersSQL, input, end), parts)
-			rows, err := db.QueryContext(t.Context(), q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
+ORDER BY 1 LIMIT 10`, expected, parts)
+			_, rows := queryStrings(t, db, q)
 			var diffs []string
-			for rows.Next() {
-				var cust string
-				var eo, ao, er, ar, ed, ad sql.NullString
-				if err := rows.Scan(&cust, &eo, &ao, &er, &ar, &ed, &ad); err != nil {
-					t.Fatal(err)
-				}
-				diffs = append(diffs, fmt.Sprintf("%s: orders %v/%v net %v/%v recency %v/%v", cust, eo.String, ao.String, er.String, ar.String, ed.String, ad.String))
-			}
-			if err := rows.Err(); err != nil {
-				t.Fatal(err)
+			for _, r := range rows {
+				diffs = append(diffs, fmt.Sprintf("%s: orders %v/%v net %v/%v recency %v/%v", r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
 			}
 			if len(diffs) > 0 {
 				t.Fatalf("expected/actual differ:\n%s", strings.Join(diffs, "\n"))
 			}
-			n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM (%s)", fmt.Sprintf(expectedCustomersSQL, input, end)))
+			n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM (%s)", expected))
 			if n < 100 {
 				t.Fatalf("only %d customers compared", n)
 			}
@@ -206,12 +191,10 @@ FROM allc a LEFT JOIN per USING (cust) LEFT JOIN prods USING (cust)`
 // TestCustomer360EqualsIndependentSQL checks the customer-360 order columns
 // of every customer against DuckDB SQL over the same input.
 func TestCustomer360EqualsIndependentSQL(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	cfg, st := runSample(t, sampleDate)
 	db := openDuckDB(t)
 	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-	end := mustDate(t, sampleDate).End().Format("2006-01-02 15:04:05")
+	end := sqlEnd(mustDate(t, sampleDate))
 	p := dataset.Partition{Dataset: "unified/customers", Date: mustDate(t, sampleDate)}
 	parts := partsGlob(st, p)
 	q := fmt.Sprintf(`
@@ -224,18 +207,10 @@ WHERE e.cust IS NULL OR a.cust IS NULL OR e.aov_cents IS DISTINCT FROM a.aov_cen
    OR e.orders_90d <> a.orders_90d OR e.revenue_365d <> a.revenue_365d
    OR e.distinct_products <> a.distinct_products OR e.stage <> a.stage
 ORDER BY 1 LIMIT 10`, fmt.Sprintf(expected360SQL, input, end), parts)
-	rows, err := db.QueryContext(t.Context(), q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
+	_, rows := queryStrings(t, db, q)
 	var diffs []string
-	for rows.Next() {
-		var c, e, a sql.NullString
-		if err := rows.Scan(&c, &e, &a); err != nil {
-			t.Fatal(err)
-		}
-		diffs = append(diffs, c.String+": expected "+e.String+" actual "+a.String)
+	for _, r := range rows {
+		diffs = append(diffs, r[0]+": expected "+r[1]+" actual "+r[2])
 	}
 	if len(diffs) > 0 {
 		t.Fatalf("customer 360 differs:\n%s", strings.Join(diffs, "\n"))
@@ -251,12 +226,10 @@ ORDER BY 1 LIMIT 10`, fmt.Sprintf(expected360SQL, input, end), parts)
 // TestCohortsEqualIndependentSQL: the repeat-purchase rate by monthly cohort
 // equals DuckDB SQL over the landed CSV.
 func TestCohortsEqualIndependentSQL(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	cfg, st := runSample(t, sampleDate)
 	db := openDuckDB(t)
 	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-	end := mustDate(t, sampleDate).End().Format("2006-01-02 15:04:05")
+	end := sqlEnd(mustDate(t, sampleDate))
 	p := dataset.Partition{Dataset: "kpi/cohorts", Date: mustDate(t, sampleDate)}
 	parts := partsGlob(st, p)
 	q := fmt.Sprintf(`
@@ -284,14 +257,12 @@ WHERE e.customers IS DISTINCT FROM a.customers OR e.repeaters IS DISTINCT FROM a
 // channel and campaign and their touchpoints in the last 30 and 90 days
 // equal DuckDB SQL over the raw touchpoints.
 func TestEngagementEqualsIndependentSQL(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	_, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
 	owners := touchOwners(t, st, d, identityIDs(t, st, d), "event_id")
 	raw := dataset.Partition{Dataset: "raw/web/touchpoints", Date: d}
 	db := openDuckDB(t)
-	end := d.End().Format("2006-01-02 15:04:05")
+	end := sqlEnd(d)
 	tp := partsGlob(st, raw)
 	cust := partsGlob(st, dataset.Partition{Dataset: "unified/customers", Date: d})
 	q := fmt.Sprintf(`
@@ -331,15 +302,13 @@ WHERE e.first_channel IS DISTINCT FROM a.first_channel OR e.first_campaign IS DI
 // checkouts, attributed orders, revenue and new customers per day, channel
 // and campaign.
 func TestDailyKPIsEqualIndependentSQL(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	_, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
 	db := openDuckDB(t)
 	tp := partsGlob(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})
 	orders := partsGlob(st, dataset.Partition{Dataset: "unified/orders", Date: d})
 	daily := partsGlob(st, dataset.Partition{Dataset: "kpi/daily", Date: d})
-	end := d.End().Format("2006-01-02 15:04:05")
+	end := sqlEnd(d)
 	q := fmt.Sprintf(`
 WITH t AS (
   SELECT CAST(occurred_at AS TIMESTAMP) AS ts, session_id, coalesce(channel, '') AS channel,
@@ -391,9 +360,7 @@ WHERE e.sessions IS DISTINCT FROM a.sessions OR e.touchpoints IS DISTINCT FROM a
 // decisions have standard types, and segmint predict's Parquet output reads
 // in DuckDB with one row per input row, in input order.
 func TestDuckDBReadsModelOutputs(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	_, st := runSample(t, sampleDate)
 	db := openDuckDB(t)
 	d := mustDate(t, sampleDate)
 	want := map[string]map[string]string{

@@ -199,16 +199,14 @@ type goldenTable struct {
 // golden file's columns are compared: a new column is added by extending
 // the SQL and running with -update.
 func TestGoldenValues(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	cfg, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
 	db := openDuckDB(t)
 	if _, err := db.ExecContext(t.Context(), goldenMacros); err != nil {
 		t.Fatal(err)
 	}
 	orders := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-	end := d.End().Format("2006-01-02 15:04:05")
+	end := sqlEnd(d)
 	touchpoints := partsGlob(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})
 	identityMap := partsGlob(st, dataset.Partition{Dataset: "unified/identity_map", Date: d})
 	adMetrics := filepath.Join(repoRoot(t), "testdata/synthetic/ad_metrics.csv")
@@ -291,6 +289,20 @@ func columnTypes(t *testing.T, db *sql.DB, parts string) map[string]string {
 // NULL is the empty field.
 func queryCSV(t *testing.T, db *sql.DB, q string) string {
 	t.Helper()
+	cols, recs := queryStrings(t, db, q)
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(cols)
+	if err := w.WriteAll(recs); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// queryStrings runs q and returns its column names and its rows, every
+// value as text; NULL is "".
+func queryStrings(t *testing.T, db *sql.DB, q string) ([]string, [][]string) {
+	t.Helper()
 	rows, err := db.QueryContext(t.Context(), q)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, q)
@@ -300,29 +312,26 @@ func queryCSV(t *testing.T, db *sql.DB, q string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write(cols)
 	vals := make([]sql.NullString, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	rec := make([]string, len(cols))
+	var recs [][]string
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
+		rec := make([]string, len(cols))
 		for i, v := range vals {
 			rec[i] = v.String
 		}
-		w.Write(rec)
+		recs = append(recs, rec)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	w.Flush()
-	return b.String()
+	return cols, recs
 }
 
 // firstDiff describes the first line where want and got differ, "" when

@@ -3,6 +3,7 @@ package nightly_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -76,6 +77,36 @@ func runNightly(t *testing.T, env job.Env, date string, redo bool) *runlog.Recor
 		t.Fatalf("nightly %s: %v", date, err)
 	}
 	return rec
+}
+
+// runSample runs the whole DAG for date on the bundled sample, into a new
+// local store, and returns the config and the store.
+func runSample(t *testing.T, date string) (*config.Config, *store.Local) {
+	t.Helper()
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), date, false)
+	return cfg, st
+}
+
+// sqlEnd is the end of day d as DuckDB timestamp text.
+func sqlEnd(d job.Date) string {
+	return d.End().Format("2006-01-02 15:04:05")
+}
+
+// readCSVFile reads every record of a CSV file, its header included.
+func readCSVFile(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
 }
 
 // dataParts maps the key of every data file named by a committed manifest

@@ -2,7 +2,6 @@ package nightly_test
 
 import (
 	"compress/gzip"
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -23,9 +22,7 @@ import (
 // data against its ground truth (testdata/synthetic/truth.csv): pairwise
 // precision at least 0.99.
 func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	cfg, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
 	customerOf := identityIDs(t, st, d)
 	// Predicted person of every record that truth.csv names.
@@ -49,15 +46,7 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 			pred["customer/"+number] = id
 		}
 	}
-	f, err := os.Open(filepath.Join(repoRoot(t), "testdata/synthetic/truth.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSVFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/truth.csv"))
 	truth := map[string]string{}
 	for _, r := range recs[1:] {
 		truth[r[0]+"/"+r[1]] = r[2]
@@ -77,9 +66,7 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 // the identity map's customer ids, and carries the person's e-mail and
 // phone only as SHA-256 hashes of normalised values found in the CRM.
 func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	_, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
 	ids := identityIDs(t, st, d)
 	customers, _, err := dataset.ReadParquet[unified.Customer](t.Context(), st, dataset.Partition{Dataset: unify.CustomersDataset, Date: d})
@@ -87,15 +74,7 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Every hash must be the hash of a normalised e-mail of the CRM export.
-	f, err := os.Open(filepath.Join(repoRoot(t), "testdata/synthetic/crm_contacts.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSVFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/crm_contacts.csv"))
 	known := map[string]bool{}
 	for _, r := range recs[1:] {
 		if e, ok := normalize.Email(r[1]); ok {

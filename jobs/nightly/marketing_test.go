@@ -54,9 +54,7 @@ func ratesSQL(cfg *config.Config) string {
 // rows no platform reports carry none of them. (Orders, revenue and new
 // customers are checked by TestDailyKPIsEqualIndependentSQL.)
 func TestAdKPIsEqualIndependentSQL(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	cfg, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
 	db := openDuckDB(t)
 	export := filepath.Join(repoRoot(t), "testdata/synthetic/ad_metrics.csv")
@@ -266,9 +264,7 @@ func TestAdSpendWithoutARateFailsTheRun(t *testing.T) {
 // at the same instant, then the smaller source. A deletion request needs
 // one person.
 func TestConsentEqualsIndependentSQL(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	_, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
 	ids := identityIDs(t, st, d)
 	owners := touchOwners(t, st, d, ids, "email")

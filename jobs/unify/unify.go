@@ -1,7 +1,12 @@
 // Package unify is the unify step: it reads the raw order lines of every
-// orders stream for D, removes exact duplicates, and commits
+// orders stream for D, checks them against the configured quality rules
+// (quality/ and quarantine/quality/), removes exact duplicates, and commits
 // unified/orders/dt=D (one row per invoice) and unified/customers/dt=D (one
-// row per customer). The definitions are in package lib/unified.
+// row per customer). With CRM, touchpoint, ad-click, catalog and consent
+// streams configured it also resolves identities (unified/identity_map and
+// unified/identity_events), merges the CRM objects (unified/crm_records),
+// and adds categories, engagement and consent to the customers. The
+// definitions are in package lib/unified.
 package unify
 
 import (

@@ -109,9 +109,9 @@
 package identity
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"time"
+
+	"github.com/segmint/segmint/lib/normalize"
 )
 
 // Kind is an identifier kind. The valid kinds are the constants below;
@@ -273,8 +273,8 @@ type Result struct {
 }
 
 // HashValue is how identifiers appear outside raw/: the lower-case hex
-// SHA-256 of the normalised value's bytes.
+// SHA-256 of the normalised value's bytes ([normalize.Hash], the hash
+// unified/customers carries too).
 func HashValue(value string) string {
-	s := sha256.Sum256([]byte(value))
-	return hex.EncodeToString(s[:])
+	return normalize.Hash(value)
 }
