@@ -71,18 +71,16 @@ func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
 	if spec.Name == "" {
 		spec.Name = spec.Label
 	}
-	l, ok := learners[spec.Model]
-	if !ok {
-		return nil, fmt.Errorf("model %q: want gbdt or logreg", spec.Model)
-	}
 	task := Binary
+	if spec.Regression {
+		task = Regression
+	}
+	if _, err := learnerFor(spec.Model, task); err != nil {
+		return nil, err
+	}
 	var y []float64
 	var err error
 	if spec.Regression {
-		if !l.regression {
-			return nil, fmt.Errorf("model %s cannot fit a numeric target; use gbdt", spec.Model)
-		}
-		task = Regression
 		y, err = tab.Target(spec.Label)
 	} else {
 		y, err = tab.Label(spec.Label, spec.Positive)
