@@ -12,7 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/segmint/segmint/models/eval"
@@ -227,7 +226,7 @@ func bothClasses(y []float64, part string) error {
 func positiveOf(tab *frame.Table, col string, y []float64) string {
 	text, _ := tab.Text(col)
 	for i, v := range y {
-		if v == 1 && !math.IsNaN(v) {
+		if v == 1 {
 			return text[i]
 		}
 	}
