@@ -1,5 +1,6 @@
 // Package models is where segmint's learning code lives, each part in a
-// sub-package named for what it holds, written on gonum:
+// sub-package named for what it holds, in pure Go (logreg and clv fit with
+// gonum's optimize; clv's gradients use gonum's digamma):
 //
 //	models/frame     column tables read from any CSV or Parquet file
 //	models/gbdt      histogram gradient boosting (binary and squared error)

@@ -2,7 +2,6 @@ package train
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/segmint/segmint/lib/config"
@@ -46,37 +45,21 @@ func trainPurchase(ctx context.Context, env job.Env, reg *registry.Registry, p c
 			return skipped(name, err), nil
 		}
 	}
-	m, params, err := learn.Fit(ctx, p.Kind, trainSet.X, trainSet.Y, learn.Binary, p.Seed)
+	f, _, err := learn.FitHoldout(ctx, p.Kind, learn.Binary, p.Seed, trainSet.X, trainSet.Y, holdSet.X, holdSet.Y)
 	if err != nil {
 		return Decision{}, err
 	}
-	pred, err := m.Predict(holdSet.X)
-	if err != nil {
-		return Decision{}, err
-	}
-	metrics, err := learn.Metrics(learn.Binary, holdSet.Y, pred)
-	if err != nil {
-		return Decision{}, err
-	}
-	raw, err := json.Marshal(m)
-	if err != nil {
-		return Decision{}, err
-	}
-	f := &registry.File{
-		Format: registry.FormatV1, Name: name, Kind: p.Kind, Task: learn.Binary,
-		Label:    &registry.Label{Column: PurchaseLabel(p), Positive: "1"},
-		Features: trainSet.X.Features(), Seed: p.Seed,
-		Window:  &registry.Window{From: firstDay(orders), To: trainCut.AddDate(0, 0, -1).Format("2006-01-02")},
-		Rows:    registry.Rows{Train: trainSet.X.Rows, Holdout: holdSet.X.Rows},
-		Metrics: metrics, Params: params, Model: raw,
-	}
+	f.Name = name
+	f.Label = &registry.Label{Column: PurchaseLabel(p), Positive: "1"}
+	f.Window = &registry.Window{From: firstDay(orders), To: trainCut.AddDate(0, 0, -1).Format("2006-01-02")}
+	auc := f.Metrics["auc"]
 	version, err := reg.Save(ctx, f)
 	if err != nil {
 		return Decision{}, err
 	}
 	env.Log.Info().Str("model", name).Str("version", version).Int("train_rows", f.Rows.Train).
-		Int("holdout_rows", f.Rows.Holdout).Float64("holdout_auc", metrics["auc"]).Msg("model trained")
-	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, metrics["auc"], func(cf *registry.File) (float64, error) {
+		Int("holdout_rows", f.Rows.Holdout).Float64("holdout_auc", auc).Msg("model trained")
+	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, func(cf *registry.File) (float64, error) {
 		cm, err := learn.Decode(cf)
 		if err != nil {
 			return 0, err

@@ -136,11 +136,9 @@ func readCSV(r io.Reader, delim rune) (*Table, error) {
 			}
 			s, ok := intern[i][v]
 			if !ok {
+				s = strings.Clone(v)
 				if len(intern[i]) < 4096 {
-					s = strings.Clone(v)
 					intern[i][s] = s
-				} else {
-					s = strings.Clone(v)
 				}
 			}
 			t.text[i] = append(t.text[i], s)

@@ -110,10 +110,7 @@ func checkFrame(x *frame.Frame) error {
 	if x == nil {
 		return fmt.Errorf("no frame")
 	}
-	if err := x.Validate(); err != nil {
-		return err
-	}
-	return nil
+	return x.Validate()
 }
 
 // parallel calls fn(0..n-1) on up to workers goroutines. Each index is

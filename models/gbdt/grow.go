@@ -125,10 +125,10 @@ func (g *grower) grow(rows []int32, grad []gpair, feats []int) ([]tnode, []*leaf
 	g.feats = feats
 	n := len(rows)
 	for k := range 2 {
-		g.rows[k] = growInt32(g.rows[k], n)
-		g.gp[k] = growPairs(g.gp[k], n)
+		g.rows[k] = resize(g.rows[k], n)
+		g.gp[k] = resize(g.gp[k], n)
 	}
-	g.flags = growBytes(g.flags, n)
+	g.flags = resize(g.flags, n)
 	// Gather the gradients in row order; the root's sums are added up per
 	// chunk of rowChunk rows and then over chunks in order, the same with
 	// any number of workers.
@@ -469,23 +469,11 @@ func buildHistAll(h, scratch []hbin, col []uint8, gp []gpair) {
 	}
 }
 
-func growInt32(s []int32, n int) []int32 {
+// resize returns a slice of length n, s's array when it is long enough
+// (holding whatever it held) and a new one otherwise.
+func resize[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]int32, n)
-	}
-	return s[:n]
-}
-
-func growBytes(s []uint8, n int) []uint8 {
-	if cap(s) < n {
-		return make([]uint8, n)
-	}
-	return s[:n]
-}
-
-func growPairs(s []gpair, n int) []gpair {
-	if cap(s) < n {
-		return make([]gpair, n)
+		return make([]T, n)
 	}
 	return s[:n]
 }

@@ -69,19 +69,17 @@ func columnNames(feats []frame.Feature) []string {
 
 // encode lays out f's columns named by feats as a dense matrix: a numeric
 // feature as one column, a categorical one as a 0/1 column per level of the
-// feature (matched to f's own levels by name), NaN where missing.
+// feature (matched to f's own levels by name, see frame.Conform), NaN where
+// missing.
 func encode(f *frame.Frame, feats []frame.Feature) (*matrix, error) {
+	g, err := f.Conform(feats)
+	if err != nil {
+		return nil, err
+	}
 	d := len(columnNames(feats))
 	x := &matrix{n: f.Rows, d: d, v: make([]float64, f.Rows*d)}
 	j := 0
-	for _, ft := range feats {
-		c := f.Col(ft.Name)
-		if c == nil {
-			return nil, fmt.Errorf("the frame lacks feature %q", ft.Name)
-		}
-		if c.Kind.String() != ft.Kind {
-			return nil, fmt.Errorf("feature %q is %s in the frame, %s in the model", ft.Name, c.Kind, ft.Kind)
-		}
+	for _, c := range g.Cols {
 		if c.Kind == frame.Numeric {
 			for i, v := range c.Num {
 				x.v[i*d+j] = v
@@ -89,27 +87,19 @@ func encode(f *frame.Frame, feats []frame.Feature) (*matrix, error) {
 			j++
 			continue
 		}
-		level := make(map[string]int, len(ft.Levels))
-		for k, l := range ft.Levels {
-			level[l] = k
-		}
 		for i, code := range c.Codes {
-			k, ok := -1, false
-			if code >= 0 {
-				k, ok = level[c.Levels[code]]
-			}
-			for l := range ft.Levels {
+			for l := range c.Levels {
 				v := 0.0
 				switch {
-				case !ok:
+				case code < 0:
 					v = math.NaN()
-				case l == k:
+				case l == int(code):
 					v = 1
 				}
 				x.v[i*d+j+l] = v
 			}
 		}
-		j += len(ft.Levels)
+		j += len(c.Levels)
 	}
 	return x, nil
 }

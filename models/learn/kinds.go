@@ -21,14 +21,23 @@ type Model interface {
 // (Binary or Regression) with its default parameters and the seed, and
 // returns the model and its parameters as the model file records them.
 func Fit(ctx context.Context, kind string, x *frame.Frame, y []float64, task string, seed uint64) (Model, json.RawMessage, error) {
-	l, ok := learners[kind]
-	if !ok {
-		return nil, nil, fmt.Errorf("model %q: want gbdt or logreg", kind)
-	}
-	if task == Regression && !l.regression {
-		return nil, nil, fmt.Errorf("model %s cannot fit a numeric target; use gbdt", kind)
+	l, err := learnerFor(kind, task)
+	if err != nil {
+		return nil, nil, err
 	}
 	return l.fit(ctx, x, y, task, seed)
+}
+
+// learnerFor is the learner of the kind, when it can fit the task.
+func learnerFor(kind, task string) (learner, error) {
+	l, ok := learners[kind]
+	if !ok {
+		return learner{}, fmt.Errorf("model %q: want gbdt or logreg", kind)
+	}
+	if task == Regression && !l.regression {
+		return learner{}, fmt.Errorf("model %s cannot fit a numeric target; use gbdt", kind)
+	}
+	return l, nil
 }
 
 // Decode reads the model inside a model file.

@@ -12,7 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/segmint/segmint/models/eval"
@@ -71,18 +70,16 @@ func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
 	if spec.Name == "" {
 		spec.Name = spec.Label
 	}
-	l, ok := learners[spec.Model]
-	if !ok {
-		return nil, fmt.Errorf("model %q: want gbdt or logreg", spec.Model)
-	}
 	task := Binary
+	if spec.Regression {
+		task = Regression
+	}
+	if _, err := learnerFor(spec.Model, task); err != nil {
+		return nil, err
+	}
 	var y []float64
 	var err error
 	if spec.Regression {
-		if !l.regression {
-			return nil, fmt.Errorf("model %s cannot fit a numeric target; use gbdt", spec.Model)
-		}
-		task = Regression
 		y, err = tab.Target(spec.Label)
 	} else {
 		y, err = tab.Label(spec.Label, spec.Positive)
@@ -112,29 +109,14 @@ func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
 			return nil, err
 		}
 	}
-	m, params, err := Fit(ctx, spec.Model, x.Take(train), take(y, train), task, spec.Seed)
-	if err != nil {
-		return nil, fmt.Errorf("fit %s: %w", spec.Model, err)
-	}
 	res.HoldoutY = take(y, test)
-	if res.HoldoutP, err = m.Predict(x.Take(test)); err != nil {
-		return nil, fmt.Errorf("score the holdout: %w", err)
-	}
-	metrics, err := Metrics(task, res.HoldoutY, res.HoldoutP)
+	f, p, err := FitHoldout(ctx, spec.Model, task, spec.Seed, x.Take(train), take(y, train), x.Take(test), res.HoldoutY)
 	if err != nil {
-		return nil, fmt.Errorf("holdout metrics: %w", err)
+		return nil, err
 	}
-	raw, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", spec.Model, err)
-	}
-	f := &registry.File{
-		Format: registry.FormatV1, Name: spec.Name, Kind: spec.Model, Task: task,
-		Label:    &registry.Label{Column: spec.Label, Positive: positive},
-		Features: x.Features(), Window: spec.Window, Seed: spec.Seed,
-		Rows:    registry.Rows{Train: len(train), Holdout: len(test)},
-		Metrics: metrics, Params: params, Model: raw,
-	}
+	res.HoldoutP = p
+	f.Name, f.Window = spec.Name, spec.Window
+	f.Label = &registry.Label{Column: spec.Label, Positive: positive}
 	for _, d := range spec.Drop {
 		f.Dropped = append(f.Dropped, registry.Dropped{Name: d, Reason: "dropped on request"})
 	}
@@ -143,6 +125,36 @@ func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
 	}
 	res.File = f
 	return res, nil
+}
+
+// FitHoldout fits a model of the kind on the training rows for the task
+// with the seed, scores the holdout rows and measures those scores (see
+// Metrics). It returns the holdout scores and the model file with all but
+// the name, label, training window and dropped columns filled in.
+func FitHoldout(ctx context.Context, kind, task string, seed uint64, trainX *frame.Frame, trainY []float64,
+	holdX *frame.Frame, holdY []float64) (*registry.File, []float64, error) {
+	m, params, err := Fit(ctx, kind, trainX, trainY, task, seed)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fit %s: %w", kind, err)
+	}
+	p, err := m.Predict(holdX)
+	if err != nil {
+		return nil, nil, fmt.Errorf("score the holdout: %w", err)
+	}
+	metrics, err := Metrics(task, holdY, p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("holdout metrics: %w", err)
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode %s: %w", kind, err)
+	}
+	f := &registry.File{
+		Format: registry.FormatV1, Kind: kind, Task: task, Features: trainX.Features(), Seed: seed,
+		Rows:    registry.Rows{Train: trainX.Rows, Holdout: holdX.Rows},
+		Metrics: metrics, Params: params, Model: raw,
+	}
+	return f, p, nil
 }
 
 // Predict scores every row of the table with the model file, in row order.
@@ -214,7 +226,7 @@ func bothClasses(y []float64, part string) error {
 func positiveOf(tab *frame.Table, col string, y []float64) string {
 	text, _ := tab.Text(col)
 	for i, v := range y {
-		if v == 1 && !math.IsNaN(v) {
+		if v == 1 {
 			return text[i]
 		}
 	}
