@@ -52,8 +52,8 @@ type Page struct {
 // ModelRow is one model's night: what was trained and whether it became
 // champion (models/_decisions).
 type ModelRow struct {
-	Model, Version, Metric, Value, Champion, ChampionValue, Decision, Reason string
-	TrainRows, HoldoutRows                                                   int64
+	Model, Version, Metric, Value, ChampionValue, Decision, Reason string
+	TrainRows, HoldoutRows                                         int64
 }
 
 // QualityRow is the quality report of one checked dataset.

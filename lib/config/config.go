@@ -519,12 +519,10 @@ func (st Stream) validate(where string) []error {
 		if _, ok := fields["status"]; st.Entity == "consent" && !ok {
 			add("%s.columns: entity consent needs field \"status\" (opted_in or opted_out)", where)
 		}
-		if _, a := fields["customer_number"]; !a {
-			if _, b := fields["email"]; !b {
-				if _, c := fields["phone"]; !c {
-					add("%s.columns: entity %s needs an identifier field: customer_number, email or phone", where, st.Entity)
-				}
-			}
+		_, hasNumber := fields["customer_number"]
+		_, hasEmail := fields["email"]
+		if _, hasPhone := fields["phone"]; !hasNumber && !hasEmail && !hasPhone {
+			add("%s.columns: entity %s needs an identifier field: customer_number, email or phone", where, st.Entity)
 		}
 	case "contacts", "touchpoints", "ad_clicks":
 		spec := identitySpecs()[st.Entity]

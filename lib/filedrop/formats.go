@@ -178,7 +178,7 @@ func (p *parser) readParquet(ctx context.Context, r io.Reader, key string) (err 
 				return err
 			}
 			for i := range header {
-				rec[i] = parquetText(types[i], valueAt(row, cols[i]))
+				rec[i] = ParquetText(types[i], ValueAt(row, cols[i]))
 			}
 			if err := p.parseRecord(file, line, header, pos, rec); err != nil {
 				return err
@@ -193,9 +193,9 @@ func (p *parser) readParquet(ctx context.Context, r io.Reader, key string) (err 
 	}
 }
 
-// valueAt finds the value of leaf column c in a row (flat schemas have one
-// value a column, in column order).
-func valueAt(row parquet.Row, c int) parquet.Value {
+// ValueAt finds the value of leaf column c in a row read from a flat schema
+// (flat schemas have one value a column, in column order).
+func ValueAt(row parquet.Row, c int) parquet.Value {
 	if c < len(row) && row[c].Column() == c {
 		return row[c]
 	}
@@ -207,8 +207,12 @@ func valueAt(row parquet.Row, c int) parquet.Value {
 	return parquet.NullValue()
 }
 
-// parquetText renders a Parquet value as text for the column mapping.
-func parquetText(t parquet.Type, v parquet.Value) string {
+// ParquetText renders one Parquet value as the text a file drop's column
+// mapping parses: timestamps as RFC 3339 in UTC, dates as YYYY-MM-DD,
+// decimals exactly, nulls as "". Other readers of Parquet files (the model
+// tables in models/frame) use it so that a Parquet file and its CSV export
+// read the same.
+func ParquetText(t parquet.Type, v parquet.Value) string {
 	if v.IsNull() {
 		return ""
 	}

@@ -72,16 +72,7 @@ func Rescale(v int64, from, to int) int64 {
 	case to > from:
 		return v * pow10(to-from)
 	}
-	d := pow10(from - to)
-	q, r := v/d, v%d
-	if 2*abs(r) >= d {
-		if v < 0 {
-			q--
-		} else {
-			q++
-		}
-	}
-	return q
+	return DivRound(v, pow10(from-to))
 }
 
 // Format renders v of the given scale as a decimal string with exactly
