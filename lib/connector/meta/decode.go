@@ -102,8 +102,12 @@ func parsePage(body []byte, raw bool) (page, []map[string]json.RawMessage, error
 		_, err := s.Skip()
 		return err
 	})
-	if err == nil && s.Peek() != 0 {
-		err = s.Fail("data after the page")
+	if err == nil {
+		// Peek skips white space; it returns 0 both at the end and on a NUL
+		// byte, so the position tells them apart.
+		if s.Peek(); s.Pos < len(s.B) {
+			err = s.Fail("data after the page")
+		}
 	}
 	if err != nil {
 		return page{}, nil, err

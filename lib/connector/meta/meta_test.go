@@ -474,6 +474,7 @@ func TestDecodeRejectsBadRows(t *testing.T) {
 		"day out of range":   `{"data":[{"ad_id":"1","date_start":"2024-02-28"}]}`,
 		"bad action value":   `{"data":[{"ad_id":"1","date_start":"2024-03-01","actions":[{"action_type":"link_click","value":"x"}]}]}`,
 		"data not an array":  `{"data":{"ad_id":"1"}}`,
+		"NUL after the page": "{\"data\":[]}\x00",
 	} {
 		if _, _, err := is.decode([]byte(body), from, to); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: err = %v, want ErrMalformed", name, err)
