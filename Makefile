@@ -33,7 +33,7 @@ demo: build
 
 # bench: the benchmarks (the full-data ones read ../shared/data when present).
 bench:
-	$(GO) test -run XXX -bench . -benchtime 3x ./jobs/nightly/ ./lib/connectors/
+	$(GO) test -run XXX -bench . -benchtime 3x ./jobs/nightly/ ./jobs/command/
 
 # bench-models: the models beside scikit-learn and XGBoost (Debian
 # python3-sklearn and python3-xgboost) on bank-full, a 10x table and iFood,
@@ -63,7 +63,7 @@ test-race:
 	GOTESTFLAGS=-race .ci/test.sh
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet ./... ./testdata/synth/...
 
 fmt:
 	gofmt -w .

@@ -1,5 +1,5 @@
 // Command segmint runs segmint's nightly batch jobs and trains and applies
-// its models; jobs/cli holds the commands.
+// its models; jobs/command holds the commands.
 //
 //	segmint <command> [--date YYYY-MM-DD] [--config FILE] [flags]
 //
@@ -15,7 +15,7 @@ import (
 	"time"
 	_ "time/tzdata" // timezones for exports, even in a scratch image
 
-	"github.com/segmint/segmint/jobs/cli"
+	"github.com/segmint/segmint/jobs/command"
 )
 
 // defaultConfig is configs/local.yaml, used when that file is not on disk.
@@ -25,7 +25,7 @@ var defaultConfig []byte
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(ctx, os.Args[1:], cli.System{
+	code := command.Run(ctx, os.Args[1:], command.System{
 		Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now, DefaultConfig: defaultConfig,
 	})
 	stop()

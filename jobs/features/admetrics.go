@@ -13,10 +13,11 @@ import (
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 )
 
 // adStream is one configured stream of ad platform metrics and how its raw
@@ -70,14 +71,14 @@ func adStreams(c *config.Config) []adStream {
 // readAds reads every configured ad metric stream up to d, spend converted
 // into the reporting currency at the rate of the row's day. A currency
 // without a rate fails the step: spend is never left out.
-func readAds(ctx context.Context, env job.Env, d job.Date, rates *normalize.Rates) ([]kpi.AdDay, []*dataset.Manifest, error) {
+func readAds(ctx context.Context, env step.Env, d rundate.Date, rates *normalize.Rates) ([]kpi.AdDay, []*dataset.Manifest, error) {
 	var (
 		ads    []kpi.AdDay
 		inputs []*dataset.Manifest
 	)
 	for _, a := range adStreams(env.Config) {
 		name := ingest.RawDataset(a.source, a.stream)
-		days := []job.Date{d}
+		days := []rundate.Date{d}
 		if a.daily {
 			all, err := dataset.CommittedDates(ctx, env.Store, name)
 			if err != nil {
@@ -110,7 +111,7 @@ func readAds(ctx context.Context, env job.Env, d job.Date, rates *normalize.Rate
 				if a.daily {
 					return nil, nil, err
 				}
-				return nil, nil, dataset.MissingInput(err, p, ingest.Name)
+				return nil, nil, step.MissingInput(err, p, ingest.Name)
 			}
 			inputs = append(inputs, m)
 		}

@@ -10,8 +10,9 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/kpi"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -37,7 +38,7 @@ func hasDaily(c *config.Config) bool { return len(touchpointStreams(c)) > 0 || l
 // dailyKPIs commits kpi/daily/dt=d: every day up to d, rebuilt from the
 // touchpoints, the ad platforms' metrics and the unified orders of d (late
 // data restates past days).
-func dailyKPIs(ctx context.Context, env job.Env, d job.Date, stats job.Stats) error {
+func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Stats) error {
 	if !hasDaily(env.Config) {
 		return nil
 	}
@@ -47,7 +48,7 @@ func dailyKPIs(ctx context.Context, env job.Env, d job.Date, stats job.Stats) er
 		return err
 	}
 	op := dataset.Partition{Dataset: unify.OrdersDataset, Date: d}
-	orders, om, err := dataset.ReadInput[unified.Order](ctx, env, op, unify.Name)
+	orders, om, err := step.ReadInput[unified.Order](ctx, env, op, unify.Name)
 	if err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func dailyKPIs(ctx context.Context, env job.Env, d job.Date, stats job.Stats) er
 			return nil
 		})
 		if err != nil {
-			return dataset.MissingInput(err, p, ingest.Name)
+			return step.MissingInput(err, p, ingest.Name)
 		}
 		inputs = append(inputs, m)
 	}
@@ -99,9 +100,9 @@ func dailyKPIs(ctx context.Context, env job.Env, d job.Date, stats job.Stats) er
 	}
 	inputs = append(inputs, adInputs...)
 	rows, dstats := kpi.DailyKPIs(touches, facts, ads, d.End(), env.Config.Currency)
-	out := dataset.Output{Partition: dataset.Partition{Dataset: DailyDataset, Date: d}, Job: Name, Inputs: inputs,
+	out := step.Output{Partition: dataset.Partition{Dataset: DailyDataset, Date: d}, Job: Name, Inputs: inputs,
 		Meta: map[string]any{"ad_rows": len(ads), "reach_not_additive": dstats.ReachNotAdditive}}
-	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
+	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return err
 	}
 	stats.Add("kpi_daily_rows", int64(len(rows)))

@@ -12,8 +12,9 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/kpi"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -29,7 +30,7 @@ const (
 )
 
 // Outputs are the partitions features commits for d.
-func Outputs(c *config.Config, d job.Date) []dataset.Partition {
+func Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
 	out := []dataset.Partition{{Dataset: Dataset, Date: d}, {Dataset: CohortsDataset, Date: d}}
 	if hasDaily(c) {
 		out = append(out, dataset.Partition{Dataset: DailyDataset, Date: d})
@@ -71,9 +72,9 @@ func FromCustomer(c unified.Customer) Customer {
 }
 
 // Run computes the features for d.
-func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	in := dataset.Partition{Dataset: unify.CustomersDataset, Date: d}
-	customers, m, err := dataset.ReadInput[unified.Customer](ctx, env, in, unify.Name)
+	customers, m, err := step.ReadInput[unified.Customer](ctx, env, in, unify.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -81,16 +82,16 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	for i, c := range customers {
 		rows[i] = FromCustomer(c)
 	}
-	out := dataset.Output{Partition: dataset.Partition{Dataset: Dataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
-	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
+	out := step.Output{Partition: dataset.Partition{Dataset: Dataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
 	cohorts := kpi.Cohorts(customers, env.Config.Currency)
-	out = dataset.Output{Partition: dataset.Partition{Dataset: CohortsDataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
-	if _, err := dataset.WriteOutput(ctx, env, out, cohorts); err != nil {
+	out = step.Output{Partition: dataset.Partition{Dataset: CohortsDataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	if _, err := step.WriteOutput(ctx, env, out, cohorts); err != nil {
 		return nil, err
 	}
-	stats := job.Stats{"customers": int64(len(rows)), "cohorts": int64(len(cohorts))}
+	stats := step.Stats{"customers": int64(len(rows)), "cohorts": int64(len(cohorts))}
 	if err := dailyKPIs(ctx, env, d, stats); err != nil {
 		return nil, err
 	}

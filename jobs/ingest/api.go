@@ -13,8 +13,9 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -91,7 +92,7 @@ func saveState(ctx context.Context, st store.Store, s *APIState) error {
 
 // pullIncremental pulls the window of run date d, commits
 // raw/<source>/<stream>/dt=d, then saves the state.
-func pullIncremental(ctx context.Context, env job.Env, log zerolog.Logger, src config.Source, s connector.Incremental, d job.Date, stats job.Stats) error {
+func pullIncremental(ctx context.Context, env step.Env, log zerolog.Logger, src config.Source, s connector.Incremental, d rundate.Date, stats step.Stats) error {
 	state, err := LoadState(ctx, env.Store, src.Name, s.Name())
 	if err != nil {
 		return err
@@ -166,7 +167,7 @@ func pullIncremental(ctx context.Context, env job.Env, log zerolog.Logger, src c
 
 // pullDaily re-reads the look-back window ending on d and overwrites each
 // day's partition whole, oldest first, then saves the state.
-func pullDaily(ctx context.Context, env job.Env, log zerolog.Logger, src config.Source, s connector.Daily, d job.Date, stats job.Stats) error {
+func pullDaily(ctx context.Context, env step.Env, log zerolog.Logger, src config.Source, s connector.Daily, d rundate.Date, stats step.Stats) error {
 	state, err := LoadState(ctx, env.Store, src.Name, s.Name())
 	if err != nil {
 		return err
@@ -186,7 +187,7 @@ func pullDaily(ctx context.Context, env job.Env, log zerolog.Logger, src config.
 	err = s.PullDays(ctx, from.Start(), d.Start(), func(page []connector.Record) error {
 		pages++
 		for _, r := range page {
-			day := job.DateOf(r.Day)
+			day := rundate.Of(r.Day)
 			if day.Start().Before(from.Start()) || day.Start().After(d.Start()) {
 				return fmt.Errorf("record %s for day %s outside %s..%s", r.ID, day, from, d)
 			}
@@ -242,7 +243,7 @@ func reconcile(log zerolog.Logger, state *APIState, s connector.Stream, records 
 	return merged, nil
 }
 
-func commitRecords(ctx context.Context, env job.Env, p dataset.Partition, name string, fields []connector.Field,
+func commitRecords(ctx context.Context, env step.Env, p dataset.Partition, name string, fields []connector.Field,
 	records []connector.Record, daily bool, meta map[string]any) (*dataset.Manifest, error) {
 	schema := connector.Schema(name, fields, daily)
 	rows, err := connector.Rows(schema, fields, records, daily)
@@ -261,7 +262,7 @@ func commitRecords(ctx context.Context, env job.Env, p dataset.Partition, name s
 
 // commitState records in state that run date d committed with schema, then
 // saves it.
-func commitState(ctx context.Context, env job.Env, state *APIState, schema []connector.Field, d job.Date) error {
+func commitState(ctx context.Context, env step.Env, state *APIState, schema []connector.Field, d rundate.Date) error {
 	state.Schema = schema
 	if d.String() > state.LastDate {
 		state.LastDate = d.String()

@@ -15,7 +15,8 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -96,11 +97,11 @@ func newHarness(t *testing.T, streams ...connector.Stream) *harness {
 	return &harness{t: t, st: store.NewMem(), streams: streams, now: t0.AddDate(0, 0, 30)}
 }
 
-func (h *harness) env() job.Env {
+func (h *harness) env() step.Env {
 	cfg := &config.Config{Store: config.Store{Kind: "memory"}, Currency: "EUR", Sources: []config.Source{{
 		Name: "crm", Kind: "hubspot", Streams: []config.Stream{{Name: "contacts"}},
 	}}}
-	return job.Env{
+	return step.Env{
 		Store: h.st, Config: cfg, Log: zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel),
 		RunID: "run", Now: func() time.Time { return h.now },
 		Connectors: func(config.Source) ([]connector.Stream, error) { return h.streams, nil },
@@ -108,7 +109,7 @@ func (h *harness) env() job.Env {
 }
 
 func (h *harness) run(date string) error {
-	d, err := job.ParseDate(date)
+	d, err := rundate.Parse(date)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func (h *harness) mustRun(date string) {
 // tombstones.
 func (h *harness) rawIDs(stream, date string) []string {
 	h.t.Helper()
-	d, _ := job.ParseDate(date)
+	d, _ := rundate.Parse(date)
 	var ids []string
 	_, err := dataset.EachRows(h.t.Context(), h.st, dataset.Partition{Dataset: ingest.RawDataset("crm", stream), Date: d},
 		func(s *parquet.Schema, rows []parquet.Row) error {
@@ -200,7 +201,7 @@ func TestIncrementalCrashBetweenPagesCommitsNothing(t *testing.T) {
 	if err := h.run("2024-03-05"); err == nil {
 		t.Fatal("a pull that failed after two pages succeeded")
 	}
-	d, _ := job.ParseDate("2024-03-05")
+	d, _ := rundate.Parse("2024-03-05")
 	if ok, _ := dataset.Committed(t.Context(), h.st, dataset.Partition{Dataset: ingest.RawDataset("crm", "contacts"), Date: d}); ok {
 		t.Fatal("a failed pull committed a partition")
 	}
@@ -292,7 +293,7 @@ func TestSchemaDrift(t *testing.T) {
 	if !errors.Is(err, connector.ErrSchema) {
 		t.Fatalf("want ErrSchema, got %v", err)
 	}
-	d, _ := job.ParseDate("2024-03-07")
+	d, _ := rundate.Parse("2024-03-07")
 	if ok, _ := dataset.Committed(t.Context(), h.st, dataset.Partition{Dataset: "raw/crm/contacts", Date: d}); ok {
 		t.Error("a failed stream committed its partition")
 	}
@@ -340,7 +341,7 @@ func TestDailyLookbackOverwritesRestatedDays(t *testing.T) {
 
 func readClicks(t *testing.T, st store.Store, date string) int64 {
 	t.Helper()
-	d, _ := job.ParseDate(date)
+	d, _ := rundate.Parse(date)
 	var sum int64
 	_, err := dataset.EachRows(t.Context(), st, dataset.Partition{Dataset: "raw/crm/ads", Date: d}, func(s *parquet.Schema, rows []parquet.Row) error {
 		c := colIndex(s, "clicks")

@@ -17,8 +17,9 @@ import (
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/filedrop"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -42,7 +43,7 @@ func HasQuarantine(src config.Source) bool { return src.Kind == "filedrop" }
 // Outputs are the partitions ingest commits for d: for every stream its raw
 // partition, and for file drops also the quarantine partition. (Daily API
 // streams also rewrite the days of their look-back window before d.)
-func Outputs(c *config.Config, d job.Date) []dataset.Partition {
+func Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
 	var out []dataset.Partition
 	for _, src := range c.Sources {
 		for _, st := range src.Streams {
@@ -69,8 +70,8 @@ type State struct {
 
 // Run pulls every stream of every source for d (or the one source and
 // stream env selects).
-func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
-	stats := job.Stats{}
+func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
+	stats := step.Stats{}
 	matched, streams := false, 0
 	for _, src := range env.Config.Sources {
 		if env.Source != "" && env.Source != src.Name {
@@ -101,16 +102,16 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		}
 	}
 	if !matched {
-		return stats, job.Usagef("no source named %q in the configuration", env.Source)
+		return stats, step.Usagef("no source named %q in the configuration", env.Source)
 	}
 	if streams == 0 {
-		return stats, job.Usagef("no stream named %q in the selected sources", env.Stream)
+		return stats, step.Usagef("no stream named %q in the selected sources", env.Stream)
 	}
 	return stats, nil
 }
 
 // runAPI pulls the streams of one API source.
-func runAPI(ctx context.Context, env job.Env, src config.Source, d job.Date, stats job.Stats) (int, error) {
+func runAPI(ctx context.Context, env step.Env, src config.Source, d rundate.Date, stats step.Stats) (int, error) {
 	if env.Connectors == nil {
 		return 0, fmt.Errorf("%s: no connectors available", src.Name)
 	}
@@ -140,8 +141,8 @@ func runAPI(ctx context.Context, env job.Env, src config.Source, d job.Date, sta
 	return n, nil
 }
 
-func pullStream(ctx context.Context, env job.Env, log zerolog.Logger, landing store.Store, prefix string,
-	src config.Source, st config.Stream, d job.Date, stats job.Stats) error {
+func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing store.Store, prefix string,
+	src config.Source, st config.Stream, d rundate.Date, stats step.Stats) error {
 	start := env.Now()
 	progress := logging.NewProgress(log, "reading landing files", 5*time.Second, env.Now)
 	// The raw rows stream into the raw partition's parts as they are read;

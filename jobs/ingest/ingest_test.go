@@ -10,7 +10,8 @@ import (
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -28,12 +29,12 @@ func TestFailedFileDropPullKeepsTheCommittedPartition(t *testing.T) {
 			},
 		}},
 	}}}
-	env := job.Env{
+	env := step.Env{
 		Store: st, Config: cfg, Log: zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
 		RunID: "run-1", Now: func() time.Time { return time.Date(2010, 12, 10, 3, 0, 0, 0, time.UTC) },
 		Opener: func(string) (store.Store, string, error) { return landing, "", nil },
 	}
-	d, err := job.ParseDate("2010-12-09")
+	d, err := rundate.Parse("2010-12-09")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,9 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/runlog"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -49,9 +50,9 @@ func sampleConfig(t testing.TB) *config.Config {
 	return cfg
 }
 
-func testEnv(t testing.TB, st store.Store, cfg *config.Config) job.Env {
+func testEnv(t testing.TB, st store.Store, cfg *config.Config) step.Env {
 	t.Helper()
-	return job.Env{
+	return step.Env{
 		Store: st, Config: cfg, Log: zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
 		RunID: "test-" + strings.ReplaceAll(t.Name(), "/", "_"), Now: time.Now,
 		Opener: func(location string) (store.Store, string, error) {
@@ -60,9 +61,9 @@ func testEnv(t testing.TB, st store.Store, cfg *config.Config) job.Env {
 	}
 }
 
-func mustDate(t testing.TB, s string) job.Date {
+func mustDate(t testing.TB, s string) rundate.Date {
 	t.Helper()
-	d, err := job.ParseDate(s)
+	d, err := rundate.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func mustDate(t testing.TB, s string) job.Date {
 }
 
 // runNightly runs the whole DAG for date and fails the test on error.
-func runNightly(t *testing.T, env job.Env, date string, redo bool) *runlog.Record {
+func runNightly(t *testing.T, env step.Env, date string, redo bool) *runlog.Record {
 	t.Helper()
 	rec := &runlog.Record{RunID: env.RunID}
 	if err := nightly.Run(t.Context(), env, mustDate(t, date), redo, rec); err != nil {
@@ -90,7 +91,7 @@ func runSample(t *testing.T, date string) (*config.Config, *store.Local) {
 }
 
 // sqlEnd is the end of day d as DuckDB timestamp text.
-func sqlEnd(d job.Date) string {
+func sqlEnd(d rundate.Date) string {
 	return d.End().Format("2006-01-02 15:04:05")
 }
 
@@ -170,7 +171,7 @@ func partsGlob(st *store.Local, p dataset.Partition) string {
 }
 
 // identityIDs reads the identity map of date d: record key -> customer id.
-func identityIDs(t testing.TB, st store.Store, d job.Date) map[string]string {
+func identityIDs(t testing.TB, st store.Store, d rundate.Date) map[string]string {
 	t.Helper()
 	rows, _, err := dataset.ReadParquet[unify.IdentityRow](t.Context(), st, dataset.Partition{Dataset: unify.IdentityMapDataset, Date: d})
 	if err != nil {

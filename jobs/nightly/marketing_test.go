@@ -10,7 +10,7 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -18,7 +18,7 @@ import (
 // touchOwners writes a CSV of field and customer_id for every raw
 // touchpoint of d whose identity record has a customer in ids and whose
 // field is set, and returns its path.
-func touchOwners(t *testing.T, st *store.Local, d job.Date, ids map[string]string, field string) string {
+func touchOwners(t *testing.T, st *store.Local, d rundate.Date, ids map[string]string, field string) string {
 	t.Helper()
 	spec, _ := config.IdentityEntity("touchpoints")
 	var b strings.Builder

@@ -9,12 +9,12 @@ import (
 	"github.com/segmint/segmint/jobs/score"
 	"github.com/segmint/segmint/jobs/train"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/registry"
 )
 
-func decisions(t *testing.T, env job.Env, date string) map[string]train.Decision {
+func decisions(t *testing.T, env step.Env, date string) map[string]train.Decision {
 	t.Helper()
 	rows, _, err := dataset.ReadParquet[train.Decision](t.Context(), env.Store, dataset.Partition{Dataset: train.DecisionsDataset, Date: mustDate(t, date)})
 	if err != nil {
@@ -27,7 +27,7 @@ func decisions(t *testing.T, env job.Env, date string) map[string]train.Decision
 	return out
 }
 
-func championOf(t *testing.T, env job.Env, name string) string {
+func championOf(t *testing.T, env step.Env, name string) string {
 	t.Helper()
 	p, err := registry.New(env.Store, env.Log).Champion(t.Context(), name)
 	if err != nil {

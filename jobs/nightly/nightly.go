@@ -18,9 +18,10 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/runlog"
+	"github.com/segmint/segmint/lib/step"
 )
 
 // Step is one step of the DAG.
@@ -28,8 +29,8 @@ type Step struct {
 	Name    string
 	Reads   string
 	Writes  string
-	Run     func(context.Context, job.Env, job.Date) (job.Stats, error)
-	Outputs func(*config.Config, job.Date) []dataset.Partition
+	Run     func(context.Context, step.Env, rundate.Date) (step.Stats, error)
+	Outputs func(*config.Config, rundate.Date) []dataset.Partition
 }
 
 // Steps lists the DAG in the order it runs.
@@ -65,7 +66,7 @@ func Lookup(name string) (Step, bool) {
 
 // committed reports whether every output of the step exists for d. A step
 // without dated outputs is never committed.
-func committed(ctx context.Context, env job.Env, s Step, d job.Date) (bool, error) {
+func committed(ctx context.Context, env step.Env, s Step, d rundate.Date) (bool, error) {
 	outs := s.Outputs(env.Config, d)
 	if len(outs) == 0 {
 		return false, nil
@@ -80,7 +81,7 @@ func committed(ctx context.Context, env job.Env, s Step, d job.Date) (bool, erro
 }
 
 // RunStep runs one step and appends its outcome to rec.
-func RunStep(ctx context.Context, env job.Env, s Step, d job.Date, rec *runlog.Record) error {
+func RunStep(ctx context.Context, env step.Env, s Step, d rundate.Date, rec *runlog.Record) error {
 	env.Log = env.Log.With().Str(logging.FieldJob, s.Name).Logger()
 	start := env.Now()
 	env.Log.Info().Msg("step started")
@@ -98,7 +99,7 @@ func RunStep(ctx context.Context, env job.Env, s Step, d job.Date, rec *runlog.R
 }
 
 // Run runs the DAG for d.
-func Run(ctx context.Context, env job.Env, d job.Date, redo bool, rec *runlog.Record) error {
+func Run(ctx context.Context, env step.Env, d rundate.Date, redo bool, rec *runlog.Record) error {
 	ran := false
 	for _, s := range Steps() {
 		if !redo && !ran {

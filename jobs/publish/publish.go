@@ -19,8 +19,9 @@ import (
 	"github.com/segmint/segmint/jobs/score"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/rfm"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -34,7 +35,7 @@ const RFMDataset = "segments/rfm"
 func LatestKey(family string) string { return family + "/latest.json" }
 
 // Outputs are the partitions publish commits for d.
-func Outputs(c *config.Config, d job.Date) []dataset.Partition {
+func Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
 	if !c.Segments.RFM.Enabled {
 		return nil
 	}
@@ -64,13 +65,13 @@ type Latest struct {
 }
 
 // Run publishes the segment families of d.
-func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	if !env.Config.Segments.RFM.Enabled {
 		env.Log.Info().Msg("no segment family enabled: nothing to publish")
-		return job.Stats{}, nil
+		return step.Stats{}, nil
 	}
 	in := dataset.Partition{Dataset: score.Dataset, Date: d}
-	scores, m, err := dataset.ReadInput[score.Score](ctx, env, in, score.Name)
+	scores, m, err := step.ReadInput[score.Score](ctx, env, in, score.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	if err := updateLatest(ctx, env, p, pm); err != nil {
 		return nil, err
 	}
-	stats := job.Stats{"rfm.members": int64(len(members))}
+	stats := step.Stats{"rfm.members": int64(len(members))}
 	ev := env.Log.Info().Int("members", len(members))
 	for name, n := range sizes {
 		stats["rfm."+name] = n
@@ -138,7 +139,7 @@ func writeCSV(out io.Writer, members []Member) error {
 }
 
 // updateLatest points latest.json at p unless it already names a later date.
-func updateLatest(ctx context.Context, env job.Env, p dataset.Partition, m *dataset.Manifest) error {
+func updateLatest(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest) error {
 	key := LatestKey(p.Dataset)
 	b, err := store.GetBytes(ctx, env.Store, key)
 	switch {

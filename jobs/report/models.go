@@ -6,17 +6,18 @@ import (
 
 	"github.com/segmint/segmint/jobs/train"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 )
 
 // modelRows reads the night's model decisions into the page, when the
 // train step commits them (some model is configured).
-func modelRows(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, d job.Date) error {
+func modelRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d rundate.Date) error {
 	if len(train.Outputs(env.Config, d)) == 0 {
 		return nil
 	}
 	p := dataset.Partition{Dataset: train.DecisionsDataset, Date: d}
-	rows, m, err := dataset.ReadInput[train.Decision](ctx, env, p, train.Name)
+	rows, m, err := step.ReadInput[train.Decision](ctx, env, p, train.Name)
 	if err != nil {
 		return err
 	}

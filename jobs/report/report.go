@@ -18,9 +18,10 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/rfm"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -31,7 +32,7 @@ const Name = "report"
 const Dataset = "reports"
 
 // Outputs are the partitions report commits for d.
-func Outputs(_ *config.Config, d job.Date) []dataset.Partition {
+func Outputs(_ *config.Config, d rundate.Date) []dataset.Partition {
 	return []dataset.Partition{{Dataset: Dataset, Date: d}}
 }
 
@@ -91,7 +92,7 @@ type PartitionRow struct {
 }
 
 // Run writes the report of d.
-func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	page := Page{Date: d.String(), Currency: env.Config.Currency}
 	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: Dataset, Date: d}, env.RunID, Name, "")
 	for _, src := range env.Config.Sources {
@@ -118,7 +119,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			page.Quality = append(page.Quality, qualityRow(name, qm))
 		}
 	}
-	customers, cm, err := dataset.ReadInput[unified.Customer](ctx, env, dataset.Partition{Dataset: unify.CustomersDataset, Date: d}, unify.Name)
+	customers, cm, err := step.ReadInput[unified.Customer](ctx, env, dataset.Partition{Dataset: unify.CustomersDataset, Date: d}, unify.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +131,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		sp := dataset.Partition{Dataset: publish.RFMDataset, Date: d}
 		sm, err := dataset.ReadManifest(ctx, env.Store, sp)
 		if err != nil {
-			return nil, dataset.MissingInput(err, sp, publish.Name)
+			return nil, step.MissingInput(err, sp, publish.Name)
 		}
 		w.AddInput(sm)
 		page.Partition = append(page.Partition, PartitionRow{sm.Dataset + "/" + sm.Partition, sm.Rows, sm.RunID})
@@ -154,16 +155,16 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	}
 	key := dataset.Partition{Dataset: Dataset, Date: d}.Key("index.html")
 	env.Log.Info().Str("key", key).Msg("report committed")
-	return job.Stats{"bytes": int64(buf.Len())}, nil
+	return step.Stats{"bytes": int64(buf.Len())}, nil
 }
 
-func streamRow(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, src config.Source, stream string, d job.Date) (StreamRow, error) {
+func streamRow(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, src config.Source, stream string, d rundate.Date) (StreamRow, error) {
 	source := src.Name
 	row := StreamRow{Name: source + "/" + stream}
 	rp := dataset.Partition{Dataset: ingest.RawDataset(source, stream), Date: d}
 	rm, err := dataset.ReadManifest(ctx, env.Store, rp)
 	if err != nil {
-		return row, dataset.MissingInput(err, rp, ingest.Name)
+		return row, step.MissingInput(err, rp, ingest.Name)
 	}
 	w.AddInput(rm)
 	page.Partition = append(page.Partition, PartitionRow{rm.Dataset + "/" + rm.Partition, rm.Rows, rm.RunID})
@@ -177,7 +178,7 @@ func streamRow(ctx context.Context, env job.Env, w *dataset.Writer, page *Page, 
 	qp := dataset.Partition{Dataset: ingest.QuarantineDataset(source, stream), Date: d}
 	qm, err := dataset.ReadManifest(ctx, env.Store, qp)
 	if err != nil {
-		return row, dataset.MissingInput(err, qp, ingest.Name)
+		return row, step.MissingInput(err, qp, ingest.Name)
 	}
 	w.AddInput(qm)
 	page.Partition = append(page.Partition, PartitionRow{qm.Dataset + "/" + qm.Partition, qm.Rows, qm.RunID})

@@ -10,8 +10,9 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/propensity"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/clv"
 	"github.com/segmint/segmint/models/learn"
@@ -21,13 +22,13 @@ import (
 // applyModels fills the model columns of rows from the champions of the
 // configured models and names their versions in the manifest (meta
 // "models"). A configured model without a champion leaves its columns null.
-func applyModels(ctx context.Context, env job.Env, d job.Date, rows []Score, out *dataset.Output, stats job.Stats) error {
+func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []Score, out *step.Output, stats step.Stats) error {
 	models := env.Config.Models
 	if models.Purchase == nil && models.CLV == nil {
 		return nil
 	}
 	in := dataset.Partition{Dataset: unify.OrdersDataset, Date: d}
-	orders, m, err := dataset.ReadInput[unified.Order](ctx, env, in, unify.Name)
+	orders, m, err := step.ReadInput[unified.Order](ctx, env, in, unify.Name)
 	if err != nil {
 		return err
 	}
@@ -52,8 +53,8 @@ func applyModels(ctx context.Context, env job.Env, d job.Date, rows []Score, out
 	return nil
 }
 
-func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d job.Date, orders []unified.Order,
-	rows []Score, index map[string]int, versions map[string]string, stats job.Stats) error {
+func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d rundate.Date, orders []unified.Order,
+	rows []Score, index map[string]int, versions map[string]string, stats step.Stats) error {
 	f, v, err := champion(ctx, reg, name)
 	if err != nil || f == nil {
 		return err
@@ -81,8 +82,8 @@ func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d j
 	return nil
 }
 
-func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d job.Date, orders []unified.Order,
-	rows []Score, index map[string]int, versions map[string]string, stats job.Stats) error {
+func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d rundate.Date, orders []unified.Order,
+	rows []Score, index map[string]int, versions map[string]string, stats step.Stats) error {
 	f, v, err := champion(ctx, reg, train.CLVName)
 	if err != nil || f == nil {
 		return err

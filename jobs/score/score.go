@@ -13,8 +13,9 @@ import (
 	"github.com/segmint/segmint/jobs/features"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/rfm"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 )
 
 // Name is the step's name.
@@ -24,7 +25,7 @@ const Name = "score"
 const Dataset = "scores"
 
 // Outputs are the partitions score commits for d.
-func Outputs(_ *config.Config, d job.Date) []dataset.Partition {
+func Outputs(_ *config.Config, d rundate.Date) []dataset.Partition {
 	return []dataset.Partition{{Dataset: Dataset, Date: d}}
 }
 
@@ -53,9 +54,9 @@ type Score struct {
 }
 
 // Run scores the customers of d.
-func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	in := dataset.Partition{Dataset: features.Dataset, Date: d}
-	feats, m, err := dataset.ReadInput[features.Customer](ctx, env, in, features.Name)
+	feats, m, err := step.ReadInput[features.Customer](ctx, env, in, features.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -77,12 +78,12 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		rows[i] = Score{CustomerID: ids[i], RScore: s.R, FScore: s.F, MScore: s.M,
 			RFMCell: fmt.Sprintf("%d%d%d", s.R, s.F, s.M), RFMSegment: s.Segment}
 	}
-	out := dataset.Output{Partition: dataset.Partition{Dataset: Dataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
-	stats := job.Stats{"scored": int64(len(rows)), "not_scored_without_orders": int64(len(feats) - len(rows))}
+	out := step.Output{Partition: dataset.Partition{Dataset: Dataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	stats := step.Stats{"scored": int64(len(rows)), "not_scored_without_orders": int64(len(feats) - len(rows))}
 	if err := applyModels(ctx, env, d, rows, &out, stats); err != nil {
 		return nil, err
 	}
-	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
+	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
 	env.Log.Info().Int64("scored", stats["scored"]).Int64("not_scored", stats["not_scored_without_orders"]).Msg("scores committed")

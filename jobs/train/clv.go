@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/clv"
 	"github.com/segmint/segmint/models/registry"
@@ -44,8 +45,8 @@ func ValueOptions(c config.CLVModel) clv.ValueOptions {
 	return clv.ValueOptions{Months: c.HorizonMonths, MonthlyDiscount: clv.MonthlyRate(c.AnnualDiscountRate)}
 }
 
-func trainCLV(ctx context.Context, env job.Env, reg *registry.Registry, c config.CLVModel,
-	orders []unified.Order, d job.Date) (Decision, error) {
+func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c config.CLVModel,
+	orders []unified.Order, d rundate.Date) (Decision, error) {
 	txns, negative := Transactions(orders)
 	calEnd := d.AddDays(-c.HoldoutDays)
 	customers, err := clv.Summarize(txns, calEnd.Start())
@@ -108,7 +109,7 @@ func trainCLV(ctx context.Context, env job.Env, reg *registry.Registry, c config
 	return decisionRow(CLVName, f, version, dec), nil
 }
 
-func skippedCLV(env job.Env, err error) Decision {
+func skippedCLV(env step.Env, err error) Decision {
 	env.Log.Warn().Str("model", CLVName).Err(err).Msg("model not trained tonight; the champion stays")
 	return skipped(CLVName, err)
 }

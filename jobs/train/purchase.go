@@ -5,8 +5,9 @@ import (
 	"fmt"
 
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/propensity"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/eval"
 	"github.com/segmint/segmint/models/learn"
@@ -25,8 +26,8 @@ func PurchaseLabel(p config.PurchaseModel) string {
 // learns from or is measured on.
 const minClass = 10
 
-func trainPurchase(ctx context.Context, env job.Env, reg *registry.Registry, p config.PurchaseModel,
-	orders []unified.Order, d job.Date) (Decision, error) {
+func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p config.PurchaseModel,
+	orders []unified.Order, d rundate.Date) (Decision, error) {
 	name := PurchaseName(p)
 	po := propensity.FromUnified(orders)
 	holdCut := d.End().AddDate(0, 0, -p.HorizonDays)

@@ -28,7 +28,8 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/registry"
 )
@@ -42,7 +43,7 @@ const DecisionsDataset = "models/_decisions"
 
 // Outputs are the partitions train commits for d: the decisions, when any
 // model is configured.
-func Outputs(c *config.Config, d job.Date) []dataset.Partition {
+func Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
 	if c.Models.Purchase == nil && c.Models.CLV == nil {
 		return nil
 	}
@@ -78,14 +79,14 @@ var (
 )
 
 // Run trains the configured models for d.
-func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
+func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	models := env.Config.Models
 	if models.Purchase == nil && models.CLV == nil {
 		env.Log.Info().Int("models", 0).Msg("no models configured: nothing to train")
-		return job.Stats{"models_trained": 0}, nil
+		return step.Stats{"models_trained": 0}, nil
 	}
 	in := dataset.Partition{Dataset: unify.OrdersDataset, Date: d}
-	orders, m, err := dataset.ReadInput[unified.Order](ctx, env, in, unify.Name)
+	orders, m, err := step.ReadInput[unified.Order](ctx, env, in, unify.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 		}
 		rows = append(rows, row)
 	}
-	stats := job.Stats{}
+	stats := step.Stats{}
 	for _, r := range rows {
 		if r.Trained {
 			stats.Add("models_trained", 1)
@@ -114,8 +115,8 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			stats.Add("models_promoted", 1)
 		}
 	}
-	out := dataset.Output{Partition: dataset.Partition{Dataset: DecisionsDataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
-	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
+	out := step.Output{Partition: dataset.Partition{Dataset: DecisionsDataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
 	return stats, nil

@@ -8,8 +8,9 @@ import (
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -25,7 +26,7 @@ type productCatalog struct {
 // readCatalog reads the raw partition of D of every file-drop stream of
 // entity products, in config order (see unified.Catalog for which row of a
 // product wins).
-func readCatalog(ctx context.Context, env job.Env, d job.Date) (productCatalog, error) {
+func readCatalog(ctx context.Context, env step.Env, d rundate.Date) (productCatalog, error) {
 	pc := productCatalog{catalog: unified.NewCatalog()}
 	for _, src := range env.Config.Sources {
 		if src.Kind != "filedrop" {
@@ -46,7 +47,7 @@ func readCatalog(ctx context.Context, env job.Env, d job.Date) (productCatalog, 
 				return nil
 			})
 			if err != nil {
-				return productCatalog{}, dataset.MissingInput(err, p, ingest.Name)
+				return productCatalog{}, step.MissingInput(err, p, ingest.Name)
 			}
 			pc.manifests = append(pc.manifests, m)
 		}

@@ -11,8 +11,9 @@ import (
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -88,7 +89,7 @@ type consentInputs struct {
 	manifests         []*dataset.Manifest
 }
 
-func readConsent(ctx context.Context, env job.Env, d job.Date, crm []unified.CRMRecord) (*consentInputs, error) {
+func readConsent(ctx context.Context, env step.Env, d rundate.Date, crm []unified.CRMRecord) (*consentInputs, error) {
 	in := &consentInputs{}
 	for _, src := range env.Config.Sources {
 		if src.Kind != "filedrop" {
@@ -104,7 +105,7 @@ func readConsent(ctx context.Context, env job.Env, d job.Date, crm []unified.CRM
 				return nil
 			})
 			if err != nil {
-				return nil, dataset.MissingInput(err, p, ingest.Name)
+				return nil, step.MissingInput(err, p, ingest.Name)
 			}
 			in.manifests = append(in.manifests, m)
 		}

@@ -8,7 +8,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/unified"
 )
@@ -146,13 +147,13 @@ func TestConsentStatus(t *testing.T) {
 	}
 }
 
-func envWithoutSources() job.Env {
-	return job.Env{Store: store.NewMem(), Log: zerolog.Nop(), Config: &config.Config{Currency: "GBP"}}
+func envWithoutSources() step.Env {
+	return step.Env{Store: store.NewMem(), Log: zerolog.Nop(), Config: &config.Config{Currency: "GBP"}}
 }
 
-func dateOf(t *testing.T, s string) job.Date {
+func dateOf(t *testing.T, s string) rundate.Date {
 	t.Helper()
-	d, err := job.ParseDate(s)
+	d, err := rundate.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package unify
 import (
 	"time"
 
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -24,7 +24,7 @@ type engagementAcc struct {
 // resolution) with its person and sets each customer's first and last
 // channel and campaign and its touchpoints per channel in the last 30 and
 // 90 days before the end of D. Customers of a person share its values.
-func addEngagement(d job.Date, people *People, customers []unified.Customer) {
+func addEngagement(d rundate.Date, people *People, customers []unified.Customer) {
 	if people == nil {
 		return
 	}

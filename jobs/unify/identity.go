@@ -16,8 +16,9 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/identity"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -174,7 +175,7 @@ type People struct {
 // customers, CRM contacts, touchpoints, ad clicks), resolves people with the
 // ids of the newest earlier identity map, and commits unified/identity_map
 // and unified/identity_events for D. Without identity sources it returns nil.
-func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines *unified.Lines, stats job.Stats) (*People, error) {
+func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *unified.Lines, stats step.Stats) (*People, error) {
 	if !identitySources(env.Config) {
 		return nil, nil
 	}
@@ -207,7 +208,7 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines *unifie
 				return nil
 			})
 			if err != nil {
-				return nil, dataset.MissingInput(err, p, ingest.Name)
+				return nil, step.MissingInput(err, p, ingest.Name)
 			}
 			inputs = append(inputs, m)
 		}
@@ -233,12 +234,12 @@ func resolveIdentity(ctx context.Context, env job.Env, d job.Date, lines *unifie
 		"blocked_links": res.Stats.BlockedLinks, "value_cap_refused": res.Stats.ValueCapRefused,
 		"person_cap_refused": res.Stats.PersonCapRefused, "merges": res.Stats.Merges, "splits": res.Stats.Splits,
 		"invalid_identifiers": l.invalid}
-	out := dataset.Output{Partition: dataset.Partition{Dataset: IdentityMapDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
-	if _, err := dataset.WriteOutput(ctx, env, out, rows); err != nil {
+	out := step.Output{Partition: dataset.Partition{Dataset: IdentityMapDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
+	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
 	out.Partition.Dataset = IdentityEventsDataset
-	if _, err := dataset.WriteOutput(ctx, env, out, res.Events); err != nil {
+	if _, err := step.WriteOutput(ctx, env, out, res.Events); err != nil {
 		return nil, err
 	}
 	stats.Add("identity_records", int64(res.Stats.Records))
@@ -321,12 +322,12 @@ func identityConfig(c config.Identity) identity.Config {
 }
 
 // previousIdentity reads the newest identity map committed before d.
-func previousIdentity(ctx context.Context, env job.Env, d job.Date) ([]identity.Assignment, *dataset.Manifest, error) {
+func previousIdentity(ctx context.Context, env step.Env, d rundate.Date) ([]identity.Assignment, *dataset.Manifest, error) {
 	dates, err := dataset.CommittedDates(ctx, env.Store, IdentityMapDataset)
 	if err != nil {
 		return nil, nil, err
 	}
-	var last *job.Date
+	var last *rundate.Date
 	for i := range dates {
 		if dates[i].Start().Before(d.Start()) {
 			last = &dates[i]

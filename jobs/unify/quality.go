@@ -9,9 +9,10 @@ import (
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -90,8 +91,8 @@ func qualityRules(c *config.Config, name string) (quality.Dataset, bool) {
 // rule over its threshold returns an error wrapping quality.ErrStop after
 // the report and quarantine are committed: the run stops before anything
 // downstream is written.
-func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Source, st config.Stream,
-	lines streamLines, raw *dataset.Manifest, keys map[string]quality.KeySet, stats job.Stats) error {
+func checkQuality(ctx context.Context, env step.Env, d rundate.Date, src config.Source, st config.Stream,
+	lines streamLines, raw *dataset.Manifest, keys map[string]quality.KeySet, stats step.Stats) error {
 	name := ingest.RawDataset(src.Name, st.Name)
 	rules, ok := qualityRules(env.Config, name)
 	if !ok {
@@ -125,13 +126,13 @@ func checkQuality(ctx context.Context, env job.Env, d job.Date, src config.Sourc
 		return refused[i].Line < refused[j].Line
 	})
 	inputs := []*dataset.Manifest{raw}
-	qo := dataset.Output{Partition: dataset.Partition{Dataset: QualityQuarantine(name), Date: d}, Job: Name, Inputs: inputs}
-	if _, err := dataset.WriteOutput(ctx, env, qo, refused); err != nil {
+	qo := step.Output{Partition: dataset.Partition{Dataset: QualityQuarantine(name), Date: d}, Job: Name, Inputs: inputs}
+	if _, err := step.WriteOutput(ctx, env, qo, refused); err != nil {
 		return err
 	}
-	ro := dataset.Output{Partition: dataset.Partition{Dataset: QualityDataset(name), Date: d}, Job: Name, Inputs: inputs,
+	ro := step.Output{Partition: dataset.Partition{Dataset: QualityDataset(name), Date: d}, Job: Name, Inputs: inputs,
 		Meta: map[string]any{"passed": out.Report.Passed, "dimensions": out.Report.Dimensions}}
-	if _, err := dataset.WriteOutput(ctx, env, ro, out.Report.ParquetRows()); err != nil {
+	if _, err := step.WriteOutput(ctx, env, ro, out.Report.ParquetRows()); err != nil {
 		return err
 	}
 	for row := range refusedRow {

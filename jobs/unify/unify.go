@@ -21,8 +21,9 @@ import (
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -37,7 +38,7 @@ const (
 )
 
 // Outputs are the partitions unify commits for d.
-func Outputs(c *config.Config, d job.Date) []dataset.Partition {
+func Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
 	out := []dataset.Partition{{Dataset: OrdersDataset, Date: d}, {Dataset: CustomersDataset, Date: d}}
 	if len(crmSources(c)) > 0 {
 		out = append(out, dataset.Partition{Dataset: CRMRecordsDataset, Date: d})
@@ -70,8 +71,8 @@ func crmSources(c *config.Config) []config.Source {
 }
 
 // Run builds the unified tables for d.
-func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
-	stats := job.Stats{}
+func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
+	stats := step.Stats{}
 	lines := unified.NewLines()
 	var inputs []*dataset.Manifest
 	rates, err := env.Config.RatesTable()
@@ -91,7 +92,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
 			m, err := dataset.ReadManifest(ctx, env.Store, p)
 			if err != nil {
-				return stats, dataset.MissingInput(err, p, ingest.Name)
+				return stats, step.MissingInput(err, p, ingest.Name)
 			}
 			first := lines.Len()
 			lines.Grow(int(m.Rows)) // one allocation, not a doubling series
@@ -159,8 +160,8 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 
 	meta := map[string]any{"duplicate_lines_removed": dups, "lines_without_customer": ostats.LinesWithoutCustomer,
 		"order_customer_conflicts": ostats.CustomerConflicts, "lines": kept}
-	out := dataset.Output{Partition: dataset.Partition{Dataset: OrdersDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
-	if _, err := dataset.WriteOutput(ctx, env, out, orders); err != nil {
+	out := step.Output{Partition: dataset.Partition{Dataset: OrdersDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
+	if _, err := step.WriteOutput(ctx, env, out, orders); err != nil {
 		return stats, err
 	}
 	out.Partition.Dataset = CustomersDataset
@@ -168,7 +169,7 @@ func Run(ctx context.Context, env job.Env, d job.Date) (job.Stats, error) {
 	out.Meta = maps.Clone(meta)
 	out.Meta["consent"] = cc
 	out.Meta["catalog"] = catalogMeta{CategoryStats: cats, Ignored: catalog.catalog.Ignored, Replaced: catalog.catalog.Replaced}
-	if _, err := dataset.WriteOutput(ctx, env, out, customers); err != nil {
+	if _, err := step.WriteOutput(ctx, env, out, customers); err != nil {
 		return stats, err
 	}
 	if err := writeCRM(ctx, env, d, crm, stats); err != nil {
@@ -254,7 +255,7 @@ type crmMerge struct {
 // mergeCRM merges every committed raw partition up to d of the CRM streams:
 // the latest version of each object, deleted objects as tombstones. It
 // returns an empty merge without CRM sources.
-func mergeCRM(ctx context.Context, env job.Env, d job.Date) (crmMerge, error) {
+func mergeCRM(ctx context.Context, env step.Env, d rundate.Date) (crmMerge, error) {
 	srcs := crmSources(env.Config)
 	if len(srcs) == 0 {
 		return crmMerge{}, nil
@@ -286,7 +287,7 @@ func mergeCRM(ctx context.Context, env job.Env, d job.Date) (crmMerge, error) {
 
 // writeCRM commits unified/crm_records/dt=d from the merge, when there are
 // CRM sources.
-func writeCRM(ctx context.Context, env job.Env, d job.Date, crm crmMerge, stats job.Stats) error {
+func writeCRM(ctx context.Context, env step.Env, d rundate.Date, crm crmMerge, stats step.Stats) error {
 	if len(crmSources(env.Config)) == 0 {
 		return nil
 	}
@@ -297,9 +298,9 @@ func writeCRM(ctx context.Context, env job.Env, d job.Date, crm crmMerge, stats 
 			deleted++
 		}
 	}
-	out := dataset.Output{Partition: dataset.Partition{Dataset: CRMRecordsDataset, Date: d}, Job: Name, Inputs: crm.inputs,
+	out := step.Output{Partition: dataset.Partition{Dataset: CRMRecordsDataset, Date: d}, Job: Name, Inputs: crm.inputs,
 		Meta: map[string]any{"tombstones": deleted}}
-	if _, err := dataset.WriteOutput(ctx, env, out, records); err != nil {
+	if _, err := step.WriteOutput(ctx, env, out, records); err != nil {
 		return err
 	}
 	stats.Add("crm_records", int64(len(records)))

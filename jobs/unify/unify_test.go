@@ -10,14 +10,15 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/unified"
 )
 
-func writeRaw(t *testing.T, env job.Env, date string, recs ...connector.Record) {
+func writeRaw(t *testing.T, env step.Env, date string, recs ...connector.Record) {
 	t.Helper()
-	d, _ := job.ParseDate(date)
+	d, _ := rundate.Parse(date)
 	fields := []connector.Field{{Name: "email", Type: connector.String}}
 	schema := connector.Schema("contacts", fields, false)
 	rows, err := connector.Rows(schema, fields, recs, false)
@@ -37,7 +38,7 @@ func writeRaw(t *testing.T, env job.Env, date string, recs ...connector.Record) 
 // a later raw partition) is a tombstone in unified/crm_records, without its
 // data; an update on a later day replaces the earlier version.
 func TestTombstonesReachUnified(t *testing.T) {
-	env := job.Env{
+	env := step.Env{
 		Store: store.NewMem(), Log: zerolog.Nop(), RunID: "u", Now: time.Now,
 		Config: &config.Config{Currency: "EUR", Sources: []config.Source{{Name: "crm", Kind: "hubspot", Streams: []config.Stream{{Name: "contacts"}}}}},
 	}
@@ -48,7 +49,7 @@ func TestTombstonesReachUnified(t *testing.T) {
 	writeRaw(t, env, "2024-03-01", rec("1", t0, "old@x.io", false), rec("2", t0, "two@x.io", false))
 	writeRaw(t, env, "2024-03-02", rec("1", t0.Add(24*time.Hour), "new@x.io", false), rec("2", t0.Add(25*time.Hour), "", true))
 	writeRaw(t, env, "2024-03-04", rec("3", t0.Add(72*time.Hour), "later@x.io", false)) // after the run date
-	d, _ := job.ParseDate("2024-03-02")
+	d, _ := rundate.Parse("2024-03-02")
 	if _, err := unify.Run(t.Context(), env, d); err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -46,7 +46,7 @@ var ErrNotCommitted = errors.New("partition not committed")
 // unified/customers/dt=2010-12-09.
 type Partition struct {
 	Dataset string
-	Date    job.Date
+	Date    rundate.Date
 }
 
 // Prefix is the partition's key prefix, ending in a slash.
@@ -138,19 +138,19 @@ func ReadManifest(ctx context.Context, st store.Store, p Partition) (*Manifest, 
 }
 
 // CommittedDates lists the dates of a dataset's committed partitions, oldest first.
-func CommittedDates(ctx context.Context, st store.Store, dataset string) ([]job.Date, error) {
+func CommittedDates(ctx context.Context, st store.Store, dataset string) ([]rundate.Date, error) {
 	infos, err := st.List(ctx, dataset+"/dt=")
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", dataset, err)
 	}
-	var dates []job.Date
+	var dates []rundate.Date
 	for _, info := range infos {
 		rest := strings.TrimPrefix(info.Key, dataset+"/dt=")
 		day, name, ok := strings.Cut(rest, "/")
 		if !ok || name != SuccessName {
 			continue
 		}
-		d, err := job.ParseDate(day)
+		d, err := rundate.Parse(day)
 		if err != nil {
 			continue
 		}

@@ -17,15 +17,15 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/store"
 )
 
 var now = time.Date(2010, 12, 10, 3, 0, 0, 0, time.UTC)
 
-func date(t *testing.T, s string) job.Date {
+func date(t *testing.T, s string) rundate.Date {
 	t.Helper()
-	d, err := job.ParseDate(s)
+	d, err := rundate.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -48,7 +48,7 @@ func streamRows(n int) []parquet.Row {
 }
 
 func testPartition(t *testing.T) Partition {
-	d, err := job.ParseDate("2010-12-09")
+	d, err := rundate.Parse("2010-12-09")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,8 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/jobs/unify/bench"
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -60,7 +61,7 @@ func benchUnifyFeatures(b *testing.B, copies int) {
 		b.Fatal(err)
 	}
 	env := benchEnv(b, landing)
-	d, _ := job.ParseDate("2010-12-09")
+	d, _ := rundate.Parse("2010-12-09")
 	if _, err := ingest.Run(b.Context(), env, d); err != nil {
 		b.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func benchUnifyFeatures(b *testing.B, copies int) {
 
 // benchEnv is configs/local.yaml with the orders landing at landing and a
 // local store in a temporary folder.
-func benchEnv(b *testing.B, landing string) job.Env {
+func benchEnv(b *testing.B, landing string) step.Env {
 	root, err := filepath.Abs("../../..")
 	if err != nil {
 		b.Fatal(err)
@@ -102,7 +103,7 @@ func benchEnv(b *testing.B, landing string) job.Env {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return job.Env{Store: st, Config: cfg, Log: zerolog.Nop(), RunID: "bench", Now: time.Now,
+	return step.Env{Store: st, Config: cfg, Log: zerolog.Nop(), RunID: "bench", Now: time.Now,
 		Opener: func(location string) (store.Store, string, error) {
 			return store.OpenLocation(context.Background(), config.Store{}, location)
 		}}

@@ -1,11 +1,11 @@
-// Package cli is the segmint command: it parses the subcommand and its
+// Package command is the segmint command: it parses the subcommand and its
 // flags, loads the configuration, opens the store and runs one job (or the
 // nightly DAG, a backfill, a model on a table). main.go calls Run.
 //
 //	segmint <command> [--date YYYY-MM-DD] [--config FILE] [flags]
 //
 // Exit codes: 0 done, 1 the run failed, 2 bad usage or configuration.
-package cli
+package command
 
 import (
 	"context"
@@ -24,10 +24,10 @@ import (
 	"github.com/segmint/segmint/jobs/nightly"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
-	"github.com/segmint/segmint/lib/connectors"
-	"github.com/segmint/segmint/lib/job"
 	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/runlog"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case cmd == "train" && isTableTrain(args[1:]):
 		return runTableTrain(ctx, args[1:], stdout, stderr)
 	}
-	step, isStep := nightly.Lookup(cmd)
+	stp, isStep := nightly.Lookup(cmd)
 	if !isStep && cmd != "nightly" && cmd != "backfill" && cmd != "sources" {
 		fmt.Fprintf(stderr, "segmint: unknown command %q (see segmint help)\n", cmd)
 		return exitUsage
@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "auto", "json, console, or auto (console on a terminal)")
-	fs.Usage = func() { commandUsage(fs, cmd, step) }
+	fs.Usage = func() { commandUsage(fs, cmd, stp) }
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -149,7 +149,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitOK
 	}
 	for _, d := range dates {
-		if code := runDate(ctx, cmd, step, o, d, cfg, st, root, stdout, stderr, now, getenv); code != exitOK {
+		if code := runDate(ctx, cmd, stp, o, d, cfg, st, root, stdout, stderr, now, getenv); code != exitOK {
 			return code
 		}
 	}
@@ -157,43 +157,43 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 }
 
 // runDates is the list of dates a command runs for.
-func runDates(o options, cmd string, now func() time.Time) ([]job.Date, error) {
+func runDates(o options, cmd string, now func() time.Time) ([]rundate.Date, error) {
 	if cmd != "backfill" {
 		if o.date == "" {
-			return []job.Date{job.DateOf(now()).AddDays(-1)}, nil
+			return []rundate.Date{rundate.Of(now()).AddDays(-1)}, nil
 		}
-		d, err := job.ParseDate(o.date)
-		return []job.Date{d}, err
+		d, err := rundate.Parse(o.date)
+		return []rundate.Date{d}, err
 	}
 	if o.from == "" || o.to == "" {
 		return nil, errors.New("--from and --to are required")
 	}
-	from, err := job.ParseDate(o.from)
+	from, err := rundate.Parse(o.from)
 	if err != nil {
 		return nil, err
 	}
-	to, err := job.ParseDate(o.to)
+	to, err := rundate.Parse(o.to)
 	if err != nil {
 		return nil, err
 	}
 	if to.Start().Before(from.Start()) {
 		return nil, fmt.Errorf("--to %s is before --from %s", to, from)
 	}
-	var out []job.Date
+	var out []rundate.Date
 	for d := from; !d.Start().After(to.Start()); d = d.AddDays(1) {
 		out = append(out, d)
 	}
 	return out, nil
 }
 
-func runDate(ctx context.Context, cmd string, step nightly.Step, o options, d job.Date, cfg *config.Config,
+func runDate(ctx context.Context, cmd string, stp nightly.Step, o options, d rundate.Date, cfg *config.Config,
 	st store.Store, root zerolog.Logger, stdout, stderr io.Writer, now func() time.Time, getenv func(string) string) int {
 	runID := newRunID(now(), cmd)
 	log := root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
-	env := job.Env{
+	env := step.Env{
 		Store: st, Config: cfg, Log: log, RunID: runID, Now: now, Source: o.source, Stream: o.stream,
 		Connectors: func(src config.Source) ([]connector.Stream, error) {
-			return connectors.Open(src, connector.Deps{Getenv: getenv, Log: log.With().Str(logging.FieldSource, src.Name).Logger(), Now: now})
+			return OpenConnectors(src, connector.Deps{Getenv: getenv, Log: log.With().Str(logging.FieldSource, src.Name).Logger(), Now: now})
 		},
 		Opener: func(location string) (store.Store, string, error) {
 			return store.OpenLocation(ctx, cfg.Store, location)
@@ -205,7 +205,7 @@ func runDate(ctx context.Context, cmd string, step nightly.Step, o options, d jo
 	if cmd == "nightly" || cmd == "backfill" {
 		err = nightly.Run(ctx, env, d, o.redo, rec)
 	} else {
-		err = nightly.RunStep(ctx, env, step, d, rec)
+		err = nightly.RunStep(ctx, env, stp, d, rec)
 	}
 	rec.FinishedAt, rec.Outcome = now().UTC(), "succeeded"
 	if err != nil {
@@ -221,7 +221,7 @@ func runDate(ctx context.Context, cmd string, step nightly.Step, o options, d jo
 	if err != nil {
 		cmdLog.Error().Err(err).Msg("run failed")
 		fmt.Fprintf(stderr, "segmint %s %s: %v\n", cmd, d, err)
-		if job.IsUsage(err) {
+		if step.IsUsage(err) {
 			return exitUsage
 		}
 		return exitFailed
@@ -232,7 +232,7 @@ func runDate(ctx context.Context, cmd string, step nightly.Step, o options, d jo
 }
 
 // printOutputs tells a person where the results are.
-func printOutputs(w io.Writer, cmd string, d job.Date, cfg *config.Config, st store.Store, rec *runlog.Record) {
+func printOutputs(w io.Writer, cmd string, d rundate.Date, cfg *config.Config, st store.Store, rec *runlog.Record) {
 	fmt.Fprintf(w, "segmint %s %s: done (run %s)\n", cmd, d, rec.RunID)
 	for _, s := range rec.Steps {
 		fmt.Fprintf(w, "  %-9s %-8s %6d ms\n", s.Name, s.Status, s.ElapsedMS)

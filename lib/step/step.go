@@ -1,6 +1,7 @@
-// Package job holds what every step of a run shares: the run date, the
-// environment a step runs in, and the error classes that map to exit codes.
-package job
+// Package step holds what every step of a run shares: the environment a
+// step runs in, its counts, reading its inputs and committing its outputs,
+// and the error classes that map to exit codes.
+package step
 
 import (
 	"errors"
@@ -13,46 +14,6 @@ import (
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/store"
 )
-
-// DateLayout is the layout of run dates and of dt= partitions.
-const DateLayout = "2006-01-02"
-
-// Date is a run date: a calendar day in UTC. The run for D covers the data
-// up to the end of D, that is, before D+1 00:00:00 UTC.
-type Date struct{ t time.Time }
-
-// ParseDate reads YYYY-MM-DD.
-func ParseDate(s string) (Date, error) {
-	t, err := time.ParseInLocation(DateLayout, s, time.UTC)
-	if err != nil {
-		return Date{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
-	}
-	return Date{t}, nil
-}
-
-// DateOf is the UTC calendar day of t.
-func DateOf(t time.Time) Date {
-	y, m, d := t.UTC().Date()
-	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
-}
-
-// String is YYYY-MM-DD.
-func (d Date) String() string { return d.t.Format(DateLayout) }
-
-// Start is D 00:00:00 UTC.
-func (d Date) Start() time.Time { return d.t }
-
-// End is the exclusive end of D: D+1 00:00:00 UTC.
-func (d Date) End() time.Time { return d.t.AddDate(0, 0, 1) }
-
-// AddDays is the date n days later (earlier for negative n).
-func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
-
-// IsZero reports whether d was never set.
-func (d Date) IsZero() bool { return d.t.IsZero() }
-
-// Partition is the Hive-style partition name "dt=YYYY-MM-DD".
-func (d Date) Partition() string { return "dt=" + d.String() }
 
 // Env is what a step gets to run with. Steps hold no other state.
 type Env struct {

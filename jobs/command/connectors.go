@@ -1,5 +1,4 @@
-// Package connectors opens the API connectors a configuration names.
-package connectors
+package command
 
 import (
 	"fmt"
@@ -12,8 +11,9 @@ import (
 	"github.com/segmint/segmint/lib/connector/salesforce"
 )
 
-// Open returns the streams of one API source.
-func Open(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
+// OpenConnectors returns the streams of one API source. The command is the
+// one place that names every API connector.
+func OpenConnectors(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	switch src.Kind {
 	case "hubspot":
 		return hubspot.New(src, deps)

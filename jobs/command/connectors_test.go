@@ -1,4 +1,4 @@
-package connectors_test
+package command_test
 
 import (
 	"database/sql"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/segmint/segmint/jobs/command"
 
 	_ "github.com/marcboeker/go-duckdb" // an independent Parquet reader
 	"github.com/rs/zerolog"
@@ -18,10 +20,10 @@ import (
 	hubspotfake "github.com/segmint/segmint/lib/connector/hubspot/fake"
 	metafake "github.com/segmint/segmint/lib/connector/meta/fake"
 	sffake "github.com/segmint/segmint/lib/connector/salesforce/fake"
-	"github.com/segmint/segmint/lib/connectors"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/httpclient"
-	"github.com/segmint/segmint/lib/job"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -81,12 +83,12 @@ func (f *fakes) config(streams ...string) *config.Config {
 	}}
 }
 
-func testEnv(t testing.TB, st store.Store, cfg *config.Config, now time.Time) job.Env {
+func testEnv(t testing.TB, st store.Store, cfg *config.Config, now time.Time) step.Env {
 	log := zerolog.Nop()
-	return job.Env{
+	return step.Env{
 		Store: st, Config: cfg, Log: log, RunID: "it", Now: func() time.Time { return now },
 		Connectors: func(src config.Source) ([]connector.Stream, error) {
-			return connectors.Open(src, connector.Deps{
+			return command.OpenConnectors(src, connector.Deps{
 				Getenv: func(k string) string { return secrets[k] }, Log: log, Now: func() time.Time { return now },
 				HTTP: httpclient.Config{RetryMax: 3, WaitMin: time.Millisecond, WaitMax: 20 * time.Millisecond, Timeout: 5 * time.Second},
 			})
@@ -105,7 +107,7 @@ func TestIngestFromFakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := f.config()
-	d, _ := job.ParseDate("2024-03-31")
+	d, _ := rundate.Parse("2024-03-31")
 	stats, err := ingest.Run(t.Context(), testEnv(t, st, cfg, end.Add(36*time.Hour)), d)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +138,7 @@ func TestIngestFromFakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	types := func(dataset string, date job.Date) map[string]string {
+	types := func(dataset string, date rundate.Date) map[string]string {
 		p := dataset + "/" + date.Partition() + "/"
 		glob := filepath.Join(st.Path(p+"x"), "..", "part-*.parquet")
 		rows, err := db.QueryContext(t.Context(), fmt.Sprintf("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('%s'))", glob))
@@ -195,7 +197,7 @@ func TestIngestFromFakes(t *testing.T) {
 	}
 }
 
-func manifestRows(t testing.TB, st store.Store, ds string, d job.Date) (int64, error) {
+func manifestRows(t testing.TB, st store.Store, ds string, d rundate.Date) (int64, error) {
 	m, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: ds, Date: d})
 	if err != nil {
 		return 0, err
@@ -210,7 +212,7 @@ func BenchmarkIngestCRM(b *testing.B) {
 	const n = 100_000
 	end := time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
 	f := startFakes(b, n, end)
-	d, _ := job.ParseDate("2024-03-31")
+	d, _ := rundate.Parse("2024-03-31")
 	for _, source := range []string{"hubspot", "salesforce"} {
 		b.Run(source, func(b *testing.B) {
 			cfg := f.config()
@@ -244,7 +246,7 @@ func TestDailyStreamsCarryTheirLookback(t *testing.T) {
 		if !ok {
 			continue
 		}
-		streams, err := connectors.Open(src, connector.Deps{Getenv: func(k string) string { return secrets[k] }, Log: zerolog.Nop(), Now: time.Now})
+		streams, err := command.OpenConnectors(src, connector.Deps{Getenv: func(k string) string { return secrets[k] }, Log: zerolog.Nop(), Now: time.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -86,7 +86,7 @@ func TestCommittedCatalog(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the committed file; run go test ./lib/synth -run TestCommittedCatalog -update", CatalogFile)
+		t.Errorf("%s differs from the committed file; run go test ./testdata/synth -run TestCommittedCatalog -update", CatalogFile)
 	}
 	counts := map[string]int{}
 	for _, p := range ps {

@@ -79,7 +79,7 @@ func (d *Dataset) WriteFiles(ctx context.Context, dir string) error {
 		{ConsentFile, d.consentCSV},
 		{DeletionsFile, d.deletionsCSV},
 	}
-	m := Manifest{Synthetic: true, Generator: "github.com/segmint/segmint/lib/synth", Seed: d.Seed, Source: d.Source,
+	m := Manifest{Synthetic: true, Generator: "github.com/segmint/segmint/testdata/synth", Seed: d.Seed, Source: d.Source,
 		Start: d.Start.Format(eventLayout), End: d.End.Format(eventLayout), Persons: len(d.Persons)}
 	for _, p := range d.Persons {
 		if p.CustomerNumber != "" {

@@ -147,7 +147,7 @@ func TestCommittedFiles(t *testing.T) {
 	for name := range want {
 		t.Run(name, func(t *testing.T) {
 			if !bytes.Equal(got[name], want[name]) {
-				t.Errorf("%s differs from the committed file; run go test ./lib/synth -run TestCommittedFiles -update", name)
+				t.Errorf("%s differs from the committed file; run go test ./testdata/synth -run TestCommittedFiles -update", name)
 			}
 		})
 	}
