@@ -279,7 +279,7 @@ usage: segmint <command> [--date YYYY-MM-DD] [--config FILE] [flags]
 commands:
 `)
 	for _, s := range nightly.Steps() {
-		fmt.Fprintf(w, "  %-9s reads %s\n  %-9s writes %s\n", s.Name, s.Reads, "", s.Writes)
+		fmt.Fprintf(w, "  %-9s %s\n  %-9s reads  %s\n  %-9s writes %s\n", s.Name, s.About, "", s.ReadsText(",\n"+strings.Repeat(" ", 19)), "", s.WritesText(",\n"+strings.Repeat(" ", 19)))
 	}
 	fmt.Fprint(w, `  train --input FILE --label COLUMN --out MODEL
             trains gradient boosting (or --model logreg) on any CSV or Parquet
@@ -312,7 +312,7 @@ func commandUsage(fs *flag.FlagSet, cmd string, s nightly.Step) {
 	case "sources":
 		fmt.Fprintln(w, "segmint sources: lists the configured sources and streams with their state (state/<source>/<stream>.json).")
 	default:
-		fmt.Fprintf(w, "segmint %s\n  reads  %s\n  writes %s\n", cmd, s.Reads, s.Writes)
+		fmt.Fprintf(w, "segmint %s: %s\n  reads  %s\n  writes %s\n", cmd, s.About, s.ReadsText(",\n         "), s.WritesText(",\n         "))
 	}
 	fmt.Fprintln(w, "\nflags:")
 	fs.PrintDefaults()

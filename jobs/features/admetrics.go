@@ -10,8 +10,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 
-	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/money"
@@ -37,33 +37,30 @@ type adStream struct {
 
 // platformChannels are the touchpoint channels the ad platforms' clicks
 // arrive on.
-var platformChannels = map[string]string{"google_ads": "paid_search", "meta": "paid_social"}
+var platformChannels = map[config.Kind]string{config.GoogleAds: "paid_search", config.Meta: "paid_social"}
 
 // adStreams lists the configured ad metric streams: file drops of entity
 // ad_metrics, Google Ads campaign_daily and Meta ad_insights. (Google Ads
 // ad_group_daily repeats campaign_daily by ad group and is not read.)
 func adStreams(c *config.Config) []adStream {
 	var out []adStream
-	for _, src := range c.Sources {
-		for _, st := range src.Streams {
-			a := adStream{source: src.Name, stream: st.Name, defaultCurrency: st.Currency}
-			switch {
-			case src.Kind == "filedrop" && st.Entity == "ad_metrics":
-				a.day, a.campaign, a.impressions, a.clicks, a.reach, a.spend, a.currency =
-					"day", "campaign_id", "impressions", "clicks", "reach", "spend", "currency"
-			case src.Kind == "google_ads" && st.Name == "campaign_daily":
-				a.daily, a.channel = true, platformChannels["google_ads"]
-				a.day, a.campaign, a.impressions, a.clicks, a.spend, a.currency =
-					"_day", "campaign_id", "impressions", "clicks", "cost", "currency"
-			case src.Kind == "meta" && st.Name == "ad_insights":
-				a.daily, a.channel = true, platformChannels["meta"]
-				a.day, a.campaign, a.impressions, a.clicks, a.reach, a.spend, a.currency =
-					"_day", "campaign_id", "impressions", "clicks", "reach", "spend", "account_currency"
-			default:
-				continue
-			}
-			out = append(out, a)
+	for _, r := range c.Streams(config.AdMetricsStreams) {
+		src, st := r.Source, r.Stream
+		a := adStream{source: src.Name, stream: st.Name, defaultCurrency: st.Currency}
+		switch src.Kind {
+		case config.FileDrop:
+			a.day, a.campaign, a.impressions, a.clicks, a.reach, a.spend, a.currency =
+				"day", "campaign_id", "impressions", "clicks", "reach", "spend", "currency"
+		case config.GoogleAds:
+			a.daily, a.channel = true, platformChannels[config.GoogleAds]
+			a.day, a.campaign, a.impressions, a.clicks, a.spend, a.currency =
+				"_day", "campaign_id", "impressions", "clicks", "cost", "currency"
+		case config.Meta:
+			a.daily, a.channel = true, platformChannels[config.Meta]
+			a.day, a.campaign, a.impressions, a.clicks, a.reach, a.spend, a.currency =
+				"_day", "campaign_id", "impressions", "clicks", "reach", "spend", "account_currency"
 		}
+		out = append(out, a)
 	}
 	return out
 }
@@ -77,7 +74,7 @@ func readAds(ctx context.Context, env step.Env, d rundate.Date, rates *normalize
 		inputs []*dataset.Manifest
 	)
 	for _, a := range adStreams(env.Config) {
-		name := ingest.RawDataset(a.source, a.stream)
+		name := contract.Raw(a.source, a.stream)
 		days := []rundate.Date{d}
 		if a.daily {
 			all, err := dataset.CommittedDates(ctx, env.Store, name)
@@ -111,7 +108,7 @@ func readAds(ctx context.Context, env step.Env, d rundate.Date, rates *normalize
 				if a.daily {
 					return nil, nil, err
 				}
-				return nil, nil, step.MissingInput(err, p, ingest.Name)
+				return nil, nil, step.MissingInput(err, p, contract.StepIngest)
 			}
 			inputs = append(inputs, m)
 		}
@@ -179,7 +176,7 @@ func (r *adReader) adDay(row parquet.Row, reporting string, rates *normalize.Rat
 	}
 	if ad.Channel == "" {
 		platform := r.f.Text(row, "platform")
-		ad.Channel = platformChannels[platform]
+		ad.Channel = platformChannels[config.Kind(platform)]
 		if ad.Channel == "" {
 			ad.Channel = platform
 		}

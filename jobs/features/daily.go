@@ -6,9 +6,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/segmint/segmint/jobs/ingest"
-	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/rundate"
@@ -16,39 +15,20 @@ import (
 	"github.com/segmint/segmint/lib/unified"
 )
 
-// DailyDataset is the KPI table per day, channel and campaign.
-const DailyDataset = "kpi/daily"
-
-// touchpointStreams are the configured file-drop touchpoint streams.
-func touchpointStreams(c *config.Config) [][2]string {
-	var out [][2]string
-	for _, src := range c.Sources {
-		for _, st := range src.Streams {
-			if src.Kind == "filedrop" && st.Entity == "touchpoints" {
-				out = append(out, [2]string{src.Name, st.Name})
-			}
-		}
-	}
-	return out
-}
-
-// hasDaily reports whether the config has inputs for kpi/daily.
-func hasDaily(c *config.Config) bool { return len(touchpointStreams(c)) > 0 || len(adStreams(c)) > 0 }
-
 // dailyKPIs commits kpi/daily/dt=d: every day up to d, rebuilt from the
 // touchpoints, the ad platforms' metrics and the unified orders of d (late
 // data restates past days).
 func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Stats) error {
-	if !hasDaily(env.Config) {
+	if !contract.Written(env.Config, contract.DailyKPIs) {
 		return nil
 	}
-	streams := touchpointStreams(env.Config)
+	streams := env.Config.Streams(config.FileDropsOf(config.EntityTouchpoints))
 	rates, err := env.Config.RatesTable()
 	if err != nil {
 		return err
 	}
-	op := dataset.Partition{Dataset: unify.OrdersDataset, Date: d}
-	orders, om, err := step.ReadInput[unified.Order](ctx, env, op, unify.Name)
+	op := dataset.Partition{Dataset: contract.Orders, Date: d}
+	orders, om, err := step.ReadInput[unified.Order](ctx, env, op, contract.StepUnify)
 	if err != nil {
 		return err
 	}
@@ -75,7 +55,7 @@ func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Sta
 	inputs := []*dataset.Manifest{om}
 	var touches []kpi.Touch
 	for _, s := range streams {
-		p := dataset.Partition{Dataset: ingest.RawDataset(s[0], s[1]), Date: d}
+		p := dataset.Partition{Dataset: contract.Raw(s.Source.Name, s.Stream.Name), Date: d}
 		m, err := dataset.EachRows(ctx, env.Store, p, func(sc *parquet.Schema, rows []parquet.Row) error {
 			f := dataset.FieldsOf(sc)
 			for _, row := range rows {
@@ -90,7 +70,7 @@ func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Sta
 			return nil
 		})
 		if err != nil {
-			return step.MissingInput(err, p, ingest.Name)
+			return step.MissingInput(err, p, contract.StepIngest)
 		}
 		inputs = append(inputs, m)
 	}
@@ -100,7 +80,7 @@ func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Sta
 	}
 	inputs = append(inputs, adInputs...)
 	rows, dstats := kpi.DailyKPIs(touches, facts, ads, d.End(), env.Config.Currency)
-	out := step.Output{Partition: dataset.Partition{Dataset: DailyDataset, Date: d}, Job: Name, Inputs: inputs,
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.DailyKPIs, Date: d}, Job: contract.StepFeatures, Inputs: inputs,
 		Meta: map[string]any{"ad_rows": len(ads), "reach_not_additive": dstats.ReachNotAdditive}}
 	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return err

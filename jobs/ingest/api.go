@@ -12,6 +12,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rundate"
@@ -53,7 +54,7 @@ type DefaultLookback interface{ DefaultLookbackDays() int }
 // LoadState reads a stream's state; a missing file is a fresh stream.
 func LoadState(ctx context.Context, st store.Store, source, stream string) (*APIState, error) {
 	s := &APIState{Source: source, Stream: stream, Windows: map[string]Window{}}
-	b, err := store.GetBytes(ctx, st, StateKey(source, stream))
+	b, err := store.GetBytes(ctx, st, contract.StateKey(source, stream))
 	if errors.Is(err, store.ErrNotFound) {
 		return s, nil
 	}
@@ -61,7 +62,7 @@ func LoadState(ctx context.Context, st store.Store, source, stream string) (*API
 		return nil, fmt.Errorf("read state: %w", err)
 	}
 	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("decode state %s: %w", StateKey(source, stream), err)
+		return nil, fmt.Errorf("decode state %s: %w", contract.StateKey(source, stream), err)
 	}
 	if s.Windows == nil {
 		s.Windows = map[string]Window{}
@@ -84,7 +85,7 @@ func saveState(ctx context.Context, st store.Store, s *APIState) error {
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	if err := store.PutBytes(ctx, st, StateKey(s.Source, s.Stream), append(b, '\n')); err != nil {
+	if err := store.PutBytes(ctx, st, contract.StateKey(s.Source, s.Stream), append(b, '\n')); err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
 	return nil
@@ -134,7 +135,7 @@ func pullIncremental(ctx context.Context, env step.Env, log zerolog.Logger, src 
 	if err != nil {
 		return err
 	}
-	p := dataset.Partition{Dataset: RawDataset(src.Name, s.Name()), Date: d}
+	p := dataset.Partition{Dataset: contract.Raw(src.Name, s.Name()), Date: d}
 	m, err := commitRecords(ctx, env, p, s.Name(), schema, records, false, map[string]any{
 		"since": w.Since, "upper": w.Upper, "pages": pages,
 	})
@@ -207,7 +208,7 @@ func pullDaily(ctx context.Context, env step.Env, log zerolog.Logger, src config
 	for day := from; !day.Start().After(d.Start()); day = day.AddDays(1) {
 		records := byDay[day.String()]
 		sort.Slice(records, func(i, j int) bool { return records[i].ID < records[j].ID })
-		p := dataset.Partition{Dataset: RawDataset(src.Name, s.Name()), Date: day}
+		p := dataset.Partition{Dataset: contract.Raw(src.Name, s.Name()), Date: day}
 		m, err := commitRecords(ctx, env, p, s.Name(), schema, records, true, map[string]any{
 			"window_from": from.String(), "window_to": d.String(), "run_date": d.String(),
 		})
@@ -250,7 +251,7 @@ func commitRecords(ctx context.Context, env step.Env, p dataset.Partition, name 
 	if err != nil {
 		return nil, fmt.Errorf("convert records (nothing committed): %w", err)
 	}
-	w := dataset.NewWriter(env.Store, p, env.RunID, Name, "")
+	w := dataset.NewWriter(env.Store, p, env.RunID, contract.StepIngest, "")
 	for k, v := range meta {
 		w.SetMeta(k, v)
 	}

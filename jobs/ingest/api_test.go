@@ -14,6 +14,7 @@ import (
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -130,7 +131,7 @@ func (h *harness) rawIDs(stream, date string) []string {
 	h.t.Helper()
 	d, _ := rundate.Parse(date)
 	var ids []string
-	_, err := dataset.EachRows(h.t.Context(), h.st, dataset.Partition{Dataset: ingest.RawDataset("crm", stream), Date: d},
+	_, err := dataset.EachRows(h.t.Context(), h.st, dataset.Partition{Dataset: contract.Raw("crm", stream), Date: d},
 		func(s *parquet.Schema, rows []parquet.Row) error {
 			idCol, delCol := colIndex(s, connector.ColID), colIndex(s, connector.ColDeleted)
 			for _, r := range rows {
@@ -202,10 +203,10 @@ func TestIncrementalCrashBetweenPagesCommitsNothing(t *testing.T) {
 		t.Fatal("a pull that failed after two pages succeeded")
 	}
 	d, _ := rundate.Parse("2024-03-05")
-	if ok, _ := dataset.Committed(t.Context(), h.st, dataset.Partition{Dataset: ingest.RawDataset("crm", "contacts"), Date: d}); ok {
+	if ok, _ := dataset.Committed(t.Context(), h.st, dataset.Partition{Dataset: contract.Raw("crm", "contacts"), Date: d}); ok {
 		t.Fatal("a failed pull committed a partition")
 	}
-	if _, err := h.st.Stat(t.Context(), ingest.StateKey("crm", "contacts")); !errors.Is(err, store.ErrNotFound) {
+	if _, err := h.st.Stat(t.Context(), contract.StateKey("crm", "contacts")); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a failed pull saved state: %v", err)
 	}
 	s.failAfter = 0

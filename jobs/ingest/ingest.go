@@ -15,6 +15,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/filedrop"
 	"github.com/segmint/segmint/lib/logging"
@@ -22,39 +23,6 @@ import (
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
-
-// Name is the step's name.
-const Name = "ingest"
-
-// RawDataset is the dataset of a stream's raw rows.
-func RawDataset(source, stream string) string { return "raw/" + source + "/" + stream }
-
-// QuarantineDataset is the dataset of a stream's rejected rows.
-func QuarantineDataset(source, stream string) string { return "quarantine/" + source + "/" + stream }
-
-// StateKey is where a stream's state is saved.
-func StateKey(source, stream string) string { return "state/" + source + "/" + stream + ".json" }
-
-// HasQuarantine reports whether a source's streams commit a quarantine
-// partition: file drops quarantine unreadable rows; an API stream fails
-// whole instead.
-func HasQuarantine(src config.Source) bool { return src.Kind == "filedrop" }
-
-// Outputs are the partitions ingest commits for d: for every stream its raw
-// partition, and for file drops also the quarantine partition. (Daily API
-// streams also rewrite the days of their look-back window before d.)
-func Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
-	var out []dataset.Partition
-	for _, src := range c.Sources {
-		for _, st := range src.Streams {
-			out = append(out, dataset.Partition{Dataset: RawDataset(src.Name, st.Name), Date: d})
-			if HasQuarantine(src) {
-				out = append(out, dataset.Partition{Dataset: QuarantineDataset(src.Name, st.Name), Date: d})
-			}
-		}
-	}
-	return out
-}
 
 // State is what the last successful pull of a stream committed.
 type State struct {
@@ -78,7 +46,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 			continue
 		}
 		matched = true
-		if src.Kind != "filedrop" {
+		if src.Kind != config.FileDrop {
 			n, err := runAPI(ctx, env, src, d, stats)
 			if err != nil {
 				return stats, err
@@ -148,7 +116,7 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 	// The raw rows stream into the raw partition's parts as they are read;
 	// the partition is committed only after the quarantine partition, and
 	// its parts are removed again if the stream fails before that.
-	rw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: RawDataset(src.Name, st.Name), Date: d}, env.RunID, Name, "")
+	rw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: contract.Raw(src.Name, st.Name), Date: d}, env.RunID, contract.StepIngest, "")
 	raw := dataset.NewRowWriter(rw, filedrop.Schema(st))
 	committed := false
 	defer func() {
@@ -165,7 +133,7 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 	if err != nil {
 		return err
 	}
-	qw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: QuarantineDataset(src.Name, st.Name), Date: d}, env.RunID, Name, "")
+	qw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: contract.Quarantine(src.Name, st.Name), Date: d}, env.RunID, contract.StepIngest, "")
 	byRule := map[string]int64{}
 	for _, r := range res.Rejected {
 		byRule[r.Rule]++
@@ -193,7 +161,7 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	if err := store.PutBytes(ctx, env.Store, StateKey(src.Name, st.Name), append(b, '\n')); err != nil {
+	if err := store.PutBytes(ctx, env.Store, contract.StateKey(src.Name, st.Name), append(b, '\n')); err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
 	prefixKey := src.Name + "/" + st.Name + "."

@@ -9,6 +9,7 @@ import (
 
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -44,7 +45,7 @@ func TestFailedFileDropPullKeepsTheCommittedPartition(t *testing.T) {
 	if _, err := ingest.Run(ctx, env, d); err != nil {
 		t.Fatal(err)
 	}
-	raw := dataset.Partition{Dataset: ingest.RawDataset("retail", "orders"), Date: d}
+	raw := dataset.Partition{Dataset: contract.Raw("retail", "orders"), Date: d}
 	before := keysUnder(t, st, raw.Prefix())
 	m, err := dataset.ReadManifest(ctx, st, raw)
 	if err != nil || m.Rows != 2 || len(m.Files) != 1 {

@@ -15,8 +15,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/jobs/nightly"
-	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/runlog"
@@ -173,7 +173,7 @@ func partsGlob(st *store.Local, p dataset.Partition) string {
 // identityIDs reads the identity map of date d: record key -> customer id.
 func identityIDs(t testing.TB, st store.Store, d rundate.Date) map[string]string {
 	t.Helper()
-	rows, _, err := dataset.ReadParquet[unify.IdentityRow](t.Context(), st, dataset.Partition{Dataset: unify.IdentityMapDataset, Date: d})
+	rows, _, err := dataset.ReadParquet[contract.IdentityRow](t.Context(), st, dataset.Partition{Dataset: contract.IdentityMap, Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/normalize"
@@ -33,8 +33,8 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 			if !ok {
 				continue
 			}
-			kind := map[string]string{"contacts": "crm_contact", "touchpoints": "touchpoint", "ad_clicks": "ad_click"}[s.Entity]
-			eachRawRow(t, st, dataset.Partition{Dataset: ingest.RawDataset(src.Name, s.Name), Date: d}, func(get func(string) string) {
+			kind := map[config.Entity]string{"contacts": "crm_contact", "touchpoints": "touchpoint", "ad_clicks": "ad_click"}[s.Entity]
+			eachRawRow(t, st, dataset.Partition{Dataset: contract.Raw(src.Name, s.Name), Date: d}, func(get func(string) string) {
 				if id := customerOf[unify.RecordKey(src.Name, s.Name, s.Entity, spec, get)]; id != "" {
 					pred[kind+"/"+get(spec.Key())] = id
 				}
@@ -69,7 +69,7 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 	_, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
 	ids := identityIDs(t, st, d)
-	customers, _, err := dataset.ReadParquet[unified.Customer](t.Context(), st, dataset.Partition{Dataset: unify.CustomersDataset, Date: d})
+	customers, _, err := dataset.ReadParquet[unified.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestCustomerIDsStableAcrossRuns(t *testing.T) {
 	runNightly(t, env, sampleDate, false)
 	before := identityIDs(t, st, mustDate(t, "2010-09-30"))
 	after := identityIDs(t, st, mustDate(t, sampleDate))
-	events, _, err := dataset.ReadParquet[identity.Event](t.Context(), st, dataset.Partition{Dataset: unify.IdentityEventsDataset, Date: mustDate(t, sampleDate)})
+	events, _, err := dataset.ReadParquet[identity.Event](t.Context(), st, dataset.Partition{Dataset: contract.IdentityEvents, Date: mustDate(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}

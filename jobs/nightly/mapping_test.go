@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/unified"
@@ -36,7 +36,7 @@ func TestOtherColumnNamesNeedOnlyConfig(t *testing.T) {
 		writeFile(t, filepath.Join(landing, "orders", "export.csv"), content)
 		st := newLocal(t)
 		runNightly(t, testEnv(t, st, cfg), "2010-12-01", false)
-		cs, _, err := dataset.ReadParquet[unified.Customer](t.Context(), st, dataset.Partition{Dataset: unify.CustomersDataset, Date: mustDate(t, "2010-12-01")})
+		cs, _, err := dataset.ReadParquet[unified.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: mustDate(t, "2010-12-01")})
 		if err != nil {
 			t.Fatal(err)
 		}

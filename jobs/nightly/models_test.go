@@ -6,21 +6,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/segmint/segmint/jobs/score"
-	"github.com/segmint/segmint/jobs/train"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/registry"
 )
 
-func decisions(t *testing.T, env step.Env, date string) map[string]train.Decision {
+func decisions(t *testing.T, env step.Env, date string) map[string]contract.Decision {
 	t.Helper()
-	rows, _, err := dataset.ReadParquet[train.Decision](t.Context(), env.Store, dataset.Partition{Dataset: train.DecisionsDataset, Date: mustDate(t, date)})
+	rows, _, err := dataset.ReadParquet[contract.Decision](t.Context(), env.Store, dataset.Partition{Dataset: contract.Decisions, Date: mustDate(t, date)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]train.Decision{}
+	out := map[string]contract.Decision{}
 	for _, r := range rows {
 		out[r.Model] = r
 	}
@@ -115,7 +114,7 @@ func TestModelsRetrainNightly(t *testing.T) {
 	}
 
 	// The champions score every customer with an order.
-	rows, m, err := dataset.ReadParquet[score.Score](t.Context(), st, dataset.Partition{Dataset: score.Dataset, Date: mustDate(t, sampleDate)})
+	rows, m, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +140,7 @@ func TestModelsNeedEnoughData(t *testing.T) {
 	if d.Trained || d.Promoted || !strings.Contains(d.Reason, "too little data") {
 		t.Fatalf("purchase model on six weeks of data: %+v", d)
 	}
-	rows, _, err := dataset.ReadParquet[score.Score](t.Context(), env.Store, dataset.Partition{Dataset: score.Dataset, Date: mustDate(t, "2010-02-15")})
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, "2010-02-15")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/segmint/segmint/jobs/train"
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rundate"
@@ -24,34 +25,40 @@ import (
 	"github.com/segmint/segmint/lib/step"
 )
 
-// Step is one step of the DAG.
+// Step is one step of the DAG: its declaration in the data contract (what
+// it reads and writes) and the function that runs it.
 type Step struct {
-	Name    string
-	Reads   string
-	Writes  string
-	Run     func(context.Context, step.Env, rundate.Date) (step.Stats, error)
-	Outputs func(*config.Config, rundate.Date) []dataset.Partition
+	contract.Step
+	Run func(context.Context, step.Env, rundate.Date) (step.Stats, error)
 }
 
-// Steps lists the DAG in the order it runs.
-func Steps() []Step {
-	return []Step{
-		{ingest.Name, "the landing files of every configured source stream",
-			"raw/<source>/<stream>/dt=D, quarantine/<source>/<stream>/dt=D, state/<source>/<stream>.json",
-			ingest.Run, ingest.Outputs},
-		{unify.Name, "raw/<source>/<stream>/dt=D of every orders stream",
-			"unified/orders/dt=D, unified/customers/dt=D", unify.Run, unify.Outputs},
-		{features.Name, "unified/customers/dt=D, unified/orders/dt=D, raw touchpoints of D",
-			"features/customers/dt=D, kpi/cohorts/dt=D, kpi/daily/dt=D", features.Run, features.Outputs},
-		{train.Name, "unified/orders/dt=D",
-			"models/<model>/<version>/{model.json,metrics.json}, models/<model>/champion.json, models/_decisions/dt=D",
-			train.Run, train.Outputs},
-		{score.Name, "features/customers/dt=D, unified/orders/dt=D, the champion models",
-			"scores/dt=D (RFM scores and segments, purchase probability, CLV)", score.Run, score.Outputs},
-		{publish.Name, "scores/dt=D", "segments/rfm/dt=D (Parquet, audience CSV, manifest.json, _SUCCESS), segments/rfm/latest.json",
-			publish.Run, publish.Outputs},
-		{report.Name, "the manifests of D, unified/customers/dt=D, models/_decisions/dt=D", "reports/dt=D/index.html", report.Run, report.Outputs},
+// Outputs are the partitions the step commits for d, as the contract
+// declares them.
+func (s Step) Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
+	return contract.Outputs(s.Name, c, d)
+}
+
+// runs are the functions that run the steps the contract declares.
+func runs() map[string]func(context.Context, step.Env, rundate.Date) (step.Stats, error) {
+	return map[string]func(context.Context, step.Env, rundate.Date) (step.Stats, error){
+		contract.StepIngest:   ingest.Run,
+		contract.StepUnify:    unify.Run,
+		contract.StepFeatures: features.Run,
+		contract.StepTrain:    train.Run,
+		contract.StepScore:    score.Run,
+		contract.StepPublish:  publish.Run,
+		contract.StepReport:   report.Run,
 	}
+}
+
+// Steps lists the DAG in the order it runs: the contract's steps.
+func Steps() []Step {
+	run := runs()
+	var out []Step
+	for _, s := range contract.Steps() {
+		out = append(out, Step{Step: s, Run: run[s.Name]})
+	}
+	return out
 }
 
 // Lookup finds a step by name.

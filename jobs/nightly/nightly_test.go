@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/jobs/nightly"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/filedrop"
 	"github.com/segmint/segmint/lib/quality"
@@ -154,7 +154,7 @@ func TestMalformedRowsGoToQuarantine(t *testing.T) {
 	rec := runNightly(t, env, "2010-12-01", false)
 	d := mustDate(t, "2010-12-01")
 	rejected, m, err := dataset.ReadParquet[filedrop.Rejected](t.Context(), st,
-		dataset.Partition{Dataset: ingest.QuarantineDataset("retail", "orders"), Date: d})
+		dataset.Partition{Dataset: contract.Quarantine("retail", "orders"), Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestMalformedRowsGoToQuarantine(t *testing.T) {
 			t.Errorf("rejected record lacks the raw row: %s", r.Record)
 		}
 	}
-	raw, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: ingest.RawDataset("retail", "orders"), Date: d})
+	raw, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: contract.Raw("retail", "orders"), Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}

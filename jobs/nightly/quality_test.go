@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/segmint/segmint/jobs/nightly"
-	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/runlog"
@@ -38,8 +38,8 @@ func TestQualityRulesQuarantineRefusedLines(t *testing.T) {
 	st := newLocal(t)
 	runNightly(t, testEnv(t, st, cfg), "2010-12-01", false)
 	d := mustDate(t, "2010-12-01")
-	refused, _, err := dataset.ReadParquet[unify.Refused](t.Context(), st,
-		dataset.Partition{Dataset: unify.QualityQuarantine("raw/retail/orders"), Date: d})
+	refused, _, err := dataset.ReadParquet[contract.Refused](t.Context(), st,
+		dataset.Partition{Dataset: contract.QualityQuarantine("raw/retail/orders"), Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,21 +52,21 @@ func TestQualityRulesQuarantineRefusedLines(t *testing.T) {
 	}
 	orders, _, err := dataset.ReadParquet[struct {
 		OrderID string `parquet:"order_id"`
-	}](t.Context(), st, dataset.Partition{Dataset: unify.OrdersDataset, Date: d})
+	}](t.Context(), st, dataset.Partition{Dataset: contract.Orders, Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(orders) != 2 {
 		t.Errorf("unified orders %v, want the two good invoices", orders)
 	}
-	rep, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: unify.QualityDataset("raw/retail/orders"), Date: d})
+	rep, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: contract.Quality("raw/retail/orders"), Date: d})
 	if err != nil || rep.Meta["passed"] != true {
 		t.Fatalf("quality report: %v %v", err, rep)
 	}
 	// The warn-level relationships rule: three of the four lines name a
 	// product the catalog lacks.
 	rows, _, err := dataset.ReadParquet[quality.ReportRow](t.Context(), st,
-		dataset.Partition{Dataset: unify.QualityDataset("raw/retail/orders"), Date: d})
+		dataset.Partition{Dataset: contract.Quality("raw/retail/orders"), Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,10 +114,10 @@ func TestQualityGateStopsTheRun(t *testing.T) {
 		t.Fatalf("want the quality gate to stop the run, got %v", err)
 	}
 	d := mustDate(t, "2010-12-01")
-	if ok, _ := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: unify.QualityDataset("raw/retail/orders"), Date: d}); !ok {
+	if ok, _ := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: contract.Quality("raw/retail/orders"), Date: d}); !ok {
 		t.Error("the quality report of a stopped run was not committed")
 	}
-	for _, ds := range []string{unify.OrdersDataset, unify.CustomersDataset} {
+	for _, ds := range []string{contract.Orders, contract.Customers} {
 		if ok, _ := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: ds, Date: d}); ok {
 			t.Errorf("%s was committed by a stopped run", ds)
 		}

@@ -14,10 +14,8 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"time"
 
-	"github.com/segmint/segmint/jobs/score"
-	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rfm"
 	"github.com/segmint/segmint/lib/rundate"
@@ -25,60 +23,21 @@ import (
 	"github.com/segmint/segmint/lib/store"
 )
 
-// Name is the step's name.
-const Name = "publish"
-
-// RFMDataset is the RFM segment family.
-const RFMDataset = "segments/rfm"
-
-// LatestKey is the pointer to a family's newest committed partition.
-func LatestKey(family string) string { return family + "/latest.json" }
-
-// Outputs are the partitions publish commits for d.
-func Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
-	if !c.Segments.RFM.Enabled {
-		return nil
-	}
-	return []dataset.Partition{{Dataset: RFMDataset, Date: d}}
-}
-
-// Member is one row of a segment file: a customer and its segment.
-type Member struct {
-	CustomerID string `parquet:"customer_id"`
-	Segment    string `parquet:"segment"`
-	RScore     int32  `parquet:"r_score"`
-	FScore     int32  `parquet:"f_score"`
-	MScore     int32  `parquet:"m_score"`
-	RFMCell    string `parquet:"rfm_cell"`
-}
-
-// Latest is the content of latest.json.
-type Latest struct {
-	Dataset   string    `json:"dataset"`
-	Date      string    `json:"date"`
-	Prefix    string    `json:"prefix"`
-	Manifest  string    `json:"manifest"`
-	RunID     string    `json:"run_id"`
-	Rows      int64     `json:"rows"`
-	Files     []string  `json:"files"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
 // Run publishes the segment families of d.
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	if !env.Config.Segments.RFM.Enabled {
 		env.Log.Info().Msg("no segment family enabled: nothing to publish")
 		return step.Stats{}, nil
 	}
-	in := dataset.Partition{Dataset: score.Dataset, Date: d}
-	scores, m, err := step.ReadInput[score.Score](ctx, env, in, score.Name)
+	in := dataset.Partition{Dataset: contract.Scores, Date: d}
+	scores, m, err := step.ReadInput[contract.Score](ctx, env, in, contract.StepScore)
 	if err != nil {
 		return nil, err
 	}
-	members := make([]Member, len(scores))
+	members := make([]contract.Member, len(scores))
 	sizes := map[string]int64{}
 	for i, s := range scores {
-		members[i] = Member{CustomerID: s.CustomerID, Segment: s.RFMSegment, RScore: s.RScore, FScore: s.FScore,
+		members[i] = contract.Member{CustomerID: s.CustomerID, Segment: s.RFMSegment, RScore: s.RScore, FScore: s.FScore,
 			MScore: s.MScore, RFMCell: s.RFMCell}
 		sizes[s.RFMSegment]++
 	}
@@ -93,8 +52,8 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		}
 		return a.CustomerID < b.CustomerID
 	})
-	p := dataset.Partition{Dataset: RFMDataset, Date: d}
-	w := dataset.NewWriter(env.Store, p, env.RunID, Name, "")
+	p := dataset.Partition{Dataset: contract.RFMSegments, Date: d}
+	w := dataset.NewWriter(env.Store, p, env.RunID, contract.StepPublish, "")
 	w.AddInput(m)
 	w.SetMeta("segment_sizes", sizes)
 	w.SetMeta("segments", rfm.Segments())
@@ -122,7 +81,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 }
 
 // writeCSV writes the audience file: a header and one customer a line.
-func writeCSV(out io.Writer, members []Member) error {
+func writeCSV(out io.Writer, members []contract.Member) error {
 	cw := csv.NewWriter(out)
 	if err := cw.Write([]string{"customer_id", "segment", "r_score", "f_score", "m_score", "rfm_cell"}); err != nil {
 		return err
@@ -140,11 +99,11 @@ func writeCSV(out io.Writer, members []Member) error {
 
 // updateLatest points latest.json at p unless it already names a later date.
 func updateLatest(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest) error {
-	key := LatestKey(p.Dataset)
+	key := contract.LatestKey(p.Dataset)
 	b, err := store.GetBytes(ctx, env.Store, key)
 	switch {
 	case err == nil:
-		var cur Latest
+		var cur contract.Latest
 		if json.Unmarshal(b, &cur) == nil && cur.Date > p.Date.String() {
 			env.Log.Info().Str("latest", cur.Date).Msg("latest.json names a later date: left as it is")
 			return nil
@@ -156,7 +115,7 @@ func updateLatest(ctx context.Context, env step.Env, p dataset.Partition, m *dat
 	for i, f := range m.Files {
 		files[i] = f.Name
 	}
-	l := Latest{Dataset: p.Dataset, Date: p.Date.String(), Prefix: p.Prefix(), Manifest: p.Key(dataset.ManifestName),
+	l := contract.Latest{Dataset: p.Dataset, Date: p.Date.String(), Prefix: p.Prefix(), Manifest: p.Key(dataset.ManifestName),
 		RunID: m.RunID, Rows: m.Rows, Files: files, UpdatedAt: env.Now().UTC()}
 	out, err := json.MarshalIndent(l, "", "  ")
 	if err != nil {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/segmint/segmint/jobs/train"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -13,11 +13,11 @@ import (
 // modelRows reads the night's model decisions into the page, when the
 // train step commits them (some model is configured).
 func modelRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d rundate.Date) error {
-	if len(train.Outputs(env.Config, d)) == 0 {
+	if !contract.Written(env.Config, contract.Decisions) {
 		return nil
 	}
-	p := dataset.Partition{Dataset: train.DecisionsDataset, Date: d}
-	rows, m, err := step.ReadInput[train.Decision](ctx, env, p, train.Name)
+	p := dataset.Partition{Dataset: contract.Decisions, Date: d}
+	rows, m, err := step.ReadInput[contract.Decision](ctx, env, p, contract.StepTrain)
 	if err != nil {
 		return err
 	}

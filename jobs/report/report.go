@@ -7,16 +7,13 @@ package report
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"sort"
 
-	"github.com/segmint/segmint/jobs/ingest"
-	"github.com/segmint/segmint/jobs/publish"
-	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/rfm"
@@ -24,17 +21,6 @@ import (
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
-
-// Name is the step's name.
-const Name = "report"
-
-// Dataset holds the reports.
-const Dataset = "reports"
-
-// Outputs are the partitions report commits for d.
-func Outputs(_ *config.Config, d rundate.Date) []dataset.Partition {
-	return []dataset.Partition{{Dataset: Dataset, Date: d}}
-}
 
 // Page is what the template shows.
 type Page struct {
@@ -94,32 +80,24 @@ type PartitionRow struct {
 // Run writes the report of d.
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	page := Page{Date: d.String(), Currency: env.Config.Currency}
-	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: Dataset, Date: d}, env.RunID, Name, "")
-	for _, src := range env.Config.Sources {
-		for _, st := range src.Streams {
-			row, err := streamRow(ctx, env, w, &page, src, st.Name, d)
-			if err != nil {
-				return nil, err
-			}
-			page.Streams = append(page.Streams, row)
+	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: contract.Reports, Date: d}, env.RunID, contract.StepReport, "")
+	for _, r := range env.Config.Streams(config.AllStreams) {
+		row, err := streamRow(ctx, env, w, &page, r.Source, r.Stream.Name, d)
+		if err != nil {
+			return nil, err
 		}
+		page.Streams = append(page.Streams, row)
 	}
-	for _, src := range env.Config.Sources {
-		for _, st := range src.Streams {
-			name := ingest.RawDataset(src.Name, st.Name)
-			qp := dataset.Partition{Dataset: unify.QualityDataset(name), Date: d}
-			qm, err := dataset.ReadManifest(ctx, env.Store, qp)
-			if errors.Is(err, dataset.ErrNotCommitted) {
-				continue // no rules for this stream
-			}
-			if err != nil {
-				return nil, err
-			}
-			w.AddInput(qm)
-			page.Quality = append(page.Quality, qualityRow(name, qm))
+	for _, name := range contract.QualityChecked(env.Config) {
+		qp := dataset.Partition{Dataset: contract.Quality(name), Date: d}
+		qm, err := dataset.ReadManifest(ctx, env.Store, qp)
+		if err != nil {
+			return nil, step.MissingInput(err, qp, contract.StepUnify)
 		}
+		w.AddInput(qm)
+		page.Quality = append(page.Quality, qualityRow(name, qm))
 	}
-	customers, cm, err := step.ReadInput[unified.Customer](ctx, env, dataset.Partition{Dataset: unify.CustomersDataset, Date: d}, unify.Name)
+	customers, cm, err := step.ReadInput[unified.Customer](ctx, env, dataset.Partition{Dataset: contract.Customers, Date: d}, contract.StepUnify)
 	if err != nil {
 		return nil, err
 	}
@@ -128,10 +106,10 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	page.Partition = append(page.Partition, PartitionRow{cm.Dataset + "/" + cm.Partition, cm.Rows, cm.RunID})
 	page.KPIs = kpis(customers)
 	if env.Config.Segments.RFM.Enabled {
-		sp := dataset.Partition{Dataset: publish.RFMDataset, Date: d}
+		sp := dataset.Partition{Dataset: contract.RFMSegments, Date: d}
 		sm, err := dataset.ReadManifest(ctx, env.Store, sp)
 		if err != nil {
-			return nil, step.MissingInput(err, sp, publish.Name)
+			return nil, step.MissingInput(err, sp, contract.StepPublish)
 		}
 		w.AddInput(sm)
 		page.Partition = append(page.Partition, PartitionRow{sm.Dataset + "/" + sm.Partition, sm.Rows, sm.RunID})
@@ -153,7 +131,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if _, err := w.Commit(ctx, env.Now()); err != nil {
 		return nil, err
 	}
-	key := dataset.Partition{Dataset: Dataset, Date: d}.Key("index.html")
+	key := dataset.Partition{Dataset: contract.Reports, Date: d}.Key("index.html")
 	env.Log.Info().Str("key", key).Msg("report committed")
 	return step.Stats{"bytes": int64(buf.Len())}, nil
 }
@@ -161,10 +139,10 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 func streamRow(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, src config.Source, stream string, d rundate.Date) (StreamRow, error) {
 	source := src.Name
 	row := StreamRow{Name: source + "/" + stream}
-	rp := dataset.Partition{Dataset: ingest.RawDataset(source, stream), Date: d}
+	rp := dataset.Partition{Dataset: contract.Raw(source, stream), Date: d}
 	rm, err := dataset.ReadManifest(ctx, env.Store, rp)
 	if err != nil {
-		return row, step.MissingInput(err, rp, ingest.Name)
+		return row, step.MissingInput(err, rp, contract.StepIngest)
 	}
 	w.AddInput(rm)
 	page.Partition = append(page.Partition, PartitionRow{rm.Dataset + "/" + rm.Partition, rm.Rows, rm.RunID})
@@ -172,13 +150,13 @@ func streamRow(ctx context.Context, env step.Env, w *dataset.Writer, page *Page,
 	if files, ok := rm.Meta["source_files"].([]any); ok {
 		row.Files = len(files)
 	}
-	if !ingest.HasQuarantine(src) {
+	if src.Kind != config.FileDrop { // only file drops quarantine rows
 		return row, nil
 	}
-	qp := dataset.Partition{Dataset: ingest.QuarantineDataset(source, stream), Date: d}
+	qp := dataset.Partition{Dataset: contract.Quarantine(source, stream), Date: d}
 	qm, err := dataset.ReadManifest(ctx, env.Store, qp)
 	if err != nil {
-		return row, step.MissingInput(err, qp, ingest.Name)
+		return row, step.MissingInput(err, qp, contract.StepIngest)
 	}
 	w.AddInput(qm)
 	page.Partition = append(page.Partition, PartitionRow{qm.Dataset + "/" + qm.Partition, qm.Rows, qm.RunID})

@@ -6,9 +6,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/segmint/segmint/jobs/train"
-	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
@@ -22,13 +21,13 @@ import (
 // applyModels fills the model columns of rows from the champions of the
 // configured models and names their versions in the manifest (meta
 // "models"). A configured model without a champion leaves its columns null.
-func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []Score, out *step.Output, stats step.Stats) error {
+func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contract.Score, out *step.Output, stats step.Stats) error {
 	models := env.Config.Models
 	if models.Purchase == nil && models.CLV == nil {
 		return nil
 	}
-	in := dataset.Partition{Dataset: unify.OrdersDataset, Date: d}
-	orders, m, err := step.ReadInput[unified.Order](ctx, env, in, unify.Name)
+	in := dataset.Partition{Dataset: contract.Orders, Date: d}
+	orders, m, err := step.ReadInput[unified.Order](ctx, env, in, contract.StepUnify)
 	if err != nil {
 		return err
 	}
@@ -40,7 +39,7 @@ func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []Score
 	}
 	versions := map[string]string{}
 	if p := models.Purchase; p != nil {
-		if err := applyPurchase(ctx, reg, train.PurchaseName(*p), d, orders, rows, index, versions, stats); err != nil {
+		if err := applyPurchase(ctx, reg, contract.PurchaseModel(p.HorizonDays), d, orders, rows, index, versions, stats); err != nil {
 			return err
 		}
 	}
@@ -54,7 +53,7 @@ func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []Score
 }
 
 func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d rundate.Date, orders []unified.Order,
-	rows []Score, index map[string]int, versions map[string]string, stats step.Stats) error {
+	rows []contract.Score, index map[string]int, versions map[string]string, stats step.Stats) error {
 	f, v, err := champion(ctx, reg, name)
 	if err != nil || f == nil {
 		return err
@@ -83,8 +82,8 @@ func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d r
 }
 
 func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d rundate.Date, orders []unified.Order,
-	rows []Score, index map[string]int, versions map[string]string, stats step.Stats) error {
-	f, v, err := champion(ctx, reg, train.CLVName)
+	rows []contract.Score, index map[string]int, versions map[string]string, stats step.Stats) error {
+	f, v, err := champion(ctx, reg, contract.CLVModel)
 	if err != nil || f == nil {
 		return err
 	}
@@ -92,12 +91,12 @@ func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d 
 	if err := json.Unmarshal(f.Model, &model); err != nil {
 		return fmt.Errorf("model %s: %w", f.Name, err)
 	}
-	txns, _ := train.Transactions(orders)
+	txns, _ := propensity.CLVTransactions(orders)
 	customers, err := clv.Summarize(txns, d.Start())
 	if err != nil {
 		return fmt.Errorf("model %s: %w", f.Name, err)
 	}
-	pred, err := model.Predict(customers, train.ValueOptions(c))
+	pred, err := model.Predict(customers, propensity.CLVValueOptions(c))
 	if err != nil {
 		return fmt.Errorf("model %s: %w", f.Name, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
@@ -15,39 +17,13 @@ import (
 	"github.com/segmint/segmint/models/registry"
 )
 
-// CLVName is the lifetime-value model's name.
-const CLVName = "clv"
-
 // CLVKind is the kind of a lifetime-value model file: BG/NBD with
 // Gamma-Gamma.
 const CLVKind = "bgnbd_gamma_gamma"
 
-// Transactions are the customers' non-cancelled orders for models/clv,
-// in the reporting currency. Orders of negative value (none should be)
-// are left out and counted.
-func Transactions(orders []unified.Order) (txns []clv.Transaction, negative int) {
-	for _, o := range orders {
-		if o.CustomerID == nil || o.IsCancellation {
-			continue
-		}
-		v := float64(o.Value) / 1e6
-		if v < 0 {
-			negative++
-			continue
-		}
-		txns = append(txns, clv.Transaction{Customer: *o.CustomerID, Date: o.OrderedAt.UTC(), Value: v})
-	}
-	return txns, negative
-}
-
-// ValueOptions are the horizon and discounting of the configured model.
-func ValueOptions(c config.CLVModel) clv.ValueOptions {
-	return clv.ValueOptions{Months: c.HorizonMonths, MonthlyDiscount: clv.MonthlyRate(c.AnnualDiscountRate)}
-}
-
 func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c config.CLVModel,
-	orders []unified.Order, d rundate.Date) (Decision, error) {
-	txns, negative := Transactions(orders)
+	orders []unified.Order, d rundate.Date) (contract.Decision, error) {
+	txns, negative := propensity.CLVTransactions(orders)
 	calEnd := d.AddDays(-c.HoldoutDays)
 	customers, err := clv.Summarize(txns, calEnd.Start())
 	if err != nil {
@@ -65,17 +41,17 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 	mae, predTotal, actTotal := holdoutError(model, customers, actual, weeks)
 	raw, err := json.Marshal(model)
 	if err != nil {
-		return Decision{}, err
+		return contract.Decision{}, err
 	}
 	params, err := json.Marshal(struct {
 		HoldoutDays int              `json:"holdout_days"`
 		Value       clv.ValueOptions `json:"value"`
-	}{c.HoldoutDays, ValueOptions(c)})
+	}{c.HoldoutDays, propensity.CLVValueOptions(c)})
 	if err != nil {
-		return Decision{}, err
+		return contract.Decision{}, err
 	}
 	f := &registry.File{
-		Format: registry.FormatV1, Name: CLVName, Kind: CLVKind, Task: "clv",
+		Format: registry.FormatV1, Name: contract.CLVModel, Kind: CLVKind, Task: "clv",
 		Window: &registry.Window{From: firstDay(orders), To: calEnd.String()},
 		Rows:   registry.Rows{Train: len(customers), Holdout: len(customers)},
 		Metrics: map[string]float64{
@@ -86,12 +62,12 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 	}
 	version, err := reg.Save(ctx, f)
 	if err != nil {
-		return Decision{}, err
+		return contract.Decision{}, err
 	}
-	env.Log.Info().Str("model", CLVName).Str("version", version).Int("customers", len(customers)).
+	env.Log.Info().Str("model", contract.CLVModel).Str("version", version).Int("customers", len(customers)).
 		Float64("holdout_mae_purchases", mae).Float64("holdout_predicted", predTotal).Float64("holdout_actual", actTotal).
 		Msg("model trained")
-	dec, err := decide(ctx, reg, CLVName, f, version, "holdout_mae_purchases", false, c.Tolerance, mae,
+	dec, err := decide(ctx, reg, contract.CLVModel, f, version, "holdout_mae_purchases", false, c.Tolerance, mae,
 		func(cf *registry.File) (float64, error) {
 			var cm clv.Model
 			if err := json.Unmarshal(cf.Model, &cm); err != nil {
@@ -104,14 +80,14 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 			return v, nil
 		})
 	if err != nil {
-		return Decision{}, err
+		return contract.Decision{}, err
 	}
-	return decisionRow(CLVName, f, version, dec), nil
+	return decisionRow(contract.CLVModel, f, version, dec), nil
 }
 
-func skippedCLV(env step.Env, err error) Decision {
-	env.Log.Warn().Str("model", CLVName).Err(err).Msg("model not trained tonight; the champion stays")
-	return skipped(CLVName, err)
+func skippedCLV(env step.Env, err error) contract.Decision {
+	env.Log.Warn().Str("model", contract.CLVModel).Err(err).Msg("model not trained tonight; the champion stays")
+	return skipped(contract.CLVModel, err)
 }
 
 // holdoutPurchases counts each customer's distinct purchase days in

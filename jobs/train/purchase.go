@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -27,8 +28,8 @@ func PurchaseLabel(p config.PurchaseModel) string {
 const minClass = 10
 
 func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p config.PurchaseModel,
-	orders []unified.Order, d rundate.Date) (Decision, error) {
-	name := PurchaseName(p)
+	orders []unified.Order, d rundate.Date) (contract.Decision, error) {
+	name := contract.PurchaseModel(p.HorizonDays)
 	po := propensity.FromUnified(orders)
 	holdCut := d.End().AddDate(0, 0, -p.HorizonDays)
 	trainCut := holdCut.AddDate(0, 0, -p.HorizonDays)
@@ -48,7 +49,7 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 	}
 	f, _, err := learn.FitHoldout(ctx, p.Kind, learn.Binary, p.Seed, trainSet.X, trainSet.Y, holdSet.X, holdSet.Y)
 	if err != nil {
-		return Decision{}, err
+		return contract.Decision{}, err
 	}
 	f.Name = name
 	f.Label = &registry.Label{Column: PurchaseLabel(p), Positive: "1"}
@@ -56,7 +57,7 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 	auc := f.Metrics["auc"]
 	version, err := reg.Save(ctx, f)
 	if err != nil {
-		return Decision{}, err
+		return contract.Decision{}, err
 	}
 	env.Log.Info().Str("model", name).Str("version", version).Int("train_rows", f.Rows.Train).
 		Int("holdout_rows", f.Rows.Holdout).Float64("holdout_auc", auc).Msg("model trained")
@@ -76,7 +77,7 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 		return eval.ROCAUC(holdSet.Y, cp, nil)
 	})
 	if err != nil {
-		return Decision{}, err
+		return contract.Decision{}, err
 	}
 	return decisionRow(name, f, version, dec), nil
 }

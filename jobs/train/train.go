@@ -25,51 +25,13 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/segmint/segmint/jobs/unify"
-	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/registry"
 )
-
-// Name is the step's name.
-const Name = "train"
-
-// DecisionsDataset holds one row per model and night: what was trained and
-// whether it became champion.
-const DecisionsDataset = "models/_decisions"
-
-// Outputs are the partitions train commits for d: the decisions, when any
-// model is configured.
-func Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
-	if c.Models.Purchase == nil && c.Models.CLV == nil {
-		return nil
-	}
-	return []dataset.Partition{{Dataset: DecisionsDataset, Date: d}}
-}
-
-// Decision is one row of models/_decisions.
-type Decision struct {
-	Model   string `parquet:"model"`
-	Version string `parquet:"version,optional"`
-	// Trained is false when the data could not support a model tonight
-	// (Reason says why); the champion then stays.
-	Trained bool   `parquet:"trained"`
-	Metric  string `parquet:"metric,optional"`
-	// Value is the challenger's holdout metric, ChampionValue the
-	// champion's on the same rows (null without a champion).
-	Value         *float64 `parquet:"value,optional"`
-	ChampionValue *float64 `parquet:"champion_value,optional"`
-	Champion      string   `parquet:"champion,optional"`
-	Promoted      bool     `parquet:"promoted"`
-	Reason        string   `parquet:"reason"`
-	TrainRows     int64    `parquet:"train_rows"`
-	HoldoutRows   int64    `parquet:"holdout_rows"`
-	WindowFrom    string   `parquet:"window_from,optional"`
-	WindowTo      string   `parquet:"window_to,optional"`
-}
 
 // errTooLittleData and errNoUsableFit mark a model the night's data cannot
 // support; the champion stays.
@@ -85,13 +47,13 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		env.Log.Info().Int("models", 0).Msg("no models configured: nothing to train")
 		return step.Stats{"models_trained": 0}, nil
 	}
-	in := dataset.Partition{Dataset: unify.OrdersDataset, Date: d}
-	orders, m, err := step.ReadInput[unified.Order](ctx, env, in, unify.Name)
+	in := dataset.Partition{Dataset: contract.Orders, Date: d}
+	orders, m, err := step.ReadInput[unified.Order](ctx, env, in, contract.StepUnify)
 	if err != nil {
 		return nil, err
 	}
 	reg := registry.New(env.Store, env.Log)
-	var rows []Decision
+	var rows []contract.Decision
 	if p := models.Purchase; p != nil {
 		row, err := trainPurchase(ctx, env, reg, *p, orders, d)
 		if err != nil {
@@ -102,7 +64,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if c := models.CLV; c != nil {
 		row, err := trainCLV(ctx, env, reg, *c, orders, d)
 		if err != nil {
-			return nil, fmt.Errorf("model %s: %w", CLVName, err)
+			return nil, fmt.Errorf("model %s: %w", contract.CLVModel, err)
 		}
 		rows = append(rows, row)
 	}
@@ -115,7 +77,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 			stats.Add("models_promoted", 1)
 		}
 	}
-	out := step.Output{Partition: dataset.Partition{Dataset: DecisionsDataset, Date: d}, Job: Name, Inputs: []*dataset.Manifest{m}}
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.Decisions, Date: d}, Job: contract.StepTrain, Inputs: []*dataset.Manifest{m}}
 	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
@@ -155,8 +117,8 @@ func decide(ctx context.Context, reg *registry.Registry, name string, f *registr
 	return d, reg.Record(ctx, name, d)
 }
 
-func decisionRow(name string, f *registry.File, version string, d registry.Decision) Decision {
-	row := Decision{Model: name, Version: version, Trained: true, Metric: d.Metric, Promoted: d.Promote, Reason: d.Reason,
+func decisionRow(name string, f *registry.File, version string, d registry.Decision) contract.Decision {
+	row := contract.Decision{Model: name, Version: version, Trained: true, Metric: d.Metric, Promoted: d.Promote, Reason: d.Reason,
 		TrainRows: int64(f.Rows.Train), HoldoutRows: int64(f.Rows.Holdout)}
 	v := d.ChallengerValue
 	row.Value = &v
@@ -173,6 +135,6 @@ func decisionRow(name string, f *registry.File, version string, d registry.Decis
 	return row
 }
 
-func skipped(name string, err error) Decision {
-	return Decision{Model: name, Reason: err.Error()}
+func skipped(name string, err error) contract.Decision {
+	return contract.Decision{Model: name, Reason: err.Error()}
 }

@@ -5,8 +5,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/rundate"
@@ -28,29 +28,22 @@ type productCatalog struct {
 // product wins).
 func readCatalog(ctx context.Context, env step.Env, d rundate.Date) (productCatalog, error) {
 	pc := productCatalog{catalog: unified.NewCatalog()}
-	for _, src := range env.Config.Sources {
-		if src.Kind != "filedrop" {
-			continue
-		}
-		for _, st := range src.Streams {
-			if st.Entity != "products" {
-				continue
+	for _, r := range env.Config.Streams(config.FileDropsOf(config.EntityProducts)) {
+		src, st := r.Source, r.Stream
+		pc.streams = true
+		p := dataset.Partition{Dataset: contract.Raw(src.Name, st.Name), Date: d}
+		m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
+			f := dataset.FieldsOf(s)
+			for _, row := range rows {
+				at, ok := f.Int64(row, "updated_at")
+				pc.catalog.Add(f.Text(row, "product_id"), f.Text(row, "category"), at, ok)
 			}
-			pc.streams = true
-			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
-			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
-				f := dataset.FieldsOf(s)
-				for _, row := range rows {
-					at, ok := f.Int64(row, "updated_at")
-					pc.catalog.Add(f.Text(row, "product_id"), f.Text(row, "category"), at, ok)
-				}
-				return nil
-			})
-			if err != nil {
-				return productCatalog{}, step.MissingInput(err, p, ingest.Name)
-			}
-			pc.manifests = append(pc.manifests, m)
+			return nil
+		})
+		if err != nil {
+			return productCatalog{}, step.MissingInput(err, p, contract.StepIngest)
 		}
+		pc.manifests = append(pc.manifests, m)
 	}
 	return pc, nil
 }

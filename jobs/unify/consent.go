@@ -8,8 +8,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
@@ -91,27 +91,20 @@ type consentInputs struct {
 
 func readConsent(ctx context.Context, env step.Env, d rundate.Date, crm []unified.CRMRecord) (*consentInputs, error) {
 	in := &consentInputs{}
-	for _, src := range env.Config.Sources {
-		if src.Kind != "filedrop" {
-			continue
+	for _, r := range env.Config.Streams(consentStream) {
+		src, st := r.Source, r.Stream
+		p := dataset.Partition{Dataset: contract.Raw(src.Name, st.Name), Date: d}
+		m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
+			in.rows(src.Name, st, s, rows)
+			return nil
+		})
+		if err != nil {
+			return nil, step.MissingInput(err, p, contract.StepIngest)
 		}
-		for _, st := range src.Streams {
-			if !consentStream(st) {
-				continue
-			}
-			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
-			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
-				in.rows(src.Name, st, s, rows)
-				return nil
-			})
-			if err != nil {
-				return nil, step.MissingInput(err, p, ingest.Name)
-			}
-			in.manifests = append(in.manifests, m)
-		}
+		in.manifests = append(in.manifests, m)
 	}
 	for _, r := range crm {
-		if r.Deleted || r.Stream != "contacts" {
+		if r.Deleted || r.Stream != "contacts" { // the CRM connectors' contact stream name
 			continue
 		}
 		var props map[string]any
@@ -141,11 +134,14 @@ func readConsent(ctx context.Context, env step.Env, d rundate.Date, crm []unifie
 }
 
 // consentStream reports whether a file-drop stream carries consent state.
-func consentStream(st config.Stream) bool {
+func consentStream(src config.Source, st config.Stream) bool {
+	if src.Kind != config.FileDrop {
+		return false
+	}
 	switch st.Entity {
-	case "consent", "deletion_requests":
+	case config.EntityConsent, config.EntityDeletionRequests:
 		return true
-	case "contacts":
+	case config.EntityContacts:
 		for _, c := range st.Columns {
 			if c.To == "email_optout" {
 				return true
@@ -169,20 +165,20 @@ func (in *consentInputs) rows(source string, st config.Stream, s *parquet.Schema
 		}
 		return ""
 	}
-	spec, _ := config.IdentityEntity("contacts")
+	spec, _ := config.IdentityEntity(config.EntityContacts)
 	for _, row := range rows {
 		e := consentEvent{source: source + "/" + st.Name, customerNumber: f.Text(row, "customer_number"),
 			email: f.Text(row, "email"), phone: f.Text(row, "phone"), country: f.Text(row, "country")}
 		var at int64
 		var ok bool
 		switch st.Entity {
-		case "deletion_requests":
+		case config.EntityDeletionRequests:
 			if at, ok = f.Int64(row, "requested_at"); ok {
 				e.at = time.UnixMicro(at).UTC()
 				in.deletions = append(in.deletions, e)
 			}
 			continue
-		case "contacts":
+		case config.EntityContacts:
 			get := func(field string) string { return f.Text(row, field) }
 			e.record = RecordKey(source, st.Name, st.Entity, spec, get)
 			if !optedOut(text(row, "email_optout")) {

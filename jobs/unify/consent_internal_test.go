@@ -216,7 +216,7 @@ func TestConsentRows(t *testing.T) {
 	yes, no := true, false
 	s, rows = rowsOf(contactRow{"7", t0, &yes}, contactRow{"8", t0, &no}, contactRow{"9", t0, nil})
 	st := config.Stream{Name: "contacts", Entity: "contacts", Columns: []config.Column{{To: "email_optout", Type: config.TypeBool}}}
-	if !consentStream(st) {
+	if !consentStream(config.Source{Kind: config.FileDrop}, st) {
 		t.Fatal("a contacts stream with email_optout carries consent")
 	}
 	in.rows("crm", st, s, rows)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/normalize"
@@ -21,38 +21,6 @@ import (
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
-
-// Identity datasets written by unify.
-const (
-	IdentityMapDataset    = "unified/identity_map"
-	IdentityEventsDataset = "unified/identity_events"
-)
-
-// IdentityRow is one row of unified/identity_map: a record and the person
-// it belongs to.
-type IdentityRow struct {
-	// RecordKey is "<source>/<stream>/<key>" for a CRM contact, touchpoint
-	// or ad click, and "<source>/customer_number/<n>" for an order
-	// source's customer.
-	RecordKey  string `parquet:"record_key"`
-	CustomerID string `parquet:"customer_id"`
-	// FirstSeen is the day the customer id was first given (days since
-	// 1970-01-01, a Parquet DATE).
-	FirstSeen int32 `parquet:"first_seen,date"`
-}
-
-// identitySources reports whether the config has streams identity
-// resolution reads beyond orders.
-func identitySources(c *config.Config) bool {
-	for _, src := range c.Sources {
-		for _, st := range src.Streams {
-			if _, ok := config.IdentityEntity(st.Entity); ok && src.Kind == "filedrop" {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // CustomerRecordKey is the identity record key of an order source's customer.
 func CustomerRecordKey(source, number string) string {
@@ -83,8 +51,8 @@ func (l *linker) add(record string, kind identity.Kind, value string) {
 // record ("web/touchpoints/ids:<16 hex>"), so that the caps count how many
 // different identifier sets share a cookie or a device, not how many page
 // views one person made.
-func RecordKey(source, stream, entity string, spec config.IdentitySpec, get func(string) string) string {
-	if entity == "contacts" {
+func RecordKey(source, stream string, entity config.Entity, spec config.IdentitySpec, get func(string) string) string {
+	if entity == config.EntityContacts {
 		if key := get(spec.Key()); key != "" {
 			return source + "/" + stream + "/" + key
 		}
@@ -107,7 +75,7 @@ func RecordKey(source, stream, entity string, spec config.IdentitySpec, get func
 
 // row adds the identifiers of one row of an identity entity and returns
 // the row's record key ("" for a row without identifiers).
-func (l *linker) row(source, stream, entity string, spec config.IdentitySpec, get func(string) string) string {
+func (l *linker) row(source, stream string, entity config.Entity, spec config.IdentitySpec, get func(string) string) string {
 	record := RecordKey(source, stream, entity, spec, get)
 	if record == "" || l.seen[record] {
 		return record
@@ -176,7 +144,7 @@ type People struct {
 // ids of the newest earlier identity map, and commits unified/identity_map
 // and unified/identity_events for D. Without identity sources it returns nil.
 func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *unified.Lines, stats step.Stats) (*People, error) {
-	if !identitySources(env.Config) {
+	if !contract.Written(env.Config, contract.IdentityMap) {
 		return nil, nil
 	}
 	l := &linker{countries: normalize.NewCountries(), defaultRegion: env.Config.Identity.DefaultRegion,
@@ -185,33 +153,26 @@ func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *u
 		l.add(CustomerRecordKey(source, number), identity.CustomerNumber, number)
 	})
 	var inputs []*dataset.Manifest
-	for _, src := range env.Config.Sources {
-		if src.Kind != "filedrop" {
-			continue
-		}
-		for _, st := range src.Streams {
-			spec, ok := config.IdentityEntity(st.Entity)
-			if !ok {
-				continue
-			}
-			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
-			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
-				f := dataset.FieldsOf(s)
-				for _, row := range rows {
-					get := func(field string) string { return f.Text(row, field) }
-					record := l.row(src.Name, st.Name, st.Entity, spec, get)
-					if at, ok := f.Int64(row, "occurred_at"); ok && st.Entity == "touchpoints" && record != "" {
-						l.touches = append(l.touches, touch{record: record, at: time.UnixMicro(at).UTC(),
-							channel: get("channel"), campaign: get("campaign_id")})
-					}
+	for _, r := range env.Config.Streams(config.IdentityStreams) {
+		src, st := r.Source, r.Stream
+		spec, _ := config.IdentityEntity(st.Entity)
+		p := dataset.Partition{Dataset: contract.Raw(src.Name, st.Name), Date: d}
+		m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
+			f := dataset.FieldsOf(s)
+			for _, row := range rows {
+				get := func(field string) string { return f.Text(row, field) }
+				record := l.row(src.Name, st.Name, st.Entity, spec, get)
+				if at, ok := f.Int64(row, "occurred_at"); ok && st.Entity == config.EntityTouchpoints && record != "" {
+					l.touches = append(l.touches, touch{record: record, at: time.UnixMicro(at).UTC(),
+						channel: get("channel"), campaign: get("campaign_id")})
 				}
-				return nil
-			})
-			if err != nil {
-				return nil, step.MissingInput(err, p, ingest.Name)
 			}
-			inputs = append(inputs, m)
+			return nil
+		})
+		if err != nil {
+			return nil, step.MissingInput(err, p, contract.StepIngest)
 		}
+		inputs = append(inputs, m)
 	}
 	prev, pm, err := previousIdentity(ctx, env, d)
 	if err != nil {
@@ -225,20 +186,20 @@ func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *u
 	if err != nil {
 		return nil, fmt.Errorf("resolve identities: %w", err)
 	}
-	rows := make([]IdentityRow, len(res.Assignments))
+	rows := make([]contract.IdentityRow, len(res.Assignments))
 	for i, a := range res.Assignments {
-		rows[i] = IdentityRow{RecordKey: a.RecordKey, CustomerID: a.CustomerID, FirstSeen: int32(a.FirstSeen.Unix() / 86400)}
+		rows[i] = contract.IdentityRow{RecordKey: a.RecordKey, CustomerID: a.CustomerID, FirstSeen: int32(a.FirstSeen.Unix() / 86400)}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].RecordKey < rows[j].RecordKey })
 	meta := map[string]any{"links": res.Stats.Links, "records": res.Stats.Records, "customers": res.Stats.Customers,
 		"blocked_links": res.Stats.BlockedLinks, "value_cap_refused": res.Stats.ValueCapRefused,
 		"person_cap_refused": res.Stats.PersonCapRefused, "merges": res.Stats.Merges, "splits": res.Stats.Splits,
 		"invalid_identifiers": l.invalid}
-	out := step.Output{Partition: dataset.Partition{Dataset: IdentityMapDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.IdentityMap, Date: d}, Job: contract.StepUnify, Inputs: inputs, Meta: meta}
 	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
-	out.Partition.Dataset = IdentityEventsDataset
+	out.Partition.Dataset = contract.IdentityEvents
 	if _, err := step.WriteOutput(ctx, env, out, res.Events); err != nil {
 		return nil, err
 	}
@@ -323,7 +284,7 @@ func identityConfig(c config.Identity) identity.Config {
 
 // previousIdentity reads the newest identity map committed before d.
 func previousIdentity(ctx context.Context, env step.Env, d rundate.Date) ([]identity.Assignment, *dataset.Manifest, error) {
-	dates, err := dataset.CommittedDates(ctx, env.Store, IdentityMapDataset)
+	dates, err := dataset.CommittedDates(ctx, env.Store, contract.IdentityMap)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -336,7 +297,7 @@ func previousIdentity(ctx context.Context, env step.Env, d rundate.Date) ([]iden
 	if last == nil {
 		return nil, nil, nil
 	}
-	rows, m, err := dataset.ReadParquet[IdentityRow](ctx, env.Store, dataset.Partition{Dataset: IdentityMapDataset, Date: *last})
+	rows, m, err := dataset.ReadParquet[contract.IdentityRow](ctx, env.Store, dataset.Partition{Dataset: contract.IdentityMap, Date: *last})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/quality"
@@ -15,11 +15,6 @@ import (
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
-
-// QualityDataset is the quality report of one checked dataset, and
-// QualityQuarantine the rows it refused.
-func QualityDataset(checked string) string    { return "quality/" + checked }
-func QualityQuarantine(checked string) string { return "quarantine/quality/" + checked }
 
 // streamLines are the lines of one orders stream: lines from..to-1 of all.
 type streamLines struct {
@@ -64,27 +59,6 @@ func (r lineRows) Column(name string) (quality.Getter, bool) {
 	return nil, false
 }
 
-// Refused is one row of quarantine/quality/...: a line an error-level row
-// rule refused, with the rule and the value.
-type Refused struct {
-	SourceFile string `parquet:"source_file"`
-	Line       int64  `parquet:"line"`
-	Rule       string `parquet:"rule"`
-	Kind       string `parquet:"kind"`
-	Column     string `parquet:"column"`
-	Value      string `parquet:"value"`
-}
-
-// qualityRules finds the rules configured for a dataset.
-func qualityRules(c *config.Config, name string) (quality.Dataset, bool) {
-	for _, d := range c.Quality.Datasets {
-		if d.Name == name {
-			return d, true
-		}
-	}
-	return quality.Dataset{}, false
-}
-
 // checkQuality runs the configured rules of one orders stream's raw lines.
 // It commits the quality report and the quarantine of refused lines, and
 // removes the lines that break an error-level row rule. An error-level
@@ -93,8 +67,8 @@ func qualityRules(c *config.Config, name string) (quality.Dataset, bool) {
 // downstream is written.
 func checkQuality(ctx context.Context, env step.Env, d rundate.Date, src config.Source, st config.Stream,
 	lines streamLines, raw *dataset.Manifest, keys map[string]quality.KeySet, stats step.Stats) error {
-	name := ingest.RawDataset(src.Name, st.Name)
-	rules, ok := qualityRules(env.Config, name)
+	name := contract.Raw(src.Name, st.Name)
+	rules, ok := env.Config.QualityRules(name)
 	if !ok {
 		return nil
 	}
@@ -110,14 +84,14 @@ func checkQuality(ctx context.Context, env step.Env, d rundate.Date, src config.
 		severity[r.Rule] = r.Severity
 	}
 	refusedRow := map[int]bool{}
-	var refused []Refused
+	var refused []contract.Refused
 	for _, f := range out.Failures {
 		if f.Severity != "error" {
 			continue
 		}
 		refusedRow[f.Row] = true
 		l := lines.all.Line(lines.from + f.Row)
-		refused = append(refused, Refused{SourceFile: l.SourceFile, Line: l.SourceLine, Rule: f.Rule, Kind: f.Kind, Column: f.Column, Value: f.Value})
+		refused = append(refused, contract.Refused{SourceFile: l.SourceFile, Line: l.SourceLine, Rule: f.Rule, Kind: f.Kind, Column: f.Column, Value: f.Value})
 	}
 	sort.SliceStable(refused, func(i, j int) bool {
 		if refused[i].SourceFile != refused[j].SourceFile {
@@ -126,11 +100,11 @@ func checkQuality(ctx context.Context, env step.Env, d rundate.Date, src config.
 		return refused[i].Line < refused[j].Line
 	})
 	inputs := []*dataset.Manifest{raw}
-	qo := step.Output{Partition: dataset.Partition{Dataset: QualityQuarantine(name), Date: d}, Job: Name, Inputs: inputs}
+	qo := step.Output{Partition: dataset.Partition{Dataset: contract.QualityQuarantine(name), Date: d}, Job: contract.StepUnify, Inputs: inputs}
 	if _, err := step.WriteOutput(ctx, env, qo, refused); err != nil {
 		return err
 	}
-	ro := step.Output{Partition: dataset.Partition{Dataset: QualityDataset(name), Date: d}, Job: Name, Inputs: inputs,
+	ro := step.Output{Partition: dataset.Partition{Dataset: contract.Quality(name), Date: d}, Job: contract.StepUnify, Inputs: inputs,
 		Meta: map[string]any{"passed": out.Report.Passed, "dimensions": out.Report.Dimensions}}
 	if _, err := step.WriteOutput(ctx, env, ro, out.Report.ParquetRows()); err != nil {
 		return err

@@ -18,57 +18,14 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
 )
-
-// Name is the step's name.
-const Name = "unify"
-
-// Datasets written by unify.
-const (
-	OrdersDataset     = "unified/orders"
-	CustomersDataset  = "unified/customers"
-	CRMRecordsDataset = "unified/crm_records"
-)
-
-// Outputs are the partitions unify commits for d.
-func Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
-	out := []dataset.Partition{{Dataset: OrdersDataset, Date: d}, {Dataset: CustomersDataset, Date: d}}
-	if len(crmSources(c)) > 0 {
-		out = append(out, dataset.Partition{Dataset: CRMRecordsDataset, Date: d})
-	}
-	for _, src := range c.Sources {
-		for _, st := range src.Streams {
-			name := ingest.RawDataset(src.Name, st.Name)
-			if _, ok := qualityRules(c, name); ok && st.Entity == "orders" {
-				out = append(out, dataset.Partition{Dataset: QualityDataset(name), Date: d},
-					dataset.Partition{Dataset: QualityQuarantine(name), Date: d})
-			}
-		}
-	}
-	if identitySources(c) {
-		out = append(out, dataset.Partition{Dataset: IdentityMapDataset, Date: d},
-			dataset.Partition{Dataset: IdentityEventsDataset, Date: d})
-	}
-	return out
-}
-
-// crmSources are the configured sources with incremental CRM streams.
-func crmSources(c *config.Config) []config.Source {
-	var out []config.Source
-	for _, src := range c.Sources {
-		if src.Kind == "hubspot" || src.Kind == "salesforce" {
-			out = append(out, src)
-		}
-	}
-	return out
-}
 
 // Run builds the unified tables for d.
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
@@ -84,42 +41,38 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		return stats, err
 	}
 	keys := catalog.keys()
-	for _, src := range env.Config.Sources {
-		for _, st := range src.Streams {
-			if st.Entity != "orders" {
-				continue
-			}
-			p := dataset.Partition{Dataset: ingest.RawDataset(src.Name, st.Name), Date: d}
-			m, err := dataset.ReadManifest(ctx, env.Store, p)
-			if err != nil {
-				return stats, step.MissingInput(err, p, ingest.Name)
-			}
-			first := lines.Len()
-			lines.Grow(int(m.Rows)) // one allocation, not a doubling series
-			var lr *unified.LineReader
-			err = dataset.EachRowsOf(ctx, env.Store, p, m, func(s *parquet.Schema, rows []parquet.Row) error {
-				if lr == nil {
-					var err error
-					if lr, err = unified.NewLineReader(src.Name, st.Currency, s); err != nil {
-						return err
-					}
+	for _, r := range env.Config.Streams(config.OrdersStreams) {
+		src, st := r.Source, r.Stream
+		p := dataset.Partition{Dataset: contract.Raw(src.Name, st.Name), Date: d}
+		m, err := dataset.ReadManifest(ctx, env.Store, p)
+		if err != nil {
+			return stats, step.MissingInput(err, p, contract.StepIngest)
+		}
+		first := lines.Len()
+		lines.Grow(int(m.Rows)) // one allocation, not a doubling series
+		var lr *unified.LineReader
+		err = dataset.EachRowsOf(ctx, env.Store, p, m, func(s *parquet.Schema, rows []parquet.Row) error {
+			if lr == nil {
+				var err error
+				if lr, err = unified.NewLineReader(src.Name, st.Currency, s); err != nil {
+					return err
 				}
-				for _, row := range rows {
-					lr.Append(lines, row)
-				}
-				return nil
-			})
-			if err != nil {
-				return stats, fmt.Errorf("read %s: %w", p, err)
 			}
-			inputs = append(inputs, m)
-			stats.Add("lines_read", int64(lines.Len()-first))
-			if err := checkQuality(ctx, env, d, src, st, streamLines{lines, first, lines.Len()}, m, keys, stats); err != nil {
-				return stats, err
+			for _, row := range rows {
+				lr.Append(lines, row)
 			}
-			if err := lines.Convert(first, lines.Len(), env.Config.Currency, rates); err != nil {
-				return stats, fmt.Errorf("convert %s into %s: %w", p, env.Config.Currency, err)
-			}
+			return nil
+		})
+		if err != nil {
+			return stats, fmt.Errorf("read %s: %w", p, err)
+		}
+		inputs = append(inputs, m)
+		stats.Add("lines_read", int64(lines.Len()-first))
+		if err := checkQuality(ctx, env, d, src, st, streamLines{lines, first, lines.Len()}, m, keys, stats); err != nil {
+			return stats, err
+		}
+		if err := lines.Convert(first, lines.Len(), env.Config.Currency, rates); err != nil {
+			return stats, fmt.Errorf("convert %s into %s: %w", p, env.Config.Currency, err)
 		}
 	}
 	dups := lines.Dedup()
@@ -160,11 +113,11 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 
 	meta := map[string]any{"duplicate_lines_removed": dups, "lines_without_customer": ostats.LinesWithoutCustomer,
 		"order_customer_conflicts": ostats.CustomerConflicts, "lines": kept}
-	out := step.Output{Partition: dataset.Partition{Dataset: OrdersDataset, Date: d}, Job: Name, Inputs: inputs, Meta: meta}
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.Orders, Date: d}, Job: contract.StepUnify, Inputs: inputs, Meta: meta}
 	if _, err := step.WriteOutput(ctx, env, out, orders); err != nil {
 		return stats, err
 	}
-	out.Partition.Dataset = CustomersDataset
+	out.Partition.Dataset = contract.Customers
 	out.Inputs = slices.Concat(inputs, catalog.manifests, consent.manifests)
 	out.Meta = maps.Clone(meta)
 	out.Meta["consent"] = cc
@@ -256,7 +209,7 @@ type crmMerge struct {
 // the latest version of each object, deleted objects as tombstones. It
 // returns an empty merge without CRM sources.
 func mergeCRM(ctx context.Context, env step.Env, d rundate.Date) (crmMerge, error) {
-	srcs := crmSources(env.Config)
+	srcs := env.Config.CRMSources()
 	if len(srcs) == 0 {
 		return crmMerge{}, nil
 	}
@@ -264,7 +217,7 @@ func mergeCRM(ctx context.Context, env step.Env, d rundate.Date) (crmMerge, erro
 	var inputs []*dataset.Manifest
 	for _, src := range srcs {
 		for _, st := range src.Streams {
-			name := ingest.RawDataset(src.Name, st.Name)
+			name := contract.Raw(src.Name, st.Name)
 			dates, err := dataset.CommittedDates(ctx, env.Store, name)
 			if err != nil {
 				return crmMerge{}, err
@@ -288,7 +241,7 @@ func mergeCRM(ctx context.Context, env step.Env, d rundate.Date) (crmMerge, erro
 // writeCRM commits unified/crm_records/dt=d from the merge, when there are
 // CRM sources.
 func writeCRM(ctx context.Context, env step.Env, d rundate.Date, crm crmMerge, stats step.Stats) error {
-	if len(crmSources(env.Config)) == 0 {
+	if !contract.Written(env.Config, contract.CRMRecords) {
 		return nil
 	}
 	records := crm.records
@@ -298,7 +251,7 @@ func writeCRM(ctx context.Context, env step.Env, d rundate.Date, crm crmMerge, s
 			deleted++
 		}
 	}
-	out := step.Output{Partition: dataset.Partition{Dataset: CRMRecordsDataset, Date: d}, Job: Name, Inputs: crm.inputs,
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.CRMRecords, Date: d}, Job: contract.StepUnify, Inputs: crm.inputs,
 		Meta: map[string]any{"tombstones": deleted}}
 	if _, err := step.WriteOutput(ctx, env, out, records); err != nil {
 		return err

@@ -110,7 +110,7 @@ type Source struct {
 	// Name is the source's name in store keys: raw/<name>/<stream>/...
 	Name string `yaml:"name"`
 	// Kind is the connector: filedrop, hubspot, salesforce, google_ads or meta.
-	Kind string `yaml:"kind"`
+	Kind Kind `yaml:"kind"`
 	// Landing is where a file-drop source's exports land: a folder path or
 	// s3://bucket/prefix (read with the store's S3 endpoint settings).
 	Landing string `yaml:"landing"`
@@ -147,7 +147,7 @@ type Stream struct {
 	// opt-out changes), deletion_requests, contacts, touchpoints, ad_clicks,
 	// ad_metrics (an ad platform's metrics per day and campaign) or
 	// products (a product catalog: each product's category).
-	Entity string `yaml:"entity"`
+	Entity Entity `yaml:"entity"`
 	// Format is the export format: csv, jsonl (one JSON object a line) or
 	// parquet.
 	Format string `yaml:"format"`
@@ -550,7 +550,7 @@ func (st Stream) validate(where string) []error {
 
 // checkFields checks a stream's mapped fields against an entity's fields
 // and types: every required field is mapped, every mapped one has its type.
-func checkFields(where, entity string, mapped map[string]Column, spec map[string]string, required func(string) bool) []error {
+func checkFields(where string, entity Entity, mapped map[string]Column, spec map[string]string, required func(string) bool) []error {
 	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(spec)) {
 		typ := spec[name]
@@ -585,8 +585,8 @@ func (s IdentitySpec) Key() string { return s.key }
 func (s IdentitySpec) Identifiers() []string { return s.identifiers }
 
 // identitySpecs are the entities that feed identity resolution.
-func identitySpecs() map[string]IdentitySpec {
-	return map[string]IdentitySpec{
+func identitySpecs() map[Entity]IdentitySpec {
+	return map[Entity]IdentitySpec{
 		"contacts":    {key: "contact_id", at: "updated_at", identifiers: []string{"contact_id", "customer_number", "email", "phone"}},
 		"touchpoints": {key: "event_id", at: "occurred_at", identifiers: []string{"customer_number", "email", "device_id", "cookie_id"}},
 		"ad_clicks":   {key: "click_id", at: "clicked_at", identifiers: []string{"cookie_id"}},
@@ -594,7 +594,7 @@ func identitySpecs() map[string]IdentitySpec {
 }
 
 // IdentityEntity returns the spec of an identity-bearing entity.
-func IdentityEntity(entity string) (IdentitySpec, bool) {
+func IdentityEntity(entity Entity) (IdentitySpec, bool) {
 	s, ok := identitySpecs()[entity]
 	return s, ok
 }

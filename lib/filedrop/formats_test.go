@@ -135,7 +135,7 @@ func TestConsentAndDeletionEntitiesValidate(t *testing.T) {
 	base := func(entity, at string) config.Config {
 		return config.Config{Store: config.Store{Kind: "memory"}, Currency: "GBP", Sources: []config.Source{{
 			Name: "crm", Kind: "filedrop", Landing: "x", Streams: []config.Stream{{
-				Name: entity, Entity: entity, Format: "jsonl", Delimiter: ",", EventTime: at,
+				Name: entity, Entity: config.Entity(entity), Format: "jsonl", Delimiter: ",", EventTime: at,
 				Columns: []config.Column{
 					{From: "email", To: "email", Type: config.TypeString},
 					{From: "status", To: "status", Type: config.TypeString},

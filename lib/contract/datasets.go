@@ -1,0 +1,185 @@
+package contract
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/filedrop"
+	"github.com/segmint/segmint/lib/identity"
+	"github.com/segmint/segmint/lib/kpi"
+	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/lib/unified"
+)
+
+// Names of the datasets without placeholders.
+const (
+	Orders           = "unified/orders"
+	Customers        = "unified/customers"
+	CRMRecords       = "unified/crm_records"
+	IdentityMap      = "unified/identity_map"
+	IdentityEvents   = "unified/identity_events"
+	CustomerFeatures = "features/customers"
+	Cohorts          = "kpi/cohorts"
+	DailyKPIs        = "kpi/daily"
+	Decisions        = "models/_decisions"
+	Scores           = "scores"
+	RFMSegments      = "segments/rfm"
+	Reports          = "reports"
+)
+
+// Raw is the raw dataset of one source stream: its rows as landed, typed
+// by the stream's columns.
+func Raw(source, stream string) string { return "raw/" + source + "/" + stream }
+
+// Quarantine is the dataset of one stream's rows that ingest could not read.
+func Quarantine(source, stream string) string { return "quarantine/" + source + "/" + stream }
+
+// Quality is the quality report of one checked dataset.
+func Quality(checked string) string { return "quality/" + checked }
+
+// QualityQuarantine is the dataset of the rows an error-level quality rule
+// refused in one checked dataset.
+func QualityQuarantine(checked string) string { return "quarantine/quality/" + checked }
+
+// StateKey is the key of a stream's ingest state (its cursor and what the
+// last pull committed).
+func StateKey(source, stream string) string { return "state/" + source + "/" + stream + ".json" }
+
+// LatestKey is the pointer to a segment family's newest committed partition.
+func LatestKey(segments string) string { return segments + "/latest.json" }
+
+// The models train writes and score applies, by their names in
+// models/<model>/.
+const (
+	// CLVModel is the lifetime-value model (BG/NBD with Gamma-Gamma).
+	CLVModel = "clv"
+)
+
+// PurchaseModel is the name of the purchase model of a horizon:
+// purchase_<H>d.
+func PurchaseModel(horizonDays int) string { return fmt.Sprintf("purchase_%dd", horizonDays) }
+
+// rowOf is the reflect.Type of a row type.
+func rowOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+// Datasets declares every dataset of the store, in the order the steps
+// write them.
+func Datasets() []Dataset {
+	return []Dataset{
+		{Path: "raw/<source>/<stream>", Partitioning: ByDate, Writer: StepIngest,
+			About: "a stream's rows as landed, typed by its columns (file drops) or its API's fields; a daily API stream also rewrites the days of its look-back window",
+			names: streamNames(config.AllStreams, Raw)},
+		{Path: "quarantine/<source>/<stream>", Partitioning: ByDate, Row: rowOf[filedrop.Rejected](), Writer: StepIngest,
+			When: "file-drop streams", About: "a landed row ingest could not read, with the rule it broke and the raw record",
+			names: streamNames(config.FileDropStreams, Quarantine)},
+		{Path: "state/<source>/<stream>.json", Partitioning: SideFile, Writer: StepIngest,
+			Files: "JSON", About: "a stream's cursor and what its last pull committed, written after the data"},
+		{Path: Orders, Partitioning: ByDate, Row: rowOf[unified.Order](), Writer: StepUnify,
+			About: "one order (invoice) up to the end of D, in the reporting currency"},
+		{Path: Customers, Partitioning: ByDate, Row: rowOf[unified.Customer](), Writer: StepUnify,
+			About: "one customer as of D: orders, revenue, recency, lifecycle, consent, engagement"},
+		{Path: CRMRecords, Partitioning: ByDate, Row: rowOf[unified.CRMRecord](), Writer: StepUnify,
+			When: "HubSpot or Salesforce sources", About: "the latest version of one CRM record",
+			cond: func(c *config.Config) bool { return len(c.CRMSources()) > 0 }},
+		{Path: IdentityMap, Partitioning: ByDate, Row: rowOf[IdentityRow](), Writer: StepUnify,
+			When: "file-drop streams of contacts, touchpoints or ad clicks", About: "one record's customer id",
+			cond: hasStreams(config.IdentityStreams)},
+		{Path: IdentityEvents, Partitioning: ByDate, Row: rowOf[identity.Event](), Writer: StepUnify,
+			When: "file-drop streams of contacts, touchpoints or ad clicks", About: "one merge or split of customer ids, explained",
+			cond: hasStreams(config.IdentityStreams)},
+		{Path: "quality/raw/<source>/<stream>", Partitioning: ByDate, Row: rowOf[quality.ReportRow](), Writer: StepUnify,
+			When: "orders streams with quality rules", About: "one quality rule's outcome on a checked stream",
+			names: qualityNames(Quality)},
+		{Path: "quarantine/quality/raw/<source>/<stream>", Partitioning: ByDate, Row: rowOf[Refused](), Writer: StepUnify,
+			When: "orders streams with quality rules", About: "an order line an error-level quality rule refused",
+			names: qualityNames(QualityQuarantine)},
+		{Path: CustomerFeatures, Partitioning: ByDate, Row: rowOf[featureset.Customer](), Writer: StepFeatures,
+			About: "one customer's model features as of D"},
+		{Path: Cohorts, Partitioning: ByDate, Row: rowOf[kpi.Cohort](), Writer: StepFeatures,
+			About: "the repeat-purchase rate of one monthly cohort"},
+		{Path: DailyKPIs, Partitioning: ByDate, Row: rowOf[kpi.Daily](), Writer: StepFeatures,
+			When: "touchpoint or ad metric streams", About: "the KPIs of one day, channel and campaign, every day up to D",
+			cond: func(c *config.Config) bool {
+				return hasStreams(config.FileDropsOf(config.EntityTouchpoints))(c) || hasStreams(config.AdMetricsStreams)(c)
+			}},
+		{Path: "models/<model>/<version>", Partitioning: SideFile, Writer: StepTrain,
+			Files: "model.json, metrics.json", About: "one trained model and its metrics, named by its content", When: "a models: section"},
+		{Path: "models/<model>/champion.json", Partitioning: SideFile, Writer: StepTrain,
+			Files: "JSON", About: "the version that scores", When: "a models: section"},
+		{Path: Decisions, Partitioning: ByDate, Row: rowOf[Decision](), Writer: StepTrain,
+			When: "a models: section", About: "one model's training and promotion decision of the night",
+			cond: func(c *config.Config) bool { return c.Models.Purchase != nil || c.Models.CLV != nil }},
+		{Path: Scores, Partitioning: ByDate, Row: rowOf[Score](), Writer: StepScore,
+			About: "one customer's RFM scores and segment and the champion models' predictions"},
+		{Path: RFMSegments, Partitioning: ByDate, Row: rowOf[Member](), Writer: StepPublish,
+			Files: "audience.csv", When: "segments.rfm.enabled", About: "one customer of an RFM segment",
+			cond: func(c *config.Config) bool { return c.Segments.RFM.Enabled }},
+		{Path: LatestKey(RFMSegments), Partitioning: SideFile, Row: nil, Writer: StepPublish,
+			Files: "JSON", When: "segments.rfm.enabled", About: "the newest committed segments/rfm partition"},
+		{Path: Reports, Partitioning: ByDate, Writer: StepReport,
+			Files: "index.html", About: "the run's report for people"},
+	}
+}
+
+// Steps declares the steps of a run in the order nightly runs them.
+func Steps() []Step {
+	return []Step{
+		{Name: StepIngest, About: "pulls what is new from every configured source stream into raw Parquet",
+			Reads: []string{"the landing files and APIs of the configured streams", "state/<source>/<stream>.json"}},
+		{Name: StepUnify, About: "checks quality, converts currencies, resolves identities and builds the unified tables",
+			Reads: []string{"raw/<source>/<stream>", "unified/identity_map/dt=<the newest before D>"}},
+		{Name: StepFeatures, About: "computes customer features, cohorts and daily KPIs",
+			Reads: []string{Customers, Orders, "raw/<source>/<stream>"}},
+		{Name: StepTrain, About: "retrains the configured models and promotes a challenger that is not worse",
+			Reads: []string{Orders, "models/<model>/champion.json"}},
+		{Name: StepScore, About: "scores every customer with RFM and the champion models",
+			Reads: []string{CustomerFeatures, Orders, "models/<model>/champion.json"}},
+		{Name: StepPublish, About: "publishes the segment files downstream systems read",
+			Reads: []string{Scores}},
+		{Name: StepReport, About: "writes the run's report page",
+			Reads: []string{"raw/<source>/<stream>", "quarantine/<source>/<stream>", "quality/raw/<source>/<stream>",
+				Customers, Decisions, RFMSegments}},
+	}
+}
+
+// streamNames names one dataset per matching stream.
+func streamNames(match func(config.Source, config.Stream) bool, name func(source, stream string) string) func(*config.Config) []string {
+	return func(c *config.Config) []string {
+		var out []string
+		for _, r := range c.Streams(match) {
+			out = append(out, name(r.Source.Name, r.Stream.Name))
+		}
+		return out
+	}
+}
+
+// QualityChecked are the datasets a configuration's quality rules check:
+// the raw datasets of its orders streams that have rules, in config order.
+func QualityChecked(c *config.Config) []string {
+	var out []string
+	for _, r := range c.Streams(config.OrdersStreams) {
+		checked := Raw(r.Source.Name, r.Stream.Name)
+		if _, ok := c.QualityRules(checked); ok {
+			out = append(out, checked)
+		}
+	}
+	return out
+}
+
+// qualityNames names one dataset per checked dataset.
+func qualityNames(name func(checked string) string) func(*config.Config) []string {
+	return func(c *config.Config) []string {
+		var out []string
+		for _, checked := range QualityChecked(c) {
+			out = append(out, name(checked))
+		}
+		return out
+	}
+}
+
+// hasStreams holds when a configuration has a matching stream.
+func hasStreams(match func(config.Source, config.Stream) bool) func(*config.Config) bool {
+	return func(c *config.Config) bool { return len(c.Streams(match)) > 0 }
+}

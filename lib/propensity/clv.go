@@ -1,0 +1,31 @@
+package propensity
+
+import (
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/unified"
+	"github.com/segmint/segmint/models/clv"
+)
+
+// CLVTransactions are the customers' non-cancelled orders for models/clv,
+// in the reporting currency. Orders of negative value (none should be)
+// are left out and counted.
+func CLVTransactions(orders []unified.Order) (txns []clv.Transaction, negative int) {
+	for _, o := range orders {
+		if o.CustomerID == nil || o.IsCancellation {
+			continue
+		}
+		v := float64(o.Value) / 1e6
+		if v < 0 {
+			negative++
+			continue
+		}
+		txns = append(txns, clv.Transaction{Customer: *o.CustomerID, Date: o.OrderedAt.UTC(), Value: v})
+	}
+	return txns, negative
+}
+
+// CLVValueOptions are the horizon and discounting of the configured
+// lifetime-value model.
+func CLVValueOptions(c config.CLVModel) clv.ValueOptions {
+	return clv.ValueOptions{Months: c.HorizonMonths, MonthlyDiscount: clv.MonthlyRate(c.AnnualDiscountRate)}
+}
