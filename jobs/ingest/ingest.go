@@ -202,11 +202,11 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 	stats.Add(prefixKey+"rows_written", m.Rows)
 	stats.Add(prefixKey+"rows_quarantined", int64(len(res.Rejected)))
 	stats.Add(prefixKey+"rows_after_date", res.AfterDate)
-	ev := log.Info().Int(logging.FieldFiles, len(res.Files)).Int64("rows_read", res.Read).
-		Int64("rows_written", m.Rows).Int("rows_quarantined", len(res.Rejected)).
-		Int64("rows_after_date", res.AfterDate).Int64(logging.FieldElapsed, env.Now().Sub(start).Milliseconds())
+	ev := log.Info().Int(logging.FieldFiles, len(res.Files)).Int64(logging.FieldRowsRead, res.Read).
+		Int64(logging.FieldRowsWritten, m.Rows).Int(logging.FieldRowsQuarantined, len(res.Rejected)).
+		Int64(logging.FieldRowsAfterDate, res.AfterDate).Int64(logging.FieldElapsed, env.Now().Sub(start).Milliseconds())
 	for rule, n := range byRule {
-		ev = ev.Int64("quarantined_"+rule, n)
+		ev = ev.Int64(logging.FieldQuarantinedPrefix+rule, n)
 	}
 	ev.Msg("stream ingested")
 	return nil

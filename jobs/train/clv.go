@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
@@ -88,8 +89,8 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 	if err != nil {
 		return Decision{}, err
 	}
-	env.Log.Info().Str("model", CLVName).Str("version", version).Int("customers", len(customers)).
-		Float64("holdout_mae_purchases", mae).Float64("holdout_predicted", predTotal).Float64("holdout_actual", actTotal).
+	env.Log.Info().Str(logging.FieldModel, CLVName).Str(logging.FieldVersion, version).Int(logging.FieldCustomers, len(customers)).
+		Float64(logging.FieldHoldoutMAEPurchases, mae).Float64(logging.FieldHoldoutPredicted, predTotal).Float64(logging.FieldHoldoutActual, actTotal).
 		Msg("model trained")
 	dec, err := decide(ctx, reg, CLVName, f, version, "holdout_mae_purchases", false, c.Tolerance, mae,
 		func(cf *registry.File) (float64, error) {
@@ -110,7 +111,7 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 }
 
 func skippedCLV(env step.Env, err error) Decision {
-	env.Log.Warn().Str("model", CLVName).Err(err).Msg("model not trained tonight; the champion stays")
+	env.Log.Warn().Str(logging.FieldModel, CLVName).Err(err).Msg("model not trained tonight; the champion stays")
 	return skipped(CLVName, err)
 }
 

@@ -66,6 +66,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/httpclient"
+	"github.com/segmint/segmint/lib/logging"
 )
 
 // Defaults.
@@ -259,7 +260,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 			customerID:     customerID,
 			currency:       currency,
 			daysPerRequest: days,
-			log:            deps.Log.With().Str("source", src.Name).Str("stream", sp.name).Logger(),
+			log:            deps.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, sp.name).Logger(),
 		})
 	}
 	return out, nil
@@ -372,7 +373,7 @@ func (s *stream) pullRange(ctx context.Context, from, to time.Time, emit func([]
 	if err != nil {
 		return fmt.Errorf("googleads: %s %s: %w", s.spec.name, span, err)
 	}
-	s.log.Debug().Str("days", span).Int("rows", n).Msg("google ads stream read")
+	s.log.Debug().Str(logging.FieldDays, span).Int(logging.FieldRows, n).Msg("google ads stream read")
 	return nil
 }
 
