@@ -115,7 +115,8 @@ func runAPI(ctx context.Context, env step.Env, src config.Source, d rundate.Date
 	if env.Connectors == nil {
 		return 0, fmt.Errorf("%s: no connectors available", src.Name)
 	}
-	streams, err := env.Connectors(src)
+	srcLog := env.Log.With().Str(logging.FieldSource, src.Name).Logger()
+	streams, err := env.Connectors(src, srcLog)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", src.Name, err)
 	}
@@ -125,7 +126,7 @@ func runAPI(ctx context.Context, env step.Env, src config.Source, d rundate.Date
 			continue
 		}
 		n++
-		log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, s.Name()).Logger()
+		log := srcLog.With().Str(logging.FieldStream, s.Name()).Logger()
 		switch s := s.(type) {
 		case connector.Incremental:
 			err = pullIncremental(ctx, env, log, src, s, d, stats)

@@ -221,6 +221,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	tokenCfg := deps.HTTP
+	tokenCfg.Log = deps.Log
 	tokenCfg.Platform = platform + " oauth"
 	tokenCfg.Policy = httpclient.DefaultPolicy{}
 	tokenCfg.Rate = 0
@@ -238,6 +239,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	}
 	cfg := deps.HTTP
 	cfg.Platform = platform
+	cfg.Log = deps.Log
 	cfg.Policy = Policy{MaxHintWait: cfg.MaxHintWait}
 	cfg.Rate = src.RateLimit
 	if cfg.Rate <= 0 {
@@ -260,7 +262,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 			customerID:     customerID,
 			currency:       currency,
 			daysPerRequest: days,
-			log:            deps.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, sp.name).Logger(),
+			log:            deps.Log.With().Str(logging.FieldStream, sp.name).Logger(),
 		})
 	}
 	return out, nil

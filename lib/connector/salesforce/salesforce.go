@@ -181,6 +181,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 
 	cfg := deps.HTTP
 	cfg.Platform = platform
+	cfg.Log = deps.Log
 	cfg.Rate = src.RateLimit
 	if cfg.Rate == 0 {
 		cfg.Rate = defaultRate
@@ -196,7 +197,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	cfg.Policy = policy
 	cfg.Transport = &authTransport{base: base, tokens: tokens}
 	c := &conn{http: httpclient.New(cfg), tokens: tokens, version: version, batch: batch,
-		log: deps.Log.With().Str(logging.FieldPlatform, platform).Str(logging.FieldSource, src.Name).Logger()}
+		log: deps.Log.With().Str(logging.FieldPlatform, platform).Logger()}
 
 	defs := objects()
 	var streams []connector.Stream
