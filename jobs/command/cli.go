@@ -192,8 +192,8 @@ func runDate(ctx context.Context, cmd string, stp nightly.Step, o options, d run
 	log := root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
 	env := step.Env{
 		Store: st, Config: cfg, Log: log, RunID: runID, Now: now, Source: o.source, Stream: o.stream,
-		Connectors: func(src config.Source) ([]connector.Stream, error) {
-			return OpenConnectors(src, connector.Deps{Getenv: getenv, Log: log.With().Str(logging.FieldSource, src.Name).Logger(), Now: now})
+		Connectors: func(src config.Source, srcLog zerolog.Logger) ([]connector.Stream, error) {
+			return OpenConnectors(src, connector.Deps{Getenv: getenv, Log: srcLog, Now: now})
 		},
 		Opener: func(location string) (store.Store, string, error) {
 			return store.OpenLocation(ctx, cfg.Store, location)

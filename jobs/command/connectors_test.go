@@ -87,7 +87,7 @@ func testEnv(t testing.TB, st store.Store, cfg *config.Config, now time.Time) st
 	log := zerolog.Nop()
 	return step.Env{
 		Store: st, Config: cfg, Log: log, RunID: "it", Now: func() time.Time { return now },
-		Connectors: func(src config.Source) ([]connector.Stream, error) {
+		Connectors: func(src config.Source, log zerolog.Logger) ([]connector.Stream, error) {
 			return command.OpenConnectors(src, connector.Deps{
 				Getenv: func(k string) string { return secrets[k] }, Log: log, Now: func() time.Time { return now },
 				HTTP: httpclient.Config{RetryMax: 3, WaitMin: time.Millisecond, WaitMax: 20 * time.Millisecond, Timeout: 5 * time.Second},

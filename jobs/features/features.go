@@ -13,6 +13,7 @@ import (
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/kpi"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
@@ -42,6 +43,6 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err := dailyKPIs(ctx, env, d, stats); err != nil {
 		return nil, err
 	}
-	env.Log.Info().Int("customers", len(rows)).Int("cohorts", len(cohorts)).Int64("kpi_daily_rows", stats["kpi_daily_rows"]).Msg("features committed")
+	env.Log.Info().Int(logging.FieldCustomers, len(rows)).Int(logging.FieldCohorts, len(cohorts)).Int64(logging.FieldKPIDailyRows, stats["kpi_daily_rows"]).Msg("features committed")
 	return stats, nil
 }

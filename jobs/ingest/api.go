@@ -105,7 +105,7 @@ func pullIncremental(ctx context.Context, env step.Env, log zerolog.Logger, src 
 			w.Upper = now // frozen at the start of the pull
 		}
 	}
-	log.Info().Str("since", connector.FormatCursor(w.Since)).Time("upper", w.Upper).Bool("rerun", rerun).Msg("pulling")
+	log.Info().Str(logging.FieldSince, connector.FormatCursor(w.Since)).Time(logging.FieldUpper, w.Upper).Bool(logging.FieldRerun, rerun).Msg("pulling")
 	latest := map[string]connector.Record{}
 	var pages, seen int64
 	progress := logging.NewProgress(log, "pulling pages", 5*time.Second, env.Now)
@@ -161,8 +161,8 @@ func pullIncremental(ctx context.Context, env step.Env, log zerolog.Logger, src 
 	stats.Add(key+"records_seen", seen)
 	stats.Add(key+"rows_written", m.Rows)
 	stats.Add(key+"tombstones", tombstones)
-	log.Info().Int64("pages", pages).Int64("records_seen", seen).Int64("rows_written", m.Rows).
-		Int64("tombstones", tombstones).Str("cursor", connector.FormatCursor(state.Cursor)).Msg("stream ingested")
+	log.Info().Int64(logging.FieldPages, pages).Int64(logging.FieldRecordsSeen, seen).Int64(logging.FieldRowsWritten, m.Rows).
+		Int64(logging.FieldTombstones, tombstones).Str(logging.FieldCursor, connector.FormatCursor(state.Cursor)).Msg("stream ingested")
 	return nil
 }
 
@@ -181,7 +181,7 @@ func pullDaily(ctx context.Context, env step.Env, log zerolog.Logger, src config
 		}
 	}
 	from := d.AddDays(1 - lookback)
-	log.Info().Str("from", from.String()).Str("to", d.String()).Int("lookback_days", lookback).Msg("pulling")
+	log.Info().Str(logging.FieldFrom, from.String()).Str(logging.FieldTo, d.String()).Int(logging.FieldLookbackDays, lookback).Msg("pulling")
 	byDay := map[string][]connector.Record{}
 	var all []connector.Record
 	var pages int64
@@ -224,7 +224,7 @@ func pullDaily(ctx context.Context, env step.Env, log zerolog.Logger, src config
 	stats.Add(key+"pages", pages)
 	stats.Add(key+"days_written", int64(lookback))
 	stats.Add(key+"rows_written", rows)
-	log.Info().Int64("pages", pages).Int("days_written", lookback).Int64("rows_written", rows).Msg("stream ingested")
+	log.Info().Int64(logging.FieldPages, pages).Int(logging.FieldDaysWritten, lookback).Int64(logging.FieldRowsWritten, rows).Msg("stream ingested")
 	return nil
 }
 
@@ -239,7 +239,7 @@ func reconcile(log zerolog.Logger, state *APIState, s connector.Stream, records 
 		return nil, fmt.Errorf("schema (nothing committed): %w", err)
 	}
 	if len(state.Schema) > 0 && len(added) > 0 {
-		log.Warn().Strs("new_fields", added).Msg("schema drift: new fields become new columns")
+		log.Warn().Strs(logging.FieldNewFields, added).Msg("schema drift: new fields become new columns")
 	}
 	return merged, nil
 }

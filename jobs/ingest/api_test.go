@@ -105,7 +105,7 @@ func (h *harness) env() step.Env {
 	return step.Env{
 		Store: h.st, Config: cfg, Log: zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel),
 		RunID: "run", Now: func() time.Time { return h.now },
-		Connectors: func(config.Source) ([]connector.Stream, error) { return h.streams, nil },
+		Connectors: func(config.Source, zerolog.Logger) ([]connector.Stream, error) { return h.streams, nil },
 	}
 }
 

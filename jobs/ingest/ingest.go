@@ -83,7 +83,8 @@ func runAPI(ctx context.Context, env step.Env, src config.Source, d rundate.Date
 	if env.Connectors == nil {
 		return 0, fmt.Errorf("%s: no connectors available", src.Name)
 	}
-	streams, err := env.Connectors(src)
+	srcLog := env.Log.With().Str(logging.FieldSource, src.Name).Logger()
+	streams, err := env.Connectors(src, srcLog)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", src.Name, err)
 	}
@@ -93,7 +94,7 @@ func runAPI(ctx context.Context, env step.Env, src config.Source, d rundate.Date
 			continue
 		}
 		n++
-		log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, s.Name()).Logger()
+		log := srcLog.With().Str(logging.FieldStream, s.Name()).Logger()
 		switch s := s.(type) {
 		case connector.Incremental:
 			err = pullIncremental(ctx, env, log, src, s, d, stats)
@@ -170,11 +171,11 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 	stats.Add(prefixKey+"rows_written", m.Rows)
 	stats.Add(prefixKey+"rows_quarantined", int64(len(res.Rejected)))
 	stats.Add(prefixKey+"rows_after_date", res.AfterDate)
-	ev := log.Info().Int(logging.FieldFiles, len(res.Files)).Int64("rows_read", res.Read).
-		Int64("rows_written", m.Rows).Int("rows_quarantined", len(res.Rejected)).
-		Int64("rows_after_date", res.AfterDate).Int64(logging.FieldElapsed, env.Now().Sub(start).Milliseconds())
+	ev := log.Info().Int(logging.FieldFiles, len(res.Files)).Int64(logging.FieldRowsRead, res.Read).
+		Int64(logging.FieldRowsWritten, m.Rows).Int(logging.FieldRowsQuarantined, len(res.Rejected)).
+		Int64(logging.FieldRowsAfterDate, res.AfterDate).Int64(logging.FieldElapsed, env.Now().Sub(start).Milliseconds())
 	for rule, n := range byRule {
-		ev = ev.Int64("quarantined_"+rule, n)
+		ev = ev.Int64(logging.FieldQuarantinedPrefix+rule, n)
 	}
 	ev.Msg("stream ingested")
 	return nil

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/dataset"
@@ -33,7 +35,9 @@ func TestNightlyWithAnAPISource(t *testing.T) {
 	cfg.Sources = append(cfg.Sources, config.Source{Name: "crm", Kind: "hubspot", Streams: []config.Stream{{Name: "contacts"}}})
 	st := newLocal(t)
 	env := testEnv(t, st, cfg)
-	env.Connectors = func(config.Source) ([]connector.Stream, error) { return []connector.Stream{oneContact{}}, nil }
+	env.Connectors = func(config.Source, zerolog.Logger) ([]connector.Stream, error) {
+		return []connector.Stream{oneContact{}}, nil
+	}
 	runNightly(t, env, sampleDate, false)
 	m, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: "unified/crm_records", Date: mustDate(t, sampleDate)})
 	if err != nil {

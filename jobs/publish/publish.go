@@ -17,6 +17,7 @@ import (
 
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rfm"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -71,7 +72,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		return nil, err
 	}
 	stats := step.Stats{"rfm.members": int64(len(members))}
-	ev := env.Log.Info().Int("members", len(members))
+	ev := env.Log.Info().Int(logging.FieldMembers, len(members))
 	for name, n := range sizes {
 		stats["rfm."+name] = n
 		ev = ev.Int64(name, n)
@@ -105,7 +106,7 @@ func updateLatest(ctx context.Context, env step.Env, p dataset.Partition, m *dat
 	case err == nil:
 		var cur contract.Latest
 		if json.Unmarshal(b, &cur) == nil && cur.Date > p.Date.String() {
-			env.Log.Info().Str("latest", cur.Date).Msg("latest.json names a later date: left as it is")
+			env.Log.Info().Str(logging.FieldLatest, cur.Date).Msg("latest.json names a later date: left as it is")
 			return nil
 		}
 	case !errors.Is(err, store.ErrNotFound):

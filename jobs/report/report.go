@@ -15,6 +15,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/rfm"
 	"github.com/segmint/segmint/lib/rundate"
@@ -132,7 +133,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		return nil, err
 	}
 	key := dataset.Partition{Dataset: contract.Reports, Date: d}.Key("index.html")
-	env.Log.Info().Str("key", key).Msg("report committed")
+	env.Log.Info().Str(logging.FieldKey, key).Msg("report committed")
 	return step.Stats{"bytes": int64(buf.Len())}, nil
 }
 

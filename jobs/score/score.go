@@ -13,6 +13,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rfm"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -51,6 +52,6 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}
-	env.Log.Info().Int64("scored", stats["scored"]).Int64("not_scored", stats["not_scored_without_orders"]).Msg("scores committed")
+	env.Log.Info().Int64(logging.FieldScored, stats["scored"]).Int64(logging.FieldNotScored, stats["not_scored_without_orders"]).Msg("scores committed")
 	return stats, nil
 }

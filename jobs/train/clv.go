@@ -9,6 +9,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -64,8 +65,8 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 	if err != nil {
 		return contract.Decision{}, err
 	}
-	env.Log.Info().Str("model", contract.CLVModel).Str("version", version).Int("customers", len(customers)).
-		Float64("holdout_mae_purchases", mae).Float64("holdout_predicted", predTotal).Float64("holdout_actual", actTotal).
+	env.Log.Info().Str(logging.FieldModel, contract.CLVModel).Str(logging.FieldVersion, version).Int(logging.FieldCustomers, len(customers)).
+		Float64(logging.FieldHoldoutMAEPurchases, mae).Float64(logging.FieldHoldoutPredicted, predTotal).Float64(logging.FieldHoldoutActual, actTotal).
 		Msg("model trained")
 	dec, err := decide(ctx, reg, contract.CLVModel, f, version, "holdout_mae_purchases", false, c.Tolerance, mae,
 		func(cf *registry.File) (float64, error) {
@@ -86,7 +87,7 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 }
 
 func skippedCLV(env step.Env, err error) contract.Decision {
-	env.Log.Warn().Str("model", contract.CLVModel).Err(err).Msg("model not trained tonight; the champion stays")
+	env.Log.Warn().Str(logging.FieldModel, contract.CLVModel).Err(err).Msg("model not trained tonight; the champion stays")
 	return skipped(contract.CLVModel, err)
 }
 

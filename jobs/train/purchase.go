@@ -6,6 +6,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -43,7 +44,7 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 		if pos < minClass || s.set.X.Rows-pos < minClass {
 			err := fmt.Errorf("%w: the %s snapshot as of %s has %d customers, %d of them ordered within %d days; %d of each are needed",
 				errTooLittleData, s.what, s.set.Cutoff.Format("2006-01-02"), s.set.X.Rows, pos, p.HorizonDays, minClass)
-			env.Log.Warn().Str("model", name).Err(err).Msg("model not trained tonight; the champion stays")
+			env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
 			return skipped(name, err), nil
 		}
 	}
@@ -59,8 +60,8 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 	if err != nil {
 		return contract.Decision{}, err
 	}
-	env.Log.Info().Str("model", name).Str("version", version).Int("train_rows", f.Rows.Train).
-		Int("holdout_rows", f.Rows.Holdout).Float64("holdout_auc", auc).Msg("model trained")
+	env.Log.Info().Str(logging.FieldModel, name).Str(logging.FieldVersion, version).Int(logging.FieldTrainRows, f.Rows.Train).
+		Int(logging.FieldHoldoutRows, f.Rows.Holdout).Float64(logging.FieldHoldoutAUC, auc).Msg("model trained")
 	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, func(cf *registry.File) (float64, error) {
 		cm, err := learn.Decode(cf)
 		if err != nil {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
@@ -44,7 +45,7 @@ var (
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	models := env.Config.Models
 	if models.Purchase == nil && models.CLV == nil {
-		env.Log.Info().Int("models", 0).Msg("no models configured: nothing to train")
+		env.Log.Info().Int(logging.FieldModels, 0).Msg("no models configured: nothing to train")
 		return step.Stats{"models_trained": 0}, nil
 	}
 	in := dataset.Partition{Dataset: contract.Orders, Date: d}

@@ -16,6 +16,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/identity"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -207,9 +208,9 @@ func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *u
 	stats.Add("identity_customers", int64(res.Stats.Customers))
 	stats.Add("identity_merges", int64(res.Stats.Merges))
 	stats.Add("identity_refused", int64(res.Stats.ValueCapRefused+res.Stats.PersonCapRefused))
-	env.Log.Info().Int("records", res.Stats.Records).Int("customers", res.Stats.Customers).
-		Int("blocked_links", res.Stats.BlockedLinks).Int("value_cap_refused", res.Stats.ValueCapRefused).
-		Int("person_cap_refused", res.Stats.PersonCapRefused).Int("merges", res.Stats.Merges).Msg("identities resolved")
+	env.Log.Info().Int(logging.FieldRecords, res.Stats.Records).Int(logging.FieldCustomers, res.Stats.Customers).
+		Int(logging.FieldBlockedLinks, res.Stats.BlockedLinks).Int(logging.FieldValueCapRefused, res.Stats.ValueCapRefused).
+		Int(logging.FieldPersonCapRefused, res.Stats.PersonCapRefused).Int(logging.FieldMerges, res.Stats.Merges).Msg("identities resolved")
 	people := &People{IDs: make(map[string]string, len(rows)), touches: l.touches}
 	for _, r := range rows {
 		people.IDs[r.RecordKey] = r.CustomerID

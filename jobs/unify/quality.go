@@ -9,6 +9,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/rundate"
@@ -113,7 +114,7 @@ func checkQuality(ctx context.Context, env step.Env, d rundate.Date, src config.
 		lines.all.Remove(lines.from + row)
 	}
 	stats.Add(src.Name+"/"+st.Name+".quality_refused", int64(len(refusedRow)))
-	ev := env.Log.Info().Str("dataset", name).Bool("passed", out.Report.Passed).Int("refused_lines", len(refusedRow))
+	ev := env.Log.Info().Str(logging.FieldDataset, name).Bool(logging.FieldPassed, out.Report.Passed).Int(logging.FieldRefusedLines, len(refusedRow))
 	for _, dim := range out.Report.Dimensions {
 		ev = ev.Float64(dim.Dimension, dim.Score)
 	}

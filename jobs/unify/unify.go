@@ -21,6 +21,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -128,8 +129,8 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err := writeCRM(ctx, env, d, crm, stats); err != nil {
 		return stats, err
 	}
-	env.Log.Info().Int("lines", kept).Int64("duplicate_lines_removed", dups).Int("orders", len(orders)).
-		Int("customers", len(customers)).Int64("lines_without_customer", ostats.LinesWithoutCustomer).Msg("unified tables committed")
+	env.Log.Info().Int(logging.FieldLines, kept).Int64(logging.FieldDuplicateLinesRemoved, dups).Int(logging.FieldOrders, len(orders)).
+		Int(logging.FieldCustomers, len(customers)).Int64(logging.FieldLinesWithoutCustomer, ostats.LinesWithoutCustomer).Msg("unified tables committed")
 	return stats, nil
 }
 
@@ -258,6 +259,6 @@ func writeCRM(ctx context.Context, env step.Env, d rundate.Date, crm crmMerge, s
 	}
 	stats.Add("crm_records", int64(len(records)))
 	stats.Add("crm_tombstones", deleted)
-	env.Log.Info().Int("crm_records", len(records)).Int64("tombstones", deleted).Msg("crm records committed")
+	env.Log.Info().Int(logging.FieldCRMRecords, len(records)).Int64(logging.FieldTombstones, deleted).Msg("crm records committed")
 	return nil
 }

@@ -120,10 +120,12 @@ func Keep(r Record, since Cursor, upper time.Time) bool {
 type Deps struct {
 	// Getenv reads the environment variables named in the source's auth.
 	Getenv func(string) string
-	// Log is the source's logger.
+	// Log is the source's logger: the step's (run_id, job, date) with the
+	// source's name. A connector adds the stream on a stream's lines and
+	// logs its HTTP client's requests and retries to it too.
 	Log zerolog.Logger
 	// HTTP is the base client configuration (retries, waits, timeout); a
-	// connector fills in Platform, Policy, Rate and, for auth, Transport.
+	// connector fills in Platform, Policy, Rate, Log and, for auth, Transport.
 	HTTP httpclient.Config
 	// Now is the clock.
 	Now func() time.Time

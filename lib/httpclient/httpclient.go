@@ -29,6 +29,8 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/rs/zerolog"
 	"golang.org/x/time/rate"
+
+	"github.com/segmint/segmint/lib/logging"
 )
 
 // Decision is what a Policy makes of one response.
@@ -188,7 +190,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 			c.pauseTill = t
 		}
 		c.mu.Unlock()
-		c.cfg.Log.Debug().Str("platform", c.cfg.Platform).Dur("pause", d).Msg("usage high: slowing down")
+		c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Dur(logging.FieldPause, d).Msg("usage high: slowing down")
 	}
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
@@ -206,8 +208,8 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, attemp
 	if c.limiter != nil {
 		_ = c.limiter.Wait(ctx) // a cancelled context surfaces from the request itself
 	}
-	c.cfg.Log.Debug().Str("platform", c.cfg.Platform).Str("method", req.Method).
-		Str("url", Redact(req.URL)).Int("attempt", attempt+1).Msg("http request")
+	c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Str(logging.FieldMethod, req.Method).
+		Str(logging.FieldURL, Redact(req.URL)).Int(logging.FieldAttempt, attempt+1).Msg("http request")
 }
 
 // checkRetry buffers the body, asks the policy, and stashes its wait hint.
@@ -237,8 +239,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if d.Wait > 0 {
 			resp.Header.Set(hintHeader, d.Wait.String())
 		}
-		c.cfg.Log.Debug().Str("platform", c.cfg.Platform).Int("status", resp.StatusCode).
-			Str("url", Redact(resp.Request.URL)).Dur("hint", d.Wait).Msg("retryable response")
+		c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Int(logging.FieldStatus, resp.StatusCode).
+			Str(logging.FieldURL, Redact(resp.Request.URL)).Dur(logging.FieldHint, d.Wait).Msg("retryable response")
 	}
 	return d.Retry, nil
 }

@@ -14,21 +14,6 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Field names shared by every log line.
-const (
-	FieldRunID   = "run_id"
-	FieldJob     = "job"
-	FieldDate    = "date"
-	FieldSource  = "source"
-	FieldStream  = "stream"
-	FieldDataset = "dataset"
-	FieldKey     = "key"
-	FieldRows    = "rows"
-	FieldFiles   = "files"
-	FieldElapsed = "elapsed_ms"
-	FieldStore   = "store"
-)
-
 // New returns the root logger writing to w. When console is true the output
 // is the human-readable console form (for a terminal), otherwise JSON.
 func New(w io.Writer, console bool, level zerolog.Level) zerolog.Logger {

@@ -26,8 +26,8 @@ type Env struct {
 	// Opener opens landing locations named in the config (folder or s3://).
 	Opener func(location string) (store.Store, string, error)
 	// Connectors opens the streams of an API source (HubSpot, Salesforce,
-	// Google Ads, Meta).
-	Connectors func(src config.Source) ([]connector.Stream, error)
+	// Google Ads, Meta) that log to log, the step's logger with the source.
+	Connectors func(src config.Source, log zerolog.Logger) ([]connector.Stream, error)
 	// Source and Stream, when set, limit ingest to one source or stream
 	// (segmint ingest --source NAME --stream NAME).
 	Source, Stream string

@@ -27,6 +27,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/frame"
 )
@@ -301,11 +302,11 @@ func Decide(metric string, higherIsBetter bool, tolerance float64, challenger st
 // challenger's metrics.json, and, when it promotes, points champion.json at
 // the challenger. The champion pointer is written last.
 func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
-	ev := r.log.Info().Str("model", name).Str("metric", d.Metric).
-		Str("challenger", d.Challenger).Float64("challenger_value", d.ChallengerValue).
-		Float64("tolerance", d.Tolerance).Bool("promote", d.Promote).Str("reason", d.Reason)
+	ev := r.log.Info().Str(logging.FieldModel, name).Str(logging.FieldMetric, d.Metric).
+		Str(logging.FieldChallenger, d.Challenger).Float64(logging.FieldChallengerValue, d.ChallengerValue).
+		Float64(logging.FieldTolerance, d.Tolerance).Bool(logging.FieldPromote, d.Promote).Str(logging.FieldReason, d.Reason)
 	if d.ChampionAvailable {
-		ev = ev.Str("champion", d.Champion).Float64("champion_value", d.ChampionValue)
+		ev = ev.Str(logging.FieldChampion, d.Champion).Float64(logging.FieldChampionValue, d.ChampionValue)
 	}
 	ev.Msg("champion/challenger decision")
 	b, err := store.GetBytes(ctx, r.st, metricsKey(name, d.Challenger))

@@ -66,6 +66,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/httpclient"
+	"github.com/segmint/segmint/lib/logging"
 )
 
 // Defaults.
@@ -220,6 +221,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	tokenCfg := deps.HTTP
+	tokenCfg.Log = deps.Log
 	tokenCfg.Platform = platform + " oauth"
 	tokenCfg.Policy = httpclient.DefaultPolicy{}
 	tokenCfg.Rate = 0
@@ -237,6 +239,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	}
 	cfg := deps.HTTP
 	cfg.Platform = platform
+	cfg.Log = deps.Log
 	cfg.Policy = Policy{MaxHintWait: cfg.MaxHintWait}
 	cfg.Rate = src.RateLimit
 	if cfg.Rate <= 0 {
@@ -259,7 +262,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 			customerID:     customerID,
 			currency:       currency,
 			daysPerRequest: days,
-			log:            deps.Log.With().Str("source", src.Name).Str("stream", sp.name).Logger(),
+			log:            deps.Log.With().Str(logging.FieldStream, sp.name).Logger(),
 		})
 	}
 	return out, nil
@@ -372,7 +375,7 @@ func (s *stream) pullRange(ctx context.Context, from, to time.Time, emit func([]
 	if err != nil {
 		return fmt.Errorf("googleads: %s %s: %w", s.spec.name, span, err)
 	}
-	s.log.Debug().Str("days", span).Int("rows", n).Msg("google ads stream read")
+	s.log.Debug().Str(logging.FieldDays, span).Int(logging.FieldRows, n).Msg("google ads stream read")
 	return nil
 }
 

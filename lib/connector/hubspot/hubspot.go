@@ -221,11 +221,11 @@ func (s *stream) Pull(ctx context.Context, since connector.Cursor, upper time.Ti
 		for name, n := range st.invalid {
 			d.Int64(name, n)
 		}
-		s.log.Warn().Str(logging.FieldStream, s.object).Dict("invalid_values", d).
+		s.log.Warn().Str(logging.FieldStream, s.object).Dict(logging.FieldInvalidValues, d).
 			Msg("hubspot values that do not parse as their property's type were read as null")
 	}
-	s.log.Info().Str(logging.FieldStream, s.object).Int64("pages", st.pages).Int64("seen", st.seen).
-		Int64(logging.FieldRows, st.emitted).Int64("tombstones", st.tombstones).
+	s.log.Info().Str(logging.FieldStream, s.object).Int64(logging.FieldPages, st.pages).Int64(logging.FieldRecordsSeen, st.seen).
+		Int64(logging.FieldRows, st.emitted).Int64(logging.FieldTombstones, st.tombstones).
 		Int64(logging.FieldElapsed, s.now().Sub(start).Milliseconds()).Msg("hubspot pull done")
 	return nil
 }

@@ -60,6 +60,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/httpclient"
+	"github.com/segmint/segmint/lib/logging"
 )
 
 const (
@@ -180,6 +181,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 
 	cfg := deps.HTTP
 	cfg.Platform = platform
+	cfg.Log = deps.Log
 	cfg.Rate = src.RateLimit
 	if cfg.Rate == 0 {
 		cfg.Rate = defaultRate
@@ -195,7 +197,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	cfg.Policy = policy
 	cfg.Transport = &authTransport{base: base, tokens: tokens}
 	c := &conn{http: httpclient.New(cfg), tokens: tokens, version: version, batch: batch,
-		log: deps.Log.With().Str("platform", platform).Str("source", src.Name).Logger()}
+		log: deps.Log.With().Str(logging.FieldPlatform, platform).Logger()}
 
 	defs := objects()
 	var streams []connector.Stream
@@ -339,14 +341,14 @@ func (s *stream) Pull(ctx context.Context, since connector.Cursor, upper time.Ti
 			return fmt.Errorf("salesforce %s: page %d (%s): %w: %w", s.name, page, target.Path, ErrBadPage, err)
 		}
 		total += len(recs)
-		s.c.log.Debug().Str("stream", s.name).Int("page", page).Int("records", len(recs)).Msg("salesforce page")
+		s.c.log.Debug().Str(logging.FieldStream, s.name).Int(logging.FieldPage, page).Int(logging.FieldRecords, len(recs)).Msg("salesforce page")
 		if len(recs) > 0 {
 			if err := emit(recs); err != nil {
 				return fmt.Errorf("salesforce %s: emit page %d: %w", s.name, page, err)
 			}
 		}
 		if nextURL == nil {
-			s.c.log.Debug().Str("stream", s.name).Int("pages", page).Int("records", total).Msg("salesforce pull done")
+			s.c.log.Debug().Str(logging.FieldStream, s.name).Int(logging.FieldPages, page).Int(logging.FieldRecordsSeen, total).Msg("salesforce pull done")
 			return nil
 		}
 		target = nextURL
