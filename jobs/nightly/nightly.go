@@ -8,6 +8,7 @@ package nightly
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/segmint/segmint/jobs/features"
 	"github.com/segmint/segmint/jobs/ingest"
@@ -74,17 +75,27 @@ func Lookup(name string) (Step, bool) {
 // committed reports whether every output of the step exists for d. A step
 // without dated outputs is never committed.
 func committed(ctx context.Context, env step.Env, s Step, d rundate.Date) (bool, error) {
-	outs := s.Outputs(env.Config, d)
-	if len(outs) == 0 {
+	if len(s.Outputs(env.Config, d)) == 0 {
 		return false, nil
 	}
-	for _, p := range outs {
+	missing, err := uncommitted(ctx, env, s, d)
+	return len(missing) == 0, err
+}
+
+// uncommitted lists the outputs the contract declares for the step and d
+// that are not committed.
+func uncommitted(ctx context.Context, env step.Env, s Step, d rundate.Date) ([]string, error) {
+	var missing []string
+	for _, p := range s.Outputs(env.Config, d) {
 		ok, err := dataset.Committed(ctx, env.Store, p)
-		if err != nil || !ok {
-			return false, err
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			missing = append(missing, p.String())
 		}
 	}
-	return true, nil
+	return missing, nil
 }
 
 // RunStep runs one step and appends its outcome to rec.
@@ -93,22 +104,27 @@ func RunStep(ctx context.Context, env step.Env, s Step, d rundate.Date, rec *run
 	start := env.Now()
 	env.Log.Info().Msg("step started")
 	stats, err := s.Run(ctx, env, d)
-	step := runlog.Step{Name: s.Name, Status: runlog.StatusDone, StartedAt: start.UTC(),
+	outcome := runlog.Step{Name: s.Name, Status: runlog.StatusDone, StartedAt: start.UTC(),
 		ElapsedMS: env.Now().Sub(start).Milliseconds(), Stats: stats}
 	if err != nil {
-		step.Status, step.Error = runlog.StatusFailed, err.Error()
-		rec.Steps = append(rec.Steps, step)
+		outcome.Status, outcome.Error = runlog.StatusFailed, err.Error()
+		rec.Steps = append(rec.Steps, outcome)
 		return fmt.Errorf("%s: %w", s.Name, err)
 	}
-	rec.Steps = append(rec.Steps, step)
-	env.Log.Info().Int64(logging.FieldElapsed, step.ElapsedMS).Msg("step done")
+	rec.Steps = append(rec.Steps, outcome)
+	env.Log.Info().Int64(logging.FieldElapsed, outcome.ElapsedMS).Msg("step done")
 	return nil
 }
 
 // Run runs the DAG for d.
 func Run(ctx context.Context, env step.Env, d rundate.Date, redo bool, rec *runlog.Record) error {
+	return runSteps(ctx, env, Steps(), d, redo, rec)
+}
+
+// runSteps runs steps in order for d, skipping committed ones unless redo.
+func runSteps(ctx context.Context, env step.Env, steps []Step, d rundate.Date, redo bool, rec *runlog.Record) error {
 	ran := false
-	for _, s := range Steps() {
+	for _, s := range steps {
 		if !redo && !ran {
 			done, err := committed(ctx, env, s, d)
 			if err != nil {
@@ -123,6 +139,16 @@ func Run(ctx context.Context, env step.Env, d rundate.Date, redo bool, rec *runl
 		}
 		if err := RunStep(ctx, env, s, d, rec); err != nil {
 			return err
+		}
+		// nightly skips a step by its declared outputs, so a step that
+		// returns without committing one of them would be rerun, or worse,
+		// skipped over a gap: stop here instead.
+		missing, err := uncommitted(ctx, env, s, d)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.Name, err)
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("%s: returned without committing %s, which lib/contract declares for this configuration", s.Name, strings.Join(missing, ", "))
 		}
 		if len(s.Outputs(env.Config, d)) > 0 {
 			ran = true
