@@ -102,12 +102,13 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		// read. Single-part objects are still validated.
 		o.DisableLogOutputChecksumValidationSkipped = true
 	})
+	uploader := transfermanager.New(client, func(o *transfermanager.Options) {
+		o.PartSizeBytes = partSize
+		o.MultipartUploadThreshold = partSize
+	})
 	s := &S3{
 		client:   client,
-		uploader: transfermanager.New(client, func(o *transfermanager.Options) {
-			o.PartSizeBytes = partSize
-			o.MultipartUploadThreshold = partSize
-		}),
+		uploader: uploader,
 		bucket:   cfg.Bucket,
 	}
 	if cfg.Prefix != "" {
