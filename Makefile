@@ -8,7 +8,7 @@ BIN   := bin/segmint
 # The bundled sample ends on 2010-12-09; the command's own default is yesterday.
 DATE  ?= 2010-12-09
 
-.PHONY: build run demo test test-race bench vet fmt tidy clean s3-start s3-stop
+.PHONY: build run demo test test-race bench vet lint fmt tidy clean s3-start s3-stop
 
 build:
 	$(GO) build -o $(BIN) .
@@ -64,6 +64,10 @@ test-race:
 
 vet:
 	$(GO) vet ./... ./testdata/synth/...
+
+# lint: staticcheck at the version pinned in .ci/lint.sh (installed if missing).
+lint:
+	.ci/lint.sh
 
 fmt:
 	gofmt -w .

@@ -136,7 +136,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	console := o.logFormat == "console" || o.logFormat == "auto" && isTerminal(stderr)
 	root := logging.New(stderr, console, level)
 
-	st, err := store.Open(ctx, cfg.Store)
+	st, err := store.Open(ctx, storeOptions(cfg.Store))
 	if err != nil {
 		fmt.Fprintf(stderr, "segmint %s: open store: %v\n", cmd, err)
 		return exitFailed
@@ -196,7 +196,7 @@ func runDate(ctx context.Context, cmd string, stp nightly.Step, o options, d run
 			return OpenConnectors(src, connector.Deps{Getenv: getenv, Log: srcLog, Now: now})
 		},
 		Opener: func(location string) (store.Store, string, error) {
-			return store.OpenLocation(ctx, cfg.Store, location)
+			return store.OpenLocation(ctx, storeOptions(cfg.Store), location)
 		},
 	}
 	rec := &runlog.Record{RunID: runID, Command: cmd, Date: d.String(), Store: st.String(), StartedAt: now().UTC()}

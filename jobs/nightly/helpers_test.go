@@ -56,7 +56,7 @@ func testEnv(t testing.TB, st store.Store, cfg *config.Config) step.Env {
 		Store: st, Config: cfg, Log: zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel),
 		RunID: "test-" + strings.ReplaceAll(t.Name(), "/", "_"), Now: time.Now,
 		Opener: func(location string) (store.Store, string, error) {
-			return store.OpenLocation(context.Background(), config.Store{}, location)
+			return store.OpenLocation(context.Background(), store.Options{}, location)
 		},
 	}
 }

@@ -20,7 +20,6 @@ package dataset
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -280,10 +279,4 @@ func (w *Writer) removeStale(ctx context.Context, m Manifest) error {
 // partName names the n-th part after its content.
 func partName(n int, sum []byte, ext string) string {
 	return fmt.Sprintf("part-%05d-%s.%s", n, hex.EncodeToString(sum)[:16], ext)
-}
-
-// shortSum is a helper for tests and callers that name objects by content.
-func shortSum(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])[:16]
 }

@@ -142,7 +142,7 @@ func writeRows(ctx context.Context, w *Writer, schema *parquet.Schema, rows []pa
 		chunk := rows[start:end]
 		err := w.AddFile(ctx, "parquet", "parquet", int64(len(chunk)), func(out io.Writer) (err error) {
 			defer recoverParquet(&err)
-			pw := parquet.NewWriter(out, writerOptions(schema)...)
+			pw := parquet.NewGenericWriter[any](out, writerOptions(schema)...)
 			if _, err := pw.WriteRows(chunk); err != nil {
 				return fmt.Errorf("write rows: %w", err)
 			}
@@ -209,7 +209,7 @@ type RowWriter struct {
 	schema  *parquet.Schema
 	perPart int64
 	part    *stagedPart
-	pw      *parquet.Writer
+	pw      *parquet.GenericWriter[any]
 	rows    int64 // rows encoded into the current part
 	batch   []parquet.Row
 	n       int // rows waiting in batch
@@ -267,7 +267,7 @@ func (rw *RowWriter) open() error {
 		return err
 	}
 	rw.part = sp
-	rw.pw = parquet.NewWriter(sp.out, writerOptions(rw.schema)...)
+	rw.pw = parquet.NewGenericWriter[any](sp.out, writerOptions(rw.schema)...)
 	return nil
 }
 

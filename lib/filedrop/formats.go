@@ -12,12 +12,10 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/format"
 
-	"github.com/segmint/segmint/lib/money"
+	"github.com/segmint/segmint/lib/parquetval"
 )
 
 // RuleBadJSON is broken by a JSON Lines line that is not a JSON object.
@@ -178,7 +176,7 @@ func (p *parser) readParquet(ctx context.Context, r io.Reader, key string) (err 
 				return err
 			}
 			for i := range header {
-				rec[i] = ParquetText(types[i], ValueAt(row, cols[i]))
+				rec[i] = parquetval.Text(types[i], parquetval.At(row, cols[i]))
 			}
 			if err := p.parseRecord(file, line, header, pos, rec); err != nil {
 				return err
@@ -190,72 +188,5 @@ func (p *parser) readParquet(ctx context.Context, r io.Reader, key string) (err 
 		if rerr != nil {
 			return fmt.Errorf("read parquet %s: %w", key, rerr)
 		}
-	}
-}
-
-// ValueAt finds the value of leaf column c in a row read from a flat schema
-// (flat schemas have one value a column, in column order).
-func ValueAt(row parquet.Row, c int) parquet.Value {
-	if c < len(row) && row[c].Column() == c {
-		return row[c]
-	}
-	for _, v := range row {
-		if v.Column() == c {
-			return v
-		}
-	}
-	return parquet.NullValue()
-}
-
-// ParquetText renders one Parquet value as the text a file drop's column
-// mapping parses: timestamps as RFC 3339 in UTC, dates as YYYY-MM-DD,
-// decimals exactly, nulls as "". Other readers of Parquet files (the model
-// tables in models/frame) use it so that a Parquet file and its CSV export
-// read the same.
-func ParquetText(t parquet.Type, v parquet.Value) string {
-	if v.IsNull() {
-		return ""
-	}
-	var lt any
-	if l := t.LogicalType(); l != nil {
-		lt = l.Value
-	}
-	switch v.Kind() {
-	case parquet.ByteArray, parquet.FixedLenByteArray:
-		return string(v.ByteArray())
-	case parquet.Boolean:
-		return strconv.FormatBool(v.Boolean())
-	case parquet.Float:
-		return strconv.FormatFloat(float64(v.Float()), 'f', -1, 32)
-	case parquet.Double:
-		return strconv.FormatFloat(v.Double(), 'f', -1, 64)
-	case parquet.Int32:
-		switch l := lt.(type) {
-		case *format.DateType:
-			return time.Unix(int64(v.Int32())*86400, 0).UTC().Format(time.DateOnly)
-		case *format.DecimalType:
-			return money.Format(int64(v.Int32()), int(l.Scale))
-		}
-		return strconv.FormatInt(int64(v.Int32()), 10)
-	case parquet.Int64:
-		switch l := lt.(type) {
-		case *format.TimestampType:
-			return timestampText(v.Int64(), l).Format(time.RFC3339Nano)
-		case *format.DecimalType:
-			return money.Format(v.Int64(), int(l.Scale))
-		}
-		return strconv.FormatInt(v.Int64(), 10)
-	}
-	return v.String()
-}
-
-func timestampText(n int64, l *format.TimestampType) time.Time {
-	switch l.Unit.Value.(type) {
-	case *format.MilliSeconds:
-		return time.UnixMilli(n).UTC()
-	case *format.NanoSeconds:
-		return time.Unix(0, n).UTC()
-	default:
-		return time.UnixMicro(n).UTC()
 	}
 }

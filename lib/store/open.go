@@ -5,38 +5,53 @@ import (
 	"fmt"
 	"os"
 	"strings"
-
-	"github.com/segmint/segmint/lib/config"
 )
 
-// Open builds the store a configuration names. For S3 with CreateBucket set
-// it creates the bucket when missing; otherwise it does no I/O.
-func Open(ctx context.Context, c config.Store) (Store, error) {
-	switch c.Kind {
+// Options say which store to open. They hold what a configuration's store
+// section says (lib/config's Store, mapped by the command that reads it);
+// the store does not read configurations itself.
+type Options struct {
+	// Kind is "local", "s3" or "memory".
+	Kind string
+	// Path is the root folder of a local store.
+	Path string
+	// S3 locates an S3 store's bucket. Its endpoint settings (Endpoint,
+	// Region, PathStyle, credentials) also reach the buckets of s3://
+	// locations (OpenLocation).
+	S3 S3Config
+	// CreateBucket creates an S3 store's bucket when missing (for local
+	// MinIO setups).
+	CreateBucket bool
+}
+
+// Open builds the store o names. For S3 with CreateBucket set it creates
+// the bucket when missing; otherwise it does no I/O.
+func Open(ctx context.Context, o Options) (Store, error) {
+	switch o.Kind {
 	case "local":
-		return NewLocal(c.Path)
+		return NewLocal(o.Path)
 	case "memory":
 		return NewMem(), nil
 	case "s3":
-		s, err := NewS3(ctx, s3Config(c.S3, c.S3.Bucket, c.S3.Prefix))
+		s, err := NewS3(ctx, o.S3)
 		if err != nil {
 			return nil, err
 		}
-		if c.S3.CreateBucket {
+		if o.CreateBucket {
 			if err := s.EnsureBucket(ctx); err != nil {
 				return nil, err
 			}
 		}
 		return s, nil
 	default:
-		return nil, fmt.Errorf("unknown store kind %q", c.Kind)
+		return nil, fmt.Errorf("unknown store kind %q", o.Kind)
 	}
 }
 
 // OpenLocation opens a location named in the configuration: a folder path,
-// or s3://bucket/prefix reached with the store's S3 endpoint settings. It
+// or s3://bucket/prefix reached with the S3 endpoint settings of o. It
 // returns the store and the key prefix inside it ("" for a folder).
-func OpenLocation(ctx context.Context, c config.Store, location string) (Store, string, error) {
+func OpenLocation(ctx context.Context, o Options, location string) (Store, string, error) {
 	rest, ok := strings.CutPrefix(location, "s3://")
 	if !ok {
 		// A location is read, never created: a missing folder is an error.
@@ -54,13 +69,11 @@ func OpenLocation(ctx context.Context, c config.Store, location string) (Store, 
 	if bucket == "" {
 		return nil, "", fmt.Errorf("location %q names no bucket", location)
 	}
-	s, err := NewS3(ctx, s3Config(c.S3, bucket, ""))
+	cfg := o.S3
+	cfg.Bucket, cfg.Prefix = bucket, ""
+	s, err := NewS3(ctx, cfg)
 	if err != nil {
 		return nil, "", err
 	}
 	return s, strings.Trim(prefix, "/"), nil
-}
-
-func s3Config(c config.S3, bucket, prefix string) S3Config {
-	return S3Config{Bucket: bucket, Prefix: prefix, Endpoint: c.Endpoint, Region: c.Region, PathStyle: c.PathStyle}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
@@ -45,12 +45,19 @@ type S3Config struct {
 	MaxAttempts int
 }
 
+// partSize is the size of one part of a multipart upload, and the size
+// above which Put uploads in parts: 5 MiB, S3's smallest part and the
+// default of the SDK's former upload manager, which Put used before the
+// transfer manager (whose defaults, 8 MiB parts above 16 MiB, would upload
+// objects of 5 to 16 MiB in one request).
+const partSize = 5 << 20
+
 // S3 is a Store in an S3 (or S3-compatible) bucket. Put streams through the
-// SDK's upload manager, which switches to a multipart upload for large
+// SDK's transfer manager, which switches to a multipart upload for large
 // objects; S3 itself makes the new object visible only once complete.
 type S3 struct {
 	client   *s3.Client
-	uploader *manager.Uploader
+	uploader *transfermanager.Client
 	bucket   string
 	prefix   string // "" or "some/prefix/" (with the trailing slash)
 }
@@ -95,9 +102,13 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		// read. Single-part objects are still validated.
 		o.DisableLogOutputChecksumValidationSkipped = true
 	})
+	uploader := transfermanager.New(client, func(o *transfermanager.Options) {
+		o.PartSizeBytes = partSize
+		o.MultipartUploadThreshold = partSize
+	})
 	s := &S3{
 		client:   client,
-		uploader: manager.NewUploader(client),
+		uploader: uploader,
 		bucket:   cfg.Bucket,
 	}
 	if cfg.Prefix != "" {
@@ -124,7 +135,7 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader) error {
 	if err := ValidKey(key); err != nil {
 		return fmt.Errorf("put: %w", err)
 	}
-	_, err := s.uploader.Upload(ctx, &s3.PutObjectInput{
+	_, err := s.uploader.UploadObject(ctx, &transfermanager.UploadObjectInput{
 		Bucket: aws.String(s.bucket),
 		Key:    aws.String(s.objectKey(key)),
 		Body:   r,

@@ -16,12 +16,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"time"
 )
 
-// ErrNotFound is returned (wrapped) when a key does not exist.
-var ErrNotFound = errors.New("object not found")
+// ErrNotFound is returned (wrapped) when a key does not exist. It also
+// matches fs.ErrNotExist, so that code which reads through an interface of
+// its own (models/registry) can tell a missing object without importing
+// this package.
+var ErrNotFound error = notFound{}
+
+type notFound struct{}
+
+func (notFound) Error() string { return "object not found" }
+
+// Is makes errors.Is(err, fs.ErrNotExist) hold for ErrNotFound.
+func (notFound) Is(target error) bool { return target == fs.ErrNotExist }
 
 // Info describes one stored object.
 type Info struct {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/segmint/segmint/lib/filedrop"
+	"github.com/segmint/segmint/lib/parquetval"
 )
 
 // Table is a file as read: a header and, per column, each row's value as
@@ -219,7 +219,7 @@ func readParquet(r io.ReaderAt, size int64) (t *Table, err error) {
 		n, rerr := reader.ReadRows(buf)
 		for _, row := range buf[:n] {
 			for i := range leaves {
-				t.text[i] = append(t.text[i], filedrop.ParquetText(types[i], filedrop.ValueAt(row, i)))
+				t.text[i] = append(t.text[i], parquetval.Text(types[i], parquetval.At(row, i)))
 			}
 			t.Rows++
 		}

@@ -103,7 +103,7 @@ func writeParquet(f *os.File, keep []string, cols [][]string, scores []float64) 
 	for i, path := range schema.Columns() {
 		leaf[path[0]] = i
 	}
-	w := parquet.NewWriter(f, schema, parquet.Compression(&parquet.Zstd))
+	w := parquet.NewGenericWriter[any](f, schema, parquet.Compression(&parquet.Zstd))
 	const batch = 1024
 	rows := make([]parquet.Row, 0, batch)
 	for i, s := range scores {

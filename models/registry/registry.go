@@ -22,13 +22,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"os"
+	"strings"
 
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/lib/logging"
-	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -163,14 +165,26 @@ func Version(b []byte) string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// Storage is the object store the registry keeps its files in: the two
+// methods it uses of lib/store's Store, which every store satisfies as it
+// is. Get of a missing key must return an error that matches
+// fs.ErrNotExist (errors.Is), as lib/store's ErrNotFound does.
+type Storage interface {
+	// Put stores the whole content of r under key, replacing any object
+	// there; the object becomes visible only once complete.
+	Put(ctx context.Context, key string, r io.Reader) error
+	// Get opens an object for reading.
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
+}
+
 // Registry keeps model files in a store.
 type Registry struct {
-	st  store.Store
+	st  Storage
 	log zerolog.Logger
 }
 
 // New returns a registry over st.
-func New(st store.Store, log zerolog.Logger) *Registry { return &Registry{st: st, log: log} }
+func New(st Storage, log zerolog.Logger) *Registry { return &Registry{st: st, log: log} }
 
 // ErrNoChampion is returned by Champion for a model without one.
 var ErrNoChampion = errors.New("no champion")
@@ -185,7 +199,7 @@ func championKey(name string) string { return "models/" + name + "/champion.json
 // version and returns the version. Saving the same model twice writes the
 // same objects.
 func (r *Registry) Save(ctx context.Context, f *File) (string, error) {
-	if err := store.ValidKey(championKey(f.Name)); err != nil || f.Name == "" {
+	if !validName(f.Name) {
 		return "", fmt.Errorf("model name %q: not usable in a key", f.Name)
 	}
 	b, err := f.Marshal()
@@ -204,7 +218,7 @@ func (r *Registry) Save(ctx context.Context, f *File) (string, error) {
 
 // Load reads one version of a model.
 func (r *Registry) Load(ctx context.Context, name, version string) (*File, error) {
-	b, err := store.GetBytes(ctx, r.st, modelKey(name, version))
+	b, err := getBytes(ctx, r.st, modelKey(name, version))
 	if err != nil {
 		return nil, fmt.Errorf("load model %s %s: %w", name, version, err)
 	}
@@ -234,8 +248,8 @@ type Pointer struct {
 
 // Champion reads a model's champion pointer; ErrNoChampion when there is none.
 func (r *Registry) Champion(ctx context.Context, name string) (*Pointer, error) {
-	b, err := store.GetBytes(ctx, r.st, championKey(name))
-	if errors.Is(err, store.ErrNotFound) {
+	b, err := getBytes(ctx, r.st, championKey(name))
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("model %s: %w", name, ErrNoChampion)
 	}
 	if err != nil {
@@ -309,7 +323,7 @@ func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 		ev = ev.Str(logging.FieldChampion, d.Champion).Float64(logging.FieldChampionValue, d.ChampionValue)
 	}
 	ev.Msg("champion/challenger decision")
-	b, err := store.GetBytes(ctx, r.st, metricsKey(name, d.Challenger))
+	b, err := getBytes(ctx, r.st, metricsKey(name, d.Challenger))
 	if err != nil {
 		return fmt.Errorf("record decision for %s %s: %w", name, d.Challenger, err)
 	}
@@ -327,7 +341,32 @@ func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 	return putJSON(ctx, r.st, championKey(name), Pointer{Name: name, Version: d.Challenger, Decision: d})
 }
 
-func putJSON(ctx context.Context, st store.Store, key string, v any) error {
+// validName reports whether a model name can stand in the registry's keys:
+// one or more slash-separated elements, none empty, "." or "..".
+func validName(name string) bool {
+	for _, part := range strings.Split(name, "/") {
+		if part == "" || part == "." || part == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// getBytes reads a whole (small) object.
+func getBytes(ctx context.Context, st Storage, key string) ([]byte, error) {
+	rc, err := st.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	return b, nil
+}
+
+func putJSON(ctx context.Context, st Storage, key string, v any) error {
 	b, err := marshal(v)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", key, err)

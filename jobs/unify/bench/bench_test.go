@@ -105,7 +105,7 @@ func benchEnv(b *testing.B, landing string) step.Env {
 	}
 	return step.Env{Store: st, Config: cfg, Log: zerolog.Nop(), RunID: "bench", Now: time.Now,
 		Opener: func(location string) (store.Store, string, error) {
-			return store.OpenLocation(context.Background(), config.Store{}, location)
+			return store.OpenLocation(context.Background(), store.Options{}, location)
 		}}
 }
 

@@ -242,9 +242,7 @@ func TestAsyncReportRun(t *testing.T) {
 	}
 	// The waits between polls go through the injected sleep and grow.
 	var polls []time.Duration
-	for _, d := range e.slept() {
-		polls = append(polls, d)
-	}
+	polls = append(polls, e.slept()...)
 	if len(polls) != 3 || polls[0] != DefaultPollInterval || polls[1] != 2*DefaultPollInterval || polls[2] != 4*DefaultPollInterval {
 		t.Errorf("poll waits %v, want %v doubling, 3 times", polls, DefaultPollInterval)
 	}

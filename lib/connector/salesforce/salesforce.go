@@ -419,16 +419,6 @@ func (c *conn) explain(err error) error {
 	return err
 }
 
-// decode reads one page into records; next is "" on the last page.
-func (s *stream) decode(body []byte) (recs []connector.Record, next string, err error) {
-	records, next, err := envelope(body)
-	if err != nil {
-		return nil, "", err
-	}
-	recs, err = s.records(records)
-	return recs, next, err
-}
-
 // envelope validates a page and returns its raw records array and next
 // locator ("" on the last page). json.Valid checks the whole body once;
 // the top level is then read with the scanner below.

@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"io/fs"
 	mrand "math/rand/v2"
 	"slices"
 	"strings"
@@ -109,6 +110,11 @@ func mustMissing(t *testing.T, s store.Store, key string) {
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("get %s: %v, want ErrNotFound", key, err)
+	}
+	// Readers through interfaces of their own (models/registry) tell a
+	// missing object by fs.ErrNotExist.
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("get %s: %v does not match fs.ErrNotExist", key, err)
 	}
 	if _, err := s.Stat(ctx, key); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("stat %s: %v, want ErrNotFound", key, err)

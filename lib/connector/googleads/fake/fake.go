@@ -364,11 +364,10 @@ func fieldBit(f string) int {
 }
 
 type query struct {
-	resource   string
-	fields     int
-	fieldMask  string
-	from, to   time.Time
-	maskFields []string
+	resource  string
+	fields    int
+	fieldMask string
+	from, to  time.Time
 }
 
 func (h *Handler) parseQuery(q string) (*query, string) {
