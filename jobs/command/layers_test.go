@@ -59,7 +59,6 @@ func TestLayers(t *testing.T) {
 	})
 
 	t.Run("jobs do not import each other", func(t *testing.T) {
-		t.Skip("jobs still import each other: enabled when the contract package lands")
 		// A job is a folder under jobs/ with the packages below it
 		// (jobs/unify/bench belongs to unify); its packages and their tests
 		// may import one another but no other job's.

@@ -1,4 +1,4 @@
-package bench_test
+package nightly_test
 
 import (
 	"bufio"
@@ -24,10 +24,6 @@ import (
 	"github.com/segmint/segmint/lib/store"
 )
 
-// fullYear is the whole first sheet of Online Retail II (525,461 lines),
-// present where ../shared is checked out beside the repository.
-const fullYear = "../../../../shared/data/online-retail-ii/online_retail_ii_2009_2010.csv.gz"
-
 // BenchmarkUnifyFeatures runs the unify and features steps with the
 // default configuration (quality rules, identity resolution, engagement,
 // daily KPIs) over all of Online Retail II 2009-2010 (x1) and over 20
@@ -36,7 +32,7 @@ const fullYear = "../../../../shared/data/online-retail-ii/online_retail_ii_2009
 // per second and the peak resident set size of the steps (VmHWM, reset
 // after ingest).
 //
-//	go test -run '^$' -bench UnifyFeatures -benchtime 1x ./jobs/unify/bench
+//	go test -run '^$' -bench UnifyFeatures -benchtime 1x ./jobs/nightly
 func BenchmarkUnifyFeatures(b *testing.B) {
 	for _, copies := range []int{1, 20} {
 		b.Run("x"+strconv.Itoa(copies), func(b *testing.B) { benchUnifyFeatures(b, copies) })
@@ -60,7 +56,7 @@ func benchUnifyFeatures(b *testing.B, copies int) {
 	if err := bench.WriteGzip(filepath.Join(landing, "orders", "online_retail_ii.csv.gz"), gz, copies); err != nil {
 		b.Fatal(err)
 	}
-	env := benchEnv(b, landing)
+	env := unifyBenchEnv(b, landing)
 	d, _ := rundate.Parse("2010-12-09")
 	if _, err := ingest.Run(b.Context(), env, d); err != nil {
 		b.Fatal(err)
@@ -84,10 +80,10 @@ func benchUnifyFeatures(b *testing.B, copies int) {
 	}
 }
 
-// benchEnv is configs/local.yaml with the orders landing at landing and a
+// unifyBenchEnv is configs/local.yaml with the orders landing at landing and a
 // local store in a temporary folder.
-func benchEnv(b *testing.B, landing string) step.Env {
-	root, err := filepath.Abs("../../..")
+func unifyBenchEnv(b *testing.B, landing string) step.Env {
+	root, err := filepath.Abs("../..")
 	if err != nil {
 		b.Fatal(err)
 	}
