@@ -14,32 +14,63 @@ import (
 // assignIDs gives every component its customer id and first-seen date and
 // emits merge and split events (see the package documentation).
 func (r *run) assignIDs(day time.Time) {
+	ids := r.internPrevIDs()
+	agg := r.claims(ids.recCid)
+	h := r.survivors(agg, r.holders(agg, ids), ids)
+	r.newIDs(h, ids, day)
+	r.mergeEvents(h, ids)
+}
+
+// prevIDs are the distinct customer ids of the previous assignment, as
+// dense numbers in [intern] order.
+type prevIDs struct {
+	prev   []Assignment
+	rep    []int32     // per id: a previous row carrying it
+	fs     []time.Time // per id: its earliest first-seen day
+	recCid []int32     // per record: its previous id, or -1
+}
+
+// internPrevIDs numbers the previous ids and finds each one's first-seen
+// day and each record's previous id.
+func (r *run) internPrevIDs() *prevIDs {
 	cidOf, cidRep := intern(len(r.prev), func(i int) (uint8, string) { return 0, r.prev[i].CustomerID }, orderKey)
-	ncid := len(cidRep)
-	cidStr := func(c int32) string { return r.prev[cidRep[c]].CustomerID }
-	cidFS := make([]time.Time, ncid)
+	ids := &prevIDs{prev: r.prev, rep: cidRep, fs: make([]time.Time, len(cidRep))}
 	for i, p := range r.prev {
 		c, d := cidOf[i], civilDay(p.FirstSeen)
-		if cidFS[c].IsZero() || d.Before(cidFS[c]) {
-			cidFS[c] = d
+		if ids.fs[c].IsZero() || d.Before(ids.fs[c]) {
+			ids.fs[c] = d
 		}
 	}
-	// older reports whether previous id a is older than b.
-	older := func(a, b int32) bool {
-		if !cidFS[a].Equal(cidFS[b]) {
-			return cidFS[a].Before(cidFS[b])
-		}
-		return cidStr(a) < cidStr(b)
-	}
-	recCid := make([]int32, r.nrec)
-	for i := range recCid {
-		recCid[i] = -1
+	ids.recCid = make([]int32, r.nrec)
+	for i := range ids.recCid {
+		ids.recCid[i] = -1
 	}
 	for i := range r.prev {
-		recCid[r.prevRec[i]] = int32(cidOf[i])
+		ids.recCid[r.prevRec[i]] = int32(cidOf[i])
 	}
+	return ids
+}
 
-	// Claims: (previous id, component) with the number of records.
+// n is the number of distinct previous ids.
+func (p *prevIDs) n() int { return len(p.rep) }
+
+// str is the text of previous id c.
+func (p *prevIDs) str(c int32) string { return p.prev[p.rep[c]].CustomerID }
+
+// older reports whether previous id a is older than b.
+func (p *prevIDs) older(a, b int32) bool {
+	if !p.fs[a].Equal(p.fs[b]) {
+		return p.fs[a].Before(p.fs[b])
+	}
+	return p.str(a) < p.str(b)
+}
+
+// claim is a previous id claimed by a component through n of its records.
+type claim struct{ cid, comp, n int32 }
+
+// claims lists the (previous id, component) claims with their numbers of
+// records, ordered by id, then component.
+func (r *run) claims(recCid []int32) []claim {
 	var claims []uint64
 	for rec := range r.nrec {
 		if c := recCid[rec]; c >= 0 && r.compOf[rec] >= 0 {
@@ -47,7 +78,6 @@ func (r *run) assignIDs(day time.Time) {
 		}
 	}
 	slices.Sort(claims)
-	type claim struct{ cid, comp, n int32 }
 	var agg []claim
 	for _, c := range claims {
 		cid, comp := int32(c>>32), int32(uint32(c))
@@ -57,12 +87,18 @@ func (r *run) assignIDs(day time.Time) {
 		}
 		agg = append(agg, claim{cid, comp, 1})
 	}
-	claims = nil
-	holder := make([]int32, ncid)
+	return agg
+}
+
+// holders returns, per previous id, the component holding it (the one
+// claiming it through the most records, then the one with the smallest
+// record key), or -1.
+func (r *run) holders(agg []claim, ids *prevIDs) []int32 {
+	holder := make([]int32, ids.n())
 	for i := range holder {
 		holder[i] = -1
 	}
-	best := make([]int32, ncid)
+	best := make([]int32, ids.n())
 	for _, c := range agg {
 		h := holder[c.cid]
 		if h < 0 || c.n > best[c.cid] ||
@@ -70,83 +106,110 @@ func (r *run) assignIDs(day time.Time) {
 			holder[c.cid], best[c.cid] = c.comp, c.n
 		}
 	}
-	best = nil
+	return holder
+}
 
-	survivor := make([]int32, r.ncomp)
-	lost := make([]int32, r.ncomp)
-	for i := range survivor {
-		survivor[i], lost[i] = -1, -1
+// holding says which previous ids the components keep and lose.
+type holding struct {
+	holder   []int32 // per previous id: the component holding it, or -1
+	survivor []int32 // per component: the oldest id it holds, or -1
+	lost     []int32 // per component: the oldest id it claims but another holds, or -1
+	held     []claim // held ids of components holding more than one
+}
+
+// survivors works out from the claims and the holders what every
+// component keeps and loses.
+func (r *run) survivors(agg []claim, holder []int32, ids *prevIDs) holding {
+	h := holding{holder: holder, survivor: make([]int32, r.ncomp), lost: make([]int32, r.ncomp)}
+	for i := range h.survivor {
+		h.survivor[i], h.lost[i] = -1, -1
 	}
-	var held []claim // held ids of components holding more than one
 	for _, c := range agg {
-		if holder[c.cid] != c.comp {
-			if l := lost[c.comp]; l < 0 || older(c.cid, l) {
-				lost[c.comp] = c.cid
+		if h.holder[c.cid] != c.comp {
+			if l := h.lost[c.comp]; l < 0 || ids.older(c.cid, l) {
+				h.lost[c.comp] = c.cid
 			}
 			continue
 		}
-		s := survivor[c.comp]
+		s := h.survivor[c.comp]
 		if s >= 0 {
-			held = append(held, c)
+			h.held = append(h.held, c)
 		}
-		if s < 0 || older(c.cid, s) {
-			survivor[c.comp] = c.cid
+		if s < 0 || ids.older(c.cid, s) {
+			h.survivor[c.comp] = c.cid
 		}
 	}
-	agg = nil
+	return h
+}
 
+// newIDs gives every component its surviving id, or a new id first seen
+// on day with a split event when it lost its id to another component.
+func (r *run) newIDs(h holding, ids *prevIDs, day time.Time) {
 	r.compID = make([]string, r.ncomp)
 	r.compFS = make([]time.Time, r.ncomp)
-	// A new id is "cus_" + 16 hex digits, so its 64-bit number identifies
-	// it; previous ids of another shape can never collide with one.
-	taken := make(map[uint64]struct{}, ncid+r.ncomp)
-	for c := range ncid {
-		if x, ok := newIDNumber(cidStr(int32(c))); ok {
-			taken[x] = struct{}{}
-		}
-	}
+	taken := takenIDNumbers(ids, r.ncomp)
 	for comp := range r.ncomp {
-		if s := survivor[comp]; s >= 0 {
-			r.compID[comp], r.compFS[comp] = cidStr(s), cidFS[s]
+		if s := h.survivor[comp]; s >= 0 {
+			r.compID[comp], r.compFS[comp] = ids.str(s), ids.fs[s]
 			continue
 		}
-		key := r.recordKey(int(r.compMin[comp]))
-		x := newIDNumber64(key, 0)
-		for n := 1; ; n++ {
-			if _, ok := taken[x]; !ok {
-				break
-			}
-			x = newIDNumber64(key, n)
-		}
-		taken[x] = struct{}{}
-		id := formatID(x)
+		id := formatID(freeIDNumber(r.recordKey(int(r.compMin[comp])), taken))
 		r.compID[comp], r.compFS[comp] = id, day
-		if l := lost[comp]; l >= 0 {
-			r.events = append(r.events, Event{Type: EventSplit, CustomerID: id, OtherID: cidStr(l), Reason: ReasonSplit})
+		if l := h.lost[comp]; l >= 0 {
+			r.events = append(r.events, Event{Type: EventSplit, CustomerID: id, OtherID: ids.str(l), Reason: ReasonSplit})
 			r.stats.Splits++
 		}
 	}
-	taken = nil
+}
 
-	// Merges: in every component holding more than one id, each held id
-	// but the survivor is absorbed.
+// takenIDNumbers is the set of the numbers of the previous ids of the
+// new-id shape, sized for extra more. A new id is "cus_" + 16 hex digits,
+// so its 64-bit number identifies it; previous ids of another shape can
+// never collide with one.
+func takenIDNumbers(ids *prevIDs, extra int) map[uint64]struct{} {
+	taken := make(map[uint64]struct{}, ids.n()+extra)
+	for c := range ids.n() {
+		if x, ok := newIDNumber(ids.str(int32(c))); ok {
+			taken[x] = struct{}{}
+		}
+	}
+	return taken
+}
+
+// freeIDNumber is the first new-id number derived from key that is not
+// taken, and adds it to taken.
+func freeIDNumber(key string, taken map[uint64]struct{}) uint64 {
+	x := newIDNumber64(key, 0)
+	for n := 1; ; n++ {
+		if _, ok := taken[x]; !ok {
+			break
+		}
+		x = newIDNumber64(key, n)
+	}
+	taken[x] = struct{}{}
+	return x
+}
+
+// mergeEvents emits the merges: in every component holding more than one
+// id, each held id but the survivor is absorbed.
+func (r *run) mergeEvents(h holding, ids *prevIDs) {
 	var mergeComps []int32
-	for _, c := range held {
+	for _, c := range h.held {
 		mergeComps = append(mergeComps, c.comp)
 	}
 	slices.Sort(mergeComps)
 	for _, comp := range slices.Compact(mergeComps) {
-		s := survivor[comp]
+		s := h.survivor[comp]
 		var absorbed []int32
-		for _, c := range r.heldBy(comp, recCid, holder) {
+		for _, c := range r.heldBy(comp, ids.recCid, h.holder) {
 			if c != s {
 				absorbed = append(absorbed, c)
 			}
 		}
-		bridges := r.bridges(comp, s, absorbed, recCid)
+		bridges := r.bridges(comp, s, absorbed, ids.recCid)
 		for x, a := range absorbed {
 			v := int(bridges[x])
-			r.events = append(r.events, Event{Type: EventMerge, CustomerID: cidStr(s), OtherID: cidStr(a),
+			r.events = append(r.events, Event{Type: EventMerge, CustomerID: ids.str(s), OtherID: ids.str(a),
 				Kind: Kinds()[r.valKind[v]], ValueHash: HashValue(r.value(v)), Reason: ReasonMerge})
 			r.stats.Merges++
 		}
