@@ -279,10 +279,31 @@ func (r *run) heldBy(comp int32, recCid, holder []int32) []int32 {
 // its records in one set with a record of the survivor s.
 func (r *run) bridges(comp, s int32, absorbed []int32, recCid []int32) []uint32 {
 	mem := r.members(comp)
-	local := make(map[int32]int32, len(mem))
-	for i, m := range mem {
-		local[m] = int32(i)
+	ls := newLocalSets(mem, s, absorbed, recCid)
+	out := make([]uint32, len(absorbed))
+	done := make([]bool, len(absorbed))
+	left := len(absorbed)
+	for _, v := range r.acceptedValues(mem) {
+		if left == 0 {
+			break
+		}
+		root := ls.unionRecords(r.recsOf(int(v)))
+		if !slices.Contains(ls.sets[root], s) {
+			continue
+		}
+		for x, a := range absorbed {
+			if !done[x] && slices.Contains(ls.sets[root], a) {
+				out[x], done[x] = v, true
+				left--
+			}
+		}
 	}
+	return out
+}
+
+// acceptedValues lists, ascending, the values of the records mem that the
+// person cap did not refuse.
+func (r *run) acceptedValues(mem []int32) []uint32 {
 	var vals []uint32
 	for _, m := range mem {
 		for _, w := range r.recVals[r.recOff[m]:r.recOff[m+1]] {
@@ -292,56 +313,59 @@ func (r *run) bridges(comp, s int32, absorbed []int32, recCid []int32) []uint32 
 		}
 	}
 	slices.Sort(vals)
-	vals = slices.Compact(vals)
+	return slices.Compact(vals)
+}
 
-	parent := make([]int32, len(mem))
-	sets := make([][]int32, len(mem)) // previous ids (s or absorbed) per local root
+// localSets is a union-find over the records of one component, numbered
+// locally, each set carrying the previous ids (survivor or absorbed) of its
+// records.
+type localSets struct {
+	local  map[int32]int32 // record id -> local number
+	parent []int32
+	sets   [][]int32 // previous ids per local root
+}
+
+// newLocalSets makes every record of mem a set of its own, carrying its
+// previous id when that is s or absorbed.
+func newLocalSets(mem []int32, s int32, absorbed, recCid []int32) *localSets {
+	ls := &localSets{local: make(map[int32]int32, len(mem)), parent: make([]int32, len(mem)), sets: make([][]int32, len(mem))}
 	for i, m := range mem {
-		parent[i] = int32(i)
+		ls.local[m] = int32(i)
+		ls.parent[i] = int32(i)
 		if c := recCid[m]; c == s || slices.Contains(absorbed, c) {
-			sets[i] = []int32{c}
+			ls.sets[i] = []int32{c}
 		}
 	}
-	find := func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
+	return ls
+}
+
+// find returns the root of local x, halving the path.
+func (ls *localSets) find(x int32) int32 {
+	for ls.parent[x] != x {
+		ls.parent[x] = ls.parent[ls.parent[x]]
+		x = ls.parent[x]
 	}
-	out := make([]uint32, len(absorbed))
-	done := make([]bool, len(absorbed))
-	left := len(absorbed)
-	for _, v := range vals {
-		if left == 0 {
-			break
-		}
-		recs := r.recsOf(int(v))
-		root := find(local[int32(uint32(recs[0]))])
-		for _, p := range recs[1:] {
-			o := find(local[int32(uint32(p))])
-			if o == root {
-				continue
-			}
-			parent[o] = root
-			for _, c := range sets[o] {
-				if !slices.Contains(sets[root], c) {
-					sets[root] = append(sets[root], c)
-				}
-			}
-			sets[o] = nil
-		}
-		if !slices.Contains(sets[root], s) {
+	return x
+}
+
+// unionRecords joins the sets of the records of recs (pair words) into the
+// set of the first and returns its root.
+func (ls *localSets) unionRecords(recs []uint64) int32 {
+	root := ls.find(ls.local[int32(uint32(recs[0]))])
+	for _, p := range recs[1:] {
+		o := ls.find(ls.local[int32(uint32(p))])
+		if o == root {
 			continue
 		}
-		for x, a := range absorbed {
-			if !done[x] && slices.Contains(sets[root], a) {
-				out[x], done[x] = v, true
-				left--
+		ls.parent[o] = root
+		for _, c := range ls.sets[o] {
+			if !slices.Contains(ls.sets[root], c) {
+				ls.sets[root] = append(ls.sets[root], c)
 			}
 		}
+		ls.sets[o] = nil
 	}
-	return out
+	return root
 }
 
 // result assembles the output rows, sorted events and stats.
