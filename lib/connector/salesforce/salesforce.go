@@ -722,26 +722,9 @@ func value(raw json.RawMessage, t connector.Type) (any, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	str := func() (string, error) {
-		if raw[0] != '"' {
-			return "", fmt.Errorf("want a string, got %.20s", raw)
-		}
-		if bytes.IndexByte(raw, '\\') < 0 {
-			return string(raw[1 : len(raw)-1]), nil
-		}
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	}
 	switch t {
 	case connector.String:
-		if raw[0] == '"' {
-			return str()
-		}
-		if raw[0] == '{' || raw[0] == '[' {
-			return nil, errors.New("want a string, got an object or array")
-		}
-		return string(raw), nil // a number or bool asked for as text
+		return textValue(raw)
 	case connector.Float:
 		f, err := strconv.ParseFloat(string(raw), 64)
 		if err != nil {
@@ -749,14 +732,7 @@ func value(raw json.RawMessage, t connector.Type) (any, error) {
 		}
 		return f, nil
 	case connector.Int:
-		if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-			return n, nil
-		}
-		f, err := strconv.ParseFloat(string(raw), 64) // number fields come as 12.0
-		if err != nil || f != float64(int64(f)) {
-			return nil, fmt.Errorf("want an integer, got %.20s", raw)
-		}
-		return int64(f), nil
+		return intValue(raw)
 	case connector.Bool:
 		switch string(raw) {
 		case "true":
@@ -766,25 +742,72 @@ func value(raw json.RawMessage, t connector.Type) (any, error) {
 		}
 		return nil, fmt.Errorf("want a boolean, got %.20s", raw)
 	case connector.Timestamp:
-		s, err := str()
-		if err != nil {
-			return nil, err
-		}
-		tm, err := time.Parse(sfTime, s)
-		if err != nil {
-			return nil, fmt.Errorf("parse dateTime %q: %w", s, err)
-		}
-		return tm.UTC(), nil
+		return timestampValue(raw)
 	case connector.Date:
-		s, err := str()
-		if err != nil {
-			return nil, err
-		}
-		tm, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			return nil, fmt.Errorf("parse date %q: %w", s, err)
-		}
-		return tm, nil
+		return dateValue(raw)
 	}
 	return nil, fmt.Errorf("unknown field type %q", t)
+}
+
+// jsonString decodes a JSON string.
+func jsonString(raw json.RawMessage) (string, error) {
+	if raw[0] != '"' {
+		return "", fmt.Errorf("want a string, got %.20s", raw)
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// textValue is a string field: a JSON string, or a number or bool as its
+// text.
+func textValue(raw json.RawMessage) (any, error) {
+	if raw[0] == '"' {
+		return jsonString(raw)
+	}
+	if raw[0] == '{' || raw[0] == '[' {
+		return nil, errors.New("want a string, got an object or array")
+	}
+	return string(raw), nil // a number or bool asked for as text
+}
+
+// intValue is an int field, which may come as a whole float.
+func intValue(raw json.RawMessage) (any, error) {
+	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+		return n, nil
+	}
+	f, err := strconv.ParseFloat(string(raw), 64) // number fields come as 12.0
+	if err != nil || f != float64(int64(f)) {
+		return nil, fmt.Errorf("want an integer, got %.20s", raw)
+	}
+	return int64(f), nil
+}
+
+// timestampValue is a dateTime field, in UTC.
+func timestampValue(raw json.RawMessage) (any, error) {
+	s, err := jsonString(raw)
+	if err != nil {
+		return nil, err
+	}
+	tm, err := time.Parse(sfTime, s)
+	if err != nil {
+		return nil, fmt.Errorf("parse dateTime %q: %w", s, err)
+	}
+	return tm.UTC(), nil
+}
+
+// dateValue is a date field.
+func dateValue(raw json.RawMessage) (any, error) {
+	s, err := jsonString(raw)
+	if err != nil {
+		return nil, err
+	}
+	tm, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil, fmt.Errorf("parse date %q: %w", s, err)
+	}
+	return tm, nil
 }
