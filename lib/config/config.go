@@ -337,23 +337,8 @@ func (c *Config) setDefaults() {
 
 // Validate reports every problem of the configuration at once, before any I/O.
 func (c *Config) Validate() error {
-	var errs []error
+	errs := c.Store.validate()
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	switch c.Store.Kind {
-	case "local":
-		if c.Store.Path == "" {
-			add("store.path: required for a local store")
-		}
-	case "s3":
-		if c.Store.S3.Bucket == "" {
-			add("store.s3.bucket: required for an s3 store")
-		}
-	case "memory":
-	case "":
-		add("store.kind: required (local, s3 or memory)")
-	default:
-		add("store.kind: %q is not local, s3 or memory", c.Store.Kind)
-	}
 	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
 		add("currency: %q is not an ISO 4217 code such as GBP", c.Currency)
 	} else {
@@ -373,31 +358,60 @@ func (c *Config) Validate() error {
 	seen := map[string]bool{}
 	for i, src := range c.Sources {
 		where := fmt.Sprintf("sources[%d]", i)
-		if !validName(src.Name) {
-			add("%s.name: %q must be lower-case letters, digits, - or _", where, src.Name)
-		}
-		if seen[src.Name] {
-			add("%s.name: %q appears twice", where, src.Name)
-		}
+		errs = append(errs, src.validate(where, seen[src.Name])...)
 		seen[src.Name] = true
-		if len(src.Streams) == 0 {
-			add("%s.streams: at least one stream is required", where)
-		}
-		switch src.Kind {
-		case "filedrop":
-			if src.Landing == "" {
-				add("%s.landing: required for a filedrop source", where)
-			}
-			for j, st := range src.Streams {
-				errs = append(errs, st.validate(fmt.Sprintf("%s.streams[%d]", where, j))...)
-			}
-		case "hubspot", "salesforce", "google_ads", "meta":
-			errs = append(errs, src.validateAPI(where)...)
-		default:
-			add("%s.kind: %q is not a known connector (filedrop, hubspot, salesforce, google_ads, meta)", where, src.Kind)
-		}
 	}
 	return errors.Join(errs...)
+}
+
+// validate checks the store settings of its kind.
+func (s Store) validate() []error {
+	switch s.Kind {
+	case "local":
+		if s.Path == "" {
+			return []error{fmt.Errorf("store.path: required for a local store")}
+		}
+	case "s3":
+		if s.S3.Bucket == "" {
+			return []error{fmt.Errorf("store.s3.bucket: required for an s3 store")}
+		}
+	case "memory":
+	case "":
+		return []error{fmt.Errorf("store.kind: required (local, s3 or memory)")}
+	default:
+		return []error{fmt.Errorf("store.kind: %q is not local, s3 or memory", s.Kind)}
+	}
+	return nil
+}
+
+// validate checks one source and its streams; where prefixes the messages
+// and dup says an earlier source has the same name.
+func (src Source) validate(where string, dup bool) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !validName(src.Name) {
+		add("%s.name: %q must be lower-case letters, digits, - or _", where, src.Name)
+	}
+	if dup {
+		add("%s.name: %q appears twice", where, src.Name)
+	}
+	if len(src.Streams) == 0 {
+		add("%s.streams: at least one stream is required", where)
+	}
+	switch src.Kind {
+	case "filedrop":
+		if src.Landing == "" {
+			add("%s.landing: required for a filedrop source", where)
+		}
+		for j, st := range src.Streams {
+			errs = append(errs, st.validate(fmt.Sprintf("%s.streams[%d]", where, j))...)
+		}
+	case "hubspot", "salesforce", "google_ads", "meta":
+		errs = append(errs, src.validateAPI(where)...)
+	default:
+		add("%s.kind: %q is not a known connector (filedrop, hubspot, salesforce, google_ads, meta)", where, src.Kind)
+	}
+	return errs
 }
 
 // validateRelationships checks the quality rules of kind relationships:
