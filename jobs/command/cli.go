@@ -53,7 +53,51 @@ const (
 // Run runs the command line args (without the program name) and returns
 // the exit code.
 func Run(ctx context.Context, args []string, sys System) int {
-	return run(ctx, args, sys.Stdout, sys.Stderr, sys.Getenv, sys.Now, sys.DefaultConfig)
+	if len(args) == 0 {
+		usage(sys.Stdout)
+		return exitUsage
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" {
+		name = "help"
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, args[1:], sys)
+		}
+	}
+	return runStep(ctx, name, args[1:], sys)
+}
+
+// command is one subcommand of segmint.
+type command struct {
+	name string
+	// synopsis, when set, shows the command's required flags after its
+	// name in segmint help, and puts summary on the lines below.
+	synopsis string
+	// summary says what the command does; its lines after the first are
+	// indented under the first.
+	summary string
+	// run runs the command with the arguments after its name and returns
+	// the exit code.
+	run func(ctx context.Context, args []string, sys System) int
+}
+
+// commands lists segmint's subcommands besides the steps of the nightly
+// DAG (see runStep), in the order segmint help lists them after the steps.
+func commands() []command {
+	return []command{
+		{"train", "--input FILE --label COLUMN --out MODEL", "trains gradient boosting (or --model logreg) on any CSV or Parquet\n" +
+			"table, prints holdout metrics and saves the model file", runTrain},
+		{"predict", "--model MODEL --input FILE --out FILE", "writes one score per input row, in input order", runPredict},
+		{"sources", "", "lists the configured sources and streams with their saved cursors", runSources},
+		{"fakes", "", "serves fakes of the HubSpot, Salesforce, Google Ads and Meta APIs for\n" +
+			"configs/demo.yaml (make demo)", runFakes},
+		{"nightly", "", "runs every step above for the date in order, skipping steps already\n" +
+			"committed for it (--redo to rebuild them)", runNightly},
+		{"backfill", "", "runs nightly for every date from --from to --to", runBackfill},
+		{"help", "", "this text", runHelp},
+	}
 }
 
 // options are the flags every command shares.
@@ -66,29 +110,106 @@ type options struct {
 	logFormat      string
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time, defaultConfig []byte) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+// runHelp is `segmint help`.
+func runHelp(_ context.Context, _ []string, sys System) int {
+	usage(sys.Stdout)
+	return exitOK
+}
+
+// runTrain is `segmint train`: a model on any table with --input, else the
+// nightly train step.
+func runTrain(ctx context.Context, args []string, sys System) int {
+	if isTableTrain(args) {
+		return runTableTrain(ctx, args, sys)
 	}
-	cmd := args[0]
-	switch {
-	case cmd == "fakes":
-		return runFakes(ctx, args[1:], stdout, stderr, now)
-	case cmd == "predict":
-		return runPredict(ctx, args[1:], stdout, stderr)
-	case cmd == "train" && isTableTrain(args[1:]):
-		return runTableTrain(ctx, args[1:], stdout, stderr)
-	}
-	stp, isStep := nightly.Lookup(cmd)
-	if !isStep && cmd != "nightly" && cmd != "backfill" && cmd != "sources" {
-		fmt.Fprintf(stderr, "segmint: unknown command %q (see segmint help)\n", cmd)
+	return runStep(ctx, "train", args, sys)
+}
+
+// runStep is `segmint <step>`: one step of the nightly DAG for each date.
+func runStep(ctx context.Context, name string, args []string, sys System) int {
+	stp, ok := nightly.Lookup(name)
+	if !ok {
+		fmt.Fprintf(sys.Stderr, "segmint: unknown command %q (see segmint help)\n", name)
 		return exitUsage
 	}
-	var o options
+	return runDates(ctx, name, stp, args, sys)
+}
+
+// runNightly is `segmint nightly`: every step for one date.
+func runNightly(ctx context.Context, args []string, sys System) int {
+	return runDates(ctx, "nightly", nightly.Step{}, args, sys)
+}
+
+// runBackfill is `segmint backfill`: nightly for every date of a range.
+func runBackfill(ctx context.Context, args []string, sys System) int {
+	return runDates(ctx, "backfill", nightly.Step{}, args, sys)
+}
+
+// runSources is `segmint sources`: the state of every configured stream.
+func runSources(ctx context.Context, args []string, sys System) int {
+	rc, _, code := prepare(ctx, "sources", nightly.Step{}, args, sys)
+	if rc == nil {
+		return code
+	}
+	if err := printSources(ctx, sys.Stdout, rc.cfg, rc.st); err != nil {
+		fmt.Fprintf(sys.Stderr, "segmint sources: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// runDates runs command cmd (step stp, or the whole DAG for nightly and
+// backfill) for each of its dates, stopping at the first that fails.
+func runDates(ctx context.Context, cmd string, stp nightly.Step, args []string, sys System) int {
+	rc, dates, code := prepare(ctx, cmd, stp, args, sys)
+	if rc == nil {
+		return code
+	}
+	for _, d := range dates {
+		if code := rc.runDate(ctx, d); code != exitOK {
+			return code
+		}
+	}
+	return exitOK
+}
+
+// runContext is what a command that reads the configuration and the store
+// runs with.
+type runContext struct {
+	sys  System
+	cmd  string
+	step nightly.Step // the step a step command runs
+	opts options
+	cfg  *config.Config
+	st   store.Store
+	root zerolog.Logger // the process's logger, before any run fields
+}
+
+// prepare parses the flags of command cmd (step stp, if it is one), loads
+// the configuration and opens the store. With a nil runContext, the
+// command is over, with the exit code returned.
+func prepare(ctx context.Context, cmd string, stp nightly.Step, args []string, sys System) (*runContext, []rundate.Date, int) {
+	o, code, ok := parseOptions(cmd, stp, args, sys.Stderr)
+	if !ok {
+		return nil, nil, code
+	}
+	dates, err := datesOf(o, cmd, sys.Now)
+	if err != nil {
+		fmt.Fprintf(sys.Stderr, "segmint %s: %v\n", cmd, err)
+		return nil, nil, exitUsage
+	}
+	rc, code := open(ctx, cmd, o, sys)
+	if rc == nil {
+		return nil, nil, code
+	}
+	rc.step = stp
+	return rc, dates, exitOK
+}
+
+// parseOptions parses the flags of command cmd. When ok is false the
+// command is over with exit code code (--help, or a usage error already
+// reported).
+func parseOptions(cmd string, stp nightly.Step, args []string, stderr io.Writer) (o options, code int, ok bool) {
 	fs := flag.NewFlagSet("segmint "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	if cmd == "backfill" {
@@ -108,56 +229,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "auto", "json, console, or auto (console on a terminal)")
 	fs.Usage = func() { commandUsage(fs, cmd, stp) }
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+			return o, exitOK, false
 		}
-		return exitUsage
+		return o, exitUsage, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "segmint %s: unexpected arguments %q\n", cmd, fs.Args())
-		return exitUsage
+		return o, exitUsage, false
 	}
-	dates, err := runDates(o, cmd, now)
+	return o, exitOK, true
+}
+
+// open loads the configuration, makes the root logger and opens the store
+// for command cmd. With a nil runContext, the command is over, with the
+// exit code returned.
+func open(ctx context.Context, cmd string, o options, sys System) (*runContext, int) {
+	cfg, err := loadConfig(o.configPath, sys.Getenv, sys.DefaultConfig)
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint %s: %v\n", cmd, err)
-		return exitUsage
-	}
-	cfg, err := loadConfig(o.configPath, getenv, defaultConfig)
-	if err != nil {
-		fmt.Fprintf(stderr, "segmint %s: bad configuration:\n  %s\n", cmd, strings.ReplaceAll(err.Error(), "\n", "\n  "))
-		return exitUsage
+		fmt.Fprintf(sys.Stderr, "segmint %s: bad configuration:\n  %s\n", cmd, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return nil, exitUsage
 	}
 	level, err := zerolog.ParseLevel(o.logLevel)
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint %s: --log-level %q: %v\n", cmd, o.logLevel, err)
-		return exitUsage
+		fmt.Fprintf(sys.Stderr, "segmint %s: --log-level %q: %v\n", cmd, o.logLevel, err)
+		return nil, exitUsage
 	}
-	console := o.logFormat == "console" || o.logFormat == "auto" && isTerminal(stderr)
-	root := logging.New(stderr, console, level)
-
+	console := o.logFormat == "console" || o.logFormat == "auto" && isTerminal(sys.Stderr)
+	root := logging.New(sys.Stderr, console, level)
 	st, err := store.Open(ctx, storeOptions(cfg.Store))
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint %s: open store: %v\n", cmd, err)
-		return exitFailed
+		fmt.Fprintf(sys.Stderr, "segmint %s: open store: %v\n", cmd, err)
+		return nil, exitFailed
 	}
-	if cmd == "sources" {
-		if err := printSources(ctx, stdout, cfg, st); err != nil {
-			fmt.Fprintf(stderr, "segmint sources: %v\n", err)
-			return exitFailed
-		}
-		return exitOK
-	}
-	for _, d := range dates {
-		if code := runDate(ctx, cmd, stp, o, d, cfg, st, root, stdout, stderr, now, getenv); code != exitOK {
-			return code
-		}
-	}
-	return exitOK
+	return &runContext{sys: sys, cmd: cmd, opts: o, cfg: cfg, st: st, root: root}, exitOK
 }
 
-// runDates is the list of dates a command runs for.
-func runDates(o options, cmd string, now func() time.Time) ([]rundate.Date, error) {
+// datesOf is the list of dates a command runs for.
+func datesOf(o options, cmd string, now func() time.Time) ([]rundate.Date, error) {
 	if cmd != "backfill" {
 		if o.date == "" {
 			return []rundate.Date{rundate.Of(now()).AddDays(-1)}, nil
@@ -186,12 +296,29 @@ func runDates(o options, cmd string, now func() time.Time) ([]rundate.Date, erro
 	return out, nil
 }
 
-func runDate(ctx context.Context, cmd string, stp nightly.Step, o options, d rundate.Date, cfg *config.Config,
-	st store.Store, root zerolog.Logger, stdout, stderr io.Writer, now func() time.Time, getenv func(string) string) int {
-	runID := newRunID(now(), cmd)
-	log := root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
-	env := step.Env{
-		Store: st, Config: cfg, Log: log, RunID: runID, Now: now, Source: o.source, Stream: o.stream,
+// runDate runs the command for date d and writes its run record, even
+// when it fails.
+func (rc *runContext) runDate(ctx context.Context, d rundate.Date) int {
+	now := rc.sys.Now
+	runID := newRunID(now(), rc.cmd)
+	log := rc.root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
+	rec := &runlog.Record{RunID: runID, Command: rc.cmd, Date: d.String(), Store: rc.st.String(), StartedAt: now().UTC()}
+	err := rc.execute(ctx, rc.env(ctx, runID, log), d, rec)
+	rec.FinishedAt, rec.Outcome = now().UTC(), "succeeded"
+	if err != nil {
+		rec.Outcome, rec.Error = "failed", err.Error()
+	}
+	if werr := rc.writeRecord(ctx, rec); werr != nil && err == nil {
+		err = werr
+	}
+	return rc.finish(log.With().Str(logging.FieldJob, rc.cmd).Logger(), d, rec, err)
+}
+
+// env is the step environment of run runID.
+func (rc *runContext) env(ctx context.Context, runID string, log zerolog.Logger) step.Env {
+	cfg, getenv, now := rc.cfg, rc.sys.Getenv, rc.sys.Now
+	return step.Env{
+		Store: rc.st, Config: cfg, Log: log, RunID: runID, Now: now, Source: rc.opts.source, Stream: rc.opts.stream,
 		Connectors: func(src config.Source, srcLog zerolog.Logger) ([]connector.Stream, error) {
 			return OpenConnectors(src, connector.Deps{Getenv: getenv, Log: srcLog, Now: now})
 		},
@@ -199,35 +326,38 @@ func runDate(ctx context.Context, cmd string, stp nightly.Step, o options, d run
 			return store.OpenLocation(ctx, storeOptions(cfg.Store), location)
 		},
 	}
-	rec := &runlog.Record{RunID: runID, Command: cmd, Date: d.String(), Store: st.String(), StartedAt: now().UTC()}
-	cmdLog := log.With().Str(logging.FieldJob, cmd).Logger()
-	var err error
-	if cmd == "nightly" || cmd == "backfill" {
-		err = nightly.Run(ctx, env, d, o.redo, rec)
-	} else {
-		err = nightly.RunStep(ctx, env, stp, d, rec)
+}
+
+// execute runs the whole DAG (nightly, backfill) or the command's step
+// for d, recording the steps in rec.
+func (rc *runContext) execute(ctx context.Context, env step.Env, d rundate.Date, rec *runlog.Record) error {
+	if rc.cmd == "nightly" || rc.cmd == "backfill" {
+		return nightly.Run(ctx, env, d, rc.opts.redo, rec)
 	}
-	rec.FinishedAt, rec.Outcome = now().UTC(), "succeeded"
-	if err != nil {
-		rec.Outcome, rec.Error = "failed", err.Error()
-	}
-	// The run record is written even for a failed run, on a fresh context so
-	// that an interrupted run still leaves its record.
+	return nightly.RunStep(ctx, env, rc.step, d, rec)
+}
+
+// writeRecord writes the run record on a fresh context, so that an
+// interrupted run still leaves its record.
+func (rc *runContext) writeRecord(ctx context.Context, rec *runlog.Record) error {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if werr := runlog.Write(wctx, st, rec); werr != nil && err == nil {
-		err = werr
-	}
+	return runlog.Write(wctx, rc.st, rec)
+}
+
+// finish reports the outcome of the run for d, logging to log, and
+// returns the exit code.
+func (rc *runContext) finish(log zerolog.Logger, d rundate.Date, rec *runlog.Record, err error) int {
 	if err != nil {
-		cmdLog.Error().Err(err).Msg("run failed")
-		fmt.Fprintf(stderr, "segmint %s %s: %v\n", cmd, d, err)
+		log.Error().Err(err).Msg("run failed")
+		fmt.Fprintf(rc.sys.Stderr, "segmint %s %s: %v\n", rc.cmd, d, err)
 		if step.IsUsage(err) {
 			return exitUsage
 		}
 		return exitFailed
 	}
-	cmdLog.Info().Msg("run succeeded")
-	printOutputs(stdout, cmd, d, cfg, st, rec)
+	log.Info().Msg("run succeeded")
+	printOutputs(rc.sys.Stdout, rc.cmd, d, rc.cfg, rc.st, rec)
 	return exitOK
 }
 
@@ -270,6 +400,8 @@ func isTerminal(w io.Writer) bool {
 	return ok && logging.IsTerminal(f)
 }
 
+// usage is the text of segmint help: the steps (see stepsUsage), then the
+// other commands from the table of commands.
 func usage(w io.Writer) {
 	fmt.Fprint(w, `segmint: nightly batch jobs for data-driven precision marketing.
 
@@ -278,22 +410,11 @@ usage: segmint <command> [--date YYYY-MM-DD] [--config FILE] [flags]
 
 commands:
 `)
-	for _, s := range nightly.Steps() {
-		fmt.Fprintf(w, "  %-9s %s\n  %-9s reads  %s\n  %-9s writes %s\n", s.Name, s.About, "", s.ReadsText(",\n"+strings.Repeat(" ", 19)), "", s.WritesText(",\n"+strings.Repeat(" ", 19)))
+	stepsUsage(w)
+	for _, c := range commands() {
+		c.writeUsage(w)
 	}
-	fmt.Fprint(w, `  train --input FILE --label COLUMN --out MODEL
-            trains gradient boosting (or --model logreg) on any CSV or Parquet
-            table, prints holdout metrics and saves the model file
-  predict --model MODEL --input FILE --out FILE
-            writes one score per input row, in input order
-  sources   lists the configured sources and streams with their saved cursors
-  fakes     serves fakes of the HubSpot, Salesforce, Google Ads and Meta APIs for
-            configs/demo.yaml (make demo)
-  nightly   runs every step above for the date in order, skipping steps already
-            committed for it (--redo to rebuild them)
-  backfill  runs nightly for every date from --from to --to
-  help      this text
-
+	fmt.Fprint(w, `
 --date defaults to yesterday (UTC); --config to configs/local.yaml, or the copy
 of it built into the binary. Every run writes runs/<run-id>.json.
 
@@ -301,18 +422,34 @@ exit codes: 0 done, 1 the run failed, 2 bad usage or configuration.
 `)
 }
 
+// usageIndent indents the summary lines of a command in segmint help,
+// under the first after the name.
+const usageIndent = "            "
+
+// writeUsage writes c's entry in segmint help.
+func (c command) writeUsage(w io.Writer) {
+	summary := strings.ReplaceAll(c.summary, "\n", "\n"+usageIndent)
+	if c.synopsis != "" {
+		fmt.Fprintf(w, "  %s %s\n%s%s\n", c.name, c.synopsis, usageIndent, summary)
+		return
+	}
+	fmt.Fprintf(w, "  %-9s %s\n", c.name, summary)
+}
+
+// commandUsage is the text of segmint <command> --help for the commands
+// that read the configuration: a step (s), nightly, backfill and sources.
 func commandUsage(fs *flag.FlagSet, cmd string, s nightly.Step) {
 	w := fs.Output()
 	switch cmd {
 	case "nightly":
-		fmt.Fprintln(w, "segmint nightly: runs ingest, unify, features, train, score, publish and report for one date,")
+		fmt.Fprintf(w, "segmint nightly: runs %s for one date,\n", stepNames())
 		fmt.Fprintln(w, "skipping the steps whose outputs are already committed for it (unless --redo).")
 	case "backfill":
 		fmt.Fprintln(w, "segmint backfill: runs nightly for each date from --from to --to, oldest first.")
 	case "sources":
 		fmt.Fprintln(w, "segmint sources: lists the configured sources and streams with their state (state/<source>/<stream>.json).")
 	default:
-		fmt.Fprintf(w, "segmint %s: %s\n  reads  %s\n  writes %s\n", cmd, s.About, s.ReadsText(",\n         "), s.WritesText(",\n         "))
+		stepHelp(w, s)
 	}
 	fmt.Fprintln(w, "\nflags:")
 	fs.PrintDefaults()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"time"
@@ -35,7 +34,8 @@ func demoSecrets() map[string]string {
 // runFakes serves fakes of the four platform APIs on loopback until ctx
 // ends: HubSpot on port base, Salesforce base+1, Google Ads base+2, Meta
 // base+3 (configs/demo.yaml points at 18081-18084).
-func runFakes(ctx context.Context, args []string, stdout, stderr io.Writer, now func() time.Time) int {
+func runFakes(ctx context.Context, args []string, sys System) int {
+	stdout, stderr, now := sys.Stdout, sys.Stderr, sys.Now
 	fs := flag.NewFlagSet("segmint fakes", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	base := fs.Int("port", 18081, "first of four loopback ports")

@@ -35,7 +35,8 @@ func (l *listFlag) Set(s string) error {
 }
 
 // runTableTrain is `segmint train --input FILE --label COLUMN ...`.
-func runTableTrain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runTableTrain(ctx context.Context, args []string, sys System) int {
+	stdout, stderr := sys.Stdout, sys.Stderr
 	fs := flag.NewFlagSet("segmint train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var spec learn.Spec
@@ -142,7 +143,8 @@ func printTrained(w io.Writer, input string, res *learn.Result, out string) {
 }
 
 // runPredict is `segmint predict --model MODEL --input FILE --out FILE`.
-func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runPredict(ctx context.Context, args []string, sys System) int {
+	stdout, stderr := sys.Stdout, sys.Stderr
 	fs := flag.NewFlagSet("segmint predict", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var model, input, out, format string

@@ -337,23 +337,8 @@ func (c *Config) setDefaults() {
 
 // Validate reports every problem of the configuration at once, before any I/O.
 func (c *Config) Validate() error {
-	var errs []error
+	errs := c.Store.validate()
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	switch c.Store.Kind {
-	case "local":
-		if c.Store.Path == "" {
-			add("store.path: required for a local store")
-		}
-	case "s3":
-		if c.Store.S3.Bucket == "" {
-			add("store.s3.bucket: required for an s3 store")
-		}
-	case "memory":
-	case "":
-		add("store.kind: required (local, s3 or memory)")
-	default:
-		add("store.kind: %q is not local, s3 or memory", c.Store.Kind)
-	}
 	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
 		add("currency: %q is not an ISO 4217 code such as GBP", c.Currency)
 	} else {
@@ -373,31 +358,60 @@ func (c *Config) Validate() error {
 	seen := map[string]bool{}
 	for i, src := range c.Sources {
 		where := fmt.Sprintf("sources[%d]", i)
-		if !validName(src.Name) {
-			add("%s.name: %q must be lower-case letters, digits, - or _", where, src.Name)
-		}
-		if seen[src.Name] {
-			add("%s.name: %q appears twice", where, src.Name)
-		}
+		errs = append(errs, src.validate(where, seen[src.Name])...)
 		seen[src.Name] = true
-		if len(src.Streams) == 0 {
-			add("%s.streams: at least one stream is required", where)
-		}
-		switch src.Kind {
-		case "filedrop":
-			if src.Landing == "" {
-				add("%s.landing: required for a filedrop source", where)
-			}
-			for j, st := range src.Streams {
-				errs = append(errs, st.validate(fmt.Sprintf("%s.streams[%d]", where, j))...)
-			}
-		case "hubspot", "salesforce", "google_ads", "meta":
-			errs = append(errs, src.validateAPI(where)...)
-		default:
-			add("%s.kind: %q is not a known connector (filedrop, hubspot, salesforce, google_ads, meta)", where, src.Kind)
-		}
 	}
 	return errors.Join(errs...)
+}
+
+// validate checks the store settings of its kind.
+func (s Store) validate() []error {
+	switch s.Kind {
+	case "local":
+		if s.Path == "" {
+			return []error{fmt.Errorf("store.path: required for a local store")}
+		}
+	case "s3":
+		if s.S3.Bucket == "" {
+			return []error{fmt.Errorf("store.s3.bucket: required for an s3 store")}
+		}
+	case "memory":
+	case "":
+		return []error{fmt.Errorf("store.kind: required (local, s3 or memory)")}
+	default:
+		return []error{fmt.Errorf("store.kind: %q is not local, s3 or memory", s.Kind)}
+	}
+	return nil
+}
+
+// validate checks one source and its streams; where prefixes the messages
+// and dup says an earlier source has the same name.
+func (src Source) validate(where string, dup bool) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !validName(src.Name) {
+		add("%s.name: %q must be lower-case letters, digits, - or _", where, src.Name)
+	}
+	if dup {
+		add("%s.name: %q appears twice", where, src.Name)
+	}
+	if len(src.Streams) == 0 {
+		add("%s.streams: at least one stream is required", where)
+	}
+	switch src.Kind {
+	case "filedrop":
+		if src.Landing == "" {
+			add("%s.landing: required for a filedrop source", where)
+		}
+		for j, st := range src.Streams {
+			errs = append(errs, st.validate(fmt.Sprintf("%s.streams[%d]", where, j))...)
+		}
+	case "hubspot", "salesforce", "google_ads", "meta":
+		errs = append(errs, src.validateAPI(where)...)
+	default:
+		add("%s.kind: %q is not a known connector (filedrop, hubspot, salesforce, google_ads, meta)", where, src.Kind)
+	}
+	return errs
 }
 
 // validateRelationships checks the quality rules of kind relationships:
@@ -453,18 +467,40 @@ func (src Source) validateAPI(where string) []error {
 	return errs
 }
 
+// validate reports every problem of the stream; where prefixes the
+// messages.
 func (st Stream) validate(where string) []error {
+	errs := st.validateReading(where)
+	fields, ferrs := st.validateColumns(where)
+	errs = append(errs, ferrs...)
+	if st.EventTime != "" {
+		if col, ok := fields[st.EventTime]; !ok || col.Type != TypeTimestamp {
+			errs = append(errs, fmt.Errorf("%s.event_time: %q is not a mapped timestamp field", where, st.EventTime))
+		}
+	}
+	return append(errs, st.validateEntity(where, fields)...)
+}
+
+// validateReading checks the stream's name and how its files are read.
+func (st Stream) validateReading(where string) []error {
 	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if !validName(st.Name) {
-		add("%s.name: %q must be lower-case letters, digits, - or _", where, st.Name)
+		errs = append(errs, fmt.Errorf("%s.name: %q must be lower-case letters, digits, - or _", where, st.Name))
 	}
 	if st.Format != "csv" && st.Format != "jsonl" && st.Format != "parquet" {
-		add("%s.format: %q is not supported (csv, jsonl, parquet)", where, st.Format)
+		errs = append(errs, fmt.Errorf("%s.format: %q is not supported (csv, jsonl, parquet)", where, st.Format))
 	}
 	if len([]rune(st.Delimiter)) != 1 {
-		add("%s.delimiter: %q must be one character", where, st.Delimiter)
+		errs = append(errs, fmt.Errorf("%s.delimiter: %q must be one character", where, st.Delimiter))
 	}
+	return errs
+}
+
+// validateColumns checks the column mapping and returns the mapped
+// columns by field name.
+func (st Stream) validateColumns(where string) (map[string]Column, []error) {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	fields := map[string]Column{}
 	for k, col := range st.Columns {
 		cw := fmt.Sprintf("%s.columns[%d]", where, k)
@@ -480,11 +516,14 @@ func (st Stream) validate(where string) []error {
 		fields[col.To] = col
 		errs = append(errs, col.validate(cw)...)
 	}
-	if st.EventTime != "" {
-		if col, ok := fields[st.EventTime]; !ok || col.Type != TypeTimestamp {
-			add("%s.event_time: %q is not a mapped timestamp field", where, st.EventTime)
-		}
-	}
+	return fields, errs
+}
+
+// validateEntity checks that the mapped fields and the event time are
+// those the stream's entity needs.
+func (st Stream) validateEntity(where string, fields map[string]Column) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	switch st.Entity {
 	case "orders":
 		errs = append(errs, checkFields(where, st.Entity, fields, OrdersFields(), OrdersRequired)...)
@@ -506,44 +545,62 @@ func (st Stream) validate(where string) []error {
 			add("%s.event_time: must be updated_at or empty for entity products", where)
 		}
 	case "consent", "deletion_requests":
-		at := "changed_at"
-		if st.Entity == "deletion_requests" {
-			at = "requested_at"
-		}
-		if col, ok := fields[at]; !ok || col.Type != TypeTimestamp {
-			add("%s.columns: entity %s needs a timestamp field %q", where, st.Entity, at)
-		}
-		if st.EventTime != at {
-			add("%s.event_time: must be %s for entity %s", where, at, st.Entity)
-		}
-		if _, ok := fields["status"]; st.Entity == "consent" && !ok {
-			add("%s.columns: entity consent needs field \"status\" (opted_in or opted_out)", where)
-		}
-		_, hasNumber := fields["customer_number"]
-		_, hasEmail := fields["email"]
-		if _, hasPhone := fields["phone"]; !hasNumber && !hasEmail && !hasPhone {
-			add("%s.columns: entity %s needs an identifier field: customer_number, email or phone", where, st.Entity)
-		}
+		errs = st.validateConsent(where, fields)
 	case "contacts", "touchpoints", "ad_clicks":
-		spec := identitySpecs()[st.Entity]
-		if col, ok := fields[spec.key]; !ok || col.Type != TypeString {
-			add("%s.columns: entity %s needs a string key field %q", where, st.Entity, spec.key)
-		}
-		if col, ok := fields[spec.at]; !ok || col.Type != TypeTimestamp {
-			add("%s.columns: entity %s needs a timestamp field %q", where, st.Entity, spec.at)
-		}
-		if st.EventTime != spec.at {
-			add("%s.event_time: must be %s for entity %s", where, spec.at, st.Entity)
-		}
-		for _, id := range spec.identifiers {
-			if col, ok := fields[id]; ok && col.Type != TypeString {
-				add("%s.columns: identifier field %q must be a string", where, id)
-			}
-		}
+		errs = st.validateIdentity(where, fields)
 	case "":
 		add("%s.entity: required (%s)", where, strings.Join(Entities(), ", "))
 	default:
 		add("%s.entity: %q is not known (%s)", where, st.Entity, strings.Join(Entities(), ", "))
+	}
+	return errs
+}
+
+// validateConsent checks the fields of a consent or deletion_requests
+// stream.
+func (st Stream) validateConsent(where string, fields map[string]Column) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	at := "changed_at"
+	if st.Entity == "deletion_requests" {
+		at = "requested_at"
+	}
+	if col, ok := fields[at]; !ok || col.Type != TypeTimestamp {
+		add("%s.columns: entity %s needs a timestamp field %q", where, st.Entity, at)
+	}
+	if st.EventTime != at {
+		add("%s.event_time: must be %s for entity %s", where, at, st.Entity)
+	}
+	if _, ok := fields["status"]; st.Entity == "consent" && !ok {
+		add("%s.columns: entity consent needs field \"status\" (opted_in or opted_out)", where)
+	}
+	_, hasNumber := fields["customer_number"]
+	_, hasEmail := fields["email"]
+	if _, hasPhone := fields["phone"]; !hasNumber && !hasEmail && !hasPhone {
+		add("%s.columns: entity %s needs an identifier field: customer_number, email or phone", where, st.Entity)
+	}
+	return errs
+}
+
+// validateIdentity checks the fields of a contacts, touchpoints or
+// ad_clicks stream: its key, its time and its identifiers.
+func (st Stream) validateIdentity(where string, fields map[string]Column) []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	spec := identitySpecs()[st.Entity]
+	if col, ok := fields[spec.key]; !ok || col.Type != TypeString {
+		add("%s.columns: entity %s needs a string key field %q", where, st.Entity, spec.key)
+	}
+	if col, ok := fields[spec.at]; !ok || col.Type != TypeTimestamp {
+		add("%s.columns: entity %s needs a timestamp field %q", where, st.Entity, spec.at)
+	}
+	if st.EventTime != spec.at {
+		add("%s.event_time: must be %s for entity %s", where, spec.at, st.Entity)
+	}
+	for _, id := range spec.identifiers {
+		if col, ok := fields[id]; ok && col.Type != TypeString {
+			add("%s.columns: identifier field %q must be a string", where, id)
+		}
 	}
 	return errs
 }

@@ -194,60 +194,90 @@ func node(t Type) parquet.Node {
 // Rows converts records into rows of schema (from Schema with the same
 // fields). Values of a narrower type are widened to the column's type.
 func Rows(schema *parquet.Schema, fields []Field, records []Record, daily bool) ([]parquet.Row, error) {
-	idx := map[string]int{}
-	for i, path := range schema.Columns() {
-		idx[path[0]] = i
-	}
-	at := make([]int, len(fields)) // column of each field, looked up once
-	for i, f := range fields {
-		at[i] = idx[f.Name]
-	}
-	colID, colDel := idx[ColID], idx[ColDeleted]
-	colTime := idx[ColModified]
-	if daily {
-		colTime = idx[ColDay]
-	}
-	width := len(idx)
+	l := newRowLayout(schema, fields, daily)
 	// One backing array for all rows: one allocation instead of one a row.
-	values := make([]parquet.Value, width*len(records))
+	values := make([]parquet.Value, l.width*len(records))
 	rows := make([]parquet.Row, len(records))
-	convert := func(lo, hi int) error {
+	err := inChunks(len(records), func(lo, hi int) error {
 		for n := lo; n < hi; n++ {
-			r := records[n]
-			row := parquet.Row(values[n*width : (n+1)*width : (n+1)*width])
-			row[colID] = parquet.ByteArrayValue([]byte(r.ID)).Level(0, 0, colID)
-			row[colDel] = parquet.BooleanValue(r.Deleted).Level(0, 0, colDel)
-			if daily {
-				row[colTime] = parquet.Int32Value(int32(r.Day.Unix()/86400)).Level(0, 0, colTime)
-			} else {
-				row[colTime] = parquet.Int64Value(r.Modified.UTC().UnixMicro()).Level(0, 0, colTime)
-			}
-			for i, f := range fields {
-				c := at[i]
-				v := r.Fields[f.Name]
-				if v == nil {
-					row[c] = parquet.NullValue().Level(0, 0, c)
-					continue
-				}
-				pv, err := value(f.Type, v)
-				if err != nil {
-					return fmt.Errorf("record %s field %s: %w", r.ID, f.Name, err)
-				}
-				row[c] = pv.Level(0, 1, c)
+			row := parquet.Row(values[n*l.width : (n+1)*l.width : (n+1)*l.width])
+			if err := l.fill(row, &records[n]); err != nil {
+				return err
 			}
 			rows[n] = row
 		}
 		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	// Large batches are converted on every core, in contiguous chunks.
+	return rows, nil
+}
+
+// rowLayout places a record's values in a row of a schema.
+type rowLayout struct {
+	fields                 []Field
+	at                     []int // column of each field, looked up once
+	colID, colDel, colTime int
+	width                  int // columns in a row
+	daily                  bool
+}
+
+// newRowLayout looks up the columns of fields and of the record's id,
+// deletion flag and time (the day for a daily stream) in schema.
+func newRowLayout(schema *parquet.Schema, fields []Field, daily bool) *rowLayout {
+	idx := map[string]int{}
+	for i, path := range schema.Columns() {
+		idx[path[0]] = i
+	}
+	l := &rowLayout{fields: fields, at: make([]int, len(fields)), daily: daily, width: len(idx)}
+	for i, f := range fields {
+		l.at[i] = idx[f.Name]
+	}
+	l.colID, l.colDel = idx[ColID], idx[ColDeleted]
+	l.colTime = idx[ColModified]
+	if daily {
+		l.colTime = idx[ColDay]
+	}
+	return l
+}
+
+// fill sets the values of record r in row.
+func (l *rowLayout) fill(row parquet.Row, r *Record) error {
+	row[l.colID] = parquet.ByteArrayValue([]byte(r.ID)).Level(0, 0, l.colID)
+	row[l.colDel] = parquet.BooleanValue(r.Deleted).Level(0, 0, l.colDel)
+	if l.daily {
+		row[l.colTime] = parquet.Int32Value(int32(r.Day.Unix()/86400)).Level(0, 0, l.colTime)
+	} else {
+		row[l.colTime] = parquet.Int64Value(r.Modified.UTC().UnixMicro()).Level(0, 0, l.colTime)
+	}
+	for i, f := range l.fields {
+		c := l.at[i]
+		v := r.Fields[f.Name]
+		if v == nil {
+			row[c] = parquet.NullValue().Level(0, 0, c)
+			continue
+		}
+		pv, err := value(f.Type, v)
+		if err != nil {
+			return fmt.Errorf("record %s field %s: %w", r.ID, f.Name, err)
+		}
+		row[c] = pv.Level(0, 1, c)
+	}
+	return nil
+}
+
+// inChunks runs convert over [0, n): large batches on every core, in
+// contiguous chunks. It returns the errors of all chunks joined.
+func inChunks(n int, convert func(lo, hi int) error) error {
 	workers := 1
-	if len(records) >= 8192 {
+	if n >= 8192 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		lo, hi := w*len(records)/workers, (w+1)*len(records)/workers
+		lo, hi := w*n/workers, (w+1)*n/workers
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -255,10 +285,7 @@ func Rows(schema *parquet.Schema, fields []Field, records []Record, daily bool) 
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return rows, nil
+	return errors.Join(errs...)
 }
 
 func value(t Type, v any) (parquet.Value, error) {

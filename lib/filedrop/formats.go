@@ -140,14 +140,31 @@ func (p *parser) readParquet(ctx context.Context, r io.Reader, key string) (err 
 	if err != nil {
 		return fmt.Errorf("open parquet %s: %w", key, err)
 	}
-	schema := pf.Schema()
+	header, pos := p.mappedHeader()
+	lay, err := layoutOf(pf.Schema(), header, key)
+	if err != nil {
+		return err
+	}
+	lay.pos = pos
+	return p.readParquetRows(ctx, pf, key, lay)
+}
+
+// parquetLayout places the mapped header's fields in a Parquet file.
+type parquetLayout struct {
+	header []string
+	pos    []int          // as mappedHeader returns it
+	cols   []int          // per header field: its leaf column
+	types  []parquet.Type // per header field: its leaf's type
+}
+
+// layoutOf finds the leaf column of every field of header in schema, and
+// names the fields missing from it.
+func layoutOf(schema *parquet.Schema, header []string, key string) (parquetLayout, error) {
 	colIdx := map[string]int{}
 	for i, c := range schema.Columns() {
 		colIdx[strings.Join(c, ".")] = i
 	}
-	header, pos := p.mappedHeader()
-	cols := make([]int, len(header))
-	types := make([]parquet.Type, len(header))
+	lay := parquetLayout{header: header, cols: make([]int, len(header)), types: make([]parquet.Type, len(header))}
 	var missing []string
 	for i, name := range header {
 		j, ok := colIdx[name]
@@ -155,18 +172,24 @@ func (p *parser) readParquet(ctx context.Context, r io.Reader, key string) (err 
 			missing = append(missing, strconv.Quote(name))
 			continue
 		}
-		cols[i] = j
+		lay.cols[i] = j
 		leaf, _ := schema.Lookup(strings.Split(name, ".")...)
-		types[i] = leaf.Node.Type()
+		lay.types[i] = leaf.Node.Type()
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("file %s: mapped columns %s are not in the Parquet schema", key, strings.Join(missing, ", "))
+		return lay, fmt.Errorf("file %s: mapped columns %s are not in the Parquet schema", key, strings.Join(missing, ", "))
 	}
+	return lay, nil
+}
+
+// readParquetRows parses every row of pf, its mapped fields rendered as
+// text.
+func (p *parser) readParquetRows(ctx context.Context, pf *parquet.File, key string, lay parquetLayout) error {
 	file := path.Base(key)
 	reader := parquet.NewReader(pf)
 	defer reader.Close()
 	buf := make([]parquet.Row, 512)
-	rec := make([]string, len(header))
+	rec := make([]string, len(lay.header))
 	var line int64
 	for {
 		n, rerr := reader.ReadRows(buf)
@@ -175,10 +198,10 @@ func (p *parser) readParquet(ctx context.Context, r io.Reader, key string) (err 
 			if err := p.tick(ctx); err != nil {
 				return err
 			}
-			for i := range header {
-				rec[i] = parquetval.Text(types[i], parquetval.At(row, cols[i]))
+			for i := range lay.header {
+				rec[i] = parquetval.Text(lay.types[i], parquetval.At(row, lay.cols[i]))
 			}
-			if err := p.parseRecord(file, line, header, pos, rec); err != nil {
+			if err := p.parseRecord(file, line, lay.header, lay.pos, rec); err != nil {
 				return err
 			}
 		}

@@ -14,32 +14,63 @@ import (
 // assignIDs gives every component its customer id and first-seen date and
 // emits merge and split events (see the package documentation).
 func (r *run) assignIDs(day time.Time) {
+	ids := r.internPrevIDs()
+	agg := r.claims(ids.recCid)
+	h := r.survivors(agg, r.holders(agg, ids), ids)
+	r.newIDs(h, ids, day)
+	r.mergeEvents(h, ids)
+}
+
+// prevIDs are the distinct customer ids of the previous assignment, as
+// dense numbers in [intern] order.
+type prevIDs struct {
+	prev   []Assignment
+	rep    []int32     // per id: a previous row carrying it
+	fs     []time.Time // per id: its earliest first-seen day
+	recCid []int32     // per record: its previous id, or -1
+}
+
+// internPrevIDs numbers the previous ids and finds each one's first-seen
+// day and each record's previous id.
+func (r *run) internPrevIDs() *prevIDs {
 	cidOf, cidRep := intern(len(r.prev), func(i int) (uint8, string) { return 0, r.prev[i].CustomerID }, orderKey)
-	ncid := len(cidRep)
-	cidStr := func(c int32) string { return r.prev[cidRep[c]].CustomerID }
-	cidFS := make([]time.Time, ncid)
+	ids := &prevIDs{prev: r.prev, rep: cidRep, fs: make([]time.Time, len(cidRep))}
 	for i, p := range r.prev {
 		c, d := cidOf[i], civilDay(p.FirstSeen)
-		if cidFS[c].IsZero() || d.Before(cidFS[c]) {
-			cidFS[c] = d
+		if ids.fs[c].IsZero() || d.Before(ids.fs[c]) {
+			ids.fs[c] = d
 		}
 	}
-	// older reports whether previous id a is older than b.
-	older := func(a, b int32) bool {
-		if !cidFS[a].Equal(cidFS[b]) {
-			return cidFS[a].Before(cidFS[b])
-		}
-		return cidStr(a) < cidStr(b)
-	}
-	recCid := make([]int32, r.nrec)
-	for i := range recCid {
-		recCid[i] = -1
+	ids.recCid = make([]int32, r.nrec)
+	for i := range ids.recCid {
+		ids.recCid[i] = -1
 	}
 	for i := range r.prev {
-		recCid[r.prevRec[i]] = int32(cidOf[i])
+		ids.recCid[r.prevRec[i]] = int32(cidOf[i])
 	}
+	return ids
+}
 
-	// Claims: (previous id, component) with the number of records.
+// n is the number of distinct previous ids.
+func (p *prevIDs) n() int { return len(p.rep) }
+
+// str is the text of previous id c.
+func (p *prevIDs) str(c int32) string { return p.prev[p.rep[c]].CustomerID }
+
+// older reports whether previous id a is older than b.
+func (p *prevIDs) older(a, b int32) bool {
+	if !p.fs[a].Equal(p.fs[b]) {
+		return p.fs[a].Before(p.fs[b])
+	}
+	return p.str(a) < p.str(b)
+}
+
+// claim is a previous id claimed by a component through n of its records.
+type claim struct{ cid, comp, n int32 }
+
+// claims lists the (previous id, component) claims with their numbers of
+// records, ordered by id, then component.
+func (r *run) claims(recCid []int32) []claim {
 	var claims []uint64
 	for rec := range r.nrec {
 		if c := recCid[rec]; c >= 0 && r.compOf[rec] >= 0 {
@@ -47,7 +78,6 @@ func (r *run) assignIDs(day time.Time) {
 		}
 	}
 	slices.Sort(claims)
-	type claim struct{ cid, comp, n int32 }
 	var agg []claim
 	for _, c := range claims {
 		cid, comp := int32(c>>32), int32(uint32(c))
@@ -57,12 +87,18 @@ func (r *run) assignIDs(day time.Time) {
 		}
 		agg = append(agg, claim{cid, comp, 1})
 	}
-	claims = nil
-	holder := make([]int32, ncid)
+	return agg
+}
+
+// holders returns, per previous id, the component holding it (the one
+// claiming it through the most records, then the one with the smallest
+// record key), or -1.
+func (r *run) holders(agg []claim, ids *prevIDs) []int32 {
+	holder := make([]int32, ids.n())
 	for i := range holder {
 		holder[i] = -1
 	}
-	best := make([]int32, ncid)
+	best := make([]int32, ids.n())
 	for _, c := range agg {
 		h := holder[c.cid]
 		if h < 0 || c.n > best[c.cid] ||
@@ -70,83 +106,110 @@ func (r *run) assignIDs(day time.Time) {
 			holder[c.cid], best[c.cid] = c.comp, c.n
 		}
 	}
-	best = nil
+	return holder
+}
 
-	survivor := make([]int32, r.ncomp)
-	lost := make([]int32, r.ncomp)
-	for i := range survivor {
-		survivor[i], lost[i] = -1, -1
+// holding says which previous ids the components keep and lose.
+type holding struct {
+	holder   []int32 // per previous id: the component holding it, or -1
+	survivor []int32 // per component: the oldest id it holds, or -1
+	lost     []int32 // per component: the oldest id it claims but another holds, or -1
+	held     []claim // held ids of components holding more than one
+}
+
+// survivors works out from the claims and the holders what every
+// component keeps and loses.
+func (r *run) survivors(agg []claim, holder []int32, ids *prevIDs) holding {
+	h := holding{holder: holder, survivor: make([]int32, r.ncomp), lost: make([]int32, r.ncomp)}
+	for i := range h.survivor {
+		h.survivor[i], h.lost[i] = -1, -1
 	}
-	var held []claim // held ids of components holding more than one
 	for _, c := range agg {
-		if holder[c.cid] != c.comp {
-			if l := lost[c.comp]; l < 0 || older(c.cid, l) {
-				lost[c.comp] = c.cid
+		if h.holder[c.cid] != c.comp {
+			if l := h.lost[c.comp]; l < 0 || ids.older(c.cid, l) {
+				h.lost[c.comp] = c.cid
 			}
 			continue
 		}
-		s := survivor[c.comp]
+		s := h.survivor[c.comp]
 		if s >= 0 {
-			held = append(held, c)
+			h.held = append(h.held, c)
 		}
-		if s < 0 || older(c.cid, s) {
-			survivor[c.comp] = c.cid
+		if s < 0 || ids.older(c.cid, s) {
+			h.survivor[c.comp] = c.cid
 		}
 	}
-	agg = nil
+	return h
+}
 
+// newIDs gives every component its surviving id, or a new id first seen
+// on day with a split event when it lost its id to another component.
+func (r *run) newIDs(h holding, ids *prevIDs, day time.Time) {
 	r.compID = make([]string, r.ncomp)
 	r.compFS = make([]time.Time, r.ncomp)
-	// A new id is "cus_" + 16 hex digits, so its 64-bit number identifies
-	// it; previous ids of another shape can never collide with one.
-	taken := make(map[uint64]struct{}, ncid+r.ncomp)
-	for c := range ncid {
-		if x, ok := newIDNumber(cidStr(int32(c))); ok {
-			taken[x] = struct{}{}
-		}
-	}
+	taken := takenIDNumbers(ids, r.ncomp)
 	for comp := range r.ncomp {
-		if s := survivor[comp]; s >= 0 {
-			r.compID[comp], r.compFS[comp] = cidStr(s), cidFS[s]
+		if s := h.survivor[comp]; s >= 0 {
+			r.compID[comp], r.compFS[comp] = ids.str(s), ids.fs[s]
 			continue
 		}
-		key := r.recordKey(int(r.compMin[comp]))
-		x := newIDNumber64(key, 0)
-		for n := 1; ; n++ {
-			if _, ok := taken[x]; !ok {
-				break
-			}
-			x = newIDNumber64(key, n)
-		}
-		taken[x] = struct{}{}
-		id := formatID(x)
+		id := formatID(freeIDNumber(r.recordKey(int(r.compMin[comp])), taken))
 		r.compID[comp], r.compFS[comp] = id, day
-		if l := lost[comp]; l >= 0 {
-			r.events = append(r.events, Event{Type: EventSplit, CustomerID: id, OtherID: cidStr(l), Reason: ReasonSplit})
+		if l := h.lost[comp]; l >= 0 {
+			r.events = append(r.events, Event{Type: EventSplit, CustomerID: id, OtherID: ids.str(l), Reason: ReasonSplit})
 			r.stats.Splits++
 		}
 	}
-	taken = nil
+}
 
-	// Merges: in every component holding more than one id, each held id
-	// but the survivor is absorbed.
+// takenIDNumbers is the set of the numbers of the previous ids of the
+// new-id shape, sized for extra more. A new id is "cus_" + 16 hex digits,
+// so its 64-bit number identifies it; previous ids of another shape can
+// never collide with one.
+func takenIDNumbers(ids *prevIDs, extra int) map[uint64]struct{} {
+	taken := make(map[uint64]struct{}, ids.n()+extra)
+	for c := range ids.n() {
+		if x, ok := newIDNumber(ids.str(int32(c))); ok {
+			taken[x] = struct{}{}
+		}
+	}
+	return taken
+}
+
+// freeIDNumber is the first new-id number derived from key that is not
+// taken, and adds it to taken.
+func freeIDNumber(key string, taken map[uint64]struct{}) uint64 {
+	x := newIDNumber64(key, 0)
+	for n := 1; ; n++ {
+		if _, ok := taken[x]; !ok {
+			break
+		}
+		x = newIDNumber64(key, n)
+	}
+	taken[x] = struct{}{}
+	return x
+}
+
+// mergeEvents emits the merges: in every component holding more than one
+// id, each held id but the survivor is absorbed.
+func (r *run) mergeEvents(h holding, ids *prevIDs) {
 	var mergeComps []int32
-	for _, c := range held {
+	for _, c := range h.held {
 		mergeComps = append(mergeComps, c.comp)
 	}
 	slices.Sort(mergeComps)
 	for _, comp := range slices.Compact(mergeComps) {
-		s := survivor[comp]
+		s := h.survivor[comp]
 		var absorbed []int32
-		for _, c := range r.heldBy(comp, recCid, holder) {
+		for _, c := range r.heldBy(comp, ids.recCid, h.holder) {
 			if c != s {
 				absorbed = append(absorbed, c)
 			}
 		}
-		bridges := r.bridges(comp, s, absorbed, recCid)
+		bridges := r.bridges(comp, s, absorbed, ids.recCid)
 		for x, a := range absorbed {
 			v := int(bridges[x])
-			r.events = append(r.events, Event{Type: EventMerge, CustomerID: cidStr(s), OtherID: cidStr(a),
+			r.events = append(r.events, Event{Type: EventMerge, CustomerID: ids.str(s), OtherID: ids.str(a),
 				Kind: Kinds()[r.valKind[v]], ValueHash: HashValue(r.value(v)), Reason: ReasonMerge})
 			r.stats.Merges++
 		}
@@ -216,10 +279,31 @@ func (r *run) heldBy(comp int32, recCid, holder []int32) []int32 {
 // its records in one set with a record of the survivor s.
 func (r *run) bridges(comp, s int32, absorbed []int32, recCid []int32) []uint32 {
 	mem := r.members(comp)
-	local := make(map[int32]int32, len(mem))
-	for i, m := range mem {
-		local[m] = int32(i)
+	ls := newLocalSets(mem, s, absorbed, recCid)
+	out := make([]uint32, len(absorbed))
+	done := make([]bool, len(absorbed))
+	left := len(absorbed)
+	for _, v := range r.acceptedValues(mem) {
+		if left == 0 {
+			break
+		}
+		root := ls.unionRecords(r.recsOf(int(v)))
+		if !slices.Contains(ls.sets[root], s) {
+			continue
+		}
+		for x, a := range absorbed {
+			if !done[x] && slices.Contains(ls.sets[root], a) {
+				out[x], done[x] = v, true
+				left--
+			}
+		}
 	}
+	return out
+}
+
+// acceptedValues lists, ascending, the values of the records mem that the
+// person cap did not refuse.
+func (r *run) acceptedValues(mem []int32) []uint32 {
 	var vals []uint32
 	for _, m := range mem {
 		for _, w := range r.recVals[r.recOff[m]:r.recOff[m+1]] {
@@ -229,56 +313,59 @@ func (r *run) bridges(comp, s int32, absorbed []int32, recCid []int32) []uint32 
 		}
 	}
 	slices.Sort(vals)
-	vals = slices.Compact(vals)
+	return slices.Compact(vals)
+}
 
-	parent := make([]int32, len(mem))
-	sets := make([][]int32, len(mem)) // previous ids (s or absorbed) per local root
+// localSets is a union-find over the records of one component, numbered
+// locally, each set carrying the previous ids (survivor or absorbed) of its
+// records.
+type localSets struct {
+	local  map[int32]int32 // record id -> local number
+	parent []int32
+	sets   [][]int32 // previous ids per local root
+}
+
+// newLocalSets makes every record of mem a set of its own, carrying its
+// previous id when that is s or absorbed.
+func newLocalSets(mem []int32, s int32, absorbed, recCid []int32) *localSets {
+	ls := &localSets{local: make(map[int32]int32, len(mem)), parent: make([]int32, len(mem)), sets: make([][]int32, len(mem))}
 	for i, m := range mem {
-		parent[i] = int32(i)
+		ls.local[m] = int32(i)
+		ls.parent[i] = int32(i)
 		if c := recCid[m]; c == s || slices.Contains(absorbed, c) {
-			sets[i] = []int32{c}
+			ls.sets[i] = []int32{c}
 		}
 	}
-	find := func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
+	return ls
+}
+
+// find returns the root of local x, halving the path.
+func (ls *localSets) find(x int32) int32 {
+	for ls.parent[x] != x {
+		ls.parent[x] = ls.parent[ls.parent[x]]
+		x = ls.parent[x]
 	}
-	out := make([]uint32, len(absorbed))
-	done := make([]bool, len(absorbed))
-	left := len(absorbed)
-	for _, v := range vals {
-		if left == 0 {
-			break
-		}
-		recs := r.recsOf(int(v))
-		root := find(local[int32(uint32(recs[0]))])
-		for _, p := range recs[1:] {
-			o := find(local[int32(uint32(p))])
-			if o == root {
-				continue
-			}
-			parent[o] = root
-			for _, c := range sets[o] {
-				if !slices.Contains(sets[root], c) {
-					sets[root] = append(sets[root], c)
-				}
-			}
-			sets[o] = nil
-		}
-		if !slices.Contains(sets[root], s) {
+	return x
+}
+
+// unionRecords joins the sets of the records of recs (pair words) into the
+// set of the first and returns its root.
+func (ls *localSets) unionRecords(recs []uint64) int32 {
+	root := ls.find(ls.local[int32(uint32(recs[0]))])
+	for _, p := range recs[1:] {
+		o := ls.find(ls.local[int32(uint32(p))])
+		if o == root {
 			continue
 		}
-		for x, a := range absorbed {
-			if !done[x] && slices.Contains(sets[root], a) {
-				out[x], done[x] = v, true
-				left--
+		ls.parent[o] = root
+		for _, c := range ls.sets[o] {
+			if !slices.Contains(ls.sets[root], c) {
+				ls.sets[root] = append(ls.sets[root], c)
 			}
 		}
+		ls.sets[o] = nil
 	}
-	return out
+	return root
 }
 
 // result assembles the output rows, sorted events and stats.

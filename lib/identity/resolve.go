@@ -262,6 +262,22 @@ func (r *run) find(x int32) int32 {
 
 // unionPass processes active values in id order and applies the person cap.
 func (r *run) unionPass() {
+	r.initSets()
+	s := &unionScratch{
+		rootMark: make([]uint32, r.nrec),
+		vStamp:   make([]uint32, r.nval),
+		pStamp:   make([]uint32, r.nval),
+	}
+	for v := range r.nval {
+		if r.active[v] {
+			r.unionValue(v, s)
+		}
+	}
+}
+
+// initSets makes every record a set of its own, with upper bounds of its
+// distinct active values per kind.
+func (r *run) initSets() {
 	n := r.nrec
 	r.parent = make([]int32, n)
 	r.next = make([]int32, n)
@@ -279,103 +295,139 @@ func (r *run) unionPass() {
 			}
 		}
 	}
-	var (
-		roots    []int32
-		rootMark = make([]uint32, n) // epoch per record root
-		vStamp   = make([]uint32, r.nval)
-		pStamp   = make([]uint32, r.nval)
-		epoch    uint32
-		pEpoch   uint32
-	)
-	for v := range r.nval {
-		if !r.active[v] {
-			continue
+}
+
+// unionScratch is the working memory unionPass reuses from value to value:
+// a mark equal to the current epoch means "seen", so nothing is cleared.
+type unionScratch struct {
+	roots    []int32
+	rootMark []uint32 // per record root: epoch it was last listed
+	vStamp   []uint32 // per value: epoch it was last counted in a union
+	pStamp   []uint32 // per value: pEpoch it was last counted in a part
+	epoch    uint32
+	pEpoch   uint32
+}
+
+// unionValue joins the sets of active value v's records, unless that would
+// exceed the person cap: then it refuses v.
+func (r *run) unionValue(v int, s *unionScratch) {
+	roots := r.distinctRoots(v, s)
+	if len(roots) < 2 {
+		return
+	}
+	k := int(r.valKind[v])
+	merged, over := r.boundCounts(roots, k)
+	if over {
+		union, maxPart := r.exactCounts(roots, s)
+		if refusedKind := r.capExceeded(union, maxPart); refusedKind >= 0 {
+			r.refusePersonCap(v, k, refusedKind)
+			return
 		}
-		epoch++
-		roots = roots[:0]
-		for _, p := range r.recsOf(v) {
-			rt := r.find(int32(uint32(p)))
-			if rootMark[rt] != epoch {
-				rootMark[rt] = epoch
-				roots = append(roots, rt)
-			}
+		merged = union
+	}
+	r.unite(roots, merged)
+}
+
+// distinctRoots lists the distinct roots of the sets of value v's records.
+func (r *run) distinctRoots(v int, s *unionScratch) []int32 {
+	s.epoch++
+	epoch, roots := s.epoch, s.roots[:0]
+	for _, p := range r.recsOf(v) {
+		rt := r.find(int32(uint32(p)))
+		if s.rootMark[rt] != epoch {
+			s.rootMark[rt] = epoch
+			roots = append(roots, rt)
 		}
-		if len(roots) < 2 {
-			continue
-		}
-		k := int(r.valKind[v])
-		// Upper bound of the merged counts: the sum of the parts, minus the
-		// copies of v itself.
-		var bound [numKinds]int
-		var over bool
-		for _, rt := range roots {
-			for j := range numKinds {
-				c := r.ub[int(rt)*numKinds+j]
-				bound[j] += int(c)
-				if c == math.MaxUint16 {
-					over = true // saturated: not a bound any more
-				}
-			}
-		}
-		bound[k] -= len(roots) - 1
+	}
+	s.roots = roots
+	return roots
+}
+
+// boundCounts is the upper bound of the merged counts per kind when value
+// v of kind k joins the sets of roots: the sum of the parts, minus the
+// copies of v itself. over reports that the bound exceeds a person cap or
+// is no bound any more (a part's count saturated).
+func (r *run) boundCounts(roots []int32, k int) (bound [numKinds]int, over bool) {
+	for _, rt := range roots {
 		for j := range numKinds {
-			if c := r.cp.person[j]; c > 0 && bound[j] > c {
-				over = true
+			c := r.ub[int(rt)*numKinds+j]
+			bound[j] += int(c)
+			if c == math.MaxUint16 {
+				over = true // saturated: not a bound any more
 			}
 		}
-		merged := bound
-		if over {
-			// Exact distinct counts of the union and of each part.
-			var union, maxPart [numKinds]int
-			epoch++
-			for _, rt := range roots {
-				pEpoch++
-				var part [numKinds]int
-				m := rt
-				for {
-					for _, w := range r.recVals[r.recOff[m]:r.recOff[m+1]] {
-						wk := r.valKind[w]
-						if vStamp[w] != epoch {
-							vStamp[w] = epoch
-							union[wk]++
-						}
-						if pStamp[w] != pEpoch {
-							pStamp[w] = pEpoch
-							part[wk]++
-						}
-					}
-					m = r.next[m]
-					if m == rt {
-						break
-					}
-				}
-				for j := range numKinds {
-					maxPart[j] = max(maxPart[j], part[j])
-				}
-			}
-			refusedKind := -1
-			for j := range numKinds {
-				if c := r.cp.person[j]; c > 0 && union[j] > c && union[j] > maxPart[j] {
-					refusedKind = j
-					break
-				}
-			}
-			if refusedKind >= 0 {
-				r.refused[v] = true
-				r.stats.PersonCapRefused++
-				r.events = append(r.events, Event{Type: EventRefusedCap, Kind: Kinds()[k], ValueHash: HashValue(r.value(v)),
-					Records: int64(r.valOff[v+1] - r.valOff[v]), Reason: ReasonPersonCapPrefix + string(Kinds()[refusedKind])})
-				continue
-			}
-			merged = union
+	}
+	bound[k] -= len(roots) - 1
+	for j := range numKinds {
+		if c := r.cp.person[j]; c > 0 && bound[j] > c {
+			over = true
 		}
-		root := roots[0]
-		for _, rt := range roots[1:] {
-			root = r.union(root, rt)
+	}
+	return bound, over
+}
+
+// exactCounts returns the distinct active values per kind of the union of
+// the sets of roots, and the largest such count of any one of them.
+func (r *run) exactCounts(roots []int32, s *unionScratch) (union, maxPart [numKinds]int) {
+	s.epoch++
+	epoch, vStamp, pStamp := s.epoch, s.vStamp, s.pStamp
+	for _, rt := range roots {
+		s.pEpoch++
+		pEpoch := s.pEpoch
+		var part [numKinds]int
+		m := rt
+		for {
+			for _, w := range r.recVals[r.recOff[m]:r.recOff[m+1]] {
+				wk := r.valKind[w]
+				if vStamp[w] != epoch {
+					vStamp[w] = epoch
+					union[wk]++
+				}
+				if pStamp[w] != pEpoch {
+					pStamp[w] = pEpoch
+					part[wk]++
+				}
+			}
+			m = r.next[m]
+			if m == rt {
+				break
+			}
 		}
 		for j := range numKinds {
-			r.ub[int(root)*numKinds+j] = uint16(min(merged[j], math.MaxUint16))
+			maxPart[j] = max(maxPart[j], part[j])
 		}
+	}
+	return union, maxPart
+}
+
+// capExceeded is the first kind whose person cap the union's counts exceed
+// where no part alone did already, or -1.
+func (r *run) capExceeded(union, maxPart [numKinds]int) int {
+	for j := range numKinds {
+		if c := r.cp.person[j]; c > 0 && union[j] > c && union[j] > maxPart[j] {
+			return j
+		}
+	}
+	return -1
+}
+
+// refusePersonCap refuses value v of kind k, whose union would exceed the
+// person cap of refusedKind, and emits its event.
+func (r *run) refusePersonCap(v, k, refusedKind int) {
+	r.refused[v] = true
+	r.stats.PersonCapRefused++
+	r.events = append(r.events, Event{Type: EventRefusedCap, Kind: Kinds()[k], ValueHash: HashValue(r.value(v)),
+		Records: int64(r.valOff[v+1] - r.valOff[v]), Reason: ReasonPersonCapPrefix + string(Kinds()[refusedKind])})
+}
+
+// unite joins the sets of roots and stores merged as the new set's counts.
+func (r *run) unite(roots []int32, merged [numKinds]int) {
+	root := roots[0]
+	for _, rt := range roots[1:] {
+		root = r.union(root, rt)
+	}
+	for j := range numKinds {
+		r.ub[int(root)*numKinds+j] = uint16(min(merged[j], math.MaxUint16))
 	}
 }
 

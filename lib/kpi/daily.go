@@ -99,58 +99,17 @@ type dailyKey struct {
 // touchpoint only. An ad row of a day, channel and campaign without
 // touchpoints makes a row of its own.
 func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end time.Time, currency string) ([]Daily, DailyStats) {
-	type key = dailyKey
-	rows := map[key]*Daily{}
-	sessions := map[key]map[string]struct{}{}
-	row := func(k key) *Daily {
-		r := rows[k]
-		if r == nil {
-			r = &Daily{Day: k.day, Channel: k.channel, Campaign: k.campaign, Currency: currency}
-			rows[k] = r
-			sessions[k] = map[string]struct{}{}
-		}
-		return r
-	}
-	// Each order counts once: at its earliest purchase touchpoint.
-	firstTouch := map[string]int{}
+	d := &dailyRows{currency: currency, rows: map[dailyKey]*Daily{}, sessions: map[dailyKey]map[string]struct{}{}}
+	firstTouch := firstPurchaseTouches(touches, end)
 	for i, t := range touches {
-		if t.EventType != "purchase" || t.OrderID == "" || !t.At.Before(end) {
-			continue
-		}
-		if j, ok := firstTouch[t.OrderID]; !ok || earlier(t, touches[j]) {
-			firstTouch[t.OrderID] = i
+		if t.At.Before(end) {
+			d.addTouch(i, t, orders, firstTouch)
 		}
 	}
-	for i, t := range touches {
-		if !t.At.Before(end) {
-			continue
-		}
-		k := key{int32(t.At.Unix() / 86400), t.Channel, t.Campaign}
-		r := row(k)
-		r.Touchpoints++
-		if t.SessionID != "" {
-			sessions[k][t.SessionID] = struct{}{}
-		}
-		switch t.EventType {
-		case "add_to_cart":
-			r.AddToCart++
-		case "checkout":
-			r.Checkouts++
-		case "purchase":
-			o, known := orders[t.OrderID]
-			if known && firstTouch[t.OrderID] == i {
-				r.Orders++
-				r.Revenue += o.Value
-				if o.FirstOfCustomer {
-					r.NewCustomers++
-				}
-			}
-		}
-	}
-	spend, stats := addAds(ads, end, row)
-	out := make([]Daily, 0, len(rows))
-	for k, r := range rows {
-		r.Sessions = int64(len(sessions[k]))
+	spend, stats := addAds(ads, end, d.row)
+	out := make([]Daily, 0, len(d.rows))
+	for k, r := range d.rows {
+		r.Sessions = int64(len(d.sessions[k]))
 		if r.Sessions > 0 {
 			r.ConversionRate = float64(r.Orders) / float64(r.Sessions)
 		}
@@ -171,6 +130,66 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end ti
 		return a.Campaign < b.Campaign
 	})
 	return out, stats
+}
+
+// dailyRows are the rows of DailyKPIs being summed up, with the distinct
+// sessions of each.
+type dailyRows struct {
+	currency string
+	rows     map[dailyKey]*Daily
+	sessions map[dailyKey]map[string]struct{}
+}
+
+// row returns the row of k, making it when it is new.
+func (d *dailyRows) row(k dailyKey) *Daily {
+	r := d.rows[k]
+	if r == nil {
+		r = &Daily{Day: k.day, Channel: k.channel, Campaign: k.campaign, Currency: d.currency}
+		d.rows[k] = r
+		d.sessions[k] = map[string]struct{}{}
+	}
+	return r
+}
+
+// firstPurchaseTouches returns, per order id, the index of its earliest
+// purchase touchpoint before end: each order counts once, there.
+func firstPurchaseTouches(touches []Touch, end time.Time) map[string]int {
+	firstTouch := map[string]int{}
+	for i, t := range touches {
+		if t.EventType != "purchase" || t.OrderID == "" || !t.At.Before(end) {
+			continue
+		}
+		if j, ok := firstTouch[t.OrderID]; !ok || earlier(t, touches[j]) {
+			firstTouch[t.OrderID] = i
+		}
+	}
+	return firstTouch
+}
+
+// addTouch counts touchpoint t, the i-th, in its row: a purchase adds its
+// order when t is the order's first purchase touchpoint.
+func (d *dailyRows) addTouch(i int, t Touch, orders map[string]OrderFact, firstTouch map[string]int) {
+	k := dailyKey{int32(t.At.Unix() / 86400), t.Channel, t.Campaign}
+	r := d.row(k)
+	r.Touchpoints++
+	if t.SessionID != "" {
+		d.sessions[k][t.SessionID] = struct{}{}
+	}
+	switch t.EventType {
+	case "add_to_cart":
+		r.AddToCart++
+	case "checkout":
+		r.Checkouts++
+	case "purchase":
+		o, known := orders[t.OrderID]
+		if known && firstTouch[t.OrderID] == i {
+			r.Orders++
+			r.Revenue += o.Value
+			if o.FirstOfCustomer {
+				r.NewCustomers++
+			}
+		}
+	}
 }
 
 // addAds adds the ad rows of days before end to their rows (made by row)

@@ -87,7 +87,26 @@ type acc struct {
 // Snapshot builds the table as of cutoff. With horizonDays > 0 it labels
 // each customer by whether it ordered in [cutoff, cutoff+horizon).
 func Snapshot(orders []Order, cutoff time.Time, horizonDays int) *Set {
-	end := cutoff.AddDate(0, 0, horizonDays)
+	by := accumulate(orders, cutoff)
+	if horizonDays > 0 {
+		markLabelled(by, orders, cutoff, cutoff.AddDate(0, 0, horizonDays))
+	}
+	ids := customerIDs(by)
+	s := &Set{Cutoff: cutoff, IDs: ids, X: &frame.Frame{Rows: len(ids)}}
+	s.X.Cols = append(featureColumns(ids, by, cutoff), countryColumn(ids, by))
+	if horizonDays > 0 {
+		s.Y = make([]float64, len(ids))
+		for i, id := range ids {
+			if by[id].labelled {
+				s.Y[i] = 1
+			}
+		}
+	}
+	return s
+}
+
+// accumulate sums up, per customer, the orders before cutoff.
+func accumulate(orders []Order, cutoff time.Time) map[string]*acc {
 	by := map[string]*acc{}
 	for _, o := range orders {
 		if !o.At.Before(cutoff) {
@@ -98,44 +117,56 @@ func Snapshot(orders []Order, cutoff time.Time, horizonDays int) *Set {
 			a = &acc{countries: map[string]int{}}
 			by[o.Customer] = a
 		}
-		if o.Cancelled {
-			a.returns += -o.Value
+		a.add(o, cutoff)
+	}
+	return by
+}
+
+// add counts order o, placed before cutoff: a cancellation as a return.
+func (a *acc) add(o Order, cutoff time.Time) {
+	if o.Cancelled {
+		a.returns += -o.Value
+		return
+	}
+	if a.orders == 0 || o.At.Before(a.first) {
+		a.first = o.At
+	}
+	if a.orders == 0 || o.At.After(a.last) {
+		a.last = o.At
+	}
+	a.orders++
+	a.value += o.Value
+	age := cutoff.Sub(o.At)
+	if age <= 365*24*time.Hour {
+		a.o365++
+		a.r365 += o.Value
+	}
+	if age <= 90*24*time.Hour {
+		a.o90++
+		a.r90 += o.Value
+	}
+	if age <= 30*24*time.Hour {
+		a.o30++
+	}
+	if o.Country != "" {
+		a.countries[o.Country]++
+	}
+}
+
+// markLabelled marks the known customers that ordered in [cutoff, end).
+func markLabelled(by map[string]*acc, orders []Order, cutoff, end time.Time) {
+	for _, o := range orders {
+		if o.Cancelled || o.At.Before(cutoff) || !o.At.Before(end) {
 			continue
 		}
-		if a.orders == 0 || o.At.Before(a.first) {
-			a.first = o.At
-		}
-		if a.orders == 0 || o.At.After(a.last) {
-			a.last = o.At
-		}
-		a.orders++
-		a.value += o.Value
-		age := cutoff.Sub(o.At)
-		if age <= 365*24*time.Hour {
-			a.o365++
-			a.r365 += o.Value
-		}
-		if age <= 90*24*time.Hour {
-			a.o90++
-			a.r90 += o.Value
-		}
-		if age <= 30*24*time.Hour {
-			a.o30++
-		}
-		if o.Country != "" {
-			a.countries[o.Country]++
+		if a := by[o.Customer]; a != nil {
+			a.labelled = true
 		}
 	}
-	if horizonDays > 0 {
-		for _, o := range orders {
-			if o.Cancelled || o.At.Before(cutoff) || !o.At.Before(end) {
-				continue
-			}
-			if a := by[o.Customer]; a != nil {
-				a.labelled = true
-			}
-		}
-	}
+}
+
+// customerIDs lists, sorted, the customers with at least one order.
+func customerIDs(by map[string]*acc) []string {
 	ids := make([]string, 0, len(by))
 	for id, a := range by {
 		if a.orders > 0 {
@@ -143,13 +174,19 @@ func Snapshot(orders []Order, cutoff time.Time, horizonDays int) *Set {
 		}
 	}
 	sort.Strings(ids)
-	s := &Set{Cutoff: cutoff, IDs: ids, X: &frame.Frame{Rows: len(ids)}}
+	return ids
+}
+
+// featureColumns are the numeric features of the customers ids as of
+// cutoff, in the order of the table's columns.
+func featureColumns(ids []string, by map[string]*acc, cutoff time.Time) []*frame.Column {
+	var cols []*frame.Column
 	num := func(name string, f func(a *acc) float64) {
 		c := &frame.Column{Name: name, Kind: frame.Numeric, Num: make([]float64, len(ids))}
 		for i, id := range ids {
 			c.Num[i] = f(by[id])
 		}
-		s.X.Cols = append(s.X.Cols, c)
+		cols = append(cols, c)
 	}
 	days := func(d time.Duration) float64 { return math.Floor(d.Hours() / 24) }
 	num("recency_days", func(a *acc) float64 { return days(cutoff.Sub(a.last)) })
@@ -174,16 +211,7 @@ func Snapshot(orders []Order, cutoff time.Time, horizonDays int) *Set {
 		}
 		return a.returns / a.value
 	})
-	s.X.Cols = append(s.X.Cols, countryColumn(ids, by))
-	if horizonDays > 0 {
-		s.Y = make([]float64, len(ids))
-		for i, id := range ids {
-			if by[id].labelled {
-				s.Y[i] = 1
-			}
-		}
-	}
-	return s
+	return cols
 }
 
 // countryColumn is each customer's most frequent order country (ties to

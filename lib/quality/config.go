@@ -236,30 +236,88 @@ type compiled struct {
 // compile checks one rule and parses its settings; where prefixes the
 // messages.
 func compile(r Rule, where string) (*compiled, []error) {
-	var errs []error
-	add := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s."+format, append([]any{where}, args...)...))
+	p := &ruleProblems{where: where}
+	p.checkCommon(r)
+	if !p.checkSettings(r) {
+		return nil, p.errs
 	}
 	c := &compiled{Rule: r, cols: r.columns()}
+	p.checkColumns(r, c.cols)
+	switch r.Kind {
+	case KindNotNull:
+		c.nulls = nullTexts(r.NullValues)
+	case KindAcceptedValues:
+		c.values = p.acceptedValues(r.Values)
+	case KindRange:
+		p.compileRange(c)
+	case KindPattern:
+		c.re = p.compilePattern(r.Pattern)
+	case KindRelationships:
+		if r.To == "" {
+			p.add("to: required: the key set's name, e.g. customers.customer_id")
+		}
+	case KindFreshness:
+		p.checkFreshness(r)
+	}
+	return c, p.errs
+}
+
+// ruleProblems collects the problems of one rule, each message prefixed
+// with where the rule is.
+type ruleProblems struct {
+	where string
+	errs  []error
+}
+
+// add records the problem "<where>.<format>" formatted as fmt.Errorf does.
+func (p *ruleProblems) add(format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf("%s."+format, append([]any{p.where}, args...)...))
+}
+
+// checkCommon checks the settings every kind has: name, severity and the
+// failure threshold.
+func (p *ruleProblems) checkCommon(r Rule) {
 	if r.Name == "" {
-		add("name: required")
+		p.add("name: required")
 	}
 	switch r.Severity {
 	case SeverityWarn, SeverityError:
 	default:
-		add("severity: %q is not warn or error", r.Severity)
+		p.add("severity: %q is not warn or error", r.Severity)
 	}
 	if r.MaxFailures != nil && r.MaxFailureShare != nil {
-		add("max_failures: set only one of max_failures and max_failure_share")
+		p.add("max_failures: set only one of max_failures and max_failure_share")
 	}
 	if r.MaxFailures != nil && *r.MaxFailures < 0 {
-		add("max_failures: %d is negative", *r.MaxFailures)
+		p.add("max_failures: %d is negative", *r.MaxFailures)
 	}
 	if s := r.MaxFailureShare; s != nil && (math.IsNaN(*s) || *s < 0 || *s > 1) {
-		add("max_failure_share: %g is outside 0..1", *s)
+		p.add("max_failure_share: %g is outside 0..1", *s)
 	}
-	// Which kind-specific settings are set, to refuse the ones that do not apply.
-	set := map[string]bool{
+}
+
+// kindSettings lists the kind-specific settings in the order they are
+// reported.
+func kindSettings() []string {
+	return []string{"columns", "null_values", "values", "min", "max", "pattern", "to", "max_age_hours"}
+}
+
+// allowedSettings are the kind-specific settings that apply, per kind.
+func allowedSettings() map[string][]string {
+	return map[string][]string{
+		KindNotNull:        {"null_values"},
+		KindUnique:         {"columns"},
+		KindAcceptedValues: {"values"},
+		KindRange:          {"min", "max"},
+		KindPattern:        {"pattern"},
+		KindRelationships:  {"to"},
+		KindFreshness:      {"max_age_hours"},
+	}
+}
+
+// settingsSet reports which kind-specific settings of r are set.
+func settingsSet(r Rule) map[string]bool {
+	return map[string]bool{
 		"columns":       len(r.Columns) > 0,
 		"null_values":   len(r.NullValues) > 0,
 		"values":        len(r.Values) > 0,
@@ -269,91 +327,107 @@ func compile(r Rule, where string) (*compiled, []error) {
 		"to":            r.To != "",
 		"max_age_hours": r.MaxAgeHours != 0,
 	}
-	allowed := map[string][]string{
-		KindNotNull:        {"null_values"},
-		KindUnique:         {"columns"},
-		KindAcceptedValues: {"values"},
-		KindRange:          {"min", "max"},
-		KindPattern:        {"pattern"},
-		KindRelationships:  {"to"},
-		KindFreshness:      {"max_age_hours"},
-	}
-	ok, known := allowed[r.Kind]
+}
+
+// checkSettings refuses the kind-specific settings that do not apply to
+// r's kind. It reports false when the kind is unknown.
+func (p *ruleProblems) checkSettings(r Rule) bool {
+	set := settingsSet(r)
+	ok, known := allowedSettings()[r.Kind]
 	if !known {
-		add("kind: %q is not one of not_null, unique, accepted_values, range, pattern, relationships, freshness", r.Kind)
-		return nil, errs
+		p.add("kind: %q is not one of not_null, unique, accepted_values, range, pattern, relationships, freshness", r.Kind)
+		return false
 	}
-	for _, k := range []string{"columns", "null_values", "values", "min", "max", "pattern", "to", "max_age_hours"} {
+	for _, k := range kindSettings() {
 		if set[k] && !slices.Contains(ok, k) {
-			add("%s: does not apply to a %s rule", k, r.Kind)
+			p.add("%s: does not apply to a %s rule", k, r.Kind)
 		}
 	}
+	return true
+}
+
+// checkColumns checks the rule's column or columns; cols are the rule's
+// columns.
+func (p *ruleProblems) checkColumns(r Rule, cols []string) {
 	switch {
 	case r.Kind == KindUnique && r.Column != "" && len(r.Columns) > 0:
-		add("columns: set column or columns, not both")
-	case len(c.cols) == 0:
-		add("column: required for a %s rule", r.Kind)
+		p.add("columns: set column or columns, not both")
+	case len(cols) == 0:
+		p.add("column: required for a %s rule", r.Kind)
 	}
 	for i, col := range r.Columns {
 		if col == "" {
-			add("columns[%d]: empty column name", i)
+			p.add("columns[%d]: empty column name", i)
 		} else if slices.Contains(r.Columns[:i], col) {
-			add("columns[%d]: %q appears twice", i, col)
+			p.add("columns[%d]: %q appears twice", i, col)
 		}
 	}
-	switch r.Kind {
-	case KindNotNull:
-		c.nulls = map[string]bool{}
-		for _, v := range r.NullValues {
-			c.nulls[strings.ToLower(strings.TrimSpace(v))] = true
-		}
-	case KindAcceptedValues:
-		if len(r.Values) == 0 {
-			add("values: at least one accepted value is required")
-		}
-		c.values = map[string]bool{}
-		for _, v := range r.Values {
-			c.values[v] = true
-		}
-	case KindRange:
-		var err error
-		if c.lo, err = parseBound(r.Min); err != nil {
-			add("min: %w", err)
-		}
-		if c.hi, err = parseBound(r.Max); err != nil {
-			add("max: %w", err)
-		}
-		switch {
-		case r.Min == "" && r.Max == "":
-			add("min: a range rule needs min, max or both")
-		case c.lo != nil && c.hi != nil:
-			if c.lo.isTime != c.hi.isTime {
-				add("max: min and max must both be numbers or both be times")
-			} else if c.lo.compare(c.hi) > 0 {
-				add("max: %s is below min %s", r.Max, r.Min)
-			}
-		}
-		c.timeRng = c.lo != nil && c.lo.isTime || c.hi != nil && c.hi.isTime
-	case KindPattern:
-		re, err := regexp.Compile(r.Pattern)
-		switch {
-		case r.Pattern == "":
-			add("pattern: required for a pattern rule")
-		case err != nil:
-			add("pattern: %w", err)
-		}
-		c.re = re
-	case KindRelationships:
-		if r.To == "" {
-			add("to: required: the key set's name, e.g. customers.customer_id")
-		}
-	case KindFreshness:
-		if !(r.MaxAgeHours > 0) || math.IsInf(r.MaxAgeHours, 0) {
-			add("max_age_hours: %g must be a positive number of hours", r.MaxAgeHours)
-		}
-		if r.MaxFailures != nil || r.MaxFailureShare != nil {
-			add("max_failures: a freshness rule has no threshold (the dataset is fresh or not)")
+}
+
+// nullTexts is the set of a not_null rule's extra null texts, trimmed and
+// lower-cased.
+func nullTexts(values []string) map[string]bool {
+	nulls := map[string]bool{}
+	for _, v := range values {
+		nulls[strings.ToLower(strings.TrimSpace(v))] = true
+	}
+	return nulls
+}
+
+// acceptedValues is the set of an accepted_values rule's values, at least
+// one.
+func (p *ruleProblems) acceptedValues(values []string) map[string]bool {
+	if len(values) == 0 {
+		p.add("values: at least one accepted value is required")
+	}
+	set := map[string]bool{}
+	for _, v := range values {
+		set[v] = true
+	}
+	return set
+}
+
+// compileRange parses and checks the bounds of a range rule into c.
+func (p *ruleProblems) compileRange(c *compiled) {
+	var err error
+	if c.lo, err = parseBound(c.Min); err != nil {
+		p.add("min: %w", err)
+	}
+	if c.hi, err = parseBound(c.Max); err != nil {
+		p.add("max: %w", err)
+	}
+	switch {
+	case c.Min == "" && c.Max == "":
+		p.add("min: a range rule needs min, max or both")
+	case c.lo != nil && c.hi != nil:
+		if c.lo.isTime != c.hi.isTime {
+			p.add("max: min and max must both be numbers or both be times")
+		} else if c.lo.compare(c.hi) > 0 {
+			p.add("max: %s is below min %s", c.Max, c.Min)
 		}
 	}
-	return c, errs
+	c.timeRng = c.lo != nil && c.lo.isTime || c.hi != nil && c.hi.isTime
+}
+
+// compilePattern compiles a pattern rule's expression, which is required.
+func (p *ruleProblems) compilePattern(pattern string) *regexp.Regexp {
+	re, err := regexp.Compile(pattern)
+	switch {
+	case pattern == "":
+		p.add("pattern: required for a pattern rule")
+	case err != nil:
+		p.add("pattern: %w", err)
+	}
+	return re
+}
+
+// checkFreshness checks a freshness rule's age, and that it has no failure
+// threshold.
+func (p *ruleProblems) checkFreshness(r Rule) {
+	if !(r.MaxAgeHours > 0) || math.IsInf(r.MaxAgeHours, 0) {
+		p.add("max_age_hours: %g must be a positive number of hours", r.MaxAgeHours)
+	}
+	if r.MaxFailures != nil || r.MaxFailureShare != nil {
+		p.add("max_failures: a freshness rule has no threshold (the dataset is fresh or not)")
+	}
 }

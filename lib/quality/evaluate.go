@@ -287,72 +287,99 @@ func (c *compiled) eval(rows Rows, in Inputs, pii map[string]bool) (Result, []Ro
 	}
 	var smp sampler
 	var fails []RowFailure
-	n := rows.Len()
 	switch c.Kind {
 	case KindUnique:
-		getters := make([]Getter, len(c.cols))
-		for j, col := range c.cols {
-			getters[j], _ = rows.Column(col)
-		}
-		dups := duplicateRows(n, getters)
-		res.Checked, res.Failed = dups.checked, len(dups.rows)
-		for _, i := range dups.rows {
-			if len(smp.texts) >= MaxSamples {
-				break
-			}
-			parts := make([]string, len(getters))
-			for j, g := range getters {
-				parts[j] = show(g(i), pii[c.cols[j]])
-			}
-			smp.add(strings.Join(parts, " | "))
-		}
+		c.evalUnique(&res, &smp, rows, pii)
 	case KindFreshness:
-		get, _ := rows.Column(c.Column)
-		var newest time.Time
-		found := false
-		for i := range n {
-			if t, ok := asTime(get(i)); ok && (!found || t.After(newest)) {
-				newest, found = t, true
-			}
-		}
-		res.Checked = 1
-		maxAge := time.Duration(c.MaxAgeHours * float64(time.Hour))
-		switch {
-		case !found:
-			res.Failed = 1
-			smp.add(NullText)
-		case in.Now.Sub(newest) > maxAge:
-			res.Failed = 1
-			smp.add(show(newest, pii[c.Column]))
-		}
+		c.evalFreshness(&res, &smp, rows, in.Now, pii)
 	default:
-		get, _ := rows.Column(c.Column)
-		isPII := pii[c.Column]
-		var keys KeySet
-		if c.Kind == KindRelationships {
-			keys = in.Keys[c.To]
+		fails = c.evalRows(&res, &smp, rows, in, pii)
+	}
+	c.judge(&res)
+	res.Samples = smp.texts
+	return res, fails
+}
+
+// evalUnique counts the rows of a unique rule that repeat an earlier key
+// into res, and samples the repeated keys.
+func (c *compiled) evalUnique(res *Result, smp *sampler, rows Rows, pii map[string]bool) {
+	getters := make([]Getter, len(c.cols))
+	for j, col := range c.cols {
+		getters[j], _ = rows.Column(col)
+	}
+	dups := duplicateRows(rows.Len(), getters)
+	res.Checked, res.Failed = dups.checked, len(dups.rows)
+	for _, i := range dups.rows {
+		if len(smp.texts) >= MaxSamples {
+			break
 		}
-		for i := range n {
-			v := get(i)
-			null := IsNull(v)
-			if null && c.Kind != KindNotNull {
-				continue
-			}
-			res.Checked++
-			if c.passes(v, null, keys) {
-				continue
-			}
-			res.Failed++
-			text := show(v, isPII)
-			smp.add(text)
-			if in.ErrorFailuresOnly && c.Severity != SeverityError {
-				continue
-			}
-			fails = append(fails, RowFailure{
-				Row: i, Rule: c.Name, Kind: c.Kind, Severity: c.Severity, Column: c.Column, Value: text,
-			})
+		parts := make([]string, len(getters))
+		for j, g := range getters {
+			parts[j] = show(g(i), pii[c.cols[j]])
+		}
+		smp.add(strings.Join(parts, " | "))
+	}
+}
+
+// evalFreshness checks a freshness rule as of now into res: one check,
+// failed when the column's newest time is missing or too old.
+func (c *compiled) evalFreshness(res *Result, smp *sampler, rows Rows, now time.Time, pii map[string]bool) {
+	get, _ := rows.Column(c.Column)
+	var newest time.Time
+	found := false
+	for i := range rows.Len() {
+		if t, ok := asTime(get(i)); ok && (!found || t.After(newest)) {
+			newest, found = t, true
 		}
 	}
+	res.Checked = 1
+	maxAge := time.Duration(c.MaxAgeHours * float64(time.Hour))
+	switch {
+	case !found:
+		res.Failed = 1
+		smp.add(NullText)
+	case now.Sub(newest) > maxAge:
+		res.Failed = 1
+		smp.add(show(newest, pii[c.Column]))
+	}
+}
+
+// evalRows checks a row rule on every row into res and returns the failing
+// rows (only an error rule's with in.ErrorFailuresOnly).
+func (c *compiled) evalRows(res *Result, smp *sampler, rows Rows, in Inputs, pii map[string]bool) []RowFailure {
+	get, _ := rows.Column(c.Column)
+	isPII := pii[c.Column]
+	var keys KeySet
+	if c.Kind == KindRelationships {
+		keys = in.Keys[c.To]
+	}
+	var fails []RowFailure
+	for i := range rows.Len() {
+		v := get(i)
+		null := IsNull(v)
+		if null && c.Kind != KindNotNull {
+			continue
+		}
+		res.Checked++
+		if c.passes(v, null, keys) {
+			continue
+		}
+		res.Failed++
+		text := show(v, isPII)
+		smp.add(text)
+		if in.ErrorFailuresOnly && c.Severity != SeverityError {
+			continue
+		}
+		fails = append(fails, RowFailure{
+			Row: i, Rule: c.Name, Kind: c.Kind, Severity: c.Severity, Column: c.Column, Value: text,
+		})
+	}
+	return fails
+}
+
+// judge sets res's failure share and whether the rule passed its
+// threshold.
+func (c *compiled) judge(res *Result) {
 	if res.Checked > 0 {
 		res.Share = float64(res.Failed) / float64(res.Checked)
 	}
@@ -364,8 +391,6 @@ func (c *compiled) eval(rows Rows, in Inputs, pii map[string]bool) (Result, []Ro
 	default:
 		res.Passed = res.Failed == 0
 	}
-	res.Samples = smp.texts
-	return res, fails
 }
 
 // passes checks one value of a row rule; null is IsNull(v).

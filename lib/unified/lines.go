@@ -519,103 +519,125 @@ type customerScratch struct {
 
 // customer builds one customer from its lines, sorted by order.
 func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, sc *customerScratch) Customer {
-	first := slices.Min(group)
-	r0 := &ls.recs[first]
+	r0 := &ls.recs[slices.Min(group)]
 	f := ls.files[r0.file]
 	number := ls.text(r0, fieldCustomer)
-	var (
-		gross, returns       int64 // millionths
-		orders, returnOrders int64
-		firstAt, lastAt      int64
-		country              uint32
-		countryAt            int64
-		winOrders, winValue  [3]int64
-		countries            = ls.texts[fieldCountry].strs
-		products             = sc.products[:0]
-	)
+	var t customerTotals
+	sc.products = sc.products[:0]
 	for start := 0; start < len(group); {
-		r := &ls.recs[group[start]]
 		stop := start + 1
-		for stop < len(group) && ls.recs[group[stop]].text[fieldOrder] == r.text[fieldOrder] {
+		for stop < len(group) && ls.recs[group[stop]].text[fieldOrder] == ls.recs[group[start]].text[fieldOrder] {
 			stop++
 		}
-		cancelled := strings.HasPrefix(ls.text(r, fieldOrder), "C")
-		at, value := r.at, int64(0)
-		for _, i := range group[start:stop] {
-			l := &ls.recs[i]
-			at = min(at, l.at)
-			v := ls.value(i)
-			// The country of the customer's latest line (ties: the greatest name).
-			if c := l.text[fieldCountry]; c != 0 && (country == 0 || l.at > countryAt || l.at == countryAt && countries[c] > countries[country]) {
-				country, countryAt = c, l.at
-			}
-			if cancelled {
-				returns += abs(v)
-				continue
-			}
-			value += v
-			p := l.text[fieldProduct]
-			if p != 0 {
-				products = append(products, p)
-			}
-			sc.acc.add(sc.cats.of[p], v)
-		}
+		ls.addOrder(&t, group[start:stop], w, sc)
 		start = stop
-		if cancelled {
-			returnOrders++
-			continue
-		}
-		if orders == 0 || at < firstAt {
-			firstAt = at
-		}
-		if orders == 0 || at > lastAt {
-			lastAt = at
-		}
-		orders++
-		gross += value
-		for k := range w.from {
-			if at >= w.from[k] {
-				winOrders[k]++
-				winValue[k] += value
-			}
-		}
 	}
 	c := Customer{
 		CustomerID:     CustomerID(f.source, number),
 		Source:         f.source,
 		CustomerNumber: number,
 		EmailConsent:   ConsentUnknown,
-		OrdersCount:    orders,
-		ReturnOrders:   returnOrders,
-		GrossRevenue:   money.Rescale(gross, money.MicroScale, 2),
-		ReturnsValue:   money.Rescale(returns, money.MicroScale, 2),
-		NetRevenue:     money.Rescale(gross-returns, money.MicroScale, 2),
 		Currency:       f.currency,
 	}
-	if country != 0 {
-		c.Country = ptr(countries[country])
+	t.fill(&c, ls.texts[fieldCountry].strs, w)
+	slices.Sort(sc.products)
+	c.DistinctProducts = int64(len(slices.Compact(sc.products)))
+	c.DistinctCategories, c.CategoryRevenueShare = sc.acc.shares(sc.cats.names, t.gross)
+	c.LifecycleStage = lc.Stage(c)
+	return c
+}
+
+// customerTotals sums up one customer's orders.
+type customerTotals struct {
+	gross, returns       int64 // millionths
+	orders, returnOrders int64
+	firstAt, lastAt      int64
+	country              uint32 // text id of the country of the latest line, or 0
+	countryAt            int64
+	winOrders, winValue  [3]int64
+}
+
+// addOrder adds to t the lines of one order, adding their products to
+// sc.products and their values to sc.acc's categories (not a cancellation's).
+func (ls *Lines) addOrder(t *customerTotals, lines []uint32, w windows, sc *customerScratch) {
+	r := &ls.recs[lines[0]]
+	countries := ls.texts[fieldCountry].strs
+	cancelled := strings.HasPrefix(ls.text(r, fieldOrder), "C")
+	at, value := r.at, int64(0)
+	for _, i := range lines {
+		l := &ls.recs[i]
+		at = min(at, l.at)
+		v := ls.value(i)
+		t.seeCountry(l.text[fieldCountry], l.at, countries)
+		if cancelled {
+			t.returns += abs(v)
+			continue
+		}
+		value += v
+		p := l.text[fieldProduct]
+		if p != 0 {
+			sc.products = append(sc.products, p)
+		}
+		sc.acc.add(sc.cats.of[p], v)
 	}
-	if orders > 0 {
-		first, last := time.UnixMicro(firstAt).UTC(), time.UnixMicro(lastAt).UTC()
+	if cancelled {
+		t.returnOrders++
+		return
+	}
+	t.addPlaced(at, value, w)
+}
+
+// seeCountry keeps the country c of a line at time at when it is the
+// customer's latest line so far (ties: the greatest name).
+func (t *customerTotals) seeCountry(c uint32, at int64, countries []string) {
+	if c != 0 && (t.country == 0 || at > t.countryAt || at == t.countryAt && countries[c] > countries[t.country]) {
+		t.country, t.countryAt = c, at
+	}
+}
+
+// addPlaced counts a placed order of the given value at time at.
+func (t *customerTotals) addPlaced(at, value int64, w windows) {
+	if t.orders == 0 || at < t.firstAt {
+		t.firstAt = at
+	}
+	if t.orders == 0 || at > t.lastAt {
+		t.lastAt = at
+	}
+	t.orders++
+	t.gross += value
+	for k := range w.from {
+		if at >= w.from[k] {
+			t.winOrders[k]++
+			t.winValue[k] += value
+		}
+	}
+}
+
+// fill sets c's order counts, revenue, country, order dates and windows
+// from t.
+func (t *customerTotals) fill(c *Customer, countries []string, w windows) {
+	c.OrdersCount, c.ReturnOrders = t.orders, t.returnOrders
+	c.GrossRevenue = money.Rescale(t.gross, money.MicroScale, 2)
+	c.ReturnsValue = money.Rescale(t.returns, money.MicroScale, 2)
+	c.NetRevenue = money.Rescale(t.gross-t.returns, money.MicroScale, 2)
+	if t.country != 0 {
+		c.Country = ptr(countries[t.country])
+	}
+	if t.orders > 0 {
+		first, last := time.UnixMicro(t.firstAt).UTC(), time.UnixMicro(t.lastAt).UTC()
 		c.FirstOrderAt, c.LastOrderAt = ptr(first), ptr(last)
 		c.RecencyDays = ptr(wholeDays(w.end.Sub(last)))
 		c.TenureDays = ptr(wholeDays(w.end.Sub(first)))
 		// Exact: gross millionths / (orders x 10^4) is cents, rounded once.
-		c.AvgOrderValue = ptr(money.DivRound(gross, orders*10_000))
-		if orders > 1 {
-			c.AvgDaysBetweenOrders = ptr(last.Sub(first).Hours() / 24 / float64(orders-1))
+		c.AvgOrderValue = ptr(money.DivRound(t.gross, t.orders*10_000))
+		if t.orders > 1 {
+			c.AvgDaysBetweenOrders = ptr(last.Sub(first).Hours() / 24 / float64(t.orders-1))
 		}
 	}
-	c.Orders30d, c.Orders90d, c.Orders365d = winOrders[0], winOrders[1], winOrders[2]
-	c.Revenue30d = money.Rescale(winValue[0], money.MicroScale, 2)
-	c.Revenue90d = money.Rescale(winValue[1], money.MicroScale, 2)
-	c.Revenue365d = money.Rescale(winValue[2], money.MicroScale, 2)
-	slices.Sort(products)
-	c.DistinctProducts = int64(len(slices.Compact(products)))
-	sc.products = products
-	c.DistinctCategories, c.CategoryRevenueShare = sc.acc.shares(sc.cats.names, gross)
-	c.LifecycleStage = lc.Stage(c)
-	return c
+	c.Orders30d, c.Orders90d, c.Orders365d = t.winOrders[0], t.winOrders[1], t.winOrders[2]
+	c.Revenue30d = money.Rescale(t.winValue[0], money.MicroScale, 2)
+	c.Revenue90d = money.Rescale(t.winValue[1], money.MicroScale, 2)
+	c.Revenue365d = money.Rescale(t.winValue[2], money.MicroScale, 2)
 }
 
 // LineReader appends raw Parquet rows of an orders stream to Lines.

@@ -82,20 +82,11 @@ type booster struct {
 	trees [][]tnode
 }
 
+// run boosts up to MaxIter rounds, stopping early when the validation loss
+// has not improved by Tol for Patience rounds, and returns the model.
 func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 	base := baseScore(b.y, b.p.Objective)
-	b.raw = filled(b.d.rows, base)
-	if b.dv != nil {
-		b.rawv = filled(b.dv.rows, base)
-	}
-	b.grad = make([]gpair, b.d.rows)
-	g := newGrower(b.d, &b.p, b.workers)
-	rng := rand.New(rand.NewPCG(b.p.Seed, 0x67626474))
-	all := allRows(b.d.rows)
-	allFeats := make([]int, len(b.d.feats))
-	for f := range allFeats {
-		allFeats[f] = f
-	}
+	rs := b.start(base)
 	var vloss []float64
 	best, bestLoss := 0, math.Inf(1)
 	it := 0
@@ -103,35 +94,12 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("gbdt fit: %w", err)
 		}
-		b.gradients()
-		rows := sampleRows(all, b.p.Subsample, rng)
-		feats := allFeats
-		if b.p.ColSample < 1 {
-			feats = sampleFeats(len(allFeats), b.p.ColSample, rng)
-		}
-		nodes, leaves := g.grow(rows, b.grad, feats)
-		parallel(len(leaves), b.workers, func(i int) {
-			l := leaves[i]
-			v := nodes[l.node].value
-			rows, _ := g.leafRows(l)
-			for _, r := range rows {
-				b.raw[r] += v
-			}
-		})
-		if len(rows) < len(all) {
-			b.addOutside(nodes, rows)
-		}
+		nodes := b.round(rs)
 		b.trees = append(b.trees, nodes)
 		if b.dv == nil {
 			continue
 		}
-		nv := len(b.rawv)
-		parallel((nv+rowChunk-1)/rowChunk, b.workers, func(c int) {
-			for r := c * rowChunk; r < min(nv, (c+1)*rowChunk); r++ {
-				b.rawv[r] += predictBinned(b.dv, nodes, int32(r))
-			}
-		})
-		loss := lossOf(b.p.Objective, b.rawv, b.yv)
+		loss := b.validationLoss(nodes)
 		vloss = append(vloss, loss)
 		if loss < bestLoss-b.p.Tol {
 			best, bestLoss = it+1, loss
@@ -144,6 +112,69 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 		best = it
 	}
 	return b.model(x, base, it, best, vloss), nil
+}
+
+// roundState is what every boosting round reuses.
+type roundState struct {
+	g        *grower
+	rng      *rand.Rand // row and feature sampling
+	all      []int32    // every training row
+	allFeats []int      // every feature
+}
+
+// start sets every raw score to base and makes the round state.
+func (b *booster) start(base float64) *roundState {
+	b.raw = filled(b.d.rows, base)
+	if b.dv != nil {
+		b.rawv = filled(b.dv.rows, base)
+	}
+	b.grad = make([]gpair, b.d.rows)
+	rs := &roundState{
+		g:        newGrower(b.d, &b.p, b.workers),
+		rng:      rand.New(rand.NewPCG(b.p.Seed, 0x67626474)),
+		all:      allRows(b.d.rows),
+		allFeats: make([]int, len(b.d.feats)),
+	}
+	for f := range rs.allFeats {
+		rs.allFeats[f] = f
+	}
+	return rs
+}
+
+// round grows one tree on sampled rows and features, adds it to the raw
+// scores of the training rows and returns it.
+func (b *booster) round(rs *roundState) []tnode {
+	b.gradients()
+	rows := sampleRows(rs.all, b.p.Subsample, rs.rng)
+	feats := rs.allFeats
+	if b.p.ColSample < 1 {
+		feats = sampleFeats(len(rs.allFeats), b.p.ColSample, rs.rng)
+	}
+	nodes, leaves := rs.g.grow(rows, b.grad, feats)
+	parallel(len(leaves), b.workers, func(i int) {
+		l := leaves[i]
+		v := nodes[l.node].value
+		rows, _ := rs.g.leafRows(l)
+		for _, r := range rows {
+			b.raw[r] += v
+		}
+	})
+	if len(rows) < len(rs.all) {
+		b.addOutside(nodes, rows)
+	}
+	return nodes
+}
+
+// validationLoss adds tree nodes to the raw scores of the validation rows
+// and returns their loss.
+func (b *booster) validationLoss(nodes []tnode) float64 {
+	nv := len(b.rawv)
+	parallel((nv+rowChunk-1)/rowChunk, b.workers, func(c int) {
+		for r := c * rowChunk; r < min(nv, (c+1)*rowChunk); r++ {
+			b.rawv[r] += predictBinned(b.dv, nodes, int32(r))
+		}
+	})
+	return lossOf(b.p.Objective, b.rawv, b.yv)
 }
 
 // gradients computes the loss gradients of the training rows.

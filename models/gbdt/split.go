@@ -129,7 +129,6 @@ func (r *splitRules) bestNumeric(hist []hbin, parent hbin, feat int) (split, boo
 // at the leaf are not placed and go right.
 func (r *splitRules) bestCategorical(hist []hbin, parent hbin, feat int) (split, bool) {
 	best := split{feat: feat, cat: true, gain: r.minGain}
-	found := false
 	var used []int
 	for b, hb := range hist {
 		if hb.n > 0 {
@@ -139,21 +138,37 @@ func (r *splitRules) bestCategorical(hist []hbin, parent hbin, feat int) (split,
 	if len(used) < 2 {
 		return best, false
 	}
+	found := false
 	if len(used) <= r.maxCatToOnehot {
-		for _, b := range used {
-			l := hist[b]
-			if !r.ok(l, sub(parent, l)) {
-				continue
-			}
-			if gain := gainOf(parent, l, r.lambda); gain > best.gain {
-				best.gain, best.l = gain, l
-				best.left = bitset256{}
-				best.left.set(b)
-				found = true
-			}
-		}
-		return r.finishCat(best, hist, parent, found)
+		best, found = r.bestOneHot(best, hist, parent, used)
+	} else {
+		best, found = r.bestCut(best, hist, parent, r.orderedCategories(hist, parent, used))
 	}
+	return r.finishCat(best, hist, parent, found)
+}
+
+// bestOneHot improves best with the best split of one used category
+// against the rest.
+func (r *splitRules) bestOneHot(best split, hist []hbin, parent hbin, used []int) (split, bool) {
+	found := false
+	for _, b := range used {
+		l := hist[b]
+		if !r.ok(l, sub(parent, l)) {
+			continue
+		}
+		if gain := gainOf(parent, l, r.lambda); gain > best.gain {
+			best.gain, best.l = gain, l
+			best.left = bitset256{}
+			best.left.set(b)
+			found = true
+		}
+	}
+	return best, found
+}
+
+// orderedCategories are the used categories with enough support, ordered
+// by G/(H+catSmooth).
+func (r *splitRules) orderedCategories(hist []hbin, parent hbin, used []int) []int {
 	// Support is the hessian scaled to rows (the row count for squared
 	// error), as LightGBM and scikit-learn measure it.
 	perHess := float64(parent.n) / parent.h
@@ -165,48 +180,68 @@ func (r *splitRules) bestCategorical(hist []hbin, parent hbin, feat int) (split,
 	}
 	ratio := func(b int) float64 { return hist[b].g / (hist[b].h + r.catSmooth) }
 	slices.SortStableFunc(cands, func(a, b int) int { return cmp.Compare(ratio(a), ratio(b)) })
+	return cands
+}
+
+// bestCut improves best with the best cut of the ordered categories cands
+// scanning from either end, with at most maxCatThreshold categories on the
+// cut-off (left) side.
+func (r *splitRules) bestCut(best split, hist []hbin, parent hbin, cands []int) (split, bool) {
 	maxCats := min(r.maxCatThreshold, (len(cands)+1)/2)
-	lambda := r.lambda + r.catL2
+	found := false
 	bestDir, bestLen := 0, 0
 	for dir := range 2 {
-		var l hbin
-		var group int64
-		for k := range maxCats {
-			b := cands[k]
-			if dir == 1 {
-				b = cands[len(cands)-1-k]
-			}
-			l.add(hist[b])
-			group += hist[b].n
-			if l.n < r.minRows || l.h < r.minHess {
-				continue
-			}
-			rt := sub(parent, l)
-			if rt.n < r.minRows || rt.h < r.minHess {
-				break
-			}
-			if group < r.minDataPerGroup {
-				continue
-			}
-			group = 0
-			if gain := gainOf(parent, l, lambda); gain > best.gain {
-				best.gain, best.l = gain, l
-				bestDir, bestLen = dir, k+1
-				found = true
-			}
+		if n := r.scanCut(&best, hist, parent, cands, dir, maxCats); n > 0 {
+			bestDir, bestLen, found = dir, n, true
 		}
 	}
 	if found {
 		best.left = bitset256{}
 		for k := range bestLen {
-			b := cands[k]
-			if bestDir == 1 {
-				b = cands[len(cands)-1-k]
-			}
-			best.left.set(b)
+			best.left.set(catAt(cands, bestDir, k))
 		}
 	}
-	return r.finishCat(best, hist, parent, found)
+	return best, found
+}
+
+// scanCut scans the cuts of up to maxCats categories from one end of cands
+// (dir 0 the start, 1 the end) and improves best with them. It returns the
+// number of categories of the best improving cut, or 0.
+func (r *splitRules) scanCut(best *split, hist []hbin, parent hbin, cands []int, dir, maxCats int) int {
+	lambda := r.lambda + r.catL2
+	bestLen := 0
+	var l hbin
+	var group int64
+	for k := range maxCats {
+		b := catAt(cands, dir, k)
+		l.add(hist[b])
+		group += hist[b].n
+		if l.n < r.minRows || l.h < r.minHess {
+			continue
+		}
+		rt := sub(parent, l)
+		if rt.n < r.minRows || rt.h < r.minHess {
+			break
+		}
+		if group < r.minDataPerGroup {
+			continue
+		}
+		group = 0
+		if gain := gainOf(parent, l, lambda); gain > best.gain {
+			best.gain, best.l = gain, l
+			bestLen = k + 1
+		}
+	}
+	return bestLen
+}
+
+// catAt is the k-th category of cands counted from the start (dir 0) or
+// the end (dir 1).
+func catAt(cands []int, dir, k int) int {
+	if dir == 1 {
+		return cands[len(cands)-1-k]
+	}
+	return cands[k]
 }
 
 // finishCat records where missing values go: by the missing bin's side when

@@ -58,57 +58,24 @@ type Result struct {
 
 // Train fits a model on the table as spec says.
 func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
-	if spec.Model == "" {
-		spec.Model = "gbdt"
-	}
-	if spec.TestShare == 0 {
-		spec.TestShare = 0.2
-	}
-	if spec.TestShare <= 0 || spec.TestShare >= 1 {
-		return nil, fmt.Errorf("holdout share %v: must be between 0 and 1", spec.TestShare)
-	}
-	if spec.Name == "" {
-		spec.Name = spec.Label
-	}
-	task := Binary
-	if spec.Regression {
-		task = Regression
-	}
-	if _, err := learnerFor(spec.Model, task); err != nil {
-		return nil, err
-	}
-	var y []float64
-	var err error
-	if spec.Regression {
-		y, err = tab.Target(spec.Label)
-	} else {
-		y, err = tab.Label(spec.Label, spec.Positive)
-	}
+	spec, task, err := spec.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	positive := spec.Positive
-	if task == Binary && positive == "" {
-		positive = positiveOf(tab, spec.Label, y)
+	y, positive, err := labelsOf(tab, spec, task)
+	if err != nil {
+		return nil, err
 	}
 	drop := append(slices.Clone(spec.Drop), spec.Label)
 	x, skipped, err := tab.Infer(drop...)
 	if err != nil {
 		return nil, err
 	}
-	train, test := frame.StratifiedSplit(y, spec.TestShare, spec.Seed)
-	if len(train) == 0 || len(test) == 0 {
-		return nil, fmt.Errorf("%d rows with a label: too few to hold out %.0f%%", len(train)+len(test), 100*spec.TestShare)
+	train, test, err := holdoutSplit(y, spec, task)
+	if err != nil {
+		return nil, err
 	}
 	res := &Result{MissingLabels: tab.Rows - len(train) - len(test)}
-	if task == Binary {
-		if err := bothClasses(take(y, train), "training"); err != nil {
-			return nil, err
-		}
-		if err := bothClasses(take(y, test), "holdout"); err != nil {
-			return nil, err
-		}
-	}
 	res.HoldoutY = take(y, test)
 	f, p, err := FitHoldout(ctx, spec.Model, task, spec.Seed, x.Take(train), take(y, train), x.Take(test), res.HoldoutY)
 	if err != nil {
@@ -125,6 +92,69 @@ func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
 	}
 	res.File = f
 	return res, nil
+}
+
+// withDefaults fills spec's default model, holdout share and name, checks
+// them and returns the task.
+func (spec Spec) withDefaults() (Spec, string, error) {
+	if spec.Model == "" {
+		spec.Model = "gbdt"
+	}
+	if spec.TestShare == 0 {
+		spec.TestShare = 0.2
+	}
+	if spec.TestShare <= 0 || spec.TestShare >= 1 {
+		return spec, "", fmt.Errorf("holdout share %v: must be between 0 and 1", spec.TestShare)
+	}
+	if spec.Name == "" {
+		spec.Name = spec.Label
+	}
+	task := Binary
+	if spec.Regression {
+		task = Regression
+	}
+	if _, err := learnerFor(spec.Model, task); err != nil {
+		return spec, "", err
+	}
+	return spec, task, nil
+}
+
+// labelsOf reads the label column of tab and returns, for a binary task,
+// the positive value (spec's, or the one found).
+func labelsOf(tab *frame.Table, spec Spec, task string) ([]float64, string, error) {
+	var y []float64
+	var err error
+	if spec.Regression {
+		y, err = tab.Target(spec.Label)
+	} else {
+		y, err = tab.Label(spec.Label, spec.Positive)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	positive := spec.Positive
+	if task == Binary && positive == "" {
+		positive = positiveOf(tab, spec.Label, y)
+	}
+	return y, positive, nil
+}
+
+// holdoutSplit splits the labelled rows into training and holdout rows,
+// which for a binary task must both hold both classes.
+func holdoutSplit(y []float64, spec Spec, task string) (train, test []int, err error) {
+	train, test = frame.StratifiedSplit(y, spec.TestShare, spec.Seed)
+	if len(train) == 0 || len(test) == 0 {
+		return nil, nil, fmt.Errorf("%d rows with a label: too few to hold out %.0f%%", len(train)+len(test), 100*spec.TestShare)
+	}
+	if task == Binary {
+		if err := bothClasses(take(y, train), "training"); err != nil {
+			return nil, nil, err
+		}
+		if err := bothClasses(take(y, test), "holdout"); err != nil {
+			return nil, nil, err
+		}
+	}
+	return train, test, nil
 }
 
 // FitHoldout fits a model of the kind on the training rows for the task

@@ -158,22 +158,103 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	customerID, err := customerIDOf(src.Account)
+	s, err := settingsOf(src, deps.Getenv)
 	if err != nil {
-		return nil, fmt.Errorf("googleads: source %q: account: %w", src.Name, err)
+		return nil, err
 	}
+	specs, err := specsOf(src)
+	if err != nil {
+		return nil, err
+	}
+	client, tokens := newClients(src, deps, s)
+	out := make([]connector.Stream, 0, len(specs))
+	for _, sp := range specs {
+		out = append(out, &stream{
+			spec:           sp,
+			client:         client,
+			tokens:         tokens,
+			endpoint:       fmt.Sprintf("%s/%s/customers/%s/googleAds:searchStream", s.baseURL, s.version, s.customerID),
+			customerID:     s.customerID,
+			currency:       s.currency,
+			daysPerRequest: s.days,
+			log:            deps.Log.With().Str(logging.FieldStream, sp.name).Logger(),
+		})
+	}
+	return out, nil
+}
+
+// settings are a source's account, secrets and options, checked and with
+// their defaults.
+type settings struct {
+	customerID string
+	login      string            // the manager account's customer id, or ""
+	secrets    map[string]string // per auth role
+	days       int               // days per request
+	baseURL    string
+	tokenURL   string // {token_url}/token
+	version    string
+	currency   any // string or nil
+}
+
+// settingsOf reads and checks the settings of src, its secrets from getenv.
+func settingsOf(src config.Source, getenv func(string) string) (settings, error) {
+	var s settings
+	var err error
+	if s.customerID, err = customerIDOf(src.Account); err != nil {
+		return s, fmt.Errorf("googleads: source %q: account: %w", src.Name, err)
+	}
+	if s.secrets, err = secretsOf(src, getenv); err != nil {
+		return s, err
+	}
+	opts, err := optionsOf(src)
+	if err != nil {
+		return s, err
+	}
+	if v := opts["login_customer_id"]; v != "" {
+		if s.login, err = customerIDOf(v); err != nil {
+			return s, fmt.Errorf("googleads: source %q: options.login_customer_id: %w", src.Name, err)
+		}
+	}
+	s.days = DefaultDaysPerRequest
+	if v := opts["days_per_request"]; v != "" {
+		if s.days, err = strconv.Atoi(v); err != nil || s.days < 1 {
+			return s, fmt.Errorf("googleads: source %q: options.days_per_request: %q is not a positive whole number", src.Name, v)
+		}
+	}
+	s.baseURL = strings.TrimRight(or(src.BaseURL, DefaultBaseURL), "/")
+	s.tokenURL = strings.TrimRight(or(opts["token_url"], DefaultTokenURL), "/") + "/token"
+	for _, u := range []string{s.baseURL, s.tokenURL} {
+		if p, err := url.Parse(u); err != nil || p.Scheme == "" || p.Host == "" {
+			return s, fmt.Errorf("googleads: source %q: %q is not an absolute URL", src.Name, u)
+		}
+	}
+	s.version = or(opts["api_version"], DefaultAPIVersion)
+	if c := opts["currency"]; c != "" {
+		s.currency = strings.ToUpper(c)
+	}
+	return s, nil
+}
+
+// secretsOf reads the value of every auth role of src from the environment
+// variable it names.
+func secretsOf(src config.Source, getenv func(string) string) (map[string]string, error) {
 	secrets := map[string]string{}
 	for _, role := range []string{"developer_token", "client_id", "client_secret", "refresh_token"} {
 		env := src.Auth[role]
 		if env == "" {
 			return nil, fmt.Errorf("googleads: source %q: auth.%s: %w (name the environment variable that holds it)", src.Name, role, ErrMissingSecret)
 		}
-		v := deps.Getenv(env)
+		v := getenv(env)
 		if v == "" {
 			return nil, fmt.Errorf("googleads: source %q: auth.%s: %w: environment variable %s is empty", src.Name, role, ErrMissingSecret, env)
 		}
 		secrets[role] = v
 	}
+	return secrets, nil
+}
+
+// optionsOf returns src's options, trimmed, refusing unknown ones.
+func optionsOf(src config.Source) (map[string]string, error) {
 	opts := map[string]string{}
 	for k, v := range src.Options {
 		switch k {
@@ -183,27 +264,12 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 			return nil, fmt.Errorf("googleads: source %q: options.%s: unknown option (login_customer_id, token_url, currency, api_version, days_per_request)", src.Name, k)
 		}
 	}
-	login := ""
-	if v := opts["login_customer_id"]; v != "" {
-		if login, err = customerIDOf(v); err != nil {
-			return nil, fmt.Errorf("googleads: source %q: options.login_customer_id: %w", src.Name, err)
-		}
-	}
-	days := DefaultDaysPerRequest
-	if v := opts["days_per_request"]; v != "" {
-		if days, err = strconv.Atoi(v); err != nil || days < 1 {
-			return nil, fmt.Errorf("googleads: source %q: options.days_per_request: %q is not a positive whole number", src.Name, v)
-		}
-	}
-	baseURL := strings.TrimRight(or(src.BaseURL, DefaultBaseURL), "/")
-	tokenURL := strings.TrimRight(or(opts["token_url"], DefaultTokenURL), "/") + "/token"
-	for _, u := range []string{baseURL, tokenURL} {
-		if p, err := url.Parse(u); err != nil || p.Scheme == "" || p.Host == "" {
-			return nil, fmt.Errorf("googleads: source %q: %q is not an absolute URL", src.Name, u)
-		}
-	}
-	version := or(opts["api_version"], DefaultAPIVersion)
+	return opts, nil
+}
 
+// specsOf returns the specs of src's streams, refusing unknown streams and
+// extra fields.
+func specsOf(src config.Source) ([]spec, error) {
 	var specs []spec
 	for _, st := range src.Streams {
 		sp, ok := specFor(st.Name)
@@ -215,28 +281,17 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 		}
 		specs = append(specs, sp)
 	}
+	return specs, nil
+}
 
+// newClients makes the API client, which authenticates every request
+// with the token source it also returns.
+func newClients(src config.Source, deps connector.Deps, s settings) (*httpclient.Client, *tokenSource) {
 	base := deps.HTTP.Transport
 	if base == nil {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	tokenCfg := deps.HTTP
-	tokenCfg.Log = deps.Log
-	tokenCfg.Platform = platform + " oauth"
-	tokenCfg.Policy = httpclient.DefaultPolicy{}
-	tokenCfg.Rate = 0
-	tokenCfg.Transport = base
-	tokens := &tokenSource{
-		client:   httpclient.New(tokenCfg),
-		tokenURL: tokenURL,
-		form: url.Values{
-			"grant_type":    {"refresh_token"},
-			"client_id":     {secrets["client_id"]},
-			"client_secret": {secrets["client_secret"]},
-			"refresh_token": {secrets["refresh_token"]},
-		},
-		now: deps.Now,
-	}
+	tokens := newTokenSource(deps, base, s)
 	cfg := deps.HTTP
 	cfg.Platform = platform
 	cfg.Log = deps.Log
@@ -245,27 +300,31 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	if cfg.Rate <= 0 {
 		cfg.Rate = DefaultRate
 	}
-	cfg.Transport = &authTransport{base: base, tokens: tokens, developerToken: secrets["developer_token"], loginCustomerID: login}
-	client := httpclient.New(cfg)
+	cfg.Transport = &authTransport{base: base, tokens: tokens, developerToken: s.secrets["developer_token"], loginCustomerID: s.login}
+	return httpclient.New(cfg), tokens
+}
 
-	var currency any
-	if c := opts["currency"]; c != "" {
-		currency = strings.ToUpper(c)
+// newTokenSource makes the OAuth 2.0 refresh-flow token source, whose
+// client goes through base with the default retry policy and no rate
+// limit.
+func newTokenSource(deps connector.Deps, base http.RoundTripper, s settings) *tokenSource {
+	tokenCfg := deps.HTTP
+	tokenCfg.Log = deps.Log
+	tokenCfg.Platform = platform + " oauth"
+	tokenCfg.Policy = httpclient.DefaultPolicy{}
+	tokenCfg.Rate = 0
+	tokenCfg.Transport = base
+	return &tokenSource{
+		client:   httpclient.New(tokenCfg),
+		tokenURL: s.tokenURL,
+		form: url.Values{
+			"grant_type":    {"refresh_token"},
+			"client_id":     {s.secrets["client_id"]},
+			"client_secret": {s.secrets["client_secret"]},
+			"refresh_token": {s.secrets["refresh_token"]},
+		},
+		now: deps.Now,
 	}
-	out := make([]connector.Stream, 0, len(specs))
-	for _, sp := range specs {
-		out = append(out, &stream{
-			spec:           sp,
-			client:         client,
-			tokens:         tokens,
-			endpoint:       fmt.Sprintf("%s/%s/customers/%s/googleAds:searchStream", baseURL, version, customerID),
-			customerID:     customerID,
-			currency:       currency,
-			daysPerRequest: days,
-			log:            deps.Log.With().Str(logging.FieldStream, sp.name).Logger(),
-		})
-	}
-	return out, nil
 }
 
 func or(v, def string) string {

@@ -108,19 +108,54 @@ type settings struct {
 	timeout      time.Duration // of one attempt
 }
 
+// newStreams builds the configured streams of src, their requests retried
+// under pol.
 func newStreams(src config.Source, deps connector.Deps, pol Policy) ([]connector.Stream, error) {
+	token, err := tokenOf(src, deps.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	s, err := settingsOf(src)
+	if err != nil {
+		return nil, err
+	}
+	s.connect(src, deps, pol, token)
+	var out []connector.Stream
+	for _, st := range src.Streams {
+		switch st.Name {
+		case StreamAdInsights:
+			is, err := newInsights(s, st.Fields)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, is)
+		default:
+			return nil, fmt.Errorf("meta: stream %q (have %s): %w", st.Name, StreamAdInsights, ErrUnknownStream)
+		}
+	}
+	return out, nil
+}
+
+// tokenOf reads the access token from the environment variable src's
+// auth.token names.
+func tokenOf(src config.Source, getenv func(string) string) (string, error) {
 	env := src.Auth["token"]
 	if env == "" {
-		return nil, fmt.Errorf("meta: auth.token must name the environment variable holding the access token: %w", ErrMissingToken)
+		return "", fmt.Errorf("meta: auth.token must name the environment variable holding the access token: %w", ErrMissingToken)
 	}
-	getenv := deps.Getenv
 	if getenv == nil {
-		return nil, fmt.Errorf("meta: no environment to read %s from: %w", env, ErrMissingToken)
+		return "", fmt.Errorf("meta: no environment to read %s from: %w", env, ErrMissingToken)
 	}
 	token := getenv(env)
 	if token == "" {
-		return nil, fmt.Errorf("meta: environment variable %s is empty: %w", env, ErrMissingToken)
+		return "", fmt.Errorf("meta: environment variable %s is empty: %w", env, ErrMissingToken)
 	}
+	return token, nil
+}
+
+// settingsOf checks src's account, base URL and options and returns the
+// settings without a client.
+func settingsOf(src config.Source) (*settings, error) {
 	account, err := adAccount(src.Account)
 	if err != nil {
 		return nil, err
@@ -155,7 +190,12 @@ func newStreams(src config.Source, deps connector.Deps, pol Policy) ([]connector
 			return nil, fmt.Errorf("meta: options.async_poll_interval %q is not a duration", v)
 		}
 	}
+	return s, nil
+}
 
+// connect gives s its HTTP client, which sends token with every request
+// and retries under pol, and the client's sleep and attempt timeout.
+func (s *settings) connect(src config.Source, deps connector.Deps, pol Policy, token string) {
 	cfg := deps.HTTP
 	cfg.Platform = "meta"
 	cfg.Policy = pol
@@ -178,21 +218,6 @@ func newStreams(src config.Source, deps connector.Deps, pol Policy) ([]connector
 	if s.timeout == 0 {
 		s.timeout = httpclient.DefaultTimeout
 	}
-
-	var out []connector.Stream
-	for _, st := range src.Streams {
-		switch st.Name {
-		case StreamAdInsights:
-			is, err := newInsights(s, st.Fields)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, is)
-		default:
-			return nil, fmt.Errorf("meta: stream %q (have %s): %w", st.Name, StreamAdInsights, ErrUnknownStream)
-		}
-	}
-	return out, nil
 }
 
 func adAccount(a string) (string, error) {

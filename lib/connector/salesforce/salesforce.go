@@ -129,76 +129,11 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	if deps.Getenv == nil {
 		return nil, fmt.Errorf("%s: no environment reader given", where)
 	}
-	secrets := map[string]string{}
-	for _, role := range []string{"client_id", "client_secret", "refresh_token"} {
-		name := src.Auth[role]
-		if name == "" {
-			return nil, fmt.Errorf("%s: auth.%s: name the environment variable that holds it", where, role)
-		}
-		v := deps.Getenv(name)
-		if v == "" {
-			return nil, fmt.Errorf("%s: auth.%s: environment variable %s is empty or unset", where, role, name)
-		}
-		secrets[role] = v
+	s, err := settingsOf(src, deps.Getenv, where)
+	if err != nil {
+		return nil, err
 	}
-	for k := range src.Options {
-		switch k {
-		case "login_url", "api_version", "concurrent_limit_wait":
-		default:
-			return nil, fmt.Errorf("%s: options.%s: unknown option (login_url, api_version, concurrent_limit_wait)", where, k)
-		}
-	}
-	loginRaw := src.Options["login_url"]
-	if loginRaw == "" {
-		loginRaw = src.BaseURL
-	}
-	if loginRaw == "" {
-		loginRaw = defaultLoginURL
-	}
-	login, err := url.Parse(strings.TrimRight(loginRaw, "/"))
-	if err != nil || (login.Scheme != "https" && login.Scheme != "http") || login.Host == "" {
-		return nil, fmt.Errorf("%s: login URL %q is not an http(s) URL", where, loginRaw)
-	}
-	version := src.Options["api_version"]
-	if version == "" {
-		version = defaultAPIVersion
-	}
-	if _, err := strconv.ParseFloat(strings.TrimPrefix(version, "v"), 64); err != nil || !strings.HasPrefix(version, "v") {
-		return nil, fmt.Errorf("%s: options.api_version %q is not like v60.0", where, version)
-	}
-	policy := Policy{}
-	if w := src.Options["concurrent_limit_wait"]; w != "" {
-		d, err := time.ParseDuration(w)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("%s: options.concurrent_limit_wait %q is not a positive duration", where, w)
-		}
-		policy.ConcurrentWait = d
-	}
-	batch := 0
-	if src.PageSize > 0 {
-		batch = min(max(src.PageSize, 200), 2000)
-	}
-
-	cfg := deps.HTTP
-	cfg.Platform = platform
-	cfg.Log = deps.Log
-	cfg.Rate = src.RateLimit
-	if cfg.Rate == 0 {
-		cfg.Rate = defaultRate
-	}
-	base := cfg.Transport
-	if base == nil {
-		base = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	tokenCfg := cfg
-	tokenCfg.Transport = base
-	tokenCfg.Policy = httpclient.DefaultPolicy{}
-	tokens := newTokenSource(httpclient.New(tokenCfg), login, secrets["client_id"], secrets["client_secret"], secrets["refresh_token"])
-	cfg.Policy = policy
-	cfg.Transport = &authTransport{base: base, tokens: tokens}
-	c := &conn{http: httpclient.New(cfg), tokens: tokens, version: version, batch: batch,
-		log: deps.Log.With().Str(logging.FieldPlatform, platform).Logger()}
-
+	c := newConn(src, deps, s)
 	defs := objects()
 	var streams []connector.Stream
 	for i, st := range src.Streams {
@@ -213,6 +148,113 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 		streams = append(streams, &stream{c: c, name: st.Name, object: def.object, fields: fields})
 	}
 	return streams, nil
+}
+
+// settings are a source's secrets and options, checked and with their
+// defaults.
+type settings struct {
+	secrets map[string]string // per auth role
+	login   *url.URL
+	version string
+	policy  Policy
+	batch   int // records per query batch, 0 for the API's default
+}
+
+// settingsOf reads and checks the settings of src, its secrets from
+// getenv; where prefixes the messages.
+func settingsOf(src config.Source, getenv func(string) string, where string) (settings, error) {
+	var s settings
+	var err error
+	if s.secrets, err = secretsOf(src, getenv, where); err != nil {
+		return s, err
+	}
+	for k := range src.Options {
+		switch k {
+		case "login_url", "api_version", "concurrent_limit_wait":
+		default:
+			return s, fmt.Errorf("%s: options.%s: unknown option (login_url, api_version, concurrent_limit_wait)", where, k)
+		}
+	}
+	if s.login, err = loginURL(src, where); err != nil {
+		return s, err
+	}
+	s.version = src.Options["api_version"]
+	if s.version == "" {
+		s.version = defaultAPIVersion
+	}
+	if _, err := strconv.ParseFloat(strings.TrimPrefix(s.version, "v"), 64); err != nil || !strings.HasPrefix(s.version, "v") {
+		return s, fmt.Errorf("%s: options.api_version %q is not like v60.0", where, s.version)
+	}
+	if w := src.Options["concurrent_limit_wait"]; w != "" {
+		d, err := time.ParseDuration(w)
+		if err != nil || d <= 0 {
+			return s, fmt.Errorf("%s: options.concurrent_limit_wait %q is not a positive duration", where, w)
+		}
+		s.policy.ConcurrentWait = d
+	}
+	if src.PageSize > 0 {
+		s.batch = min(max(src.PageSize, 200), 2000)
+	}
+	return s, nil
+}
+
+// secretsOf reads the value of every auth role of src from the environment
+// variable it names.
+func secretsOf(src config.Source, getenv func(string) string, where string) (map[string]string, error) {
+	secrets := map[string]string{}
+	for _, role := range []string{"client_id", "client_secret", "refresh_token"} {
+		name := src.Auth[role]
+		if name == "" {
+			return nil, fmt.Errorf("%s: auth.%s: name the environment variable that holds it", where, role)
+		}
+		v := getenv(name)
+		if v == "" {
+			return nil, fmt.Errorf("%s: auth.%s: environment variable %s is empty or unset", where, role, name)
+		}
+		secrets[role] = v
+	}
+	return secrets, nil
+}
+
+// loginURL is the login URL of src: options.login_url, else base_url, else
+// the default.
+func loginURL(src config.Source, where string) (*url.URL, error) {
+	loginRaw := src.Options["login_url"]
+	if loginRaw == "" {
+		loginRaw = src.BaseURL
+	}
+	if loginRaw == "" {
+		loginRaw = defaultLoginURL
+	}
+	login, err := url.Parse(strings.TrimRight(loginRaw, "/"))
+	if err != nil || (login.Scheme != "https" && login.Scheme != "http") || login.Host == "" {
+		return nil, fmt.Errorf("%s: login URL %q is not an http(s) URL", where, loginRaw)
+	}
+	return login, nil
+}
+
+// newConn makes the connection the streams of src share: the API client,
+// which authenticates through a token source with its own client.
+func newConn(src config.Source, deps connector.Deps, s settings) *conn {
+	cfg := deps.HTTP
+	cfg.Platform = platform
+	cfg.Log = deps.Log
+	cfg.Rate = src.RateLimit
+	if cfg.Rate == 0 {
+		cfg.Rate = defaultRate
+	}
+	base := cfg.Transport
+	if base == nil {
+		base = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	tokenCfg := cfg
+	tokenCfg.Transport = base
+	tokenCfg.Policy = httpclient.DefaultPolicy{}
+	tokens := newTokenSource(httpclient.New(tokenCfg), s.login, s.secrets["client_id"], s.secrets["client_secret"], s.secrets["refresh_token"])
+	cfg.Policy = s.policy
+	cfg.Transport = &authTransport{base: base, tokens: tokens}
+	return &conn{http: httpclient.New(cfg), tokens: tokens, version: s.version, batch: s.batch,
+		log: deps.Log.With().Str(logging.FieldPlatform, platform).Logger()}
 }
 
 // withExtra appends the configured fields ("Name" or "Name:type").
@@ -672,26 +714,9 @@ func value(raw json.RawMessage, t connector.Type) (any, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	str := func() (string, error) {
-		if raw[0] != '"' {
-			return "", fmt.Errorf("want a string, got %.20s", raw)
-		}
-		if bytes.IndexByte(raw, '\\') < 0 {
-			return string(raw[1 : len(raw)-1]), nil
-		}
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	}
 	switch t {
 	case connector.String:
-		if raw[0] == '"' {
-			return str()
-		}
-		if raw[0] == '{' || raw[0] == '[' {
-			return nil, errors.New("want a string, got an object or array")
-		}
-		return string(raw), nil // a number or bool asked for as text
+		return textValue(raw)
 	case connector.Float:
 		f, err := strconv.ParseFloat(string(raw), 64)
 		if err != nil {
@@ -699,14 +724,7 @@ func value(raw json.RawMessage, t connector.Type) (any, error) {
 		}
 		return f, nil
 	case connector.Int:
-		if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-			return n, nil
-		}
-		f, err := strconv.ParseFloat(string(raw), 64) // number fields come as 12.0
-		if err != nil || f != float64(int64(f)) {
-			return nil, fmt.Errorf("want an integer, got %.20s", raw)
-		}
-		return int64(f), nil
+		return intValue(raw)
 	case connector.Bool:
 		switch string(raw) {
 		case "true":
@@ -716,25 +734,72 @@ func value(raw json.RawMessage, t connector.Type) (any, error) {
 		}
 		return nil, fmt.Errorf("want a boolean, got %.20s", raw)
 	case connector.Timestamp:
-		s, err := str()
-		if err != nil {
-			return nil, err
-		}
-		tm, err := time.Parse(sfTime, s)
-		if err != nil {
-			return nil, fmt.Errorf("parse dateTime %q: %w", s, err)
-		}
-		return tm.UTC(), nil
+		return timestampValue(raw)
 	case connector.Date:
-		s, err := str()
-		if err != nil {
-			return nil, err
-		}
-		tm, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			return nil, fmt.Errorf("parse date %q: %w", s, err)
-		}
-		return tm, nil
+		return dateValue(raw)
 	}
 	return nil, fmt.Errorf("unknown field type %q", t)
+}
+
+// jsonString decodes a JSON string.
+func jsonString(raw json.RawMessage) (string, error) {
+	if raw[0] != '"' {
+		return "", fmt.Errorf("want a string, got %.20s", raw)
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// textValue is a string field: a JSON string, or a number or bool as its
+// text.
+func textValue(raw json.RawMessage) (any, error) {
+	if raw[0] == '"' {
+		return jsonString(raw)
+	}
+	if raw[0] == '{' || raw[0] == '[' {
+		return nil, errors.New("want a string, got an object or array")
+	}
+	return string(raw), nil // a number or bool asked for as text
+}
+
+// intValue is an int field, which may come as a whole float.
+func intValue(raw json.RawMessage) (any, error) {
+	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+		return n, nil
+	}
+	f, err := strconv.ParseFloat(string(raw), 64) // number fields come as 12.0
+	if err != nil || f != float64(int64(f)) {
+		return nil, fmt.Errorf("want an integer, got %.20s", raw)
+	}
+	return int64(f), nil
+}
+
+// timestampValue is a dateTime field, in UTC.
+func timestampValue(raw json.RawMessage) (any, error) {
+	s, err := jsonString(raw)
+	if err != nil {
+		return nil, err
+	}
+	tm, err := time.Parse(sfTime, s)
+	if err != nil {
+		return nil, fmt.Errorf("parse dateTime %q: %w", s, err)
+	}
+	return tm.UTC(), nil
+}
+
+// dateValue is a date field.
+func dateValue(raw json.RawMessage) (any, error) {
+	s, err := jsonString(raw)
+	if err != nil {
+		return nil, err
+	}
+	tm, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil, fmt.Errorf("parse date %q: %w", s, err)
+	}
+	return tm, nil
 }
