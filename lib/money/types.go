@@ -47,3 +47,10 @@ func (c Cents) Micros() Micros { return Micros(c * microsPerCent) }
 
 // Float is c in currency units as a double: float64(c) / 100.
 func (c Cents) Float() float64 { return float64(c) / 100 }
+
+// Div is c / n rounded half away from zero to the cent (n > 0): an
+// average of published amounts, such as gross revenue per order.
+func (c Cents) Div(n int64) Cents { return Cents(DivRound(int64(c), n)) }
+
+// Decimal renders c with two decimals ("-12.50").
+func (c Cents) Decimal() string { return Format(int64(c), CentScale) }

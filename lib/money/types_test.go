@@ -61,3 +61,20 @@ func TestFloatsAreTheBareDivisions(t *testing.T) {
 		}
 	}
 }
+
+// TestCentsDivIsTheTruncateThenRoundAverage pins Div to what the report
+// computed before: gross*100/orders truncated to 4 decimals, then rounded
+// to 2. Truncating at 4 decimals never crosses the half-cent boundary, so
+// the two are the same rounding.
+func TestCentsDivIsTheTruncateThenRoundAverage(t *testing.T) {
+	for c := int64(-3000); c <= 3000; c++ {
+		for n := int64(1); n <= 60; n++ {
+			if got, want := Cents(c).Div(n), Cents(Rescale(c*100/n, 4, 2)); got != want {
+				t.Fatalf("Cents(%d).Div(%d) = %d, want %d", c, n, got, want)
+			}
+		}
+	}
+	if got := Cents(-1250).Decimal(); got != "-12.50" {
+		t.Errorf("Decimal() = %q", got)
+	}
+}
