@@ -19,7 +19,7 @@ type Touch struct {
 
 // OrderFact is one non-cancelled order as the daily KPIs need it.
 type OrderFact struct {
-	Value int64 // gross, millionths
+	Value money.Micros // gross
 	// FirstOfCustomer is true when the order is its customer's first.
 	FirstOfCustomer bool
 }
@@ -34,8 +34,8 @@ type AdDay struct {
 	Clicks            int64
 	// Reach is nil when the platform does not report it.
 	Reach *int64
-	// Spend is in millionths of the reporting currency.
-	Spend int64
+	// Spend is in the reporting currency.
+	Spend money.Micros
 }
 
 // DailyStats counts what building kpi/daily noticed.
@@ -64,7 +64,7 @@ type Daily struct {
 	Checkouts   int64 `parquet:"checkouts"`
 	Orders      int64 `parquet:"orders"`
 	// Revenue is the gross value of the attributed orders.
-	Revenue int64 `parquet:"revenue,decimal(2:18)"`
+	Revenue money.Cents `parquet:"revenue,decimal(2:18)"`
 	// NewCustomers counts attributed orders that were their customer's first.
 	NewCustomers int64 `parquet:"new_customers"`
 	// ConversionRate is orders / sessions.
@@ -79,11 +79,11 @@ type Daily struct {
 	// CTR is clicks / impressions; null without impressions.
 	CTR *float64 `parquet:"ctr,optional"`
 	// Spend is the platforms' cost in the reporting currency.
-	Spend *int64 `parquet:"spend,decimal(2:18),optional"`
+	Spend *money.Cents `parquet:"spend,decimal(2:18),optional"`
 	// CPA is spend / orders, CAC spend / new customers (null when the
 	// divisor is 0), each rounded once from the exact spend.
-	CPA *int64 `parquet:"cpa,decimal(2:18),optional"`
-	CAC *int64 `parquet:"cac,decimal(2:18),optional"`
+	CPA *money.Cents `parquet:"cpa,decimal(2:18),optional"`
+	CAC *money.Cents `parquet:"cac,decimal(2:18),optional"`
 	// ROAS is revenue / spend from the exact amounts; null when spend is 0.
 	ROAS *float64 `parquet:"roas,optional"`
 }
@@ -102,6 +102,7 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end ti
 	type key = dailyKey
 	rows := map[key]*Daily{}
 	sessions := map[key]map[string]struct{}{}
+	revenue := map[key]money.Micros{} // exact, rounded to Revenue at the end
 	row := func(k key) *Daily {
 		r := rows[k]
 		if r == nil {
@@ -140,7 +141,7 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end ti
 			o, known := orders[t.OrderID]
 			if known && firstTouch[t.OrderID] == i {
 				r.Orders++
-				r.Revenue += o.Value
+				revenue[k] += o.Value
 				if o.FirstOfCustomer {
 					r.NewCustomers++
 				}
@@ -155,9 +156,9 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end ti
 			r.ConversionRate = float64(r.Orders) / float64(r.Sessions)
 		}
 		if s, ok := spend[k]; ok {
-			r.costs(s)
+			r.costs(s, revenue[k])
 		}
-		r.Revenue = money.Rescale(r.Revenue, money.MicroScale, 2)
+		r.Revenue = revenue[k].Cents()
 		out = append(out, *r)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -174,10 +175,10 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end ti
 }
 
 // addAds adds the ad rows of days before end to their rows (made by row)
-// and returns the exact spend of each row in millionths.
-func addAds(ads []AdDay, end time.Time, row func(dailyKey) *Daily) (map[dailyKey]int64, DailyStats) {
+// and returns the exact spend of each row.
+func addAds(ads []AdDay, end time.Time, row func(dailyKey) *Daily) (map[dailyKey]money.Micros, DailyStats) {
 	var stats DailyStats
-	spend := map[dailyKey]int64{}
+	spend := map[dailyKey]money.Micros{}
 	fed := map[dailyKey]int{} // ad rows per row
 	last := int32(end.Add(-time.Microsecond).Unix() / 86400)
 	for _, a := range ads {
@@ -205,24 +206,24 @@ func addAds(ads []AdDay, end time.Time, row func(dailyKey) *Daily) (map[dailyKey
 }
 
 // costs sets the ratio columns of a row that ad rows fed, from its exact
-// spend (millionths) and its exact revenue (millionths, not yet rounded).
-func (r *Daily) costs(spend int64) {
+// spend and its exact revenue.
+func (r *Daily) costs(spend, revenue money.Micros) {
 	if *r.Impressions > 0 {
 		ctr := float64(*r.Clicks) / float64(*r.Impressions)
 		r.CTR = &ctr
 	}
-	cents := money.Rescale(spend, money.MicroScale, 2)
+	cents := spend.Cents()
 	r.Spend = &cents
 	if r.Orders > 0 {
-		cpa := money.DivRound(spend, r.Orders*10_000)
+		cpa := spend.DivCents(r.Orders)
 		r.CPA = &cpa
 	}
 	if r.NewCustomers > 0 {
-		cac := money.DivRound(spend, r.NewCustomers*10_000)
+		cac := spend.DivCents(r.NewCustomers)
 		r.CAC = &cac
 	}
 	if spend > 0 {
-		roas := float64(r.Revenue) / float64(spend)
+		roas := float64(revenue) / float64(spend)
 		r.ROAS = &roas
 	}
 }

@@ -403,7 +403,7 @@ func (ls *Lines) order(group []uint32, stats *OrderStats) (Order, bool) {
 		r := &ls.recs[i]
 		o.LineCount++
 		o.Units += r.quantity
-		o.Value += ls.value(i)
+		o.Value += money.Micros(ls.value(i))
 		at = min(at, r.at)
 		if c := r.text[fieldCountry]; c != 0 && (country == 0 || ls.texts[fieldCountry].strs[c] < ls.texts[fieldCountry].strs[country]) {
 			country = c
@@ -587,9 +587,9 @@ func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, sc *customerS
 		EmailConsent:   ConsentUnknown,
 		OrdersCount:    orders,
 		ReturnOrders:   returnOrders,
-		GrossRevenue:   money.Rescale(gross, money.MicroScale, 2),
-		ReturnsValue:   money.Rescale(returns, money.MicroScale, 2),
-		NetRevenue:     money.Rescale(gross-returns, money.MicroScale, 2),
+		GrossRevenue:   money.Micros(gross).Cents(),
+		ReturnsValue:   money.Micros(returns).Cents(),
+		NetRevenue:     money.Micros(gross - returns).Cents(),
 		Currency:       f.currency,
 	}
 	if country != 0 {
@@ -600,16 +600,16 @@ func (ls *Lines) customer(group []uint32, w windows, lc Lifecycle, sc *customerS
 		c.FirstOrderAt, c.LastOrderAt = ptr(first), ptr(last)
 		c.RecencyDays = ptr(wholeDays(w.end.Sub(last)))
 		c.TenureDays = ptr(wholeDays(w.end.Sub(first)))
-		// Exact: gross millionths / (orders x 10^4) is cents, rounded once.
-		c.AvgOrderValue = ptr(money.DivRound(gross, orders*10_000))
+		// Exact: gross / orders, rounded once to the cent.
+		c.AvgOrderValue = ptr(money.Micros(gross).DivCents(orders))
 		if orders > 1 {
 			c.AvgDaysBetweenOrders = ptr(last.Sub(first).Hours() / 24 / float64(orders-1))
 		}
 	}
 	c.Orders30d, c.Orders90d, c.Orders365d = winOrders[0], winOrders[1], winOrders[2]
-	c.Revenue30d = money.Rescale(winValue[0], money.MicroScale, 2)
-	c.Revenue90d = money.Rescale(winValue[1], money.MicroScale, 2)
-	c.Revenue365d = money.Rescale(winValue[2], money.MicroScale, 2)
+	c.Revenue30d = money.Micros(winValue[0]).Cents()
+	c.Revenue90d = money.Micros(winValue[1]).Cents()
+	c.Revenue365d = money.Micros(winValue[2]).Cents()
 	slices.Sort(products)
 	c.DistinctProducts = int64(len(slices.Compact(products)))
 	sc.products = products
@@ -680,7 +680,7 @@ func (r *LineReader) Append(ls *Lines, row parquet.Row) {
 		}
 		return row[i].Int64()
 	}
-	rec := lineRec{quantity: num(r.quantity), unitPrice: money.Rescale(num(r.price), r.priceScale, money.MicroScale),
+	rec := lineRec{quantity: num(r.quantity), unitPrice: int64(money.MicrosOf(num(r.price), r.priceScale)),
 		at: num(r.at), line: num(r.line)}
 	if file := bytesOf(r.file); r.lastLines != ls || !bytes.Equal(file, r.lastFile) {
 		r.lastFile = append(r.lastFile[:0], file...)
