@@ -24,10 +24,10 @@ type Customer struct {
 func FromCustomer(c unified.Customer) Customer {
 	f := Customer{
 		CustomerID: c.CustomerID, RecencyDays: c.RecencyDays, Frequency: c.OrdersCount,
-		Monetary: float64(c.NetRevenue) / 100, TenureDays: c.TenureDays,
+		Monetary: c.NetRevenue.Float(), TenureDays: c.TenureDays,
 	}
 	if c.OrdersCount > 0 {
-		v := float64(c.GrossRevenue) / 100 / float64(c.OrdersCount)
+		v := c.GrossRevenue.Float() / float64(c.OrdersCount)
 		f.AvgOrderValue = &v
 	}
 	if c.GrossRevenue > 0 {

@@ -51,7 +51,7 @@ func FromUnified(orders []unified.Order) []Order {
 		if o.Country != nil {
 			country = *o.Country
 		}
-		out = append(out, Order{Customer: *o.CustomerID, At: o.OrderedAt, Value: float64(o.Value) / 1e6,
+		out = append(out, Order{Customer: *o.CustomerID, At: o.OrderedAt, Value: o.Value.Float(),
 			Cancelled: o.IsCancellation, Country: country})
 	}
 	return out
