@@ -189,26 +189,28 @@ func (r *adReader) adDay(row parquet.Row, reporting string, rates *normalize.Rat
 	if currency == "" {
 		currency = r.a.defaultCurrency
 	}
-	if ad.Spend, err = rates.Convert(spend, currency, reporting, day); err != nil {
+	converted, err := rates.Convert(int64(spend), currency, reporting, day)
+	ad.Spend = money.Micros(converted)
+	if err != nil {
 		return ad, fmt.Errorf("campaign %s on %s: spend: %w", ad.Campaign, day.Format(time.DateOnly), err)
 	}
 	return ad, nil
 }
 
-// spendMicros is the row's spend in millionths of its currency: a file
-// drop's decimal exactly, an API's double (currency units, from micros or
-// a decimal string) rounded to the nearest millionth. Null spend is 0.
-func (r *adReader) spendMicros(row parquet.Row) (int64, error) {
+// spendMicros is the row's spend in its currency: a file drop's decimal
+// exactly, an API's double (currency units, from micros or a decimal
+// string) rounded to the nearest millionth. Null spend is 0.
+func (r *adReader) spendMicros(row parquet.Row) (money.Micros, error) {
 	v := row[r.cols[r.a.spend]]
 	switch {
 	case v.IsNull():
 		return 0, nil
 	case r.spendScale >= 0:
-		return money.Rescale(v.Int64(), r.spendScale, money.MicroScale), nil
+		return money.MicrosOf(v.Int64(), r.spendScale), nil
 	}
 	f := v.Double()
 	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 9e12 {
 		return 0, fmt.Errorf("spend %g is not an amount", f)
 	}
-	return int64(math.Round(f * 1e6)), nil
+	return money.MicrosFromFloat(f), nil
 }

@@ -193,7 +193,7 @@ func qualityRow(name string, m *dataset.Manifest) QualityRow {
 
 func kpis(customers []unified.Customer) []KPI {
 	var buyers, repeat, orders int64
-	var gross, returns, net int64
+	var gross, returns, net money.Cents
 	for _, c := range customers {
 		if c.OrdersCount > 0 {
 			buyers++
@@ -210,12 +210,12 @@ func kpis(customers []unified.Customer) []KPI {
 		{"Customers", fmt.Sprint(len(customers)), "with a customer number in the sources"},
 		{"Buyers", fmt.Sprint(buyers), "at least one non-cancelled order"},
 		{"Orders", fmt.Sprint(orders), "non-cancelled orders of known customers"},
-		{"Gross revenue", money.Format(gross, 2), "known customers, sum of customers' rounded amounts"},
-		{"Returns", money.Format(returns, 2), "cancelled lines"},
-		{"Net revenue", money.Format(net, 2), "gross minus returns"},
+		{"Gross revenue", gross.Decimal(), "known customers, sum of customers' rounded amounts"},
+		{"Returns", returns.Decimal(), "cancelled lines"},
+		{"Net revenue", net.Decimal(), "gross minus returns"},
 	}
 	if orders > 0 {
-		out = append(out, KPI{"Average order value", money.Format(money.Rescale(gross*100/orders, 4, 2), 2), "gross revenue / orders"})
+		out = append(out, KPI{"Average order value", gross.Div(orders).Decimal(), "gross revenue / orders"})
 	}
 	if buyers > 0 {
 		out = append(out, KPI{"Repeat-purchase rate", fmt.Sprintf("%.1f%%", 100*float64(repeat)/float64(buyers)), "buyers with two orders or more"})

@@ -8,12 +8,12 @@ package score
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/rfm"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -36,7 +36,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		}
 		ids = append(ids, f.CustomerID)
 		inputs = append(inputs, rfm.Input{RecencyDays: *f.RecencyDays, Frequency: f.Frequency,
-			Monetary: int64(math.Round(f.Monetary * 100))})
+			Monetary: int64(money.CentsFromFloat(f.Monetary))})
 	}
 	scores := rfm.ScoreAll(inputs)
 	rows := make([]contract.Score, len(scores))

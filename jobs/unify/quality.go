@@ -53,7 +53,7 @@ func (r lineRows) Column(name string) (quality.Getter, bool) {
 	case "quantity":
 		return func(i int) any { return line(i).Quantity }, true
 	case "unit_price":
-		return func(i int) any { return money.Float(line(i).UnitPrice, money.MicroScale) }, true
+		return func(i int) any { return money.Micros(line(i).UnitPrice).Float() }, true
 	case "ordered_at":
 		return func(i int) any { return line(i).OrderedAt }, true
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -20,9 +21,9 @@ type Cohort struct {
 	// RepeatRate is repeat_customers / customers.
 	RepeatRate float64 `parquet:"repeat_rate"`
 	// Orders and GrossRevenue are the cohort's orders and gross revenue to date.
-	Orders       int64  `parquet:"orders"`
-	GrossRevenue int64  `parquet:"gross_revenue,decimal(2:18)"`
-	Currency     string `parquet:"currency"`
+	Orders       int64       `parquet:"orders"`
+	GrossRevenue money.Cents `parquet:"gross_revenue,decimal(2:18)"`
+	Currency     string      `parquet:"currency"`
 }
 
 // Cohorts groups customers with at least one non-cancelled order by the

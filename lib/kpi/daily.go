@@ -19,7 +19,7 @@ type Touch struct {
 
 // OrderFact is one non-cancelled order as the daily KPIs need it.
 type OrderFact struct {
-	Value int64 // gross, millionths
+	Value money.Micros // gross
 	// FirstOfCustomer is true when the order is its customer's first.
 	FirstOfCustomer bool
 }
@@ -34,8 +34,8 @@ type AdDay struct {
 	Clicks            int64
 	// Reach is nil when the platform does not report it.
 	Reach *int64
-	// Spend is in millionths of the reporting currency.
-	Spend int64
+	// Spend is in the reporting currency.
+	Spend money.Micros
 }
 
 // DailyStats counts what building kpi/daily noticed.
@@ -64,7 +64,7 @@ type Daily struct {
 	Checkouts   int64 `parquet:"checkouts"`
 	Orders      int64 `parquet:"orders"`
 	// Revenue is the gross value of the attributed orders.
-	Revenue int64 `parquet:"revenue,decimal(2:18)"`
+	Revenue money.Cents `parquet:"revenue,decimal(2:18)"`
 	// NewCustomers counts attributed orders that were their customer's first.
 	NewCustomers int64 `parquet:"new_customers"`
 	// ConversionRate is orders / sessions.
@@ -79,11 +79,11 @@ type Daily struct {
 	// CTR is clicks / impressions; null without impressions.
 	CTR *float64 `parquet:"ctr,optional"`
 	// Spend is the platforms' cost in the reporting currency.
-	Spend *int64 `parquet:"spend,decimal(2:18),optional"`
+	Spend *money.Cents `parquet:"spend,decimal(2:18),optional"`
 	// CPA is spend / orders, CAC spend / new customers (null when the
 	// divisor is 0), each rounded once from the exact spend.
-	CPA *int64 `parquet:"cpa,decimal(2:18),optional"`
-	CAC *int64 `parquet:"cac,decimal(2:18),optional"`
+	CPA *money.Cents `parquet:"cpa,decimal(2:18),optional"`
+	CAC *money.Cents `parquet:"cac,decimal(2:18),optional"`
 	// ROAS is revenue / spend from the exact amounts; null when spend is 0.
 	ROAS *float64 `parquet:"roas,optional"`
 }
@@ -99,7 +99,8 @@ type dailyKey struct {
 // touchpoint only. An ad row of a day, channel and campaign without
 // touchpoints makes a row of its own.
 func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end time.Time, currency string) ([]Daily, DailyStats) {
-	d := &dailyRows{currency: currency, rows: map[dailyKey]*Daily{}, sessions: map[dailyKey]map[string]struct{}{}}
+	d := &dailyRows{currency: currency, rows: map[dailyKey]*Daily{}, sessions: map[dailyKey]map[string]struct{}{},
+		revenue: map[dailyKey]money.Micros{}}
 	firstTouch := firstPurchaseTouches(touches, end)
 	for i, t := range touches {
 		if t.At.Before(end) {
@@ -114,9 +115,9 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end ti
 			r.ConversionRate = float64(r.Orders) / float64(r.Sessions)
 		}
 		if s, ok := spend[k]; ok {
-			r.costs(s)
+			r.costs(s, d.revenue[k])
 		}
-		r.Revenue = money.Rescale(r.Revenue, money.MicroScale, 2)
+		r.Revenue = d.revenue[k].Cents()
 		out = append(out, *r)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -133,11 +134,12 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end ti
 }
 
 // dailyRows are the rows of DailyKPIs being summed up, with the distinct
-// sessions of each.
+// sessions of each and their exact revenue (rounded to Revenue at the end).
 type dailyRows struct {
 	currency string
 	rows     map[dailyKey]*Daily
 	sessions map[dailyKey]map[string]struct{}
+	revenue  map[dailyKey]money.Micros
 }
 
 // row returns the row of k, making it when it is new.
@@ -184,7 +186,7 @@ func (d *dailyRows) addTouch(i int, t Touch, orders map[string]OrderFact, firstT
 		o, known := orders[t.OrderID]
 		if known && firstTouch[t.OrderID] == i {
 			r.Orders++
-			r.Revenue += o.Value
+			d.revenue[k] += o.Value
 			if o.FirstOfCustomer {
 				r.NewCustomers++
 			}
@@ -193,10 +195,10 @@ func (d *dailyRows) addTouch(i int, t Touch, orders map[string]OrderFact, firstT
 }
 
 // addAds adds the ad rows of days before end to their rows (made by row)
-// and returns the exact spend of each row in millionths.
-func addAds(ads []AdDay, end time.Time, row func(dailyKey) *Daily) (map[dailyKey]int64, DailyStats) {
+// and returns the exact spend of each row.
+func addAds(ads []AdDay, end time.Time, row func(dailyKey) *Daily) (map[dailyKey]money.Micros, DailyStats) {
 	var stats DailyStats
-	spend := map[dailyKey]int64{}
+	spend := map[dailyKey]money.Micros{}
 	fed := map[dailyKey]int{} // ad rows per row
 	last := int32(end.Add(-time.Microsecond).Unix() / 86400)
 	for _, a := range ads {
@@ -224,24 +226,24 @@ func addAds(ads []AdDay, end time.Time, row func(dailyKey) *Daily) (map[dailyKey
 }
 
 // costs sets the ratio columns of a row that ad rows fed, from its exact
-// spend (millionths) and its exact revenue (millionths, not yet rounded).
-func (r *Daily) costs(spend int64) {
+// spend and its exact revenue.
+func (r *Daily) costs(spend, revenue money.Micros) {
 	if *r.Impressions > 0 {
 		ctr := float64(*r.Clicks) / float64(*r.Impressions)
 		r.CTR = &ctr
 	}
-	cents := money.Rescale(spend, money.MicroScale, 2)
+	cents := spend.Cents()
 	r.Spend = &cents
 	if r.Orders > 0 {
-		cpa := money.DivRound(spend, r.Orders*10_000)
+		cpa := spend.DivCents(r.Orders)
 		r.CPA = &cpa
 	}
 	if r.NewCustomers > 0 {
-		cac := money.DivRound(spend, r.NewCustomers*10_000)
+		cac := spend.DivCents(r.NewCustomers)
 		r.CAC = &cac
 	}
 	if spend > 0 {
-		roas := float64(r.Revenue) / float64(spend)
+		roas := float64(revenue) / float64(spend)
 		r.ROAS = &roas
 	}
 }

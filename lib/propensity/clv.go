@@ -14,7 +14,7 @@ func CLVTransactions(orders []unified.Order) (txns []clv.Transaction, negative i
 		if o.CustomerID == nil || o.IsCancellation {
 			continue
 		}
-		v := float64(o.Value) / 1e6
+		v := o.Value.Float()
 		if v < 0 {
 			negative++
 			continue

@@ -2,6 +2,8 @@ package unified
 
 import (
 	"time"
+
+	"github.com/segmint/segmint/lib/money"
 )
 
 // Customer is one row of unified/customers.
@@ -16,25 +18,25 @@ type Customer struct {
 	Region      *string `parquet:"region,optional"`
 	OrdersCount int64   `parquet:"orders_count"`
 	// ReturnOrders counts distinct cancellation invoices.
-	ReturnOrders int64      `parquet:"return_orders"`
-	GrossRevenue int64      `parquet:"gross_revenue,decimal(2:18)"`
-	ReturnsValue int64      `parquet:"returns_value,decimal(2:18)"`
-	NetRevenue   int64      `parquet:"net_revenue,decimal(2:18)"`
-	Currency     string     `parquet:"currency"`
-	FirstOrderAt *time.Time `parquet:"first_order_at,timestamp(microsecond),optional"`
-	LastOrderAt  *time.Time `parquet:"last_order_at,timestamp(microsecond),optional"`
-	RecencyDays  *int64     `parquet:"recency_days,optional"`
-	TenureDays   *int64     `parquet:"tenure_days,optional"`
+	ReturnOrders int64       `parquet:"return_orders"`
+	GrossRevenue money.Cents `parquet:"gross_revenue,decimal(2:18)"`
+	ReturnsValue money.Cents `parquet:"returns_value,decimal(2:18)"`
+	NetRevenue   money.Cents `parquet:"net_revenue,decimal(2:18)"`
+	Currency     string      `parquet:"currency"`
+	FirstOrderAt *time.Time  `parquet:"first_order_at,timestamp(microsecond),optional"`
+	LastOrderAt  *time.Time  `parquet:"last_order_at,timestamp(microsecond),optional"`
+	RecencyDays  *int64      `parquet:"recency_days,optional"`
+	TenureDays   *int64      `parquet:"tenure_days,optional"`
 	// AvgOrderValue is gross_revenue / orders_count, to the cent.
-	AvgOrderValue *int64 `parquet:"avg_order_value,decimal(2:18),optional"`
+	AvgOrderValue *money.Cents `parquet:"avg_order_value,decimal(2:18),optional"`
 	// Orders and gross revenue of the orders placed in the last 30, 90 and
 	// 365 days before the end of D (an order's time is its earliest line).
-	Orders30d   int64 `parquet:"orders_30d"`
-	Orders90d   int64 `parquet:"orders_90d"`
-	Orders365d  int64 `parquet:"orders_365d"`
-	Revenue30d  int64 `parquet:"revenue_30d,decimal(2:18)"`
-	Revenue90d  int64 `parquet:"revenue_90d,decimal(2:18)"`
-	Revenue365d int64 `parquet:"revenue_365d,decimal(2:18)"`
+	Orders30d   int64       `parquet:"orders_30d"`
+	Orders90d   int64       `parquet:"orders_90d"`
+	Orders365d  int64       `parquet:"orders_365d"`
+	Revenue30d  money.Cents `parquet:"revenue_30d,decimal(2:18)"`
+	Revenue90d  money.Cents `parquet:"revenue_90d,decimal(2:18)"`
+	Revenue365d money.Cents `parquet:"revenue_365d,decimal(2:18)"`
 	// AvgDaysBetweenOrders is (last - first order) / (orders_count - 1) in
 	// days; null below two orders.
 	AvgDaysBetweenOrders *float64 `parquet:"avg_days_between_orders,optional"`

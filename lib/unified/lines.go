@@ -403,7 +403,7 @@ func (ls *Lines) order(group []uint32, stats *OrderStats) (Order, bool) {
 		r := &ls.recs[i]
 		o.LineCount++
 		o.Units += r.quantity
-		o.Value += ls.value(i)
+		o.Value += money.Micros(ls.value(i))
 		at = min(at, r.at)
 		if c := r.text[fieldCountry]; c != 0 && (country == 0 || ls.texts[fieldCountry].strs[c] < ls.texts[fieldCountry].strs[country]) {
 			country = c
@@ -617,9 +617,9 @@ func (t *customerTotals) addPlaced(at, value int64, w windows) {
 // from t.
 func (t *customerTotals) fill(c *Customer, countries []string, w windows) {
 	c.OrdersCount, c.ReturnOrders = t.orders, t.returnOrders
-	c.GrossRevenue = money.Rescale(t.gross, money.MicroScale, 2)
-	c.ReturnsValue = money.Rescale(t.returns, money.MicroScale, 2)
-	c.NetRevenue = money.Rescale(t.gross-t.returns, money.MicroScale, 2)
+	c.GrossRevenue = money.Micros(t.gross).Cents()
+	c.ReturnsValue = money.Micros(t.returns).Cents()
+	c.NetRevenue = money.Micros(t.gross - t.returns).Cents()
 	if t.country != 0 {
 		c.Country = ptr(countries[t.country])
 	}
@@ -628,16 +628,16 @@ func (t *customerTotals) fill(c *Customer, countries []string, w windows) {
 		c.FirstOrderAt, c.LastOrderAt = ptr(first), ptr(last)
 		c.RecencyDays = ptr(wholeDays(w.end.Sub(last)))
 		c.TenureDays = ptr(wholeDays(w.end.Sub(first)))
-		// Exact: gross millionths / (orders x 10^4) is cents, rounded once.
-		c.AvgOrderValue = ptr(money.DivRound(t.gross, t.orders*10_000))
+		// Exact: gross / orders, rounded once to the cent.
+		c.AvgOrderValue = ptr(money.Micros(t.gross).DivCents(t.orders))
 		if t.orders > 1 {
 			c.AvgDaysBetweenOrders = ptr(last.Sub(first).Hours() / 24 / float64(t.orders-1))
 		}
 	}
 	c.Orders30d, c.Orders90d, c.Orders365d = t.winOrders[0], t.winOrders[1], t.winOrders[2]
-	c.Revenue30d = money.Rescale(t.winValue[0], money.MicroScale, 2)
-	c.Revenue90d = money.Rescale(t.winValue[1], money.MicroScale, 2)
-	c.Revenue365d = money.Rescale(t.winValue[2], money.MicroScale, 2)
+	c.Revenue30d = money.Micros(t.winValue[0]).Cents()
+	c.Revenue90d = money.Micros(t.winValue[1]).Cents()
+	c.Revenue365d = money.Micros(t.winValue[2]).Cents()
 }
 
 // LineReader appends raw Parquet rows of an orders stream to Lines.
@@ -702,7 +702,7 @@ func (r *LineReader) Append(ls *Lines, row parquet.Row) {
 		}
 		return row[i].Int64()
 	}
-	rec := lineRec{quantity: num(r.quantity), unitPrice: money.Rescale(num(r.price), r.priceScale, money.MicroScale),
+	rec := lineRec{quantity: num(r.quantity), unitPrice: int64(money.MicrosOf(num(r.price), r.priceScale)),
 		at: num(r.at), line: num(r.line)}
 	if file := bytesOf(r.file); r.lastLines != ls || !bytes.Equal(file, r.lastFile) {
 		r.lastFile = append(r.lastFile[:0], file...)

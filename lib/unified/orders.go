@@ -30,6 +30,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+
+	"github.com/segmint/segmint/lib/money"
 )
 
 // Line is one raw order line in segmint's fields.
@@ -92,9 +94,9 @@ type Order struct {
 	LineCount      int64     `parquet:"line_count"`
 	Units          int64     `parquet:"units"`
 	// Value is the signed sum of quantity x unit price, exact.
-	Value    int64   `parquet:"value,decimal(6:18)"`
-	Currency string  `parquet:"currency"`
-	Country  *string `parquet:"country,optional"`
+	Value    money.Micros `parquet:"value,decimal(6:18)"`
+	Currency string       `parquet:"currency"`
+	Country  *string      `parquet:"country,optional"`
 }
 
 // OrderStats counts what building orders noticed.

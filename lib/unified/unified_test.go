@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/unified"
 )
 
@@ -138,7 +139,7 @@ func TestBuildOrders(t *testing.T) {
 		cancel    bool
 		lineCount int64
 		units     int64
-		value     int64
+		value     money.Micros
 		cust      string
 	}{
 		{id{"shop", "1001"}, t0, false, 3, 6, 2*1_250_001 + 3*333_333 + 7, "100"},
@@ -256,7 +257,7 @@ func TestBuildCustomers(t *testing.T) {
 	tests := []struct {
 		number               string
 		orders, returnOrders int64
-		gross, returns, net  int64 // cents
+		gross, returns, net  money.Cents
 		first, last          *time.Time
 		recency, tenure      *int64
 		country              string
@@ -359,7 +360,7 @@ func TestBuildCustomersRounding(t *testing.T) {
 	tests := []struct {
 		name                string
 		lines               []unified.Line
-		gross, returns, net int64 // cents
+		gross, returns, net money.Cents
 	}{
 		{
 			// 10.005 - 0.004 = 10.001: rounding the parts first would give 10.01 - 0.00 = 10.01.

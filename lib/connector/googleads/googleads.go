@@ -67,6 +67,7 @@ import (
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/httpclient"
 	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/money"
 )
 
 // Defaults.
@@ -575,7 +576,7 @@ func (s *stream) record(r *row, from, to time.Time, rec *connector.Record) error
 	f["impressions"] = m.Impressions.value()
 	f["clicks"] = m.Clicks.value()
 	if m.CostMicros.set {
-		f["cost"] = float64(m.CostMicros.v) / 1e6
+		f["cost"] = money.Micros(m.CostMicros.v).Float()
 	} else {
 		f["cost"] = nil
 	}

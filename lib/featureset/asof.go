@@ -1,0 +1,188 @@
+package featureset
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/segmint/segmint/lib/unified"
+	"github.com/segmint/segmint/models/frame"
+)
+
+// Order is what the model features need of one order.
+type Order struct {
+	Customer  string
+	At        time.Time
+	Value     float64 // units of the reporting currency; negative for cancellations
+	Cancelled bool
+	Country   string
+}
+
+// FromUnified takes the orders that belong to a customer from unified/orders.
+func FromUnified(orders []unified.Order) []Order {
+	out := make([]Order, 0, len(orders))
+	for _, o := range orders {
+		if o.CustomerID == nil {
+			continue
+		}
+		var country string
+		if o.Country != nil {
+			country = *o.Country
+		}
+		out = append(out, Order{Customer: *o.CustomerID, At: o.OrderedAt, Value: o.Value.Float(),
+			Cancelled: o.IsCancellation, Country: country})
+	}
+	return out
+}
+
+// acc is one customer's orders before the cutoff.
+type acc struct {
+	first, last               time.Time
+	orders, o30, o90, o365    int
+	value, returns, r90, r365 float64
+	countries                 map[string]int
+}
+
+// AsOf is the model frame of Columns as of cutoff: one row per customer
+// with at least one order before cutoff, customers in id order. Only
+// orders before cutoff count, so nothing after it leaks into the features.
+func AsOf(orders []Order, cutoff time.Time) (ids []string, x *frame.Frame) {
+	by := accumulate(orders, cutoff)
+	ids = make([]string, 0, len(by))
+	for id, a := range by {
+		if a.orders > 0 {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	x = &frame.Frame{Rows: len(ids)}
+	for _, col := range Columns() {
+		if col.Kind == frame.Categorical {
+			x.Cols = append(x.Cols, countryColumn(col.Name, ids, by))
+			continue
+		}
+		f := numeric(col.Name, cutoff)
+		c := &frame.Column{Name: col.Name, Kind: frame.Numeric, Num: make([]float64, len(ids))}
+		for i, id := range ids {
+			c.Num[i] = f(by[id])
+		}
+		x.Cols = append(x.Cols, c)
+	}
+	return ids, x
+}
+
+func accumulate(orders []Order, cutoff time.Time) map[string]*acc {
+	by := map[string]*acc{}
+	for _, o := range orders {
+		if !o.At.Before(cutoff) {
+			continue
+		}
+		a := by[o.Customer]
+		if a == nil {
+			a = &acc{countries: map[string]int{}}
+			by[o.Customer] = a
+		}
+		if o.Cancelled {
+			a.returns += -o.Value
+			continue
+		}
+		if a.orders == 0 || o.At.Before(a.first) {
+			a.first = o.At
+		}
+		if a.orders == 0 || o.At.After(a.last) {
+			a.last = o.At
+		}
+		a.orders++
+		a.value += o.Value
+		age := cutoff.Sub(o.At)
+		if age <= 365*24*time.Hour {
+			a.o365++
+			a.r365 += o.Value
+		}
+		if age <= 90*24*time.Hour {
+			a.o90++
+			a.r90 += o.Value
+		}
+		if age <= 30*24*time.Hour {
+			a.o30++
+		}
+		if o.Country != "" {
+			a.countries[o.Country]++
+		}
+	}
+	return by
+}
+
+// numeric is the model-frame computation of the numeric column name (see
+// Columns); nil for a name the catalogue does not have.
+func numeric(name string, cutoff time.Time) func(a *acc) float64 {
+	days := func(d time.Duration) float64 { return math.Floor(d.Hours() / 24) }
+	switch name {
+	case "recency_days":
+		return func(a *acc) float64 { return days(cutoff.Sub(a.last)) }
+	case "tenure_days":
+		return func(a *acc) float64 { return days(cutoff.Sub(a.first)) }
+	case "frequency":
+		return func(a *acc) float64 { return float64(a.orders) }
+	case "monetary":
+		return func(a *acc) float64 { return a.value - a.returns }
+	case "avg_order_value":
+		return func(a *acc) float64 { return a.value / float64(a.orders) }
+	case "orders_30d":
+		return func(a *acc) float64 { return float64(a.o30) }
+	case "orders_90d":
+		return func(a *acc) float64 { return float64(a.o90) }
+	case "orders_365d":
+		return func(a *acc) float64 { return float64(a.o365) }
+	case "revenue_90d":
+		return func(a *acc) float64 { return a.r90 }
+	case "revenue_365d":
+		return func(a *acc) float64 { return a.r365 }
+	case "avg_days_between_orders":
+		return func(a *acc) float64 {
+			if a.orders < 2 {
+				return math.NaN()
+			}
+			return a.last.Sub(a.first).Hours() / 24 / float64(a.orders-1)
+		}
+	case "return_ratio":
+		return func(a *acc) float64 {
+			if a.value <= 0 {
+				return math.NaN()
+			}
+			return a.returns / a.value
+		}
+	}
+	return nil
+}
+
+// countryColumn is each customer's most frequent order country (ties to
+// the smallest name), as a categorical column.
+func countryColumn(name string, ids []string, by map[string]*acc) *frame.Column {
+	top := make([]string, len(ids))
+	levels := map[string]bool{}
+	for i, id := range ids {
+		best, n := "", 0
+		for c, k := range by[id].countries {
+			if k > n || k == n && c < best {
+				best, n = c, k
+			}
+		}
+		top[i] = best
+		if best != "" {
+			levels[best] = true
+		}
+	}
+	c := &frame.Column{Name: name, Kind: frame.Categorical, Codes: make([]int32, len(ids))}
+	for l := range levels {
+		c.Levels = append(c.Levels, l)
+	}
+	sort.Strings(c.Levels)
+	for i, t := range top {
+		c.Codes[i] = int32(sort.SearchStrings(c.Levels, t))
+		if t == "" {
+			c.Codes[i] = -1
+		}
+	}
+	return c
+}
