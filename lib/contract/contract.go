@@ -142,14 +142,20 @@ func Outputs(step string, c *config.Config, d rundate.Date) []dataset.Partition 
 
 // Declared finds the dataset declaration a concrete dataset name belongs
 // to: the one whose path matches it, placeholders matching one path
-// segment each.
+// segment each. Where several match (models/clv/champion.json matches
+// models/<model>/<version> too), the one with the fewest placeholders wins.
 func Declared(name string) (Dataset, bool) {
+	var best Dataset
+	found, fewest := false, 0
 	for _, d := range Datasets() {
-		if pathMatches(d.Path, name) {
-			return d, true
+		if !pathMatches(d.Path, name) {
+			continue
+		}
+		if n := strings.Count(d.Path, "<"); !found || n < fewest {
+			best, found, fewest = d, true, n
 		}
 	}
-	return Dataset{}, false
+	return best, found
 }
 
 // pathMatches matches a concrete name against a declared path whose
