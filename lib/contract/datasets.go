@@ -143,11 +143,14 @@ func Datasets() []Dataset {
 	}
 }
 
+// Landing is the one input of a step outside the store: what ingest pulls.
+const Landing = "the landing files and APIs of the configured streams"
+
 // Steps declares the steps of a run in the order nightly runs them.
 func Steps() []Step {
 	return []Step{
 		{Name: StepIngest, About: "pulls what is new from every configured source stream into raw Parquet",
-			Reads: []string{"the landing files and APIs of the configured streams", "state/<source>/<stream>.json"}},
+			Reads: []string{Landing, "state/<source>/<stream>.json"}},
 		{Name: StepUnify, About: "checks quality, converts currencies, resolves identities and builds the unified tables",
 			Reads: []string{"raw/<source>/<stream>", "unified/identity_map/dt=<the newest before D>"}},
 		{Name: StepFeatures, About: "computes customer features, cohorts and daily KPIs",
