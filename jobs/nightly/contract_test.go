@@ -65,8 +65,12 @@ func TestStoreKeepsTheContract(t *testing.T) {
 				continue
 			}
 			written := len(decl.Names(cfg)) > 0
-			if why, ok := notInSample[decl.Path]; ok == written {
-				t.Errorf("%s: written by the sample config: %t; listed as not (%s): %t", decl.Path, written, why, ok)
+			why, listed := notInSample[decl.Path]
+			switch {
+			case written && listed:
+				t.Errorf("%s: written by the sample config, yet listed in notInSample (%s)", decl.Path, why)
+			case !written && !listed:
+				t.Errorf("%s: the sample config writes none of it; list it in notInSample and say why", decl.Path)
 			}
 		}
 		if n == 0 {
