@@ -22,7 +22,6 @@ func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Sta
 	if !contract.Written(env.Config, contract.DailyKPIs) {
 		return nil
 	}
-	streams := env.Config.Streams(config.FileDropsOf(config.EntityTouchpoints))
 	rates, err := env.Config.RatesTable()
 	if err != nil {
 		return err
@@ -32,6 +31,31 @@ func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Sta
 	if err != nil {
 		return err
 	}
+	facts := orderFacts(orders)
+	touches, touchInputs, err := readTouches(ctx, env, d)
+	if err != nil {
+		return err
+	}
+	inputs := append([]*dataset.Manifest{om}, touchInputs...)
+	ads, adInputs, err := readAds(ctx, env, d, rates)
+	if err != nil {
+		return err
+	}
+	inputs = append(inputs, adInputs...)
+	rows, dstats := kpi.DailyKPIs(touches, facts, ads, d.End(), env.Config.Currency)
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.DailyKPIs, Date: d}, Job: contract.StepFeatures, Inputs: inputs,
+		Meta: map[string]any{"ad_rows": len(ads), "reach_not_additive": dstats.ReachNotAdditive}}
+	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
+		return err
+	}
+	stats.Add("kpi_daily_rows", int64(len(rows)))
+	stats.Add("kpi_daily_ad_rows", int64(len(ads)))
+	return nil
+}
+
+// orderFacts are the value of every order that is not a cancellation, and
+// whether it is its customer's first.
+func orderFacts(orders []unified.Order) map[string]kpi.OrderFact {
 	first := map[string]time.Time{} // customer -> time of the first order
 	for _, o := range orders {
 		if o.IsCancellation || o.CustomerID == nil {
@@ -52,9 +76,15 @@ func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Sta
 		}
 		facts[o.OrderID] = f
 	}
-	inputs := []*dataset.Manifest{om}
+	return facts
+}
+
+// readTouches reads the touchpoints of every file-drop touchpoint stream
+// for d and returns them with the manifests read.
+func readTouches(ctx context.Context, env step.Env, d rundate.Date) ([]kpi.Touch, []*dataset.Manifest, error) {
 	var touches []kpi.Touch
-	for _, s := range streams {
+	var inputs []*dataset.Manifest
+	for _, s := range env.Config.Streams(config.FileDropsOf(config.EntityTouchpoints)) {
 		p := dataset.Partition{Dataset: contract.Raw(s.Source.Name, s.Stream.Name), Date: d}
 		m, err := dataset.EachRows(ctx, env.Store, p, func(sc *parquet.Schema, rows []parquet.Row) error {
 			f := dataset.FieldsOf(sc)
@@ -70,22 +100,9 @@ func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Sta
 			return nil
 		})
 		if err != nil {
-			return step.MissingInput(err, p, contract.StepIngest)
+			return nil, nil, step.MissingInput(err, p, contract.StepIngest)
 		}
 		inputs = append(inputs, m)
 	}
-	ads, adInputs, err := readAds(ctx, env, d, rates)
-	if err != nil {
-		return err
-	}
-	inputs = append(inputs, adInputs...)
-	rows, dstats := kpi.DailyKPIs(touches, facts, ads, d.End(), env.Config.Currency)
-	out := step.Output{Partition: dataset.Partition{Dataset: contract.DailyKPIs, Date: d}, Job: contract.StepFeatures, Inputs: inputs,
-		Meta: map[string]any{"ad_rows": len(ads), "reach_not_additive": dstats.ReachNotAdditive}}
-	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
-		return err
-	}
-	stats.Add("kpi_daily_rows", int64(len(rows)))
-	stats.Add("kpi_daily_ad_rows", int64(len(ads)))
-	return nil
+	return touches, inputs, nil
 }

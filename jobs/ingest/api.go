@@ -98,16 +98,58 @@ func pullIncremental(ctx context.Context, env step.Env, log zerolog.Logger, src 
 	if err != nil {
 		return err
 	}
-	w, rerun := state.Windows[d.String()]
+	w, rerun := incrementalWindow(env, state, d)
+	log.Info().Str(logging.FieldSince, connector.FormatCursor(w.Since)).Time(logging.FieldUpper, w.Upper).Bool(logging.FieldRerun, rerun).Msg("pulling")
+	records, pages, seen, err := pullLatest(ctx, env, log, s, w)
+	if err != nil {
+		return fmt.Errorf("pull (nothing committed, cursor unchanged): %w", err)
+	}
+	schema, err := reconcile(log, state, s, records)
+	if err != nil {
+		return err
+	}
+	p := dataset.Partition{Dataset: contract.Raw(src.Name, s.Name()), Date: d}
+	m, err := commitRecords(ctx, env, p, s.Name(), schema, records, false, map[string]any{
+		"since": w.Since, "upper": w.Upper, "pages": pages,
+	})
+	if err != nil {
+		return err
+	}
+	tombstones := advanceCursor(state, records)
+	w.Rows = m.Rows
+	state.Windows[d.String()] = w
+	if err := commitState(ctx, env, state, schema, d); err != nil {
+		return err
+	}
+	key := src.Name + "/" + s.Name() + "."
+	stats.Add(key+"pages", pages)
+	stats.Add(key+"records_seen", seen)
+	stats.Add(key+"rows_written", m.Rows)
+	stats.Add(key+"tombstones", tombstones)
+	log.Info().Int64(logging.FieldPages, pages).Int64(logging.FieldRecordsSeen, seen).Int64(logging.FieldRowsWritten, m.Rows).
+		Int64(logging.FieldTombstones, tombstones).Str(logging.FieldCursor, connector.FormatCursor(state.Cursor)).Msg("stream ingested")
+	return nil
+}
+
+// incrementalWindow is the window an incremental stream pulls for d: the
+// one an earlier pull of d used when d is rerun, else from the cursor to
+// the end of d or now, whichever is earlier. rerun says which.
+func incrementalWindow(env step.Env, state *APIState, d rundate.Date) (w Window, rerun bool) {
+	w, rerun = state.Windows[d.String()]
 	if !rerun {
 		w = Window{Since: state.Cursor, Upper: d.End()}
 		if now := env.Now().UTC(); now.Before(w.Upper) {
 			w.Upper = now // frozen at the start of the pull
 		}
 	}
-	log.Info().Str(logging.FieldSince, connector.FormatCursor(w.Since)).Time(logging.FieldUpper, w.Upper).Bool(logging.FieldRerun, rerun).Msg("pulling")
+	return w, rerun
+}
+
+// pullLatest pulls the window's pages and keeps the latest version of each
+// record in the window, in cursor order; it counts the pages and the
+// records seen.
+func pullLatest(ctx context.Context, env step.Env, log zerolog.Logger, s connector.Incremental, w Window) (records []connector.Record, pages, seen int64, err error) {
 	latest := map[string]connector.Record{}
-	var pages, seen int64
 	progress := logging.NewProgress(log, "pulling pages", 5*time.Second, env.Now)
 	err = s.Pull(ctx, w.Since, w.Upper, func(page []connector.Record) error {
 		pages++
@@ -124,25 +166,19 @@ func pullIncremental(ctx context.Context, env step.Env, log zerolog.Logger, src 
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("pull (nothing committed, cursor unchanged): %w", err)
+		return nil, pages, seen, err
 	}
-	records := make([]connector.Record, 0, len(latest))
+	records = make([]connector.Record, 0, len(latest))
 	for _, r := range latest {
 		records = append(records, r)
 	}
 	sort.Slice(records, func(i, j int) bool { return connector.CursorOf(records[i]).Less(connector.CursorOf(records[j])) })
-	schema, err := reconcile(log, state, s, records)
-	if err != nil {
-		return err
-	}
-	p := dataset.Partition{Dataset: contract.Raw(src.Name, s.Name()), Date: d}
-	m, err := commitRecords(ctx, env, p, s.Name(), schema, records, false, map[string]any{
-		"since": w.Since, "upper": w.Upper, "pages": pages,
-	})
-	if err != nil {
-		return err
-	}
-	var tombstones int64
+	return records, pages, seen, nil
+}
+
+// advanceCursor moves the state's cursor to the latest committed record
+// and counts the tombstones among them.
+func advanceCursor(state *APIState, records []connector.Record) (tombstones int64) {
 	for _, r := range records {
 		if r.Deleted {
 			tombstones++
@@ -151,19 +187,7 @@ func pullIncremental(ctx context.Context, env step.Env, log zerolog.Logger, src 
 			state.Cursor = connector.CursorOf(r)
 		}
 	}
-	w.Rows = m.Rows
-	state.Windows[d.String()] = w
-	if err := commitState(ctx, env, state, schema, d); err != nil {
-		return err
-	}
-	key := src.Name + "/" + s.Name() + "."
-	stats.Add(key+"pages", pages)
-	stats.Add(key+"records_seen", seen)
-	stats.Add(key+"rows_written", m.Rows)
-	stats.Add(key+"tombstones", tombstones)
-	log.Info().Int64(logging.FieldPages, pages).Int64(logging.FieldRecordsSeen, seen).Int64(logging.FieldRowsWritten, m.Rows).
-		Int64(logging.FieldTombstones, tombstones).Str(logging.FieldCursor, connector.FormatCursor(state.Cursor)).Msg("stream ingested")
-	return nil
+	return tombstones
 }
 
 // pullDaily re-reads the look-back window ending on d and overwrites each

@@ -134,16 +134,8 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 	if err != nil {
 		return err
 	}
-	qw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: contract.Quarantine(src.Name, st.Name), Date: d}, env.RunID, contract.StepIngest, "")
-	byRule := map[string]int64{}
-	for _, r := range res.Rejected {
-		byRule[r.Rule]++
-	}
-	qw.SetMeta("rejected_by_rule", byRule)
-	if err := dataset.WriteParquet(ctx, qw, res.Rejected); err != nil {
-		return err
-	}
-	if _, err := qw.Commit(ctx, env.Now()); err != nil {
+	byRule, err := writeQuarantine(ctx, env, src, st, d, res.Rejected)
+	if err != nil {
 		return err
 	}
 	rw.SetMeta("source_files", res.Files)
@@ -156,6 +148,43 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 		return err
 	}
 	committed = true
+	if err := saveFileDropState(ctx, env, src, st, d, res, m); err != nil {
+		return err
+	}
+	addPullStats(stats, src, st, res, m)
+	ev := log.Info().Int(logging.FieldFiles, len(res.Files)).Int64(logging.FieldRowsRead, res.Read).
+		Int64(logging.FieldRowsWritten, m.Rows).Int(logging.FieldRowsQuarantined, len(res.Rejected)).
+		Int64(logging.FieldRowsAfterDate, res.AfterDate).Int64(logging.FieldElapsed, env.Now().Sub(start).Milliseconds())
+	for rule, n := range byRule {
+		ev = ev.Int64(logging.FieldQuarantinedPrefix+rule, n)
+	}
+	ev.Msg("stream ingested")
+	return nil
+}
+
+// writeQuarantine commits the quarantine partition of a file-drop stream:
+// the rows it could not read, counted by the rule they broke.
+func writeQuarantine(ctx context.Context, env step.Env, src config.Source, st config.Stream, d rundate.Date,
+	rejected []filedrop.Rejected) (map[string]int64, error) {
+	qw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: contract.Quarantine(src.Name, st.Name), Date: d}, env.RunID, contract.StepIngest, "")
+	byRule := map[string]int64{}
+	for _, r := range rejected {
+		byRule[r.Rule]++
+	}
+	qw.SetMeta("rejected_by_rule", byRule)
+	if err := dataset.WriteParquet(ctx, qw, rejected); err != nil {
+		return nil, err
+	}
+	if _, err := qw.Commit(ctx, env.Now()); err != nil {
+		return nil, err
+	}
+	return byRule, nil
+}
+
+// saveFileDropState writes a file-drop stream's state after its raw partition is
+// committed.
+func saveFileDropState(ctx context.Context, env step.Env, src config.Source, st config.Stream, d rundate.Date,
+	res *filedrop.Result, m *dataset.Manifest) error {
 	state := State{Source: src.Name, Stream: st.Name, Date: d.String(), RunID: env.RunID, CommittedAt: env.Now().UTC(),
 		Files: res.Files, Rows: m.Rows, Quarantined: int64(len(res.Rejected))}
 	b, err := json.MarshalIndent(state, "", "  ")
@@ -165,18 +194,15 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 	if err := store.PutBytes(ctx, env.Store, contract.StateKey(src.Name, st.Name), append(b, '\n')); err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
+	return nil
+}
+
+// addPullStats counts a file-drop stream's pull under <source>/<stream>.
+func addPullStats(stats step.Stats, src config.Source, st config.Stream, res *filedrop.Result, m *dataset.Manifest) {
 	prefixKey := src.Name + "/" + st.Name + "."
 	stats.Add(prefixKey+"files", int64(len(res.Files)))
 	stats.Add(prefixKey+"rows_read", res.Read)
 	stats.Add(prefixKey+"rows_written", m.Rows)
 	stats.Add(prefixKey+"rows_quarantined", int64(len(res.Rejected)))
 	stats.Add(prefixKey+"rows_after_date", res.AfterDate)
-	ev := log.Info().Int(logging.FieldFiles, len(res.Files)).Int64(logging.FieldRowsRead, res.Read).
-		Int64(logging.FieldRowsWritten, m.Rows).Int(logging.FieldRowsQuarantined, len(res.Rejected)).
-		Int64(logging.FieldRowsAfterDate, res.AfterDate).Int64(logging.FieldElapsed, env.Now().Sub(start).Milliseconds())
-	for rule, n := range byRule {
-		ev = ev.Int64(logging.FieldQuarantinedPrefix+rule, n)
-	}
-	ev.Msg("stream ingested")
-	return nil
 }

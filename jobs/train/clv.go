@@ -40,26 +40,12 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 	actual := holdoutPurchases(txns, calEnd.End(), d.End())
 	weeks := float64(c.HoldoutDays) / clv.DaysPerPeriod
 	mae, predTotal, actTotal := holdoutError(model, customers, actual, weeks)
-	raw, err := json.Marshal(model)
+	f, err := clvFile(c, model, firstDay(orders), calEnd, len(customers), map[string]float64{
+		"holdout_mae_purchases": mae, "holdout_predicted_purchases": predTotal, "holdout_actual_purchases": actTotal,
+		"bgnbd_log_likelihood": model.BGNBD.Fit.LogLikelihood, "negative_orders_left_out": float64(negative),
+	})
 	if err != nil {
 		return contract.Decision{}, err
-	}
-	params, err := json.Marshal(struct {
-		HoldoutDays int              `json:"holdout_days"`
-		Value       clv.ValueOptions `json:"value"`
-	}{c.HoldoutDays, propensity.CLVValueOptions(c)})
-	if err != nil {
-		return contract.Decision{}, err
-	}
-	f := &registry.File{
-		Format: registry.FormatV1, Name: contract.CLVModel, Kind: CLVKind, Task: "clv",
-		Window: &registry.Window{From: firstDay(orders), To: calEnd.String()},
-		Rows:   registry.Rows{Train: len(customers), Holdout: len(customers)},
-		Metrics: map[string]float64{
-			"holdout_mae_purchases": mae, "holdout_predicted_purchases": predTotal, "holdout_actual_purchases": actTotal,
-			"bgnbd_log_likelihood": model.BGNBD.Fit.LogLikelihood, "negative_orders_left_out": float64(negative),
-		},
-		Params: params, Model: raw,
 	}
 	version, err := reg.Save(ctx, f)
 	if err != nil {
@@ -69,21 +55,51 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 		Float64(logging.FieldHoldoutMAEPurchases, mae).Float64(logging.FieldHoldoutPredicted, predTotal).Float64(logging.FieldHoldoutActual, actTotal).
 		Msg("model trained")
 	dec, err := decide(ctx, reg, contract.CLVModel, f, version, "holdout_mae_purchases", false, c.Tolerance, mae,
-		func(cf *registry.File) (float64, error) {
-			var cm clv.Model
-			if err := json.Unmarshal(cf.Model, &cm); err != nil {
-				return 0, fmt.Errorf("decode: %w", err)
-			}
-			if err := cm.Validate(); err != nil {
-				return 0, err
-			}
-			v, _, _ := holdoutError(cm, customers, actual, weeks)
-			return v, nil
-		})
+		championCLVError(customers, actual, weeks))
 	if err != nil {
 		return contract.Decision{}, err
 	}
 	return decisionRow(contract.CLVModel, f, version, dec), nil
+}
+
+// clvFile is the model file of a lifetime-value model fitted on the orders
+// from the first day to the end of calibration, over customers customers.
+func clvFile(c config.CLVModel, model clv.Model, from string, calEnd rundate.Date, customers int,
+	metrics map[string]float64) (*registry.File, error) {
+	raw, err := json.Marshal(model)
+	if err != nil {
+		return nil, err
+	}
+	params, err := json.Marshal(struct {
+		HoldoutDays int              `json:"holdout_days"`
+		Value       clv.ValueOptions `json:"value"`
+	}{c.HoldoutDays, propensity.CLVValueOptions(c)})
+	if err != nil {
+		return nil, err
+	}
+	return &registry.File{
+		Format: registry.FormatV1, Name: contract.CLVModel, Kind: CLVKind, Task: "clv",
+		Window:  &registry.Window{From: from, To: calEnd.String()},
+		Rows:    registry.Rows{Train: customers, Holdout: customers},
+		Metrics: metrics,
+		Params:  params, Model: raw,
+	}, nil
+}
+
+// championCLVError scores the champion's model file on the challenger's
+// holdout: its mean absolute error in purchases.
+func championCLVError(customers []clv.Customer, actual map[string]int, weeks float64) func(*registry.File) (float64, error) {
+	return func(cf *registry.File) (float64, error) {
+		var cm clv.Model
+		if err := json.Unmarshal(cf.Model, &cm); err != nil {
+			return 0, fmt.Errorf("decode: %w", err)
+		}
+		if err := cm.Validate(); err != nil {
+			return 0, err
+		}
+		v, _, _ := holdoutError(cm, customers, actual, weeks)
+		return v, nil
+	}
 }
 
 func skippedCLV(env step.Env, err error) contract.Decision {

@@ -153,6 +153,32 @@ func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *u
 	lines.EachCustomer(func(source, number string) {
 		l.add(CustomerRecordKey(source, number), identity.CustomerNumber, number)
 	})
+	inputs, err := l.readStreams(ctx, env, d)
+	if err != nil {
+		return nil, err
+	}
+	prev, pm, err := previousIdentity(ctx, env, d)
+	if err != nil {
+		return nil, err
+	}
+	if pm != nil {
+		inputs = append(inputs, pm)
+	}
+	cfg := identityConfig(env.Config.Identity)
+	res, err := identity.Resolve(l.links, prev, d.Start(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("resolve identities: %w", err)
+	}
+	rows := identityRows(&res)
+	if err := writeIdentity(ctx, env, d, &res, rows, inputs, l.invalid, stats); err != nil {
+		return nil, err
+	}
+	return l.people(rows), nil
+}
+
+// readStreams links the records of every identity stream's raw partition
+// of d and returns the manifests read.
+func (l *linker) readStreams(ctx context.Context, env step.Env, d rundate.Date) ([]*dataset.Manifest, error) {
 	var inputs []*dataset.Manifest
 	for _, r := range env.Config.Streams(config.IdentityStreams) {
 		src, st := r.Source, r.Stream
@@ -175,34 +201,34 @@ func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *u
 		}
 		inputs = append(inputs, m)
 	}
-	prev, pm, err := previousIdentity(ctx, env, d)
-	if err != nil {
-		return nil, err
-	}
-	if pm != nil {
-		inputs = append(inputs, pm)
-	}
-	cfg := identityConfig(env.Config.Identity)
-	res, err := identity.Resolve(l.links, prev, d.Start(), cfg)
-	if err != nil {
-		return nil, fmt.Errorf("resolve identities: %w", err)
-	}
+	return inputs, nil
+}
+
+// identityRows are the rows of unified/identity_map, by record key.
+func identityRows(res *identity.Result) []contract.IdentityRow {
 	rows := make([]contract.IdentityRow, len(res.Assignments))
 	for i, a := range res.Assignments {
 		rows[i] = contract.IdentityRow{RecordKey: a.RecordKey, CustomerID: a.CustomerID, FirstSeen: int32(a.FirstSeen.Unix() / 86400)}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].RecordKey < rows[j].RecordKey })
+	return rows
+}
+
+// writeIdentity commits unified/identity_map and unified/identity_events
+// for d and counts what the resolution did.
+func writeIdentity(ctx context.Context, env step.Env, d rundate.Date, res *identity.Result, rows []contract.IdentityRow,
+	inputs []*dataset.Manifest, invalid map[string]int64, stats step.Stats) error {
 	meta := map[string]any{"links": res.Stats.Links, "records": res.Stats.Records, "customers": res.Stats.Customers,
 		"blocked_links": res.Stats.BlockedLinks, "value_cap_refused": res.Stats.ValueCapRefused,
 		"person_cap_refused": res.Stats.PersonCapRefused, "merges": res.Stats.Merges, "splits": res.Stats.Splits,
-		"invalid_identifiers": l.invalid}
+		"invalid_identifiers": invalid}
 	out := step.Output{Partition: dataset.Partition{Dataset: contract.IdentityMap, Date: d}, Job: contract.StepUnify, Inputs: inputs, Meta: meta}
 	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
-		return nil, err
+		return err
 	}
 	out.Partition.Dataset = contract.IdentityEvents
 	if _, err := step.WriteOutput(ctx, env, out, res.Events); err != nil {
-		return nil, err
+		return err
 	}
 	stats.Add("identity_records", int64(res.Stats.Records))
 	stats.Add("identity_customers", int64(res.Stats.Customers))
@@ -211,6 +237,12 @@ func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *u
 	env.Log.Info().Int(logging.FieldRecords, res.Stats.Records).Int(logging.FieldCustomers, res.Stats.Customers).
 		Int(logging.FieldBlockedLinks, res.Stats.BlockedLinks).Int(logging.FieldValueCapRefused, res.Stats.ValueCapRefused).
 		Int(logging.FieldPersonCapRefused, res.Stats.PersonCapRefused).Int(logging.FieldMerges, res.Stats.Merges).Msg("identities resolved")
+	return nil
+}
+
+// people are the customer ids of the linked records and what the orders
+// and customers take from them.
+func (l *linker) people(rows []contract.IdentityRow) *People {
 	people := &People{IDs: make(map[string]string, len(rows)), touches: l.touches}
 	for _, r := range rows {
 		people.IDs[r.RecordKey] = r.CustomerID
@@ -219,7 +251,7 @@ func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *u
 	people.PhoneHash = mostFrequentHash(people.IDs, l.phones)
 	people.ByEmail = ownerOf(people.IDs, l.emails)
 	people.ByPhone = ownerOf(people.IDs, l.phones)
-	return people, nil
+	return people
 }
 
 // ownerOf maps each value to the customers whose records carry it, sorted.

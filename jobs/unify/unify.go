@@ -23,6 +23,7 @@ import (
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/unified"
@@ -31,8 +32,6 @@ import (
 // Run builds the unified tables for d.
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	stats := step.Stats{}
-	lines := unified.NewLines()
-	var inputs []*dataset.Manifest
 	rates, err := env.Config.RatesTable()
 	if err != nil {
 		return stats, err
@@ -41,97 +40,175 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err != nil {
 		return stats, err
 	}
-	keys := catalog.keys()
+	lines, inputs, err := readOrderLines(ctx, env, d, rates, catalog.keys(), stats)
+	if err != nil {
+		return stats, err
+	}
+	t := buildTables(env.Config, d, lines, catalog, stats)
+	if err := resolvePeople(ctx, env, d, lines, &t, stats); err != nil {
+		return stats, err
+	}
+	if err := mergeCRMAndConsent(ctx, env, d, &t); err != nil {
+		return stats, err
+	}
+	t.addStats(stats)
+	if err := commit(ctx, env, d, t, inputs, catalog, stats); err != nil {
+		return stats, err
+	}
+	return stats, nil
+}
+
+// tables are the unified tables of a run and what building them counted.
+type tables struct {
+	orders    []unified.Order
+	customers []unified.Customer
+	dups      int64
+	ostats    unified.OrderStats
+	cats      unified.CategoryStats
+	// kept counts the order lines left after the duplicates are removed.
+	kept    int
+	people  *People
+	crm     crmMerge
+	consent *consentInputs
+	cc      consentCounts
+}
+
+// readOrderLines reads the raw order lines of every orders stream for d,
+// checks each stream against its quality rules and converts its prices into
+// the reporting currency. It returns the lines and the manifests read.
+func readOrderLines(ctx context.Context, env step.Env, d rundate.Date, rates *normalize.Rates,
+	keys map[string]quality.KeySet, stats step.Stats) (*unified.Lines, []*dataset.Manifest, error) {
+	lines := unified.NewLines()
+	var inputs []*dataset.Manifest
 	for _, r := range env.Config.Streams(config.OrdersStreams) {
 		src, st := r.Source, r.Stream
 		p := dataset.Partition{Dataset: contract.Raw(src.Name, st.Name), Date: d}
 		m, err := dataset.ReadManifest(ctx, env.Store, p)
 		if err != nil {
-			return stats, step.MissingInput(err, p, contract.StepIngest)
+			return nil, nil, step.MissingInput(err, p, contract.StepIngest)
 		}
 		first := lines.Len()
-		lines.Grow(int(m.Rows)) // one allocation, not a doubling series
-		var lr *unified.LineReader
-		err = dataset.EachRowsOf(ctx, env.Store, p, m, func(s *parquet.Schema, rows []parquet.Row) error {
-			if lr == nil {
-				var err error
-				if lr, err = unified.NewLineReader(src.Name, st.Currency, s); err != nil {
-					return err
-				}
-			}
-			for _, row := range rows {
-				lr.Append(lines, row)
-			}
-			return nil
-		})
-		if err != nil {
-			return stats, fmt.Errorf("read %s: %w", p, err)
+		if err := appendLines(ctx, env, p, m, src.Name, st.Currency, lines); err != nil {
+			return nil, nil, fmt.Errorf("read %s: %w", p, err)
 		}
 		inputs = append(inputs, m)
 		stats.Add("lines_read", int64(lines.Len()-first))
 		if err := checkQuality(ctx, env, d, src, st, streamLines{lines, first, lines.Len()}, m, keys, stats); err != nil {
-			return stats, err
+			return nil, nil, err
 		}
 		if err := lines.Convert(first, lines.Len(), env.Config.Currency, rates); err != nil {
-			return stats, fmt.Errorf("convert %s into %s: %w", p, env.Config.Currency, err)
+			return nil, nil, fmt.Errorf("convert %s into %s: %w", p, env.Config.Currency, err)
 		}
 	}
-	dups := lines.Dedup()
-	stats.Add("duplicate_lines_removed", dups)
-	orders, ostats := lines.Orders()
-	lc := unified.DefaultLifecycle()
-	if c := env.Config.Lifecycle; c != (config.Lifecycle{}) {
-		lc = unified.Lifecycle{NewDays: c.NewDays, ActiveDays: c.ActiveDays, DormantDays: c.DormantDays}
-	}
+	return lines, inputs, nil
+}
+
+// appendLines appends the order lines of one committed raw partition to
+// lines.
+func appendLines(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest, source, currency string, lines *unified.Lines) error {
+	lines.Grow(int(m.Rows)) // one allocation, not a doubling series
+	var lr *unified.LineReader
+	return dataset.EachRowsOf(ctx, env.Store, p, m, func(s *parquet.Schema, rows []parquet.Row) error {
+		if lr == nil {
+			var err error
+			if lr, err = unified.NewLineReader(source, currency, s); err != nil {
+				return err
+			}
+		}
+		for _, row := range rows {
+			lr.Append(lines, row)
+		}
+		return nil
+	})
+}
+
+// buildTables removes duplicate lines and builds the orders and the
+// customers, with their products' categories.
+func buildTables(c *config.Config, d rundate.Date, lines *unified.Lines, catalog productCatalog, stats step.Stats) tables {
+	var t tables
+	t.dups = lines.Dedup()
+	stats.Add("duplicate_lines_removed", t.dups)
+	t.orders, t.ostats = lines.Orders()
 	lines.SetCatalog(catalog.catalog)
-	customers := lines.Customers(d.End(), lc)
-	cats := lines.CategoryStats()
+	t.customers = lines.Customers(d.End(), lifecycle(c))
+	t.cats = lines.CategoryStats()
+	return t
+}
+
+// lifecycle is the configured customer lifecycle, or the default.
+func lifecycle(c *config.Config) unified.Lifecycle {
+	if l := c.Lifecycle; l != (config.Lifecycle{}) {
+		return unified.Lifecycle{NewDays: l.NewDays, ActiveDays: l.ActiveDays, DormantDays: l.DormantDays}
+	}
+	return unified.DefaultLifecycle()
+}
+
+// resolvePeople resolves identities and gives the orders and customers
+// their people, countries and engagement.
+func resolvePeople(ctx context.Context, env step.Env, d rundate.Date, lines *unified.Lines, t *tables, stats step.Stats) error {
 	people, err := resolveIdentity(ctx, env, d, lines, stats)
 	if err != nil {
-		return stats, err
+		return err
 	}
-	applyPeople(people, orders, customers)
-	applyCountries(customers)
-	addEngagement(d, people, customers)
-	kept := lines.Kept()
+	applyPeople(people, t.orders, t.customers)
+	applyCountries(t.customers)
+	addEngagement(d, people, t.customers)
+	t.kept = lines.Kept()
+	t.people = people
+	return nil
+}
+
+// mergeCRMAndConsent merges the CRM objects, reads the consent events and
+// deletion requests, and applies them to the customers.
+func mergeCRMAndConsent(ctx context.Context, env step.Env, d rundate.Date, t *tables) error {
 	crm, err := mergeCRM(ctx, env, d)
 	if err != nil {
-		return stats, err
+		return err
 	}
 	consent, err := readConsent(ctx, env, d, crm.records)
 	if err != nil {
-		return stats, err
+		return err
 	}
-	cc := applyConsent(consent, people, customers, env.Config.Identity.DefaultRegion)
-	stats.Add("consent_events", cc.Events)
-	stats.Add("consent_events_unplaced", cc.Unplaced)
-	stats.Add("deletion_requests", cc.Deletions)
-	stats.Add("orders", int64(len(orders)))
-	stats.Add("customers", int64(len(customers)))
-	stats.Add("lines_without_customer", ostats.LinesWithoutCustomer)
-	stats.Add("order_customer_conflicts", ostats.CustomerConflicts)
-	stats.Add("lines_uncategorised", cats.LinesUncategorised)
+	t.crm, t.consent = crm, consent
+	t.cc = applyConsent(consent, t.people, t.customers, env.Config.Identity.DefaultRegion)
+	return nil
+}
 
-	meta := map[string]any{"duplicate_lines_removed": dups, "lines_without_customer": ostats.LinesWithoutCustomer,
-		"order_customer_conflicts": ostats.CustomerConflicts, "lines": kept}
+// addStats adds what building the tables counted to stats (the duplicates
+// removed are counted as they are removed).
+func (t tables) addStats(stats step.Stats) {
+	stats.Add("consent_events", t.cc.Events)
+	stats.Add("consent_events_unplaced", t.cc.Unplaced)
+	stats.Add("deletion_requests", t.cc.Deletions)
+	stats.Add("orders", int64(len(t.orders)))
+	stats.Add("customers", int64(len(t.customers)))
+	stats.Add("lines_without_customer", t.ostats.LinesWithoutCustomer)
+	stats.Add("order_customer_conflicts", t.ostats.CustomerConflicts)
+	stats.Add("lines_uncategorised", t.cats.LinesUncategorised)
+}
+
+// commit writes unified/orders, unified/customers and the CRM records.
+func commit(ctx context.Context, env step.Env, d rundate.Date, t tables, inputs []*dataset.Manifest, catalog productCatalog, stats step.Stats) error {
+	meta := map[string]any{"duplicate_lines_removed": t.dups, "lines_without_customer": t.ostats.LinesWithoutCustomer,
+		"order_customer_conflicts": t.ostats.CustomerConflicts, "lines": t.kept}
 	out := step.Output{Partition: dataset.Partition{Dataset: contract.Orders, Date: d}, Job: contract.StepUnify, Inputs: inputs, Meta: meta}
-	if _, err := step.WriteOutput(ctx, env, out, orders); err != nil {
-		return stats, err
+	if _, err := step.WriteOutput(ctx, env, out, t.orders); err != nil {
+		return err
 	}
 	out.Partition.Dataset = contract.Customers
-	out.Inputs = slices.Concat(inputs, catalog.manifests, consent.manifests)
+	out.Inputs = slices.Concat(inputs, catalog.manifests, t.consent.manifests)
 	out.Meta = maps.Clone(meta)
-	out.Meta["consent"] = cc
-	out.Meta["catalog"] = catalogMeta{CategoryStats: cats, Ignored: catalog.catalog.Ignored, Replaced: catalog.catalog.Replaced}
-	if _, err := step.WriteOutput(ctx, env, out, customers); err != nil {
-		return stats, err
+	out.Meta["consent"] = t.cc
+	out.Meta["catalog"] = catalogMeta{CategoryStats: t.cats, Ignored: catalog.catalog.Ignored, Replaced: catalog.catalog.Replaced}
+	if _, err := step.WriteOutput(ctx, env, out, t.customers); err != nil {
+		return err
 	}
-	if err := writeCRM(ctx, env, d, crm, stats); err != nil {
-		return stats, err
+	if err := writeCRM(ctx, env, d, t.crm, stats); err != nil {
+		return err
 	}
-	env.Log.Info().Int(logging.FieldLines, kept).Int64(logging.FieldDuplicateLinesRemoved, dups).Int(logging.FieldOrders, len(orders)).
-		Int(logging.FieldCustomers, len(customers)).Int64(logging.FieldLinesWithoutCustomer, ostats.LinesWithoutCustomer).Msg("unified tables committed")
-	return stats, nil
+	env.Log.Info().Int(logging.FieldLines, t.kept).Int64(logging.FieldDuplicateLinesRemoved, t.dups).Int(logging.FieldOrders, len(t.orders)).
+		Int(logging.FieldCustomers, len(t.customers)).Int64(logging.FieldLinesWithoutCustomer, t.ostats.LinesWithoutCustomer).Msg("unified tables committed")
+	return nil
 }
 
 // catalogMeta is the customers manifest's account of the product catalog.

@@ -89,7 +89,8 @@ type Step struct {
 	// About says what the step does, in one line.
 	About string
 	// Reads are the paths of the datasets the step reads (each declared
-	// in Datasets), or a description of an input outside the store.
+	// in Datasets, a dated one optionally followed by "/dt=<which>"), or
+	// Landing, the input outside the store.
 	Reads []string
 }
 
@@ -142,35 +143,48 @@ func Outputs(step string, c *config.Config, d rundate.Date) []dataset.Partition 
 
 // Declared finds the dataset declaration a concrete dataset name belongs
 // to: the one whose path matches it, placeholders matching one path
-// segment each.
+// segment each. Where several match (models/clv/champion.json matches
+// models/<model>/<version> too), the one with the fewest placeholders wins.
 func Declared(name string) (Dataset, bool) {
+	var best Dataset
+	found, fewest := false, 0
 	for _, d := range Datasets() {
-		if pathMatches(d.Path, name) {
-			return d, true
+		if !pathMatches(d.Path, name) {
+			continue
+		}
+		if n := strings.Count(d.Path, "<"); !found || n < fewest {
+			best, found, fewest = d, true, n
 		}
 	}
-	return Dataset{}, false
+	return best, found
 }
 
 // pathMatches matches a concrete name against a declared path whose
-// <placeholder> segments match any one segment.
+// <placeholder> matches any non-empty text within one segment
+// (<stream>.json matches orders.json).
 func pathMatches(pattern, name string) bool {
 	ps, ns := strings.Split(pattern, "/"), strings.Split(name, "/")
 	if len(ps) != len(ns) {
 		return false
 	}
 	for i, p := range ps {
-		if strings.HasPrefix(p, "<") && strings.HasSuffix(p, ">") {
-			if ns[i] == "" {
-				return false
-			}
-			continue
-		}
-		if p != ns[i] {
+		if !segmentMatches(p, ns[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// segmentMatches matches one segment of a name against one of a declared
+// path, which holds at most one placeholder.
+func segmentMatches(pattern, segment string) bool {
+	open, end := strings.Index(pattern, "<"), strings.Index(pattern, ">")
+	if open < 0 || end < open {
+		return pattern == segment
+	}
+	prefix, suffix := pattern[:open], pattern[end+1:]
+	return len(segment) > len(prefix)+len(suffix) &&
+		strings.HasPrefix(segment, prefix) && strings.HasSuffix(segment, suffix)
 }
 
 // Written reports whether a configuration writes the declared dataset at

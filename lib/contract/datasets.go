@@ -61,6 +61,22 @@ const (
 // purchase_<H>d.
 func PurchaseModel(horizonDays int) string { return fmt.Sprintf("purchase_%dd", horizonDays) }
 
+// ChampionKey is the pointer to the version of a model that scores.
+func ChampionKey(model string) string { return "models/" + model + "/champion.json" }
+
+// Models are the names of the models a configuration trains, purchase
+// model first.
+func Models(c *config.Config) []string {
+	var out []string
+	if p := c.Models.Purchase; p != nil {
+		out = append(out, PurchaseModel(p.HorizonDays))
+	}
+	if c.Models.CLV != nil {
+		out = append(out, CLVModel)
+	}
+	return out
+}
+
 // rowOf is the reflect.Type of a row type.
 func rowOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 
@@ -75,7 +91,8 @@ func Datasets() []Dataset {
 			When: "file-drop streams", About: "a landed row ingest could not read, with the rule it broke and the raw record",
 			names: streamNames(config.FileDropStreams, Quarantine)},
 		{Path: "state/<source>/<stream>.json", Partitioning: SideFile, Writer: StepIngest,
-			Files: "JSON", About: "a stream's cursor and what its last pull committed, written after the data"},
+			Files: "JSON", About: "a stream's cursor and what its last pull committed, written after the data",
+			names: streamNames(config.AllStreams, StateKey)},
 		{Path: Orders, Partitioning: ByDate, Row: rowOf[unified.Order](), Writer: StepUnify,
 			About: "one order (invoice) up to the end of D, in the reporting currency"},
 		{Path: Customers, Partitioning: ByDate, Row: rowOf[unified.Customer](), Writer: StepUnify,
@@ -105,29 +122,35 @@ func Datasets() []Dataset {
 				return hasStreams(config.FileDropsOf(config.EntityTouchpoints))(c) || hasStreams(config.AdMetricsStreams)(c)
 			}},
 		{Path: "models/<model>/<version>", Partitioning: SideFile, Writer: StepTrain,
-			Files: "model.json, metrics.json", About: "one trained model and its metrics, named by its content", When: "a models: section"},
+			Files: "model.json, metrics.json", About: "one trained model and its metrics, named by its content", When: "a models: section",
+			cond: hasModels},
 		{Path: "models/<model>/champion.json", Partitioning: SideFile, Writer: StepTrain,
-			Files: "JSON", About: "the version that scores", When: "a models: section"},
+			Files: "JSON", About: "the version that scores", When: "a models: section",
+			names: championNames},
 		{Path: Decisions, Partitioning: ByDate, Row: rowOf[Decision](), Writer: StepTrain,
 			When: "a models: section", About: "one model's training and promotion decision of the night",
-			cond: func(c *config.Config) bool { return c.Models.Purchase != nil || c.Models.CLV != nil }},
+			cond: hasModels},
 		{Path: Scores, Partitioning: ByDate, Row: rowOf[Score](), Writer: StepScore,
 			About: "one customer's RFM scores and segment and the champion models' predictions"},
 		{Path: RFMSegments, Partitioning: ByDate, Row: rowOf[Member](), Writer: StepPublish,
 			Files: "audience.csv", When: "segments.rfm.enabled", About: "one customer of an RFM segment",
 			cond: func(c *config.Config) bool { return c.Segments.RFM.Enabled }},
 		{Path: LatestKey(RFMSegments), Partitioning: SideFile, Row: nil, Writer: StepPublish,
-			Files: "JSON", When: "segments.rfm.enabled", About: "the newest committed segments/rfm partition"},
+			Files: "JSON", When: "segments.rfm.enabled", About: "the newest committed segments/rfm partition",
+			cond: func(c *config.Config) bool { return c.Segments.RFM.Enabled }},
 		{Path: Reports, Partitioning: ByDate, Writer: StepReport,
 			Files: "index.html", About: "the run's report for people"},
 	}
 }
 
+// Landing is the one input of a step outside the store: what ingest pulls.
+const Landing = "the landing files and APIs of the configured streams"
+
 // Steps declares the steps of a run in the order nightly runs them.
 func Steps() []Step {
 	return []Step{
 		{Name: StepIngest, About: "pulls what is new from every configured source stream into raw Parquet",
-			Reads: []string{"the landing files and APIs of the configured streams", "state/<source>/<stream>.json"}},
+			Reads: []string{Landing, "state/<source>/<stream>.json"}},
 		{Name: StepUnify, About: "checks quality, converts currencies, resolves identities and builds the unified tables",
 			Reads: []string{"raw/<source>/<stream>", "unified/identity_map/dt=<the newest before D>"}},
 		{Name: StepFeatures, About: "computes customer features, cohorts and daily KPIs",
@@ -178,6 +201,18 @@ func qualityNames(name func(checked string) string) func(*config.Config) []strin
 		return out
 	}
 }
+
+// championNames names the champion pointer of every configured model.
+func championNames(c *config.Config) []string {
+	var out []string
+	for _, m := range Models(c) {
+		out = append(out, ChampionKey(m))
+	}
+	return out
+}
+
+// hasModels holds when a configuration has a models: section.
+func hasModels(c *config.Config) bool { return len(Models(c)) > 0 }
 
 // hasStreams holds when a configuration has a matching stream.
 func hasStreams(match func(config.Source, config.Stream) bool) func(*config.Config) bool {
