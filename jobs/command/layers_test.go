@@ -15,7 +15,8 @@ import (
 //     configuration, no file drop, no data-quality rules, no AWS SDK;
 //   - lib/dataset, the commit protocol, needs the store and Parquet only;
 //   - the jobs do not import each other: only jobs/nightly and jobs/command
-//     put them together.
+//     put them together;
+//   - nothing in lib/ or models/ imports jobs/.
 func TestLayers(t *testing.T) {
 	root, module := moduleRoot(t)
 
@@ -54,6 +55,19 @@ func TestLayers(t *testing.T) {
 		for _, f := range forbidden {
 			if chain := g.reach(module+"/lib/dataset", f); chain != nil {
 				t.Errorf("lib/dataset depends on %s: %s", trim(module, f), trim(module, strings.Join(chain, " -> ")))
+			}
+		}
+	})
+
+	t.Run("lib and models do not import jobs", func(t *testing.T) {
+		for _, pattern := range []string{"./lib/...", "./models/..."} {
+			g := importGraph(t, root, pattern)
+			for _, pkg := range g.roots {
+				for _, imp := range g.imports[pkg] {
+					if strings.HasPrefix(imp, module+"/jobs/") {
+						t.Errorf("%s imports %s: the building blocks may not depend on the steps", trim(module, pkg), trim(module, imp))
+					}
+				}
 			}
 		}
 	})

@@ -8,11 +8,11 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // dailyKPIs commits kpi/daily/dt=d: every day up to d, rebuilt from the
@@ -27,7 +27,7 @@ func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Sta
 		return err
 	}
 	op := dataset.Partition{Dataset: contract.Orders, Date: d}
-	orders, om, err := step.ReadInput[unified.Order](ctx, env, op, contract.StepUnify)
+	orders, om, err := step.ReadInput[customerview.Order](ctx, env, op, contract.StepUnify)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Sta
 
 // orderFacts are the value of every order that is not a cancellation, and
 // whether it is its customer's first.
-func orderFacts(orders []unified.Order) map[string]kpi.OrderFact {
+func orderFacts(orders []customerview.Order) map[string]kpi.OrderFact {
 	first := map[string]time.Time{} // customer -> time of the first order
 	for _, o := range orders {
 		if o.IsCancellation || o.CustomerID == nil {

@@ -10,19 +10,19 @@ import (
 	"context"
 
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // Run computes the features for d.
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	in := dataset.Partition{Dataset: contract.Customers, Date: d}
-	customers, m, err := step.ReadInput[unified.Customer](ctx, env, in, contract.StepUnify)
+	customers, m, err := step.ReadInput[customerview.Customer](ctx, env, in, contract.StepUnify)
 	if err != nil {
 		return nil, err
 	}

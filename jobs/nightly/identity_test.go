@@ -11,10 +11,10 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/normalize"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // TestIdentityResolutionOnSyntheticSample measures the links identity
@@ -69,7 +69,7 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 	_, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
 	ids := identityIDs(t, st, d)
-	customers, _, err := dataset.ReadParquet[unified.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: d})
+	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,9 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/quality"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // TestOtherColumnNamesNeedOnlyConfig: the same orders exported with other
@@ -26,7 +26,7 @@ func TestOtherColumnNamesNeedOnlyConfig(t *testing.T) {
 		"536366;22633;HAND WARMER;6;01/12/2010 08:28;1,85;17850;United Kingdom\n" +
 		"C536379;D;Discount;-1;01/12/2010 09:41;27,50;14527;United Kingdom\n" +
 		"536380;22961;JAM;24;01/12/2010 09:41;0,85;14527;United Kingdom\n"
-	run := func(content string, mutate func(*config.Stream)) []unified.Customer {
+	run := func(content string, mutate func(*config.Stream)) []customerview.Customer {
 		cfg := sampleConfig(t)
 		cfg.Sources = cfg.Sources[:1]
 		cfg.Quality = quality.Config{}
@@ -36,7 +36,7 @@ func TestOtherColumnNamesNeedOnlyConfig(t *testing.T) {
 		writeFile(t, filepath.Join(landing, "orders", "export.csv"), content)
 		st := newLocal(t)
 		runNightly(t, testEnv(t, st, cfg), "2010-12-01", false)
-		cs, _, err := dataset.ReadParquet[unified.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: mustDate(t, "2010-12-01")})
+		cs, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: mustDate(t, "2010-12-01")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestOtherColumnNamesNeedOnlyConfig(t *testing.T) {
 	}
 }
 
-func summary(cs []unified.Customer) []string {
+func summary(cs []customerview.Customer) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, fmt.Sprintf("%s:%d:%d:%d", c.CustomerNumber, c.OrdersCount, c.NetRevenue, *c.RecencyDays))

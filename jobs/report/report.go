@@ -14,13 +14,13 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/rfm"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // Page is what the template shows.
@@ -98,7 +98,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		w.AddInput(qm)
 		page.Quality = append(page.Quality, qualityRow(name, qm))
 	}
-	customers, cm, err := step.ReadInput[unified.Customer](ctx, env, dataset.Partition{Dataset: contract.Customers, Date: d}, contract.StepUnify)
+	customers, cm, err := step.ReadInput[customerview.Customer](ctx, env, dataset.Partition{Dataset: contract.Customers, Date: d}, contract.StepUnify)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func qualityRow(name string, m *dataset.Manifest) QualityRow {
 	return row
 }
 
-func kpis(customers []unified.Customer) []KPI {
+func kpis(customers []customerview.Customer) []KPI {
 	var buyers, repeat, orders int64
 	var gross, returns, net money.Cents
 	for _, c := range customers {

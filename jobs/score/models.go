@@ -8,11 +8,11 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/clv"
 	"github.com/segmint/segmint/models/learn"
 	"github.com/segmint/segmint/models/registry"
@@ -27,7 +27,7 @@ func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contr
 		return nil
 	}
 	in := dataset.Partition{Dataset: contract.Orders, Date: d}
-	orders, m, err := step.ReadInput[unified.Order](ctx, env, in, contract.StepUnify)
+	orders, m, err := step.ReadInput[customerview.Order](ctx, env, in, contract.StepUnify)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contr
 	return nil
 }
 
-func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d rundate.Date, orders []unified.Order,
+func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d rundate.Date, orders []customerview.Order,
 	rows []contract.Score, index map[string]int, versions map[string]string, stats step.Stats) error {
 	f, v, err := champion(ctx, reg, name)
 	if err != nil || f == nil {
@@ -81,7 +81,7 @@ func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d r
 	return nil
 }
 
-func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d rundate.Date, orders []unified.Order,
+func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d rundate.Date, orders []customerview.Order,
 	rows []contract.Score, index map[string]int, versions map[string]string, stats step.Stats) error {
 	f, v, err := champion(ctx, reg, contract.CLVModel)
 	if err != nil || f == nil {

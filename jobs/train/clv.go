@@ -9,11 +9,11 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/clv"
 	"github.com/segmint/segmint/models/registry"
 )
@@ -23,7 +23,7 @@ import (
 const CLVKind = "bgnbd_gamma_gamma"
 
 func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c config.CLVModel,
-	orders []unified.Order, d rundate.Date) (contract.Decision, error) {
+	orders []customerview.Order, d rundate.Date) (contract.Decision, error) {
 	txns, negative := propensity.CLVTransactions(orders)
 	calEnd := d.AddDays(-c.HoldoutDays)
 	customers, err := clv.Summarize(txns, calEnd.Start())

@@ -6,11 +6,11 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/eval"
 	"github.com/segmint/segmint/models/learn"
 	"github.com/segmint/segmint/models/registry"
@@ -29,7 +29,7 @@ func PurchaseLabel(p config.PurchaseModel) string {
 const minClass = 10
 
 func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p config.PurchaseModel,
-	orders []unified.Order, d rundate.Date) (contract.Decision, error) {
+	orders []customerview.Order, d rundate.Date) (contract.Decision, error) {
 	name := contract.PurchaseModel(p.HorizonDays)
 	po := propensity.FromUnified(orders)
 	holdCut := d.End().AddDate(0, 0, -p.HorizonDays)
@@ -85,7 +85,7 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 
 // firstDay is the day of the earliest order, the start of every training
 // window.
-func firstDay(orders []unified.Order) string {
+func firstDay(orders []customerview.Order) string {
 	var first string
 	for _, o := range orders {
 		if s := o.OrderedAt.UTC().Format("2006-01-02"); first == "" || s < first {

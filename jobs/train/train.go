@@ -26,11 +26,11 @@ import (
 	"fmt"
 
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/registry"
 )
 
@@ -49,7 +49,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		return step.Stats{"models_trained": 0}, nil
 	}
 	in := dataset.Partition{Dataset: contract.Orders, Date: d}
-	orders, m, err := step.ReadInput[unified.Order](ctx, env, in, contract.StepUnify)
+	orders, m, err := step.ReadInput[customerview.Order](ctx, env, in, contract.StepUnify)
 	if err != nil {
 		return nil, err
 	}

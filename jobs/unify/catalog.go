@@ -7,27 +7,27 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // productCatalog is the product catalog of D and the raw partitions it was
 // read from.
 type productCatalog struct {
-	catalog   *unified.Catalog
+	catalog   *customerview.Catalog
 	manifests []*dataset.Manifest
 	// streams is false when no products stream is configured.
 	streams bool
 }
 
 // readCatalog reads the raw partition of D of every file-drop stream of
-// entity products, in config order (see unified.Catalog for which row of a
+// entity products, in config order (see customerview.Catalog for which row of a
 // product wins).
 func readCatalog(ctx context.Context, env step.Env, d rundate.Date) (productCatalog, error) {
-	pc := productCatalog{catalog: unified.NewCatalog()}
+	pc := productCatalog{catalog: customerview.NewCatalog()}
 	for _, r := range env.Config.Streams(config.FileDropsOf(config.EntityProducts)) {
 		src, st := r.Source, r.Stream
 		pc.streams = true

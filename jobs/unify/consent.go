@@ -10,11 +10,11 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // consentEvent is one change of a person's e-mail consent, or one deletion
@@ -89,7 +89,7 @@ type consentInputs struct {
 	manifests         []*dataset.Manifest
 }
 
-func readConsent(ctx context.Context, env step.Env, d rundate.Date, crm []unified.CRMRecord) (*consentInputs, error) {
+func readConsent(ctx context.Context, env step.Env, d rundate.Date, crm []customerview.CRMRecord) (*consentInputs, error) {
 	in := &consentInputs{}
 	for _, r := range env.Config.Streams(consentStream) {
 		src, st := r.Source, r.Stream
@@ -213,7 +213,7 @@ type placer struct {
 	defaultRegion string
 }
 
-func newPlacer(people *People, customers []unified.Customer, defaultRegion string) *placer {
+func newPlacer(people *People, customers []customerview.Customer, defaultRegion string) *placer {
 	p := &placer{people: people, byNumber: map[string]string{}, countries: normalize.NewCountries(), defaultRegion: defaultRegion}
 	for _, c := range customers {
 		if cur, ok := p.byNumber[c.CustomerNumber]; !ok {
@@ -264,7 +264,7 @@ func (p *placer) place(e consentEvent) []string {
 // applyConsent sets each customer's consent columns from the events of its
 // person: the latest event wins (see consentEvent.later), and the latest
 // deletion request is carried.
-func applyConsent(in *consentInputs, people *People, customers []unified.Customer, defaultRegion string) consentCounts {
+func applyConsent(in *consentInputs, people *People, customers []customerview.Customer, defaultRegion string) consentCounts {
 	pl := newPlacer(people, customers, defaultRegion)
 	counts := consentCounts{Events: int64(len(in.events)), BadStatus: in.badStatus, Deletions: int64(len(in.deletions))}
 	state := map[string]consentEvent{}
@@ -294,9 +294,9 @@ func applyConsent(in *consentInputs, people *People, customers []unified.Custome
 		c := &customers[i]
 		if e, ok := state[c.CustomerID]; ok {
 			at, source := e.at, e.source
-			c.EmailConsent, c.ConsentChangedAt, c.ConsentSource = unified.ConsentGranted, &at, &source
+			c.EmailConsent, c.ConsentChangedAt, c.ConsentSource = customerview.ConsentGranted, &at, &source
 			if e.denied {
-				c.EmailConsent, c.OptedOutAt = unified.ConsentDenied, &at
+				c.EmailConsent, c.OptedOutAt = customerview.ConsentDenied, &at
 			}
 		}
 		if at, ok := deletion[c.CustomerID]; ok {

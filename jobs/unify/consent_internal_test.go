@@ -8,10 +8,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // TestApplyConsent: events are placed by record, customer number, e-mail
@@ -24,17 +24,17 @@ func TestApplyConsent(t *testing.T) {
 		ByEmail: map[string][]string{"b@mail.example": {"cus_b"}, "shared@mail.example": {"cus_f", "cus_g"}},
 		ByPhone: map[string][]string{"+447400123456": {"cus_c"}, "+442079460958": {"cus_a", "cus_b"}},
 	}
-	customers := []unified.Customer{
-		{CustomerID: "cus_a", Source: "retail", CustomerNumber: "100", EmailConsent: unified.ConsentUnknown},
-		{CustomerID: "cus_a", Source: "retail", CustomerNumber: "101", EmailConsent: unified.ConsentUnknown},
-		{CustomerID: "cus_b", Source: "retail", CustomerNumber: "200", EmailConsent: unified.ConsentUnknown},
-		{CustomerID: "cus_c", Source: "retail", CustomerNumber: "300", EmailConsent: unified.ConsentUnknown},
-		{CustomerID: "cus_d", Source: "retail", CustomerNumber: "400", EmailConsent: unified.ConsentUnknown},
-		{CustomerID: "cus_e", Source: "retail", CustomerNumber: "500", EmailConsent: unified.ConsentUnknown},
-		{CustomerID: "cus_f", Source: "retail", CustomerNumber: "600", EmailConsent: unified.ConsentUnknown},
-		{CustomerID: "cus_g", Source: "retail", CustomerNumber: "700", EmailConsent: unified.ConsentUnknown},
+	customers := []customerview.Customer{
+		{CustomerID: "cus_a", Source: "retail", CustomerNumber: "100", EmailConsent: customerview.ConsentUnknown},
+		{CustomerID: "cus_a", Source: "retail", CustomerNumber: "101", EmailConsent: customerview.ConsentUnknown},
+		{CustomerID: "cus_b", Source: "retail", CustomerNumber: "200", EmailConsent: customerview.ConsentUnknown},
+		{CustomerID: "cus_c", Source: "retail", CustomerNumber: "300", EmailConsent: customerview.ConsentUnknown},
+		{CustomerID: "cus_d", Source: "retail", CustomerNumber: "400", EmailConsent: customerview.ConsentUnknown},
+		{CustomerID: "cus_e", Source: "retail", CustomerNumber: "500", EmailConsent: customerview.ConsentUnknown},
+		{CustomerID: "cus_f", Source: "retail", CustomerNumber: "600", EmailConsent: customerview.ConsentUnknown},
+		{CustomerID: "cus_g", Source: "retail", CustomerNumber: "700", EmailConsent: customerview.ConsentUnknown},
 	}
-	crm := []unified.CRMRecord{
+	crm := []customerview.CRMRecord{
 		// HubSpot: opted out (a string flag) -> an event for cus_b by e-mail.
 		{Source: "hubspot", Stream: "contacts", ID: "1", ModifiedAt: t0.Add(5 * time.Hour),
 			Properties: `{"email":" B@Mail.Example","hs_email_optout":"true"}`},
@@ -107,7 +107,7 @@ func TestApplyConsent(t *testing.T) {
 	}
 	// The tie does not depend on the order events are read in.
 	in.events[1], in.events[2] = in.events[2], in.events[1]
-	again := append([]unified.Customer(nil), customers...)
+	again := append([]customerview.Customer(nil), customers...)
 	applyConsent(in, people, again, "GB")
 	if again[0].EmailConsent != "denied" || *again[0].ConsentSource != "customer_service" {
 		t.Errorf("tie depends on order: %+v", again[0])
@@ -117,7 +117,7 @@ func TestApplyConsent(t *testing.T) {
 // Without identity resolution, events are placed by customer number only.
 func TestApplyConsentWithoutIdentity(t *testing.T) {
 	t0 := time.Date(2010, 6, 1, 9, 0, 0, 0, time.UTC)
-	customers := []unified.Customer{{CustomerID: "cus_a", Source: "retail", CustomerNumber: "100", EmailConsent: unified.ConsentUnknown}}
+	customers := []customerview.Customer{{CustomerID: "cus_a", Source: "retail", CustomerNumber: "100", EmailConsent: customerview.ConsentUnknown}}
 	in := &consentInputs{events: []consentEvent{
 		{at: t0, source: "x", customerNumber: " 100 "},
 		{at: t0.Add(time.Hour), denied: true, source: "x", email: "a@mail.example"},

@@ -3,8 +3,8 @@ package unify
 import (
 	"time"
 
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/rundate"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // touch is one touchpoint: its identity record, time, channel and campaign.
@@ -24,7 +24,7 @@ type engagementAcc struct {
 // resolution) with its person and sets each customer's first and last
 // channel and campaign and its touchpoints per channel in the last 30 and
 // 90 days before the end of D. Customers of a person share its values.
-func addEngagement(d rundate.Date, people *People, customers []unified.Customer) {
+func addEngagement(d rundate.Date, people *People, customers []customerview.Customer) {
 	if people == nil {
 		return
 	}

@@ -14,13 +14,13 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // CustomerRecordKey is the identity record key of an order source's customer.
@@ -144,7 +144,7 @@ type People struct {
 // customers, CRM contacts, touchpoints, ad clicks), resolves people with the
 // ids of the newest earlier identity map, and commits unified/identity_map
 // and unified/identity_events for D. Without identity sources it returns nil.
-func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *unified.Lines, stats step.Stats) (*People, error) {
+func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *customerview.Lines, stats step.Stats) (*People, error) {
 	if !contract.Written(env.Config, contract.IdentityMap) {
 		return nil, nil
 	}

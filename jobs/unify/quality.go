@@ -8,18 +8,18 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // streamLines are the lines of one orders stream: lines from..to-1 of all.
 type streamLines struct {
-	all      *unified.Lines
+	all      *customerview.Lines
 	from, to int
 }
 
@@ -38,7 +38,7 @@ func (r lineRows) Column(name string) (quality.Getter, bool) {
 		}
 		return s
 	}
-	line := func(i int) unified.Line { return r.all.Line(r.from + i) }
+	line := func(i int) customerview.Line { return r.all.Line(r.from + i) }
 	switch name {
 	case "order_id":
 		return func(i int) any { return text(line(i).OrderID) }, true

@@ -6,7 +6,7 @@
 // streams configured it also resolves identities (unified/identity_map and
 // unified/identity_events), merges the CRM objects (unified/crm_records),
 // and adds categories, engagement and consent to the customers. The
-// definitions are in package lib/unified.
+// definitions are in package lib/customerview.
 package unify
 
 import (
@@ -20,13 +20,13 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // Run builds the unified tables for d.
@@ -60,11 +60,11 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 
 // tables are the unified tables of a run and what building them counted.
 type tables struct {
-	orders    []unified.Order
-	customers []unified.Customer
+	orders    []customerview.Order
+	customers []customerview.Customer
 	dups      int64
-	ostats    unified.OrderStats
-	cats      unified.CategoryStats
+	ostats    customerview.OrderStats
+	cats      customerview.CategoryStats
 	// kept counts the order lines left after the duplicates are removed.
 	kept    int
 	people  *People
@@ -77,8 +77,8 @@ type tables struct {
 // checks each stream against its quality rules and converts its prices into
 // the reporting currency. It returns the lines and the manifests read.
 func readOrderLines(ctx context.Context, env step.Env, d rundate.Date, rates *normalize.Rates,
-	keys map[string]quality.KeySet, stats step.Stats) (*unified.Lines, []*dataset.Manifest, error) {
-	lines := unified.NewLines()
+	keys map[string]quality.KeySet, stats step.Stats) (*customerview.Lines, []*dataset.Manifest, error) {
+	lines := customerview.NewLines()
 	var inputs []*dataset.Manifest
 	for _, r := range env.Config.Streams(config.OrdersStreams) {
 		src, st := r.Source, r.Stream
@@ -105,13 +105,13 @@ func readOrderLines(ctx context.Context, env step.Env, d rundate.Date, rates *no
 
 // appendLines appends the order lines of one committed raw partition to
 // lines.
-func appendLines(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest, source, currency string, lines *unified.Lines) error {
+func appendLines(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest, source, currency string, lines *customerview.Lines) error {
 	lines.Grow(int(m.Rows)) // one allocation, not a doubling series
-	var lr *unified.LineReader
+	var lr *customerview.LineReader
 	return dataset.EachRowsOf(ctx, env.Store, p, m, func(s *parquet.Schema, rows []parquet.Row) error {
 		if lr == nil {
 			var err error
-			if lr, err = unified.NewLineReader(source, currency, s); err != nil {
+			if lr, err = customerview.NewLineReader(source, currency, s); err != nil {
 				return err
 			}
 		}
@@ -124,7 +124,7 @@ func appendLines(ctx context.Context, env step.Env, p dataset.Partition, m *data
 
 // buildTables removes duplicate lines and builds the orders and the
 // customers, with their products' categories.
-func buildTables(c *config.Config, d rundate.Date, lines *unified.Lines, catalog productCatalog, stats step.Stats) tables {
+func buildTables(c *config.Config, d rundate.Date, lines *customerview.Lines, catalog productCatalog, stats step.Stats) tables {
 	var t tables
 	t.dups = lines.Dedup()
 	stats.Add("duplicate_lines_removed", t.dups)
@@ -136,16 +136,16 @@ func buildTables(c *config.Config, d rundate.Date, lines *unified.Lines, catalog
 }
 
 // lifecycle is the configured customer lifecycle, or the default.
-func lifecycle(c *config.Config) unified.Lifecycle {
+func lifecycle(c *config.Config) customerview.Lifecycle {
 	if l := c.Lifecycle; l != (config.Lifecycle{}) {
-		return unified.Lifecycle{NewDays: l.NewDays, ActiveDays: l.ActiveDays, DormantDays: l.DormantDays}
+		return customerview.Lifecycle{NewDays: l.NewDays, ActiveDays: l.ActiveDays, DormantDays: l.DormantDays}
 	}
-	return unified.DefaultLifecycle()
+	return customerview.DefaultLifecycle()
 }
 
 // resolvePeople resolves identities and gives the orders and customers
 // their people, countries and engagement.
-func resolvePeople(ctx context.Context, env step.Env, d rundate.Date, lines *unified.Lines, t *tables, stats step.Stats) error {
+func resolvePeople(ctx context.Context, env step.Env, d rundate.Date, lines *customerview.Lines, t *tables, stats step.Stats) error {
 	people, err := resolveIdentity(ctx, env, d, lines, stats)
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func commit(ctx context.Context, env step.Env, d rundate.Date, t tables, inputs 
 
 // catalogMeta is the customers manifest's account of the product catalog.
 type catalogMeta struct {
-	unified.CategoryStats
+	customerview.CategoryStats
 	Ignored  int64 `json:"ignored_rows"`
 	Replaced int64 `json:"replaced_rows"`
 }
@@ -221,8 +221,8 @@ type catalogMeta struct {
 // applyPeople gives orders and customers the customer id of the person
 // identity resolution placed their customer number in, and the customers
 // the hashes of the person's e-mail and phone. Without identity resolution
-// the ids stay the per-source pseudonyms of lib/unified.
-func applyPeople(people *People, orders []unified.Order, customers []unified.Customer) {
+// the ids stay the per-source pseudonyms of lib/customerview.
+func applyPeople(people *People, orders []customerview.Order, customers []customerview.Customer) {
 	if people == nil {
 		return
 	}
@@ -259,7 +259,7 @@ func applyPeople(people *People, orders []unified.Order, customers []unified.Cus
 
 // applyCountries adds the ISO 3166 code and the region of each customer's
 // country name.
-func applyCountries(customers []unified.Customer) {
+func applyCountries(customers []customerview.Customer) {
 	countries := normalize.NewCountries()
 	for i := range customers {
 		c := &customers[i]
@@ -279,7 +279,7 @@ func applyCountries(customers []unified.Customer) {
 // crmMerge is the latest version of every CRM object up to D and the raw
 // partitions it was merged from.
 type crmMerge struct {
-	records []unified.CRMRecord
+	records []customerview.CRMRecord
 	inputs  []*dataset.Manifest
 }
 
@@ -291,7 +291,7 @@ func mergeCRM(ctx context.Context, env step.Env, d rundate.Date) (crmMerge, erro
 	if len(srcs) == 0 {
 		return crmMerge{}, nil
 	}
-	merger := unified.NewCRMMerger()
+	merger := customerview.NewCRMMerger()
 	var inputs []*dataset.Manifest
 	for _, src := range srcs {
 		for _, st := range src.Streams {

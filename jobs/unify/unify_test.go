@@ -10,11 +10,11 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 func writeRaw(t *testing.T, env step.Env, date string, recs ...connector.Record) {
@@ -54,7 +54,7 @@ func TestTombstonesReachUnified(t *testing.T) {
 	if _, err := unify.Run(t.Context(), env, d); err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := dataset.ReadParquet[unified.CRMRecord](t.Context(), env.Store, dataset.Partition{Dataset: contract.CRMRecords, Date: d})
+	got, _, err := dataset.ReadParquet[customerview.CRMRecord](t.Context(), env.Store, dataset.Partition{Dataset: contract.CRMRecords, Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,12 @@ import (
 	"reflect"
 
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/filedrop"
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/quality"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // Names of the datasets without placeholders.
@@ -93,11 +93,11 @@ func Datasets() []Dataset {
 		{Path: "state/<source>/<stream>.json", Partitioning: SideFile, Writer: StepIngest,
 			Files: "JSON", About: "a stream's cursor and what its last pull committed, written after the data",
 			names: streamNames(config.AllStreams, StateKey)},
-		{Path: Orders, Partitioning: ByDate, Row: rowOf[unified.Order](), Writer: StepUnify,
+		{Path: Orders, Partitioning: ByDate, Row: rowOf[customerview.Order](), Writer: StepUnify,
 			About: "one order (invoice) up to the end of D, in the reporting currency"},
-		{Path: Customers, Partitioning: ByDate, Row: rowOf[unified.Customer](), Writer: StepUnify,
+		{Path: Customers, Partitioning: ByDate, Row: rowOf[customerview.Customer](), Writer: StepUnify,
 			About: "one customer as of D: orders, revenue, recency, lifecycle, consent, engagement"},
-		{Path: CRMRecords, Partitioning: ByDate, Row: rowOf[unified.CRMRecord](), Writer: StepUnify,
+		{Path: CRMRecords, Partitioning: ByDate, Row: rowOf[customerview.CRMRecord](), Writer: StepUnify,
 			When: "HubSpot or Salesforce sources", About: "the latest version of one CRM record",
 			cond: func(c *config.Config) bool { return len(c.CRMSources()) > 0 }},
 		{Path: IdentityMap, Partitioning: ByDate, Row: rowOf[IdentityRow](), Writer: StepUnify,

@@ -49,3 +49,40 @@ func (d Dataset) holds() string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// StepsMarkdown renders the declared steps as a Markdown table in the order
+// nightly runs them: what each does, reads and writes. The README's table
+// of steps is this text.
+func StepsMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| step | what it does | reads | writes |\n")
+	b.WriteString("|------|--------------|-------|--------|\n")
+	code := func(items []string) string {
+		for i, s := range items {
+			if s != Landing { // a store path, not words
+				items[i] = "`" + s + "`"
+			}
+		}
+		return strings.Join(items, ", ")
+	}
+	for _, s := range Steps() {
+		reads := strings.Split(s.ReadsText("\x00"), "\x00")
+		var writes []string
+		for _, d := range s.Writes() {
+			w := d.Path
+			if d.Partitioning == ByDate {
+				w += "/dt=D"
+			}
+			if d.When != "" {
+				w += "` (with " + d.When + ")`"
+			}
+			writes = append(writes, w)
+		}
+		cells := []string{s.Name, s.About, code(reads), code(writes)}
+		for i, c := range cells {
+			cells[i] = strings.ReplaceAll(c, "|", `\|`)
+		}
+		fmt.Fprintf(&b, "| %s |\n", strings.Join(cells, " | "))
+	}
+	return strings.ReplaceAll(b.String(), "``", "")
+}

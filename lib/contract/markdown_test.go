@@ -8,43 +8,52 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's table of datasets from the declarations")
+var update = flag.Bool("update", false, "rewrite the README's generated tables from the declarations")
 
-// The markers around the generated table of datasets in README.md.
-const (
-	datasetsBegin = "<!-- datasets:begin: generated from lib/contract by `go test ./lib/contract -update`; do not edit -->\n"
-	datasetsEnd   = "<!-- datasets:end -->\n"
-)
+// The generated blocks of README.md: each between its markers, each the
+// text of one function of the declarations.
+var readmeBlocks = []struct {
+	name     string
+	generate func() string
+}{
+	{"datasets", Markdown},
+	{"steps", StepsMarkdown},
+}
 
-// TestREADMEDatasets holds the README's table of datasets to Markdown();
-// -update rewrites it.
-func TestREADMEDatasets(t *testing.T) {
+// TestREADMETables holds the README's tables of datasets and of steps to
+// the declarations; -update rewrites them.
+func TestREADMETables(t *testing.T) {
 	path := filepath.Join("..", "..", "README.md")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	readme := string(b)
-	before, rest, ok := strings.Cut(readme, datasetsBegin)
-	if !ok {
-		t.Fatalf("%s: no %q", path, strings.TrimSpace(datasetsBegin))
-	}
-	block, after, ok := strings.Cut(rest, datasetsEnd)
-	if !ok {
-		t.Fatalf("%s: no %q after the begin marker", path, strings.TrimSpace(datasetsEnd))
-	}
-	want := Markdown()
-	if block == want {
-		return
-	}
-	if *update {
-		if err := os.WriteFile(path, []byte(before+datasetsBegin+want+datasetsEnd+after), 0o644); err != nil {
+	for _, blk := range readmeBlocks {
+		begin := "<!-- " + blk.name + ":begin: generated from lib/contract by `go test ./lib/contract -update`; do not edit -->\n"
+		end := "<!-- " + blk.name + ":end -->\n"
+		before, rest, ok := strings.Cut(readme, begin)
+		if !ok {
+			t.Fatalf("%s: no %q", path, strings.TrimSpace(begin))
+		}
+		block, after, ok := strings.Cut(rest, end)
+		if !ok {
+			t.Fatalf("%s: no %q after the begin marker", path, strings.TrimSpace(end))
+		}
+		want := blk.generate()
+		if block == want {
+			continue
+		}
+		if !*update {
+			t.Errorf("%s: the table of %s differs from the declarations; run go test ./lib/contract -update\ngot:\n%s\nwant:\n%s", path, blk.name, block, want)
+			continue
+		}
+		readme = before + begin + want + end + after
+		if err := os.WriteFile(path, []byte(readme), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s: table of datasets rewritten", path)
-		return
+		t.Logf("%s: table of %s rewritten", path, blk.name)
 	}
-	t.Errorf("%s: the table of datasets differs from the declarations; run go test ./lib/contract -update\ngot:\n%s\nwant:\n%s", path, block, want)
 }
 
 func TestMarkdownHasEveryDataset(t *testing.T) {

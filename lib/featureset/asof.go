@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/segmint/segmint/lib/unified"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -19,7 +19,7 @@ type Order struct {
 }
 
 // FromUnified takes the orders that belong to a customer from unified/orders.
-func FromUnified(orders []unified.Order) []Order {
+func FromUnified(orders []customerview.Order) []Order {
 	out := make([]Order, 0, len(orders))
 	for _, o := range orders {
 		if o.CustomerID == nil {

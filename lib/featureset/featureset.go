@@ -14,7 +14,7 @@
 // either the published bytes or the model inputs, so they stay two.
 package featureset
 
-import "github.com/segmint/segmint/lib/unified"
+import "github.com/segmint/segmint/lib/customerview"
 
 // Customer is one row of features/customers: the Published columns of the
 // catalogue (a test holds the tags to it). Money is in the reporting
@@ -34,7 +34,7 @@ type Customer struct {
 }
 
 // FromCustomer derives the features of one unified customer.
-func FromCustomer(c unified.Customer) Customer {
+func FromCustomer(c customerview.Customer) Customer {
 	f := Customer{
 		CustomerID: c.CustomerID, RecencyDays: c.RecencyDays, Frequency: c.OrdersCount,
 		Monetary: c.NetRevenue.Float(), TenureDays: c.TenureDays,

@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/segmint/segmint/lib/unified"
+
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -64,18 +65,18 @@ func TestAsOfHasTheCatalogueColumnsInOrder(t *testing.T) {
 // published rounding to the cent (half a cent: customer 200's 2.985).
 func TestPublishedAndModelAgree(t *testing.T) {
 	end := time.Date(2010, 12, 10, 0, 0, 0, 0, time.UTC)
-	ln := func(order, cust string, qty, price int64, at time.Time) unified.Line {
-		return unified.Line{Source: "shop", OrderID: order, ProductID: "P1", Quantity: qty, UnitPrice: price,
+	ln := func(order, cust string, qty, price int64, at time.Time) customerview.Line {
+		return customerview.Line{Source: "shop", OrderID: order, ProductID: "P1", Quantity: qty, UnitPrice: price,
 			OrderedAt: at, CustomerNumber: cust, Country: "United Kingdom", Currency: "GBP", SourceFile: "a.csv"}
 	}
-	lines := []unified.Line{
+	lines := []customerview.Line{
 		ln("1", "100", 2, 1_250_000, end.Add(-40*24*time.Hour)),
 		ln("2", "100", 1, 3_001_000, end.Add(-3*24*time.Hour-time.Hour)),
 		ln("C3", "100", -1, 1_250_000, end.Add(-2*24*time.Hour)),
 		ln("4", "200", 3, 995_000, end.Add(-400*24*time.Hour)),
 	}
-	customers := unified.BuildCustomers(lines, end)
-	orders, _ := unified.BuildOrders(lines)
+	customers := customerview.BuildCustomers(lines, end)
+	orders, _ := customerview.BuildOrders(lines)
 	ids, x := AsOf(FromUnified(orders), end)
 	if len(ids) != len(customers) {
 		t.Fatalf("model rows %v, customers %d", ids, len(customers))

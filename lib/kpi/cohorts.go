@@ -5,8 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/money"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 // Cohort is one row of kpi/cohorts: the customers whose first order fell in
@@ -29,7 +29,7 @@ type Cohort struct {
 // Cohorts groups customers with at least one non-cancelled order by the
 // month of their first order, oldest first. A repeat customer has two
 // orders or more.
-func Cohorts(customers []unified.Customer, currency string) []Cohort {
+func Cohorts(customers []customerview.Customer, currency string) []Cohort {
 	by := map[time.Time]*Cohort{}
 	for _, c := range customers {
 		if c.OrdersCount == 0 || c.FirstOrderAt == nil {

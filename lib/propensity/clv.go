@@ -2,14 +2,14 @@ package propensity
 
 import (
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/unified"
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/models/clv"
 )
 
 // CLVTransactions are the customers' non-cancelled orders for models/clv,
 // in the reporting currency. Orders of negative value (none should be)
 // are left out and counted.
-func CLVTransactions(orders []unified.Order) (txns []clv.Transaction, negative int) {
+func CLVTransactions(orders []customerview.Order) (txns []clv.Transaction, negative int) {
 	for _, o := range orders {
 		if o.CustomerID == nil || o.IsCancellation {
 			continue

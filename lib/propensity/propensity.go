@@ -13,8 +13,8 @@ package propensity
 import (
 	"time"
 
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/featureset"
-	"github.com/segmint/segmint/lib/unified"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -22,7 +22,7 @@ import (
 type Order = featureset.Order
 
 // FromUnified takes the orders that belong to a customer from unified/orders.
-func FromUnified(orders []unified.Order) []Order { return featureset.FromUnified(orders) }
+func FromUnified(orders []customerview.Order) []Order { return featureset.FromUnified(orders) }
 
 // Set is one snapshot: customers in id order, their features and labels.
 type Set struct {

@@ -1,4 +1,4 @@
-package unified_test
+package customerview_test
 
 import (
 	"crypto/sha256"
@@ -8,15 +8,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/money"
-	"github.com/segmint/segmint/lib/unified"
 )
 
 var t0 = time.Date(2010, 12, 1, 8, 0, 0, 0, time.UTC)
 
 // ln is a line of source "shop", file "a.csv", in GBP.
-func ln(order, cust string, qty, price int64, at time.Time, line int64) unified.Line {
-	return unified.Line{
+func ln(order, cust string, qty, price int64, at time.Time, line int64) customerview.Line {
+	return customerview.Line{
 		Source: "shop", OrderID: order, ProductID: "P1", Description: "Mug",
 		Quantity: qty, UnitPrice: price, OrderedAt: at, CustomerNumber: cust,
 		Country: "United Kingdom", Currency: "GBP", SourceFile: "a.csv", SourceLine: line,
@@ -42,28 +42,28 @@ func TestDedup(t *testing.T) {
 
 	tests := []struct {
 		name        string
-		in          []unified.Line
+		in          []customerview.Line
 		wantLines   []int64 // source lines kept, in order
 		wantFiles   []string
 		wantRemoved int64
 	}{
 		{"empty", nil, nil, nil, 0},
-		{"no duplicates", []unified.Line{a, otherQty}, []int64{2, 4}, []string{"a.csv", "a.csv"}, 0},
+		{"no duplicates", []customerview.Line{a, otherQty}, []int64{2, 4}, []string{"a.csv", "a.csv"}, 0},
 		{"exact duplicates in one file keep the first",
-			[]unified.Line{a, dupSameFile, dupSameFile2}, []int64{2}, []string{"a.csv"}, 2},
+			[]customerview.Line{a, dupSameFile, dupSameFile2}, []int64{2}, []string{"a.csv"}, 2},
 		{"same line in two files is kept twice",
-			[]unified.Line{a, sameOtherFile}, []int64{2, 2}, []string{"a.csv", "b.csv"}, 0},
+			[]customerview.Line{a, sameOtherFile}, []int64{2, 2}, []string{"a.csv", "b.csv"}, 0},
 		{"any differing field keeps both",
-			[]unified.Line{a, otherQty, otherSource, otherTime, otherCust}, []int64{2, 4, 5, 6, 7},
+			[]customerview.Line{a, otherQty, otherSource, otherTime, otherCust}, []int64{2, 4, 5, 6, 7},
 			[]string{"a.csv", "a.csv", "a.csv", "a.csv", "a.csv"}, 0},
 		{"mixed",
-			[]unified.Line{a, sameOtherFile, dupSameFile, otherQty, dupSameFile2},
+			[]customerview.Line{a, sameOtherFile, dupSameFile, otherQty, dupSameFile2},
 			[]int64{2, 2, 4}, []string{"a.csv", "b.csv", "a.csv"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := slices.Clone(tt.in)
-			out, removed := unified.Dedup(in)
+			out, removed := customerview.Dedup(in)
 			if removed != tt.wantRemoved {
 				t.Errorf("removed = %d, want %d", removed, tt.wantRemoved)
 			}
@@ -87,9 +87,9 @@ func TestDedup(t *testing.T) {
 }
 
 func TestBuildOrders(t *testing.T) {
-	web := func(l unified.Line) unified.Line { l.Source = "web"; return l }
-	noCountry := func(l unified.Line) unified.Line { l.Country = ""; return l }
-	lines := []unified.Line{
+	web := func(l customerview.Line) customerview.Line { l.Source = "web"; return l }
+	noCountry := func(l customerview.Line) customerview.Line { l.Country = ""; return l }
+	lines := []customerview.Line{
 		ln("1005", "300", 1, 100_000, t0.Add(5*time.Hour), 2),
 		ln("1001", "100", 2, 1_250_001, t0.Add(2*time.Hour), 3),
 		ln("1001", "100", 3, 333_333, t0, 4), // earliest line of 1001
@@ -107,11 +107,11 @@ func TestBuildOrders(t *testing.T) {
 		// Same order id in another source is another order.
 		web(ln("1001", "100", 1, 1_000_000, t0, 14)),
 	}
-	orders, stats := unified.BuildOrders(lines)
+	orders, stats := customerview.BuildOrders(lines)
 
 	type id struct{ source, order string }
 	var ids []id
-	byID := map[id]unified.Order{}
+	byID := map[id]customerview.Order{}
 	for _, o := range orders {
 		ids = append(ids, id{o.Source, o.OrderID})
 		byID[id{o.Source, o.OrderID}] = o
@@ -167,7 +167,7 @@ func TestBuildOrders(t *testing.T) {
 			}
 			wantCID := "<nil>"
 			if tt.cust != "<nil>" {
-				wantCID = unified.CustomerID(tt.id.source, tt.cust)
+				wantCID = customerview.CustomerID(tt.id.source, tt.cust)
 			}
 			if got := str(o.CustomerID); got != wantCID {
 				t.Errorf("CustomerID = %s, want %s", got, wantCID)
@@ -197,11 +197,11 @@ func TestBuildOrdersConflictCounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var lines []unified.Line
+			var lines []customerview.Line
 			for i, c := range tt.custs {
 				lines = append(lines, ln("1", c, 1, 1, t0, int64(i+2)))
 			}
-			orders, stats := unified.BuildOrders(lines)
+			orders, stats := customerview.BuildOrders(lines)
 			if len(orders) != 1 {
 				t.Fatalf("%d orders", len(orders))
 			}
@@ -217,8 +217,8 @@ func TestBuildOrdersConflictCounts(t *testing.T) {
 
 func TestBuildCustomers(t *testing.T) {
 	end := time.Date(2010, 12, 10, 0, 0, 0, 0, time.UTC)
-	de := func(l unified.Line, c string) unified.Line { l.Country = c; return l }
-	lines := []unified.Line{
+	de := func(l customerview.Line, c string) customerview.Line { l.Country = c; return l }
+	lines := []customerview.Line{
 		// Customer 100: two orders (one of two lines), one return of two lines.
 		ln("1001", "100", 2, 1_250_000, end.Add(-24*time.Hour), 2),
 		ln("1001", "100", 1, 500_000, end.Add(-23*time.Hour), 3),
@@ -233,11 +233,11 @@ func TestBuildCustomers(t *testing.T) {
 		// Lines without a customer are nobody's.
 		ln("4001", "", 10, 1_000_000, end.Add(-time.Hour), 10),
 	}
-	custs := unified.BuildCustomers(lines, end)
+	custs := customerview.BuildCustomers(lines, end)
 	if len(custs) != 3 {
 		t.Fatalf("got %d customers, want 3: %+v", len(custs), custs)
 	}
-	if !slices.IsSortedFunc(custs, func(a, b unified.Customer) int {
+	if !slices.IsSortedFunc(custs, func(a, b customerview.Customer) int {
 		if a.CustomerID < b.CustomerID {
 			return -1
 		}
@@ -245,10 +245,10 @@ func TestBuildCustomers(t *testing.T) {
 	}) {
 		t.Error("customers are not sorted by customer id")
 	}
-	by := map[string]unified.Customer{}
+	by := map[string]customerview.Customer{}
 	for _, c := range custs {
 		by[c.CustomerNumber] = c
-		if c.CustomerID != unified.CustomerID(c.Source, c.CustomerNumber) {
+		if c.CustomerID != customerview.CustomerID(c.Source, c.CustomerNumber) {
 			t.Errorf("customer %s has id %s", c.CustomerNumber, c.CustomerID)
 		}
 	}
@@ -343,7 +343,7 @@ func TestBuildCustomersDays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := unified.BuildCustomers([]unified.Line{ln("1", "9", 1, 1, tt.at, 2)}, end)
+			c := customerview.BuildCustomers([]customerview.Line{ln("1", "9", 1, 1, tt.at, 2)}, end)
 			if len(c) != 1 || c[0].RecencyDays == nil || c[0].TenureDays == nil {
 				t.Fatalf("customers = %+v", c)
 			}
@@ -359,41 +359,41 @@ func TestBuildCustomersRounding(t *testing.T) {
 	at := end.Add(-time.Hour)
 	tests := []struct {
 		name                string
-		lines               []unified.Line
+		lines               []customerview.Line
 		gross, returns, net money.Cents
 	}{
 		{
 			// 10.005 - 0.004 = 10.001: rounding the parts first would give 10.01 - 0.00 = 10.01.
 			name:  "net rounded from the exact amount",
-			lines: []unified.Line{ln("1", "9", 1, 10_005_000, at, 2), ln("C2", "9", -1, 4_000, at, 3)},
+			lines: []customerview.Line{ln("1", "9", 1, 10_005_000, at, 2), ln("C2", "9", -1, 4_000, at, 3)},
 			gross: 1001, returns: 0, net: 1000,
 		},
 		{
 			// 1.006 - 0.003 = 1.003: the parts round to 1.01 and 0.00.
 			name:  "several lines",
-			lines: []unified.Line{ln("1", "9", 2, 503_000, at, 2), ln("C2", "9", -3, 1_000, at, 3)},
+			lines: []customerview.Line{ln("1", "9", 2, 503_000, at, 2), ln("C2", "9", -3, 1_000, at, 3)},
 			gross: 101, returns: 0, net: 100,
 		},
 		{
 			// 0.004 - 0.009 = -0.005: half away from zero is -0.01.
 			name:  "negative half rounds away from zero",
-			lines: []unified.Line{ln("1", "9", 1, 4_000, at, 2), ln("C2", "9", -1, 9_000, at, 3)},
+			lines: []customerview.Line{ln("1", "9", 1, 4_000, at, 2), ln("C2", "9", -1, 9_000, at, 3)},
 			gross: 0, returns: 1, net: -1,
 		},
 		{
 			name:  "positive half rounds away from zero",
-			lines: []unified.Line{ln("1", "9", 1, 5_000, at, 2)},
+			lines: []customerview.Line{ln("1", "9", 1, 5_000, at, 2)},
 			gross: 1, returns: 0, net: 1,
 		},
 		{
 			name:  "just below half",
-			lines: []unified.Line{ln("1", "9", 1, 4_999, at, 2), ln("C2", "9", 1, 4_999, at, 3)},
+			lines: []customerview.Line{ln("1", "9", 1, 4_999, at, 2), ln("C2", "9", 1, 4_999, at, 3)},
 			gross: 0, returns: 0, net: 0,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := unified.BuildCustomers(tt.lines, end)
+			c := customerview.BuildCustomers(tt.lines, end)
 			if len(c) != 1 {
 				t.Fatalf("customers = %+v", c)
 			}
@@ -406,7 +406,7 @@ func TestBuildCustomersRounding(t *testing.T) {
 }
 
 func TestCustomerID(t *testing.T) {
-	id := unified.CustomerID("retail", "12345")
+	id := customerview.CustomerID("retail", "12345")
 	if !regexp.MustCompile(`^cus_[0-9a-f]{16}$`).MatchString(id) {
 		t.Errorf("CustomerID = %q, want cus_ and 16 hex digits", id)
 	}
@@ -415,11 +415,11 @@ func TestCustomerID(t *testing.T) {
 	if want := "cus_" + hex.EncodeToString(sum[:8]); id != want {
 		t.Errorf("CustomerID = %q, want %q", id, want)
 	}
-	if id != unified.CustomerID("retail", "12345") {
+	if id != customerview.CustomerID("retail", "12345") {
 		t.Error("CustomerID is not stable")
 	}
 	for _, other := range [][2]string{{"web", "12345"}, {"retail", "12346"}, {"retail1", "2345"}, {"", "retail12345"}} {
-		if unified.CustomerID(other[0], other[1]) == id {
+		if customerview.CustomerID(other[0], other[1]) == id {
 			t.Errorf("CustomerID(%q, %q) collides with (retail, 12345)", other[0], other[1])
 		}
 	}
@@ -435,7 +435,7 @@ func TestLinesRemoveBeforeDedup(t *testing.T) {
 	dup.SourceLine = 3
 	other := ln("1002", "200", 1, 500_000, t0.Add(time.Hour), 4)
 	gone := ln("1003", "300", 1, 500_000, t0, 5)
-	ls := unified.LinesOf([]unified.Line{other, a, dup, gone})
+	ls := customerview.LinesOf([]customerview.Line{other, a, dup, gone})
 	ls.Remove(1) // a
 	ls.Remove(3) // gone
 	if n := ls.Dedup(); n != 0 {

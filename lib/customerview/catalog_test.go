@@ -1,4 +1,4 @@
-package unified_test
+package customerview_test
 
 import (
 	"maps"
@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmint/segmint/lib/unified"
+	"github.com/segmint/segmint/lib/customerview"
 )
 
 func TestCatalogNewestRowWins(t *testing.T) {
@@ -31,11 +31,11 @@ func TestCatalogNewestRowWins(t *testing.T) {
 		{"a row without a time loses to one read later with a time", []row{{"P1", "bags", 0, false}, {"P1", "candles", -5, true}}, "candles", 0, 1},
 		{"ids and categories are trimmed", []row{{" P1 ", " bags ", 0, false}}, "bags", 0, 0},
 		{"an empty category or id is ignored", []row{{"P1", "bags", 0, false}, {"P1", "  ", 0, false}, {"", "candles", 0, false}}, "bags", 2, 0},
-		{"no row", nil, unified.Uncategorised, 0, 0},
+		{"no row", nil, customerview.Uncategorised, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := unified.NewCatalog()
+			c := customerview.NewCatalog()
 			for _, r := range tt.rows {
 				c.Add(r.id, r.category, r.at, r.hasAt)
 			}
@@ -45,7 +45,7 @@ func TestCatalogNewestRowWins(t *testing.T) {
 			if got := c.Category(" P1"); got != tt.want {
 				t.Errorf("Category(\" P1\") = %q, want %q (ids compare trimmed)", got, tt.want)
 			}
-			if c.Category("p1") != unified.Uncategorised {
+			if c.Category("p1") != customerview.Uncategorised {
 				t.Error("ids compare case-sensitively: p1 is another product")
 			}
 			if c.Ignored != tt.wantIgnored || c.Replaced != tt.wantSwaps {
@@ -53,25 +53,25 @@ func TestCatalogNewestRowWins(t *testing.T) {
 			}
 		})
 	}
-	var none *unified.Catalog
-	if none.Category("P1") != unified.Uncategorised || none.Len() != 0 {
+	var none *customerview.Catalog
+	if none.Category("P1") != customerview.Uncategorised || none.Len() != 0 {
 		t.Error("a nil catalog has no entries")
 	}
 }
 
 // catLine is a line of customer cust with product and value qty x price.
-func catLine(order, cust, product string, qty, price int64, line int64) unified.Line {
+func catLine(order, cust, product string, qty, price int64, line int64) customerview.Line {
 	l := ln(order, cust, qty, price, t0, line)
 	l.ProductID = product
 	return l
 }
 
 func TestCustomerCategories(t *testing.T) {
-	catalog := unified.NewCatalog()
+	catalog := customerview.NewCatalog()
 	catalog.Add("MUG", "kitchen", 0, false)
 	catalog.Add("BAG", "bags", 0, false)
 	catalog.Add("CANDLE", "candles", 0, false)
-	lines := []unified.Line{
+	lines := []customerview.Line{
 		// 100: 2.50 kitchen (two lines of one product, one free), 5.00
 		// bags, 2.50 of an unknown product; a returned candle counts
 		// nowhere.
@@ -97,15 +97,15 @@ func TestCustomerCategories(t *testing.T) {
 		distinct int64
 		shares   map[string]float64
 	}{
-		"100": {3, map[string]float64{"kitchen": 0.25, "bags": 0.5, unified.Uncategorised: 0.25}},
+		"100": {3, map[string]float64{"kitchen": 0.25, "bags": 0.5, customerview.Uncategorised: 0.25}},
 		"101": {0, nil},
 		"102": {2, map[string]float64{"kitchen": 1.5, "bags": -0.5}},
 		"103": {1, nil},
-		"104": {2, map[string]float64{unified.Uncategorised: 0.5, "candles": 0.5}},
+		"104": {2, map[string]float64{customerview.Uncategorised: 0.5, "candles": 0.5}},
 	}
-	ls := unified.LinesOf(lines)
+	ls := customerview.LinesOf(lines)
 	ls.SetCatalog(catalog)
-	custs := ls.Customers(t0.Add(24*time.Hour), unified.DefaultLifecycle())
+	custs := ls.Customers(t0.Add(24*time.Hour), customerview.DefaultLifecycle())
 	if len(custs) != len(want) {
 		t.Fatalf("got %d customers, want %d", len(custs), len(want))
 	}
@@ -120,14 +120,14 @@ func TestCustomerCategories(t *testing.T) {
 	}
 	st := ls.CategoryStats()
 	// Uncategorised: NOPE, the line without a product, GONE.
-	if st != (unified.CategoryStats{Products: 3, LinesUncategorised: 3, ProductsUncategorised: 2, Categories: 4}) {
+	if st != (customerview.CategoryStats{Products: 3, LinesUncategorised: 3, ProductsUncategorised: 2, Categories: 4}) {
 		t.Errorf("stats = %+v", st)
 	}
 
 	t.Run("without a catalog every line is uncategorised", func(t *testing.T) {
-		custs := unified.BuildCustomers(lines, t0.Add(24*time.Hour))
+		custs := customerview.BuildCustomers(lines, t0.Add(24*time.Hour))
 		for _, c := range custs {
-			wantN, wantShares := int64(1), map[string]float64{unified.Uncategorised: 1}
+			wantN, wantShares := int64(1), map[string]float64{customerview.Uncategorised: 1}
 			switch c.CustomerNumber {
 			case "101":
 				wantN, wantShares = 0, nil
@@ -146,12 +146,12 @@ func TestCustomerCategories(t *testing.T) {
 // gross revenue sum to 1 within float rounding, one key per category.
 func TestCategorySharesSumToOne(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	catalog := unified.NewCatalog()
+	catalog := customerview.NewCatalog()
 	products := []string{"A", "B", "C", "D", "E", "F", "G"}
 	for i, p := range products[:6] { // G has no entry
 		catalog.Add(p, string(rune('a'+i%4)), 0, false) // four categories over six products
 	}
-	var lines []unified.Line
+	var lines []customerview.Line
 	for c := range 200 {
 		cust := string(rune('A'+c%26)) + string(rune('a'+c/26))
 		for k := range 1 + rng.IntN(30) {
@@ -162,10 +162,10 @@ func TestCategorySharesSumToOne(t *testing.T) {
 			lines = append(lines, catLine("9"+cust, cust, products[rng.IntN(len(products))], qty, int64(rng.IntN(200_000))*100, int64(k)))
 		}
 	}
-	ls := unified.LinesOf(lines)
+	ls := customerview.LinesOf(lines)
 	ls.SetCatalog(catalog)
 	checked := 0
-	for _, c := range ls.Customers(t0.Add(24*time.Hour), unified.DefaultLifecycle()) {
+	for _, c := range ls.Customers(t0.Add(24*time.Hour), customerview.DefaultLifecycle()) {
 		if c.GrossRevenue <= 0 {
 			if len(c.CategoryRevenueShare) != 0 {
 				t.Errorf("%s: gross %d, shares %v", c.CustomerNumber, c.GrossRevenue, c.CategoryRevenueShare)

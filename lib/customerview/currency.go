@@ -1,4 +1,4 @@
-package unified
+package customerview
 
 import (
 	"fmt"

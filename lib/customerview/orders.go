@@ -1,5 +1,7 @@
-// Package unified builds segmint's unified tables from raw order lines:
-// orders (one row per invoice) and customers (one row per customer).
+// Package customerview builds the unified customer view from raw order
+// lines: the unified tables orders (one row per invoice) and customers (one
+// row per customer), with the product catalog, CRM records and currency
+// conversion they take in. (jobs/unify is the step that runs it.)
 //
 // Definitions, as of the end of run date D:
 //   - An order is one invoice (order_id). A cancellation is an invoice whose
@@ -23,7 +25,7 @@
 //
 // Money is summed exactly in millionths of a unit; each published amount is
 // that exact amount rounded half away from zero to the cent.
-package unified
+package customerview
 
 import (
 	"crypto/sha256"
