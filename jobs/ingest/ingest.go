@@ -159,14 +159,20 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 		return err
 	}
 	addPullStats(stats, src, st, res, m)
+	logIngested(log, res, m, byRule, env.Now().Sub(start))
+	return nil
+}
+
+// logIngested logs a file-drop stream's pull, with the quarantined rows by
+// rule.
+func logIngested(log zerolog.Logger, res *filedrop.Result, m *dataset.Manifest, byRule map[string]int64, elapsed time.Duration) {
 	ev := log.Info().Int(logging.FieldFiles, len(res.Files)).Int64(logging.FieldRowsRead, res.Read).
 		Int64(logging.FieldRowsWritten, m.Rows).Int(logging.FieldRowsQuarantined, len(res.Rejected)).
-		Int64(logging.FieldRowsAfterDate, res.AfterDate).Int64(logging.FieldElapsed, env.Now().Sub(start).Milliseconds())
+		Int64(logging.FieldRowsAfterDate, res.AfterDate).Int64(logging.FieldElapsed, elapsed.Milliseconds())
 	for rule, n := range byRule {
 		ev = ev.Int64(logging.FieldQuarantinedPrefix+rule, n)
 	}
 	ev.Msg("stream ingested")
-	return nil
 }
 
 // writeQuarantine commits the quarantine partition of a file-drop stream:
