@@ -171,19 +171,27 @@ func streamRow(ctx context.Context, env step.Env, w *dataset.Writer, page *Page,
 	}
 	row.Quarantined = qm.Rows
 	if rules, ok := qm.Meta["rejected_by_rule"].(map[string]any); ok {
-		names := make([]string, 0, len(rules))
-		for name := range rules {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for i, name := range names {
-			if i > 0 {
-				row.Rules += ", "
-			}
-			row.Rules += fmt.Sprintf("%s: %v", name, rules[name])
-		}
+		row.Rules = rulesText(rules)
 	}
 	return row, nil
+}
+
+// rulesText lists the quarantined rows by rule as "rule: n, ...", by rule
+// name.
+func rulesText(rules map[string]any) string {
+	names := make([]string, 0, len(rules))
+	for name := range rules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	text := ""
+	for i, name := range names {
+		if i > 0 {
+			text += ", "
+		}
+		text += fmt.Sprintf("%s: %v", name, rules[name])
+	}
+	return text
 }
 
 func qualityRow(name string, m *dataset.Manifest) QualityRow {
