@@ -89,14 +89,8 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		}
 		page.Streams = append(page.Streams, row)
 	}
-	for _, name := range contract.QualityChecked(env.Config) {
-		qp := dataset.Partition{Dataset: contract.Quality(name), Date: d}
-		qm, err := dataset.ReadManifest(ctx, env.Store, qp)
-		if err != nil {
-			return nil, step.MissingInput(err, qp, contract.StepUnify)
-		}
-		w.AddInput(qm)
-		page.Quality = append(page.Quality, qualityRow(name, qm))
+	if err := qualityRows(ctx, env, w, &page, d); err != nil {
+		return nil, err
 	}
 	customers, cm, err := step.ReadInput[customerview.Customer](ctx, env, dataset.Partition{Dataset: contract.Customers, Date: d}, contract.StepUnify)
 	if err != nil {
@@ -115,22 +109,47 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err := modelRows(ctx, env, w, &page, d); err != nil {
 		return nil, err
 	}
+	size, err := commitPage(ctx, env, w, page)
+	if err != nil {
+		return nil, err
+	}
+	key := dataset.Partition{Dataset: contract.Reports, Date: d}.Key("index.html")
+	env.Log.Info().Str(logging.FieldKey, key).Msg("report committed")
+	return step.Stats{"bytes": int64(size)}, nil
+}
+
+// qualityRows reads the quality report of every checked dataset into the
+// page (they are inputs, but not in its table of partitions).
+func qualityRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d rundate.Date) error {
+	for _, name := range contract.QualityChecked(env.Config) {
+		qp := dataset.Partition{Dataset: contract.Quality(name), Date: d}
+		qm, err := dataset.ReadManifest(ctx, env.Store, qp)
+		if err != nil {
+			return step.MissingInput(err, qp, contract.StepUnify)
+		}
+		w.AddInput(qm)
+		page.Quality = append(page.Quality, qualityRow(name, qm))
+	}
+	return nil
+}
+
+// commitPage renders the page as index.html and commits the report; it
+// returns the page's size in bytes.
+func commitPage(ctx context.Context, env step.Env, w *dataset.Writer, page Page) (int, error) {
 	var buf bytes.Buffer
 	if err := pageTemplate().Execute(&buf, page); err != nil {
-		return nil, fmt.Errorf("render report: %w", err)
+		return 0, fmt.Errorf("render report: %w", err)
 	}
 	if err := w.AddFileAs(ctx, "index.html", "html", 0, func(out io.Writer) error {
 		_, err := out.Write(buf.Bytes())
 		return err
 	}); err != nil {
-		return nil, err
+		return 0, err
 	}
 	if _, err := w.Commit(ctx, env.Now()); err != nil {
-		return nil, err
+		return 0, err
 	}
-	key := dataset.Partition{Dataset: contract.Reports, Date: d}.Key("index.html")
-	env.Log.Info().Str(logging.FieldKey, key).Msg("report committed")
-	return step.Stats{"bytes": int64(buf.Len())}, nil
+	return buf.Len(), nil
 }
 
 // readInput reads the manifest of input partition p (which step producer
