@@ -104,33 +104,41 @@ func readConsent(ctx context.Context, env step.Env, d rundate.Date, crm []custom
 		in.manifests = append(in.manifests, m)
 	}
 	for _, r := range crm {
-		if r.Deleted || r.Stream != "contacts" { // the CRM connectors' contact stream name
-			continue
-		}
-		var props map[string]any
-		if err := json.Unmarshal([]byte(r.Properties), &props); err != nil {
-			continue // written by unify itself from typed columns
-		}
-		text := func(names ...string) string {
-			for _, n := range names {
-				switch v := props[n].(type) {
-				case string:
-					return v
-				case bool:
-					if v {
-						return "true"
-					}
-					return "false"
-				}
-			}
-			return ""
-		}
-		if optedOut(text("hs_email_optout", "HasOptedOutOfEmail")) {
-			in.events = append(in.events, consentEvent{at: r.ModifiedAt, denied: true, source: r.Source + "/" + r.Stream,
-				email: text("email", "Email"), phone: text("phone", "Phone", "MobilePhone")})
-		}
+		in.crmOptOut(r)
 	}
 	return in, nil
+}
+
+// crmOptOut adds the opt-out of an API CRM contact whose flag is set.
+func (in *consentInputs) crmOptOut(r customerview.CRMRecord) {
+	if r.Deleted || r.Stream != "contacts" { // the CRM connectors' contact stream name
+		return
+	}
+	var props map[string]any
+	if err := json.Unmarshal([]byte(r.Properties), &props); err != nil {
+		return // written by unify itself from typed columns
+	}
+	if optedOut(propText(props, "hs_email_optout", "HasOptedOutOfEmail")) {
+		in.events = append(in.events, consentEvent{at: r.ModifiedAt, denied: true, source: r.Source + "/" + r.Stream,
+			email: propText(props, "email", "Email"), phone: propText(props, "phone", "Phone", "MobilePhone")})
+	}
+}
+
+// propText is the first of the named properties that is a string, or a
+// bool as "true"/"false"; "" when none is.
+func propText(props map[string]any, names ...string) string {
+	for _, n := range names {
+		switch v := props[n].(type) {
+		case string:
+			return v
+		case bool:
+			if v {
+				return "true"
+			}
+			return "false"
+		}
+	}
+	return ""
 }
 
 // consentStream reports whether a file-drop stream carries consent state.
