@@ -275,29 +275,8 @@ func (p *placer) place(e consentEvent) []string {
 func applyConsent(in *consentInputs, people *People, customers []customerview.Customer, defaultRegion string) consentCounts {
 	pl := newPlacer(people, customers, defaultRegion)
 	counts := consentCounts{Events: int64(len(in.events)), BadStatus: in.badStatus, Deletions: int64(len(in.deletions))}
-	state := map[string]consentEvent{}
-	for _, e := range in.events {
-		ids := pl.place(e)
-		if len(ids) == 0 {
-			counts.Unplaced++
-		}
-		for _, id := range ids {
-			if cur, ok := state[id]; !ok || e.later(cur) {
-				state[id] = e
-			}
-		}
-	}
-	deletion := map[string]time.Time{}
-	for _, e := range in.deletions {
-		ids := pl.place(e)
-		if len(ids) != 1 {
-			counts.DeletionsUnplaced++ // erasing the wrong person is worse than waiting
-			continue
-		}
-		if e.at.After(deletion[ids[0]]) {
-			deletion[ids[0]] = e.at
-		}
-	}
+	state := latestConsent(pl, in.events, &counts)
+	deletion := latestDeletions(pl, in.deletions, &counts)
 	for i := range customers {
 		c := &customers[i]
 		if e, ok := state[c.CustomerID]; ok {
@@ -312,4 +291,39 @@ func applyConsent(in *consentInputs, people *People, customers []customerview.Cu
 		}
 	}
 	return counts
+}
+
+// latestConsent is the winning consent event of each customer id; it
+// counts the events placed on nobody.
+func latestConsent(pl *placer, events []consentEvent, counts *consentCounts) map[string]consentEvent {
+	state := map[string]consentEvent{}
+	for _, e := range events {
+		ids := pl.place(e)
+		if len(ids) == 0 {
+			counts.Unplaced++
+		}
+		for _, id := range ids {
+			if cur, ok := state[id]; !ok || e.later(cur) {
+				state[id] = e
+			}
+		}
+	}
+	return state
+}
+
+// latestDeletions is the latest deletion request of each customer id; it
+// counts the requests not placed on exactly one customer.
+func latestDeletions(pl *placer, deletions []consentEvent, counts *consentCounts) map[string]time.Time {
+	deletion := map[string]time.Time{}
+	for _, e := range deletions {
+		ids := pl.place(e)
+		if len(ids) != 1 {
+			counts.DeletionsUnplaced++ // erasing the wrong person is worse than waiting
+			continue
+		}
+		if e.at.After(deletion[ids[0]]) {
+			deletion[ids[0]] = e.at
+		}
+	}
+	return deletion
 }
