@@ -18,6 +18,7 @@ import (
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
+	"github.com/segmint/segmint/lib/store"
 )
 
 // adStream is one configured stream of ad platform metrics and how its raw
@@ -75,18 +76,9 @@ func readAds(ctx context.Context, env step.Env, d rundate.Date, rates *normalize
 	)
 	for _, a := range adStreams(env.Config) {
 		name := contract.Raw(a.source, a.stream)
-		days := []rundate.Date{d}
-		if a.daily {
-			all, err := dataset.CommittedDates(ctx, env.Store, name)
-			if err != nil {
-				return nil, nil, err
-			}
-			days = days[:0]
-			for _, day := range all {
-				if !day.Start().After(d.Start()) {
-					days = append(days, day)
-				}
-			}
+		days, err := a.days(ctx, env.Store, d)
+		if err != nil {
+			return nil, nil, err
 		}
 		for _, day := range days {
 			p := dataset.Partition{Dataset: name, Date: day}
@@ -114,6 +106,25 @@ func readAds(ctx context.Context, env step.Env, d rundate.Date, rates *normalize
 		}
 	}
 	return ads, inputs, nil
+}
+
+// days are the raw partitions of the stream read for d: d for a file drop,
+// every committed day up to d for a daily API stream.
+func (a adStream) days(ctx context.Context, st store.Store, d rundate.Date) ([]rundate.Date, error) {
+	if !a.daily {
+		return []rundate.Date{d}, nil
+	}
+	all, err := dataset.CommittedDates(ctx, st, contract.Raw(a.source, a.stream))
+	if err != nil {
+		return nil, err
+	}
+	var days []rundate.Date
+	for _, day := range all {
+		if !day.Start().After(d.Start()) {
+			days = append(days, day)
+		}
+	}
+	return days, nil
 }
 
 // adReader reads the rows of one raw schema.
