@@ -81,31 +81,40 @@ func readAds(ctx context.Context, env step.Env, d rundate.Date, rates *normalize
 			return nil, nil, err
 		}
 		for _, day := range days {
-			p := dataset.Partition{Dataset: name, Date: day}
-			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
-				r, err := a.reader(s)
-				if err != nil {
-					return fmt.Errorf("read %s: %w", p, err)
-				}
-				for _, row := range rows {
-					ad, err := r.adDay(row, env.Config.Currency, rates)
-					if err != nil {
-						return fmt.Errorf("ad metrics %s: %w", p, err)
-					}
-					ads = append(ads, ad)
-				}
-				return nil
-			})
+			var m *dataset.Manifest
+			ads, m, err = a.read(ctx, env, dataset.Partition{Dataset: name, Date: day}, rates, ads)
 			if err != nil {
-				if a.daily {
-					return nil, nil, err
-				}
-				return nil, nil, step.MissingInput(err, p, contract.StepIngest)
+				return nil, nil, err
 			}
 			inputs = append(inputs, m)
 		}
 	}
 	return ads, inputs, nil
+}
+
+// read appends the ad days of raw partition p of the stream to ads.
+func (a adStream) read(ctx context.Context, env step.Env, p dataset.Partition, rates *normalize.Rates, ads []kpi.AdDay) ([]kpi.AdDay, *dataset.Manifest, error) {
+	m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
+		r, err := a.reader(s)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		for _, row := range rows {
+			ad, err := r.adDay(row, env.Config.Currency, rates)
+			if err != nil {
+				return fmt.Errorf("ad metrics %s: %w", p, err)
+			}
+			ads = append(ads, ad)
+		}
+		return nil
+	})
+	if err != nil {
+		if a.daily {
+			return nil, nil, err
+		}
+		return nil, nil, step.MissingInput(err, p, contract.StepIngest)
+	}
+	return ads, m, nil
 }
 
 // days are the raw partitions of the stream read for d: d for a file drop,
