@@ -176,29 +176,13 @@ func logicalType(leaf parquet.LeafColumn) format.LogicalTypeValue {
 
 // adDay converts one raw row.
 func (r *adReader) adDay(row parquet.Row, reporting string, rates *normalize.Rates) (kpi.AdDay, error) {
-	at, _ := r.f.Int64(row, r.a.day)
-	var day time.Time
-	if r.dayIsDate {
-		day = time.Unix(at*86400, 0).UTC()
-	} else {
-		day = time.UnixMicro(at).UTC()
-	}
-	ad := kpi.AdDay{Day: int32(day.Unix() / 86400), Campaign: r.f.Text(row, r.a.campaign), Channel: r.a.channel}
+	day := r.day(row)
+	ad := kpi.AdDay{Day: int32(day.Unix() / 86400), Campaign: r.f.Text(row, r.a.campaign), Channel: r.channel(row)}
 	ad.Impressions, _ = r.f.Int64(row, r.a.impressions)
 	ad.Clicks, _ = r.f.Int64(row, r.a.clicks)
 	if r.a.reach != "" {
 		if v, ok := r.f.Int64(row, r.a.reach); ok {
 			ad.Reach = &v
-		}
-	}
-	if ad.Channel == "" {
-		ad.Channel = r.f.Text(row, "channel")
-	}
-	if ad.Channel == "" {
-		platform := r.f.Text(row, "platform")
-		ad.Channel = platformChannels[config.Kind(platform)]
-		if ad.Channel == "" {
-			ad.Channel = platform
 		}
 	}
 	spend, err := r.spendMicros(row)
@@ -215,6 +199,31 @@ func (r *adReader) adDay(row parquet.Row, reporting string, rates *normalize.Rat
 		return ad, fmt.Errorf("campaign %s on %s: spend: %w", ad.Campaign, day.Format(time.DateOnly), err)
 	}
 	return ad, nil
+}
+
+// day is the row's day, from a DATE or a timestamp column.
+func (r *adReader) day(row parquet.Row) time.Time {
+	at, _ := r.f.Int64(row, r.a.day)
+	if r.dayIsDate {
+		return time.Unix(at*86400, 0).UTC()
+	}
+	return time.UnixMicro(at).UTC()
+}
+
+// channel is the stream's channel (API), else the row's channel column,
+// else the channel of its platform column, else the platform itself.
+func (r *adReader) channel(row parquet.Row) string {
+	if r.a.channel != "" {
+		return r.a.channel
+	}
+	if ch := r.f.Text(row, "channel"); ch != "" {
+		return ch
+	}
+	platform := r.f.Text(row, "platform")
+	if ch := platformChannels[config.Kind(platform)]; ch != "" {
+		return ch
+	}
+	return platform
 }
 
 // spendMicros is the row's spend in its currency: a file drop's decimal
