@@ -36,23 +36,43 @@ func (l *listFlag) Set(s string) error {
 
 // runTableTrain is `segmint train --input FILE --label COLUMN ...`.
 func runTableTrain(ctx context.Context, args []string, sys System) int {
-	stdout, stderr := sys.Stdout, sys.Stderr
+	fs, a := tableTrainFlags(sys.Stderr)
+	if code, ok := parseTabular(fs, args, sys.Stderr, []string{"--input", "--label", "--out"}, &a.input, &a.spec.Label, &a.out); !ok {
+		return code
+	}
+	a.spec.Drop = a.drop
+	res, err := trainTable(ctx, a)
+	if err != nil {
+		fmt.Fprintf(sys.Stderr, "segmint train: %v\n", err)
+		return exitFailed
+	}
+	printTrained(sys.Stdout, a.input, res, a.out)
+	return exitOK
+}
+
+// tableTrainArgs are the flags of `segmint train --input FILE ...`.
+type tableTrainArgs struct {
+	spec               learn.Spec
+	input, out, format string
+	drop               listFlag
+}
+
+// tableTrainFlags defines the flags of `segmint train --input FILE ...`.
+func tableTrainFlags(stderr io.Writer) (*flag.FlagSet, *tableTrainArgs) {
 	fs := flag.NewFlagSet("segmint train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var spec learn.Spec
-	var input, out, format string
-	var drop listFlag
-	fs.StringVar(&input, "input", "", "table to learn from: CSV (, ; or tab, optionally gzip'd) or Parquet (required)")
-	fs.StringVar(&format, "format", "", "csv or parquet (default: by the file)")
-	fs.StringVar(&spec.Label, "label", "", "the column to predict (required)")
-	fs.StringVar(&spec.Positive, "positive", "", "the label's positive value (default: of two values, 1, true or yes)")
-	fs.BoolVar(&spec.Regression, "regression", false, "predict a numeric label (gbdt only)")
-	fs.StringVar(&spec.Model, "model", "gbdt", "gbdt or logreg")
-	fs.Var(&drop, "drop", "columns that are not features, comma-separated (identifiers, leaks); repeatable")
-	fs.Uint64Var(&spec.Seed, "seed", 1, "seed of the holdout split and the learner")
-	fs.Float64Var(&spec.TestShare, "holdout", 0.2, "share of the rows held out to measure the model")
-	fs.StringVar(&spec.Name, "name", "", "the model's name in its file (default: the label)")
-	fs.StringVar(&out, "out", "", "where to write the model file (JSON) (required)")
+	a := &tableTrainArgs{}
+	fs.StringVar(&a.input, "input", "", "table to learn from: CSV (, ; or tab, optionally gzip'd) or Parquet (required)")
+	fs.StringVar(&a.format, "format", "", "csv or parquet (default: by the file)")
+	fs.StringVar(&a.spec.Label, "label", "", "the column to predict (required)")
+	fs.StringVar(&a.spec.Positive, "positive", "", "the label's positive value (default: of two values, 1, true or yes)")
+	fs.BoolVar(&a.spec.Regression, "regression", false, "predict a numeric label (gbdt only)")
+	fs.StringVar(&a.spec.Model, "model", "gbdt", "gbdt or logreg")
+	fs.Var(&a.drop, "drop", "columns that are not features, comma-separated (identifiers, leaks); repeatable")
+	fs.Uint64Var(&a.spec.Seed, "seed", 1, "seed of the holdout split and the learner")
+	fs.Float64Var(&a.spec.TestShare, "holdout", 0.2, "share of the rows held out to measure the model")
+	fs.StringVar(&a.spec.Name, "name", "", "the model's name in its file (default: the label)")
+	fs.StringVar(&a.out, "out", "", "where to write the model file (JSON) (required)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "segmint train --input FILE --label COLUMN --out MODEL [flags]: trains a model on any table,")
 		fmt.Fprintln(fs.Output(), "prints its holdout metrics and saves it. Text columns become categoricals; blanks and")
@@ -60,26 +80,23 @@ func runTableTrain(ctx context.Context, args []string, sys System) int {
 		fmt.Fprintln(fs.Output(), "\nflags:")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseTabular(fs, args, stderr, []string{"--input", "--label", "--out"}, &input, &spec.Label, &out); !ok {
-		return code
-	}
-	spec.Drop = drop
-	tab, err := frame.Read(input, frame.Options{Format: format})
+	return fs, a
+}
+
+// trainTable reads the input table, trains the model and writes its file.
+func trainTable(ctx context.Context, a *tableTrainArgs) (*learn.Result, error) {
+	tab, err := frame.Read(a.input, frame.Options{Format: a.format})
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint train: %v\n", err)
-		return exitFailed
+		return nil, err
 	}
-	res, err := learn.Train(ctx, tab, spec)
+	res, err := learn.Train(ctx, tab, a.spec)
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint train: %v\n", err)
-		return exitFailed
+		return nil, err
 	}
-	if err := res.File.WriteFile(out); err != nil {
-		fmt.Fprintf(stderr, "segmint train: %v\n", err)
-		return exitFailed
+	if err := res.File.WriteFile(a.out); err != nil {
+		return nil, err
 	}
-	printTrained(stdout, input, res, out)
-	return exitOK
+	return res, nil
 }
 
 // parseTabular parses the flags and checks that the required ones, named
