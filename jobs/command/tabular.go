@@ -161,44 +161,61 @@ func printTrained(w io.Writer, input string, res *learn.Result, out string) {
 
 // runPredict is `segmint predict --model MODEL --input FILE --out FILE`.
 func runPredict(ctx context.Context, args []string, sys System) int {
-	stdout, stderr := sys.Stdout, sys.Stderr
+	fs, a := predictFlags(sys.Stderr)
+	if code, ok := parseTabular(fs, args, sys.Stderr, []string{"--model", "--input", "--out"}, &a.model, &a.input, &a.out); !ok {
+		return code
+	}
+	f, n, err := predictTable(ctx, a)
+	if err != nil {
+		fmt.Fprintf(sys.Stderr, "segmint predict: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(sys.Stdout, "scored %d rows with %s (%s %s) into %s\n", n, a.model, f.Kind, f.Name, a.out)
+	return exitOK
+}
+
+// predictArgs are the flags of `segmint predict`.
+type predictArgs struct {
+	model, input, out, format string
+	keep                      listFlag
+}
+
+// predictFlags defines the flags of `segmint predict`.
+func predictFlags(stderr io.Writer) (*flag.FlagSet, *predictArgs) {
 	fs := flag.NewFlagSet("segmint predict", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var model, input, out, format string
-	var keep listFlag
-	fs.StringVar(&model, "model", "", "model file written by segmint train (required)")
-	fs.StringVar(&input, "input", "", "table to score: CSV or Parquet (required)")
-	fs.StringVar(&format, "format", "", "csv or parquet (default: by the file)")
-	fs.StringVar(&out, "out", "", "where to write the scores: .csv or .parquet (required)")
-	fs.Var(&keep, "keep", "input columns to carry into the output beside the score, comma-separated")
+	a := &predictArgs{}
+	fs.StringVar(&a.model, "model", "", "model file written by segmint train (required)")
+	fs.StringVar(&a.input, "input", "", "table to score: CSV or Parquet (required)")
+	fs.StringVar(&a.format, "format", "", "csv or parquet (default: by the file)")
+	fs.StringVar(&a.out, "out", "", "where to write the scores: .csv or .parquet (required)")
+	fs.Var(&a.keep, "keep", "input columns to carry into the output beside the score, comma-separated")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "segmint predict --model MODEL --input FILE --out FILE [--keep COLS]: one score per input")
 		fmt.Fprintln(fs.Output(), "row, in input order (the positive class's probability, or the predicted value).")
 		fmt.Fprintln(fs.Output(), "\nflags:")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseTabular(fs, args, stderr, []string{"--model", "--input", "--out"}, &model, &input, &out); !ok {
-		return code
-	}
-	f, err := registry.ReadFile(model)
+	return fs, a
+}
+
+// predictTable reads the model file and the input table and writes the
+// scores; it returns the model file and the rows scored.
+func predictTable(ctx context.Context, a *predictArgs) (*registry.File, int, error) {
+	f, err := registry.ReadFile(a.model)
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
-		return exitFailed
+		return nil, 0, err
 	}
-	tab, err := frame.Read(input, frame.Options{Format: format})
+	tab, err := frame.Read(a.input, frame.Options{Format: a.format})
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
-		return exitFailed
+		return nil, 0, err
 	}
 	scores, err := learn.Predict(ctx, f, tab)
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
-		return exitFailed
+		return nil, 0, err
 	}
-	if err := learn.WriteScores(out, tab, keep, scores); err != nil {
-		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
-		return exitFailed
+	if err := learn.WriteScores(a.out, tab, a.keep, scores); err != nil {
+		return nil, 0, err
 	}
-	fmt.Fprintf(stdout, "scored %d rows with %s (%s %s) into %s\n", len(scores), model, f.Kind, f.Name, out)
-	return exitOK
+	return f, len(scores), nil
 }
