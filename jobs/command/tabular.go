@@ -147,16 +147,21 @@ func printTrained(w io.Writer, input string, res *learn.Result, out string) {
 	for _, d := range f.Dropped {
 		fmt.Fprintf(w, "left out: %s (%s)\n", d.Name, d.Reason)
 	}
+	printMetrics(w, f.Metrics)
+	fmt.Fprintf(w, "model written to %s\n", out)
+}
+
+// printMetrics prints the holdout metrics, one a line by name.
+func printMetrics(w io.Writer, metrics map[string]float64) {
 	fmt.Fprintln(w, "holdout metrics:")
-	keys := make([]string, 0, len(f.Metrics))
-	for k := range f.Metrics {
+	keys := make([]string, 0, len(metrics))
+	for k := range metrics {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		fmt.Fprintf(w, "  %-15s %.4f\n", k, f.Metrics[k])
+		fmt.Fprintf(w, "  %-15s %.4f\n", k, metrics[k])
 	}
-	fmt.Fprintf(w, "model written to %s\n", out)
 }
 
 // runPredict is `segmint predict --model MODEL --input FILE --out FILE`.
