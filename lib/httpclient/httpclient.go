@@ -196,14 +196,20 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		return nil, c.httpError(resp, body, 1)
 	}
 	if d := c.cfg.Policy.Pace(resp); d > 0 {
-		c.mu.Lock()
-		if t := time.Now().Add(d); t.After(c.pauseTill) {
-			c.pauseTill = t
-		}
-		c.mu.Unlock()
-		c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Dur(logging.FieldPause, d).Msg("usage high: slowing down")
+		c.pause(d)
 	}
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// pause holds the client's next requests back for d from now, unless an
+// earlier pause already runs longer.
+func (c *Client) pause(d time.Duration) {
+	c.mu.Lock()
+	if t := time.Now().Add(d); t.After(c.pauseTill) {
+		c.pauseTill = t
+	}
+	c.mu.Unlock()
+	c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Dur(logging.FieldPause, d).Msg("usage high: slowing down")
 }
 
 // beforeAttempt runs before every attempt: it waits for the rate limiter and
