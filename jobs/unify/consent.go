@@ -163,16 +163,7 @@ func consentStream(src config.Source, st config.Stream) bool {
 // contacts stream.
 func (in *consentInputs) rows(source string, st config.Stream, s *parquet.Schema, rows []parquet.Row) {
 	f := dataset.FieldsOf(s)
-	cols := map[string]int{}
-	for i, c := range s.Columns() {
-		cols[c[0]] = i
-	}
-	text := func(row parquet.Row, field string) string {
-		if i, ok := cols[field]; ok && !row[i].IsNull() {
-			return row[i].String() // strings, and bool flags as "true"/"false"
-		}
-		return ""
-	}
+	text := rawText(s)
 	spec, _ := config.IdentityEntity(config.EntityContacts)
 	for _, row := range rows {
 		e := consentEvent{source: source + "/" + st.Name, customerNumber: f.Text(row, "customer_number"),
@@ -210,6 +201,21 @@ func (in *consentInputs) rows(source string, st config.Stream, s *parquet.Schema
 			e.at = time.UnixMicro(at).UTC()
 			in.events = append(in.events, e)
 		}
+	}
+}
+
+// rawText reads a column of rows of schema s by name as text: strings, and
+// bool flags as "true"/"false"; "" when null or not in s.
+func rawText(s *parquet.Schema) func(row parquet.Row, field string) string {
+	cols := map[string]int{}
+	for i, c := range s.Columns() {
+		cols[c[0]] = i
+	}
+	return func(row parquet.Row, field string) string {
+		if i, ok := cols[field]; ok && !row[i].IsNull() {
+			return row[i].String()
+		}
+		return ""
 	}
 }
 
