@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -52,32 +53,11 @@ func runFakes(ctx context.Context, args []string, sys System) int {
 		}
 		return exitUsage
 	}
-	sec := demoSecrets()
-	end := now().UTC().Truncate(24 * time.Hour)
-	hs := hubspotfake.New(hubspotfake.Options{Token: sec["SEGMINT_DEMO_HUBSPOT_TOKEN"]})
-	hs.Seed(*contacts, end, uint64(*seed))
-	handlers := []struct {
-		name string
-		h    http.Handler
-	}{
-		{"hubspot", hs},
-		{"salesforce", sffake.NewHandler(sffake.Options{Seed: uint64(*seed), Contacts: *contacts, Accounts: *contacts / 5,
-			Opportunities: *contacts / 2, Start: end.AddDate(0, 0, -30)})},
-		{"google_ads", gadsfake.NewHandler(gadsfake.Options{Seed: *seed})},
-		{"meta", metafake.NewHandler(metafake.Options{Seed: *seed})},
-	}
-	var servers []*http.Server
-	for i, h := range handlers {
-		addr := fmt.Sprintf("127.0.0.1:%d", *base+i)
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			fmt.Fprintf(stderr, "segmint fakes: listen %s: %v\n", addr, err)
-			return exitFailed
-		}
-		srv := &http.Server{Handler: h.h, ReadHeaderTimeout: 10 * time.Second}
-		servers = append(servers, srv)
-		go srv.Serve(ln)
-		fmt.Fprintf(stdout, "%-10s fake on http://%s\n", h.name, addr)
+	handlers := fakeHandlers(*contacts, *seed, now().UTC().Truncate(24*time.Hour))
+	servers, err := serveFakes(stdout, *base, handlers)
+	if err != nil {
+		fmt.Fprintf(stderr, "segmint fakes: %v\n", err)
+		return exitFailed
 	}
 	fmt.Fprintln(stdout, "ready")
 	<-ctx.Done()
@@ -87,4 +67,43 @@ func runFakes(ctx context.Context, args []string, sys System) int {
 		_ = srv.Shutdown(sctx)
 	}
 	return exitOK
+}
+
+// namedHandler is one platform's fake.
+type namedHandler struct {
+	name string
+	h    http.Handler
+}
+
+// fakeHandlers are the fakes of HubSpot, Salesforce, Google Ads and Meta,
+// in port order, their data generated from seed up to the day end.
+func fakeHandlers(contacts int, seed int64, end time.Time) []namedHandler {
+	sec := demoSecrets()
+	hs := hubspotfake.New(hubspotfake.Options{Token: sec["SEGMINT_DEMO_HUBSPOT_TOKEN"]})
+	hs.Seed(contacts, end, uint64(seed))
+	return []namedHandler{
+		{"hubspot", hs},
+		{"salesforce", sffake.NewHandler(sffake.Options{Seed: uint64(seed), Contacts: contacts, Accounts: contacts / 5,
+			Opportunities: contacts / 2, Start: end.AddDate(0, 0, -30)})},
+		{"google_ads", gadsfake.NewHandler(gadsfake.Options{Seed: seed})},
+		{"meta", metafake.NewHandler(metafake.Options{Seed: seed})},
+	}
+}
+
+// serveFakes serves each fake on loopback, from port base up, and prints
+// where.
+func serveFakes(stdout io.Writer, base int, handlers []namedHandler) ([]*http.Server, error) {
+	var servers []*http.Server
+	for i, h := range handlers {
+		addr := fmt.Sprintf("127.0.0.1:%d", base+i)
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("listen %s: %v", addr, err)
+		}
+		srv := &http.Server{Handler: h.h, ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, srv)
+		go srv.Serve(ln)
+		fmt.Fprintf(stdout, "%-10s fake on http://%s\n", h.name, addr)
+	}
+	return servers, nil
 }

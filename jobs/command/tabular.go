@@ -36,23 +36,43 @@ func (l *listFlag) Set(s string) error {
 
 // runTableTrain is `segmint train --input FILE --label COLUMN ...`.
 func runTableTrain(ctx context.Context, args []string, sys System) int {
-	stdout, stderr := sys.Stdout, sys.Stderr
+	fs, a := tableTrainFlags(sys.Stderr)
+	if code, ok := parseTabular(fs, args, sys.Stderr, []string{"--input", "--label", "--out"}, &a.input, &a.spec.Label, &a.out); !ok {
+		return code
+	}
+	a.spec.Drop = a.drop
+	res, err := trainTable(ctx, a)
+	if err != nil {
+		fmt.Fprintf(sys.Stderr, "segmint train: %v\n", err)
+		return exitFailed
+	}
+	printTrained(sys.Stdout, a.input, res, a.out)
+	return exitOK
+}
+
+// tableTrainArgs are the flags of `segmint train --input FILE ...`.
+type tableTrainArgs struct {
+	spec               learn.Spec
+	input, out, format string
+	drop               listFlag
+}
+
+// tableTrainFlags defines the flags of `segmint train --input FILE ...`.
+func tableTrainFlags(stderr io.Writer) (*flag.FlagSet, *tableTrainArgs) {
 	fs := flag.NewFlagSet("segmint train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var spec learn.Spec
-	var input, out, format string
-	var drop listFlag
-	fs.StringVar(&input, "input", "", "table to learn from: CSV (, ; or tab, optionally gzip'd) or Parquet (required)")
-	fs.StringVar(&format, "format", "", "csv or parquet (default: by the file)")
-	fs.StringVar(&spec.Label, "label", "", "the column to predict (required)")
-	fs.StringVar(&spec.Positive, "positive", "", "the label's positive value (default: of two values, 1, true or yes)")
-	fs.BoolVar(&spec.Regression, "regression", false, "predict a numeric label (gbdt only)")
-	fs.StringVar(&spec.Model, "model", "gbdt", "gbdt or logreg")
-	fs.Var(&drop, "drop", "columns that are not features, comma-separated (identifiers, leaks); repeatable")
-	fs.Uint64Var(&spec.Seed, "seed", 1, "seed of the holdout split and the learner")
-	fs.Float64Var(&spec.TestShare, "holdout", 0.2, "share of the rows held out to measure the model")
-	fs.StringVar(&spec.Name, "name", "", "the model's name in its file (default: the label)")
-	fs.StringVar(&out, "out", "", "where to write the model file (JSON) (required)")
+	a := &tableTrainArgs{}
+	fs.StringVar(&a.input, "input", "", "table to learn from: CSV (, ; or tab, optionally gzip'd) or Parquet (required)")
+	fs.StringVar(&a.format, "format", "", "csv or parquet (default: by the file)")
+	fs.StringVar(&a.spec.Label, "label", "", "the column to predict (required)")
+	fs.StringVar(&a.spec.Positive, "positive", "", "the label's positive value (default: of two values, 1, true or yes)")
+	fs.BoolVar(&a.spec.Regression, "regression", false, "predict a numeric label (gbdt only)")
+	fs.StringVar(&a.spec.Model, "model", "gbdt", "gbdt or logreg")
+	fs.Var(&a.drop, "drop", "columns that are not features, comma-separated (identifiers, leaks); repeatable")
+	fs.Uint64Var(&a.spec.Seed, "seed", 1, "seed of the holdout split and the learner")
+	fs.Float64Var(&a.spec.TestShare, "holdout", 0.2, "share of the rows held out to measure the model")
+	fs.StringVar(&a.spec.Name, "name", "", "the model's name in its file (default: the label)")
+	fs.StringVar(&a.out, "out", "", "where to write the model file (JSON) (required)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "segmint train --input FILE --label COLUMN --out MODEL [flags]: trains a model on any table,")
 		fmt.Fprintln(fs.Output(), "prints its holdout metrics and saves it. Text columns become categoricals; blanks and")
@@ -60,26 +80,23 @@ func runTableTrain(ctx context.Context, args []string, sys System) int {
 		fmt.Fprintln(fs.Output(), "\nflags:")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseTabular(fs, args, stderr, []string{"--input", "--label", "--out"}, &input, &spec.Label, &out); !ok {
-		return code
-	}
-	spec.Drop = drop
-	tab, err := frame.Read(input, frame.Options{Format: format})
+	return fs, a
+}
+
+// trainTable reads the input table, trains the model and writes its file.
+func trainTable(ctx context.Context, a *tableTrainArgs) (*learn.Result, error) {
+	tab, err := frame.Read(a.input, frame.Options{Format: a.format})
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint train: %v\n", err)
-		return exitFailed
+		return nil, err
 	}
-	res, err := learn.Train(ctx, tab, spec)
+	res, err := learn.Train(ctx, tab, a.spec)
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint train: %v\n", err)
-		return exitFailed
+		return nil, err
 	}
-	if err := res.File.WriteFile(out); err != nil {
-		fmt.Fprintf(stderr, "segmint train: %v\n", err)
-		return exitFailed
+	if err := res.File.WriteFile(a.out); err != nil {
+		return nil, err
 	}
-	printTrained(stdout, input, res, out)
-	return exitOK
+	return res, nil
 }
 
 // parseTabular parses the flags and checks that the required ones, named
@@ -130,58 +147,80 @@ func printTrained(w io.Writer, input string, res *learn.Result, out string) {
 	for _, d := range f.Dropped {
 		fmt.Fprintf(w, "left out: %s (%s)\n", d.Name, d.Reason)
 	}
+	printMetrics(w, f.Metrics)
+	fmt.Fprintf(w, "model written to %s\n", out)
+}
+
+// printMetrics prints the holdout metrics, one a line by name.
+func printMetrics(w io.Writer, metrics map[string]float64) {
 	fmt.Fprintln(w, "holdout metrics:")
-	keys := make([]string, 0, len(f.Metrics))
-	for k := range f.Metrics {
+	keys := make([]string, 0, len(metrics))
+	for k := range metrics {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		fmt.Fprintf(w, "  %-15s %.4f\n", k, f.Metrics[k])
+		fmt.Fprintf(w, "  %-15s %.4f\n", k, metrics[k])
 	}
-	fmt.Fprintf(w, "model written to %s\n", out)
 }
 
 // runPredict is `segmint predict --model MODEL --input FILE --out FILE`.
 func runPredict(ctx context.Context, args []string, sys System) int {
-	stdout, stderr := sys.Stdout, sys.Stderr
+	fs, a := predictFlags(sys.Stderr)
+	if code, ok := parseTabular(fs, args, sys.Stderr, []string{"--model", "--input", "--out"}, &a.model, &a.input, &a.out); !ok {
+		return code
+	}
+	f, n, err := predictTable(ctx, a)
+	if err != nil {
+		fmt.Fprintf(sys.Stderr, "segmint predict: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(sys.Stdout, "scored %d rows with %s (%s %s) into %s\n", n, a.model, f.Kind, f.Name, a.out)
+	return exitOK
+}
+
+// predictArgs are the flags of `segmint predict`.
+type predictArgs struct {
+	model, input, out, format string
+	keep                      listFlag
+}
+
+// predictFlags defines the flags of `segmint predict`.
+func predictFlags(stderr io.Writer) (*flag.FlagSet, *predictArgs) {
 	fs := flag.NewFlagSet("segmint predict", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var model, input, out, format string
-	var keep listFlag
-	fs.StringVar(&model, "model", "", "model file written by segmint train (required)")
-	fs.StringVar(&input, "input", "", "table to score: CSV or Parquet (required)")
-	fs.StringVar(&format, "format", "", "csv or parquet (default: by the file)")
-	fs.StringVar(&out, "out", "", "where to write the scores: .csv or .parquet (required)")
-	fs.Var(&keep, "keep", "input columns to carry into the output beside the score, comma-separated")
+	a := &predictArgs{}
+	fs.StringVar(&a.model, "model", "", "model file written by segmint train (required)")
+	fs.StringVar(&a.input, "input", "", "table to score: CSV or Parquet (required)")
+	fs.StringVar(&a.format, "format", "", "csv or parquet (default: by the file)")
+	fs.StringVar(&a.out, "out", "", "where to write the scores: .csv or .parquet (required)")
+	fs.Var(&a.keep, "keep", "input columns to carry into the output beside the score, comma-separated")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "segmint predict --model MODEL --input FILE --out FILE [--keep COLS]: one score per input")
 		fmt.Fprintln(fs.Output(), "row, in input order (the positive class's probability, or the predicted value).")
 		fmt.Fprintln(fs.Output(), "\nflags:")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseTabular(fs, args, stderr, []string{"--model", "--input", "--out"}, &model, &input, &out); !ok {
-		return code
-	}
-	f, err := registry.ReadFile(model)
+	return fs, a
+}
+
+// predictTable reads the model file and the input table and writes the
+// scores; it returns the model file and the rows scored.
+func predictTable(ctx context.Context, a *predictArgs) (*registry.File, int, error) {
+	f, err := registry.ReadFile(a.model)
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
-		return exitFailed
+		return nil, 0, err
 	}
-	tab, err := frame.Read(input, frame.Options{Format: format})
+	tab, err := frame.Read(a.input, frame.Options{Format: a.format})
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
-		return exitFailed
+		return nil, 0, err
 	}
 	scores, err := learn.Predict(ctx, f, tab)
 	if err != nil {
-		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
-		return exitFailed
+		return nil, 0, err
 	}
-	if err := learn.WriteScores(out, tab, keep, scores); err != nil {
-		fmt.Fprintf(stderr, "segmint predict: %v\n", err)
-		return exitFailed
+	if err := learn.WriteScores(a.out, tab, a.keep, scores); err != nil {
+		return nil, 0, err
 	}
-	fmt.Fprintf(stdout, "scored %d rows with %s (%s %s) into %s\n", len(scores), model, f.Kind, f.Name, out)
-	return exitOK
+	return f, len(scores), nil
 }

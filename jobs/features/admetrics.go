@@ -18,6 +18,7 @@ import (
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
+	"github.com/segmint/segmint/lib/store"
 )
 
 // adStream is one configured stream of ad platform metrics and how its raw
@@ -75,45 +76,64 @@ func readAds(ctx context.Context, env step.Env, d rundate.Date, rates *normalize
 	)
 	for _, a := range adStreams(env.Config) {
 		name := contract.Raw(a.source, a.stream)
-		days := []rundate.Date{d}
-		if a.daily {
-			all, err := dataset.CommittedDates(ctx, env.Store, name)
-			if err != nil {
-				return nil, nil, err
-			}
-			days = days[:0]
-			for _, day := range all {
-				if !day.Start().After(d.Start()) {
-					days = append(days, day)
-				}
-			}
+		days, err := a.days(ctx, env.Store, d)
+		if err != nil {
+			return nil, nil, err
 		}
 		for _, day := range days {
-			p := dataset.Partition{Dataset: name, Date: day}
-			m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
-				r, err := a.reader(s)
-				if err != nil {
-					return fmt.Errorf("read %s: %w", p, err)
-				}
-				for _, row := range rows {
-					ad, err := r.adDay(row, env.Config.Currency, rates)
-					if err != nil {
-						return fmt.Errorf("ad metrics %s: %w", p, err)
-					}
-					ads = append(ads, ad)
-				}
-				return nil
-			})
+			var m *dataset.Manifest
+			ads, m, err = a.read(ctx, env, dataset.Partition{Dataset: name, Date: day}, rates, ads)
 			if err != nil {
-				if a.daily {
-					return nil, nil, err
-				}
-				return nil, nil, step.MissingInput(err, p, contract.StepIngest)
+				return nil, nil, err
 			}
 			inputs = append(inputs, m)
 		}
 	}
 	return ads, inputs, nil
+}
+
+// read appends the ad days of raw partition p of the stream to ads.
+func (a adStream) read(ctx context.Context, env step.Env, p dataset.Partition, rates *normalize.Rates, ads []kpi.AdDay) ([]kpi.AdDay, *dataset.Manifest, error) {
+	m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
+		r, err := a.reader(s)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		for _, row := range rows {
+			ad, err := r.adDay(row, env.Config.Currency, rates)
+			if err != nil {
+				return fmt.Errorf("ad metrics %s: %w", p, err)
+			}
+			ads = append(ads, ad)
+		}
+		return nil
+	})
+	if err != nil {
+		if a.daily {
+			return nil, nil, err
+		}
+		return nil, nil, step.MissingInput(err, p, contract.StepIngest)
+	}
+	return ads, m, nil
+}
+
+// days are the raw partitions of the stream read for d: d for a file drop,
+// every committed day up to d for a daily API stream.
+func (a adStream) days(ctx context.Context, st store.Store, d rundate.Date) ([]rundate.Date, error) {
+	if !a.daily {
+		return []rundate.Date{d}, nil
+	}
+	all, err := dataset.CommittedDates(ctx, st, contract.Raw(a.source, a.stream))
+	if err != nil {
+		return nil, err
+	}
+	var days []rundate.Date
+	for _, day := range all {
+		if !day.Start().After(d.Start()) {
+			days = append(days, day)
+		}
+	}
+	return days, nil
 }
 
 // adReader reads the rows of one raw schema.
@@ -156,29 +176,13 @@ func logicalType(leaf parquet.LeafColumn) format.LogicalTypeValue {
 
 // adDay converts one raw row.
 func (r *adReader) adDay(row parquet.Row, reporting string, rates *normalize.Rates) (kpi.AdDay, error) {
-	at, _ := r.f.Int64(row, r.a.day)
-	var day time.Time
-	if r.dayIsDate {
-		day = time.Unix(at*86400, 0).UTC()
-	} else {
-		day = time.UnixMicro(at).UTC()
-	}
-	ad := kpi.AdDay{Day: int32(day.Unix() / 86400), Campaign: r.f.Text(row, r.a.campaign), Channel: r.a.channel}
+	day := r.day(row)
+	ad := kpi.AdDay{Day: int32(day.Unix() / 86400), Campaign: r.f.Text(row, r.a.campaign), Channel: r.channel(row)}
 	ad.Impressions, _ = r.f.Int64(row, r.a.impressions)
 	ad.Clicks, _ = r.f.Int64(row, r.a.clicks)
 	if r.a.reach != "" {
 		if v, ok := r.f.Int64(row, r.a.reach); ok {
 			ad.Reach = &v
-		}
-	}
-	if ad.Channel == "" {
-		ad.Channel = r.f.Text(row, "channel")
-	}
-	if ad.Channel == "" {
-		platform := r.f.Text(row, "platform")
-		ad.Channel = platformChannels[config.Kind(platform)]
-		if ad.Channel == "" {
-			ad.Channel = platform
 		}
 	}
 	spend, err := r.spendMicros(row)
@@ -195,6 +199,31 @@ func (r *adReader) adDay(row parquet.Row, reporting string, rates *normalize.Rat
 		return ad, fmt.Errorf("campaign %s on %s: spend: %w", ad.Campaign, day.Format(time.DateOnly), err)
 	}
 	return ad, nil
+}
+
+// day is the row's day, from a DATE or a timestamp column.
+func (r *adReader) day(row parquet.Row) time.Time {
+	at, _ := r.f.Int64(row, r.a.day)
+	if r.dayIsDate {
+		return time.Unix(at*86400, 0).UTC()
+	}
+	return time.UnixMicro(at).UTC()
+}
+
+// channel is the stream's channel (API), else the row's channel column,
+// else the channel of its platform column, else the platform itself.
+func (r *adReader) channel(row parquet.Row) string {
+	if r.a.channel != "" {
+		return r.a.channel
+	}
+	if ch := r.f.Text(row, "channel"); ch != "" {
+		return ch
+	}
+	platform := r.f.Text(row, "platform")
+	if ch := platformChannels[config.Kind(platform)]; ch != "" {
+		return ch
+	}
+	return platform
 }
 
 // spendMicros is the row's spend in its currency: a file drop's decimal

@@ -197,18 +197,48 @@ func pullDaily(ctx context.Context, env step.Env, log zerolog.Logger, src config
 	if err != nil {
 		return err
 	}
-	lookback := src.LookbackDays
-	if lookback == 0 {
-		lookback = 1
-		if dl, ok := s.(DefaultLookback); ok {
-			lookback = dl.DefaultLookbackDays()
-		}
-	}
+	lookback := lookbackDays(src, s)
 	from := d.AddDays(1 - lookback)
 	log.Info().Str(logging.FieldFrom, from.String()).Str(logging.FieldTo, d.String()).Int(logging.FieldLookbackDays, lookback).Msg("pulling")
-	byDay := map[string][]connector.Record{}
-	var all []connector.Record
-	var pages int64
+	byDay, all, pages, err := pullDays(ctx, s, from, d)
+	if err != nil {
+		return fmt.Errorf("pull (nothing committed): %w", err)
+	}
+	schema, err := reconcile(log, state, s, all)
+	if err != nil {
+		return err
+	}
+	rows, err := commitDays(ctx, env, src, s, schema, byDay, from, d)
+	if err != nil {
+		return err
+	}
+	if err := commitState(ctx, env, state, schema, d); err != nil {
+		return err
+	}
+	key := src.Name + "/" + s.Name() + "."
+	stats.Add(key+"pages", pages)
+	stats.Add(key+"days_written", int64(lookback))
+	stats.Add(key+"rows_written", rows)
+	log.Info().Int64(logging.FieldPages, pages).Int(logging.FieldDaysWritten, lookback).Int64(logging.FieldRowsWritten, rows).Msg("stream ingested")
+	return nil
+}
+
+// lookbackDays is the source's configured look-back, else the stream's
+// platform default, else one day.
+func lookbackDays(src config.Source, s connector.Daily) int {
+	if src.LookbackDays != 0 {
+		return src.LookbackDays
+	}
+	if dl, ok := s.(DefaultLookback); ok {
+		return dl.DefaultLookbackDays()
+	}
+	return 1
+}
+
+// pullDays pulls the days from..d, grouping the records by day (all keeps
+// them in pull order); a record outside the window is an error.
+func pullDays(ctx context.Context, s connector.Daily, from, d rundate.Date) (byDay map[string][]connector.Record, all []connector.Record, pages int64, err error) {
+	byDay = map[string][]connector.Record{}
 	err = s.PullDays(ctx, from.Start(), d.Start(), func(page []connector.Record) error {
 		pages++
 		for _, r := range page {
@@ -221,13 +251,13 @@ func pullDaily(ctx context.Context, env step.Env, log zerolog.Logger, src config
 		all = append(all, page...)
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("pull (nothing committed): %w", err)
-	}
-	schema, err := reconcile(log, state, s, all)
-	if err != nil {
-		return err
-	}
+	return byDay, all, pages, err
+}
+
+// commitDays commits one raw partition per day from..d, each sorted by
+// record id (empty days too), and returns the rows written.
+func commitDays(ctx context.Context, env step.Env, src config.Source, s connector.Daily, schema []connector.Field,
+	byDay map[string][]connector.Record, from, d rundate.Date) (int64, error) {
 	var rows int64
 	for day := from; !day.Start().After(d.Start()); day = day.AddDays(1) {
 		records := byDay[day.String()]
@@ -237,19 +267,11 @@ func pullDaily(ctx context.Context, env step.Env, log zerolog.Logger, src config
 			"window_from": from.String(), "window_to": d.String(), "run_date": d.String(),
 		})
 		if err != nil {
-			return err
+			return 0, err
 		}
 		rows += m.Rows
 	}
-	if err := commitState(ctx, env, state, schema, d); err != nil {
-		return err
-	}
-	key := src.Name + "/" + s.Name() + "."
-	stats.Add(key+"pages", pages)
-	stats.Add(key+"days_written", int64(lookback))
-	stats.Add(key+"rows_written", rows)
-	log.Info().Int64(logging.FieldPages, pages).Int(logging.FieldDaysWritten, lookback).Int64(logging.FieldRowsWritten, rows).Msg("stream ingested")
-	return nil
+	return rows, nil
 }
 
 // reconcile checks the pull's schema against the committed one.

@@ -46,27 +46,14 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 			continue
 		}
 		matched = true
-		if src.Kind != config.FileDrop {
-			n, err := runAPI(ctx, env, src, d, stats)
-			if err != nil {
-				return stats, err
-			}
-			streams += n
-			continue
+		run := runAPI
+		if src.Kind == config.FileDrop {
+			run = runFileDrop
 		}
-		landing, prefix, err := env.Opener(src.Landing)
+		n, err := run(ctx, env, src, d, stats)
+		streams += n
 		if err != nil {
-			return stats, fmt.Errorf("open landing of %s: %w", src.Name, err)
-		}
-		for _, st := range src.Streams {
-			if env.Stream != "" && env.Stream != st.Name {
-				continue
-			}
-			streams++
-			log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, st.Name).Logger()
-			if err := pullStream(ctx, env, log, landing, prefix, src, st, d, stats); err != nil {
-				return stats, fmt.Errorf("%s/%s: %w", src.Name, st.Name, err)
-			}
+			return stats, err
 		}
 	}
 	if !matched {
@@ -105,6 +92,26 @@ func runAPI(ctx context.Context, env step.Env, src config.Source, d rundate.Date
 		}
 		if err != nil {
 			return n, fmt.Errorf("%s/%s: %w", src.Name, s.Name(), err)
+		}
+	}
+	return n, nil
+}
+
+// runFileDrop pulls the streams of one file-drop source from its landing.
+func runFileDrop(ctx context.Context, env step.Env, src config.Source, d rundate.Date, stats step.Stats) (int, error) {
+	landing, prefix, err := env.Opener(src.Landing)
+	if err != nil {
+		return 0, fmt.Errorf("open landing of %s: %w", src.Name, err)
+	}
+	n := 0
+	for _, st := range src.Streams {
+		if env.Stream != "" && env.Stream != st.Name {
+			continue
+		}
+		n++
+		log := env.Log.With().Str(logging.FieldSource, src.Name).Str(logging.FieldStream, st.Name).Logger()
+		if err := pullStream(ctx, env, log, landing, prefix, src, st, d, stats); err != nil {
+			return n, fmt.Errorf("%s/%s: %w", src.Name, st.Name, err)
 		}
 	}
 	return n, nil
@@ -152,14 +159,20 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 		return err
 	}
 	addPullStats(stats, src, st, res, m)
+	logIngested(log, res, m, byRule, env.Now().Sub(start))
+	return nil
+}
+
+// logIngested logs a file-drop stream's pull, with the quarantined rows by
+// rule.
+func logIngested(log zerolog.Logger, res *filedrop.Result, m *dataset.Manifest, byRule map[string]int64, elapsed time.Duration) {
 	ev := log.Info().Int(logging.FieldFiles, len(res.Files)).Int64(logging.FieldRowsRead, res.Read).
 		Int64(logging.FieldRowsWritten, m.Rows).Int(logging.FieldRowsQuarantined, len(res.Rejected)).
-		Int64(logging.FieldRowsAfterDate, res.AfterDate).Int64(logging.FieldElapsed, env.Now().Sub(start).Milliseconds())
+		Int64(logging.FieldRowsAfterDate, res.AfterDate).Int64(logging.FieldElapsed, elapsed.Milliseconds())
 	for rule, n := range byRule {
 		ev = ev.Int64(logging.FieldQuarantinedPrefix+rule, n)
 	}
 	ev.Msg("stream ingested")
-	return nil
 }
 
 // writeQuarantine commits the quarantine partition of a file-drop stream:

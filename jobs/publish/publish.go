@@ -35,6 +35,28 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err != nil {
 		return nil, err
 	}
+	members, sizes := rfmMembers(scores)
+	p := dataset.Partition{Dataset: contract.RFMSegments, Date: d}
+	pm, err := commitMembers(ctx, env, p, m, members, sizes)
+	if err != nil {
+		return nil, err
+	}
+	if err := updateLatest(ctx, env, p, pm); err != nil {
+		return nil, err
+	}
+	stats := step.Stats{"rfm.members": int64(len(members))}
+	ev := env.Log.Info().Int(logging.FieldMembers, len(members))
+	for name, n := range sizes {
+		stats["rfm."+name] = n
+		ev = ev.Int64(name, n)
+	}
+	ev.Msg("segments published")
+	return stats, nil
+}
+
+// rfmMembers are the scored customers as RFM segment members, by segment
+// (in rfm.Segments order) and customer id, with the size of each segment.
+func rfmMembers(scores []contract.Score) ([]contract.Member, map[string]int64) {
 	members := make([]contract.Member, len(scores))
 	sizes := map[string]int64{}
 	for i, s := range scores {
@@ -53,9 +75,15 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		}
 		return a.CustomerID < b.CustomerID
 	})
-	p := dataset.Partition{Dataset: contract.RFMSegments, Date: d}
+	return members, sizes
+}
+
+// commitMembers commits segment partition p, read from scores manifest
+// scores: the members as Parquet and as the audience CSV.
+func commitMembers(ctx context.Context, env step.Env, p dataset.Partition, scores *dataset.Manifest,
+	members []contract.Member, sizes map[string]int64) (*dataset.Manifest, error) {
 	w := dataset.NewWriter(env.Store, p, env.RunID, contract.StepPublish, "")
-	w.AddInput(m)
+	w.AddInput(scores)
 	w.SetMeta("segment_sizes", sizes)
 	w.SetMeta("segments", rfm.Segments())
 	if err := dataset.WriteParquet(ctx, w, members); err != nil {
@@ -64,21 +92,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err := w.AddFile(ctx, "csv", "csv", int64(len(members)), func(out io.Writer) error { return writeCSV(out, members) }); err != nil {
 		return nil, err
 	}
-	pm, err := w.Commit(ctx, env.Now())
-	if err != nil {
-		return nil, err
-	}
-	if err := updateLatest(ctx, env, p, pm); err != nil {
-		return nil, err
-	}
-	stats := step.Stats{"rfm.members": int64(len(members))}
-	ev := env.Log.Info().Int(logging.FieldMembers, len(members))
-	for name, n := range sizes {
-		stats["rfm."+name] = n
-		ev = ev.Int64(name, n)
-	}
-	ev.Msg("segments published")
-	return stats, nil
+	return w.Commit(ctx, env.Now())
 }
 
 // writeCSV writes the audience file: a header and one customer a line.

@@ -21,8 +21,7 @@ func modelRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page,
 	if err != nil {
 		return err
 	}
-	w.AddInput(m)
-	page.Partition = append(page.Partition, PartitionRow{m.Dataset + "/" + m.Partition, m.Rows, m.RunID})
+	page.addInput(w, m)
 	num := func(v *float64) string {
 		if v == nil {
 			return "–"

@@ -89,64 +89,94 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		}
 		page.Streams = append(page.Streams, row)
 	}
-	for _, name := range contract.QualityChecked(env.Config) {
-		qp := dataset.Partition{Dataset: contract.Quality(name), Date: d}
-		qm, err := dataset.ReadManifest(ctx, env.Store, qp)
-		if err != nil {
-			return nil, step.MissingInput(err, qp, contract.StepUnify)
-		}
-		w.AddInput(qm)
-		page.Quality = append(page.Quality, qualityRow(name, qm))
+	if err := qualityRows(ctx, env, w, &page, d); err != nil {
+		return nil, err
 	}
 	customers, cm, err := step.ReadInput[customerview.Customer](ctx, env, dataset.Partition{Dataset: contract.Customers, Date: d}, contract.StepUnify)
 	if err != nil {
 		return nil, err
 	}
-	w.AddInput(cm)
+	page.addInput(w, cm)
 	page.Unify = cm.Meta
-	page.Partition = append(page.Partition, PartitionRow{cm.Dataset + "/" + cm.Partition, cm.Rows, cm.RunID})
 	page.KPIs = kpis(customers)
 	if env.Config.Segments.RFM.Enabled {
-		sp := dataset.Partition{Dataset: contract.RFMSegments, Date: d}
-		sm, err := dataset.ReadManifest(ctx, env.Store, sp)
+		sm, err := page.readInput(ctx, env, w, dataset.Partition{Dataset: contract.RFMSegments, Date: d}, contract.StepPublish)
 		if err != nil {
-			return nil, step.MissingInput(err, sp, contract.StepPublish)
+			return nil, err
 		}
-		w.AddInput(sm)
-		page.Partition = append(page.Partition, PartitionRow{sm.Dataset + "/" + sm.Partition, sm.Rows, sm.RunID})
 		page.Segments = segmentRows(sm)
 	}
 	if err := modelRows(ctx, env, w, &page, d); err != nil {
 		return nil, err
 	}
+	size, err := commitPage(ctx, env, w, page)
+	if err != nil {
+		return nil, err
+	}
+	key := dataset.Partition{Dataset: contract.Reports, Date: d}.Key("index.html")
+	env.Log.Info().Str(logging.FieldKey, key).Msg("report committed")
+	return step.Stats{"bytes": int64(size)}, nil
+}
+
+// qualityRows reads the quality report of every checked dataset into the
+// page (they are inputs, but not in its table of partitions).
+func qualityRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d rundate.Date) error {
+	for _, name := range contract.QualityChecked(env.Config) {
+		qp := dataset.Partition{Dataset: contract.Quality(name), Date: d}
+		qm, err := dataset.ReadManifest(ctx, env.Store, qp)
+		if err != nil {
+			return step.MissingInput(err, qp, contract.StepUnify)
+		}
+		w.AddInput(qm)
+		page.Quality = append(page.Quality, qualityRow(name, qm))
+	}
+	return nil
+}
+
+// commitPage renders the page as index.html and commits the report; it
+// returns the page's size in bytes.
+func commitPage(ctx context.Context, env step.Env, w *dataset.Writer, page Page) (int, error) {
 	var buf bytes.Buffer
 	if err := pageTemplate().Execute(&buf, page); err != nil {
-		return nil, fmt.Errorf("render report: %w", err)
+		return 0, fmt.Errorf("render report: %w", err)
 	}
 	if err := w.AddFileAs(ctx, "index.html", "html", 0, func(out io.Writer) error {
 		_, err := out.Write(buf.Bytes())
 		return err
 	}); err != nil {
-		return nil, err
+		return 0, err
 	}
 	if _, err := w.Commit(ctx, env.Now()); err != nil {
-		return nil, err
+		return 0, err
 	}
-	key := dataset.Partition{Dataset: contract.Reports, Date: d}.Key("index.html")
-	env.Log.Info().Str(logging.FieldKey, key).Msg("report committed")
-	return step.Stats{"bytes": int64(buf.Len())}, nil
+	return buf.Len(), nil
+}
+
+// readInput reads the manifest of input partition p (which step producer
+// commits) and adds it to the report's inputs.
+func (page *Page) readInput(ctx context.Context, env step.Env, w *dataset.Writer, p dataset.Partition, producer string) (*dataset.Manifest, error) {
+	m, err := dataset.ReadManifest(ctx, env.Store, p)
+	if err != nil {
+		return nil, step.MissingInput(err, p, producer)
+	}
+	page.addInput(w, m)
+	return m, nil
+}
+
+// addInput adds m to the report's inputs: w's manifest and the page's
+// table of partitions.
+func (page *Page) addInput(w *dataset.Writer, m *dataset.Manifest) {
+	w.AddInput(m)
+	page.Partition = append(page.Partition, PartitionRow{m.Dataset + "/" + m.Partition, m.Rows, m.RunID})
 }
 
 func streamRow(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, src config.Source, stream string, d rundate.Date) (StreamRow, error) {
 	source := src.Name
 	row := StreamRow{Name: source + "/" + stream}
-	rp := dataset.Partition{Dataset: contract.Raw(source, stream), Date: d}
-	rm, err := dataset.ReadManifest(ctx, env.Store, rp)
+	rm, err := page.readInput(ctx, env, w, dataset.Partition{Dataset: contract.Raw(source, stream), Date: d}, contract.StepIngest)
 	if err != nil {
-		return row, step.MissingInput(err, rp, contract.StepIngest)
+		return row, err
 	}
-	w.AddInput(rm)
-	page.Partition = append(page.Partition, PartitionRow{rm.Dataset + "/" + rm.Partition, rm.Rows, rm.RunID})
 	row.Rows = rm.Rows
 	if files, ok := rm.Meta["source_files"].([]any); ok {
 		row.Files = len(files)
@@ -154,28 +184,33 @@ func streamRow(ctx context.Context, env step.Env, w *dataset.Writer, page *Page,
 	if src.Kind != config.FileDrop { // only file drops quarantine rows
 		return row, nil
 	}
-	qp := dataset.Partition{Dataset: contract.Quarantine(source, stream), Date: d}
-	qm, err := dataset.ReadManifest(ctx, env.Store, qp)
+	qm, err := page.readInput(ctx, env, w, dataset.Partition{Dataset: contract.Quarantine(source, stream), Date: d}, contract.StepIngest)
 	if err != nil {
-		return row, step.MissingInput(err, qp, contract.StepIngest)
+		return row, err
 	}
-	w.AddInput(qm)
-	page.Partition = append(page.Partition, PartitionRow{qm.Dataset + "/" + qm.Partition, qm.Rows, qm.RunID})
 	row.Quarantined = qm.Rows
 	if rules, ok := qm.Meta["rejected_by_rule"].(map[string]any); ok {
-		names := make([]string, 0, len(rules))
-		for name := range rules {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for i, name := range names {
-			if i > 0 {
-				row.Rules += ", "
-			}
-			row.Rules += fmt.Sprintf("%s: %v", name, rules[name])
-		}
+		row.Rules = rulesText(rules)
 	}
 	return row, nil
+}
+
+// rulesText lists the quarantined rows by rule as "rule: n, ...", by rule
+// name.
+func rulesText(rules map[string]any) string {
+	names := make([]string, 0, len(rules))
+	for name := range rules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	text := ""
+	for i, name := range names {
+		if i > 0 {
+			text += ", "
+		}
+		text += fmt.Sprintf("%s: %v", name, rules[name])
+	}
+	return text
 }
 
 func qualityRow(name string, m *dataset.Manifest) QualityRow {

@@ -26,6 +26,22 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err != nil {
 		return nil, err
 	}
+	rows := rfmScores(feats)
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.Scores, Date: d}, Job: contract.StepScore, Inputs: []*dataset.Manifest{m}}
+	stats := step.Stats{"scored": int64(len(rows)), "not_scored_without_orders": int64(len(feats) - len(rows))}
+	if err := applyModels(ctx, env, d, rows, &out, stats); err != nil {
+		return nil, err
+	}
+	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
+		return nil, err
+	}
+	env.Log.Info().Int64(logging.FieldScored, stats["scored"]).Int64(logging.FieldNotScored, stats["not_scored_without_orders"]).Msg("scores committed")
+	return stats, nil
+}
+
+// rfmScores are the RFM scores of the customers with orders, in the
+// features' order.
+func rfmScores(feats []featureset.Customer) []contract.Score {
 	var (
 		ids    []string
 		inputs []rfm.Input
@@ -44,14 +60,5 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		rows[i] = contract.Score{CustomerID: ids[i], RScore: s.R, FScore: s.F, MScore: s.M,
 			RFMCell: fmt.Sprintf("%d%d%d", s.R, s.F, s.M), RFMSegment: s.Segment}
 	}
-	out := step.Output{Partition: dataset.Partition{Dataset: contract.Scores, Date: d}, Job: contract.StepScore, Inputs: []*dataset.Manifest{m}}
-	stats := step.Stats{"scored": int64(len(rows)), "not_scored_without_orders": int64(len(feats) - len(rows))}
-	if err := applyModels(ctx, env, d, rows, &out, stats); err != nil {
-		return nil, err
-	}
-	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
-		return nil, err
-	}
-	env.Log.Info().Int64(logging.FieldScored, stats["scored"]).Int64(logging.FieldNotScored, stats["not_scored_without_orders"]).Msg("scores committed")
-	return stats, nil
+	return rows
 }

@@ -36,17 +36,9 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 	trainCut := holdCut.AddDate(0, 0, -p.HorizonDays)
 	trainSet := propensity.Snapshot(po, trainCut, p.HorizonDays)
 	holdSet := propensity.Snapshot(po, holdCut, p.HorizonDays)
-	for _, s := range []struct {
-		what string
-		set  *propensity.Set
-	}{{"training", trainSet}, {"holdout", holdSet}} {
-		pos := s.set.Positives()
-		if pos < minClass || s.set.X.Rows-pos < minClass {
-			err := fmt.Errorf("%w: the %s snapshot as of %s has %d customers, %d of them ordered within %d days; %d of each are needed",
-				errTooLittleData, s.what, s.set.Cutoff.Format("2006-01-02"), s.set.X.Rows, pos, p.HorizonDays, minClass)
-			env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
-			return skipped(name, err), nil
-		}
+	if err := checkClasses(p, trainSet, holdSet); err != nil {
+		env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
+		return skipped(name, err), nil
 	}
 	f, _, err := learn.FitHoldout(ctx, p.Kind, learn.Binary, p.Seed, trainSet.X, trainSet.Y, holdSet.X, holdSet.Y)
 	if err != nil {
@@ -62,7 +54,34 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 	}
 	env.Log.Info().Str(logging.FieldModel, name).Str(logging.FieldVersion, version).Int(logging.FieldTrainRows, f.Rows.Train).
 		Int(logging.FieldHoldoutRows, f.Rows.Holdout).Float64(logging.FieldHoldoutAUC, auc).Msg("model trained")
-	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, func(cf *registry.File) (float64, error) {
+	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, championAUC(holdSet))
+	if err != nil {
+		return contract.Decision{}, err
+	}
+	return decisionRow(name, f, version, dec), nil
+}
+
+// checkClasses is an errTooLittleData error naming the first of the
+// training and holdout snapshots with fewer than minClass customers of
+// either label value, nil when both have enough.
+func checkClasses(p config.PurchaseModel, trainSet, holdSet *propensity.Set) error {
+	for _, s := range []struct {
+		what string
+		set  *propensity.Set
+	}{{"training", trainSet}, {"holdout", holdSet}} {
+		pos := s.set.Positives()
+		if pos < minClass || s.set.X.Rows-pos < minClass {
+			return fmt.Errorf("%w: the %s snapshot as of %s has %d customers, %d of them ordered within %d days; %d of each are needed",
+				errTooLittleData, s.what, s.set.Cutoff.Format("2006-01-02"), s.set.X.Rows, pos, p.HorizonDays, minClass)
+		}
+	}
+	return nil
+}
+
+// championAUC scores the champion's model file on the challenger's
+// holdout: its ROC AUC.
+func championAUC(holdSet *propensity.Set) func(*registry.File) (float64, error) {
+	return func(cf *registry.File) (float64, error) {
 		cm, err := learn.Decode(cf)
 		if err != nil {
 			return 0, err
@@ -76,11 +95,7 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 			return 0, err
 		}
 		return eval.ROCAUC(holdSet.Y, cp, nil)
-	})
-	if err != nil {
-		return contract.Decision{}, err
 	}
-	return decisionRow(name, f, version, dec), nil
 }
 
 // firstDay is the day of the earliest order, the start of every training

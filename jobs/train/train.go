@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
@@ -53,6 +54,29 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err != nil {
 		return nil, err
 	}
+	rows, err := trainModels(ctx, env, models, orders, d)
+	if err != nil {
+		return nil, err
+	}
+	stats := step.Stats{}
+	for _, r := range rows {
+		if r.Trained {
+			stats.Add("models_trained", 1)
+		}
+		if r.Promoted {
+			stats.Add("models_promoted", 1)
+		}
+	}
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.Decisions, Date: d}, Job: contract.StepTrain, Inputs: []*dataset.Manifest{m}}
+	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
+		return nil, err
+	}
+	return stats, nil
+}
+
+// trainModels trains the configured models on the orders, purchase then
+// CLV, and returns their decisions.
+func trainModels(ctx context.Context, env step.Env, models config.Models, orders []customerview.Order, d rundate.Date) ([]contract.Decision, error) {
 	reg := registry.New(env.Store, env.Log)
 	var rows []contract.Decision
 	if p := models.Purchase; p != nil {
@@ -69,20 +93,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		}
 		rows = append(rows, row)
 	}
-	stats := step.Stats{}
-	for _, r := range rows {
-		if r.Trained {
-			stats.Add("models_trained", 1)
-		}
-		if r.Promoted {
-			stats.Add("models_promoted", 1)
-		}
-	}
-	out := step.Output{Partition: dataset.Partition{Dataset: contract.Decisions, Date: d}, Job: contract.StepTrain, Inputs: []*dataset.Manifest{m}}
-	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
-		return nil, err
-	}
-	return stats, nil
+	return rows, nil
 }
 
 // decide loads the champion, lets score measure it on the challenger's

@@ -104,33 +104,41 @@ func readConsent(ctx context.Context, env step.Env, d rundate.Date, crm []custom
 		in.manifests = append(in.manifests, m)
 	}
 	for _, r := range crm {
-		if r.Deleted || r.Stream != "contacts" { // the CRM connectors' contact stream name
-			continue
-		}
-		var props map[string]any
-		if err := json.Unmarshal([]byte(r.Properties), &props); err != nil {
-			continue // written by unify itself from typed columns
-		}
-		text := func(names ...string) string {
-			for _, n := range names {
-				switch v := props[n].(type) {
-				case string:
-					return v
-				case bool:
-					if v {
-						return "true"
-					}
-					return "false"
-				}
-			}
-			return ""
-		}
-		if optedOut(text("hs_email_optout", "HasOptedOutOfEmail")) {
-			in.events = append(in.events, consentEvent{at: r.ModifiedAt, denied: true, source: r.Source + "/" + r.Stream,
-				email: text("email", "Email"), phone: text("phone", "Phone", "MobilePhone")})
-		}
+		in.crmOptOut(r)
 	}
 	return in, nil
+}
+
+// crmOptOut adds the opt-out of an API CRM contact whose flag is set.
+func (in *consentInputs) crmOptOut(r customerview.CRMRecord) {
+	if r.Deleted || r.Stream != "contacts" { // the CRM connectors' contact stream name
+		return
+	}
+	var props map[string]any
+	if err := json.Unmarshal([]byte(r.Properties), &props); err != nil {
+		return // written by unify itself from typed columns
+	}
+	if optedOut(propText(props, "hs_email_optout", "HasOptedOutOfEmail")) {
+		in.events = append(in.events, consentEvent{at: r.ModifiedAt, denied: true, source: r.Source + "/" + r.Stream,
+			email: propText(props, "email", "Email"), phone: propText(props, "phone", "Phone", "MobilePhone")})
+	}
+}
+
+// propText is the first of the named properties that is a string, or a
+// bool as "true"/"false"; "" when none is.
+func propText(props map[string]any, names ...string) string {
+	for _, n := range names {
+		switch v := props[n].(type) {
+		case string:
+			return v
+		case bool:
+			if v {
+				return "true"
+			}
+			return "false"
+		}
+	}
+	return ""
 }
 
 // consentStream reports whether a file-drop stream carries consent state.
@@ -155,16 +163,7 @@ func consentStream(src config.Source, st config.Stream) bool {
 // contacts stream.
 func (in *consentInputs) rows(source string, st config.Stream, s *parquet.Schema, rows []parquet.Row) {
 	f := dataset.FieldsOf(s)
-	cols := map[string]int{}
-	for i, c := range s.Columns() {
-		cols[c[0]] = i
-	}
-	text := func(row parquet.Row, field string) string {
-		if i, ok := cols[field]; ok && !row[i].IsNull() {
-			return row[i].String() // strings, and bool flags as "true"/"false"
-		}
-		return ""
-	}
+	text := rawText(s)
 	spec, _ := config.IdentityEntity(config.EntityContacts)
 	for _, row := range rows {
 		e := consentEvent{source: source + "/" + st.Name, customerNumber: f.Text(row, "customer_number"),
@@ -202,6 +201,21 @@ func (in *consentInputs) rows(source string, st config.Stream, s *parquet.Schema
 			e.at = time.UnixMicro(at).UTC()
 			in.events = append(in.events, e)
 		}
+	}
+}
+
+// rawText reads a column of rows of schema s by name as text: strings, and
+// bool flags as "true"/"false"; "" when null or not in s.
+func rawText(s *parquet.Schema) func(row parquet.Row, field string) string {
+	cols := map[string]int{}
+	for i, c := range s.Columns() {
+		cols[c[0]] = i
+	}
+	return func(row parquet.Row, field string) string {
+		if i, ok := cols[field]; ok && !row[i].IsNull() {
+			return row[i].String()
+		}
+		return ""
 	}
 }
 
@@ -267,29 +281,8 @@ func (p *placer) place(e consentEvent) []string {
 func applyConsent(in *consentInputs, people *People, customers []customerview.Customer, defaultRegion string) consentCounts {
 	pl := newPlacer(people, customers, defaultRegion)
 	counts := consentCounts{Events: int64(len(in.events)), BadStatus: in.badStatus, Deletions: int64(len(in.deletions))}
-	state := map[string]consentEvent{}
-	for _, e := range in.events {
-		ids := pl.place(e)
-		if len(ids) == 0 {
-			counts.Unplaced++
-		}
-		for _, id := range ids {
-			if cur, ok := state[id]; !ok || e.later(cur) {
-				state[id] = e
-			}
-		}
-	}
-	deletion := map[string]time.Time{}
-	for _, e := range in.deletions {
-		ids := pl.place(e)
-		if len(ids) != 1 {
-			counts.DeletionsUnplaced++ // erasing the wrong person is worse than waiting
-			continue
-		}
-		if e.at.After(deletion[ids[0]]) {
-			deletion[ids[0]] = e.at
-		}
-	}
+	state := latestConsent(pl, in.events, &counts)
+	deletion := latestDeletions(pl, in.deletions, &counts)
 	for i := range customers {
 		c := &customers[i]
 		if e, ok := state[c.CustomerID]; ok {
@@ -304,4 +297,39 @@ func applyConsent(in *consentInputs, people *People, customers []customerview.Cu
 		}
 	}
 	return counts
+}
+
+// latestConsent is the winning consent event of each customer id; it
+// counts the events placed on nobody.
+func latestConsent(pl *placer, events []consentEvent, counts *consentCounts) map[string]consentEvent {
+	state := map[string]consentEvent{}
+	for _, e := range events {
+		ids := pl.place(e)
+		if len(ids) == 0 {
+			counts.Unplaced++
+		}
+		for _, id := range ids {
+			if cur, ok := state[id]; !ok || e.later(cur) {
+				state[id] = e
+			}
+		}
+	}
+	return state
+}
+
+// latestDeletions is the latest deletion request of each customer id; it
+// counts the requests not placed on exactly one customer.
+func latestDeletions(pl *placer, deletions []consentEvent, counts *consentCounts) map[string]time.Time {
+	deletion := map[string]time.Time{}
+	for _, e := range deletions {
+		ids := pl.place(e)
+		if len(ids) != 1 {
+			counts.DeletionsUnplaced++ // erasing the wrong person is worse than waiting
+			continue
+		}
+		if e.at.After(deletion[ids[0]]) {
+			deletion[ids[0]] = e.at
+		}
+	}
+	return deletion
 }

@@ -28,6 +28,17 @@ func addEngagement(d rundate.Date, people *People, customers []customerview.Cust
 	if people == nil {
 		return
 	}
+	accs := engagementByCustomer(d, people)
+	for i := range customers {
+		if a := accs[customers[i].CustomerID]; a != nil {
+			a.fill(&customers[i])
+		}
+	}
+}
+
+// engagementByCustomer accumulates the touchpoints of the people placed on
+// a customer, by customer id.
+func engagementByCustomer(d rundate.Date, people *People) map[string]*engagementAcc {
 	accs := map[string]*engagementAcc{}
 	from30, from90 := d.End().AddDate(0, 0, -30), d.End().AddDate(0, 0, -90)
 	for _, t := range people.touches {
@@ -42,21 +53,19 @@ func addEngagement(d rundate.Date, people *People, customers []customerview.Cust
 		}
 		a.add(t, from30, from90)
 	}
-	for i := range customers {
-		c := &customers[i]
-		a := accs[c.CustomerID]
-		if a == nil {
-			continue
-		}
-		c.FirstChannel, c.FirstCampaign = text(a.first.channel), text(a.first.campaign)
-		c.LastChannel, c.LastCampaign = text(a.last.channel), text(a.last.campaign)
-		c.Touchpoints30dByChannel, c.Touchpoints90dByChannel = a.n30, a.n90
-		for _, n := range a.n30 {
-			c.Touchpoints30d += n
-		}
-		for _, n := range a.n90 {
-			c.Touchpoints90d += n
-		}
+	return accs
+}
+
+// fill sets the customer's engagement columns.
+func (a *engagementAcc) fill(c *customerview.Customer) {
+	c.FirstChannel, c.FirstCampaign = text(a.first.channel), text(a.first.campaign)
+	c.LastChannel, c.LastCampaign = text(a.last.channel), text(a.last.campaign)
+	c.Touchpoints30dByChannel, c.Touchpoints90dByChannel = a.n30, a.n90
+	for _, n := range a.n30 {
+		c.Touchpoints30d += n
+	}
+	for _, n := range a.n90 {
+		c.Touchpoints90d += n
 	}
 }
 

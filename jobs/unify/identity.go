@@ -93,27 +93,9 @@ func (l *linker) row(source, stream string, entity config.Entity, spec config.Id
 		case "customer_number":
 			l.add(record, identity.CustomerNumber, raw)
 		case "email":
-			if e, ok := normalize.Email(raw); ok {
-				l.add(record, identity.Email, e)
-				if _, blocked := identity.BlockReason(identity.Email, e); !blocked {
-					l.emails[record] = append(l.emails[record], e)
-				}
-			} else {
-				l.invalid[field]++
-			}
+			l.addEmail(record, raw)
 		case "phone":
-			region := l.defaultRegion
-			if c, ok := l.countries.Lookup(get("country")); ok {
-				region = c.Code
-			}
-			if p, ok := normalize.Phone(raw, region); ok {
-				l.add(record, identity.Phone, p)
-				if _, blocked := identity.BlockReason(identity.Phone, p); !blocked {
-					l.phones[record] = append(l.phones[record], p)
-				}
-			} else {
-				l.invalid[field]++
-			}
+			l.addPhone(record, raw, get("country"))
 		case "device_id":
 			l.add(record, identity.Device, raw)
 		case "cookie_id":
@@ -121,6 +103,39 @@ func (l *linker) row(source, stream string, entity config.Entity, spec config.Id
 		}
 	}
 	return record
+}
+
+// addEmail links the record's normalised e-mail and keeps it for the
+// record unless blocked; an e-mail that does not normalise is counted.
+func (l *linker) addEmail(record, raw string) {
+	e, ok := normalize.Email(raw)
+	if !ok {
+		l.invalid["email"]++
+		return
+	}
+	l.add(record, identity.Email, e)
+	if _, blocked := identity.BlockReason(identity.Email, e); !blocked {
+		l.emails[record] = append(l.emails[record], e)
+	}
+}
+
+// addPhone links the record's phone in E.164 (read in the region of the
+// row's country, else the default region) and keeps it for the record
+// unless blocked; a phone that does not normalise is counted.
+func (l *linker) addPhone(record, raw, country string) {
+	region := l.defaultRegion
+	if c, ok := l.countries.Lookup(country); ok {
+		region = c.Code
+	}
+	p, ok := normalize.Phone(raw, region)
+	if !ok {
+		l.invalid["phone"]++
+		return
+	}
+	l.add(record, identity.Phone, p)
+	if _, blocked := identity.BlockReason(identity.Phone, p); !blocked {
+		l.phones[record] = append(l.phones[record], p)
+	}
 }
 
 // People is what identity resolution tells the customer tables.

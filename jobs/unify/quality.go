@@ -80,34 +80,8 @@ func checkQuality(ctx context.Context, env step.Env, d rundate.Date, src config.
 	if err != nil && !errors.As(err, &gate) {
 		return fmt.Errorf("quality of %s: %w", name, err)
 	}
-	severity := map[string]string{}
-	for _, r := range out.Results {
-		severity[r.Rule] = r.Severity
-	}
-	refusedRow := map[int]bool{}
-	var refused []contract.Refused
-	for _, f := range out.Failures {
-		if f.Severity != "error" {
-			continue
-		}
-		refusedRow[f.Row] = true
-		l := lines.all.Line(lines.from + f.Row)
-		refused = append(refused, contract.Refused{SourceFile: l.SourceFile, Line: l.SourceLine, Rule: f.Rule, Kind: f.Kind, Column: f.Column, Value: f.Value})
-	}
-	sort.SliceStable(refused, func(i, j int) bool {
-		if refused[i].SourceFile != refused[j].SourceFile {
-			return refused[i].SourceFile < refused[j].SourceFile
-		}
-		return refused[i].Line < refused[j].Line
-	})
-	inputs := []*dataset.Manifest{raw}
-	qo := step.Output{Partition: dataset.Partition{Dataset: contract.QualityQuarantine(name), Date: d}, Job: contract.StepUnify, Inputs: inputs}
-	if _, err := step.WriteOutput(ctx, env, qo, refused); err != nil {
-		return err
-	}
-	ro := step.Output{Partition: dataset.Partition{Dataset: contract.Quality(name), Date: d}, Job: contract.StepUnify, Inputs: inputs,
-		Meta: map[string]any{"passed": out.Report.Passed, "dimensions": out.Report.Dimensions}}
-	if _, err := step.WriteOutput(ctx, env, ro, out.Report.ParquetRows()); err != nil {
+	refusedRow, refused := refusedLines(lines, out.Failures)
+	if err := commitQuality(ctx, env, d, name, raw, refused, out.Report); err != nil {
 		return err
 	}
 	for row := range refusedRow {
@@ -123,4 +97,41 @@ func checkQuality(ctx context.Context, env step.Env, d rundate.Date, src config.
 		return fmt.Errorf("quality gate of %s: %w", name, gate)
 	}
 	return nil
+}
+
+// refusedLines are the stream's lines that break an error-level row rule:
+// their rows in the stream, and one Refused per failure ordered by source
+// file and line.
+func refusedLines(lines streamLines, failures []quality.RowFailure) (rows map[int]bool, refused []contract.Refused) {
+	rows = map[int]bool{}
+	for _, f := range failures {
+		if f.Severity != "error" {
+			continue
+		}
+		rows[f.Row] = true
+		l := lines.all.Line(lines.from + f.Row)
+		refused = append(refused, contract.Refused{SourceFile: l.SourceFile, Line: l.SourceLine, Rule: f.Rule, Kind: f.Kind, Column: f.Column, Value: f.Value})
+	}
+	sort.SliceStable(refused, func(i, j int) bool {
+		if refused[i].SourceFile != refused[j].SourceFile {
+			return refused[i].SourceFile < refused[j].SourceFile
+		}
+		return refused[i].Line < refused[j].Line
+	})
+	return rows, refused
+}
+
+// commitQuality commits the quality quarantine of dataset name, then its
+// quality report.
+func commitQuality(ctx context.Context, env step.Env, d rundate.Date, name string, raw *dataset.Manifest,
+	refused []contract.Refused, report quality.Report) error {
+	inputs := []*dataset.Manifest{raw}
+	qo := step.Output{Partition: dataset.Partition{Dataset: contract.QualityQuarantine(name), Date: d}, Job: contract.StepUnify, Inputs: inputs}
+	if _, err := step.WriteOutput(ctx, env, qo, refused); err != nil {
+		return err
+	}
+	ro := step.Output{Partition: dataset.Partition{Dataset: contract.Quality(name), Date: d}, Job: contract.StepUnify, Inputs: inputs,
+		Meta: map[string]any{"passed": report.Passed, "dimensions": report.Dimensions}}
+	_, err := step.WriteOutput(ctx, env, ro, report.ParquetRows())
+	return err
 }

@@ -226,6 +226,18 @@ func applyPeople(people *People, orders []customerview.Order, customers []custom
 	if people == nil {
 		return
 	}
+	placeOrders(people, orders)
+	placeCustomers(people, customers)
+	sort.Slice(customers, func(i, j int) bool {
+		if customers[i].CustomerID != customers[j].CustomerID {
+			return customers[i].CustomerID < customers[j].CustomerID
+		}
+		return customers[i].CustomerNumber < customers[j].CustomerNumber
+	})
+}
+
+// placeOrders gives the orders of a placed customer number its person's id.
+func placeOrders(people *People, orders []customerview.Order) {
 	for i := range orders {
 		o := &orders[i]
 		if o.CustomerNumber == nil {
@@ -235,6 +247,11 @@ func applyPeople(people *People, orders []customerview.Order, customers []custom
 			o.CustomerID = &id
 		}
 	}
+}
+
+// placeCustomers gives the customers of a placed customer number its
+// person's id and the hashes of the person's e-mail and phone.
+func placeCustomers(people *People, customers []customerview.Customer) {
 	for i := range customers {
 		c := &customers[i]
 		id, ok := people.IDs[CustomerRecordKey(c.Source, c.CustomerNumber)]
@@ -249,12 +266,6 @@ func applyPeople(people *People, orders []customerview.Order, customers []custom
 			c.PhoneSHA256 = &h
 		}
 	}
-	sort.Slice(customers, func(i, j int) bool {
-		if customers[i].CustomerID != customers[j].CustomerID {
-			return customers[i].CustomerID < customers[j].CustomerID
-		}
-		return customers[i].CustomerNumber < customers[j].CustomerNumber
-	})
 }
 
 // applyCountries adds the ISO 3166 code and the region of each customer's

@@ -58,15 +58,7 @@ func (m *CRMMerger) Add(source, stream string, schema *parquet.Schema, rows []pa
 			continue
 		}
 		if !r.Deleted {
-			props := map[string]any{}
-			for i, p := range cols {
-				if strings.HasPrefix(p[0], "_") || row[i].IsNull() {
-					continue
-				}
-				leaf, _ := schema.Lookup(p...)
-				props[p[0]] = goValue(leaf.Node.Type(), row[i])
-			}
-			b, err := json.Marshal(props)
+			b, err := properties(schema, cols, row)
 			if err != nil {
 				return fmt.Errorf("encode properties of %s: %w", r.ID, err)
 			}
@@ -77,6 +69,20 @@ func (m *CRMMerger) Add(source, stream string, schema *parquet.Schema, rows []pa
 		m.latest[k] = r
 	}
 	return nil
+}
+
+// properties encodes the row's fields as a JSON object: every column but
+// the underscored ones, nulls left out.
+func properties(schema *parquet.Schema, cols [][]string, row parquet.Row) ([]byte, error) {
+	props := map[string]any{}
+	for i, p := range cols {
+		if strings.HasPrefix(p[0], "_") || row[i].IsNull() {
+			continue
+		}
+		leaf, _ := schema.Lookup(p...)
+		props[p[0]] = goValue(leaf.Node.Type(), row[i])
+	}
+	return json.Marshal(props)
 }
 
 // newer orders versions by modification time; at equal times a tombstone

@@ -71,6 +71,8 @@ func AsOf(orders []Order, cutoff time.Time) (ids []string, x *frame.Frame) {
 	return ids, x
 }
 
+// accumulate gathers the orders placed before cutoff by customer: returns
+// (cancelled lines) apart from the orders.
 func accumulate(orders []Order, cutoff time.Time) map[string]*acc {
 	by := map[string]*acc{}
 	for _, o := range orders {
@@ -86,31 +88,36 @@ func accumulate(orders []Order, cutoff time.Time) map[string]*acc {
 			a.returns += -o.Value
 			continue
 		}
-		if a.orders == 0 || o.At.Before(a.first) {
-			a.first = o.At
-		}
-		if a.orders == 0 || o.At.After(a.last) {
-			a.last = o.At
-		}
-		a.orders++
-		a.value += o.Value
-		age := cutoff.Sub(o.At)
-		if age <= 365*24*time.Hour {
-			a.o365++
-			a.r365 += o.Value
-		}
-		if age <= 90*24*time.Hour {
-			a.o90++
-			a.r90 += o.Value
-		}
-		if age <= 30*24*time.Hour {
-			a.o30++
-		}
-		if o.Country != "" {
-			a.countries[o.Country]++
-		}
+		a.addOrder(o, cutoff)
 	}
 	return by
+}
+
+// addOrder counts a non-cancelled order placed before cutoff.
+func (a *acc) addOrder(o Order, cutoff time.Time) {
+	if a.orders == 0 || o.At.Before(a.first) {
+		a.first = o.At
+	}
+	if a.orders == 0 || o.At.After(a.last) {
+		a.last = o.At
+	}
+	a.orders++
+	a.value += o.Value
+	age := cutoff.Sub(o.At)
+	if age <= 365*24*time.Hour {
+		a.o365++
+		a.r365 += o.Value
+	}
+	if age <= 90*24*time.Hour {
+		a.o90++
+		a.r90 += o.Value
+	}
+	if age <= 30*24*time.Hour {
+		a.o30++
+	}
+	if o.Country != "" {
+		a.countries[o.Country]++
+	}
 }
 
 // numeric is the model-frame computation of the numeric column name (see

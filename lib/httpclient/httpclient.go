@@ -108,6 +108,16 @@ const maxBody = 256 << 20
 
 // New builds a client.
 func New(cfg Config) *Client {
+	c := &Client{cfg: cfg.withDefaults()}
+	if c.cfg.Rate > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(c.cfg.Rate), c.cfg.Burst)
+	}
+	c.rc = c.retryClient()
+	return c
+}
+
+// withDefaults is cfg with the defaults in place of the settings left zero.
+func (cfg Config) withDefaults() Config {
 	if cfg.RetryMax == 0 {
 		cfg.RetryMax = 5
 	}
@@ -132,25 +142,26 @@ func New(cfg Config) *Client {
 	if cfg.Sleep == nil {
 		cfg.Sleep = Sleep
 	}
-	c := &Client{cfg: cfg}
-	if cfg.Rate > 0 {
-		c.limiter = rate.NewLimiter(rate.Limit(cfg.Rate), cfg.Burst)
-	}
-	transport := cfg.Transport
+	return cfg
+}
+
+// retryClient is the retrying client under c: its retries, backoff and
+// logging are c's.
+func (c *Client) retryClient() *retryablehttp.Client {
+	transport := c.cfg.Transport
 	if transport == nil {
 		transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: transport, Timeout: cfg.Timeout}
+	rc.HTTPClient = &http.Client{Transport: transport, Timeout: c.cfg.Timeout}
 	rc.Logger = nil // we log ourselves, redacted
-	rc.RetryMax = cfg.RetryMax
-	rc.RetryWaitMin, rc.RetryWaitMax = cfg.WaitMin, cfg.WaitMax
+	rc.RetryMax = c.cfg.RetryMax
+	rc.RetryWaitMin, rc.RetryWaitMax = c.cfg.WaitMin, c.cfg.WaitMax
 	rc.CheckRetry = c.checkRetry
 	rc.Backoff = c.backoff
 	rc.RequestLogHook = c.beforeAttempt
 	rc.ErrorHandler = c.giveUp
-	c.rc = rc
-	return c
+	return rc
 }
 
 // Response is a successful response with its body read.
@@ -185,14 +196,20 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		return nil, c.httpError(resp, body, 1)
 	}
 	if d := c.cfg.Policy.Pace(resp); d > 0 {
-		c.mu.Lock()
-		if t := time.Now().Add(d); t.After(c.pauseTill) {
-			c.pauseTill = t
-		}
-		c.mu.Unlock()
-		c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Dur(logging.FieldPause, d).Msg("usage high: slowing down")
+		c.pause(d)
 	}
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// pause holds the client's next requests back for d from now, unless an
+// earlier pause already runs longer.
+func (c *Client) pause(d time.Duration) {
+	c.mu.Lock()
+	if t := time.Now().Add(d); t.After(c.pauseTill) {
+		c.pauseTill = t
+	}
+	c.mu.Unlock()
+	c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Dur(logging.FieldPause, d).Msg("usage high: slowing down")
 }
 
 // beforeAttempt runs before every attempt: it waits for the rate limiter and

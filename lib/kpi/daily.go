@@ -108,6 +108,12 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end ti
 		}
 	}
 	spend, stats := addAds(ads, end, d.row)
+	return d.finish(spend), stats
+}
+
+// finish completes the rows with their sessions, conversion rate, costs
+// of the spend and revenue, ordered by day, channel and campaign.
+func (d *dailyRows) finish(spend map[dailyKey]money.Micros) []Daily {
 	out := make([]Daily, 0, len(d.rows))
 	for k, r := range d.rows {
 		r.Sessions = int64(len(d.sessions[k]))
@@ -130,7 +136,7 @@ func DailyKPIs(touches []Touch, orders map[string]OrderFact, ads []AdDay, end ti
 		}
 		return a.Campaign < b.Campaign
 	})
-	return out, stats
+	return out
 }
 
 // dailyRows are the rows of DailyKPIs being summed up, with the distinct
