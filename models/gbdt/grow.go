@@ -395,9 +395,7 @@ func buildHist(h, scratch []hbin, col []uint8, rows []int32, gp []gpair) {
 		}
 		return
 	}
-	nb := len(h)
-	clear(scratch[:3*nb])
-	h1, h2, h3 := scratch[:nb], scratch[nb:2*nb], scratch[2*nb:3*nb]
+	h1, h2, h3 := spareHists(scratch, len(h))
 	i := 0
 	for ; i+3 < len(rows); i += 4 {
 		r := rows[i : i+4 : i+4]
@@ -411,19 +409,13 @@ func buildHist(h, scratch []hbin, col []uint8, rows []int32, gp []gpair) {
 	for ; i < len(rows); i++ {
 		h[col[rows[i]]].push(gp[i])
 	}
-	for k := range h {
-		h[k].add(h1[k])
-		h[k].add(h2[k])
-		h[k].add(h3[k])
-	}
+	foldHists(h, h1, h2, h3)
 }
 
 // buildHistAll is buildHist over every row of col.
 func buildHistAll(h, scratch []hbin, col []uint8, gp []gpair) {
 	gp = gp[:len(col)]
-	nb := len(h)
-	clear(scratch[:3*nb])
-	h1, h2, h3 := scratch[:nb], scratch[nb:2*nb], scratch[2*nb:3*nb]
+	h1, h2, h3 := spareHists(scratch, len(h))
 	i := 0
 	for ; i+3 < len(col); i += 4 {
 		c := col[i : i+4 : i+4]
@@ -437,6 +429,19 @@ func buildHistAll(h, scratch []hbin, col []uint8, gp []gpair) {
 	for ; i < len(col); i++ {
 		h[col[i]].push(gp[i])
 	}
+	foldHists(h, h1, h2, h3)
+}
+
+// spareHists clears and hands out the three extra histograms of nb bins
+// that scratch holds: the unrolled loops add every fourth row into each, so
+// that successive adds do not wait on one another.
+func spareHists(scratch []hbin, nb int) (h1, h2, h3 []hbin) {
+	clear(scratch[:3*nb])
+	return scratch[:nb], scratch[nb : 2*nb], scratch[2*nb : 3*nb]
+}
+
+// foldHists adds the extra histograms into h.
+func foldHists(h, h1, h2, h3 []hbin) {
 	for k := range h {
 		h[k].add(h1[k])
 		h[k].add(h2[k])
