@@ -21,6 +21,7 @@ package connector
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -129,4 +130,13 @@ type Deps struct {
 	HTTP httpclient.Config
 	// Now is the clock.
 	Now func() time.Time
+}
+
+// BaseTransport is the transport a connector's auth layer sends through:
+// the one HTTP names, else a clone of http.DefaultTransport.
+func (d Deps) BaseTransport() http.RoundTripper {
+	if d.HTTP.Transport != nil {
+		return d.HTTP.Transport
+	}
+	return http.DefaultTransport.(*http.Transport).Clone()
 }

@@ -187,18 +187,18 @@ func asNumber(v any) (number, bool) {
 // cmpNumber compares a and b exactly when both are integers.
 func cmpNumber(a, b number) int {
 	if a.isInt && b.isInt {
-		switch {
-		case a.i < b.i:
-			return -1
-		case a.i > b.i:
-			return 1
-		}
-		return 0
+		return compare(a.i, b.i)
 	}
+	return compare(a.f, b.f)
+}
+
+// compare returns -1, 0 or 1 as a is below, equal to or above b; a NaN
+// compares equal to anything (unlike cmp.Compare).
+func compare[T int64 | float64](a, b T) int {
 	switch {
-	case a.f < b.f:
+	case a < b:
 		return -1
-	case a.f > b.f:
+	case a > b:
 		return 1
 	}
 	return 0

@@ -19,6 +19,8 @@ import (
 	"io/fs"
 	"strings"
 	"time"
+
+	"github.com/segmint/segmint/lib/objio"
 )
 
 // ErrNotFound is returned (wrapped) when a key does not exist. It also
@@ -68,26 +70,15 @@ func ValidKey(key string) error {
 	if strings.HasPrefix(key, "/") || strings.HasSuffix(key, "/") {
 		return fmt.Errorf("key %q: leading or trailing slash", key)
 	}
-	for _, part := range strings.Split(key, "/") {
-		if part == "" || part == "." || part == ".." {
-			return fmt.Errorf("key %q: empty, . or .. element", key)
-		}
+	if !objio.CleanElements(key) {
+		return fmt.Errorf("key %q: empty, . or .. element", key)
 	}
 	return nil
 }
 
 // GetBytes reads a whole (small) object.
 func GetBytes(ctx context.Context, s Store, key string) ([]byte, error) {
-	rc, err := s.Get(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	return b, nil
+	return objio.ReadAll(ctx, s, key)
 }
 
 // PutBytes stores a small object from memory.

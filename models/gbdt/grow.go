@@ -391,77 +391,57 @@ func buildHist(h, scratch []hbin, col []uint8, rows []int32, gp []gpair) {
 		// Few rows: clearing and adding the extra histograms costs more
 		// than they save.
 		for i, r := range rows {
-			b := &h[col[r]]
-			b.g += float64(gp[i].g)
-			b.h += float64(gp[i].h)
-			b.n++
+			h[col[r]].push(gp[i])
 		}
 		return
 	}
-	nb := len(h)
-	clear(scratch[:3*nb])
-	h1, h2, h3 := scratch[:nb], scratch[nb:2*nb], scratch[2*nb:3*nb]
+	h1, h2, h3 := spareHists(scratch, len(h))
 	i := 0
 	for ; i+3 < len(rows); i += 4 {
 		r := rows[i : i+4 : i+4]
 		p := gp[i : i+4 : i+4]
 		b0, b1, b2, b3 := &h[col[r[0]]], &h1[col[r[1]]], &h2[col[r[2]]], &h3[col[r[3]]]
-		b0.g += float64(p[0].g)
-		b0.h += float64(p[0].h)
-		b0.n++
-		b1.g += float64(p[1].g)
-		b1.h += float64(p[1].h)
-		b1.n++
-		b2.g += float64(p[2].g)
-		b2.h += float64(p[2].h)
-		b2.n++
-		b3.g += float64(p[3].g)
-		b3.h += float64(p[3].h)
-		b3.n++
+		b0.push(p[0])
+		b1.push(p[1])
+		b2.push(p[2])
+		b3.push(p[3])
 	}
 	for ; i < len(rows); i++ {
-		b := &h[col[rows[i]]]
-		b.g += float64(gp[i].g)
-		b.h += float64(gp[i].h)
-		b.n++
+		h[col[rows[i]]].push(gp[i])
 	}
-	for k := range h {
-		h[k].add(h1[k])
-		h[k].add(h2[k])
-		h[k].add(h3[k])
-	}
+	foldHists(h, h1, h2, h3)
 }
 
 // buildHistAll is buildHist over every row of col.
 func buildHistAll(h, scratch []hbin, col []uint8, gp []gpair) {
 	gp = gp[:len(col)]
-	nb := len(h)
-	clear(scratch[:3*nb])
-	h1, h2, h3 := scratch[:nb], scratch[nb:2*nb], scratch[2*nb:3*nb]
+	h1, h2, h3 := spareHists(scratch, len(h))
 	i := 0
 	for ; i+3 < len(col); i += 4 {
 		c := col[i : i+4 : i+4]
 		p := gp[i : i+4 : i+4]
 		b0, b1, b2, b3 := &h[c[0]], &h1[c[1]], &h2[c[2]], &h3[c[3]]
-		b0.g += float64(p[0].g)
-		b0.h += float64(p[0].h)
-		b0.n++
-		b1.g += float64(p[1].g)
-		b1.h += float64(p[1].h)
-		b1.n++
-		b2.g += float64(p[2].g)
-		b2.h += float64(p[2].h)
-		b2.n++
-		b3.g += float64(p[3].g)
-		b3.h += float64(p[3].h)
-		b3.n++
+		b0.push(p[0])
+		b1.push(p[1])
+		b2.push(p[2])
+		b3.push(p[3])
 	}
 	for ; i < len(col); i++ {
-		b := &h[col[i]]
-		b.g += float64(gp[i].g)
-		b.h += float64(gp[i].h)
-		b.n++
+		h[col[i]].push(gp[i])
 	}
+	foldHists(h, h1, h2, h3)
+}
+
+// spareHists clears and hands out the three extra histograms of nb bins
+// that scratch holds: the unrolled loops add every fourth row into each, so
+// that successive adds do not wait on one another.
+func spareHists(scratch []hbin, nb int) (h1, h2, h3 []hbin) {
+	clear(scratch[:3*nb])
+	return scratch[:nb], scratch[nb : 2*nb], scratch[2*nb : 3*nb]
+}
+
+// foldHists adds the extra histograms into h.
+func foldHists(h, h1, h2, h3 []hbin) {
 	for k := range h {
 		h[k].add(h1[k])
 		h[k].add(h2[k])

@@ -14,6 +14,9 @@ type hbin struct {
 
 func (a *hbin) add(b hbin) { a.g += b.g; a.h += b.h; a.n += b.n }
 
+// push adds one row's gradient pair.
+func (a *hbin) push(p gpair) { a.g += float64(p.g); a.h += float64(p.h); a.n++ }
+
 // sub returns a-b; an empty result is exactly zero so that rounding never
 // leaves a tiny negative hessian behind.
 func sub(a, b hbin) hbin {

@@ -26,11 +26,11 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"strings"
 
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/objio"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -343,27 +343,11 @@ func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 
 // validName reports whether a model name can stand in the registry's keys:
 // one or more slash-separated elements, none empty, "." or "..".
-func validName(name string) bool {
-	for _, part := range strings.Split(name, "/") {
-		if part == "" || part == "." || part == ".." {
-			return false
-		}
-	}
-	return true
-}
+func validName(name string) bool { return objio.CleanElements(name) }
 
 // getBytes reads a whole (small) object.
 func getBytes(ctx context.Context, st Storage, key string) ([]byte, error) {
-	rc, err := st.Get(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	return b, nil
+	return objio.ReadAll(ctx, st, key)
 }
 
 func putJSON(ctx context.Context, st Storage, key string, v any) error {

@@ -3,6 +3,8 @@ package connectortest
 
 import (
 	"bytes"
+	"net/http"
+	"net/url"
 	"sync"
 )
 
@@ -25,4 +27,18 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Response is an answer with status and header to a request of method for
+// rawURL, as a Policy classifies it.
+func Response(method, rawURL string, status int, header map[string]string) *http.Response {
+	h := http.Header{}
+	for k, v := range header {
+		h.Set(k, v)
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		panic(err)
+	}
+	return &http.Response{StatusCode: status, Header: h, Request: &http.Request{Method: method, URL: u}}
 }

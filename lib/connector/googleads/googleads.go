@@ -288,10 +288,7 @@ func specsOf(src config.Source) ([]spec, error) {
 // newClients makes the API client, which authenticates every request
 // with the token source it also returns.
 func newClients(src config.Source, deps connector.Deps, s settings) (*httpclient.Client, *tokenSource) {
-	base := deps.HTTP.Transport
-	if base == nil {
-		base = http.DefaultTransport.(*http.Transport).Clone()
-	}
+	base := deps.BaseTransport()
 	tokens := newTokenSource(deps, base, s)
 	cfg := deps.HTTP
 	cfg.Platform = platform

@@ -2,11 +2,11 @@ package googleads
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/httpclient"
 )
 
@@ -55,8 +55,7 @@ const (
 )
 
 func response(code int) *http.Response {
-	u, _ := url.Parse("https://googleads.googleapis.com/v17/customers/1/googleAds:searchStream")
-	return &http.Response{StatusCode: code, Header: http.Header{}, Request: &http.Request{Method: http.MethodPost, URL: u}}
+	return connectortest.Response(http.MethodPost, "https://googleads.googleapis.com/v17/customers/1/googleAds:searchStream", code, nil)
 }
 
 func TestPolicyClassify(t *testing.T) {

@@ -108,6 +108,17 @@ func (d *decoder) page() (*page, error) {
 }
 
 func (d *decoder) paging(p *page) error {
+	return d.oneKey("paging", "next", func() error {
+		return d.oneKey("paging.next", "after", func() error {
+			return d.strField(&p.Paging.Next.After, "paging.next.after")
+		})
+	})
+}
+
+// oneKey reads an object, named what in errors, of which only the key
+// name matters: read reads its value, the other keys are skipped. Null
+// leaves everything as it was.
+func (d *decoder) oneKey(what, name string, read func() error) error {
 	switch d.Peek() {
 	case 'n':
 		if d.Null() {
@@ -115,28 +126,14 @@ func (d *decoder) paging(p *page) error {
 		}
 	case '{':
 		return d.Object(func(k []byte) error {
-			if !field(k, "next") {
+			if !field(k, name) {
 				_, err := d.Skip()
 				return err
 			}
-			switch d.Peek() {
-			case 'n':
-				if d.Null() {
-					return nil
-				}
-			case '{':
-				return d.Object(func(k []byte) error {
-					if !field(k, "after") {
-						_, err := d.Skip()
-						return err
-					}
-					return d.strField(&p.Paging.Next.After, "paging.next.after")
-				})
-			}
-			return d.TypeError("paging.next", "an object")
+			return read()
 		})
 	}
-	return d.TypeError("paging", "an object")
+	return d.TypeError(what, "an object")
 }
 
 // strField reads a string into dst; null leaves it as it was.

@@ -3,21 +3,16 @@ package hubspot
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/segmint/segmint/lib/connector"
+	"github.com/segmint/segmint/lib/connector/connectortest"
 )
 
 func response(status int, header map[string]string) *http.Response {
-	h := http.Header{}
-	for k, v := range header {
-		h.Set(k, v)
-	}
-	u, _ := url.Parse("https://api.hubapi.com/crm/v3/objects/contacts?limit=100")
-	return &http.Response{StatusCode: status, Header: h, Request: &http.Request{Method: http.MethodGet, URL: u}}
+	return connectortest.Response(http.MethodGet, "https://api.hubapi.com/crm/v3/objects/contacts?limit=100", status, header)
 }
 
 func TestClassify(t *testing.T) {

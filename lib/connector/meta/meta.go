@@ -203,11 +203,7 @@ func (s *settings) connect(src config.Source, deps connector.Deps, pol Policy, t
 	if cfg.Rate == 0 {
 		cfg.Rate = DefaultRate
 	}
-	base0 := cfg.Transport
-	if base0 == nil {
-		base0 = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	cfg.Transport = &authTransport{base: base0, token: token}
+	cfg.Transport = &authTransport{base: deps.BaseTransport(), token: token}
 	cfg.Log = deps.Log
 	s.sleep = cfg.Sleep
 	if s.sleep == nil {

@@ -2,18 +2,14 @@ package meta
 
 import (
 	"net/http"
-	"net/url"
 	"testing"
 	"time"
+
+	"github.com/segmint/segmint/lib/connector/connectortest"
 )
 
 func response(status int, headers map[string]string) *http.Response {
-	h := http.Header{}
-	for k, v := range headers {
-		h.Set(k, v)
-	}
-	u, _ := url.Parse("https://graph.facebook.com/v19.0/act_1/insights")
-	return &http.Response{StatusCode: status, Header: h, Request: &http.Request{Method: http.MethodGet, URL: u}}
+	return connectortest.Response(http.MethodGet, "https://graph.facebook.com/v19.0/act_1/insights", status, headers)
 }
 
 const bucHeader = `{"1098765432101234":[{"type":"ads_insights","call_count":100,"total_cputime":40,"total_time":38,"estimated_time_to_regain_access":7}]}`

@@ -243,10 +243,7 @@ func newConn(src config.Source, deps connector.Deps, s settings) *conn {
 	if cfg.Rate == 0 {
 		cfg.Rate = defaultRate
 	}
-	base := cfg.Transport
-	if base == nil {
-		base = http.DefaultTransport.(*http.Transport).Clone()
-	}
+	base := deps.BaseTransport()
 	tokenCfg := cfg
 	tokenCfg.Transport = base
 	tokenCfg.Policy = httpclient.DefaultPolicy{}

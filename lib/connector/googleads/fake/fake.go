@@ -642,27 +642,33 @@ func (h *Handler) writeRow(buf *bytes.Buffer, q *query, k int, ds string, dayNo 
 		buf.WriteString(name)
 		buf.WriteString(`":{`)
 	}
-	if f&(fCampaignID|fCampaignName|fCampaignStatus) != 0 {
-		obj("campaign")
+	// quotedInt writes prefix, then v and a closing quote (Google Ads sends
+	// ids and int64 metrics as JSON strings).
+	quotedInt := func(prefix string, v int64) {
+		buf.WriteString(prefix)
+		buf.Write(strconv.AppendInt(b[:0], v, 10))
+		buf.WriteByte('"')
+	}
+	// resource opens the object name with its resourceName,
+	// customers/{customer}{kind}{id}.
+	resource := func(name, kind string, id int64) {
+		obj(name)
 		buf.WriteString(`"resourceName":"customers/`)
 		buf.WriteString(h.opts.CustomerID)
-		buf.WriteString(`/campaigns/`)
-		buf.Write(strconv.AppendInt(b[:0], cid, 10))
-		buf.WriteByte('"')
+		quotedInt(kind, id)
+	}
+	if f&(fCampaignID|fCampaignName|fCampaignStatus) != 0 {
+		resource("campaign", "/campaigns/", cid)
 		if f&fCampaignStatus != 0 {
 			buf.WriteString(`,"status":"`)
 			buf.WriteString(campaignStatus(mix(uint64(h.opts.Seed), uint64(cid))))
 			buf.WriteByte('"')
 		}
 		if f&fCampaignName != 0 {
-			buf.WriteString(`,"name":"Campaign `)
-			buf.Write(strconv.AppendInt(b[:0], int64(ci+1), 10))
-			buf.WriteByte('"')
+			quotedInt(`,"name":"Campaign `, int64(ci+1))
 		}
 		if f&fCampaignID != 0 {
-			buf.WriteString(`,"id":"`)
-			buf.Write(strconv.AppendInt(b[:0], cid, 10))
-			buf.WriteByte('"')
+			quotedInt(`,"id":"`, cid)
 		}
 		buf.WriteByte('}')
 	}
@@ -670,16 +676,9 @@ func (h *Handler) writeRow(buf *bytes.Buffer, q *query, k int, ds string, dayNo 
 		aid := AdGroupID(ci, ai)
 		entity = aid
 		if f&(fAdGroupID|fAdGroupName) != 0 {
-			obj("adGroup")
-			buf.WriteString(`"resourceName":"customers/`)
-			buf.WriteString(h.opts.CustomerID)
-			buf.WriteString(`/adGroups/`)
-			buf.Write(strconv.AppendInt(b[:0], aid, 10))
-			buf.WriteByte('"')
+			resource("adGroup", "/adGroups/", aid)
 			if f&fAdGroupID != 0 {
-				buf.WriteString(`,"id":"`)
-				buf.Write(strconv.AppendInt(b[:0], aid, 10))
-				buf.WriteByte('"')
+				quotedInt(`,"id":"`, aid)
 			}
 			if f&fAdGroupName != 0 {
 				buf.WriteString(`,"name":"Ad group `)
@@ -703,9 +702,7 @@ func (h *Handler) writeRow(buf *bytes.Buffer, q *query, k int, ds string, dayNo 
 		}
 		if f&fClicks != 0 {
 			sep()
-			buf.WriteString(`"clicks":"`)
-			buf.Write(strconv.AppendInt(b[:0], mt.Clicks, 10))
-			buf.WriteByte('"')
+			quotedInt(`"clicks":"`, mt.Clicks)
 		}
 		if f&fConversionsValue != 0 {
 			sep()
@@ -719,15 +716,11 @@ func (h *Handler) writeRow(buf *bytes.Buffer, q *query, k int, ds string, dayNo 
 		}
 		if f&fCost != 0 {
 			sep()
-			buf.WriteString(`"costMicros":"`)
-			buf.Write(strconv.AppendInt(b[:0], mt.CostMicros, 10))
-			buf.WriteByte('"')
+			quotedInt(`"costMicros":"`, mt.CostMicros)
 		}
 		if f&fImpressions != 0 {
 			sep()
-			buf.WriteString(`"impressions":"`)
-			buf.Write(strconv.AppendInt(b[:0], mt.Impressions, 10))
-			buf.WriteByte('"')
+			quotedInt(`"impressions":"`, mt.Impressions)
 		}
 		buf.WriteByte('}')
 	}
