@@ -102,16 +102,8 @@ func TestCategoriesEqualIndependentSQL(t *testing.T) {
 	if !found {
 		t.Fatal("configs/local.yaml has no products stream")
 	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
-	d := mustDate(t, sampleDate)
-	db := openDuckDB(t)
-	if _, err := db.ExecContext(t.Context(), goldenMacros); err != nil {
-		t.Fatal(err)
-	}
+	st, d := runValid(t, cfg)
+	db := openGoldenDB(t)
 	orders := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
 	end := sqlEnd(d)
 	catalog := fmt.Sprintf(newestCatalogSQL, filepath.Join(dir, "products.csv"), end)

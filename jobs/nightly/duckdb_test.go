@@ -25,6 +25,16 @@ func openDuckDB(t *testing.T) *sql.DB {
 	return db
 }
 
+// openGoldenDB opens an in-memory DuckDB with the golden SQL's macros.
+func openGoldenDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db := openDuckDB(t)
+	if _, err := db.ExecContext(t.Context(), goldenMacros); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 func queryInt(t *testing.T, db *sql.DB, q string) int64 {
 	t.Helper()
 	var n int64

@@ -201,10 +201,7 @@ type goldenTable struct {
 func TestGoldenValues(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
 	d := mustDate(t, sampleDate)
-	db := openDuckDB(t)
-	if _, err := db.ExecContext(t.Context(), goldenMacros); err != nil {
-		t.Fatal(err)
-	}
+	db := openGoldenDB(t)
 	orders := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
 	end := sqlEnd(d)
 	touchpoints := partsGlob(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})

@@ -199,3 +199,15 @@ func eachRawRow(t testing.TB, st store.Store, p dataset.Partition, fn func(get f
 		t.Fatal(err)
 	}
 }
+
+// runValid validates cfg and runs the nightly of the sample date with it on
+// a fresh local store.
+func runValid(t *testing.T, cfg *config.Config) (*store.Local, rundate.Date) {
+	t.Helper()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	st := newLocal(t)
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	return st, mustDate(t, sampleDate)
+}

@@ -155,12 +155,7 @@ func eurConfig(t *testing.T, export string) *config.Config {
 // equal to DuckDB SQL over the export and the config's rates.
 func TestOrdersInAnotherCurrencyEqualSQL(t *testing.T) {
 	cfg := eurConfig(t, eurExport)
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
-	d := mustDate(t, sampleDate)
+	st, d := runValid(t, cfg)
 	db := openDuckDB(t)
 	lines := fmt.Sprintf(`
 WITH rates AS %[1]s,

@@ -113,10 +113,7 @@ func (l *linker) addEmail(record, raw string) {
 		l.invalid["email"]++
 		return
 	}
-	l.add(record, identity.Email, e)
-	if _, blocked := identity.BlockReason(identity.Email, e); !blocked {
-		l.emails[record] = append(l.emails[record], e)
-	}
+	l.link(record, identity.Email, e, l.emails)
 }
 
 // addPhone links the record's phone in E.164 (read in the region of the
@@ -132,9 +129,15 @@ func (l *linker) addPhone(record, raw, country string) {
 		l.invalid["phone"]++
 		return
 	}
-	l.add(record, identity.Phone, p)
-	if _, blocked := identity.BlockReason(identity.Phone, p); !blocked {
-		l.phones[record] = append(l.phones[record], p)
+	l.link(record, identity.Phone, p, l.phones)
+}
+
+// link links the record's normalised value of kind and keeps it in kept
+// for the record unless the value is blocked.
+func (l *linker) link(record string, kind identity.Kind, v string, kept map[string][]string) {
+	l.add(record, kind, v)
+	if _, blocked := identity.BlockReason(kind, v); !blocked {
+		kept[record] = append(kept[record], v)
 	}
 }
 
