@@ -10,6 +10,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -62,7 +63,7 @@ func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d r
 	if err != nil {
 		return err
 	}
-	set := propensity.Snapshot(propensity.FromUnified(orders), d.End(), 0)
+	set := propensity.Snapshot(featureset.FromUnified(orders), d.End(), 0)
 	x, err := set.X.Conform(f.Features)
 	if err != nil {
 		return fmt.Errorf("model %s: %w", f.Name, err)

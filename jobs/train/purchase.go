@@ -7,6 +7,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
+	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
@@ -31,7 +32,7 @@ const minClass = 10
 func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p config.PurchaseModel,
 	orders []customerview.Order, d rundate.Date) (contract.Decision, error) {
 	name := contract.PurchaseModel(p.HorizonDays)
-	po := propensity.FromUnified(orders)
+	po := featureset.FromUnified(orders)
 	holdCut := d.End().AddDate(0, 0, -p.HorizonDays)
 	trainCut := holdCut.AddDate(0, 0, -p.HorizonDays)
 	trainSet := propensity.Snapshot(po, trainCut, p.HorizonDays)

@@ -13,16 +13,9 @@ package propensity
 import (
 	"time"
 
-	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/models/frame"
 )
-
-// Order is what propensity needs of one order: featureset's.
-type Order = featureset.Order
-
-// FromUnified takes the orders that belong to a customer from unified/orders.
-func FromUnified(orders []customerview.Order) []Order { return featureset.FromUnified(orders) }
 
 // Set is one snapshot: customers in id order, their features and labels.
 type Set struct {
@@ -45,7 +38,7 @@ func (s *Set) Positives() int {
 
 // Snapshot builds the table as of cutoff. With horizonDays > 0 it labels
 // each customer by whether it ordered in [cutoff, cutoff+horizon).
-func Snapshot(orders []Order, cutoff time.Time, horizonDays int) *Set {
+func Snapshot(orders []featureset.Order, cutoff time.Time, horizonDays int) *Set {
 	ids, x := featureset.AsOf(orders, cutoff)
 	s := &Set{Cutoff: cutoff, IDs: ids, X: x}
 	if horizonDays > 0 {
@@ -56,7 +49,7 @@ func Snapshot(orders []Order, cutoff time.Time, horizonDays int) *Set {
 
 // labels is 1 for each customer of ids with a non-cancelled order in
 // [from, to), else 0.
-func labels(orders []Order, ids []string, from, to time.Time) []float64 {
+func labels(orders []featureset.Order, ids []string, from, to time.Time) []float64 {
 	index := make(map[string]int, len(ids))
 	for i, id := range ids {
 		index[id] = i

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/segmint/segmint/lib/featureset"
 )
 
 func day(s string) time.Time {
@@ -16,7 +18,7 @@ func day(s string) time.Time {
 }
 
 func TestSnapshotFeaturesAndLabels(t *testing.T) {
-	orders := []Order{
+	orders := []featureset.Order{
 		{Customer: "a", At: day("2010-01-10"), Value: 100, Country: "France"},
 		{Customer: "a", At: day("2010-03-01"), Value: 50, Country: "France"},
 		{Customer: "a", At: day("2010-03-05"), Value: -20, Cancelled: true},
