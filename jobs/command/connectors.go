@@ -15,13 +15,13 @@ import (
 // one place that names every API connector.
 func OpenConnectors(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	switch src.Kind {
-	case "hubspot":
+	case config.HubSpot:
 		return hubspot.New(src, deps)
-	case "salesforce":
+	case config.Salesforce:
 		return salesforce.New(src, deps)
-	case "google_ads":
+	case config.GoogleAds:
 		return googleads.New(src, deps)
-	case "meta":
+	case config.Meta:
 		return meta.New(src, deps)
 	default:
 		return nil, fmt.Errorf("connector %q is not available", src.Kind)

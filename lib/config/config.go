@@ -399,14 +399,14 @@ func (src Source) validate(where string, dup bool) []error {
 		add("%s.streams: at least one stream is required", where)
 	}
 	switch src.Kind {
-	case "filedrop":
+	case FileDrop:
 		if src.Landing == "" {
 			add("%s.landing: required for a filedrop source", where)
 		}
 		for j, st := range src.Streams {
 			errs = append(errs, st.validate(fmt.Sprintf("%s.streams[%d]", where, j))...)
 		}
-	case "hubspot", "salesforce", "google_ads", "meta":
+	case HubSpot, Salesforce, GoogleAds, Meta:
 		errs = append(errs, src.validateAPI(where)...)
 	default:
 		add("%s.kind: %q is not a known connector (filedrop, hubspot, salesforce, google_ads, meta)", where, src.Kind)
@@ -418,12 +418,7 @@ func (src Source) validate(where string, dup bool) []error {
 // the only key set segmint gives them is ProductKeys, which needs a
 // products stream.
 func (c *Config) validateRelationships() []error {
-	catalog := false
-	for _, src := range c.Sources {
-		for _, st := range src.Streams {
-			catalog = catalog || src.Kind == "filedrop" && st.Entity == "products"
-		}
-	}
+	catalog := len(c.Streams(FileDropsOf(EntityProducts))) > 0
 	var errs []error
 	for i, d := range c.Quality.Datasets {
 		for j, r := range d.Rules {
@@ -451,7 +446,7 @@ func (src Source) validateAPI(where string) []error {
 	if src.PageSize < 0 || src.LookbackDays < 0 {
 		add("%s: page_size and lookback_days must not be negative", where)
 	}
-	if (src.Kind == "google_ads" || src.Kind == "meta") && src.Account == "" {
+	if src.Kind.IsAdPlatform() && src.Account == "" {
 		add("%s.account: required for %s", where, src.Kind)
 	}
 	seen := map[string]bool{}
@@ -525,12 +520,12 @@ func (st Stream) validateEntity(where string, fields map[string]Column) []error 
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	switch st.Entity {
-	case "orders":
+	case EntityOrders:
 		errs = append(errs, checkFields(where, st.Entity, fields, OrdersFields(), OrdersRequired)...)
 		if st.EventTime != "ordered_at" {
 			add("%s.event_time: must be ordered_at for entity orders", where)
 		}
-	case "ad_metrics":
+	case EntityAdMetrics:
 		errs = append(errs, checkFields(where, st.Entity, fields, AdMetricsFields(), AdMetricsRequired)...)
 		_, hasChannel := fields["channel"]
 		if _, hasPlatform := fields["platform"]; !hasChannel && !hasPlatform {
@@ -539,14 +534,14 @@ func (st Stream) validateEntity(where string, fields map[string]Column) []error 
 		if st.EventTime != "day" {
 			add("%s.event_time: must be day for entity ad_metrics", where)
 		}
-	case "products":
+	case EntityProducts:
 		errs = append(errs, checkFields(where, st.Entity, fields, ProductsFields(), ProductsRequired)...)
 		if st.EventTime != "" && st.EventTime != "updated_at" {
 			add("%s.event_time: must be updated_at or empty for entity products", where)
 		}
-	case "consent", "deletion_requests":
+	case EntityConsent, EntityDeletionRequests:
 		errs = st.validateConsent(where, fields)
-	case "contacts", "touchpoints", "ad_clicks":
+	case EntityContacts, EntityTouchpoints, EntityAdClicks:
 		errs = st.validateIdentity(where, fields)
 	case "":
 		add("%s.entity: required (%s)", where, strings.Join(Entities(), ", "))
@@ -562,7 +557,7 @@ func (st Stream) validateConsent(where string, fields map[string]Column) []error
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	at := "changed_at"
-	if st.Entity == "deletion_requests" {
+	if st.Entity == EntityDeletionRequests {
 		at = "requested_at"
 	}
 	if col, ok := fields[at]; !ok || col.Type != TypeTimestamp {
@@ -571,7 +566,7 @@ func (st Stream) validateConsent(where string, fields map[string]Column) []error
 	if st.EventTime != at {
 		add("%s.event_time: must be %s for entity %s", where, at, st.Entity)
 	}
-	if _, ok := fields["status"]; st.Entity == "consent" && !ok {
+	if _, ok := fields["status"]; st.Entity == EntityConsent && !ok {
 		add("%s.columns: entity consent needs field \"status\" (opted_in or opted_out)", where)
 	}
 	_, hasNumber := fields["customer_number"]
@@ -624,7 +619,13 @@ func checkFields(where string, entity Entity, mapped map[string]Column, spec map
 
 // Entities lists what a file-drop stream's rows can be to segmint.
 func Entities() []string {
-	return []string{"orders", "consent", "deletion_requests", "contacts", "touchpoints", "ad_clicks", "ad_metrics", "products"}
+	all := []Entity{EntityOrders, EntityConsent, EntityDeletionRequests, EntityContacts, EntityTouchpoints,
+		EntityAdClicks, EntityAdMetrics, EntityProducts}
+	out := make([]string, len(all))
+	for i, e := range all {
+		out[i] = string(e)
+	}
+	return out
 }
 
 // IdentitySpec describes an entity whose rows carry identifiers: its key
