@@ -327,20 +327,8 @@ func (p *parser) positions(header []string) ([]int, error) {
 }
 
 func (p *parser) parseRecord(file string, line int64, header []string, pos []int, rec []string) error {
-	var row parquet.Row
-	if p.sink != nil {
-		if p.row == nil {
-			p.row = make(parquet.Row, len(p.colIdx))
-		}
-		row = p.row
-	} else {
-		row = make(parquet.Row, len(p.colIdx))
-	}
-	if file != p.file || p.fileBytes == nil {
-		p.file, p.fileBytes = file, []byte(file)
-	}
-	row[p.colIdx[ColSourceFile]] = parquet.ByteArrayValue(p.fileBytes).Level(0, 0, p.colIdx[ColSourceFile])
-	row[p.colIdx[ColSourceLine]] = parquet.Int64Value(line).Level(0, 0, p.colIdx[ColSourceLine])
+	row := p.newRow()
+	p.setLineage(row, file, line)
 	for i, c := range p.st.Columns {
 		idx := p.colIdx[c.To]
 		text := rec[pos[i]]
@@ -366,6 +354,33 @@ func (p *parser) parseRecord(file string, line int64, header []string, pos []int
 		}
 		row[idx] = v.Level(0, 1, idx)
 	}
+	return p.keep(row)
+}
+
+// newRow is the row a record fills: the reused one when rows go to a
+// sink, else a new one.
+func (p *parser) newRow() parquet.Row {
+	if p.sink == nil {
+		return make(parquet.Row, len(p.colIdx))
+	}
+	if p.row == nil {
+		p.row = make(parquet.Row, len(p.colIdx))
+	}
+	return p.row
+}
+
+// setLineage sets the row's source file (its bytes kept while the file
+// is read) and line.
+func (p *parser) setLineage(row parquet.Row, file string, line int64) {
+	if file != p.file || p.fileBytes == nil {
+		p.file, p.fileBytes = file, []byte(file)
+	}
+	row[p.colIdx[ColSourceFile]] = parquet.ByteArrayValue(p.fileBytes).Level(0, 0, p.colIdx[ColSourceFile])
+	row[p.colIdx[ColSourceLine]] = parquet.Int64Value(line).Level(0, 0, p.colIdx[ColSourceLine])
+}
+
+// keep counts the row as kept and hands it to the sink, or collects it.
+func (p *parser) keep(row parquet.Row) error {
 	p.res.Kept++
 	if p.sink != nil {
 		return p.sink(row)
