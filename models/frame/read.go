@@ -43,45 +43,53 @@ func Read(path string, opt Options) (*Table, error) {
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
 	head, _ := br.Peek(4)
-	format := opt.Format
-	if format == "" {
-		format = "csv"
-		if strings.HasSuffix(strings.ToLower(path), ".parquet") || bytes.Equal(head, []byte("PAR1")) {
-			format = "parquet"
-		}
-	}
+	format := formatOf(opt.Format, path, head)
 	var t *Table
 	switch format {
 	case "parquet":
-		st, err := f.Stat()
-		if err != nil {
-			return nil, fmt.Errorf("read table %s: %w", path, err)
-		}
-		t, err = readParquet(f, st.Size())
-		if err != nil {
-			return nil, fmt.Errorf("read table %s: %w", path, err)
+		var st os.FileInfo
+		if st, err = f.Stat(); err == nil {
+			t, err = readParquet(f, st.Size())
 		}
 	case "csv":
-		var r io.Reader = br
-		if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-			zr, err := gzip.NewReader(br)
-			if err != nil {
-				return nil, fmt.Errorf("read table %s: %w", path, err)
-			}
-			defer zr.Close()
-			r = zr
-		}
-		t, err = readCSV(r, opt.Delimiter)
-		if err != nil {
-			return nil, fmt.Errorf("read table %s: %w", path, err)
-		}
+		t, err = readCSVOrGzip(br, head, opt.Delimiter)
 	default:
 		return nil, fmt.Errorf("read table %s: unknown format %q (csv or parquet)", path, format)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read table %s: %w", path, err)
 	}
 	if t.Rows == 0 {
 		return nil, fmt.Errorf("read table %s: no data rows", path)
 	}
 	return t, nil
+}
+
+// formatOf is the given format or, when none is, parquet for a file named
+// .parquet or whose head is Parquet's magic, and csv otherwise.
+func formatOf(given, path string, head []byte) string {
+	if given != "" {
+		return given
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".parquet") || bytes.Equal(head, []byte("PAR1")) {
+		return "parquet"
+	}
+	return "csv"
+}
+
+// readCSVOrGzip reads CSV text from br, gunzipping it first when its head
+// is gzip's magic.
+func readCSVOrGzip(br *bufio.Reader, head []byte, delim rune) (*Table, error) {
+	var r io.Reader = br
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		r = zr
+	}
+	return readCSV(r, delim)
 }
 
 // ReadCSV reads CSV text (for tables that are not files).
