@@ -98,27 +98,19 @@ func ReadCSV(r io.Reader, delimiter rune) (*Table, error) { return readCSV(r, de
 func readCSV(r io.Reader, delim rune) (*Table, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if delim == 0 {
-		line, err := br.Peek(br.Size())
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		var err error
+		if delim, err = sniffFirstLine(br); err != nil {
 			return nil, err
 		}
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
-		}
-		delim = sniff(line)
 	}
 	cr := csv.NewReader(br)
 	cr.Comma = delim
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1 // short rows are padded below; long ones refused
-	header, err := cr.Read()
+	header, err := readHeader(cr)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("empty file")
-		}
-		return nil, fmt.Errorf("header: %w", err)
+		return nil, err
 	}
-	header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	t := &Table{Names: names(header), text: make([][]string, len(header))}
 	// Equal values share one string: categorical columns repeat a few values
 	// over many rows.
@@ -154,6 +146,31 @@ func readCSV(r io.Reader, delim rune) (*Table, error) {
 		t.Rows++
 	}
 	return t, nil
+}
+
+// sniffFirstLine guesses the delimiter from the first line in br's buffer.
+func sniffFirstLine(br *bufio.Reader) (rune, error) {
+	line, err := br.Peek(br.Size())
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return 0, err
+	}
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	return sniff(line), nil
+}
+
+// readHeader reads the header record, without a UTF-8 byte-order mark.
+func readHeader(cr *csv.Reader) ([]string, error) {
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("empty file")
+		}
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	return header, nil
 }
 
 // names are the header's column names, trimmed: an unnamed column (the
