@@ -421,22 +421,40 @@ func camelPath(f string) string {
 }
 
 func (h *Handler) serveStream(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.streams++
-	reqNo := h.streams
-	var fault *Fault
-	if len(h.faults) > 0 {
-		fault = h.faults[0]
-		h.faults = h.faults[1:]
-	}
-	h.mu.Unlock()
+	reqNo, fault := h.nextStream()
 	requestID := fmt.Sprintf("fakeReq%06d", reqNo)
 
 	if r.Method != http.MethodPost {
 		writeStatus(w, http.StatusMethodNotAllowed, true, "UNIMPLEMENTED", "Method not allowed.", "", requestID)
 		return
 	}
-	// Authentication: developer token, then the OAuth access token.
+	if !h.authenticate(w, r, fault, requestID) || !h.authorize(w, r, requestID) {
+		return
+	}
+	q := h.readQuery(w, r, requestID)
+	if q == nil || failEarly(w, r, fault, requestID) {
+		return
+	}
+	h.writeStream(w, q, fault, requestID)
+}
+
+// nextStream counts a search stream request and pops its fault, if any:
+// the request's number and its fault.
+func (h *Handler) nextStream() (int, *Fault) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.streams++
+	var fault *Fault
+	if len(h.faults) > 0 {
+		fault = h.faults[0]
+		h.faults = h.faults[1:]
+	}
+	return h.streams, fault
+}
+
+// authenticate checks the OAuth access token, then the developer token,
+// and answers 401 when one is wrong.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, fault *Fault, requestID string) bool {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	h.mu.Lock()
 	exp, known := h.tokens[tok]
@@ -446,60 +464,77 @@ func (h *Handler) serveStream(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusUnauthorized, false, "UNAUTHENTICATED",
 			"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
 			`{"authenticationError":"OAUTH_TOKEN_INVALID"}`, requestID)
-		return
+		return false
 	case r.Header.Get("developer-token") != h.opts.DeveloperToken:
 		writeStatus(w, http.StatusUnauthorized, true, "UNAUTHENTICATED", "Request is missing required authentication credential.",
 			`{"authenticationError":"DEVELOPER_TOKEN_INVALID"}`, requestID)
-		return
+		return false
 	}
+	return true
+}
+
+// authorize checks the API version and the customer (and login customer)
+// of the path, and answers 404 or 403 when one is wrong.
+func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, requestID string) bool {
 	m := h.pathRE.FindStringSubmatch(r.URL.Path)
 	if m == nil || m[1] != APIVersion {
 		writeStatus(w, http.StatusNotFound, false, "NOT_FOUND", "Requested entity was not found.", "", requestID)
-		return
+		return false
 	}
 	if m[2] != h.opts.CustomerID || (h.opts.LoginCustomerID != "" && r.Header.Get("login-customer-id") != h.opts.LoginCustomerID) {
 		writeStatus(w, http.StatusForbidden, true, "PERMISSION_DENIED", "The caller does not have permission",
 			`{"authorizationError":"USER_PERMISSION_DENIED"}`, requestID)
-		return
+		return false
 	}
+	return true
+}
+
+// readQuery decodes and parses the request's GAQL query; nil, after a 400,
+// when it is missing or wrong.
+func (h *Handler) readQuery(w http.ResponseWriter, r *http.Request, requestID string) *query {
 	var body struct {
 		Query string `json:"query"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Query == "" {
 		writeStatus(w, http.StatusBadRequest, true, "INVALID_ARGUMENT", "Request contains an invalid argument.",
 			`{"requestError":"INVALID_INPUT"}`, requestID)
-		return
+		return nil
 	}
 	q, msg := h.parseQuery(body.Query)
 	if q == nil {
 		writeStatus(w, http.StatusBadRequest, true, "INVALID_ARGUMENT", "Request contains an invalid argument.",
 			`{"queryError":"UNRECOGNIZED_FIELD"}`+"\x00"+msg, requestID)
-		return
 	}
+	return q
+}
 
-	if fault != nil {
-		switch fault.Kind {
-		case Unavailable:
-			writeStatus(w, http.StatusServiceUnavailable, true, "UNAVAILABLE", "The service is currently unavailable.", "", requestID)
-			return
-		case Internal:
-			writeStatus(w, http.StatusInternalServerError, true, "INTERNAL", "Internal error encountered.",
-				`{"internalError":"INTERNAL_ERROR"}`, requestID)
-			return
-		case RateLimited, QuotaExhausted:
-			writeQuota(w, fault, requestID)
-			return
-		case Stall:
-			t := time.NewTimer(fault.Stall)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
+// failEarly answers the faults that fire before the stream starts and
+// waits out a stall; whether the request is over.
+func failEarly(w http.ResponseWriter, r *http.Request, fault *Fault, requestID string) bool {
+	if fault == nil {
+		return false
+	}
+	switch fault.Kind {
+	case Unavailable:
+		writeStatus(w, http.StatusServiceUnavailable, true, "UNAVAILABLE", "The service is currently unavailable.", "", requestID)
+		return true
+	case Internal:
+		writeStatus(w, http.StatusInternalServerError, true, "INTERNAL", "Internal error encountered.",
+			`{"internalError":"INTERNAL_ERROR"}`, requestID)
+		return true
+	case RateLimited, QuotaExhausted:
+		writeQuota(w, fault, requestID)
+		return true
+	case Stall:
+		t := time.NewTimer(fault.Stall)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return true
 		}
 	}
-	h.writeStream(w, q, fault, requestID)
+	return false
 }
 
 // writeStream encodes the result set batch by batch into a reused buffer.
