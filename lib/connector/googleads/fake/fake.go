@@ -662,108 +662,137 @@ func (h *Handler) writeRow(buf *bytes.Buffer, q *query, k int, ds string, dayNo 
 	if q.resource == "ad_group" {
 		ci, ai = k/h.opts.AdGroupsPerCampaign, k%h.opts.AdGroupsPerCampaign
 	}
-	cid := CampaignID(ci)
-	entity := cid
-	var b [32]byte
-	f := q.fields
-	first := true
+	entity := CampaignID(ci)
+	rw := rowWriter{buf: buf, customerID: h.opts.CustomerID, first: true}
 	buf.WriteByte('{')
-	obj := func(name string) {
-		if !first {
-			buf.WriteByte(',')
-		}
-		first = false
-		buf.WriteByte('"')
-		buf.WriteString(name)
-		buf.WriteString(`":{`)
-	}
-	// quotedInt writes prefix, then v and a closing quote (Google Ads sends
-	// ids and int64 metrics as JSON strings).
-	quotedInt := func(prefix string, v int64) {
-		buf.WriteString(prefix)
-		buf.Write(strconv.AppendInt(b[:0], v, 10))
-		buf.WriteByte('"')
-	}
-	// resource opens the object name with its resourceName,
-	// customers/{customer}{kind}{id}.
-	resource := func(name, kind string, id int64) {
-		obj(name)
-		buf.WriteString(`"resourceName":"customers/`)
-		buf.WriteString(h.opts.CustomerID)
-		quotedInt(kind, id)
-	}
-	if f&(fCampaignID|fCampaignName|fCampaignStatus) != 0 {
-		resource("campaign", "/campaigns/", cid)
-		if f&fCampaignStatus != 0 {
-			buf.WriteString(`,"status":"`)
-			buf.WriteString(campaignStatus(mix(uint64(h.opts.Seed), uint64(cid))))
-			buf.WriteByte('"')
-		}
-		if f&fCampaignName != 0 {
-			quotedInt(`,"name":"Campaign `, int64(ci+1))
-		}
-		if f&fCampaignID != 0 {
-			quotedInt(`,"id":"`, cid)
-		}
-		buf.WriteByte('}')
-	}
+	h.writeCampaign(&rw, q.fields, ci)
 	if q.resource == "ad_group" {
-		aid := AdGroupID(ci, ai)
-		entity = aid
-		if f&(fAdGroupID|fAdGroupName) != 0 {
-			resource("adGroup", "/adGroups/", aid)
-			if f&fAdGroupID != 0 {
-				quotedInt(`,"id":"`, aid)
-			}
-			if f&fAdGroupName != 0 {
-				buf.WriteString(`,"name":"Ad group `)
-				buf.Write(strconv.AppendInt(b[:0], int64(ci+1), 10))
-				buf.WriteByte('.')
-				buf.Write(strconv.AppendInt(b[:0], int64(ai+1), 10))
-				buf.WriteByte('"')
-			}
-			buf.WriteByte('}')
-		}
+		entity = AdGroupID(ci, ai)
+		writeAdGroup(&rw, q.fields, ci, ai)
 	}
-	mt := MetricsFor(h.opts.Seed, entity, dayNo, version)
-	if f&(fImpressions|fClicks|fCost|fConversions|fConversionsValue) != 0 {
-		obj("metrics")
-		inner := true
-		sep := func() {
-			if !inner {
-				buf.WriteByte(',')
-			}
-			inner = false
-		}
-		if f&fClicks != 0 {
-			sep()
-			quotedInt(`"clicks":"`, mt.Clicks)
-		}
-		if f&fConversionsValue != 0 {
-			sep()
-			buf.WriteString(`"conversionsValue":`)
-			buf.Write(strconv.AppendFloat(b[:0], mt.ConversionsValue, 'f', -1, 64))
-		}
-		if f&fConversions != 0 {
-			sep()
-			buf.WriteString(`"conversions":`)
-			buf.Write(strconv.AppendFloat(b[:0], mt.Conversions, 'f', -1, 64))
-		}
-		if f&fCost != 0 {
-			sep()
-			quotedInt(`"costMicros":"`, mt.CostMicros)
-		}
-		if f&fImpressions != 0 {
-			sep()
-			quotedInt(`"impressions":"`, mt.Impressions)
-		}
-		buf.WriteByte('}')
-	}
-	if f&fDate != 0 {
-		obj("segments")
+	writeMetrics(&rw, q.fields, MetricsFor(h.opts.Seed, entity, dayNo, version))
+	if q.fields&fDate != 0 {
+		rw.obj("segments")
 		buf.WriteString(`"date":"`)
 		buf.WriteString(ds)
 		buf.WriteString(`"}`)
+	}
+	buf.WriteByte('}')
+}
+
+// rowWriter appends the objects of one GoogleAdsRow to buf.
+type rowWriter struct {
+	buf        *bytes.Buffer
+	customerID string
+	b          [32]byte // room for a number's digits
+	first      bool     // no object written yet
+}
+
+// obj opens the object name, after a comma unless it is the first.
+func (rw *rowWriter) obj(name string) {
+	if !rw.first {
+		rw.buf.WriteByte(',')
+	}
+	rw.first = false
+	rw.buf.WriteByte('"')
+	rw.buf.WriteString(name)
+	rw.buf.WriteString(`":{`)
+}
+
+// quotedInt writes prefix, then v and a closing quote (Google Ads sends
+// ids and int64 metrics as JSON strings).
+func (rw *rowWriter) quotedInt(prefix string, v int64) {
+	rw.buf.WriteString(prefix)
+	rw.buf.Write(strconv.AppendInt(rw.b[:0], v, 10))
+	rw.buf.WriteByte('"')
+}
+
+// resource opens the object name with its resourceName,
+// customers/{customer}{kind}{id}.
+func (rw *rowWriter) resource(name, kind string, id int64) {
+	rw.obj(name)
+	rw.buf.WriteString(`"resourceName":"customers/`)
+	rw.buf.WriteString(rw.customerID)
+	rw.quotedInt(kind, id)
+}
+
+// writeCampaign writes the queried fields of campaign ci, if any.
+func (h *Handler) writeCampaign(rw *rowWriter, f, ci int) {
+	if f&(fCampaignID|fCampaignName|fCampaignStatus) == 0 {
+		return
+	}
+	cid := CampaignID(ci)
+	rw.resource("campaign", "/campaigns/", cid)
+	if f&fCampaignStatus != 0 {
+		rw.buf.WriteString(`,"status":"`)
+		rw.buf.WriteString(campaignStatus(mix(uint64(h.opts.Seed), uint64(cid))))
+		rw.buf.WriteByte('"')
+	}
+	if f&fCampaignName != 0 {
+		rw.quotedInt(`,"name":"Campaign `, int64(ci+1))
+	}
+	if f&fCampaignID != 0 {
+		rw.quotedInt(`,"id":"`, cid)
+	}
+	rw.buf.WriteByte('}')
+}
+
+// writeAdGroup writes the queried fields of ad group ai of campaign ci, if
+// any.
+func writeAdGroup(rw *rowWriter, f, ci, ai int) {
+	if f&(fAdGroupID|fAdGroupName) == 0 {
+		return
+	}
+	aid := AdGroupID(ci, ai)
+	rw.resource("adGroup", "/adGroups/", aid)
+	if f&fAdGroupID != 0 {
+		rw.quotedInt(`,"id":"`, aid)
+	}
+	if f&fAdGroupName != 0 {
+		rw.buf.WriteString(`,"name":"Ad group `)
+		rw.buf.Write(strconv.AppendInt(rw.b[:0], int64(ci+1), 10))
+		rw.buf.WriteByte('.')
+		rw.buf.Write(strconv.AppendInt(rw.b[:0], int64(ai+1), 10))
+		rw.buf.WriteByte('"')
+	}
+	rw.buf.WriteByte('}')
+}
+
+// writeMetrics writes the queried metrics, if any.
+func writeMetrics(rw *rowWriter, f int, mt Metrics) {
+	if f&(fImpressions|fClicks|fCost|fConversions|fConversionsValue) == 0 {
+		return
+	}
+	rw.obj("metrics")
+	buf, b := rw.buf, rw.b[:0]
+	inner := true
+	sep := func() {
+		if !inner {
+			buf.WriteByte(',')
+		}
+		inner = false
+	}
+	if f&fClicks != 0 {
+		sep()
+		rw.quotedInt(`"clicks":"`, mt.Clicks)
+	}
+	if f&fConversionsValue != 0 {
+		sep()
+		buf.WriteString(`"conversionsValue":`)
+		buf.Write(strconv.AppendFloat(b, mt.ConversionsValue, 'f', -1, 64))
+	}
+	if f&fConversions != 0 {
+		sep()
+		buf.WriteString(`"conversions":`)
+		buf.Write(strconv.AppendFloat(b, mt.Conversions, 'f', -1, 64))
+	}
+	if f&fCost != 0 {
+		sep()
+		rw.quotedInt(`"costMicros":"`, mt.CostMicros)
+	}
+	if f&fImpressions != 0 {
+		sep()
+		rw.quotedInt(`"impressions":"`, mt.Impressions)
 	}
 	buf.WriteByte('}')
 }
