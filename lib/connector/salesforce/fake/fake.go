@@ -745,73 +745,122 @@ func (h *Handler) serveQuery(w http.ResponseWriter, version, q string, all bool,
 		writeError(w, http.StatusBadRequest, "INVALID_TYPE", fmt.Sprintf("sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.", m[2]))
 		return
 	}
-	var fields []int
-	for _, f := range strings.Split(m[1], ",") {
-		f = strings.TrimSpace(f)
-		i, ok := o.index[strings.ToLower(f)]
-		if !ok {
-			writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("\n%s\n^\nERROR at Row:1:Column:8\nNo such column '%s' on entity '%s'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.", q, f, o.name))
-			return
-		}
-		fields = append(fields, i)
+	fields, ok := selectFields(w, q, o, m[1])
+	if !ok {
+		return
 	}
-	var conds []cond
-	if m[3] != "" {
-		for _, c := range h.reAnd.Split(strings.TrimSpace(m[3]), -1) {
-			cm := h.reCond.FindStringSubmatch(strings.TrimSpace(c))
-			if cm == nil {
-				writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "unexpected token: '"+c+"' (the fake understands only comparisons joined by AND)")
-				return
-			}
-			i, ok := o.index[strings.ToLower(cm[1])]
-			if !ok {
-				writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on entity '%s'.", cm[1], o.name))
-				return
-			}
-			cd := cond{field: i, op: cm[2]}
-			switch o.fields[i].kind {
-			case kDateTime:
-				t, err := time.Parse(time.RFC3339, cm[3])
-				if err != nil {
-					writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("value of filter criterion for field '%s' must be of type dateTime and should not be enclosed in quotes", o.fields[i].name))
-					return
-				}
-				cd.t = t
-			case kBool:
-				b, err := strconv.ParseBool(cm[3])
-				if err != nil {
-					writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("value of filter criterion for field '%s' must be of type boolean", o.fields[i].name))
-					return
-				}
-				cd.b = b
-			default:
-				writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "the fake filters only on dateTime and boolean fields")
-				return
-			}
-			conds = append(conds, cd)
-		}
+	conds, ok := h.parseWhere(w, o, m[3])
+	if !ok {
+		return
 	}
-	byID := true
-	if m[4] != "" {
-		keys := strings.Split(m[4], ",")
-		for k, key := range keys {
-			key = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(key), " ASC"))
-			switch {
-			case k == 0 && (strings.EqualFold(key, "SystemModstamp") || strings.EqualFold(key, "LastModifiedDate")):
-				byID = false
-			case strings.EqualFold(key, "Id"):
-			default:
-				writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "the fake orders only by SystemModstamp, Id ascending")
-				return
-			}
-		}
+	byID, ok := orderByID(w, m[4])
+	if !ok {
+		return
 	}
 	limit := -1
 	if m[5] != "" {
 		limit, _ = strconv.Atoi(m[5])
 	}
+	c := h.openCursor(o, fields, conds, byID, all, limit)
+	h.writePage(w, version, c, 0, batch)
+}
 
+// selectFields finds the fields of the SELECT list; false, after a 400,
+// when one is unknown.
+func selectFields(w http.ResponseWriter, q string, o *object, list string) ([]int, bool) {
+	var fields []int
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		i, ok := o.index[strings.ToLower(f)]
+		if !ok {
+			writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("\n%s\n^\nERROR at Row:1:Column:8\nNo such column '%s' on entity '%s'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.", q, f, o.name))
+			return nil, false
+		}
+		fields = append(fields, i)
+	}
+	return fields, true
+}
+
+// parseWhere parses the conditions of the WHERE clause, if any; false,
+// after a 400, when one is not understood.
+func (h *Handler) parseWhere(w http.ResponseWriter, o *object, where string) ([]cond, bool) {
+	if where == "" {
+		return nil, true
+	}
+	var conds []cond
+	for _, c := range h.reAnd.Split(strings.TrimSpace(where), -1) {
+		cm := h.reCond.FindStringSubmatch(strings.TrimSpace(c))
+		if cm == nil {
+			writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "unexpected token: '"+c+"' (the fake understands only comparisons joined by AND)")
+			return nil, false
+		}
+		cd, ok := parseCond(w, o, cm[1], cm[2], cm[3])
+		if !ok {
+			return nil, false
+		}
+		conds = append(conds, cd)
+	}
+	return conds, true
+}
+
+// parseCond parses the comparison of a dateTime or boolean field with a
+// value; false, after a 400, when it cannot.
+func parseCond(w http.ResponseWriter, o *object, field, op, value string) (cond, bool) {
+	i, ok := o.index[strings.ToLower(field)]
+	if !ok {
+		writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on entity '%s'.", field, o.name))
+		return cond{}, false
+	}
+	cd := cond{field: i, op: op}
+	switch o.fields[i].kind {
+	case kDateTime:
+		t, err := time.Parse(time.RFC3339, value)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("value of filter criterion for field '%s' must be of type dateTime and should not be enclosed in quotes", o.fields[i].name))
+			return cond{}, false
+		}
+		cd.t = t
+	case kBool:
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("value of filter criterion for field '%s' must be of type boolean", o.fields[i].name))
+			return cond{}, false
+		}
+		cd.b = b
+	default:
+		writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "the fake filters only on dateTime and boolean fields")
+		return cond{}, false
+	}
+	return cd, true
+}
+
+// orderByID reads the ORDER BY clause: whether records come by Id (the
+// default) rather than by SystemModstamp; false, after a 400, for an order
+// the fake does not know.
+func orderByID(w http.ResponseWriter, orderBy string) (byID, ok bool) {
+	if orderBy == "" {
+		return true, true
+	}
+	byID = true
+	for k, key := range strings.Split(orderBy, ",") {
+		key = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(key), " ASC"))
+		switch {
+		case k == 0 && (strings.EqualFold(key, "SystemModstamp") || strings.EqualFold(key, "LastModifiedDate")):
+			byID = false
+		case strings.EqualFold(key, "Id"):
+		default:
+			writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "the fake orders only by SystemModstamp, Id ascending")
+			return false, false
+		}
+	}
+	return byID, true
+}
+
+// openCursor selects the records of the query and keeps them under a new
+// cursor, forgetting the oldest beyond maxCursors.
+func (h *Handler) openCursor(o *object, fields []int, conds []cond, byID, all bool, limit int) *cursor {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	src := o.bySystemModstamp()
 	if byID {
 		src = o.all
@@ -834,8 +883,7 @@ func (h *Handler) serveQuery(w http.ResponseWriter, version, q string, all bool,
 		delete(h.cursors, h.cursorList[0])
 		h.cursorList = h.cursorList[1:]
 	}
-	h.mu.Unlock()
-	h.writePage(w, version, c, 0, batch)
+	return c
 }
 
 func match(r *rec, conds []cond) bool {
