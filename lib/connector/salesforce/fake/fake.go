@@ -309,39 +309,78 @@ func newObject(name string, extra []fieldDef) *object {
 }
 
 func (h *Handler) generate() {
-	o := h.opts
-	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x5eed5a1e5f0ce))
-	industries := []string{"Retail", "Banking", "Technology", "Healthcare", "Manufacturing", "Media"}
-	countries := []string{"United Kingdom", "Germany", "France", "United States", "Spain"}
-	sources := []string{"Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"}
-	stages := []string{"Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"}
+	g := &generator{o: h.opts, rng: rand.New(rand.NewPCG(h.opts.Seed, h.opts.Seed^0x5eed5a1e5f0ce))}
+	for _, ob := range []*object{g.accounts(), g.contacts(), g.opportunities()} {
+		h.objects[strings.ToLower(ob.name)] = ob
+	}
+}
 
-	spread := func(n int) int64 {
-		if o.Spread > 0 {
-			return max(int64(o.Spread/time.Second), 1)
-		}
-		return max(int64(n/2), 1)
-	}
-	stamp := func(n int) (mod, created time.Time) {
-		mod = o.Start.Add(time.Duration(rng.Int64N(spread(n))) * time.Second)
-		created = mod.Add(-time.Duration(rng.Int64N(400*24*3600)) * time.Second)
-		return mod, created
-	}
-	deleted := func() bool { return o.DeletedPercent > 0 && rng.IntN(100) < o.DeletedPercent }
-	pick := func(list []string, nullPct int) any {
-		if rng.IntN(100) < nullPct {
-			return nil
-		}
-		return list[rng.IntN(len(list))]
-	}
-	id := func(prefix string, i int) string { return fmt.Sprintf("%s%012dAAA", prefix, i+1) }
+// The values the generated records pick from.
+var (
+	industries = []string{"Retail", "Banking", "Technology", "Healthcare", "Manufacturing", "Media"}
+	countries  = []string{"United Kingdom", "Germany", "France", "United States", "Spain"}
+	sources    = []string{"Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"}
+	stages     = []string{"Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"}
+)
 
+// generator makes the records of the options, drawing from one seeded
+// random source in a fixed order.
+type generator struct {
+	o   Options
+	rng *rand.Rand
+}
+
+// spread is the number of seconds over which the n records' modstamps
+// are spread.
+func (g *generator) spread(n int) int64 {
+	if g.o.Spread > 0 {
+		return max(int64(g.o.Spread/time.Second), 1)
+	}
+	return max(int64(n/2), 1)
+}
+
+// stamp draws a record's modstamp, then its creation up to 400 days
+// earlier.
+func (g *generator) stamp(n int) (mod, created time.Time) {
+	mod = g.o.Start.Add(time.Duration(g.rng.Int64N(g.spread(n))) * time.Second)
+	created = mod.Add(-time.Duration(g.rng.Int64N(400*24*3600)) * time.Second)
+	return mod, created
+}
+
+// deleted draws whether a record is deleted, DeletedPercent percent of
+// the time.
+func (g *generator) deleted() bool {
+	return g.o.DeletedPercent > 0 && g.rng.IntN(100) < g.o.DeletedPercent
+}
+
+// pick is nil nullPct percent of the time, else a value from list.
+func (g *generator) pick(list []string, nullPct int) any {
+	if g.rng.IntN(100) < nullPct {
+		return nil
+	}
+	return list[g.rng.IntN(len(list))]
+}
+
+// recordID is the Salesforce id of record i of the object with the key prefix.
+func recordID(prefix string, i int) string { return fmt.Sprintf("%s%012dAAA", prefix, i+1) }
+
+// accountID is an account's id, or nil one time in ten (and when there
+// are no accounts).
+func (g *generator) accountID() any {
+	if g.o.Accounts == 0 || g.rng.IntN(10) == 0 {
+		return nil
+	}
+	return recordID("001", g.rng.IntN(g.o.Accounts))
+}
+
+func (g *generator) accounts() *object {
 	acc := newObject(Account, []fieldDef{
 		{"Name", kString}, {"Industry", kString}, {"BillingCountry", kString},
 		{"AnnualRevenue", kFloat}, {"NumberOfEmployees", kInt}, {"Website", kString},
 	})
-	for i := range o.Accounts {
-		mod, created := stamp(o.Accounts)
+	rng := g.rng
+	for i := range g.o.Accounts {
+		mod, created := g.stamp(g.o.Accounts)
 		var revenue, employees any
 		if rng.IntN(10) > 0 {
 			revenue = float64(rng.IntN(50_000)) * 1000
@@ -350,24 +389,22 @@ func (h *Handler) generate() {
 			employees = int64(1 + rng.IntN(20_000))
 		}
 		n := i + 1
-		acc.add(&rec{vals: []any{id("001", i), deleted(), mod, mod, created,
-			fmt.Sprintf("Company %d", n), pick(industries, 10), pick(countries, 10),
+		acc.add(&rec{vals: []any{recordID("001", i), g.deleted(), mod, mod, created,
+			fmt.Sprintf("Company %d", n), g.pick(industries, 10), g.pick(countries, 10),
 			revenue, employees, fmt.Sprintf("https://company%d.example.com", n)}})
 	}
-	accountID := func() any {
-		if o.Accounts == 0 || rng.IntN(10) == 0 {
-			return nil
-		}
-		return id("001", rng.IntN(o.Accounts))
-	}
+	return acc
+}
 
+func (g *generator) contacts() *object {
 	con := newObject(Contact, []fieldDef{
 		{"FirstName", kString}, {"LastName", kString}, {"Email", kString}, {"Phone", kString},
 		{"AccountId", kString}, {"LeadSource", kString}, {"Title", kString},
 		{"MailingCountry", kString}, {"HasOptedOutOfEmail", kBool}, {"Birthdate", kDate},
 	})
-	for i := range o.Contacts {
-		mod, created := stamp(o.Contacts)
+	rng := g.rng
+	for i := range g.o.Contacts {
+		mod, created := g.stamp(g.o.Contacts)
 		n := i + 1
 		var phone, birth any
 		if rng.IntN(4) > 0 {
@@ -376,19 +413,23 @@ func (h *Handler) generate() {
 		if rng.IntN(3) > 0 {
 			birth = time.Date(1950+rng.IntN(55), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
 		}
-		con.add(&rec{vals: []any{id("003", i), deleted(), mod, mod, created,
+		con.add(&rec{vals: []any{recordID("003", i), g.deleted(), mod, mod, created,
 			"Customer", strconv.Itoa(n), fmt.Sprintf("customer%d@example.com", n), phone,
-			accountID(), pick(sources, 20), pick([]string{"Buyer", "CFO", "Head of Marketing"}, 50),
-			pick(countries, 15), rng.IntN(10) == 0, birth}})
+			g.accountID(), g.pick(sources, 20), g.pick([]string{"Buyer", "CFO", "Head of Marketing"}, 50),
+			g.pick(countries, 15), rng.IntN(10) == 0, birth}})
 	}
+	return con
+}
 
+func (g *generator) opportunities() *object {
 	opp := newObject(Opportunity, []fieldDef{
 		{"Name", kString}, {"AccountId", kString}, {"StageName", kString}, {"Amount", kFloat},
 		{"CloseDate", kDate}, {"IsWon", kBool}, {"IsClosed", kBool}, {"Probability", kFloat},
 		{"LeadSource", kString},
 	})
-	for i := range o.Opportunities {
-		mod, created := stamp(o.Opportunities)
+	rng := g.rng
+	for i := range g.o.Opportunities {
+		mod, created := g.stamp(g.o.Opportunities)
 		stage := stages[rng.IntN(len(stages))]
 		var amount any
 		if rng.IntN(10) > 0 {
@@ -402,13 +443,11 @@ func (h *Handler) generate() {
 		} else if closed {
 			prob = 0
 		}
-		opp.add(&rec{vals: []any{id("006", i), deleted(), mod, mod, created,
-			fmt.Sprintf("Deal %d", i+1), accountID(), stage, amount, closeDate, won, closed, prob,
-			pick(sources, 30)}})
+		opp.add(&rec{vals: []any{recordID("006", i), g.deleted(), mod, mod, created,
+			fmt.Sprintf("Deal %d", i+1), g.accountID(), stage, amount, closeDate, won, closed, prob,
+			g.pick(sources, 30)}})
 	}
-	for _, ob := range []*object{acc, con, opp} {
-		h.objects[strings.ToLower(ob.name)] = ob
-	}
+	return opp
 }
 
 func (o *object) add(r *rec) {
