@@ -661,22 +661,7 @@ func (h *Handler) nextFault() Fault {
 }
 
 func (h *Handler) serveData(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.stats.DataRequests++
-	fault := h.nextFault()
-	if fault == ExpireSession {
-		clear(h.tokens)
-	}
-	tok, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	authorized := hasBearer && h.tokens[tok]
-	if !authorized {
-		h.stats.Unauthorized++
-	} else {
-		h.used++
-	}
-	used := h.used
-	h.mu.Unlock()
-
+	fault, used, authorized := h.admit(r)
 	if !authorized {
 		writeError(w, http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
 		return
@@ -685,46 +670,8 @@ func (h *Handler) serveData(w http.ResponseWriter, r *http.Request) {
 	if used > h.opts.APILimit {
 		fault = TotalRequestsLimit
 	}
-	switch fault {
-	case ServerUnavailable:
-		writeError(w, http.StatusServiceUnavailable, "SERVER_UNAVAILABLE", "Server is unavailable to handle the request. Try again later.")
+	if h.failData(w, r, fault) {
 		return
-	case InternalError:
-		writeError(w, http.StatusInternalServerError, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)")
-		return
-	case ConcurrentLimit:
-		writeError(w, http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
-		return
-	case TotalRequestsLimit:
-		writeError(w, http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
-		return
-	case InvalidLocator:
-		writeError(w, http.StatusBadRequest, "INVALID_QUERY_LOCATOR", "invalid query locator")
-		return
-	case DropConnection:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
-	case MalformedJSON:
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		fmt.Fprint(w, `{"totalSize":12,"done":false,"nextRecordsUrl":"/services/data/v60.0/query/01g-2","records":[{"attributes":{"type":"Contact"`)
-		return
-	case WrongShape:
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		fmt.Fprint(w, `{"totalSize":"twelve","done":"maybe","records":{"Id":"003000000000001AAA"}}`)
-		return
-	case Stall:
-		t := time.NewTimer(h.opts.StallFor)
-		select {
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
 	}
 
 	if r.Method != http.MethodGet {
@@ -744,6 +691,75 @@ func (h *Handler) serveData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.serveQuery(w, version, r.URL.Query().Get("q"), all, batch)
+}
+
+// admit counts a data request, pops its fault (an ExpireSession fault
+// forgets every token) and checks its bearer token: the fault, the API
+// requests used so far and whether the token is good, which alone counts
+// as a use.
+func (h *Handler) admit(r *http.Request) (fault Fault, used int, authorized bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.stats.DataRequests++
+	fault = h.nextFault()
+	if fault == ExpireSession {
+		clear(h.tokens)
+	}
+	tok, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	authorized = hasBearer && h.tokens[tok]
+	if !authorized {
+		h.stats.Unauthorized++
+	} else {
+		h.used++
+	}
+	return fault, h.used, authorized
+}
+
+// failData answers the faults that end a data request and waits out a
+// Stall; whether the request is over.
+func (h *Handler) failData(w http.ResponseWriter, r *http.Request, fault Fault) bool {
+	switch fault {
+	case ServerUnavailable:
+		writeError(w, http.StatusServiceUnavailable, "SERVER_UNAVAILABLE", "Server is unavailable to handle the request. Try again later.")
+		return true
+	case InternalError:
+		writeError(w, http.StatusInternalServerError, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)")
+		return true
+	case ConcurrentLimit:
+		writeError(w, http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
+		return true
+	case TotalRequestsLimit:
+		writeError(w, http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+		return true
+	case InvalidLocator:
+		writeError(w, http.StatusBadRequest, "INVALID_QUERY_LOCATOR", "invalid query locator")
+		return true
+	case DropConnection:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler)
+	case MalformedJSON:
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		fmt.Fprint(w, `{"totalSize":12,"done":false,"nextRecordsUrl":"/services/data/v60.0/query/01g-2","records":[{"attributes":{"type":"Contact"`)
+		return true
+	case WrongShape:
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		fmt.Fprint(w, `{"totalSize":"twelve","done":"maybe","records":{"Id":"003000000000001AAA"}}`)
+		return true
+	case Stall:
+		t := time.NewTimer(h.opts.StallFor)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			return true
+		case <-t.C:
+		}
+	}
+	return false
 }
 
 // batchSize reads Sforce-Query-Options: batchSize=n (200..2,000).
