@@ -539,103 +539,150 @@ func failEarly(w http.ResponseWriter, r *http.Request, fault *Fault, requestID s
 
 // writeStream encodes the result set batch by batch into a reused buffer.
 func (h *Handler) writeStream(w http.ResponseWriter, q *query, fault *Fault, requestID string) {
-	h.mu.Lock()
-	restated := make(map[string]int, len(h.restated))
-	for k, v := range h.restated {
-		restated[k] = v
-	}
-	h.mu.Unlock()
-
+	restated := h.restatedVersions()
 	buf := h.bufs.Get().(*bytes.Buffer)
 	defer h.bufs.Put(buf)
 	buf.Reset()
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	flusher, _ := w.(http.Flusher)
+	sw := &streamWriter{h: h, w: w, buf: buf, q: q, requestID: requestID}
+	sw.flusher, _ = w.(http.Flusher)
+	if fault != nil && (fault.Kind == Drop || fault.Kind == StreamError || fault.Kind == Malformed || fault.Kind == WrongShape) {
+		sw.fault = fault
+	}
 
-	midStream := fault != nil && (fault.Kind == Drop || fault.Kind == StreamError || fault.Kind == Malformed || fault.Kind == WrongShape)
-	batches, inBatch, sent := 0, 0, 0
 	buf.WriteByte('[')
-	closeBatch := func() {
-		buf.WriteString(`],"fieldMask":"`)
-		buf.WriteString(q.fieldMask)
-		buf.WriteString(`","requestId":"`)
-		buf.WriteString(requestID)
-		buf.WriteString(`"}`)
-		batches++
-		inBatch = 0
-		_, _ = w.Write(buf.Bytes())
-		buf.Reset()
-	}
-	// fail reports whether a mid-stream fault fired (the response is over).
-	fail := func() bool {
-		if !midStream || batches != fault.After {
-			return false
-		}
-		if batches > 0 {
-			buf.WriteByte(',')
-		}
-		switch fault.Kind {
-		case Drop:
-			_, _ = w.Write(buf.Bytes())
-			if flusher != nil {
-				flusher.Flush()
-			}
-			panic(http.ErrAbortHandler) // cut the connection mid-stream
-		case StreamError:
-			st := fault.Status
-			if st == "" {
-				st = "INTERNAL"
-			}
-			buf.WriteString(statusJSON(codeOf(st), st, "Internal error encountered.", `{"internalError":"TRANSIENT_ERROR"}`, requestID))
-			buf.WriteByte(']')
-		case Malformed:
-			buf.WriteString(`{"results":[{"campaign":{"id":"1`)
-			buf.WriteString("\x00<html>garbage")
-		case WrongShape:
-			buf.WriteString(`{"results":{"campaign":{"id":"1"}},"fieldMask":"`)
-			buf.WriteString(q.fieldMask)
-			buf.WriteString(`"}]`)
-		}
-		_, _ = w.Write(buf.Bytes())
-		buf.Reset()
-		h.addRows(sent)
-		return true
-	}
-
 	perDay := h.RowsPerDay(q.resource)
 	for day := q.from; !day.After(q.to); day = day.AddDate(0, 0, 1) {
 		ds := day.Format(time.DateOnly)
 		version := restated[ds]
 		dayNo := day.Unix() / 86400
 		for k := range perDay {
-			if inBatch == 0 {
-				if fail() {
-					return
-				}
-				if batches > 0 {
-					buf.WriteByte(',')
-				}
-				buf.WriteString(`{"results":[`)
-			} else {
-				buf.WriteByte(',')
+			if !sw.startRow() {
+				return
 			}
 			h.writeRow(buf, q, k, ds, dayNo, version)
-			inBatch++
-			sent++
-			if inBatch == h.opts.BatchSize {
-				closeBatch()
-			}
+			sw.endRow()
 		}
 	}
-	if inBatch > 0 {
-		closeBatch()
+	if sw.inBatch > 0 {
+		sw.closeBatch()
 	}
-	if fail() {
+	if sw.fail() {
 		return
 	}
 	buf.WriteByte(']')
 	_, _ = w.Write(buf.Bytes())
-	h.addRows(sent)
+	h.addRows(sw.sent)
+}
+
+// restatedVersions copies the number of restatements of each restated day.
+func (h *Handler) restatedVersions() map[string]int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	restated := make(map[string]int, len(h.restated))
+	for k, v := range h.restated {
+		restated[k] = v
+	}
+	return restated
+}
+
+// streamWriter writes the batches of a search stream response to w, each
+// once encoded in buf.
+type streamWriter struct {
+	h         *Handler
+	w         http.ResponseWriter
+	flusher   http.Flusher // nil when w cannot flush
+	buf       *bytes.Buffer
+	q         *query
+	fault     *Fault // a fault that fires mid-stream, else nil
+	requestID string
+
+	batches, inBatch, sent int
+}
+
+// startRow writes what comes before a row: the comma after the last row
+// of the batch, or else the start of a batch, unless the mid-stream fault
+// fires there (false: the response is over).
+func (sw *streamWriter) startRow() bool {
+	if sw.inBatch > 0 {
+		sw.buf.WriteByte(',')
+		return true
+	}
+	if sw.fail() {
+		return false
+	}
+	if sw.batches > 0 {
+		sw.buf.WriteByte(',')
+	}
+	sw.buf.WriteString(`{"results":[`)
+	return true
+}
+
+// endRow counts the row just written and closes a full batch.
+func (sw *streamWriter) endRow() {
+	sw.inBatch++
+	sw.sent++
+	if sw.inBatch == sw.h.opts.BatchSize {
+		sw.closeBatch()
+	}
+}
+
+// closeBatch ends the batch with its field mask and request id and sends
+// it.
+func (sw *streamWriter) closeBatch() {
+	buf := sw.buf
+	buf.WriteString(`],"fieldMask":"`)
+	buf.WriteString(sw.q.fieldMask)
+	buf.WriteString(`","requestId":"`)
+	buf.WriteString(sw.requestID)
+	buf.WriteString(`"}`)
+	sw.batches++
+	sw.inBatch = 0
+	_, _ = sw.w.Write(buf.Bytes())
+	buf.Reset()
+}
+
+// fail reports whether a mid-stream fault fired (the response is over).
+func (sw *streamWriter) fail() bool {
+	if sw.fault == nil || sw.batches != sw.fault.After {
+		return false
+	}
+	if sw.batches > 0 {
+		sw.buf.WriteByte(',')
+	}
+	sw.writeFault()
+	_, _ = sw.w.Write(sw.buf.Bytes())
+	sw.buf.Reset()
+	sw.h.addRows(sw.sent)
+	return true
+}
+
+// writeFault writes the broken batch of the fault; a Drop instead cuts the
+// connection after what was written.
+func (sw *streamWriter) writeFault() {
+	buf := sw.buf
+	switch sw.fault.Kind {
+	case Drop:
+		_, _ = sw.w.Write(buf.Bytes())
+		if sw.flusher != nil {
+			sw.flusher.Flush()
+		}
+		panic(http.ErrAbortHandler) // cut the connection mid-stream
+	case StreamError:
+		st := sw.fault.Status
+		if st == "" {
+			st = "INTERNAL"
+		}
+		buf.WriteString(statusJSON(codeOf(st), st, "Internal error encountered.", `{"internalError":"TRANSIENT_ERROR"}`, sw.requestID))
+		buf.WriteByte(']')
+	case Malformed:
+		buf.WriteString(`{"results":[{"campaign":{"id":"1`)
+		buf.WriteString("\x00<html>garbage")
+	case WrongShape:
+		buf.WriteString(`{"results":{"campaign":{"id":"1"}},"fieldMask":"`)
+		buf.WriteString(sw.q.fieldMask)
+		buf.WriteString(`"}]`)
+	}
 }
 
 func (h *Handler) addRows(n int) {
