@@ -865,37 +865,12 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, since, until
 	}
 	b = append(b, ']')
 	if end > offset {
-		b = append(b, `,"paging":{"cursors":{"before":"`...)
-		b = append(b, encodeCursor(offset)...)
-		b = append(b, `","after":"`...)
-		b = append(b, encodeCursor(end)...)
-		b = append(b, '"', '}')
-		if end < len(rows) {
-			q := make(url.Values, len(r.Form))
-			for k, v := range r.URL.Query() {
-				q[k] = v
-			}
-			q.Set("access_token", tokenOf(r)) // Meta's next URL carries the token
-			q.Set("limit", strconv.Itoa(limit))
-			q.Set("after", encodeCursor(end))
-			scheme := "http"
-			if r.TLS != nil {
-				scheme = "https"
-			}
-			next := scheme + "://" + r.Host + r.URL.Path + "?" + q.Encode()
-			b = append(b, `,"next":`...)
-			b = jsonscan.AppendString(b, next)
-		}
-		b = append(b, '}')
+		b = appendPaging(b, r, offset, end, len(rows), limit)
 	}
 	b = append(b, '}')
 	buf.Write(b)
 
-	h.mu.Lock()
-	u := h.usage
-	h.stats.Pages++
-	h.stats.Records += end - offset
-	h.mu.Unlock()
+	u := h.countPage(end - offset)
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=UTF-8")
 	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
@@ -905,6 +880,48 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, since, until
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())
 	return http.StatusOK
+}
+
+// appendPaging appends the paging of the rows offset..end of total: their
+// cursors and, unless they are the last, the next page's URL.
+func appendPaging(b []byte, r *http.Request, offset, end, total, limit int) []byte {
+	b = append(b, `,"paging":{"cursors":{"before":"`...)
+	b = append(b, encodeCursor(offset)...)
+	b = append(b, `","after":"`...)
+	b = append(b, encodeCursor(end)...)
+	b = append(b, '"', '}')
+	if end < total {
+		b = append(b, `,"next":`...)
+		b = jsonscan.AppendString(b, nextURL(r, limit, end))
+	}
+	return append(b, '}')
+}
+
+// nextURL is the URL of the page of limit rows from end: the request's
+// with the access token, the limit and the after cursor set.
+func nextURL(r *http.Request, limit, end int) string {
+	q := make(url.Values, len(r.Form))
+	for k, v := range r.URL.Query() {
+		q[k] = v
+	}
+	q.Set("access_token", tokenOf(r)) // Meta's next URL carries the token
+	q.Set("limit", strconv.Itoa(limit))
+	q.Set("after", encodeCursor(end))
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.Path + "?" + q.Encode()
+}
+
+// countPage counts a page of n records served: the usage headers it
+// carries.
+func (h *Handler) countPage(n int) usageHeaders {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.stats.Pages++
+	h.stats.Records += n
+	return h.usage
 }
 
 // appendRow encodes one row with the fields asked for (date_start and
