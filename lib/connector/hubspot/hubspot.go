@@ -237,42 +237,8 @@ func (s *stream) pullList(ctx context.Context, archived bool, since connector.Cu
 	// previous page is converted and emitted: the two cores share the work.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type fetched struct {
-		p     *page
-		after string
-		err   error
-	}
-	pages := make(chan fetched, 1)
-	go func() {
-		defer close(pages)
-		after := ""
-		for {
-			p, err := s.page(ctx, archived, after)
-			if err != nil {
-				err = fmt.Errorf("fetch %s page (archived=%t, after %q): %w", s.object, archived, after, err)
-			}
-			select {
-			case pages <- fetched{p, after, err}:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil {
-				return
-			}
-			next := p.Paging.Next.After
-			if next == "" {
-				return
-			}
-			if next == after {
-				select {
-				case pages <- fetched{err: fmt.Errorf("fetch %s pages (archived=%t): the paging cursor %q did not advance", s.object, archived, after)}:
-				case <-ctx.Done():
-				}
-				return
-			}
-			after = next
-		}
-	}()
+	pages := make(chan fetchedPage, 1)
+	go s.fetchPages(ctx, archived, pages)
 	for f := range pages {
 		if f.err != nil {
 			return f.err
@@ -289,6 +255,49 @@ func (s *stream) pullList(ctx context.Context, archived bool, since connector.Cu
 		}
 	}
 	return ctx.Err()
+}
+
+// fetchedPage is a page of a list and the cursor it was fetched after, or
+// the error that ends the list.
+type fetchedPage struct {
+	p     *page
+	after string
+	err   error
+}
+
+// fetchPages fetches the pages of a list, one after another, into pages
+// until the last page, an error or the end of ctx; then it closes pages.
+func (s *stream) fetchPages(ctx context.Context, archived bool, pages chan<- fetchedPage) {
+	defer close(pages)
+	after := ""
+	for {
+		p, err := s.page(ctx, archived, after)
+		if err != nil {
+			err = fmt.Errorf("fetch %s page (archived=%t, after %q): %w", s.object, archived, after, err)
+		}
+		if !send(ctx, pages, fetchedPage{p, after, err}) || err != nil {
+			return
+		}
+		next := p.Paging.Next.After
+		if next == "" {
+			return
+		}
+		if next == after {
+			send(ctx, pages, fetchedPage{err: fmt.Errorf("fetch %s pages (archived=%t): the paging cursor %q did not advance", s.object, archived, after)})
+			return
+		}
+		after = next
+	}
+}
+
+// send hands f on unless ctx ends first: whether it did.
+func send(ctx context.Context, pages chan<- fetchedPage, f fetchedPage) bool {
+	select {
+	case pages <- f:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (s *stream) page(ctx context.Context, archived bool, after string) (*page, error) {
