@@ -1000,16 +1000,39 @@ func (h *Handler) serveMore(w http.ResponseWriter, version, ref string, batch in
 
 // writePage encodes one batch of a cursor with a pooled buffer.
 func (h *Handler) writePage(w http.ResponseWriter, version string, c *cursor, off, batch int) {
-	n := batch
-	// Salesforce returns fewer records than asked for at times; so does the fake.
-	if pageNo := off / max(batch, 1); batch > 3 && pageNo%3 == 1 {
-		n = batch - int(splitmix(uint64(off)^h.opts.Seed)%uint64(batch/3))
-	}
-	end := min(off+n, len(c.recs))
-	done := end == len(c.recs)
-
+	end := min(off+h.pageSize(off, batch), len(c.recs))
 	bp := h.bufs.Get().(*[]byte)
-	b := (*bp)[:0]
+	b := appendPageHead((*bp)[:0], version, c, end)
+	b = append(b, `,"records":[`...)
+	for i, r := range c.recs[off:end] {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendRecord(b, version, c, r)
+	}
+	b = append(b, "]}"...)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+	*bp = b
+	h.bufs.Put(bp)
+}
+
+// pageSize is the number of records of the page at off: batch, or fewer
+// on every third page, as Salesforce returns fewer records than asked for
+// at times.
+func (h *Handler) pageSize(off, batch int) int {
+	if pageNo := off / max(batch, 1); batch > 3 && pageNo%3 == 1 {
+		return batch - int(splitmix(uint64(off)^h.opts.Seed)%uint64(batch/3))
+	}
+	return batch
+}
+
+// appendPageHead appends the start of the page of the cursor that ends at
+// end: the total size, whether it is the last page and, if not, the URL of
+// the next.
+func appendPageHead(b []byte, version string, c *cursor, end int) []byte {
+	done := end == len(c.recs)
 	b = append(b, `{"totalSize":`...)
 	b = strconv.AppendInt(b, int64(len(c.recs)), 10)
 	b = append(b, `,"done":`...)
@@ -1023,35 +1046,29 @@ func (h *Handler) writePage(w http.ResponseWriter, version string, c *cursor, of
 		b = strconv.AppendInt(b, int64(end), 10)
 		b = append(b, '"')
 	}
-	b = append(b, `,"records":[`...)
-	for i, r := range c.recs[off:end] {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"attributes":{"type":"`...)
-		b = append(b, c.obj.name...)
-		b = append(b, `","url":"/services/data/`...)
-		b = append(b, version...)
-		b = append(b, "/sobjects/"...)
-		b = append(b, c.obj.name...)
-		b = append(b, '/')
-		b = append(b, r.id()...)
-		b = append(b, `"}`...)
-		for _, fi := range c.fields {
-			fd := c.obj.fields[fi]
-			b = append(b, ",\""...)
-			b = append(b, fd.name...)
-			b = append(b, "\":"...)
-			b = appendValue(b, fd.kind, r.vals[fi])
-		}
-		b = append(b, '}')
+	return b
+}
+
+// appendRecord appends record r with its attributes and the cursor's
+// fields.
+func appendRecord(b []byte, version string, c *cursor, r *rec) []byte {
+	b = append(b, `{"attributes":{"type":"`...)
+	b = append(b, c.obj.name...)
+	b = append(b, `","url":"/services/data/`...)
+	b = append(b, version...)
+	b = append(b, "/sobjects/"...)
+	b = append(b, c.obj.name...)
+	b = append(b, '/')
+	b = append(b, r.id()...)
+	b = append(b, `"}`...)
+	for _, fi := range c.fields {
+		fd := c.obj.fields[fi]
+		b = append(b, ",\""...)
+		b = append(b, fd.name...)
+		b = append(b, "\":"...)
+		b = appendValue(b, fd.kind, r.vals[fi])
 	}
-	b = append(b, "]}"...)
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write(b)
-	*bp = b
-	h.bufs.Put(bp)
+	return append(b, '}')
 }
 
 func appendValue(b []byte, k kind, v any) []byte {
