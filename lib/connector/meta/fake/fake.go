@@ -236,6 +236,21 @@ type usageHeaders struct {
 
 // NewHandler builds a fake.
 func NewHandler(opts Options) *Handler {
+	opts = opts.withDefaults()
+	h := &Handler{
+		opts:     opts,
+		versions: map[string]int{},
+		cache:    map[rangeKey][]Insight{},
+		jobs:     map[string]*job{},
+		nextJob:  6012345678900000,
+	}
+	h.bufs.New = func() any { return new(bytes.Buffer) }
+	h.usage = h.makeUsage(opts.Usage, 0)
+	return h
+}
+
+// withDefaults fills the options left unset with the fake's defaults.
+func (opts Options) withDefaults() Options {
 	if opts.Seed == 0 {
 		opts.Seed = 1
 	}
@@ -278,16 +293,7 @@ func NewHandler(opts Options) *Handler {
 	if opts.StallFor <= 0 {
 		opts.StallFor = 2 * time.Second
 	}
-	h := &Handler{
-		opts:     opts,
-		versions: map[string]int{},
-		cache:    map[rangeKey][]Insight{},
-		jobs:     map[string]*job{},
-		nextJob:  6012345678900000,
-	}
-	h.bufs.New = func() any { return new(bytes.Buffer) }
-	h.usage = h.makeUsage(opts.Usage, 0)
-	return h
+	return opts
 }
 
 // Inject adds a fault; faults apply in the order injected.
