@@ -162,6 +162,18 @@ type Handler struct {
 
 // NewHandler builds a fake with opts (zero values take the defaults).
 func NewHandler(opts Options) *Handler {
+	opts = opts.withDefaults()
+	h := &Handler{opts: opts, tokens: map[string]time.Time{}, restated: map[string]int{},
+		pathRE:    regexp.MustCompile(pathPattern),
+		selectRE:  regexp.MustCompile(selectPattern),
+		betweenRE: regexp.MustCompile(betweenPattern),
+	}
+	h.bufs.New = func() any { return new(bytes.Buffer) }
+	return h
+}
+
+// withDefaults fills the options left unset with the fake's defaults.
+func (opts Options) withDefaults() Options {
 	if opts.CustomerID == "" {
 		opts.CustomerID = DefaultCustomerID
 	}
@@ -189,13 +201,7 @@ func NewHandler(opts Options) *Handler {
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = DefaultTokenTTL
 	}
-	h := &Handler{opts: opts, tokens: map[string]time.Time{}, restated: map[string]int{},
-		pathRE:    regexp.MustCompile(pathPattern),
-		selectRE:  regexp.MustCompile(selectPattern),
-		betweenRE: regexp.MustCompile(betweenPattern),
-	}
-	h.bufs.New = func() any { return new(bytes.Buffer) }
-	return h
+	return opts
 }
 
 // FailNext makes the next n searchStream requests fail with f.
