@@ -251,6 +251,24 @@ type Handler struct {
 
 // NewHandler generates the data and returns the fake.
 func NewHandler(opts Options) *Handler {
+	opts = opts.withDefaults()
+	h := &Handler{
+		opts:     opts,
+		reSelect: regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+ORDER\s+BY\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$`),
+		reAnd:    regexp.MustCompile(`(?i)\s+AND\s+`),
+		reCond:   regexp.MustCompile(`^(\w+)\s*(>=|<=|!=|=|>|<)\s*(\S+)$`),
+		objects:  map[string]*object{},
+		tokens:   map[string]bool{},
+		cursors:  map[string]*cursor{},
+	}
+	h.bufs.New = func() any { b := make([]byte, 0, 1<<20); return &b }
+	h.generate()
+	return h
+}
+
+// withDefaults fills the options left unset with the fake's defaults and
+// truncates Start to a whole UTC second.
+func (opts Options) withDefaults() Options {
 	if opts.Contacts == 0 && opts.Accounts == 0 && opts.Opportunities == 0 {
 		opts.Contacts, opts.Accounts, opts.Opportunities = 1000, 200, 500
 	}
@@ -279,18 +297,7 @@ func NewHandler(opts Options) *Handler {
 	if opts.StallFor <= 0 {
 		opts.StallFor = 5 * time.Second
 	}
-	h := &Handler{
-		opts:     opts,
-		reSelect: regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+ORDER\s+BY\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$`),
-		reAnd:    regexp.MustCompile(`(?i)\s+AND\s+`),
-		reCond:   regexp.MustCompile(`^(\w+)\s*(>=|<=|!=|=|>|<)\s*(\S+)$`),
-		objects:  map[string]*object{},
-		tokens:   map[string]bool{},
-		cursors:  map[string]*cursor{},
-	}
-	h.bufs.New = func() any { b := make([]byte, 0, 1<<20); return &b }
-	h.generate()
-	return h
+	return opts
 }
 
 func common() []fieldDef {
