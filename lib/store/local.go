@@ -89,6 +89,23 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) error {
 			os.Remove(tmpName)
 		}
 	}()
+	if err := writeTemp(ctx, tmp, key, r); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	if err := os.Rename(tmpName, path); err != nil {
+		return fmt.Errorf("put %s: rename: %w", key, err)
+	}
+	done = true
+	syncDir(dir)
+	return nil
+}
+
+// writeTemp copies r into tmp until ctx ends, then makes tmp readable by
+// all, syncs and closes it.
+func writeTemp(ctx context.Context, tmp *os.File, key string, r io.Reader) error {
 	if _, err := io.Copy(tmp, &ctxReader{ctx: ctx, r: r}); err != nil {
 		return fmt.Errorf("put %s: write: %w", key, err)
 	}
@@ -101,14 +118,6 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("put %s: close: %w", key, err)
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
-	if err := os.Rename(tmpName, path); err != nil {
-		return fmt.Errorf("put %s: rename: %w", key, err)
-	}
-	done = true
-	syncDir(dir)
 	return nil
 }
 
