@@ -28,20 +28,36 @@ func WriteScores(path string, tab *frame.Table, keep []string, scores []float64)
 	if len(scores) != tab.Rows {
 		return fmt.Errorf("write scores: %d scores for %d rows", len(scores), tab.Rows)
 	}
+	cols, err := keptColumns(tab, keep)
+	if err != nil {
+		return err
+	}
+	return writeScoresFile(path, keep, cols, scores)
+}
+
+// keptColumns are the texts of the columns to keep, which must be distinct
+// and not the score column.
+func keptColumns(tab *frame.Table, keep []string) ([][]string, error) {
 	cols := make([][]string, len(keep))
 	for i, k := range keep {
 		if k == ScoreColumn {
-			return fmt.Errorf("write scores: --keep %q clashes with the score column", k)
+			return nil, fmt.Errorf("write scores: --keep %q clashes with the score column", k)
 		}
 		if slices.Contains(keep[:i], k) {
-			return fmt.Errorf("write scores: --keep names %q twice", k)
+			return nil, fmt.Errorf("write scores: --keep names %q twice", k)
 		}
 		text, err := tab.Text(k)
 		if err != nil {
-			return fmt.Errorf("write scores: keep: %w", err)
+			return nil, fmt.Errorf("write scores: keep: %w", err)
 		}
 		cols[i] = text
 	}
+	return cols, nil
+}
+
+// writeScoresFile writes the file to a temporary one beside path, as
+// Parquet when path ends in .parquet and CSV otherwise, then renames it.
+func writeScoresFile(path string, keep []string, cols [][]string, scores []float64) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".scores-*")
 	if err != nil {
 		return fmt.Errorf("write scores: %w", err)
