@@ -83,21 +83,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	if now == nil {
 		now = time.Now
 	}
-	var errs []error
-	base := strings.TrimRight(src.BaseURL, "/")
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("base_url %q: not an http or https URL", src.BaseURL))
-	}
-	limit := src.PageSize
-	if limit == 0 {
-		limit = MaxPageSize
-	}
-	if limit < 0 || limit > MaxPageSize {
-		errs = append(errs, fmt.Errorf("page_size %d: HubSpot's list endpoint returns 1 to %d records a page", src.PageSize, MaxPageSize))
-	}
+	base, limit, errs := endpoint(src)
 
 	cfg := deps.HTTP
 	cfg.Platform, cfg.Policy, cfg.Log = platform, policy{}, deps.Log
@@ -112,8 +98,39 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	}
 	c := &conn{http: httpclient.New(cfg), auth: a, base: base, limit: limit, log: deps.Log, now: now}
 
-	streams := make([]connector.Stream, 0, len(src.Streams))
-	for _, st := range src.Streams {
+	streams, serrs := newStreams(c, src.Streams)
+	if err := errors.Join(append(errs, serrs...)...); err != nil {
+		return nil, fmt.Errorf("hubspot source %q: %w", src.Name, err)
+	}
+	return streams, nil
+}
+
+// endpoint reads the source's base URL (DefaultBaseURL unless set) and
+// page size (MaxPageSize unless set), with the errors of bad ones.
+func endpoint(src config.Source) (base string, limit int, errs []error) {
+	base = strings.TrimRight(src.BaseURL, "/")
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("base_url %q: not an http or https URL", src.BaseURL))
+	}
+	limit = src.PageSize
+	if limit == 0 {
+		limit = MaxPageSize
+	}
+	if limit < 0 || limit > MaxPageSize {
+		errs = append(errs, fmt.Errorf("page_size %d: HubSpot's list endpoint returns 1 to %d records a page", src.PageSize, MaxPageSize))
+	}
+	return base, limit, errs
+}
+
+// newStreams makes the configured streams on c, with the errors of those
+// whose fields are not HubSpot properties.
+func newStreams(c *conn, sts []config.Stream) ([]connector.Stream, []error) {
+	var errs []error
+	streams := make([]connector.Stream, 0, len(sts))
+	for _, st := range sts {
 		props, err := properties(st.Name, st.Fields)
 		if err != nil {
 			errs = append(errs, err)
@@ -121,10 +138,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 		}
 		streams = append(streams, &stream{conn: c, object: st.Name, props: props})
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("hubspot source %q: %w", src.Name, err)
-	}
-	return streams, nil
+	return streams, errs
 }
 
 // conn is what the streams of one source share: one client (one rate
