@@ -302,36 +302,51 @@ func (c *Config) setDefaults() {
 	for i := range c.Sources {
 		src := &c.Sources[i]
 		for j := range src.Streams {
-			st := &src.Streams[j]
-			if st.Path == "" {
-				st.Path = st.Name
-			}
-			if st.Pattern == "" {
-				switch st.Format {
-				case "jsonl":
-					st.Pattern = "*.jsonl*"
-				case "parquet":
-					st.Pattern = "*.parquet"
-				default:
-					st.Pattern = "*.csv*"
-				}
-			}
-			if st.Delimiter == "" {
-				st.Delimiter = ","
-			}
-			if st.Currency == "" {
-				st.Currency = c.Currency
-			}
-			for k := range st.Columns {
-				col := &st.Columns[k]
-				if col.Type == TypeDecimal && col.Scale == nil {
-					col.Scale = Int(2)
-				}
-				if (col.Type == TypeTimestamp || col.Type == TypeDate) && col.Timezone == "" {
-					col.Timezone = "UTC"
-				}
-			}
+			src.Streams[j].setDefaults(c.Currency)
 		}
+	}
+}
+
+// setDefaults fills the stream's unset path, pattern, delimiter and
+// currency (the configuration's), then its columns' defaults.
+func (st *Stream) setDefaults(currency string) {
+	if st.Path == "" {
+		st.Path = st.Name
+	}
+	if st.Pattern == "" {
+		st.Pattern = defaultPattern(st.Format)
+	}
+	if st.Delimiter == "" {
+		st.Delimiter = ","
+	}
+	if st.Currency == "" {
+		st.Currency = currency
+	}
+	for k := range st.Columns {
+		st.Columns[k].setDefaults()
+	}
+}
+
+// defaultPattern is the file pattern of a stream of the format.
+func defaultPattern(format string) string {
+	switch format {
+	case "jsonl":
+		return "*.jsonl*"
+	case "parquet":
+		return "*.parquet"
+	default:
+		return "*.csv*"
+	}
+}
+
+// setDefaults gives decimals a scale of 2 and timestamps and dates the
+// UTC time zone when unset.
+func (col *Column) setDefaults() {
+	if col.Type == TypeDecimal && col.Scale == nil {
+		col.Scale = Int(2)
+	}
+	if (col.Type == TypeTimestamp || col.Type == TypeDate) && col.Timezone == "" {
+		col.Timezone = "UTC"
 	}
 }
 

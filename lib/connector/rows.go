@@ -70,46 +70,70 @@ func Observe(declared []Field, records []Record) ([]Field, error) {
 	extra := map[string]Type{}
 	for _, r := range records {
 		for name, v := range r.Fields {
-			if v == nil {
-				if _, ok := decl[name]; !ok {
-					if _, seen := extra[name]; !seen {
-						extra[name] = "" // present, type not known yet
-					}
-				}
-				continue
-			}
-			t, ok := typeOf(v)
-			if !ok {
-				return nil, fmt.Errorf("field %s of record %s: unsupported value type %T", name, r.ID, v)
-			}
-			if want, ok := decl[name]; ok {
-				if t != want && !(want == Timestamp && t == Date) && !(want == Float && t == Int) {
-					return nil, fmt.Errorf("%w: field %s of record %s is %s, declared %s", ErrSchema, name, r.ID, t, want)
-				}
-				continue
-			}
-			if t == Int {
-				// An undeclared number is a float: a pull of whole numbers
-				// after one with fractions must not look like a narrowing.
-				t = Float
-			}
-			switch cur := extra[name]; {
-			case cur == "" || cur == t:
-				extra[name] = t
-			case widens(cur, t):
-				extra[name] = t
-			case widens(t, cur):
-			default:
-				extra[name] = String
+			if err := observe(decl, extra, r.ID, name, v); err != nil {
+				return nil, err
 			}
 		}
 	}
-	out := slices.Clone(declared)
+	return append(slices.Clone(declared), extraFields(extra)...), nil
+}
+
+// observe checks the value v of field name of record id against the
+// declared type, or widens the type noted in extra of a field not declared
+// ("" while only nulls were seen).
+func observe(decl, extra map[string]Type, id, name string, v any) error {
+	if v == nil {
+		if _, ok := decl[name]; !ok {
+			if _, seen := extra[name]; !seen {
+				extra[name] = "" // present, type not known yet
+			}
+		}
+		return nil
+	}
+	t, ok := typeOf(v)
+	if !ok {
+		return fmt.Errorf("field %s of record %s: unsupported value type %T", name, id, v)
+	}
+	if want, ok := decl[name]; ok {
+		if t != want && !(want == Timestamp && t == Date) && !(want == Float && t == Int) {
+			return fmt.Errorf("%w: field %s of record %s is %s, declared %s", ErrSchema, name, id, t, want)
+		}
+		return nil
+	}
+	if t == Int {
+		// An undeclared number is a float: a pull of whole numbers
+		// after one with fractions must not look like a narrowing.
+		t = Float
+	}
+	extra[name] = widest(extra[name], t)
+	return nil
+}
+
+// widest is the type of a field seen as cur so far ("" for not yet) and
+// now as t: the wider of the two, or String when neither widens to the
+// other.
+func widest(cur, t Type) Type {
+	switch {
+	case cur == "" || cur == t:
+		return t
+	case widens(cur, t):
+		return t
+	case widens(t, cur):
+		return cur
+	default:
+		return String
+	}
+}
+
+// extraFields are the undeclared fields by name, a String when only nulls
+// were seen.
+func extraFields(extra map[string]Type) []Field {
 	names := make([]string, 0, len(extra))
 	for name := range extra {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	var out []Field
 	for _, name := range names {
 		t := extra[name]
 		if t == "" {
@@ -117,7 +141,7 @@ func Observe(declared []Field, records []Record) ([]Field, error) {
 		}
 		out = append(out, Field{Name: name, Type: t})
 	}
-	return out, nil
+	return out
 }
 
 // Reconcile compares a pull's observed schema with the committed one. New

@@ -21,40 +21,49 @@ type pather interface{ Path(key string) string }
 // stores are read in place; others are downloaded to a temporary file.
 func openPart(ctx context.Context, st store.Store, p Partition, f File) (*os.File, func(), error) {
 	key := p.Key(f.Name)
-	var (
-		file    *os.File
-		cleanup = func() {}
-	)
-	if ps, ok := st.(pather); ok {
-		fh, err := os.Open(ps.Path(key))
-		if err != nil {
-			return nil, nil, fmt.Errorf("open %s: %w", key, err)
-		}
-		file, cleanup = fh, func() { fh.Close() }
-	} else {
-		tmp, err := os.CreateTemp("", "segmint-read-*")
-		if err != nil {
-			return nil, nil, fmt.Errorf("stage %s: %w", key, err)
-		}
-		cleanup = func() { tmp.Close(); os.Remove(tmp.Name()) }
-		rc, err := st.Get(ctx, key)
-		if err != nil {
-			cleanup()
-			return nil, nil, fmt.Errorf("get %s: %w", key, err)
-		}
-		_, err = io.Copy(tmp, rc)
-		rc.Close()
-		if err != nil {
-			cleanup()
-			return nil, nil, fmt.Errorf("download %s: %w", key, err)
-		}
-		file = tmp
+	file, cleanup, err := stage(ctx, st, key)
+	if err != nil {
+		return nil, nil, err
 	}
 	if err := verify(file, f); err != nil {
 		cleanup()
 		return nil, nil, fmt.Errorf("verify %s: %w", key, err)
 	}
 	return file, cleanup, nil
+}
+
+// stage opens the file of key: a local store's own file, or else a
+// download. The cleanup closes it (and removes a download).
+func stage(ctx context.Context, st store.Store, key string) (*os.File, func(), error) {
+	if ps, ok := st.(pather); ok {
+		fh, err := os.Open(ps.Path(key))
+		if err != nil {
+			return nil, nil, fmt.Errorf("open %s: %w", key, err)
+		}
+		return fh, func() { fh.Close() }, nil
+	}
+	return download(ctx, st, key)
+}
+
+// download copies the object of key to a temporary file.
+func download(ctx context.Context, st store.Store, key string) (*os.File, func(), error) {
+	tmp, err := os.CreateTemp("", "segmint-read-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("stage %s: %w", key, err)
+	}
+	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
+	rc, err := st.Get(ctx, key)
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("get %s: %w", key, err)
+	}
+	_, err = io.Copy(tmp, rc)
+	rc.Close()
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("download %s: %w", key, err)
+	}
+	return tmp, cleanup, nil
 }
 
 // ErrChecksum means a data file does not match its manifest.

@@ -239,28 +239,10 @@ func (p *parser) tick(ctx context.Context) error {
 }
 
 func (p *parser) readCSV(ctx context.Context, r io.Reader, key string) error {
-	// Drop a UTF-8 byte-order mark before the CSV reader sees it: a BOM in
-	// front of a quoted header field would otherwise be a bare quote.
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
-		br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.Comma = []rune(p.st.Delimiter)[0]
-	cr.ReuseRecord = true
-	header, err := cr.Read()
+	cr, header, pos, err := p.openCSV(r, key)
 	if err != nil {
-		return fmt.Errorf("read header of %s: %w", key, err)
+		return err
 	}
-	header = append([]string(nil), header...)
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	pos, err := p.positions(header)
-	if err != nil {
-		return fmt.Errorf("file %s: %w", key, err)
-	}
-	cr.FieldsPerRecord = len(header)
 	file := path.Base(key)
 	for {
 		rec, err := cr.Read()
@@ -275,11 +257,7 @@ func (p *parser) readCSV(ctx context.Context, r io.Reader, key string) error {
 			if !errors.As(err, &pe) {
 				return fmt.Errorf("read %s: %w", key, err)
 			}
-			rule := RuleCSVSyntax
-			if errors.Is(pe.Err, csv.ErrFieldCount) {
-				rule = RuleFieldCount
-			}
-			p.reject(file, pe.StartLine, rule, "", pe.Err.Error(), header, rec)
+			p.reject(file, pe.StartLine, csvRule(pe), "", pe.Err.Error(), header, rec)
 			continue
 		}
 		line, _ := cr.FieldPos(0)
@@ -287,6 +265,43 @@ func (p *parser) readCSV(ctx context.Context, r io.Reader, key string) error {
 			return err
 		}
 	}
+}
+
+// openCSV reads the header of a CSV file and finds the mapped columns in
+// it. The reader it returns is at the first record and wants every record
+// to have as many fields as the header.
+func (p *parser) openCSV(r io.Reader, key string) (*csv.Reader, []string, []int, error) {
+	// Drop a UTF-8 byte-order mark before the CSV reader sees it: a BOM in
+	// front of a quoted header field would otherwise be a bare quote.
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = []rune(p.st.Delimiter)[0]
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read header of %s: %w", key, err)
+	}
+	header = append([]string(nil), header...)
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	pos, err := p.positions(header)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("file %s: %w", key, err)
+	}
+	cr.FieldsPerRecord = len(header)
+	return cr, header, pos, nil
+}
+
+// csvRule is the rule a record breaks with a CSV syntax error.
+func csvRule(pe *csv.ParseError) string {
+	if errors.Is(pe.Err, csv.ErrFieldCount) {
+		return RuleFieldCount
+	}
+	return RuleCSVSyntax
 }
 
 // positions finds each mapped column in the header.
@@ -312,20 +327,8 @@ func (p *parser) positions(header []string) ([]int, error) {
 }
 
 func (p *parser) parseRecord(file string, line int64, header []string, pos []int, rec []string) error {
-	var row parquet.Row
-	if p.sink != nil {
-		if p.row == nil {
-			p.row = make(parquet.Row, len(p.colIdx))
-		}
-		row = p.row
-	} else {
-		row = make(parquet.Row, len(p.colIdx))
-	}
-	if file != p.file || p.fileBytes == nil {
-		p.file, p.fileBytes = file, []byte(file)
-	}
-	row[p.colIdx[ColSourceFile]] = parquet.ByteArrayValue(p.fileBytes).Level(0, 0, p.colIdx[ColSourceFile])
-	row[p.colIdx[ColSourceLine]] = parquet.Int64Value(line).Level(0, 0, p.colIdx[ColSourceLine])
+	row := p.newRow()
+	p.setLineage(row, file, line)
 	for i, c := range p.st.Columns {
 		idx := p.colIdx[c.To]
 		text := rec[pos[i]]
@@ -351,6 +354,33 @@ func (p *parser) parseRecord(file string, line int64, header []string, pos []int
 		}
 		row[idx] = v.Level(0, 1, idx)
 	}
+	return p.keep(row)
+}
+
+// newRow is the row a record fills: the reused one when rows go to a
+// sink, else a new one.
+func (p *parser) newRow() parquet.Row {
+	if p.sink == nil {
+		return make(parquet.Row, len(p.colIdx))
+	}
+	if p.row == nil {
+		p.row = make(parquet.Row, len(p.colIdx))
+	}
+	return p.row
+}
+
+// setLineage sets the row's source file (its bytes kept while the file
+// is read) and line.
+func (p *parser) setLineage(row parquet.Row, file string, line int64) {
+	if file != p.file || p.fileBytes == nil {
+		p.file, p.fileBytes = file, []byte(file)
+	}
+	row[p.colIdx[ColSourceFile]] = parquet.ByteArrayValue(p.fileBytes).Level(0, 0, p.colIdx[ColSourceFile])
+	row[p.colIdx[ColSourceLine]] = parquet.Int64Value(line).Level(0, 0, p.colIdx[ColSourceLine])
+}
+
+// keep counts the row as kept and hands it to the sink, or collects it.
+func (p *parser) keep(row parquet.Row) error {
 	p.res.Kept++
 	if p.sink != nil {
 		return p.sink(row)

@@ -195,6 +195,14 @@ func (r *run) recsOf(v int) []uint64 { return r.pairs[r.valOff[v]:r.valOff[v+1]]
 // filter applies the block rules and the value caps, emitting their events,
 // and builds the per-record lists of active values.
 func (r *run) filter() {
+	r.markActive()
+	r.valLinks = nil
+	r.indexRecordValues()
+}
+
+// markActive marks the values that are neither blocked nor over their
+// kind's cap active, emitting an event for each that is.
+func (r *run) markActive() {
 	r.active = make([]bool, r.nval)
 	r.refused = make([]bool, r.nval)
 	for v := range r.nval {
@@ -221,8 +229,11 @@ func (r *run) filter() {
 		}
 		r.active[v] = true
 	}
-	r.valLinks = nil
+}
 
+// indexRecordValues lists the active values of each record: those of
+// record i are recVals[recOff[i]:recOff[i+1]].
+func (r *run) indexRecordValues() {
 	r.recOff = make([]int32, r.nrec+1)
 	for _, p := range r.pairs {
 		if r.active[p>>32] {

@@ -199,13 +199,23 @@ func Evaluate(d Dataset, rows Rows, in Inputs) (*Outcome, error) {
 	if err := d.Validate(); err != nil {
 		return nil, fmt.Errorf("check quality rules: %w", err)
 	}
-	pii := map[string]bool{}
-	for _, c := range d.PII {
-		pii[c] = true
+	rules, err := compileFor(d.Rules, rows, in)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate quality of %s: %w", d.Name, err)
 	}
+	out := evaluate(d, rules, rows, in)
+	if stop := stopping(out.Results); len(stop) > 0 {
+		return out, &GateError{Dataset: d.Name, Rules: stop}
+	}
+	return out, nil
+}
+
+// compileFor compiles the validated rules and reports, all at once, the
+// columns the rows lack and the inputs the rules need but were not given.
+func compileFor(rs []Rule, rows Rows, in Inputs) ([]*compiled, error) {
 	var rules []*compiled
 	var errs []error
-	for i, r := range d.Rules {
+	for i, r := range rs {
 		c, _ := compile(r, fmt.Sprintf("rules[%d]", i))
 		rules = append(rules, c)
 		for _, col := range c.cols {
@@ -220,10 +230,16 @@ func Evaluate(d Dataset, rows Rows, in Inputs) (*Outcome, error) {
 			errs = append(errs, fmt.Errorf("rule %s: freshness needs the run's as-of time", r.Name))
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("evaluate quality of %s: %w", d.Name, err)
-	}
+	return rules, errors.Join(errs...)
+}
 
+// evaluate runs the rules over the rows: their results, their row
+// failures and the report.
+func evaluate(d Dataset, rules []*compiled, rows Rows, in Inputs) *Outcome {
+	pii := map[string]bool{}
+	for _, c := range d.PII {
+		pii[c] = true
+	}
 	out := &Outcome{}
 	var perRule [][]RowFailure
 	total := 0
@@ -240,17 +256,18 @@ func Evaluate(d Dataset, rows Rows, in Inputs) (*Outcome, error) {
 	}
 	slices.SortStableFunc(out.Failures, func(a, b RowFailure) int { return cmp.Compare(a.Row, b.Row) })
 	out.Report = newReport(d.Name, in, rows.Len(), out.Results)
+	return out
+}
 
+// stopping names the failed rules of severity error, which stop the run.
+func stopping(results []Result) []string {
 	var stop []string
-	for _, r := range out.Results {
+	for _, r := range results {
 		if !r.Passed && r.Severity == SeverityError {
 			stop = append(stop, r.Rule)
 		}
 	}
-	if len(stop) > 0 {
-		return out, &GateError{Dataset: d.Name, Rules: stop}
-	}
-	return out, nil
+	return stop
 }
 
 // sampler keeps up to MaxSamples distinct texts.

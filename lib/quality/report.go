@@ -77,44 +77,46 @@ type DimensionScore struct {
 // newReport scores results.
 func newReport(dataset string, in Inputs, rows int, results []Result) Report {
 	rep := Report{
-		Dataset: dataset, RunID: in.RunID, AsOf: in.Now.UTC(), Rows: rows, Passed: true,
+		Dataset: dataset, RunID: in.RunID, AsOf: in.Now.UTC(), Rows: rows, Passed: len(stopping(results)) == 0,
 		Rules: results, TypeChecks: slices.Clone(in.TypeChecks),
 	}
-	for _, r := range results {
-		if !r.Passed && r.Severity == SeverityError {
-			rep.Passed = false
-		}
-	}
 	for _, dim := range Dimensions() {
-		ds := DimensionScore{Dimension: dim, Passed: true}
-		var sum float64
-		count := func(checked, failed int) {
-			if checked <= 0 {
-				return
-			}
-			ds.Checks++
-			ds.Checked += checked
-			ds.Failed += failed
-			sum += float64(checked-failed) / float64(checked)
-		}
-		for _, r := range results {
-			if slices.Contains(r.Dimensions, dim) {
-				count(r.Checked, r.Failed)
-				ds.Passed = ds.Passed && r.Passed
-			}
-		}
-		if dim == DimValidity {
-			for _, tc := range in.TypeChecks {
-				count(tc.Checked, tc.Failed)
-			}
-		}
-		ds.Score = 1
-		if ds.Checks > 0 {
-			ds.Score = sum / float64(ds.Checks)
-		}
-		rep.Dimensions = append(rep.Dimensions, ds)
+		rep.Dimensions = append(rep.Dimensions, dimensionScore(dim, results, in.TypeChecks))
 	}
 	return rep
+}
+
+// dimensionScore scores a dimension: the mean pass rate of the rules (and,
+// for validity, the type checks) that checked rows in it, or 1 when none
+// did.
+func dimensionScore(dim string, results []Result, typeChecks []TypeCheck) DimensionScore {
+	ds := DimensionScore{Dimension: dim, Passed: true}
+	var sum float64
+	count := func(checked, failed int) {
+		if checked <= 0 {
+			return
+		}
+		ds.Checks++
+		ds.Checked += checked
+		ds.Failed += failed
+		sum += float64(checked-failed) / float64(checked)
+	}
+	for _, r := range results {
+		if slices.Contains(r.Dimensions, dim) {
+			count(r.Checked, r.Failed)
+			ds.Passed = ds.Passed && r.Passed
+		}
+	}
+	if dim == DimValidity {
+		for _, tc := range typeChecks {
+			count(tc.Checked, tc.Failed)
+		}
+	}
+	ds.Score = 1
+	if ds.Checks > 0 {
+		ds.Score = sum / float64(ds.Checks)
+	}
+	return ds
 }
 
 // Report row types.

@@ -89,6 +89,23 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) error {
 			os.Remove(tmpName)
 		}
 	}()
+	if err := writeTemp(ctx, tmp, key, r); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	if err := os.Rename(tmpName, path); err != nil {
+		return fmt.Errorf("put %s: rename: %w", key, err)
+	}
+	done = true
+	syncDir(dir)
+	return nil
+}
+
+// writeTemp copies r into tmp until ctx ends, then makes tmp readable by
+// all, syncs and closes it.
+func writeTemp(ctx context.Context, tmp *os.File, key string, r io.Reader) error {
 	if _, err := io.Copy(tmp, &ctxReader{ctx: ctx, r: r}); err != nil {
 		return fmt.Errorf("put %s: write: %w", key, err)
 	}
@@ -101,14 +118,6 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("put %s: close: %w", key, err)
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
-	if err := os.Rename(tmpName, path); err != nil {
-		return fmt.Errorf("put %s: rename: %w", key, err)
-	}
-	done = true
-	syncDir(dir)
 	return nil
 }
 
@@ -202,16 +211,9 @@ func (l *Local) List(ctx context.Context, prefix string) ([]Info, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("list %s: %w", prefix, err)
 	}
-	dirPart := ""
-	if i := strings.LastIndex(prefix, "/"); i >= 0 {
-		dirPart = prefix[:i]
-		if ValidKey(dirPart) != nil {
-			return []Info{}, nil
-		}
-	}
-	start := l.root
-	if dirPart != "" {
-		start = filepath.Join(l.root, filepath.FromSlash(dirPart))
+	start, ok := l.listStart(prefix)
+	if !ok {
+		return []Info{}, nil
 	}
 	out := []Info{}
 	err := filepath.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
@@ -224,32 +226,56 @@ func (l *Local) List(ctx context.Context, prefix string) ([]Info, error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if d.IsDir() || !d.Type().IsRegular() || strings.HasPrefix(d.Name(), tmpPrefix) {
-			return nil
+		info, ok, err := l.listed(path, d, prefix)
+		if ok {
+			out = append(out, info)
 		}
-		rel, err := filepath.Rel(l.root, path)
-		if err != nil {
-			return err
-		}
-		key := filepath.ToSlash(rel)
-		if !strings.HasPrefix(key, prefix) {
-			return nil
-		}
-		fi, err := d.Info()
-		if err != nil {
-			if isNotExist(err) {
-				return nil
-			}
-			return err
-		}
-		out = append(out, Info{Key: key, Size: fi.Size(), ModTime: fi.ModTime()})
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", prefix, err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
+}
+
+// listStart is the folder a listing of prefix walks: the root, or the
+// folder of prefix's part before its last "/"; false when that part is no
+// valid key, so no key can start with prefix.
+func (l *Local) listStart(prefix string) (string, bool) {
+	i := strings.LastIndex(prefix, "/")
+	if i < 0 {
+		return l.root, true
+	}
+	if ValidKey(prefix[:i]) != nil {
+		return "", false
+	}
+	return l.Path(prefix[:i]), true
+}
+
+// listed is the Info of a walked entry, and whether List keeps it: a
+// regular file, not a temporary one, whose key starts with prefix and
+// that was not removed meanwhile.
+func (l *Local) listed(path string, d fs.DirEntry, prefix string) (Info, bool, error) {
+	if d.IsDir() || !d.Type().IsRegular() || strings.HasPrefix(d.Name(), tmpPrefix) {
+		return Info{}, false, nil
+	}
+	rel, err := filepath.Rel(l.root, path)
+	if err != nil {
+		return Info{}, false, err
+	}
+	key := filepath.ToSlash(rel)
+	if !strings.HasPrefix(key, prefix) {
+		return Info{}, false, nil
+	}
+	fi, err := d.Info()
+	if err != nil {
+		if isNotExist(err) {
+			return Info{}, false, nil
+		}
+		return Info{}, false, err
+	}
+	return Info{Key: key, Size: fi.Size(), ModTime: fi.ModTime()}, true, nil
 }
 
 // Delete removes the file that holds key, then every parent directory left

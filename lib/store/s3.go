@@ -74,34 +74,11 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 			return nil, fmt.Errorf("new s3 store: prefix: %w", err)
 		}
 	}
-	var opts []func(*config.LoadOptions) error
-	if cfg.Region != "" {
-		opts = append(opts, config.WithRegion(cfg.Region))
-	}
-	if cfg.AccessKeyID != "" {
-		opts = append(opts, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, cfg.SessionToken)))
-	}
-	if cfg.MaxAttempts > 0 {
-		opts = append(opts, config.WithRetryMaxAttempts(cfg.MaxAttempts))
-	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	awsCfg, err := loadAWSConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("new s3 store: load aws config: %w", err)
 	}
-	if awsCfg.Region == "" {
-		awsCfg.Region = "us-east-1"
-	}
-	client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
-		if cfg.Endpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.Endpoint)
-		}
-		o.UsePathStyle = cfg.PathStyle
-		// A multipart object carries a checksum of checksums that the SDK
-		// cannot check on Get; it then logs a warning to stderr on every
-		// read. Single-part objects are still validated.
-		o.DisableLogOutputChecksumValidationSkipped = true
-	})
+	client := newS3Client(awsCfg, cfg)
 	uploader := transfermanager.New(client, func(o *transfermanager.Options) {
 		o.PartSizeBytes = partSize
 		o.MultipartUploadThreshold = partSize
@@ -115,6 +92,45 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		s.prefix = cfg.Prefix + "/"
 	}
 	return s, nil
+}
+
+// loadAWSConfig loads the AWS configuration with the region, static
+// credentials and retry attempts cfg sets, in us-east-1 when no region is
+// set anywhere.
+func loadAWSConfig(ctx context.Context, cfg S3Config) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if cfg.Region != "" {
+		opts = append(opts, config.WithRegion(cfg.Region))
+	}
+	if cfg.AccessKeyID != "" {
+		opts = append(opts, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, cfg.SessionToken)))
+	}
+	if cfg.MaxAttempts > 0 {
+		opts = append(opts, config.WithRetryMaxAttempts(cfg.MaxAttempts))
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if awsCfg.Region == "" {
+		awsCfg.Region = "us-east-1"
+	}
+	return awsCfg, nil
+}
+
+// newS3Client makes the S3 client, at cfg's endpoint and addressing style.
+func newS3Client(awsCfg aws.Config, cfg S3Config) *s3.Client {
+	return s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+		if cfg.Endpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+		o.UsePathStyle = cfg.PathStyle
+		// A multipart object carries a checksum of checksums that the SDK
+		// cannot check on Get; it then logs a warning to stderr on every
+		// read. Single-part objects are still validated.
+		o.DisableLogOutputChecksumValidationSkipped = true
+	})
 }
 
 // String names the store as "s3://bucket/prefix" (or "s3://bucket").

@@ -50,7 +50,45 @@ func maximize(what string, dim int, n float64, ll logLik) ([]float64, optimize.S
 	}
 	start := make([]float64, dim)
 	c := &cachedObjective{ll: mean, grad: make([]float64, dim)}
-	prob := optimize.Problem{
+	settings := &optimize.Settings{
+		GradientThreshold: 1e-10,
+		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 50},
+		MajorIterations:   2000,
+	}
+	res, err := optimize.Minimize(c.negated(), start, settings, &optimize.BFGS{})
+	if res == nil {
+		return nil, optimize.Stats{}, fmt.Errorf("fit %s: %w", what, err)
+	}
+	if err != nil || !finite(res.F) {
+		// A line search that can no longer improve is the usual way BFGS
+		// stops at the optimum in floating point; accept it when the
+		// gradient says we are there.
+		c.eval(res.X)
+		if !finite(res.F) || maxAbs(c.grad) > 1e-6 {
+			return nil, res.Stats, fmt.Errorf("fit %s: optimizer stopped with status %v, gradient %.3g (the data may not identify the model): %w", what, res.Status, maxAbs(c.grad), err)
+		}
+	}
+	p := expAll(res.X)
+	if err := interior(p); err != nil {
+		return nil, res.Stats, fmt.Errorf("fit %s: %w", what, err)
+	}
+	return p, res.Stats, nil
+}
+
+// interior checks that the natural parameters stayed within
+// [minParam, maxParam].
+func interior(p []float64) error {
+	for i, v := range p {
+		if !(v >= minParam && v <= maxParam) {
+			return fmt.Errorf("parameter %d ran to %.3g: the data do not identify the model", i, v)
+		}
+	}
+	return nil
+}
+
+// negated is the problem of minimising minus the log-likelihood.
+func (c *cachedObjective) negated() optimize.Problem {
+	return optimize.Problem{
 		Func: func(theta []float64) float64 {
 			// Overflow far from the optimum reads as "worse than anything",
 			// which makes the line search step back.
@@ -66,31 +104,6 @@ func maximize(what string, dim int, n float64, ll logLik) ([]float64, optimize.S
 			}
 		},
 	}
-	settings := &optimize.Settings{
-		GradientThreshold: 1e-10,
-		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 50},
-		MajorIterations:   2000,
-	}
-	res, err := optimize.Minimize(prob, start, settings, &optimize.BFGS{})
-	if res == nil {
-		return nil, optimize.Stats{}, fmt.Errorf("fit %s: %w", what, err)
-	}
-	if err != nil || !finite(res.F) {
-		// A line search that can no longer improve is the usual way BFGS
-		// stops at the optimum in floating point; accept it when the
-		// gradient says we are there.
-		c.eval(res.X)
-		if !finite(res.F) || maxAbs(c.grad) > 1e-6 {
-			return nil, res.Stats, fmt.Errorf("fit %s: optimizer stopped with status %v, gradient %.3g (the data may not identify the model): %w", what, res.Status, maxAbs(c.grad), err)
-		}
-	}
-	p := expAll(res.X)
-	for i, v := range p {
-		if !(v >= minParam && v <= maxParam) {
-			return nil, res.Stats, fmt.Errorf("fit %s: parameter %d ran to %.3g: the data do not identify the model", what, i, v)
-		}
-	}
-	return p, res.Stats, nil
 }
 
 // cachedObjective evaluates value and gradient together and remembers the

@@ -49,22 +49,43 @@ func Calibration(y, p []float64, bins int, by Binning) ([]CalibrationBin, error)
 	if bins < 1 {
 		return nil, fmt.Errorf("calibration: %d bins: %w", bins, ErrBins)
 	}
-	edges := make([]float64, bins+1)
+	var edges []float64
 	switch by {
 	case Uniform:
-		step := 1 / float64(bins) // as numpy.linspace computes its points
-		for i := range edges {
-			edges[i] = float64(i) * step
-		}
-		edges[bins] = 1
+		edges = uniformEdges(bins)
 	case Quantile:
-		sorted := slices.Sorted(slices.Values(p))
-		for i := range edges {
-			edges[i] = quantile(sorted, float64(i)/float64(bins))
-		}
+		edges = quantileEdges(p, bins)
 	default:
 		return nil, fmt.Errorf("calibration: unknown binning %d: %w", by, ErrBins)
 	}
+	return calibrate(y, p, edges), nil
+}
+
+// uniformEdges are the edges of bins of equal width over [0, 1].
+func uniformEdges(bins int) []float64 {
+	edges := make([]float64, bins+1)
+	step := 1 / float64(bins) // as numpy.linspace computes its points
+	for i := range edges {
+		edges[i] = float64(i) * step
+	}
+	edges[bins] = 1
+	return edges
+}
+
+// quantileEdges are the edges of bins holding equal shares of p.
+func quantileEdges(p []float64, bins int) []float64 {
+	edges := make([]float64, bins+1)
+	sorted := slices.Sorted(slices.Values(p))
+	for i := range edges {
+		edges[i] = quantile(sorted, float64(i)/float64(bins))
+	}
+	return edges
+}
+
+// calibrate puts each row in the bin between the edges that its p falls
+// in and averages p and y per bin.
+func calibrate(y, p, edges []float64) []CalibrationBin {
+	bins := len(edges) - 1
 	out := make([]CalibrationBin, bins)
 	for i := range out {
 		out[i].Lower, out[i].Upper = edges[i], edges[i+1]
@@ -82,7 +103,7 @@ func Calibration(y, p []float64, bins int, by Binning) ([]CalibrationBin, error)
 			out[i].ObservedRate /= n
 		}
 	}
-	return out, nil
+	return out
 }
 
 // quantile is the q-quantile of sorted values by linear interpolation

@@ -51,9 +51,16 @@ func Lift(y, score []float64, groups int) ([]LiftRow, error) {
 		return nil, fmt.Errorf("lift: %d groups for %d rows: %w", groups, n, ErrBins)
 	}
 	order := descending(score)
-	// captured[k] is the (tie-averaged) number of positives among the top
-	// cut(k) rows.
-	cut := func(k int) int { return k * n / groups }
+	return liftRows(score, order, captured(y, score, order, groups), pos), nil
+}
+
+// cut is the number of rows in the top k of groups groups of n rows.
+func cut(k, n, groups int) int { return k * n / groups }
+
+// captured[k] is the (tie-averaged) number of positives among the top
+// cut(k) rows of the order.
+func captured(y, score []float64, order []int, groups int) []float64 {
+	n := len(y)
 	captured := make([]float64, groups+1)
 	k, above := 1, 0.0 // positives in whole tie groups before start
 	for start := 0; start < n; {
@@ -62,16 +69,23 @@ func Lift(y, score []float64, groups int) ([]LiftRow, error) {
 			p += y[order[end]]
 			end++
 		}
-		for ; k <= groups && cut(k) <= end; k++ {
-			captured[k] = above + p*float64(cut(k)-start)/float64(end-start)
+		for ; k <= groups && cut(k, n, groups) <= end; k++ {
+			captured[k] = above + p*float64(cut(k, n, groups)-start)/float64(end-start)
 		}
 		above += p
 		start = end
 	}
+	return captured
+}
+
+// liftRows makes the table's row of each group from the positives the
+// top groups captured, pos of them in all.
+func liftRows(score []float64, order []int, captured []float64, pos int) []LiftRow {
+	n, groups := len(order), len(captured)-1
 	rate := float64(pos) / float64(n)
 	out := make([]LiftRow, groups)
 	for g := range out {
-		lo, hi := cut(g), cut(g+1)
+		lo, hi := cut(g, n, groups), cut(g+1, n, groups)
 		r := LiftRow{Group: g + 1, Rows: hi - lo, Positives: captured[g+1] - captured[g]}
 		r.MaxScore, r.MinScore = score[order[lo]], score[order[hi-1]] // groups <= n: never empty
 		r.Rate = r.Positives / float64(r.Rows)
@@ -81,5 +95,5 @@ func Lift(y, score []float64, groups int) ([]LiftRow, error) {
 		r.CumLift = r.Gains / r.CumShare
 		out[g] = r
 	}
-	return out, nil
+	return out
 }

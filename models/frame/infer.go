@@ -208,21 +208,8 @@ func (t *Table) Label(col, positive string) ([]float64, error) {
 		}
 	}
 	if positive == "" {
-		vals := make([]string, 0, len(seen))
-		for s := range seen {
-			vals = append(vals, s)
-		}
-		sort.Strings(vals)
-		if len(vals) != 2 {
-			return nil, fmt.Errorf("label %q has %d distinct values; name the positive one (--positive), or predict the number (--regression)", col, len(vals))
-		}
-		for _, v := range vals {
-			if n, ok := parseNumber(v); slices.Contains(positiveText, strings.ToLower(v)) || ok && n == 1 {
-				positive = v
-			}
-		}
-		if positive == "" {
-			return nil, fmt.Errorf("label %q has values %q and %q; name the positive one (--positive)", col, vals[0], vals[1])
+		if positive, err = guessPositive(col, seen); err != nil {
+			return nil, err
 		}
 	}
 	if seen[positive] == 0 {
@@ -231,6 +218,35 @@ func (t *Table) Label(col, positive string) ([]float64, error) {
 	if len(seen) < 2 {
 		return nil, fmt.Errorf("label %q has only the value %q", col, positive)
 	}
+	return binary(text, positive), nil
+}
+
+// guessPositive picks the positive value of a label with two values (seen
+// counts them): the one that is 1 (as any number text), true, yes, y or t.
+func guessPositive(col string, seen map[string]int) (string, error) {
+	vals := make([]string, 0, len(seen))
+	for s := range seen {
+		vals = append(vals, s)
+	}
+	sort.Strings(vals)
+	if len(vals) != 2 {
+		return "", fmt.Errorf("label %q has %d distinct values; name the positive one (--positive), or predict the number (--regression)", col, len(vals))
+	}
+	positive := ""
+	for _, v := range vals {
+		if n, ok := parseNumber(v); slices.Contains(positiveText, strings.ToLower(v)) || ok && n == 1 {
+			positive = v
+		}
+	}
+	if positive == "" {
+		return "", fmt.Errorf("label %q has values %q and %q; name the positive one (--positive)", col, vals[0], vals[1])
+	}
+	return positive, nil
+}
+
+// binary is 1 where text is positive, NaN where it is missing and 0
+// elsewhere.
+func binary(text []string, positive string) []float64 {
 	y := make([]float64, len(text))
 	for i, s := range text {
 		switch {
@@ -240,7 +256,7 @@ func (t *Table) Label(col, positive string) ([]float64, error) {
 			y[i] = 1
 		}
 	}
-	return y, nil
+	return y
 }
 
 // Target reads a numeric target (for regression): NaN where a value is

@@ -43,45 +43,53 @@ func Read(path string, opt Options) (*Table, error) {
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
 	head, _ := br.Peek(4)
-	format := opt.Format
-	if format == "" {
-		format = "csv"
-		if strings.HasSuffix(strings.ToLower(path), ".parquet") || bytes.Equal(head, []byte("PAR1")) {
-			format = "parquet"
-		}
-	}
+	format := formatOf(opt.Format, path, head)
 	var t *Table
 	switch format {
 	case "parquet":
-		st, err := f.Stat()
-		if err != nil {
-			return nil, fmt.Errorf("read table %s: %w", path, err)
-		}
-		t, err = readParquet(f, st.Size())
-		if err != nil {
-			return nil, fmt.Errorf("read table %s: %w", path, err)
+		var st os.FileInfo
+		if st, err = f.Stat(); err == nil {
+			t, err = readParquet(f, st.Size())
 		}
 	case "csv":
-		var r io.Reader = br
-		if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-			zr, err := gzip.NewReader(br)
-			if err != nil {
-				return nil, fmt.Errorf("read table %s: %w", path, err)
-			}
-			defer zr.Close()
-			r = zr
-		}
-		t, err = readCSV(r, opt.Delimiter)
-		if err != nil {
-			return nil, fmt.Errorf("read table %s: %w", path, err)
-		}
+		t, err = readCSVOrGzip(br, head, opt.Delimiter)
 	default:
 		return nil, fmt.Errorf("read table %s: unknown format %q (csv or parquet)", path, format)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read table %s: %w", path, err)
 	}
 	if t.Rows == 0 {
 		return nil, fmt.Errorf("read table %s: no data rows", path)
 	}
 	return t, nil
+}
+
+// formatOf is the given format or, when none is, parquet for a file named
+// .parquet or whose head is Parquet's magic, and csv otherwise.
+func formatOf(given, path string, head []byte) string {
+	if given != "" {
+		return given
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".parquet") || bytes.Equal(head, []byte("PAR1")) {
+		return "parquet"
+	}
+	return "csv"
+}
+
+// readCSVOrGzip reads CSV text from br, gunzipping it first when its head
+// is gzip's magic.
+func readCSVOrGzip(br *bufio.Reader, head []byte, delim rune) (*Table, error) {
+	var r io.Reader = br
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		r = zr
+	}
+	return readCSV(r, delim)
 }
 
 // ReadCSV reads CSV text (for tables that are not files).
@@ -90,27 +98,19 @@ func ReadCSV(r io.Reader, delimiter rune) (*Table, error) { return readCSV(r, de
 func readCSV(r io.Reader, delim rune) (*Table, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if delim == 0 {
-		line, err := br.Peek(br.Size())
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		var err error
+		if delim, err = sniffFirstLine(br); err != nil {
 			return nil, err
 		}
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
-		}
-		delim = sniff(line)
 	}
 	cr := csv.NewReader(br)
 	cr.Comma = delim
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1 // short rows are padded below; long ones refused
-	header, err := cr.Read()
+	header, err := readHeader(cr)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("empty file")
-		}
-		return nil, fmt.Errorf("header: %w", err)
+		return nil, err
 	}
-	header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	t := &Table{Names: names(header), text: make([][]string, len(header))}
 	// Equal values share one string: categorical columns repeat a few values
 	// over many rows.
@@ -146,6 +146,31 @@ func readCSV(r io.Reader, delim rune) (*Table, error) {
 		t.Rows++
 	}
 	return t, nil
+}
+
+// sniffFirstLine guesses the delimiter from the first line in br's buffer.
+func sniffFirstLine(br *bufio.Reader) (rune, error) {
+	line, err := br.Peek(br.Size())
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return 0, err
+	}
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	return sniff(line), nil
+}
+
+// readHeader reads the header record, without a UTF-8 byte-order mark.
+func readHeader(cr *csv.Reader) ([]string, error) {
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("empty file")
+		}
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	return header, nil
 }
 
 // names are the header's column names, trimmed: an unnamed column (the

@@ -26,6 +26,21 @@ func Present(y []float64) []int {
 // label's range.
 func StratifiedSplit(y []float64, testShare float64, seed uint64) (train, test []int) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	for _, s := range strata(y) {
+		s = slices.Clone(s)
+		rng.Shuffle(len(s), func(a, b int) { s[a], s[b] = s[b], s[a] })
+		k := int(math.Round(testShare * float64(len(s))))
+		test = append(test, s[:k]...)
+		train = append(train, s[k:]...)
+	}
+	slices.Sort(train)
+	slices.Sort(test)
+	return train, test
+}
+
+// strata groups the rows with a value: by value when there are at most 20
+// values, else in runs of 10 rows in value order.
+func strata(y []float64) [][]int {
 	groups := map[float64][]int{}
 	var keys []float64
 	for _, i := range Present(y) {
@@ -40,31 +55,22 @@ func StratifiedSplit(y []float64, testShare float64, seed uint64) (train, test [
 		for _, k := range keys {
 			strata = append(strata, groups[k])
 		}
-	} else {
-		order := Present(y)
-		slices.SortStableFunc(order, func(a, b int) int {
-			switch {
-			case y[a] < y[b]:
-				return -1
-			case y[a] > y[b]:
-				return 1
-			}
-			return 0
-		})
-		for len(order) > 0 {
-			n := min(10, len(order))
-			strata = append(strata, order[:n])
-			order = order[n:]
+		return strata
+	}
+	order := Present(y)
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case y[a] < y[b]:
+			return -1
+		case y[a] > y[b]:
+			return 1
 		}
+		return 0
+	})
+	for len(order) > 0 {
+		n := min(10, len(order))
+		strata = append(strata, order[:n])
+		order = order[n:]
 	}
-	for _, s := range strata {
-		s = slices.Clone(s)
-		rng.Shuffle(len(s), func(a, b int) { s[a], s[b] = s[b], s[a] })
-		k := int(math.Round(testShare * float64(len(s))))
-		test = append(test, s[:k]...)
-		train = append(train, s[k:]...)
-	}
-	slices.Sort(train)
-	slices.Sort(test)
-	return train, test
+	return strata
 }

@@ -27,31 +27,53 @@ func Fit(ctx context.Context, x *frame.Frame, y []float64, p Params) (*Model, er
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkFrame(x); err != nil {
+	if err := checkInput(x, y, p.Objective); err != nil {
 		return nil, fmt.Errorf("gbdt fit: %w", err)
 	}
-	if err := checkFinite(x); err != nil {
+	train, valid, err := holdOut(x.Rows, y, p)
+	if err != nil {
 		return nil, fmt.Errorf("gbdt fit: %w", err)
-	}
-	if err := checkLabels(y, x.Rows, p.Objective); err != nil {
-		return nil, fmt.Errorf("gbdt fit: %w", err)
-	}
-	workers := p.Workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	train, valid := allRows(x.Rows), []int32(nil)
-	if p.EarlyStopping == EarlyStopOn || (p.EarlyStopping == EarlyStopAuto && x.Rows >= AutoEarlyStopRows) {
-		tr, va := frame.StratifiedSplit(y, p.ValidationFraction, p.Seed)
-		if len(va) == 0 || len(tr) == 0 {
-			return nil, fmt.Errorf("gbdt fit: %d rows are too few to hold out a validation share of %v", x.Rows, p.ValidationFraction)
-		}
-		train, valid = toInt32(tr), toInt32(va)
 	}
 	if p.Objective == Binary {
 		if err := bothClasses(y, train); err != nil {
 			return nil, fmt.Errorf("gbdt fit: %w", err)
 		}
+	}
+	return newBooster(x, y, p, train, valid).run(ctx, x)
+}
+
+// checkInput checks the frame's shape, that its values are finite and that
+// the labels suit the objective.
+func checkInput(x *frame.Frame, y []float64, obj Objective) error {
+	if err := checkFrame(x); err != nil {
+		return err
+	}
+	if err := checkFinite(x); err != nil {
+		return err
+	}
+	return checkLabels(y, x.Rows, obj)
+}
+
+// holdOut splits the rows into training and validation rows when early
+// stopping is on (or, with auto, for a large frame); else every row
+// trains.
+func holdOut(rows int, y []float64, p Params) (train, valid []int32, err error) {
+	if p.EarlyStopping == EarlyStopOn || (p.EarlyStopping == EarlyStopAuto && rows >= AutoEarlyStopRows) {
+		tr, va := frame.StratifiedSplit(y, p.ValidationFraction, p.Seed)
+		if len(va) == 0 || len(tr) == 0 {
+			return nil, nil, fmt.Errorf("%d rows are too few to hold out a validation share of %v", rows, p.ValidationFraction)
+		}
+		return toInt32(tr), toInt32(va), nil
+	}
+	return allRows(rows), nil, nil
+}
+
+// newBooster bins the features (on the training rows when some are held
+// out) and sets up the training and any validation data.
+func newBooster(x *frame.Frame, y []float64, p Params, train, valid []int32) *booster {
+	workers := p.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
 	var binRows []int32
 	if len(valid) > 0 {
@@ -62,7 +84,7 @@ func Fit(ctx context.Context, x *frame.Frame, y []float64, p Params) (*Model, er
 	if len(valid) > 0 {
 		b.dv, b.yv = newDataset(x, valid, bins, workers), gather(y, valid)
 	}
-	return b.run(ctx, x)
+	return b
 }
 
 // booster holds the state of one training run. The training rows are

@@ -86,11 +86,8 @@ func fit(ctx context.Context, names []string, x *matrix, cfg Config) (*Model, []
 		return nil, nil, err
 	}
 	cfg = cfg.withDefaults()
-	if x.n == 0 {
-		return nil, nil, fmt.Errorf("kmeans: no rows")
-	}
-	if cfg.K > x.n || (cfg.K == 0 && cfg.KMin > x.n) {
-		return nil, nil, fmt.Errorf("kmeans: %d rows are too few for k %d", x.n, max(cfg.K, cfg.KMin))
+	if err := enoughRows(x.n, cfg); err != nil {
+		return nil, nil, err
 	}
 	cols, err := fitColumns(names, x)
 	if err != nil {
@@ -99,18 +96,45 @@ func fit(ctx context.Context, names []string, x *matrix, cfg Config) (*Model, []
 	standardise(cols, x)
 	s := &space{x: x, workers: cfg.Workers}
 	m := &Model{Columns: cols, Config: cfg}
-	var best run
-	if cfg.K > 0 {
-		if best, err = s.best(ctx, cfg.K, cfg); err != nil {
-			return nil, nil, err
-		}
-		m.K = cfg.K
-	} else if best, err = s.choose(ctx, cfg, m); err != nil {
+	best, err := s.fitRun(ctx, cfg, m)
+	if err != nil {
 		return nil, nil, err
 	}
-	if cfg.K > 0 {
-		m.Silhouette = s.silhouette(s.sample(cfg), best.labels, m.K)
+	labels := m.keepRun(best, x)
+	m.Profiles = profiles(m, labels, cfg.TopFeatures)
+	return m, labels, nil
+}
+
+// enoughRows checks that there are rows, and no fewer than k (or, when k
+// is chosen, than the smallest k tried).
+func enoughRows(n int, cfg Config) error {
+	if n == 0 {
+		return fmt.Errorf("kmeans: no rows")
 	}
+	if cfg.K > n || (cfg.K == 0 && cfg.KMin > n) {
+		return fmt.Errorf("kmeans: %d rows are too few for k %d", n, max(cfg.K, cfg.KMin))
+	}
+	return nil
+}
+
+// fitRun is the best run with cfg.K clusters, with its silhouette in m,
+// or else the run of the k that choose picks for m.
+func (s *space) fitRun(ctx context.Context, cfg Config, m *Model) (run, error) {
+	if cfg.K <= 0 {
+		return s.choose(ctx, cfg, m)
+	}
+	best, err := s.best(ctx, cfg.K, cfg)
+	if err != nil {
+		return run{}, err
+	}
+	m.K = cfg.K
+	m.Silhouette = s.silhouette(s.sample(cfg), best.labels, m.K)
+	return best, nil
+}
+
+// keepRun sets the model's inertia, iterations and centres from the run
+// over x: the cluster of each row.
+func (m *Model) keepRun(best run, x *matrix) []int {
 	m.Inertia, m.Iterations = best.inertia, best.iter
 	m.Centres = make([][]float64, m.K)
 	for c := range m.Centres {
@@ -120,8 +144,7 @@ func fit(ctx context.Context, names []string, x *matrix, cfg Config) (*Model, []
 	for i, l := range best.labels {
 		labels[i] = int(l)
 	}
-	m.Profiles = profiles(m, labels, cfg.TopFeatures)
-	return m, labels, nil
+	return labels
 }
 
 // best runs cfg.Restarts seeded runs with k clusters and keeps the one of

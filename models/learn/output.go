@@ -28,20 +28,36 @@ func WriteScores(path string, tab *frame.Table, keep []string, scores []float64)
 	if len(scores) != tab.Rows {
 		return fmt.Errorf("write scores: %d scores for %d rows", len(scores), tab.Rows)
 	}
+	cols, err := keptColumns(tab, keep)
+	if err != nil {
+		return err
+	}
+	return writeScoresFile(path, keep, cols, scores)
+}
+
+// keptColumns are the texts of the columns to keep, which must be distinct
+// and not the score column.
+func keptColumns(tab *frame.Table, keep []string) ([][]string, error) {
 	cols := make([][]string, len(keep))
 	for i, k := range keep {
 		if k == ScoreColumn {
-			return fmt.Errorf("write scores: --keep %q clashes with the score column", k)
+			return nil, fmt.Errorf("write scores: --keep %q clashes with the score column", k)
 		}
 		if slices.Contains(keep[:i], k) {
-			return fmt.Errorf("write scores: --keep names %q twice", k)
+			return nil, fmt.Errorf("write scores: --keep names %q twice", k)
 		}
 		text, err := tab.Text(k)
 		if err != nil {
-			return fmt.Errorf("write scores: keep: %w", err)
+			return nil, fmt.Errorf("write scores: keep: %w", err)
 		}
 		cols[i] = text
 	}
+	return cols, nil
+}
+
+// writeScoresFile writes the file to a temporary one beside path, as
+// Parquet when path ends in .parquet and CSV otherwise, then renames it.
+func writeScoresFile(path string, keep []string, cols [][]string, scores []float64) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".scores-*")
 	if err != nil {
 		return fmt.Errorf("write scores: %w", err)
@@ -93,32 +109,12 @@ func writeParquet(f *os.File, keep []string, cols [][]string, scores []float64) 
 			err = fmt.Errorf("parquet: %v", r)
 		}
 	}()
-	g := parquet.Group{ScoreColumn: parquet.Leaf(parquet.DoubleType)}
-	for _, k := range keep {
-		g[k] = parquet.Optional(parquet.String())
-	}
-	schema := parquet.NewSchema("scores", g)
-	// Leaf index of each output column in the schema's (name) order.
-	leaf := map[string]int{}
-	for i, path := range schema.Columns() {
-		leaf[path[0]] = i
-	}
+	schema, leaf := scoreSchema(keep)
 	w := parquet.NewGenericWriter[any](f, schema, parquet.Compression(&parquet.Zstd))
 	const batch = 1024
 	rows := make([]parquet.Row, 0, batch)
 	for i, s := range scores {
-		row := make(parquet.Row, len(keep)+1)
-		for j, k := range keep {
-			c := leaf[k]
-			if v := cols[j][i]; v != "" {
-				row[c] = parquet.ByteArrayValue([]byte(v)).Level(0, 1, c)
-			} else {
-				row[c] = parquet.NullValue().Level(0, 0, c)
-			}
-		}
-		c := leaf[ScoreColumn]
-		row[c] = parquet.DoubleValue(s).Level(0, 0, c)
-		rows = append(rows, row)
+		rows = append(rows, scoreRow(keep, cols, leaf, i, s))
 		if len(rows) == batch || i == len(scores)-1 {
 			if _, err := w.WriteRows(rows); err != nil {
 				return err
@@ -127,4 +123,37 @@ func writeParquet(f *os.File, keep []string, cols [][]string, scores []float64) 
 		}
 	}
 	return w.Close()
+}
+
+// scoreSchema is the schema of a scores file: the kept columns as optional
+// strings and the score as a double. leaf has the index of each column in
+// the schema's (name) order.
+func scoreSchema(keep []string) (schema *parquet.Schema, leaf map[string]int) {
+	g := parquet.Group{ScoreColumn: parquet.Leaf(parquet.DoubleType)}
+	for _, k := range keep {
+		g[k] = parquet.Optional(parquet.String())
+	}
+	schema = parquet.NewSchema("scores", g)
+	leaf = map[string]int{}
+	for i, path := range schema.Columns() {
+		leaf[path[0]] = i
+	}
+	return schema, leaf
+}
+
+// scoreRow is row i of a scores file, with score s; an empty kept text is
+// null.
+func scoreRow(keep []string, cols [][]string, leaf map[string]int, i int, s float64) parquet.Row {
+	row := make(parquet.Row, len(keep)+1)
+	for j, k := range keep {
+		c := leaf[k]
+		if v := cols[j][i]; v != "" {
+			row[c] = parquet.ByteArrayValue([]byte(v)).Level(0, 1, c)
+		} else {
+			row[c] = parquet.NullValue().Level(0, 0, c)
+		}
+	}
+	c := leaf[ScoreColumn]
+	row[c] = parquet.DoubleValue(s).Level(0, 0, c)
+	return row
 }

@@ -156,19 +156,41 @@ type featureCode struct {
 // lays out the design: the standardised numeric columns first, the 0/1
 // columns after them, each group in column order.
 func newEncoder(feats []frame.Feature, cols []Column) (*encoder, error) {
-	e := &encoder{index: make([]int, len(cols))}
+	codes, byName, err := featureCodes(feats)
+	if err != nil {
+		return nil, err
+	}
+	e := &encoder{index: make([]int, len(cols)), feats: codes}
+	if err := e.layOut(cols, byName); err != nil {
+		return nil, err
+	}
+	if err := e.assignSlots(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// featureCodes starts the code of each feature, and indexes them by name.
+func featureCodes(feats []frame.Feature) ([]featureCode, map[string]int, error) {
+	var codes []featureCode
 	byName := make(map[string]int, len(feats))
 	for i, f := range feats {
 		if _, dup := byName[f.Name]; dup {
-			return nil, fmt.Errorf("feature %q listed twice", f.Name)
+			return nil, nil, fmt.Errorf("feature %q listed twice", f.Name)
 		}
 		numeric := f.Kind == frame.Numeric.String()
 		if !numeric && f.Kind != frame.Categorical.String() {
-			return nil, fmt.Errorf("feature %q: unknown kind %q", f.Name, f.Kind)
+			return nil, nil, fmt.Errorf("feature %q: unknown kind %q", f.Name, f.Kind)
 		}
 		byName[f.Name] = i
-		e.feats = append(e.feats, featureCode{name: f.Name, numeric: numeric, dense: -1, slot: -1, missing: -1})
+		codes = append(codes, featureCode{name: f.Name, numeric: numeric, dense: -1, slot: -1, missing: -1})
 	}
+	return codes, byName, nil
+}
+
+// layOut places each column in the design, the numeric ones first, and
+// adds it to its feature's code.
+func (e *encoder) layOut(cols []Column, byName map[string]int) error {
 	for _, c := range cols {
 		if c.Kind == KindNumeric {
 			e.nNum++
@@ -179,7 +201,7 @@ func newEncoder(feats []frame.Feature, cols []Column) (*encoder, error) {
 	for k, c := range cols {
 		i, ok := byName[c.Feature]
 		if !ok {
-			return nil, fmt.Errorf("column %q: no feature %q", c.Name, c.Feature)
+			return fmt.Errorf("column %q: no feature %q", c.Name, c.Feature)
 		}
 		fc := &e.feats[i]
 		if c.Kind == KindNumeric {
@@ -190,21 +212,28 @@ func newEncoder(feats []frame.Feature, cols []Column) (*encoder, error) {
 			next++
 		}
 		if err := fc.add(c, int32(e.index[k])); err != nil {
-			return nil, fmt.Errorf("column %q: %w", c.Name, err)
+			return fmt.Errorf("column %q: %w", c.Name, err)
 		}
 	}
+	e.dim = next
+	return nil
+}
+
+// assignSlots numbers the features that take a slot (the categorical ones
+// and the numeric ones with a missing indicator), after checking that each
+// numeric feature has its column.
+func (e *encoder) assignSlots() error {
 	for i := range e.feats {
 		fc := &e.feats[i]
 		if fc.numeric && fc.dense < 0 {
-			return nil, fmt.Errorf("numeric feature %q has no numeric column", fc.name)
+			return fmt.Errorf("numeric feature %q has no numeric column", fc.name)
 		}
 		if fc.missing >= 0 || !fc.numeric {
 			fc.slot = e.nSlot
 			e.nSlot++
 		}
 	}
-	e.dim = next
-	return e, nil
+	return nil
 }
 
 // add records column c, at design column j, in the feature's code.

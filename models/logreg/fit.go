@@ -54,6 +54,38 @@ func FitWeighted(ctx context.Context, x *frame.Frame, y, weights []float64, p Pa
 // minimize runs L-BFGS from zero on the objective. Stopping on MaxIter is not
 // an error: the model is kept with Converged false.
 func minimize(ctx context.Context, o *objective, p Params) ([]float64, FitInfo, error) {
+	res, err := lbfgs(ctx, o, p)
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, FitInfo{}, cerr
+	}
+	if res == nil {
+		return nil, FitInfo{}, fmt.Errorf("l-bfgs: %w", err)
+	}
+	if err != nil && res.Status != optimize.IterationLimit && !lineSearchStall(err) {
+		return nil, FitInfo{}, fmt.Errorf("l-bfgs: %w", err)
+	}
+	sol := res.X
+	// Report the value and gradient at the returned point itself.
+	gmax := o.gradMax(sol)
+	if !finite(o.lastF) || !finite(gmax) {
+		return nil, FitInfo{}, errors.New("l-bfgs: objective is not finite at the solution")
+	}
+	info := FitInfo{
+		Rows:       o.d.rows,
+		WeightSum:  o.wsum,
+		Iterations: res.Stats.MajorIterations,
+		Evals:      res.Stats.FuncEvaluations,
+		Objective:  o.lastF,
+		GradMax:    gmax,
+		Converged:  gmax <= p.GradTol,
+		Status:     res.Status.String(),
+	}
+	return sol, info, nil
+}
+
+// lbfgs runs L-BFGS from zero on the objective, until ctx ends or a
+// stopping rule of p (or of a stalled objective) holds.
+func lbfgs(ctx context.Context, o *objective, p Params) (*optimize.Result, error) {
 	prob := optimize.Problem{
 		Func: o.Func,
 		Grad: o.Grad,
@@ -72,38 +104,19 @@ func minimize(ctx context.Context, o *objective, p Params) ([]float64, FitInfo, 
 		// digits of a nearly flat problem.
 		Converger: &optimize.FunctionConverge{Relative: 1e-15, Iterations: 20},
 	}
-	res, err := optimize.Minimize(prob, make([]float64, o.d.dim+1), settings, &optimize.LBFGS{Store: 10})
-	if cerr := ctx.Err(); cerr != nil {
-		return nil, FitInfo{}, cerr
-	}
-	if res == nil {
-		return nil, FitInfo{}, fmt.Errorf("l-bfgs: %w", err)
-	}
-	if err != nil && res.Status != optimize.IterationLimit && !lineSearchStall(err) {
-		return nil, FitInfo{}, fmt.Errorf("l-bfgs: %w", err)
-	}
-	sol := res.X
-	// Report the value and gradient at the returned point itself.
-	grad := make([]float64, len(sol))
-	o.Grad(grad, sol)
+	return optimize.Minimize(prob, make([]float64, o.d.dim+1), settings, &optimize.LBFGS{Store: 10})
+}
+
+// gradMax evaluates the objective at x: the largest absolute value of its
+// gradient there.
+func (o *objective) gradMax(x []float64) float64 {
+	grad := make([]float64, len(x))
+	o.Grad(grad, x)
 	gmax := 0.0
 	for _, g := range grad {
 		gmax = max(gmax, math.Abs(g))
 	}
-	if !finite(o.lastF) || !finite(gmax) {
-		return nil, FitInfo{}, errors.New("l-bfgs: objective is not finite at the solution")
-	}
-	info := FitInfo{
-		Rows:       o.d.rows,
-		WeightSum:  o.wsum,
-		Iterations: res.Stats.MajorIterations,
-		Evals:      res.Stats.FuncEvaluations,
-		Objective:  o.lastF,
-		GradMax:    gmax,
-		Converged:  gmax <= p.GradTol,
-		Status:     res.Status.String(),
-	}
-	return sol, info, nil
+	return gmax
 }
 
 // lineSearchStall reports whether L-BFGS stopped because the line search

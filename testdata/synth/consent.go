@@ -70,25 +70,8 @@ func (g *gen) consent(rng *rand.Rand) {
 	for i := range g.d.Persons {
 		p := &g.d.Persons[i]
 		w := g.windows[i]
-		ev := func(at time.Time, status, source string) {
-			e := ConsentEvent{Time: at, Status: status, Source: source, PersonID: p.ID}
-			e.Email, e.CustomerNumber = g.consentIDs(rng, p, source)
-			g.d.ConsentEvents = append(g.d.ConsentEvents, e)
-		}
 		if chance(rng, ConsentRate) {
-			at := timeBetween(rng, w[0], w[1])
-			ev(at, "opted_in", pick(rng, []string{"signup_form", "checkout"}))
-			if chance(rng, OptOutRate) && at.Add(time.Hour).Before(last) {
-				out := timeBetween(rng, at.Add(time.Hour), minTime(w[1].AddDate(0, 0, 60), last))
-				ev(out, "opted_out", "unsubscribe_link")
-				if chance(rng, ResubscribeRate) && out.Add(time.Hour).Before(last) {
-					ev(timeBetween(rng, out.Add(time.Hour), last), "opted_in", "preference_centre")
-				}
-			} else if chance(rng, ConsentTieRate/(1-OptOutRate)) && at.Add(time.Hour).Before(last) {
-				tie := timeBetween(rng, at.Add(time.Hour), last)
-				ev(tie, "opted_in", "preference_centre")
-				ev(tie, "opted_out", "customer_service")
-			}
+			g.subscription(rng, p, w, last)
 		}
 		if p.CustomerNumber != "" && chance(rng, ServiceOptOutRate) {
 			e := ConsentEvent{Time: timeBetween(rng, w[0], last), Status: "opted_out", Source: "customer_service",
@@ -105,6 +88,36 @@ func (g *gen) consent(rng *rand.Rand) {
 		g.d.ConsentEvents = append(g.d.ConsentEvents, ConsentEvent{Time: timeBetween(rng, g.start, last), Status: "opted_out",
 			Source: "unsubscribe_link", Email: fmt.Sprintf("former.subscriber%d@post.example", i+1)})
 	}
+	g.numberConsent()
+}
+
+// subscription writes the consent events of a person who subscribes within
+// the window w: opted in, then maybe opted out (and maybe back in), or else
+// maybe opted in and out at one time.
+func (g *gen) subscription(rng *rand.Rand, p *Person, w [2]time.Time, last time.Time) {
+	ev := func(at time.Time, status, source string) {
+		e := ConsentEvent{Time: at, Status: status, Source: source, PersonID: p.ID}
+		e.Email, e.CustomerNumber = g.consentIDs(rng, p, source)
+		g.d.ConsentEvents = append(g.d.ConsentEvents, e)
+	}
+	at := timeBetween(rng, w[0], w[1])
+	ev(at, "opted_in", pick(rng, []string{"signup_form", "checkout"}))
+	if chance(rng, OptOutRate) && at.Add(time.Hour).Before(last) {
+		out := timeBetween(rng, at.Add(time.Hour), minTime(w[1].AddDate(0, 0, 60), last))
+		ev(out, "opted_out", "unsubscribe_link")
+		if chance(rng, ResubscribeRate) && out.Add(time.Hour).Before(last) {
+			ev(timeBetween(rng, out.Add(time.Hour), last), "opted_in", "preference_centre")
+		}
+	} else if chance(rng, ConsentTieRate/(1-OptOutRate)) && at.Add(time.Hour).Before(last) {
+		tie := timeBetween(rng, at.Add(time.Hour), last)
+		ev(tie, "opted_in", "preference_centre")
+		ev(tie, "opted_out", "customer_service")
+	}
+}
+
+// numberConsent orders the consent events and the deletion requests by
+// time and numbers them.
+func (g *gen) numberConsent() {
 	sort.SliceStable(g.d.ConsentEvents, func(i, j int) bool { return g.d.ConsentEvents[i].Time.Before(g.d.ConsentEvents[j].Time) })
 	for i := range g.d.ConsentEvents {
 		g.d.ConsentEvents[i].EventID = fmt.Sprintf("ce%06d", i+1)

@@ -33,17 +33,35 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-// contacts writes the person's 1-2 CRM contacts. Its index in Persons is
-// recovered from the id.
+// contacts writes the person's 1-2 CRM contacts.
 func (g *gen) contacts(p *Person) {
-	w := g.windows[personIndex(p.ID)]
 	plan := planFor(p.Country)
+	withNumber := g.crmNumbered(p)
+	first := g.firstContact(p, plan, withNumber)
+	g.d.Contacts = append(g.d.Contacts, first)
+	if !chance(g.rng, DuplicateContactRate) {
+		return
+	}
+	g.d.Contacts = append(g.d.Contacts, g.duplicateContact(p, plan, first, withNumber))
+}
+
+// crmNumbered draws whether the person's contacts carry the customer
+// number: always when the customer has no orders, else at CRMNumberRate. A
+// customer whose contacts do not carry it joins the bridge persons.
+func (g *gen) crmNumbered(p *Person) bool {
 	c, hasOrders := g.customers[p.CustomerNumber]
 	hasOrders = hasOrders && len(c.Orders) > 0
 	withNumber := p.CustomerNumber != "" && (!hasOrders || chance(g.rng, CRMNumberRate))
 	if p.CustomerNumber != "" && !withNumber {
 		g.bridge[p.ID] = true
 	}
+	return withNumber
+}
+
+// firstContact is the person's contact, made within 30 days of the start
+// of the person's window (its index in Persons is recovered from the id).
+func (g *gen) firstContact(p *Person, plan phonePlan, withNumber bool) Contact {
+	w := g.windows[personIndex(p.ID)]
 	first := Contact{
 		PersonID: p.ID, Country: p.Country,
 		FirstName: g.nameMess(p.FirstName, false), LastName: g.nameMess(p.LastName, true),
@@ -60,10 +78,13 @@ func (g *gen) contacts(p *Person) {
 	}
 	first.CreatedAt = g.msTime(w[0], minTime(w[0].Add(30*24*time.Hour), w[1]))
 	first.UpdatedAt = g.msTime(first.CreatedAt, g.end)
-	g.d.Contacts = append(g.d.Contacts, first)
-	if !chance(g.rng, DuplicateContactRate) {
-		return
-	}
+	return first
+}
+
+// duplicateContact is a second contact of the person, made after the
+// first: other name and stage messes, and either the same phone in another
+// format with another e-mail or the same e-mail with the phone as given.
+func (g *gen) duplicateContact(p *Person, plan phonePlan, first Contact, withNumber bool) Contact {
 	dup := first
 	dup.FirstName, dup.LastName = g.nameMess(p.FirstName, false), g.nameMess(p.LastName, true)
 	dup.LifecycleStage = g.stage(*p)
@@ -90,7 +111,7 @@ func (g *gen) contacts(p *Person) {
 	}
 	dup.CreatedAt = g.msTime(first.CreatedAt, g.end)
 	dup.UpdatedAt = g.msTime(dup.CreatedAt, g.end)
-	g.d.Contacts = append(g.d.Contacts, dup)
+	return dup
 }
 
 // personIndex turns "P00042" into 41.

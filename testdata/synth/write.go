@@ -79,6 +79,22 @@ func (d *Dataset) WriteFiles(ctx context.Context, dir string) error {
 		{ConsentFile, d.consentCSV},
 		{DeletionsFile, d.deletionsCSV},
 	}
+	m := d.newManifest()
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("write %s: %w", f.name, err)
+		}
+		entry, err := writeFile(dir, f.name, f.encode)
+		if err != nil {
+			return err
+		}
+		m.Files = append(m.Files, entry)
+	}
+	return writeManifest(dir, m)
+}
+
+// newManifest is the manifest of the dataset, without its files.
+func (d *Dataset) newManifest() Manifest {
 	m := Manifest{Synthetic: true, Generator: "github.com/segmint/segmint/testdata/synth", Seed: d.Seed, Source: d.Source,
 		Start: d.Start.Format(eventLayout), End: d.End.Format(eventLayout), Persons: len(d.Persons)}
 	for _, p := range d.Persons {
@@ -86,20 +102,25 @@ func (d *Dataset) WriteFiles(ctx context.Context, dir string) error {
 			m.Customers++
 		}
 	}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("write %s: %w", f.name, err)
-		}
-		b, rows, err := f.encode()
-		if err != nil {
-			return fmt.Errorf("encode %s: %w", f.name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f.name), b, 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", f.name, err)
-		}
-		sum := sha256.Sum256(b)
-		m.Files = append(m.Files, ManifestFileEntry{f.name, rows, len(b), hex.EncodeToString(sum[:])})
+	return m
+}
+
+// writeFile writes the file name that encode makes into dir: its manifest
+// entry.
+func writeFile(dir, name string, encode func() ([]byte, int, error)) (ManifestFileEntry, error) {
+	b, rows, err := encode()
+	if err != nil {
+		return ManifestFileEntry{}, fmt.Errorf("encode %s: %w", name, err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		return ManifestFileEntry{}, fmt.Errorf("write %s: %w", name, err)
+	}
+	sum := sha256.Sum256(b)
+	return ManifestFileEntry{name, rows, len(b), hex.EncodeToString(sum[:])}, nil
+}
+
+// writeManifest writes the manifest into dir as indented JSON.
+func writeManifest(dir string, m Manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode manifest: %w", err)

@@ -411,22 +411,7 @@ func (s *stream) pullRange(ctx context.Context, from, to time.Time, emit func([]
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := s.client.Do(ctx, req)
 	if err != nil {
-		var he *httpclient.HTTPError
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil {
-			err = fmt.Errorf("searchStream timed out: %w", err)
-		}
-		if errors.As(err, &he) {
-			switch {
-			case he.StatusCode == http.StatusUnauthorized:
-				if rerr := s.tokens.failure(); rerr != nil {
-					err = fmt.Errorf("%w (and the token refresh failed: %w)", err, rerr)
-				}
-			case he.StatusCode < 300:
-				err = fmt.Errorf("searchStream kept failing mid-stream with a transient error: %w", err)
-			}
-		}
-		return fmt.Errorf("googleads: %s %s: %w", s.spec.name, span, err)
+		return fmt.Errorf("googleads: %s %s: %w", s.spec.name, span, s.explain(ctx, err))
 	}
 	n, err := s.decode(resp.Body, from, to, emit)
 	if err != nil {
@@ -434,6 +419,28 @@ func (s *stream) pullRange(ctx context.Context, from, to time.Time, emit func([]
 	}
 	s.log.Debug().Str(logging.FieldDays, span).Int(logging.FieldRows, n).Msg("google ads stream read")
 	return nil
+}
+
+// explain says more of a failed searchStream request: that it timed out,
+// why the token refresh failed after a 401, or that a 200 stream kept
+// breaking with a transient error.
+func (s *stream) explain(ctx context.Context, err error) error {
+	var he *httpclient.HTTPError
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil {
+		err = fmt.Errorf("searchStream timed out: %w", err)
+	}
+	if errors.As(err, &he) {
+		switch {
+		case he.StatusCode == http.StatusUnauthorized:
+			if rerr := s.tokens.failure(); rerr != nil {
+				err = fmt.Errorf("%w (and the token refresh failed: %w)", err, rerr)
+			}
+		case he.StatusCode < 300:
+			err = fmt.Errorf("searchStream kept failing mid-stream with a transient error: %w", err)
+		}
+	}
+	return err
 }
 
 // row is one GoogleAdsRow with the fields the streams select.

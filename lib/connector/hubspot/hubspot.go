@@ -83,21 +83,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	if now == nil {
 		now = time.Now
 	}
-	var errs []error
-	base := strings.TrimRight(src.BaseURL, "/")
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("base_url %q: not an http or https URL", src.BaseURL))
-	}
-	limit := src.PageSize
-	if limit == 0 {
-		limit = MaxPageSize
-	}
-	if limit < 0 || limit > MaxPageSize {
-		errs = append(errs, fmt.Errorf("page_size %d: HubSpot's list endpoint returns 1 to %d records a page", src.PageSize, MaxPageSize))
-	}
+	base, limit, errs := endpoint(src)
 
 	cfg := deps.HTTP
 	cfg.Platform, cfg.Policy, cfg.Log = platform, policy{}, deps.Log
@@ -112,8 +98,39 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	}
 	c := &conn{http: httpclient.New(cfg), auth: a, base: base, limit: limit, log: deps.Log, now: now}
 
-	streams := make([]connector.Stream, 0, len(src.Streams))
-	for _, st := range src.Streams {
+	streams, serrs := newStreams(c, src.Streams)
+	if err := errors.Join(append(errs, serrs...)...); err != nil {
+		return nil, fmt.Errorf("hubspot source %q: %w", src.Name, err)
+	}
+	return streams, nil
+}
+
+// endpoint reads the source's base URL (DefaultBaseURL unless set) and
+// page size (MaxPageSize unless set), with the errors of bad ones.
+func endpoint(src config.Source) (base string, limit int, errs []error) {
+	base = strings.TrimRight(src.BaseURL, "/")
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("base_url %q: not an http or https URL", src.BaseURL))
+	}
+	limit = src.PageSize
+	if limit == 0 {
+		limit = MaxPageSize
+	}
+	if limit < 0 || limit > MaxPageSize {
+		errs = append(errs, fmt.Errorf("page_size %d: HubSpot's list endpoint returns 1 to %d records a page", src.PageSize, MaxPageSize))
+	}
+	return base, limit, errs
+}
+
+// newStreams makes the configured streams on c, with the errors of those
+// whose fields are not HubSpot properties.
+func newStreams(c *conn, sts []config.Stream) ([]connector.Stream, []error) {
+	var errs []error
+	streams := make([]connector.Stream, 0, len(sts))
+	for _, st := range sts {
 		props, err := properties(st.Name, st.Fields)
 		if err != nil {
 			errs = append(errs, err)
@@ -121,10 +138,7 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 		}
 		streams = append(streams, &stream{conn: c, object: st.Name, props: props})
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("hubspot source %q: %w", src.Name, err)
-	}
-	return streams, nil
+	return streams, errs
 }
 
 // conn is what the streams of one source share: one client (one rate
@@ -237,42 +251,8 @@ func (s *stream) pullList(ctx context.Context, archived bool, since connector.Cu
 	// previous page is converted and emitted: the two cores share the work.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type fetched struct {
-		p     *page
-		after string
-		err   error
-	}
-	pages := make(chan fetched, 1)
-	go func() {
-		defer close(pages)
-		after := ""
-		for {
-			p, err := s.page(ctx, archived, after)
-			if err != nil {
-				err = fmt.Errorf("fetch %s page (archived=%t, after %q): %w", s.object, archived, after, err)
-			}
-			select {
-			case pages <- fetched{p, after, err}:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil {
-				return
-			}
-			next := p.Paging.Next.After
-			if next == "" {
-				return
-			}
-			if next == after {
-				select {
-				case pages <- fetched{err: fmt.Errorf("fetch %s pages (archived=%t): the paging cursor %q did not advance", s.object, archived, after)}:
-				case <-ctx.Done():
-				}
-				return
-			}
-			after = next
-		}
-	}()
+	pages := make(chan fetchedPage, 1)
+	go s.fetchPages(ctx, archived, pages)
 	for f := range pages {
 		if f.err != nil {
 			return f.err
@@ -289,6 +269,49 @@ func (s *stream) pullList(ctx context.Context, archived bool, since connector.Cu
 		}
 	}
 	return ctx.Err()
+}
+
+// fetchedPage is a page of a list and the cursor it was fetched after, or
+// the error that ends the list.
+type fetchedPage struct {
+	p     *page
+	after string
+	err   error
+}
+
+// fetchPages fetches the pages of a list, one after another, into pages
+// until the last page, an error or the end of ctx; then it closes pages.
+func (s *stream) fetchPages(ctx context.Context, archived bool, pages chan<- fetchedPage) {
+	defer close(pages)
+	after := ""
+	for {
+		p, err := s.page(ctx, archived, after)
+		if err != nil {
+			err = fmt.Errorf("fetch %s page (archived=%t, after %q): %w", s.object, archived, after, err)
+		}
+		if !send(ctx, pages, fetchedPage{p, after, err}) || err != nil {
+			return
+		}
+		next := p.Paging.Next.After
+		if next == "" {
+			return
+		}
+		if next == after {
+			send(ctx, pages, fetchedPage{err: fmt.Errorf("fetch %s pages (archived=%t): the paging cursor %q did not advance", s.object, archived, after)})
+			return
+		}
+		after = next
+	}
+}
+
+// send hands f on unless ctx ends first: whether it did.
+func send(ctx context.Context, pages chan<- fetchedPage, f fetchedPage) bool {
+	select {
+	case pages <- f:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (s *stream) page(ctx context.Context, archived bool, after string) (*page, error) {

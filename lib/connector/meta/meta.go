@@ -496,17 +496,38 @@ func utcDay(t time.Time) time.Time {
 // pullAsync starts a report run, polls it until it completes and reads it.
 func (is *insights) pullAsync(ctx context.Context, from, to time.Time, span string, emit func([]connector.Record) error) error {
 	s := is.s
+	id, err := is.startRun(ctx, from, to, span)
+	if err != nil {
+		return err
+	}
+	where := "report run " + id + " (" + span + ")"
+	if err := s.awaitRun(ctx, id, where); err != nil {
+		return err
+	}
+	first := s.apiURL(id+"/insights", url.Values{"limit": {strconv.Itoa(s.pageSize)}})
+	return is.pages(ctx, first, from, to, where, emit)
+}
+
+// startRun starts the report run of the span from..to: its id.
+func (is *insights) startRun(ctx context.Context, from, to time.Time, span string) (string, error) {
+	s := is.s
 	resp, err := s.do(ctx, http.MethodPost, s.apiURL(s.account+"/insights", nil), is.params(from, to))
 	if err != nil {
-		return fmt.Errorf("meta: %s: start report run for %s: %w", StreamAdInsights, span, err)
+		return "", fmt.Errorf("meta: %s: start report run for %s: %w", StreamAdInsights, span, err)
 	}
 	var run struct {
 		ID string `json:"report_run_id"`
 	}
 	if err := json.Unmarshal(resp.Body, &run); err != nil || run.ID == "" || !digits(run.ID) {
-		return fmt.Errorf("meta: %s: start report run for %s: no report_run_id in %q: %w", StreamAdInsights, span, snippet(resp.Body), ErrMalformed)
+		return "", fmt.Errorf("meta: %s: start report run for %s: no report_run_id in %q: %w", StreamAdInsights, span, snippet(resp.Body), ErrMalformed)
 	}
-	where := "report run " + run.ID + " (" + span + ")"
+	return run.ID, nil
+}
+
+// awaitRun polls report run id, waiting twice as long each time up to
+// MaxPollInterval, until it has completed, failed or was polled maxPolls
+// times.
+func (s *settings) awaitRun(ctx context.Context, id, where string) error {
 	wait := s.pollInterval
 	var last string
 	for poll := 0; ; poll++ {
@@ -519,30 +540,41 @@ func (is *insights) pullAsync(ctx context.Context, from, to time.Time, span stri
 			}
 			wait = min(2*wait, MaxPollInterval)
 		}
-		resp, err := s.do(ctx, http.MethodGet, s.apiURL(run.ID, nil), nil)
+		st, err := s.pollRun(ctx, id, where)
 		if err != nil {
-			return fmt.Errorf("meta: %s: poll %s: %w", StreamAdInsights, where, err)
-		}
-		var st struct {
-			Status       *string `json:"async_status"`
-			Percent      float64 `json:"async_percent_completion"`
-			ErrorCode    int     `json:"error_code"`
-			ErrorMessage string  `json:"error_message"`
-		}
-		if err := json.Unmarshal(resp.Body, &st); err != nil || st.Status == nil {
-			return fmt.Errorf("meta: %s: poll %s: no async_status in %q: %w", StreamAdInsights, where, snippet(resp.Body), ErrMalformed)
+			return err
 		}
 		last = fmt.Sprintf("%s, %g%%", *st.Status, st.Percent)
 		switch *st.Status {
 		case "Job Completed":
 			if st.Percent >= 100 {
-				first := s.apiURL(run.ID+"/insights", url.Values{"limit": {strconv.Itoa(s.pageSize)}})
-				return is.pages(ctx, first, from, to, where, emit)
+				return nil
 			}
 		case "Job Failed", "Job Skipped":
 			return fmt.Errorf("meta: %s: %s: %s (error %d %s): %w", StreamAdInsights, where, *st.Status, st.ErrorCode, st.ErrorMessage, ErrReportFailed)
 		}
 	}
+}
+
+// runStatus is a report run's status as a poll reads it.
+type runStatus struct {
+	Status       *string `json:"async_status"`
+	Percent      float64 `json:"async_percent_completion"`
+	ErrorCode    int     `json:"error_code"`
+	ErrorMessage string  `json:"error_message"`
+}
+
+// pollRun reads the status of report run id once.
+func (s *settings) pollRun(ctx context.Context, id, where string) (runStatus, error) {
+	resp, err := s.do(ctx, http.MethodGet, s.apiURL(id, nil), nil)
+	if err != nil {
+		return runStatus{}, fmt.Errorf("meta: %s: poll %s: %w", StreamAdInsights, where, err)
+	}
+	var st runStatus
+	if err := json.Unmarshal(resp.Body, &st); err != nil || st.Status == nil {
+		return runStatus{}, fmt.Errorf("meta: %s: poll %s: no async_status in %q: %w", StreamAdInsights, where, snippet(resp.Body), ErrMalformed)
+	}
+	return st, nil
 }
 
 func digits(s string) bool {

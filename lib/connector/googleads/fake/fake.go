@@ -162,6 +162,18 @@ type Handler struct {
 
 // NewHandler builds a fake with opts (zero values take the defaults).
 func NewHandler(opts Options) *Handler {
+	opts = opts.withDefaults()
+	h := &Handler{opts: opts, tokens: map[string]time.Time{}, restated: map[string]int{},
+		pathRE:    regexp.MustCompile(pathPattern),
+		selectRE:  regexp.MustCompile(selectPattern),
+		betweenRE: regexp.MustCompile(betweenPattern),
+	}
+	h.bufs.New = func() any { return new(bytes.Buffer) }
+	return h
+}
+
+// withDefaults fills the options left unset with the fake's defaults.
+func (opts Options) withDefaults() Options {
 	if opts.CustomerID == "" {
 		opts.CustomerID = DefaultCustomerID
 	}
@@ -189,13 +201,7 @@ func NewHandler(opts Options) *Handler {
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = DefaultTokenTTL
 	}
-	h := &Handler{opts: opts, tokens: map[string]time.Time{}, restated: map[string]int{},
-		pathRE:    regexp.MustCompile(pathPattern),
-		selectRE:  regexp.MustCompile(selectPattern),
-		betweenRE: regexp.MustCompile(betweenPattern),
-	}
-	h.bufs.New = func() any { return new(bytes.Buffer) }
-	return h
+	return opts
 }
 
 // FailNext makes the next n searchStream requests fail with f.
@@ -421,22 +427,40 @@ func camelPath(f string) string {
 }
 
 func (h *Handler) serveStream(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.streams++
-	reqNo := h.streams
-	var fault *Fault
-	if len(h.faults) > 0 {
-		fault = h.faults[0]
-		h.faults = h.faults[1:]
-	}
-	h.mu.Unlock()
+	reqNo, fault := h.nextStream()
 	requestID := fmt.Sprintf("fakeReq%06d", reqNo)
 
 	if r.Method != http.MethodPost {
 		writeStatus(w, http.StatusMethodNotAllowed, true, "UNIMPLEMENTED", "Method not allowed.", "", requestID)
 		return
 	}
-	// Authentication: developer token, then the OAuth access token.
+	if !h.authenticate(w, r, fault, requestID) || !h.authorize(w, r, requestID) {
+		return
+	}
+	q := h.readQuery(w, r, requestID)
+	if q == nil || failEarly(w, r, fault, requestID) {
+		return
+	}
+	h.writeStream(w, q, fault, requestID)
+}
+
+// nextStream counts a search stream request and pops its fault, if any:
+// the request's number and its fault.
+func (h *Handler) nextStream() (int, *Fault) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.streams++
+	var fault *Fault
+	if len(h.faults) > 0 {
+		fault = h.faults[0]
+		h.faults = h.faults[1:]
+	}
+	return h.streams, fault
+}
+
+// authenticate checks the OAuth access token, then the developer token,
+// and answers 401 when one is wrong.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, fault *Fault, requestID string) bool {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	h.mu.Lock()
 	exp, known := h.tokens[tok]
@@ -446,161 +470,225 @@ func (h *Handler) serveStream(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusUnauthorized, false, "UNAUTHENTICATED",
 			"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
 			`{"authenticationError":"OAUTH_TOKEN_INVALID"}`, requestID)
-		return
+		return false
 	case r.Header.Get("developer-token") != h.opts.DeveloperToken:
 		writeStatus(w, http.StatusUnauthorized, true, "UNAUTHENTICATED", "Request is missing required authentication credential.",
 			`{"authenticationError":"DEVELOPER_TOKEN_INVALID"}`, requestID)
-		return
+		return false
 	}
+	return true
+}
+
+// authorize checks the API version and the customer (and login customer)
+// of the path, and answers 404 or 403 when one is wrong.
+func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, requestID string) bool {
 	m := h.pathRE.FindStringSubmatch(r.URL.Path)
 	if m == nil || m[1] != APIVersion {
 		writeStatus(w, http.StatusNotFound, false, "NOT_FOUND", "Requested entity was not found.", "", requestID)
-		return
+		return false
 	}
 	if m[2] != h.opts.CustomerID || (h.opts.LoginCustomerID != "" && r.Header.Get("login-customer-id") != h.opts.LoginCustomerID) {
 		writeStatus(w, http.StatusForbidden, true, "PERMISSION_DENIED", "The caller does not have permission",
 			`{"authorizationError":"USER_PERMISSION_DENIED"}`, requestID)
-		return
+		return false
 	}
+	return true
+}
+
+// readQuery decodes and parses the request's GAQL query; nil, after a 400,
+// when it is missing or wrong.
+func (h *Handler) readQuery(w http.ResponseWriter, r *http.Request, requestID string) *query {
 	var body struct {
 		Query string `json:"query"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Query == "" {
 		writeStatus(w, http.StatusBadRequest, true, "INVALID_ARGUMENT", "Request contains an invalid argument.",
 			`{"requestError":"INVALID_INPUT"}`, requestID)
-		return
+		return nil
 	}
 	q, msg := h.parseQuery(body.Query)
 	if q == nil {
 		writeStatus(w, http.StatusBadRequest, true, "INVALID_ARGUMENT", "Request contains an invalid argument.",
 			`{"queryError":"UNRECOGNIZED_FIELD"}`+"\x00"+msg, requestID)
-		return
 	}
+	return q
+}
 
-	if fault != nil {
-		switch fault.Kind {
-		case Unavailable:
-			writeStatus(w, http.StatusServiceUnavailable, true, "UNAVAILABLE", "The service is currently unavailable.", "", requestID)
-			return
-		case Internal:
-			writeStatus(w, http.StatusInternalServerError, true, "INTERNAL", "Internal error encountered.",
-				`{"internalError":"INTERNAL_ERROR"}`, requestID)
-			return
-		case RateLimited, QuotaExhausted:
-			writeQuota(w, fault, requestID)
-			return
-		case Stall:
-			t := time.NewTimer(fault.Stall)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
+// failEarly answers the faults that fire before the stream starts and
+// waits out a stall; whether the request is over.
+func failEarly(w http.ResponseWriter, r *http.Request, fault *Fault, requestID string) bool {
+	if fault == nil {
+		return false
+	}
+	switch fault.Kind {
+	case Unavailable:
+		writeStatus(w, http.StatusServiceUnavailable, true, "UNAVAILABLE", "The service is currently unavailable.", "", requestID)
+		return true
+	case Internal:
+		writeStatus(w, http.StatusInternalServerError, true, "INTERNAL", "Internal error encountered.",
+			`{"internalError":"INTERNAL_ERROR"}`, requestID)
+		return true
+	case RateLimited, QuotaExhausted:
+		writeQuota(w, fault, requestID)
+		return true
+	case Stall:
+		t := time.NewTimer(fault.Stall)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return true
 		}
 	}
-	h.writeStream(w, q, fault, requestID)
+	return false
 }
 
 // writeStream encodes the result set batch by batch into a reused buffer.
 func (h *Handler) writeStream(w http.ResponseWriter, q *query, fault *Fault, requestID string) {
-	h.mu.Lock()
-	restated := make(map[string]int, len(h.restated))
-	for k, v := range h.restated {
-		restated[k] = v
-	}
-	h.mu.Unlock()
-
+	restated := h.restatedVersions()
 	buf := h.bufs.Get().(*bytes.Buffer)
 	defer h.bufs.Put(buf)
 	buf.Reset()
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	flusher, _ := w.(http.Flusher)
+	sw := &streamWriter{h: h, w: w, buf: buf, q: q, requestID: requestID}
+	sw.flusher, _ = w.(http.Flusher)
+	if fault != nil && (fault.Kind == Drop || fault.Kind == StreamError || fault.Kind == Malformed || fault.Kind == WrongShape) {
+		sw.fault = fault
+	}
 
-	midStream := fault != nil && (fault.Kind == Drop || fault.Kind == StreamError || fault.Kind == Malformed || fault.Kind == WrongShape)
-	batches, inBatch, sent := 0, 0, 0
 	buf.WriteByte('[')
-	closeBatch := func() {
-		buf.WriteString(`],"fieldMask":"`)
-		buf.WriteString(q.fieldMask)
-		buf.WriteString(`","requestId":"`)
-		buf.WriteString(requestID)
-		buf.WriteString(`"}`)
-		batches++
-		inBatch = 0
-		_, _ = w.Write(buf.Bytes())
-		buf.Reset()
-	}
-	// fail reports whether a mid-stream fault fired (the response is over).
-	fail := func() bool {
-		if !midStream || batches != fault.After {
-			return false
-		}
-		if batches > 0 {
-			buf.WriteByte(',')
-		}
-		switch fault.Kind {
-		case Drop:
-			_, _ = w.Write(buf.Bytes())
-			if flusher != nil {
-				flusher.Flush()
-			}
-			panic(http.ErrAbortHandler) // cut the connection mid-stream
-		case StreamError:
-			st := fault.Status
-			if st == "" {
-				st = "INTERNAL"
-			}
-			buf.WriteString(statusJSON(codeOf(st), st, "Internal error encountered.", `{"internalError":"TRANSIENT_ERROR"}`, requestID))
-			buf.WriteByte(']')
-		case Malformed:
-			buf.WriteString(`{"results":[{"campaign":{"id":"1`)
-			buf.WriteString("\x00<html>garbage")
-		case WrongShape:
-			buf.WriteString(`{"results":{"campaign":{"id":"1"}},"fieldMask":"`)
-			buf.WriteString(q.fieldMask)
-			buf.WriteString(`"}]`)
-		}
-		_, _ = w.Write(buf.Bytes())
-		buf.Reset()
-		h.addRows(sent)
-		return true
-	}
-
 	perDay := h.RowsPerDay(q.resource)
 	for day := q.from; !day.After(q.to); day = day.AddDate(0, 0, 1) {
 		ds := day.Format(time.DateOnly)
 		version := restated[ds]
 		dayNo := day.Unix() / 86400
 		for k := range perDay {
-			if inBatch == 0 {
-				if fail() {
-					return
-				}
-				if batches > 0 {
-					buf.WriteByte(',')
-				}
-				buf.WriteString(`{"results":[`)
-			} else {
-				buf.WriteByte(',')
+			if !sw.startRow() {
+				return
 			}
 			h.writeRow(buf, q, k, ds, dayNo, version)
-			inBatch++
-			sent++
-			if inBatch == h.opts.BatchSize {
-				closeBatch()
-			}
+			sw.endRow()
 		}
 	}
-	if inBatch > 0 {
-		closeBatch()
+	if sw.inBatch > 0 {
+		sw.closeBatch()
 	}
-	if fail() {
+	if sw.fail() {
 		return
 	}
 	buf.WriteByte(']')
 	_, _ = w.Write(buf.Bytes())
-	h.addRows(sent)
+	h.addRows(sw.sent)
+}
+
+// restatedVersions copies the number of restatements of each restated day.
+func (h *Handler) restatedVersions() map[string]int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	restated := make(map[string]int, len(h.restated))
+	for k, v := range h.restated {
+		restated[k] = v
+	}
+	return restated
+}
+
+// streamWriter writes the batches of a search stream response to w, each
+// once encoded in buf.
+type streamWriter struct {
+	h         *Handler
+	w         http.ResponseWriter
+	flusher   http.Flusher // nil when w cannot flush
+	buf       *bytes.Buffer
+	q         *query
+	fault     *Fault // a fault that fires mid-stream, else nil
+	requestID string
+
+	batches, inBatch, sent int
+}
+
+// startRow writes what comes before a row: the comma after the last row
+// of the batch, or else the start of a batch, unless the mid-stream fault
+// fires there (false: the response is over).
+func (sw *streamWriter) startRow() bool {
+	if sw.inBatch > 0 {
+		sw.buf.WriteByte(',')
+		return true
+	}
+	if sw.fail() {
+		return false
+	}
+	if sw.batches > 0 {
+		sw.buf.WriteByte(',')
+	}
+	sw.buf.WriteString(`{"results":[`)
+	return true
+}
+
+// endRow counts the row just written and closes a full batch.
+func (sw *streamWriter) endRow() {
+	sw.inBatch++
+	sw.sent++
+	if sw.inBatch == sw.h.opts.BatchSize {
+		sw.closeBatch()
+	}
+}
+
+// closeBatch ends the batch with its field mask and request id and sends
+// it.
+func (sw *streamWriter) closeBatch() {
+	buf := sw.buf
+	buf.WriteString(`],"fieldMask":"`)
+	buf.WriteString(sw.q.fieldMask)
+	buf.WriteString(`","requestId":"`)
+	buf.WriteString(sw.requestID)
+	buf.WriteString(`"}`)
+	sw.batches++
+	sw.inBatch = 0
+	_, _ = sw.w.Write(buf.Bytes())
+	buf.Reset()
+}
+
+// fail reports whether a mid-stream fault fired (the response is over).
+func (sw *streamWriter) fail() bool {
+	if sw.fault == nil || sw.batches != sw.fault.After {
+		return false
+	}
+	if sw.batches > 0 {
+		sw.buf.WriteByte(',')
+	}
+	sw.writeFault()
+	_, _ = sw.w.Write(sw.buf.Bytes())
+	sw.buf.Reset()
+	sw.h.addRows(sw.sent)
+	return true
+}
+
+// writeFault writes the broken batch of the fault; a Drop instead cuts the
+// connection after what was written.
+func (sw *streamWriter) writeFault() {
+	buf := sw.buf
+	switch sw.fault.Kind {
+	case Drop:
+		_, _ = sw.w.Write(buf.Bytes())
+		if sw.flusher != nil {
+			sw.flusher.Flush()
+		}
+		panic(http.ErrAbortHandler) // cut the connection mid-stream
+	case StreamError:
+		st := sw.fault.Status
+		if st == "" {
+			st = "INTERNAL"
+		}
+		buf.WriteString(statusJSON(codeOf(st), st, "Internal error encountered.", `{"internalError":"TRANSIENT_ERROR"}`, sw.requestID))
+		buf.WriteByte(']')
+	case Malformed:
+		buf.WriteString(`{"results":[{"campaign":{"id":"1`)
+		buf.WriteString("\x00<html>garbage")
+	case WrongShape:
+		buf.WriteString(`{"results":{"campaign":{"id":"1"}},"fieldMask":"`)
+		buf.WriteString(sw.q.fieldMask)
+		buf.WriteString(`"}]`)
+	}
 }
 
 func (h *Handler) addRows(n int) {
@@ -627,108 +715,137 @@ func (h *Handler) writeRow(buf *bytes.Buffer, q *query, k int, ds string, dayNo 
 	if q.resource == "ad_group" {
 		ci, ai = k/h.opts.AdGroupsPerCampaign, k%h.opts.AdGroupsPerCampaign
 	}
-	cid := CampaignID(ci)
-	entity := cid
-	var b [32]byte
-	f := q.fields
-	first := true
+	entity := CampaignID(ci)
+	rw := rowWriter{buf: buf, customerID: h.opts.CustomerID, first: true}
 	buf.WriteByte('{')
-	obj := func(name string) {
-		if !first {
-			buf.WriteByte(',')
-		}
-		first = false
-		buf.WriteByte('"')
-		buf.WriteString(name)
-		buf.WriteString(`":{`)
-	}
-	// quotedInt writes prefix, then v and a closing quote (Google Ads sends
-	// ids and int64 metrics as JSON strings).
-	quotedInt := func(prefix string, v int64) {
-		buf.WriteString(prefix)
-		buf.Write(strconv.AppendInt(b[:0], v, 10))
-		buf.WriteByte('"')
-	}
-	// resource opens the object name with its resourceName,
-	// customers/{customer}{kind}{id}.
-	resource := func(name, kind string, id int64) {
-		obj(name)
-		buf.WriteString(`"resourceName":"customers/`)
-		buf.WriteString(h.opts.CustomerID)
-		quotedInt(kind, id)
-	}
-	if f&(fCampaignID|fCampaignName|fCampaignStatus) != 0 {
-		resource("campaign", "/campaigns/", cid)
-		if f&fCampaignStatus != 0 {
-			buf.WriteString(`,"status":"`)
-			buf.WriteString(campaignStatus(mix(uint64(h.opts.Seed), uint64(cid))))
-			buf.WriteByte('"')
-		}
-		if f&fCampaignName != 0 {
-			quotedInt(`,"name":"Campaign `, int64(ci+1))
-		}
-		if f&fCampaignID != 0 {
-			quotedInt(`,"id":"`, cid)
-		}
-		buf.WriteByte('}')
-	}
+	h.writeCampaign(&rw, q.fields, ci)
 	if q.resource == "ad_group" {
-		aid := AdGroupID(ci, ai)
-		entity = aid
-		if f&(fAdGroupID|fAdGroupName) != 0 {
-			resource("adGroup", "/adGroups/", aid)
-			if f&fAdGroupID != 0 {
-				quotedInt(`,"id":"`, aid)
-			}
-			if f&fAdGroupName != 0 {
-				buf.WriteString(`,"name":"Ad group `)
-				buf.Write(strconv.AppendInt(b[:0], int64(ci+1), 10))
-				buf.WriteByte('.')
-				buf.Write(strconv.AppendInt(b[:0], int64(ai+1), 10))
-				buf.WriteByte('"')
-			}
-			buf.WriteByte('}')
-		}
+		entity = AdGroupID(ci, ai)
+		writeAdGroup(&rw, q.fields, ci, ai)
 	}
-	mt := MetricsFor(h.opts.Seed, entity, dayNo, version)
-	if f&(fImpressions|fClicks|fCost|fConversions|fConversionsValue) != 0 {
-		obj("metrics")
-		inner := true
-		sep := func() {
-			if !inner {
-				buf.WriteByte(',')
-			}
-			inner = false
-		}
-		if f&fClicks != 0 {
-			sep()
-			quotedInt(`"clicks":"`, mt.Clicks)
-		}
-		if f&fConversionsValue != 0 {
-			sep()
-			buf.WriteString(`"conversionsValue":`)
-			buf.Write(strconv.AppendFloat(b[:0], mt.ConversionsValue, 'f', -1, 64))
-		}
-		if f&fConversions != 0 {
-			sep()
-			buf.WriteString(`"conversions":`)
-			buf.Write(strconv.AppendFloat(b[:0], mt.Conversions, 'f', -1, 64))
-		}
-		if f&fCost != 0 {
-			sep()
-			quotedInt(`"costMicros":"`, mt.CostMicros)
-		}
-		if f&fImpressions != 0 {
-			sep()
-			quotedInt(`"impressions":"`, mt.Impressions)
-		}
-		buf.WriteByte('}')
-	}
-	if f&fDate != 0 {
-		obj("segments")
+	writeMetrics(&rw, q.fields, MetricsFor(h.opts.Seed, entity, dayNo, version))
+	if q.fields&fDate != 0 {
+		rw.obj("segments")
 		buf.WriteString(`"date":"`)
 		buf.WriteString(ds)
 		buf.WriteString(`"}`)
+	}
+	buf.WriteByte('}')
+}
+
+// rowWriter appends the objects of one GoogleAdsRow to buf.
+type rowWriter struct {
+	buf        *bytes.Buffer
+	customerID string
+	b          [32]byte // room for a number's digits
+	first      bool     // no object written yet
+}
+
+// obj opens the object name, after a comma unless it is the first.
+func (rw *rowWriter) obj(name string) {
+	if !rw.first {
+		rw.buf.WriteByte(',')
+	}
+	rw.first = false
+	rw.buf.WriteByte('"')
+	rw.buf.WriteString(name)
+	rw.buf.WriteString(`":{`)
+}
+
+// quotedInt writes prefix, then v and a closing quote (Google Ads sends
+// ids and int64 metrics as JSON strings).
+func (rw *rowWriter) quotedInt(prefix string, v int64) {
+	rw.buf.WriteString(prefix)
+	rw.buf.Write(strconv.AppendInt(rw.b[:0], v, 10))
+	rw.buf.WriteByte('"')
+}
+
+// resource opens the object name with its resourceName,
+// customers/{customer}{kind}{id}.
+func (rw *rowWriter) resource(name, kind string, id int64) {
+	rw.obj(name)
+	rw.buf.WriteString(`"resourceName":"customers/`)
+	rw.buf.WriteString(rw.customerID)
+	rw.quotedInt(kind, id)
+}
+
+// writeCampaign writes the queried fields of campaign ci, if any.
+func (h *Handler) writeCampaign(rw *rowWriter, f, ci int) {
+	if f&(fCampaignID|fCampaignName|fCampaignStatus) == 0 {
+		return
+	}
+	cid := CampaignID(ci)
+	rw.resource("campaign", "/campaigns/", cid)
+	if f&fCampaignStatus != 0 {
+		rw.buf.WriteString(`,"status":"`)
+		rw.buf.WriteString(campaignStatus(mix(uint64(h.opts.Seed), uint64(cid))))
+		rw.buf.WriteByte('"')
+	}
+	if f&fCampaignName != 0 {
+		rw.quotedInt(`,"name":"Campaign `, int64(ci+1))
+	}
+	if f&fCampaignID != 0 {
+		rw.quotedInt(`,"id":"`, cid)
+	}
+	rw.buf.WriteByte('}')
+}
+
+// writeAdGroup writes the queried fields of ad group ai of campaign ci, if
+// any.
+func writeAdGroup(rw *rowWriter, f, ci, ai int) {
+	if f&(fAdGroupID|fAdGroupName) == 0 {
+		return
+	}
+	aid := AdGroupID(ci, ai)
+	rw.resource("adGroup", "/adGroups/", aid)
+	if f&fAdGroupID != 0 {
+		rw.quotedInt(`,"id":"`, aid)
+	}
+	if f&fAdGroupName != 0 {
+		rw.buf.WriteString(`,"name":"Ad group `)
+		rw.buf.Write(strconv.AppendInt(rw.b[:0], int64(ci+1), 10))
+		rw.buf.WriteByte('.')
+		rw.buf.Write(strconv.AppendInt(rw.b[:0], int64(ai+1), 10))
+		rw.buf.WriteByte('"')
+	}
+	rw.buf.WriteByte('}')
+}
+
+// writeMetrics writes the queried metrics, if any.
+func writeMetrics(rw *rowWriter, f int, mt Metrics) {
+	if f&(fImpressions|fClicks|fCost|fConversions|fConversionsValue) == 0 {
+		return
+	}
+	rw.obj("metrics")
+	buf, b := rw.buf, rw.b[:0]
+	inner := true
+	sep := func() {
+		if !inner {
+			buf.WriteByte(',')
+		}
+		inner = false
+	}
+	if f&fClicks != 0 {
+		sep()
+		rw.quotedInt(`"clicks":"`, mt.Clicks)
+	}
+	if f&fConversionsValue != 0 {
+		sep()
+		buf.WriteString(`"conversionsValue":`)
+		buf.Write(strconv.AppendFloat(b, mt.ConversionsValue, 'f', -1, 64))
+	}
+	if f&fConversions != 0 {
+		sep()
+		buf.WriteString(`"conversions":`)
+		buf.Write(strconv.AppendFloat(b, mt.Conversions, 'f', -1, 64))
+	}
+	if f&fCost != 0 {
+		sep()
+		rw.quotedInt(`"costMicros":"`, mt.CostMicros)
+	}
+	if f&fImpressions != 0 {
+		sep()
+		rw.quotedInt(`"impressions":"`, mt.Impressions)
 	}
 	buf.WriteByte('}')
 }

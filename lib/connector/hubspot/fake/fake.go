@@ -87,6 +87,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -517,25 +518,11 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, tok string) {
 		return
 	}
 	q := r.URL.Query()
-	limit := 10 // HubSpot's default page size
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "limit must be between 1 and 100, got "+v)
-			return
-		}
-		limit = n
+	limit, after, ok := listPaging(w, q)
+	if !ok {
+		return
 	}
 	archived := q.Get("archived") == "true"
-	after := ""
-	if v := q.Get("after"); v != "" {
-		b, err := base64.RawURLEncoding.DecodeString(v)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "invalid after cursor")
-			return
-		}
-		after = string(b)
-	}
 	var props []string
 	for _, v := range q["properties"] {
 		props = append(props, strings.Split(v, ",")...)
@@ -543,26 +530,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, tok string) {
 
 	props = uniqueProps(objectType, props)
 	ids := s.ids(objectType, archived, after)
-	n := min(limit, len(ids))
-	b := append(s.buf[:0], `{"results":[`...)
-	for i, id := range ids[:n] {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendObject(b, objectType, s.objects[objectType][id], props)
-	}
-	b = append(b, ']')
+	b := s.appendResults(s.buf[:0], objectType, ids[:min(limit, len(ids))], props)
 	if len(ids) > limit {
-		next := base64.RawURLEncoding.EncodeToString([]byte(ids[limit]))
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		b = append(b, `,"paging":{"next":{"after":`...)
-		b = jsonscan.AppendString(b, next)
-		b = append(b, `,"link":`...)
-		b = jsonscan.AppendString(b, scheme+"://"+r.Host+r.URL.Path+"?after="+next)
-		b = append(b, "}}"...)
+		b = appendPaging(b, r, ids[limit])
 	}
 	b = append(b, "}\n"...)
 	s.buf = b
@@ -570,6 +540,57 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, tok string) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+}
+
+// listPaging reads a list's page size (10 unless given) and after cursor;
+// false, after a 400, when one is bad.
+func listPaging(w http.ResponseWriter, q url.Values) (limit int, after string, ok bool) {
+	limit = 10 // HubSpot's default page size
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "limit must be between 1 and 100, got "+v)
+			return 0, "", false
+		}
+		limit = n
+	}
+	if v := q.Get("after"); v != "" {
+		b, err := base64.RawURLEncoding.DecodeString(v)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "VALIDATION_ERROR", "invalid after cursor")
+			return 0, "", false
+		}
+		after = string(b)
+	}
+	return limit, after, true
+}
+
+// appendResults appends the opening of a page and its results array, the
+// objects of ids with props.
+func (s *Server) appendResults(b []byte, objectType string, ids, props []string) []byte {
+	b = append(b, `{"results":[`...)
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendObject(b, objectType, s.objects[objectType][id], props)
+	}
+	return append(b, ']')
+}
+
+// appendPaging appends the paging of a page whose next page starts at the
+// id next: its after cursor and the link to it.
+func appendPaging(b []byte, r *http.Request, next string) []byte {
+	after := base64.RawURLEncoding.EncodeToString([]byte(next))
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	b = append(b, `,"paging":{"next":{"after":`...)
+	b = jsonscan.AppendString(b, after)
+	b = append(b, `,"link":`...)
+	b = jsonscan.AppendString(b, scheme+"://"+r.Host+r.URL.Path+"?after="+after)
+	return append(b, "}}"...)
 }
 
 // ids are the ids of a list from after (inclusive), in HubSpot's order.

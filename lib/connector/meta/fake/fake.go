@@ -236,6 +236,21 @@ type usageHeaders struct {
 
 // NewHandler builds a fake.
 func NewHandler(opts Options) *Handler {
+	opts = opts.withDefaults()
+	h := &Handler{
+		opts:     opts,
+		versions: map[string]int{},
+		cache:    map[rangeKey][]Insight{},
+		jobs:     map[string]*job{},
+		nextJob:  6012345678900000,
+	}
+	h.bufs.New = func() any { return new(bytes.Buffer) }
+	h.usage = h.makeUsage(opts.Usage, 0)
+	return h
+}
+
+// withDefaults fills the options left unset with the fake's defaults.
+func (opts Options) withDefaults() Options {
 	if opts.Seed == 0 {
 		opts.Seed = 1
 	}
@@ -278,16 +293,7 @@ func NewHandler(opts Options) *Handler {
 	if opts.StallFor <= 0 {
 		opts.StallFor = 2 * time.Second
 	}
-	h := &Handler{
-		opts:     opts,
-		versions: map[string]int{},
-		cache:    map[rangeKey][]Insight{},
-		jobs:     map[string]*job{},
-		nextJob:  6012345678900000,
-	}
-	h.bufs.New = func() any { return new(bytes.Buffer) }
-	h.usage = h.makeUsage(opts.Usage, 0)
-	return h
+	return opts
 }
 
 // Inject adds a fault; faults apply in the order injected.
@@ -465,45 +471,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.Status = h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) Invalid request body", false)
 		return
 	}
-	if !h.authorized(r) {
-		if tokenOf(r) == "" {
-			e.Status = h.apiError(w, http.StatusBadRequest, 104, 0, "An access token is required to request this resource.", false)
-			return
-		}
-		w.Header().Set("WWW-Authenticate", `OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token - Cannot parse access token"`)
-		e.Status = h.apiError(w, h.opts.AuthStatus, 190, 0, "Invalid OAuth access token - Cannot parse access token", false)
+	if e.Status = h.authenticate(w, r); e.Status != 0 {
 		return
 	}
-	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	if len(parts) < 2 || !versionRe.MatchString(parts[0]) {
-		e.Status = h.apiError(w, http.StatusBadRequest, 2500, 0, "Unknown path components: "+r.URL.Path, false)
-		return
-	}
-	obj, edge := parts[1], ""
-	if len(parts) == 3 {
-		edge = parts[2]
-	} else if len(parts) > 3 {
-		e.Status = h.apiError(w, http.StatusBadRequest, 2500, 0, "Unknown path components: "+r.URL.Path, false)
-		return
-	}
-
-	// The page asked for, to match page faults.
-	limit := h.opts.DefaultLimit
-	if v := r.Form.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			e.Status = h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) param limit must be a positive integer", false)
-			return
-		}
-		limit = min(n, h.opts.MaxLimit)
-	}
-	offset, ok := decodeCursor(r.Form.Get("after"))
+	obj, edge, ok := splitPath(r.URL.Path)
 	if !ok {
-		e.Status = h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) Invalid cursor", false)
+		e.Status = h.apiError(w, http.StatusBadRequest, 2500, 0, "Unknown path components: "+r.URL.Path, false)
 		return
 	}
-	isPage := r.Method == http.MethodGet && edge == "insights"
-	if isPage {
+	offset, limit, status := h.paging(w, r.Form)
+	if status != 0 {
+		e.Status = status
+		return
+	}
+	if r.Method == http.MethodGet && edge == "insights" {
 		e.Page = offset/limit + 1
 	}
 	if f := h.takeFault(e.Page, r.Method == http.MethodPost && edge == "insights"); f != nil {
@@ -512,40 +493,93 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	e.Status = h.route(w, r, obj, edge, offset, limit, e.Fault == FaultReportFailed.String())
+}
 
+// authenticate answers a request without the right access token: 0 when
+// it has it, else the status of the error.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) int {
+	if h.authorized(r) {
+		return 0
+	}
+	if tokenOf(r) == "" {
+		return h.apiError(w, http.StatusBadRequest, 104, 0, "An access token is required to request this resource.", false)
+	}
+	w.Header().Set("WWW-Authenticate", `OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token - Cannot parse access token"`)
+	return h.apiError(w, h.opts.AuthStatus, 190, 0, "Invalid OAuth access token - Cannot parse access token", false)
+}
+
+// splitPath splits a /{version}/{object}[/{edge}] path; false for any
+// other.
+func splitPath(path string) (obj, edge string, ok bool) {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if len(parts) < 2 || len(parts) > 3 || !versionRe.MatchString(parts[0]) {
+		return "", "", false
+	}
+	if len(parts) == 3 {
+		edge = parts[2]
+	}
+	return parts[1], edge, true
+}
+
+// paging reads the page asked for, to match page faults: its offset and
+// limit, or the status of the error when the limit or cursor is bad.
+func (h *Handler) paging(w http.ResponseWriter, form url.Values) (offset, limit, status int) {
+	limit = h.opts.DefaultLimit
+	if v := form.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return 0, 0, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) param limit must be a positive integer", false)
+		}
+		limit = min(n, h.opts.MaxLimit)
+	}
+	offset, ok := decodeCursor(form.Get("after"))
+	if !ok {
+		return 0, 0, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) Invalid cursor", false)
+	}
+	return offset, limit, 0
+}
+
+// route serves the request on the object's edge: a page of insights, a
+// new report run (failing if failJob), a report run's status or its
+// results; the status written.
+func (h *Handler) route(w http.ResponseWriter, r *http.Request, obj, edge string, offset, limit int, failJob bool) int {
 	switch {
 	case obj == h.opts.Account && edge == "insights" && r.Method == http.MethodGet:
 		q, status := h.query(w, r.Form)
 		if status != 0 {
-			e.Status = status
-			return
+			return status
 		}
-		e.Status = h.servePage(w, r, q.since, q.until, q.fields, offset, limit)
+		return h.servePage(w, r, q.since, q.until, q.fields, offset, limit)
 	case obj == h.opts.Account && edge == "insights" && r.Method == http.MethodPost:
 		q, status := h.query(w, r.Form)
 		if status != 0 {
-			e.Status = status
-			return
+			return status
 		}
-		e.Status = h.startJob(w, q, e.Fault == FaultReportFailed.String())
+		return h.startJob(w, q, failJob)
 	case strings.HasPrefix(obj, "act_") && obj != h.opts.Account:
-		e.Status = h.apiError(w, http.StatusBadRequest, 100, 33, "Unsupported get request. Object with ID '"+obj+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", false)
+		return h.apiError(w, http.StatusBadRequest, 100, 33, "Unsupported get request. Object with ID '"+obj+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", false)
 	case digitsRe.MatchString(obj) && edge == "" && r.Method == http.MethodGet:
-		e.Status = h.pollJob(w, obj)
+		return h.pollJob(w, obj)
 	case digitsRe.MatchString(obj) && edge == "insights" && r.Method == http.MethodGet:
-		h.mu.Lock()
-		j := h.jobs[obj]
-		h.mu.Unlock()
-		switch {
-		case j == nil:
-			e.Status = h.apiError(w, http.StatusBadRequest, 100, 33, "Unsupported get request. Object with ID '"+obj+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", false)
-		case j.fail || j.polls <= h.opts.AsyncPolls:
-			e.Status = h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) The report run "+obj+" has not completed", false)
-		default:
-			e.Status = h.servePage(w, r, j.since, j.until, j.fields, offset, limit)
-		}
+		return h.serveJobPage(w, r, obj, offset, limit)
 	default:
-		e.Status = h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) Unsupported "+r.Method+" request on "+r.URL.Path, false)
+		return h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) Unsupported "+r.Method+" request on "+r.URL.Path, false)
+	}
+}
+
+// serveJobPage serves a page of a finished report run's results.
+func (h *Handler) serveJobPage(w http.ResponseWriter, r *http.Request, id string, offset, limit int) int {
+	h.mu.Lock()
+	j := h.jobs[id]
+	h.mu.Unlock()
+	switch {
+	case j == nil:
+		return h.apiError(w, http.StatusBadRequest, 100, 33, "Unsupported get request. Object with ID '"+id+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", false)
+	case j.fail || j.polls <= h.opts.AsyncPolls:
+		return h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) The report run "+id+" has not completed", false)
+	default:
+		return h.servePage(w, r, j.since, j.until, j.fields, offset, limit)
 	}
 }
 
@@ -837,37 +871,12 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, since, until
 	}
 	b = append(b, ']')
 	if end > offset {
-		b = append(b, `,"paging":{"cursors":{"before":"`...)
-		b = append(b, encodeCursor(offset)...)
-		b = append(b, `","after":"`...)
-		b = append(b, encodeCursor(end)...)
-		b = append(b, '"', '}')
-		if end < len(rows) {
-			q := make(url.Values, len(r.Form))
-			for k, v := range r.URL.Query() {
-				q[k] = v
-			}
-			q.Set("access_token", tokenOf(r)) // Meta's next URL carries the token
-			q.Set("limit", strconv.Itoa(limit))
-			q.Set("after", encodeCursor(end))
-			scheme := "http"
-			if r.TLS != nil {
-				scheme = "https"
-			}
-			next := scheme + "://" + r.Host + r.URL.Path + "?" + q.Encode()
-			b = append(b, `,"next":`...)
-			b = jsonscan.AppendString(b, next)
-		}
-		b = append(b, '}')
+		b = appendPaging(b, r, offset, end, len(rows), limit)
 	}
 	b = append(b, '}')
 	buf.Write(b)
 
-	h.mu.Lock()
-	u := h.usage
-	h.stats.Pages++
-	h.stats.Records += end - offset
-	h.mu.Unlock()
+	u := h.countPage(end - offset)
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=UTF-8")
 	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
@@ -877,6 +886,48 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, since, until
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())
 	return http.StatusOK
+}
+
+// appendPaging appends the paging of the rows offset..end of total: their
+// cursors and, unless they are the last, the next page's URL.
+func appendPaging(b []byte, r *http.Request, offset, end, total, limit int) []byte {
+	b = append(b, `,"paging":{"cursors":{"before":"`...)
+	b = append(b, encodeCursor(offset)...)
+	b = append(b, `","after":"`...)
+	b = append(b, encodeCursor(end)...)
+	b = append(b, '"', '}')
+	if end < total {
+		b = append(b, `,"next":`...)
+		b = jsonscan.AppendString(b, nextURL(r, limit, end))
+	}
+	return append(b, '}')
+}
+
+// nextURL is the URL of the page of limit rows from end: the request's
+// with the access token, the limit and the after cursor set.
+func nextURL(r *http.Request, limit, end int) string {
+	q := make(url.Values, len(r.Form))
+	for k, v := range r.URL.Query() {
+		q[k] = v
+	}
+	q.Set("access_token", tokenOf(r)) // Meta's next URL carries the token
+	q.Set("limit", strconv.Itoa(limit))
+	q.Set("after", encodeCursor(end))
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.Path + "?" + q.Encode()
+}
+
+// countPage counts a page of n records served: the usage headers it
+// carries.
+func (h *Handler) countPage(n int) usageHeaders {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.stats.Pages++
+	h.stats.Records += n
+	return h.usage
 }
 
 // appendRow encodes one row with the fields asked for (date_start and

@@ -251,6 +251,24 @@ type Handler struct {
 
 // NewHandler generates the data and returns the fake.
 func NewHandler(opts Options) *Handler {
+	opts = opts.withDefaults()
+	h := &Handler{
+		opts:     opts,
+		reSelect: regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+ORDER\s+BY\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$`),
+		reAnd:    regexp.MustCompile(`(?i)\s+AND\s+`),
+		reCond:   regexp.MustCompile(`^(\w+)\s*(>=|<=|!=|=|>|<)\s*(\S+)$`),
+		objects:  map[string]*object{},
+		tokens:   map[string]bool{},
+		cursors:  map[string]*cursor{},
+	}
+	h.bufs.New = func() any { b := make([]byte, 0, 1<<20); return &b }
+	h.generate()
+	return h
+}
+
+// withDefaults fills the options left unset with the fake's defaults and
+// truncates Start to a whole UTC second.
+func (opts Options) withDefaults() Options {
 	if opts.Contacts == 0 && opts.Accounts == 0 && opts.Opportunities == 0 {
 		opts.Contacts, opts.Accounts, opts.Opportunities = 1000, 200, 500
 	}
@@ -279,18 +297,7 @@ func NewHandler(opts Options) *Handler {
 	if opts.StallFor <= 0 {
 		opts.StallFor = 5 * time.Second
 	}
-	h := &Handler{
-		opts:     opts,
-		reSelect: regexp.MustCompile(`(?is)^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+ORDER\s+BY\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$`),
-		reAnd:    regexp.MustCompile(`(?i)\s+AND\s+`),
-		reCond:   regexp.MustCompile(`^(\w+)\s*(>=|<=|!=|=|>|<)\s*(\S+)$`),
-		objects:  map[string]*object{},
-		tokens:   map[string]bool{},
-		cursors:  map[string]*cursor{},
-	}
-	h.bufs.New = func() any { b := make([]byte, 0, 1<<20); return &b }
-	h.generate()
-	return h
+	return opts
 }
 
 func common() []fieldDef {
@@ -309,39 +316,78 @@ func newObject(name string, extra []fieldDef) *object {
 }
 
 func (h *Handler) generate() {
-	o := h.opts
-	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x5eed5a1e5f0ce))
-	industries := []string{"Retail", "Banking", "Technology", "Healthcare", "Manufacturing", "Media"}
-	countries := []string{"United Kingdom", "Germany", "France", "United States", "Spain"}
-	sources := []string{"Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"}
-	stages := []string{"Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"}
+	g := &generator{o: h.opts, rng: rand.New(rand.NewPCG(h.opts.Seed, h.opts.Seed^0x5eed5a1e5f0ce))}
+	for _, ob := range []*object{g.accounts(), g.contacts(), g.opportunities()} {
+		h.objects[strings.ToLower(ob.name)] = ob
+	}
+}
 
-	spread := func(n int) int64 {
-		if o.Spread > 0 {
-			return max(int64(o.Spread/time.Second), 1)
-		}
-		return max(int64(n/2), 1)
-	}
-	stamp := func(n int) (mod, created time.Time) {
-		mod = o.Start.Add(time.Duration(rng.Int64N(spread(n))) * time.Second)
-		created = mod.Add(-time.Duration(rng.Int64N(400*24*3600)) * time.Second)
-		return mod, created
-	}
-	deleted := func() bool { return o.DeletedPercent > 0 && rng.IntN(100) < o.DeletedPercent }
-	pick := func(list []string, nullPct int) any {
-		if rng.IntN(100) < nullPct {
-			return nil
-		}
-		return list[rng.IntN(len(list))]
-	}
-	id := func(prefix string, i int) string { return fmt.Sprintf("%s%012dAAA", prefix, i+1) }
+// The values the generated records pick from.
+var (
+	industries = []string{"Retail", "Banking", "Technology", "Healthcare", "Manufacturing", "Media"}
+	countries  = []string{"United Kingdom", "Germany", "France", "United States", "Spain"}
+	sources    = []string{"Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"}
+	stages     = []string{"Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"}
+)
 
+// generator makes the records of the options, drawing from one seeded
+// random source in a fixed order.
+type generator struct {
+	o   Options
+	rng *rand.Rand
+}
+
+// spread is the number of seconds over which the n records' modstamps
+// are spread.
+func (g *generator) spread(n int) int64 {
+	if g.o.Spread > 0 {
+		return max(int64(g.o.Spread/time.Second), 1)
+	}
+	return max(int64(n/2), 1)
+}
+
+// stamp draws a record's modstamp, then its creation up to 400 days
+// earlier.
+func (g *generator) stamp(n int) (mod, created time.Time) {
+	mod = g.o.Start.Add(time.Duration(g.rng.Int64N(g.spread(n))) * time.Second)
+	created = mod.Add(-time.Duration(g.rng.Int64N(400*24*3600)) * time.Second)
+	return mod, created
+}
+
+// deleted draws whether a record is deleted, DeletedPercent percent of
+// the time.
+func (g *generator) deleted() bool {
+	return g.o.DeletedPercent > 0 && g.rng.IntN(100) < g.o.DeletedPercent
+}
+
+// pick is nil nullPct percent of the time, else a value from list.
+func (g *generator) pick(list []string, nullPct int) any {
+	if g.rng.IntN(100) < nullPct {
+		return nil
+	}
+	return list[g.rng.IntN(len(list))]
+}
+
+// recordID is the Salesforce id of record i of the object with the key prefix.
+func recordID(prefix string, i int) string { return fmt.Sprintf("%s%012dAAA", prefix, i+1) }
+
+// accountID is an account's id, or nil one time in ten (and when there
+// are no accounts).
+func (g *generator) accountID() any {
+	if g.o.Accounts == 0 || g.rng.IntN(10) == 0 {
+		return nil
+	}
+	return recordID("001", g.rng.IntN(g.o.Accounts))
+}
+
+func (g *generator) accounts() *object {
 	acc := newObject(Account, []fieldDef{
 		{"Name", kString}, {"Industry", kString}, {"BillingCountry", kString},
 		{"AnnualRevenue", kFloat}, {"NumberOfEmployees", kInt}, {"Website", kString},
 	})
-	for i := range o.Accounts {
-		mod, created := stamp(o.Accounts)
+	rng := g.rng
+	for i := range g.o.Accounts {
+		mod, created := g.stamp(g.o.Accounts)
 		var revenue, employees any
 		if rng.IntN(10) > 0 {
 			revenue = float64(rng.IntN(50_000)) * 1000
@@ -350,24 +396,22 @@ func (h *Handler) generate() {
 			employees = int64(1 + rng.IntN(20_000))
 		}
 		n := i + 1
-		acc.add(&rec{vals: []any{id("001", i), deleted(), mod, mod, created,
-			fmt.Sprintf("Company %d", n), pick(industries, 10), pick(countries, 10),
+		acc.add(&rec{vals: []any{recordID("001", i), g.deleted(), mod, mod, created,
+			fmt.Sprintf("Company %d", n), g.pick(industries, 10), g.pick(countries, 10),
 			revenue, employees, fmt.Sprintf("https://company%d.example.com", n)}})
 	}
-	accountID := func() any {
-		if o.Accounts == 0 || rng.IntN(10) == 0 {
-			return nil
-		}
-		return id("001", rng.IntN(o.Accounts))
-	}
+	return acc
+}
 
+func (g *generator) contacts() *object {
 	con := newObject(Contact, []fieldDef{
 		{"FirstName", kString}, {"LastName", kString}, {"Email", kString}, {"Phone", kString},
 		{"AccountId", kString}, {"LeadSource", kString}, {"Title", kString},
 		{"MailingCountry", kString}, {"HasOptedOutOfEmail", kBool}, {"Birthdate", kDate},
 	})
-	for i := range o.Contacts {
-		mod, created := stamp(o.Contacts)
+	rng := g.rng
+	for i := range g.o.Contacts {
+		mod, created := g.stamp(g.o.Contacts)
 		n := i + 1
 		var phone, birth any
 		if rng.IntN(4) > 0 {
@@ -376,19 +420,23 @@ func (h *Handler) generate() {
 		if rng.IntN(3) > 0 {
 			birth = time.Date(1950+rng.IntN(55), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
 		}
-		con.add(&rec{vals: []any{id("003", i), deleted(), mod, mod, created,
+		con.add(&rec{vals: []any{recordID("003", i), g.deleted(), mod, mod, created,
 			"Customer", strconv.Itoa(n), fmt.Sprintf("customer%d@example.com", n), phone,
-			accountID(), pick(sources, 20), pick([]string{"Buyer", "CFO", "Head of Marketing"}, 50),
-			pick(countries, 15), rng.IntN(10) == 0, birth}})
+			g.accountID(), g.pick(sources, 20), g.pick([]string{"Buyer", "CFO", "Head of Marketing"}, 50),
+			g.pick(countries, 15), rng.IntN(10) == 0, birth}})
 	}
+	return con
+}
 
+func (g *generator) opportunities() *object {
 	opp := newObject(Opportunity, []fieldDef{
 		{"Name", kString}, {"AccountId", kString}, {"StageName", kString}, {"Amount", kFloat},
 		{"CloseDate", kDate}, {"IsWon", kBool}, {"IsClosed", kBool}, {"Probability", kFloat},
 		{"LeadSource", kString},
 	})
-	for i := range o.Opportunities {
-		mod, created := stamp(o.Opportunities)
+	rng := g.rng
+	for i := range g.o.Opportunities {
+		mod, created := g.stamp(g.o.Opportunities)
 		stage := stages[rng.IntN(len(stages))]
 		var amount any
 		if rng.IntN(10) > 0 {
@@ -402,13 +450,11 @@ func (h *Handler) generate() {
 		} else if closed {
 			prob = 0
 		}
-		opp.add(&rec{vals: []any{id("006", i), deleted(), mod, mod, created,
-			fmt.Sprintf("Deal %d", i+1), accountID(), stage, amount, closeDate, won, closed, prob,
-			pick(sources, 30)}})
+		opp.add(&rec{vals: []any{recordID("006", i), g.deleted(), mod, mod, created,
+			fmt.Sprintf("Deal %d", i+1), g.accountID(), stage, amount, closeDate, won, closed, prob,
+			g.pick(sources, 30)}})
 	}
-	for _, ob := range []*object{acc, con, opp} {
-		h.objects[strings.ToLower(ob.name)] = ob
-	}
+	return opp
 }
 
 func (o *object) add(r *rec) {
@@ -622,22 +668,7 @@ func (h *Handler) nextFault() Fault {
 }
 
 func (h *Handler) serveData(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.stats.DataRequests++
-	fault := h.nextFault()
-	if fault == ExpireSession {
-		clear(h.tokens)
-	}
-	tok, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	authorized := hasBearer && h.tokens[tok]
-	if !authorized {
-		h.stats.Unauthorized++
-	} else {
-		h.used++
-	}
-	used := h.used
-	h.mu.Unlock()
-
+	fault, used, authorized := h.admit(r)
 	if !authorized {
 		writeError(w, http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
 		return
@@ -646,46 +677,8 @@ func (h *Handler) serveData(w http.ResponseWriter, r *http.Request) {
 	if used > h.opts.APILimit {
 		fault = TotalRequestsLimit
 	}
-	switch fault {
-	case ServerUnavailable:
-		writeError(w, http.StatusServiceUnavailable, "SERVER_UNAVAILABLE", "Server is unavailable to handle the request. Try again later.")
+	if h.failData(w, r, fault) {
 		return
-	case InternalError:
-		writeError(w, http.StatusInternalServerError, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)")
-		return
-	case ConcurrentLimit:
-		writeError(w, http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
-		return
-	case TotalRequestsLimit:
-		writeError(w, http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
-		return
-	case InvalidLocator:
-		writeError(w, http.StatusBadRequest, "INVALID_QUERY_LOCATOR", "invalid query locator")
-		return
-	case DropConnection:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
-	case MalformedJSON:
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		fmt.Fprint(w, `{"totalSize":12,"done":false,"nextRecordsUrl":"/services/data/v60.0/query/01g-2","records":[{"attributes":{"type":"Contact"`)
-		return
-	case WrongShape:
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		fmt.Fprint(w, `{"totalSize":"twelve","done":"maybe","records":{"Id":"003000000000001AAA"}}`)
-		return
-	case Stall:
-		t := time.NewTimer(h.opts.StallFor)
-		select {
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
 	}
 
 	if r.Method != http.MethodGet {
@@ -705,6 +698,75 @@ func (h *Handler) serveData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.serveQuery(w, version, r.URL.Query().Get("q"), all, batch)
+}
+
+// admit counts a data request, pops its fault (an ExpireSession fault
+// forgets every token) and checks its bearer token: the fault, the API
+// requests used so far and whether the token is good, which alone counts
+// as a use.
+func (h *Handler) admit(r *http.Request) (fault Fault, used int, authorized bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.stats.DataRequests++
+	fault = h.nextFault()
+	if fault == ExpireSession {
+		clear(h.tokens)
+	}
+	tok, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	authorized = hasBearer && h.tokens[tok]
+	if !authorized {
+		h.stats.Unauthorized++
+	} else {
+		h.used++
+	}
+	return fault, h.used, authorized
+}
+
+// failData answers the faults that end a data request and waits out a
+// Stall; whether the request is over.
+func (h *Handler) failData(w http.ResponseWriter, r *http.Request, fault Fault) bool {
+	switch fault {
+	case ServerUnavailable:
+		writeError(w, http.StatusServiceUnavailable, "SERVER_UNAVAILABLE", "Server is unavailable to handle the request. Try again later.")
+		return true
+	case InternalError:
+		writeError(w, http.StatusInternalServerError, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)")
+		return true
+	case ConcurrentLimit:
+		writeError(w, http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
+		return true
+	case TotalRequestsLimit:
+		writeError(w, http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+		return true
+	case InvalidLocator:
+		writeError(w, http.StatusBadRequest, "INVALID_QUERY_LOCATOR", "invalid query locator")
+		return true
+	case DropConnection:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler)
+	case MalformedJSON:
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		fmt.Fprint(w, `{"totalSize":12,"done":false,"nextRecordsUrl":"/services/data/v60.0/query/01g-2","records":[{"attributes":{"type":"Contact"`)
+		return true
+	case WrongShape:
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		fmt.Fprint(w, `{"totalSize":"twelve","done":"maybe","records":{"Id":"003000000000001AAA"}}`)
+		return true
+	case Stall:
+		t := time.NewTimer(h.opts.StallFor)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			return true
+		case <-t.C:
+		}
+	}
+	return false
 }
 
 // batchSize reads Sforce-Query-Options: batchSize=n (200..2,000).
@@ -745,73 +807,122 @@ func (h *Handler) serveQuery(w http.ResponseWriter, version, q string, all bool,
 		writeError(w, http.StatusBadRequest, "INVALID_TYPE", fmt.Sprintf("sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.", m[2]))
 		return
 	}
-	var fields []int
-	for _, f := range strings.Split(m[1], ",") {
-		f = strings.TrimSpace(f)
-		i, ok := o.index[strings.ToLower(f)]
-		if !ok {
-			writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("\n%s\n^\nERROR at Row:1:Column:8\nNo such column '%s' on entity '%s'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.", q, f, o.name))
-			return
-		}
-		fields = append(fields, i)
+	fields, ok := selectFields(w, q, o, m[1])
+	if !ok {
+		return
 	}
-	var conds []cond
-	if m[3] != "" {
-		for _, c := range h.reAnd.Split(strings.TrimSpace(m[3]), -1) {
-			cm := h.reCond.FindStringSubmatch(strings.TrimSpace(c))
-			if cm == nil {
-				writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "unexpected token: '"+c+"' (the fake understands only comparisons joined by AND)")
-				return
-			}
-			i, ok := o.index[strings.ToLower(cm[1])]
-			if !ok {
-				writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on entity '%s'.", cm[1], o.name))
-				return
-			}
-			cd := cond{field: i, op: cm[2]}
-			switch o.fields[i].kind {
-			case kDateTime:
-				t, err := time.Parse(time.RFC3339, cm[3])
-				if err != nil {
-					writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("value of filter criterion for field '%s' must be of type dateTime and should not be enclosed in quotes", o.fields[i].name))
-					return
-				}
-				cd.t = t
-			case kBool:
-				b, err := strconv.ParseBool(cm[3])
-				if err != nil {
-					writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("value of filter criterion for field '%s' must be of type boolean", o.fields[i].name))
-					return
-				}
-				cd.b = b
-			default:
-				writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "the fake filters only on dateTime and boolean fields")
-				return
-			}
-			conds = append(conds, cd)
-		}
+	conds, ok := h.parseWhere(w, o, m[3])
+	if !ok {
+		return
 	}
-	byID := true
-	if m[4] != "" {
-		keys := strings.Split(m[4], ",")
-		for k, key := range keys {
-			key = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(key), " ASC"))
-			switch {
-			case k == 0 && (strings.EqualFold(key, "SystemModstamp") || strings.EqualFold(key, "LastModifiedDate")):
-				byID = false
-			case strings.EqualFold(key, "Id"):
-			default:
-				writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "the fake orders only by SystemModstamp, Id ascending")
-				return
-			}
-		}
+	byID, ok := orderByID(w, m[4])
+	if !ok {
+		return
 	}
 	limit := -1
 	if m[5] != "" {
 		limit, _ = strconv.Atoi(m[5])
 	}
+	c := h.openCursor(o, fields, conds, byID, all, limit)
+	h.writePage(w, version, c, 0, batch)
+}
 
+// selectFields finds the fields of the SELECT list; false, after a 400,
+// when one is unknown.
+func selectFields(w http.ResponseWriter, q string, o *object, list string) ([]int, bool) {
+	var fields []int
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		i, ok := o.index[strings.ToLower(f)]
+		if !ok {
+			writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("\n%s\n^\nERROR at Row:1:Column:8\nNo such column '%s' on entity '%s'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.", q, f, o.name))
+			return nil, false
+		}
+		fields = append(fields, i)
+	}
+	return fields, true
+}
+
+// parseWhere parses the conditions of the WHERE clause, if any; false,
+// after a 400, when one is not understood.
+func (h *Handler) parseWhere(w http.ResponseWriter, o *object, where string) ([]cond, bool) {
+	if where == "" {
+		return nil, true
+	}
+	var conds []cond
+	for _, c := range h.reAnd.Split(strings.TrimSpace(where), -1) {
+		cm := h.reCond.FindStringSubmatch(strings.TrimSpace(c))
+		if cm == nil {
+			writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "unexpected token: '"+c+"' (the fake understands only comparisons joined by AND)")
+			return nil, false
+		}
+		cd, ok := parseCond(w, o, cm[1], cm[2], cm[3])
+		if !ok {
+			return nil, false
+		}
+		conds = append(conds, cd)
+	}
+	return conds, true
+}
+
+// parseCond parses the comparison of a dateTime or boolean field with a
+// value; false, after a 400, when it cannot.
+func parseCond(w http.ResponseWriter, o *object, field, op, value string) (cond, bool) {
+	i, ok := o.index[strings.ToLower(field)]
+	if !ok {
+		writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on entity '%s'.", field, o.name))
+		return cond{}, false
+	}
+	cd := cond{field: i, op: op}
+	switch o.fields[i].kind {
+	case kDateTime:
+		t, err := time.Parse(time.RFC3339, value)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("value of filter criterion for field '%s' must be of type dateTime and should not be enclosed in quotes", o.fields[i].name))
+			return cond{}, false
+		}
+		cd.t = t
+	case kBool:
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("value of filter criterion for field '%s' must be of type boolean", o.fields[i].name))
+			return cond{}, false
+		}
+		cd.b = b
+	default:
+		writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "the fake filters only on dateTime and boolean fields")
+		return cond{}, false
+	}
+	return cd, true
+}
+
+// orderByID reads the ORDER BY clause: whether records come by Id (the
+// default) rather than by SystemModstamp; false, after a 400, for an order
+// the fake does not know.
+func orderByID(w http.ResponseWriter, orderBy string) (byID, ok bool) {
+	if orderBy == "" {
+		return true, true
+	}
+	byID = true
+	for k, key := range strings.Split(orderBy, ",") {
+		key = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(key), " ASC"))
+		switch {
+		case k == 0 && (strings.EqualFold(key, "SystemModstamp") || strings.EqualFold(key, "LastModifiedDate")):
+			byID = false
+		case strings.EqualFold(key, "Id"):
+		default:
+			writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "the fake orders only by SystemModstamp, Id ascending")
+			return false, false
+		}
+	}
+	return byID, true
+}
+
+// openCursor selects the records of the query and keeps them under a new
+// cursor, forgetting the oldest beyond maxCursors.
+func (h *Handler) openCursor(o *object, fields []int, conds []cond, byID, all bool, limit int) *cursor {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	src := o.bySystemModstamp()
 	if byID {
 		src = o.all
@@ -834,8 +945,7 @@ func (h *Handler) serveQuery(w http.ResponseWriter, version, q string, all bool,
 		delete(h.cursors, h.cursorList[0])
 		h.cursorList = h.cursorList[1:]
 	}
-	h.mu.Unlock()
-	h.writePage(w, version, c, 0, batch)
+	return c
 }
 
 func match(r *rec, conds []cond) bool {
@@ -897,16 +1007,39 @@ func (h *Handler) serveMore(w http.ResponseWriter, version, ref string, batch in
 
 // writePage encodes one batch of a cursor with a pooled buffer.
 func (h *Handler) writePage(w http.ResponseWriter, version string, c *cursor, off, batch int) {
-	n := batch
-	// Salesforce returns fewer records than asked for at times; so does the fake.
-	if pageNo := off / max(batch, 1); batch > 3 && pageNo%3 == 1 {
-		n = batch - int(splitmix(uint64(off)^h.opts.Seed)%uint64(batch/3))
-	}
-	end := min(off+n, len(c.recs))
-	done := end == len(c.recs)
-
+	end := min(off+h.pageSize(off, batch), len(c.recs))
 	bp := h.bufs.Get().(*[]byte)
-	b := (*bp)[:0]
+	b := appendPageHead((*bp)[:0], version, c, end)
+	b = append(b, `,"records":[`...)
+	for i, r := range c.recs[off:end] {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendRecord(b, version, c, r)
+	}
+	b = append(b, "]}"...)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+	*bp = b
+	h.bufs.Put(bp)
+}
+
+// pageSize is the number of records of the page at off: batch, or fewer
+// on every third page, as Salesforce returns fewer records than asked for
+// at times.
+func (h *Handler) pageSize(off, batch int) int {
+	if pageNo := off / max(batch, 1); batch > 3 && pageNo%3 == 1 {
+		return batch - int(splitmix(uint64(off)^h.opts.Seed)%uint64(batch/3))
+	}
+	return batch
+}
+
+// appendPageHead appends the start of the page of the cursor that ends at
+// end: the total size, whether it is the last page and, if not, the URL of
+// the next.
+func appendPageHead(b []byte, version string, c *cursor, end int) []byte {
+	done := end == len(c.recs)
 	b = append(b, `{"totalSize":`...)
 	b = strconv.AppendInt(b, int64(len(c.recs)), 10)
 	b = append(b, `,"done":`...)
@@ -920,35 +1053,29 @@ func (h *Handler) writePage(w http.ResponseWriter, version string, c *cursor, of
 		b = strconv.AppendInt(b, int64(end), 10)
 		b = append(b, '"')
 	}
-	b = append(b, `,"records":[`...)
-	for i, r := range c.recs[off:end] {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"attributes":{"type":"`...)
-		b = append(b, c.obj.name...)
-		b = append(b, `","url":"/services/data/`...)
-		b = append(b, version...)
-		b = append(b, "/sobjects/"...)
-		b = append(b, c.obj.name...)
-		b = append(b, '/')
-		b = append(b, r.id()...)
-		b = append(b, `"}`...)
-		for _, fi := range c.fields {
-			fd := c.obj.fields[fi]
-			b = append(b, ",\""...)
-			b = append(b, fd.name...)
-			b = append(b, "\":"...)
-			b = appendValue(b, fd.kind, r.vals[fi])
-		}
-		b = append(b, '}')
+	return b
+}
+
+// appendRecord appends record r with its attributes and the cursor's
+// fields.
+func appendRecord(b []byte, version string, c *cursor, r *rec) []byte {
+	b = append(b, `{"attributes":{"type":"`...)
+	b = append(b, c.obj.name...)
+	b = append(b, `","url":"/services/data/`...)
+	b = append(b, version...)
+	b = append(b, "/sobjects/"...)
+	b = append(b, c.obj.name...)
+	b = append(b, '/')
+	b = append(b, r.id()...)
+	b = append(b, `"}`...)
+	for _, fi := range c.fields {
+		fd := c.obj.fields[fi]
+		b = append(b, ",\""...)
+		b = append(b, fd.name...)
+		b = append(b, "\":"...)
+		b = appendValue(b, fd.kind, r.vals[fi])
 	}
-	b = append(b, "]}"...)
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write(b)
-	*bp = b
-	h.bufs.Put(bp)
+	return append(b, '}')
 }
 
 func appendValue(b []byte, k kind, v any) []byte {
