@@ -1,5 +1,5 @@
 // Package command is the segmint command: it parses the subcommand and its
-// flags, loads the configuration, opens the store and runs one job (or the
+// flags, loads the configuration, opens the store and runs one step (or the
 // nightly DAG, a backfill, a model on a table). main.go calls Run.
 //
 //	segmint <command> [--date YYYY-MM-DD] [--config FILE] [flags]

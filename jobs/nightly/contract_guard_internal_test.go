@@ -44,3 +44,18 @@ func TestStepThatSkipsADeclaredOutputFailsTheRun(t *testing.T) {
 		t.Errorf("the step ran %d times, want 1", calls)
 	}
 }
+
+// TestEveryDeclaredStepRuns: each step lib/contract declares has its Run
+// in the DAG, in the declared order.
+func TestEveryDeclaredStepRuns(t *testing.T) {
+	steps := Steps()
+	declared := contract.Steps()
+	if len(steps) != len(declared) {
+		t.Fatalf("%d steps, %d declared", len(steps), len(declared))
+	}
+	for i, s := range steps {
+		if s.Name != declared[i].Name || s.Run == nil {
+			t.Errorf("step %d: %q (run set: %v), declared %q", i, s.Name, s.Run != nil, declared[i].Name)
+		}
+	}
+}

@@ -17,9 +17,6 @@ import (
 	"github.com/segmint/segmint/models/registry"
 )
 
-// PurchaseName is the purchase model's name: purchase_<H>d.
-func PurchaseName(p config.PurchaseModel) string { return fmt.Sprintf("purchase_%dd", p.HorizonDays) }
-
 // PurchaseLabel names the purchase model's label in its file.
 func PurchaseLabel(p config.PurchaseModel) string {
 	return fmt.Sprintf("ordered_within_%dd", p.HorizonDays)

@@ -82,7 +82,7 @@ func trainModels(ctx context.Context, env step.Env, models config.Models, orders
 	if p := models.Purchase; p != nil {
 		row, err := trainPurchase(ctx, env, reg, *p, orders, d)
 		if err != nil {
-			return nil, fmt.Errorf("model %s: %w", PurchaseName(*p), err)
+			return nil, fmt.Errorf("model %s: %w", contract.PurchaseModel(p.HorizonDays), err)
 		}
 		rows = append(rows, row)
 	}

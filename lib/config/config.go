@@ -555,9 +555,9 @@ func (st Stream) validateEntity(where string, fields map[string]Column) []error 
 			add("%s.event_time: must be updated_at or empty for entity products", where)
 		}
 	case EntityConsent, EntityDeletionRequests:
-		errs = st.validateConsent(where, fields)
+		errs = append(errs, st.validateConsent(where, fields)...)
 	case EntityContacts, EntityTouchpoints, EntityAdClicks:
-		errs = st.validateIdentity(where, fields)
+		errs = append(errs, st.validateIdentity(where, fields)...)
 	case "":
 		add("%s.entity: required (%s)", where, strings.Join(Entities(), ", "))
 	default:

@@ -6,7 +6,7 @@
 // from each other; nightly decides what to skip from Outputs; `segmint help`
 // and the README's table of datasets are made from these declarations.
 //
-// Who may import it: the jobs and the command. It imports the lib packages
+// Who may import it: the jobs. It imports the lib packages
 // whose row types it names, never a job.
 package contract
 

@@ -26,7 +26,8 @@ type Env struct {
 	// Opener opens landing locations named in the config (folder or s3://).
 	Opener func(location string) (store.Store, string, error)
 	// Connectors opens the streams of an API source (HubSpot, Salesforce,
-	// Google Ads, Meta) that log to log, the step's logger with the source.
+	// Google Ads, Meta) that log to log, the step's logger with the source;
+	// a connector adds the stream to the lines about one stream.
 	Connectors func(src config.Source, log zerolog.Logger) ([]connector.Stream, error)
 	// Source and Stream, when set, limit ingest to one source or stream
 	// (segmint ingest --source NAME --stream NAME).

@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -82,6 +83,13 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	uploader := transfermanager.New(client, func(o *transfermanager.Options) {
 		o.PartSizeBytes = partSize
 		o.MultipartUploadThreshold = partSize
+		// The transfer manager's own checksum setting overrides the
+		// client's; follow the configured one (AWS_REQUEST_CHECKSUM_CALCULATION),
+		// which S3-compatible servers without CRC32 support need.
+		o.RequestChecksumCalculation = awsCfg.RequestChecksumCalculation
+		// Abort a failed multipart upload on a context of its own, so that
+		// an interrupted run does not leave its parts in the bucket.
+		o.FailTimeout = 30 * time.Second
 	})
 	s := &S3{
 		client:   client,
