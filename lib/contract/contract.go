@@ -194,13 +194,18 @@ func Written(c *config.Config, path string) bool {
 	return ok && len(d.Names(c)) > 0
 }
 
+// dated is the dataset's path, with "/dt=D" when it is partitioned by date.
+func (d Dataset) dated() string {
+	if d.Partitioning == ByDate {
+		return d.Path + "/dt=D"
+	}
+	return d.Path
+}
+
 // Where is how help texts name a dataset: its path, "/dt=D" for dated
 // datasets, and its condition in brackets.
 func (d Dataset) Where() string {
-	s := d.Path
-	if d.Partitioning == ByDate {
-		s += "/dt=D"
-	}
+	s := d.dated()
 	if d.Files != "" && d.Partitioning == ByDate {
 		s += " (" + d.Files + ")"
 	}
@@ -210,17 +215,21 @@ func (d Dataset) Where() string {
 	return s
 }
 
-// ReadsText lists what the step reads, for help texts, joined by sep.
-func (s Step) ReadsText(sep string) string {
+// reads are the step's inputs as help texts name them: a declared
+// dataset dated like Where, anything else as it is.
+func (s Step) reads() []string {
 	out := make([]string, len(s.Reads))
 	for i, r := range s.Reads {
 		out[i] = r
-		if d, ok := LookupDataset(r); ok && d.Partitioning == ByDate {
-			out[i] = r + "/dt=D"
+		if d, ok := LookupDataset(r); ok {
+			out[i] = d.dated()
 		}
 	}
-	return strings.Join(out, sep)
+	return out
 }
+
+// ReadsText lists what the step reads, for help texts, joined by sep.
+func (s Step) ReadsText(sep string) string { return strings.Join(s.reads(), sep) }
 
 // WritesText lists what the step writes, for help texts, joined by sep.
 func (s Step) WritesText(sep string) string {

@@ -57,32 +57,26 @@ func StepsMarkdown() string {
 	var b strings.Builder
 	b.WriteString("| step | what it does | reads | writes |\n")
 	b.WriteString("|------|--------------|-------|--------|\n")
-	code := func(items []string) string {
-		for i, s := range items {
-			if s != Landing { // a store path, not words
-				items[i] = "`" + s + "`"
-			}
-		}
-		return strings.Join(items, ", ")
-	}
 	for _, s := range Steps() {
-		reads := strings.Split(s.ReadsText("\x00"), "\x00")
-		var writes []string
-		for _, d := range s.Writes() {
-			w := d.Path
-			if d.Partitioning == ByDate {
-				w += "/dt=D"
+		var reads, writes []string
+		for _, r := range s.reads() {
+			if r != Landing { // a store path, not words
+				r = "`" + r + "`"
 			}
+			reads = append(reads, r)
+		}
+		for _, d := range s.Writes() {
+			w := "`" + d.dated() + "`"
 			if d.When != "" {
-				w += "` (with " + d.When + ")`"
+				w += " (with " + d.When + ")"
 			}
 			writes = append(writes, w)
 		}
-		cells := []string{s.Name, s.About, code(reads), code(writes)}
+		cells := []string{s.Name, s.About, strings.Join(reads, ", "), strings.Join(writes, ", ")}
 		for i, c := range cells {
 			cells[i] = strings.ReplaceAll(c, "|", `\|`)
 		}
 		fmt.Fprintf(&b, "| %s |\n", strings.Join(cells, " | "))
 	}
-	return strings.ReplaceAll(b.String(), "``", "")
+	return b.String()
 }
