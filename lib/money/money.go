@@ -8,7 +8,6 @@ package money
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -92,10 +91,6 @@ func Format(v int64, scale int) string {
 	}
 	return sign + s[:len(s)-scale] + "." + s[len(s)-scale:]
 }
-
-// Float converts v of the given scale to float64 (for models and charts,
-// never for sums).
-func Float(v int64, scale int) float64 { return float64(v) / math.Pow10(scale) }
 
 func pow10(n int) int64 {
 	p := int64(1)

@@ -42,9 +42,6 @@ func (m Micros) Float() float64 { return float64(m) / 1e6 }
 // acquisition (spend / orders). n must be positive.
 func (m Micros) DivCents(n int64) Cents { return Cents(DivRound(int64(m), n*microsPerCent)) }
 
-// Micros is c in millionths, exactly.
-func (c Cents) Micros() Micros { return Micros(c * microsPerCent) }
-
 // Float is c in currency units as a double: float64(c) / 100.
 func (c Cents) Float() float64 { return float64(c) / 100 }
 

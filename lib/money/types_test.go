@@ -14,9 +14,6 @@ func TestMicrosCentsRoundLikeRescale(t *testing.T) {
 			t.Errorf("MicrosOf(%d, 2) = %d, want %d", v, got, want)
 		}
 	}
-	if got := Cents(-1234).Micros(); got != -12_340_000 {
-		t.Errorf("Cents(-1234).Micros() = %d", got)
-	}
 }
 
 func TestDivCents(t *testing.T) {
@@ -45,10 +42,10 @@ func TestDivCents(t *testing.T) {
 
 func TestFloatsAreTheBareDivisions(t *testing.T) {
 	for _, v := range []int64{0, 1, -7, 123_456_789, 6_950_000, -11_062_060_000, 1<<53 + 1} {
-		if Micros(v).Float() != float64(v)/1e6 || Micros(v).Float() != Float(v, MicroScale) {
+		if Micros(v).Float() != float64(v)/1e6 {
 			t.Errorf("Micros(%d).Float() = %v", v, Micros(v).Float())
 		}
-		if Cents(v).Float() != float64(v)/100 || Cents(v).Float() != Float(v, CentScale) {
+		if Cents(v).Float() != float64(v)/100 {
 			t.Errorf("Cents(%d).Float() = %v", v, Cents(v).Float())
 		}
 	}
