@@ -1,7 +1,6 @@
 package featureset
 
 import (
-	"math"
 	"sort"
 	"time"
 
@@ -61,10 +60,9 @@ func AsOf(orders []Order, cutoff time.Time) (ids []string, x *frame.Frame) {
 			x.Cols = append(x.Cols, countryColumn(col.Name, ids, by))
 			continue
 		}
-		f := numeric(col.Name, cutoff)
 		c := &frame.Column{Name: col.Name, Kind: frame.Numeric, Num: make([]float64, len(ids))}
 		for i, id := range ids {
-			c.Num[i] = f(by[id])
+			c.Num[i] = col.model(by[id], cutoff)
 		}
 		x.Cols = append(x.Cols, c)
 	}
@@ -118,49 +116,6 @@ func (a *acc) addOrder(o Order, cutoff time.Time) {
 	if o.Country != "" {
 		a.countries[o.Country]++
 	}
-}
-
-// numeric is the model-frame computation of the numeric column name (see
-// Columns); nil for a name the catalogue does not have.
-func numeric(name string, cutoff time.Time) func(a *acc) float64 {
-	days := func(d time.Duration) float64 { return math.Floor(d.Hours() / 24) }
-	switch name {
-	case "recency_days":
-		return func(a *acc) float64 { return days(cutoff.Sub(a.last)) }
-	case "tenure_days":
-		return func(a *acc) float64 { return days(cutoff.Sub(a.first)) }
-	case "frequency":
-		return func(a *acc) float64 { return float64(a.orders) }
-	case "monetary":
-		return func(a *acc) float64 { return a.value - a.returns }
-	case "avg_order_value":
-		return func(a *acc) float64 { return a.value / float64(a.orders) }
-	case "orders_30d":
-		return func(a *acc) float64 { return float64(a.o30) }
-	case "orders_90d":
-		return func(a *acc) float64 { return float64(a.o90) }
-	case "orders_365d":
-		return func(a *acc) float64 { return float64(a.o365) }
-	case "revenue_90d":
-		return func(a *acc) float64 { return a.r90 }
-	case "revenue_365d":
-		return func(a *acc) float64 { return a.r365 }
-	case "avg_days_between_orders":
-		return func(a *acc) float64 {
-			if a.orders < 2 {
-				return math.NaN()
-			}
-			return a.last.Sub(a.first).Hours() / 24 / float64(a.orders-1)
-		}
-	case "return_ratio":
-		return func(a *acc) float64 {
-			if a.value <= 0 {
-				return math.NaN()
-			}
-			return a.returns / a.value
-		}
-	}
-	return nil
 }
 
 // countryColumn is each customer's most frequent order country (ties to
