@@ -13,6 +13,7 @@ import (
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/models/registry"
 )
 
 // TestStoreKeepsTheContract runs the sample nightly into a new store and
@@ -121,7 +122,7 @@ func TestStoreKeepsTheContract(t *testing.T) {
 				}
 			}
 		}
-		for _, key := range []string{contract.StateKey("retail", "orders"), contract.ChampionKey(contract.CLVModel),
+		for _, key := range []string{contract.StateKey("retail", "orders"), registry.ChampionKey(contract.CLVModel),
 			contract.LatestKey(contract.RFMSegments)} {
 			if _, err := st.Stat(t.Context(), key); err != nil {
 				t.Errorf("side file %s: %v", key, err)

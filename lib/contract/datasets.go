@@ -11,6 +11,7 @@ import (
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/models/registry"
 )
 
 // Names of the datasets without placeholders.
@@ -60,9 +61,6 @@ const (
 // PurchaseModel is the name of the purchase model of a horizon:
 // purchase_<H>d.
 func PurchaseModel(horizonDays int) string { return fmt.Sprintf("purchase_%dd", horizonDays) }
-
-// ChampionKey is the pointer to the version of a model that scores.
-func ChampionKey(model string) string { return "models/" + model + "/champion.json" }
 
 // Models are the names of the models a configuration trains, purchase
 // model first.
@@ -206,7 +204,7 @@ func qualityNames(name func(checked string) string) func(*config.Config) []strin
 func championNames(c *config.Config) []string {
 	var out []string
 	for _, m := range Models(c) {
-		out = append(out, ChampionKey(m))
+		out = append(out, registry.ChampionKey(m))
 	}
 	return out
 }

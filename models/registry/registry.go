@@ -193,13 +193,15 @@ func modelKey(name, version string) string { return "models/" + name + "/" + ver
 func metricsKey(name, version string) string {
 	return "models/" + name + "/" + version + "/metrics.json"
 }
-func championKey(name string) string { return "models/" + name + "/champion.json" }
+
+// ChampionKey is the key of a model's champion pointer.
+func ChampionKey(name string) string { return "models/" + name + "/champion.json" }
 
 // Save writes the model file (and its metrics beside it) under its content
 // version and returns the version. Saving the same model twice writes the
 // same objects.
 func (r *Registry) Save(ctx context.Context, f *File) (string, error) {
-	if !validName(f.Name) {
+	if !objio.CleanElements(f.Name) {
 		return "", fmt.Errorf("model name %q: not usable in a key", f.Name)
 	}
 	b, err := f.Marshal()
@@ -218,7 +220,7 @@ func (r *Registry) Save(ctx context.Context, f *File) (string, error) {
 
 // Load reads one version of a model.
 func (r *Registry) Load(ctx context.Context, name, version string) (*File, error) {
-	b, err := getBytes(ctx, r.st, modelKey(name, version))
+	b, err := objio.ReadAll(ctx, r.st, modelKey(name, version))
 	if err != nil {
 		return nil, fmt.Errorf("load model %s %s: %w", name, version, err)
 	}
@@ -248,7 +250,7 @@ type Pointer struct {
 
 // Champion reads a model's champion pointer; ErrNoChampion when there is none.
 func (r *Registry) Champion(ctx context.Context, name string) (*Pointer, error) {
-	b, err := getBytes(ctx, r.st, championKey(name))
+	b, err := objio.ReadAll(ctx, r.st, ChampionKey(name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("model %s: %w", name, ErrNoChampion)
 	}
@@ -323,7 +325,7 @@ func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 		ev = ev.Str(logging.FieldChampion, d.Champion).Float64(logging.FieldChampionValue, d.ChampionValue)
 	}
 	ev.Msg("champion/challenger decision")
-	b, err := getBytes(ctx, r.st, metricsKey(name, d.Challenger))
+	b, err := objio.ReadAll(ctx, r.st, metricsKey(name, d.Challenger))
 	if err != nil {
 		return fmt.Errorf("record decision for %s %s: %w", name, d.Challenger, err)
 	}
@@ -338,18 +340,10 @@ func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 	if !d.Promote {
 		return nil
 	}
-	return putJSON(ctx, r.st, championKey(name), Pointer{Name: name, Version: d.Challenger, Decision: d})
+	return putJSON(ctx, r.st, ChampionKey(name), Pointer{Name: name, Version: d.Challenger, Decision: d})
 }
 
-// validName reports whether a model name can stand in the registry's keys:
-// one or more slash-separated elements, none empty, "." or "..".
-func validName(name string) bool { return objio.CleanElements(name) }
-
-// getBytes reads a whole (small) object.
-func getBytes(ctx context.Context, st Storage, key string) ([]byte, error) {
-	return objio.ReadAll(ctx, st, key)
-}
-
+// putJSON writes v at key, encoded as marshal does.
 func putJSON(ctx context.Context, st Storage, key string, v any) error {
 	b, err := marshal(v)
 	if err != nil {
