@@ -17,17 +17,12 @@ import (
 
 // dailyKPIs commits kpi/daily/dt=d: every day up to d, rebuilt from the
 // touchpoints, the ad platforms' metrics and the unified orders of d (late
-// data restates past days).
-func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, stats step.Stats) error {
+// data restates past days); om is the orders' manifest.
+func dailyKPIs(ctx context.Context, env step.Env, d rundate.Date, orders []customerview.Order, om *dataset.Manifest, stats step.Stats) error {
 	if !contract.Written(env.Config, contract.DailyKPIs) {
 		return nil
 	}
 	rates, err := env.Config.RatesTable()
-	if err != nil {
-		return err
-	}
-	op := dataset.Partition{Dataset: contract.Orders, Date: d}
-	orders, om, err := step.ReadInput[customerview.Order](ctx, env, op, contract.StepUnify)
 	if err != nil {
 		return err
 	}

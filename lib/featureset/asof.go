@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/segmint/segmint/lib/customerview"
+	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -12,7 +13,7 @@ import (
 type Order struct {
 	Customer  string
 	At        time.Time
-	Value     float64 // units of the reporting currency; negative for cancellations
+	Value     money.Micros // exact; negative for cancellations
 	Cancelled bool
 	Country   string
 }
@@ -28,17 +29,17 @@ func FromUnified(orders []customerview.Order) []Order {
 		if o.Country != nil {
 			country = *o.Country
 		}
-		out = append(out, Order{Customer: *o.CustomerID, At: o.OrderedAt, Value: o.Value.Float(),
+		out = append(out, Order{Customer: *o.CustomerID, At: o.OrderedAt, Value: o.Value,
 			Cancelled: o.IsCancellation, Country: country})
 	}
 	return out
 }
 
-// acc is one customer's orders before the cutoff.
+// acc is one customer's orders before the cutoff; sums of money are exact.
 type acc struct {
 	first, last               time.Time
 	orders, o30, o90, o365    int
-	value, returns, r90, r365 float64
+	value, returns, r90, r365 money.Micros
 	countries                 map[string]int
 }
 

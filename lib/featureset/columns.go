@@ -19,8 +19,13 @@ type Column struct {
 	// Parquet order is Customer's field order, fixed by the bytes already
 	// published); every column is in the model frames, in catalogue order.
 	Published bool
-	// model computes a numeric column of the model frames from a
-	// customer's orders before cutoff (see AsOf); nil for a categorical one.
+	// publish puts a Published column's value into the row of
+	// features/customers; nil for the others.
+	publish func(c *Customer, v float64)
+	// model computes a numeric column from a customer's orders before
+	// cutoff, for the model frames (see AsOf) and, where Published, for
+	// features/customers (see Row); NaN is missing (null when published).
+	// nil for a categorical column.
 	model func(a *acc, cutoff time.Time) float64
 }
 
@@ -29,30 +34,25 @@ type Column struct {
 //
 // As of: the end of the run date D for features/customers, a cutoff C for
 // the model frames (D's end when scoring). "Orders" are non-cancelled
-// orders before that instant; money is in the reporting currency's units.
-//
-// The published money columns come from unified/customers, whose amounts are
-// exact sums rounded once to the cent; the model frames sum each order's
-// value as a double (micros/1e6). The two agree to within float rounding
-// except where amounts have sub-cent parts (at most 0.002 on the 2009-2010
-// year); see the package documentation.
+// orders before that instant. Money is in the reporting currency's units:
+// an exact sum of the orders' values, rounded once to the cent.
 func Columns() []Column {
 	return []Column{
-		{Name: "recency_days", Kind: frame.Numeric, Published: true,
-			Doc:   "whole days from the last order to the as-of instant; null (published) without orders",
-			model: func(a *acc, cutoff time.Time) float64 { return wholeDays(cutoff.Sub(a.last)) }},
-		{Name: "tenure_days", Kind: frame.Numeric, Published: true,
-			Doc:   "whole days from the first order to the as-of instant; null (published) without orders",
-			model: func(a *acc, cutoff time.Time) float64 { return wholeDays(cutoff.Sub(a.first)) }},
-		{Name: "frequency", Kind: frame.Numeric, Published: true,
+		{Name: "recency_days", Kind: frame.Numeric, Published: true, publish: func(c *Customer, v float64) { c.RecencyDays = days(v) },
+			Doc:   "whole days from the last order to the as-of instant; missing without orders",
+			model: func(a *acc, cutoff time.Time) float64 { return a.days(cutoff.Sub(a.last)) }},
+		{Name: "tenure_days", Kind: frame.Numeric, Published: true, publish: func(c *Customer, v float64) { c.TenureDays = days(v) },
+			Doc:   "whole days from the first order to the as-of instant; missing without orders",
+			model: func(a *acc, cutoff time.Time) float64 { return a.days(cutoff.Sub(a.first)) }},
+		{Name: "frequency", Kind: frame.Numeric, Published: true, publish: func(c *Customer, v float64) { c.Frequency = int64(v) },
 			Doc:   "number of orders",
 			model: func(a *acc, _ time.Time) float64 { return float64(a.orders) }},
-		{Name: "monetary", Kind: frame.Numeric, Published: true,
-			Doc:   "net value: orders' value minus cancellations' value (published: net revenue to the cent / 100)",
-			model: func(a *acc, _ time.Time) float64 { return a.value - a.returns }},
-		{Name: "avg_order_value", Kind: frame.Numeric, Published: true,
-			Doc:   "orders' value / orders (published: gross revenue to the cent / 100 / orders; null without orders)",
-			model: func(a *acc, _ time.Time) float64 { return a.value / float64(a.orders) }},
+		{Name: "monetary", Kind: frame.Numeric, Published: true, publish: func(c *Customer, v float64) { c.Monetary = v },
+			Doc:   "net value: orders' value minus cancellations' value",
+			model: func(a *acc, _ time.Time) float64 { return (a.value - a.returns).Cents().Float() }},
+		{Name: "avg_order_value", Kind: frame.Numeric, Published: true, publish: func(c *Customer, v float64) { c.AvgOrderValue = optional(v) },
+			Doc:   "orders' value / orders; missing without orders",
+			model: avgOrderValue},
 		{Name: "orders_30d", Kind: frame.Numeric, Doc: "orders in the 30 days before the as-of instant",
 			model: func(a *acc, _ time.Time) float64 { return float64(a.o30) }},
 		{Name: "orders_90d", Kind: frame.Numeric, Doc: "orders in the 90 days before the as-of instant",
@@ -60,22 +60,36 @@ func Columns() []Column {
 		{Name: "orders_365d", Kind: frame.Numeric, Doc: "orders in the 365 days before the as-of instant",
 			model: func(a *acc, _ time.Time) float64 { return float64(a.o365) }},
 		{Name: "revenue_90d", Kind: frame.Numeric, Doc: "value of the orders_90d orders",
-			model: func(a *acc, _ time.Time) float64 { return a.r90 }},
+			model: func(a *acc, _ time.Time) float64 { return a.r90.Cents().Float() }},
 		{Name: "revenue_365d", Kind: frame.Numeric, Doc: "value of the orders_365d orders",
-			model: func(a *acc, _ time.Time) float64 { return a.r365 }},
+			model: func(a *acc, _ time.Time) float64 { return a.r365.Cents().Float() }},
 		{Name: "avg_days_between_orders", Kind: frame.Numeric,
 			Doc:   "(last - first order) / (orders - 1) in days; missing below two orders",
 			model: avgDaysBetweenOrders},
-		{Name: "return_ratio", Kind: frame.Numeric, Published: true,
-			Doc:   "cancellations' value / orders' value; missing (null) when the orders' value is not positive",
+		{Name: "return_ratio", Kind: frame.Numeric, Published: true, publish: func(c *Customer, v float64) { c.ReturnRatio = optional(v) },
+			Doc:   "cancellations' value / orders' value, both to the cent; missing when the orders' value is not positive",
 			model: returnRatio},
 		{Name: "country", Kind: frame.Categorical,
 			Doc: "the customer's most frequent order country, ties to the smallest name"},
 	}
 }
 
-// wholeDays is d in whole days, rounded down.
-func wholeDays(d time.Duration) float64 { return math.Floor(d.Hours() / 24) }
+// days is d in whole days, rounded down; NaN without orders.
+func (a *acc) days(d time.Duration) float64 {
+	if a.orders == 0 {
+		return math.NaN()
+	}
+	return math.Floor(d.Hours() / 24)
+}
+
+// avgOrderValue is the orders' value to the cent / orders; NaN without
+// orders.
+func avgOrderValue(a *acc, _ time.Time) float64 {
+	if a.orders == 0 {
+		return math.NaN()
+	}
+	return a.value.Cents().Float() / float64(a.orders)
+}
 
 // avgDaysBetweenOrders is (last - first order) / (orders - 1) in days;
 // NaN below two orders.
@@ -89,8 +103,9 @@ func avgDaysBetweenOrders(a *acc, _ time.Time) float64 {
 // returnRatio is cancellations' value / orders' value; NaN when the
 // orders' value is not positive.
 func returnRatio(a *acc, _ time.Time) float64 {
-	if a.value <= 0 {
+	gross := a.value.Cents()
+	if gross <= 0 {
 		return math.NaN()
 	}
-	return a.returns / a.value
+	return float64(a.returns.Cents()) / float64(gross)
 }

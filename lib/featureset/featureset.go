@@ -1,20 +1,17 @@
 // Package featureset is the one home of the customer features: their
-// catalogue (Columns: names, definitions, order) and both builders, the
-// published row of features/customers (FromCustomer, as of the run date's
-// end, from unified/customers) and the model frame (AsOf, as of a cutoff,
-// from unified/orders) that lib/propensity trains and scores on.
-//
-// The two builders agree exactly on recency_days, tenure_days and
-// frequency. The published money columns are derived from cent-rounded
-// exact sums (unified/customers), the model's from double sums of each
-// order's micros/1e6, so monetary, avg_order_value and return_ratio differ
-// by float rounding on about a quarter of the customers and by up to half
-// a cent where amounts have sub-cent parts (12 of 4314 customers of the
-// 2009-2010 year, at most 0.002). Making them one computation would change
-// either the published bytes or the model inputs, so they stay two.
+// catalogue (Columns: names, definitions, computations, order) and the two
+// views of it, both computed by the catalogue's functions from a customer's
+// orders before a cutoff: the published rows of features/customers
+// (Published, as of the run date's end) and the model frame (AsOf, as of
+// any cutoff) that lib/propensity trains and scores on. At the same cutoff
+// a published column and the model's column of that name hold the same
+// value, to the bit.
 package featureset
 
-import "github.com/segmint/segmint/lib/customerview"
+import (
+	"math"
+	"time"
+)
 
 // Customer is one row of features/customers: the Published columns of the
 // catalogue (a test holds the tags to it). Money is in the reporting
@@ -33,19 +30,41 @@ type Customer struct {
 	ReturnRatio *float64 `parquet:"return_ratio,optional"`
 }
 
-// FromCustomer derives the features of one unified customer.
-func FromCustomer(c customerview.Customer) Customer {
-	f := Customer{
-		CustomerID: c.CustomerID, RecencyDays: c.RecencyDays, Frequency: c.OrdersCount,
-		Monetary: c.NetRevenue.Float(), TenureDays: c.TenureDays,
+// Published is features/customers as of cutoff: one row per id, in the
+// order given (customers without orders before cutoff included, with null
+// days and ratios), each column computed as its model column is.
+func Published(ids []string, orders []Order, cutoff time.Time) []Customer {
+	by := accumulate(orders, cutoff)
+	cols := Columns()
+	rows := make([]Customer, len(ids))
+	for i, id := range ids {
+		a := by[id]
+		if a == nil {
+			a = &acc{}
+		}
+		rows[i].CustomerID = id
+		for _, col := range cols {
+			if col.publish != nil {
+				col.publish(&rows[i], col.model(a, cutoff))
+			}
+		}
 	}
-	if c.OrdersCount > 0 {
-		v := c.GrossRevenue.Float() / float64(c.OrdersCount)
-		f.AvgOrderValue = &v
+	return rows
+}
+
+// days is a whole number of days, nil when missing (NaN).
+func days(v float64) *int64 {
+	if math.IsNaN(v) {
+		return nil
 	}
-	if c.GrossRevenue > 0 {
-		v := float64(c.ReturnsValue) / float64(c.GrossRevenue)
-		f.ReturnRatio = &v
+	n := int64(v)
+	return &n
+}
+
+// optional is v, nil when missing (NaN).
+func optional(v float64) *float64 {
+	if math.IsNaN(v) {
+		return nil
 	}
-	return f
+	return &v
 }

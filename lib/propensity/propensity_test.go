@@ -19,14 +19,14 @@ func day(s string) time.Time {
 
 func TestSnapshotFeaturesAndLabels(t *testing.T) {
 	orders := []featureset.Order{
-		{Customer: "a", At: day("2010-01-10"), Value: 100, Country: "France"},
-		{Customer: "a", At: day("2010-03-01"), Value: 50, Country: "France"},
-		{Customer: "a", At: day("2010-03-05"), Value: -20, Cancelled: true},
-		{Customer: "a", At: day("2010-04-15"), Value: 70, Country: "Spain"}, // after the cutoff: label, not features
-		{Customer: "b", At: day("2009-02-01"), Value: 30},
-		{Customer: "b", At: day("2010-08-01"), Value: 30}, // after the horizon
-		{Customer: "c", At: day("2010-04-02"), Value: 10}, // first order after the cutoff: not in the table
-		{Customer: "d", At: day("2010-03-20"), Value: -5, Cancelled: true},
+		{Customer: "a", At: day("2010-01-10"), Value: 100_000_000, Country: "France"},
+		{Customer: "a", At: day("2010-03-01"), Value: 50_000_000, Country: "France"},
+		{Customer: "a", At: day("2010-03-05"), Value: -20_000_000, Cancelled: true},
+		{Customer: "a", At: day("2010-04-15"), Value: 70_000_000, Country: "Spain"}, // after the cutoff: label, not features
+		{Customer: "b", At: day("2009-02-01"), Value: 30_000_000},
+		{Customer: "b", At: day("2010-08-01"), Value: 30_000_000}, // after the horizon
+		{Customer: "c", At: day("2010-04-02"), Value: 10_000_000}, // first order after the cutoff: not in the table
+		{Customer: "d", At: day("2010-03-20"), Value: -5_000_000, Cancelled: true},
 	}
 	cutoff, _ := time.Parse(time.DateOnly, "2010-04-01")
 	s := Snapshot(orders, cutoff, 90)
