@@ -26,19 +26,37 @@ func (r CountRange) Contains(k int64) bool { return r.Lo <= k && k <= r.Hi }
 // alpha = 0.001 a correct assignment lands outside once in a thousand runs
 // at most.
 func BinomialRange(n int64, share, alpha float64) (CountRange, error) {
+	if err := checkRangeInput(n, share, alpha); err != nil {
+		return CountRange{}, err
+	}
+	return CountRange{Lo: lowerEnd(n, share, alpha/2), Hi: upperEnd(n, share, alpha/2)}, nil
+}
+
+// checkRangeInput rejects a negative n and a share or alpha outside (0, 1).
+func checkRangeInput(n int64, share, alpha float64) error {
 	switch {
 	case n < 0:
-		return CountRange{}, fmt.Errorf("n %d: %w", n, ErrInvalid)
+		return fmt.Errorf("n %d: %w", n, ErrInvalid)
 	case !(share > 0 && share < 1):
-		return CountRange{}, fmt.Errorf("share %v: %w", share, ErrInvalid)
+		return fmt.Errorf("share %v: %w", share, ErrInvalid)
 	case !(alpha > 0 && alpha < 1):
-		return CountRange{}, fmt.Errorf("alpha %v: %w", alpha, ErrInvalid)
+		return fmt.Errorf("alpha %v: %w", alpha, ErrInvalid)
 	}
-	lower := distuv.Binomial{N: float64(n), P: share}
-	// P(X > k) = P(n - X < n - k) = P(Y <= n-k-1), Y ~ Binomial(n, 1-share):
-	// the upper tail as a CDF, so it keeps precision where it is small.
-	upper := distuv.Binomial{N: float64(n), P: 1 - share}
-	lo := sort.Search(int(n)+1, func(k int) bool { return lower.CDF(float64(k)) > alpha/2 })
-	hi := sort.Search(int(n)+1, func(k int) bool { return upper.CDF(float64(int(n)-k-1)) <= alpha/2 })
-	return CountRange{Lo: int64(lo), Hi: int64(hi)}, nil
+	return nil
+}
+
+// lowerEnd is the largest k with P(X < k) <= tail: the smallest k with
+// P(X <= k) > tail, found by bisection on the CDF.
+func lowerEnd(n int64, share, tail float64) int64 {
+	x := distuv.Binomial{N: float64(n), P: share}
+	return int64(sort.Search(int(n)+1, func(k int) bool { return x.CDF(float64(k)) > tail }))
+}
+
+// upperEnd is the smallest k with P(X > k) <= tail. The upper tail is
+// taken as a lower one, P(X > k) = P(Y <= n-k-1) with Y = n - X ~
+// Binomial(n, 1-share), so it keeps its precision where it is small
+// (gonum's Survival is 1 - CDF).
+func upperEnd(n int64, share, tail float64) int64 {
+	y := distuv.Binomial{N: float64(n), P: 1 - share}
+	return int64(sort.Search(int(n)+1, func(k int) bool { return y.CDF(float64(n)-float64(k)-1) <= tail }))
 }

@@ -2,6 +2,7 @@ package uplift
 
 import (
 	"errors"
+	"fmt"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -41,4 +42,15 @@ func twoSidedNormal(z float64) float64 {
 		z = -z
 	}
 	return 2 * distuv.UnitNormal.CDF(z)
+}
+
+// checkGroups validates both groups and names the one that fails.
+func checkGroups(treated, control interface{ validate() error }) error {
+	if err := treated.validate(); err != nil {
+		return fmt.Errorf("treated group: %w", err)
+	}
+	if err := control.validate(); err != nil {
+		return fmt.Errorf("control group: %w", err)
+	}
+	return nil
 }

@@ -46,11 +46,8 @@ func MeansOf(treated, control []float64) (MeansResult, error) {
 // error is 0: the interval is the point d and the p-value is 1 if d is 0
 // and 0 otherwise.
 func Means(treated, control Moments) (MeansResult, error) {
-	if err := treated.validate(); err != nil {
-		return MeansResult{}, fmt.Errorf("treated group: %w", err)
-	}
-	if err := control.validate(); err != nil {
-		return MeansResult{}, fmt.Errorf("control group: %w", err)
+	if err := checkGroups(treated, control); err != nil {
+		return MeansResult{}, err
 	}
 	r := MeansResult{
 		TreatedN: treated.N, ControlN: control.N,
@@ -86,9 +83,8 @@ func welch(t, c Moments) (diff Interval, se float64, df *float64, p float64) {
 		return Interval{Estimate: d, Lo: d, Hi: d}, 0, nil, constantP(d)
 	}
 	nu := welchDF(v1/(v1+v0), v0/(v1+v0), t.N, c.N)
-	dist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}
-	half := dist.Quantile(1-(1-Level)/2) * se
-	p = 2 * dist.Survival(math.Abs(d/se))
+	half := tQuantile(1-(1-Level)/2, nu) * se
+	p = tTwoSided(d/se, nu)
 	return Interval{Estimate: d, Lo: d - half, Hi: d + half}, se, &nu, p
 }
 
@@ -97,6 +93,31 @@ func welch(t, c Moments) (diff Interval, se float64, df *float64, p float64) {
 // nor underflows for extreme variances: 1 / (w1^2/(n1-1) + w0^2/(n0-1)).
 func welchDF(w1, w0 float64, n1, n0 int64) float64 {
 	return 1 / (w1*w1/float64(n1-1) + w0*w0/float64(n0-1))
+}
+
+// normalDF is the degrees of freedom beyond which Student's t is replaced
+// by the standard normal. They agree there to about 1e-6 (the 97.5%
+// quantiles are 1.9599664 and 1.9599640), while gonum's incomplete beta
+// drifts for huge nu and breaks down near 1e15 (probabilities above 1).
+// Welch's df never exceeds n1 + n0 - 2, so only groups of hundreds of
+// thousands of people reach it.
+const normalDF = 1e6
+
+// tQuantile is the p quantile of Student's t on nu degrees of freedom.
+func tQuantile(p, nu float64) float64 {
+	if nu > normalDF {
+		return distuv.UnitNormal.Quantile(p)
+	}
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Quantile(p)
+}
+
+// tTwoSided is the two-sided p-value of a t statistic on nu degrees of
+// freedom.
+func tTwoSided(t, nu float64) float64 {
+	if nu > normalDF {
+		return twoSidedNormal(t)
+	}
+	return 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Survival(math.Abs(t))
 }
 
 // constantP is the p-value of equal means between two constant groups.

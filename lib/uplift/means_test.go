@@ -115,6 +115,25 @@ func TestMeansEdgeCases(t *testing.T) {
 	})
 }
 
+func TestMeansHugeGroups(t *testing.T) {
+	// 1e15 "people" per group is absurd, but it puts df near 2e15, where
+	// gonum's Student's t returns probabilities above 1: the normal must
+	// take over. By hand: se = sqrt(4/1e15 + 9/1e15) = 1.140175e-7,
+	// z = 2e-7/se = 1.754116, two-sided p = 0.079411; half-width
+	// 1.959964 * se = 2.234702e-7.
+	const n = 1e15
+	r, err := Means(Moments{N: n, Mean: 10.0000002, M2: 4 * (n - 1)},
+		Moments{N: n, Mean: 10, M2: 9 * (n - 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "p-value", r.PValue, 0.079411, 2e-6)
+	near(t, "half-width", (r.Diff.Hi-r.Diff.Lo)/2, 2.234702e-7, 1e-12)
+	if *r.DF < 1e15 {
+		t.Errorf("df %g, want about 2e15", *r.DF)
+	}
+}
+
 func TestMeansErrors(t *testing.T) {
 	cases := []struct {
 		name             string

@@ -63,11 +63,8 @@ type ConversionResult struct {
 // or n conversions, and keeps close to 95% coverage at small counts, which
 // matter for small segments and rare conversions; it needs no iteration.
 func Conversion(treated, control Binary) (ConversionResult, error) {
-	if err := treated.validate(); err != nil {
-		return ConversionResult{}, fmt.Errorf("treated group: %w", err)
-	}
-	if err := control.validate(); err != nil {
-		return ConversionResult{}, fmt.Errorf("control group: %w", err)
+	if err := checkGroups(treated, control); err != nil {
+		return ConversionResult{}, err
 	}
 	return ConversionResult{
 		Treated: treated, Control: control,

@@ -12,7 +12,7 @@ import (
 func near(t *testing.T, what string, got, want, tol float64) {
 	t.Helper()
 	if math.Abs(got-want) > tol || math.IsNaN(got) {
-		t.Errorf("%s = %.6f, want %.6f ± %g", what, got, want, tol)
+		t.Errorf("%s = %.9g, want %.9g ± %g", what, got, want, tol)
 	}
 }
 
@@ -28,8 +28,9 @@ func TestWilsonKnownAnswers(t *testing.T) {
 		// Newcombe (1998), "Two-sided confidence intervals for the single
 		// proportion", Stat Med 17:857-872, Table I, method 3 (score).
 		{81, 263, 0.2553, 0.3662},
-		// 0 of n by hand: the upper root of p = z^2/(n+z^2) * (1-p)... is
-		// z^2/(n+z^2) = 3.841459/13.841459 = 0.27753, lower limit exactly 0.
+		// 0 of n by hand: with x = 0 the centre (z^2/2)/(n+z^2) equals the
+		// half-width, so the limits are 0 and z^2/(n+z^2) =
+		// 3.841459/13.841459 = 0.27753.
 		{0, 10, 0, 0.2775},
 		// n of n mirrors it.
 		{10, 10, 1 - 0.2775, 1},

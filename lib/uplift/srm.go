@@ -39,15 +39,20 @@ func SampleRatio(treated, control int64, controlShare, threshold float64) (SRMRe
 	if err := checkSRMInput(treated, control, controlShare, threshold); err != nil {
 		return SRMResult{}, err
 	}
-	n := float64(treated + control)
-	chi2 := sqDevOver(float64(control), n*controlShare) +
-		sqDevOver(float64(treated), n*(1-controlShare))
+	chi2 := chiSquare(treated, control, controlShare)
 	p := distuv.ChiSquared{K: 1}.Survival(chi2)
 	return SRMResult{
-		Treated: treated, Control: control,
-		ControlShare: controlShare, ObservedControlShare: float64(control) / n,
-		ChiSquare: chi2, PValue: p, Threshold: threshold, Flag: p < threshold,
+		Treated: treated, Control: control, ControlShare: controlShare,
+		ChiSquare: chi2, ObservedControlShare: float64(control) / float64(treated+control),
+		PValue: p, Threshold: threshold, Flag: p < threshold,
 	}, nil
+}
+
+// chiSquare is Pearson's statistic of the two observed group sizes
+// against their expected sizes under the control share.
+func chiSquare(treated, control int64, share float64) float64 {
+	n := float64(treated + control)
+	return sqDevOver(float64(control), n*share) + sqDevOver(float64(treated), n*(1-share))
 }
 
 // checkSRMInput rejects negative counts, no people at all, and a share or
