@@ -45,7 +45,8 @@ type ConversionResult struct {
 	// variance is 0 and the interval would claim certainty).
 	Relative *Interval `json:"relative"`
 	// PValue is the two-sided p-value of p1 = p0 (pooled two-proportion
-	// z-test).
+	// z-test). It and Diff come from different constructions, so right at
+	// the 5% boundary Diff may hold 0 while PValue < 0.05, or the reverse.
 	PValue float64 `json:"p_value"`
 }
 
@@ -120,7 +121,8 @@ func newcombe(t, c Binary) Interval {
 
 // katz is p1/p0 - 1 with the delta-method interval on log(p1/p0), whose
 // variance is 1/x1 - 1/n1 + 1/x0 - 1/n0 (Katz et al. 1978, Biometrics
-// 34:469-474); nil when a group has no conversions or everybody converted.
+// 34:469-474); nil when a group has no conversions or everybody in both
+// groups converted.
 func katz(t, c Binary) *Interval {
 	if t.Converted == 0 || c.Converted == 0 {
 		return nil
