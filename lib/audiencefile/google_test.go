@@ -16,8 +16,8 @@ func TestGoogleEmail(t *testing.T) {
 		{" John.Smith+x@GoogleMail.COM ", "johnsmith@googlemail.com"},
 		{"j.o.h.n@gmail.com", "john@gmail.com"},
 		{"ann smith @example.com", "annsmith@example.com"}, // intermediate white space removed
-		{"a.b@mail.gmail.com", "a.b@mail.gmail.com"},      // not the gmail.com domain itself
-		{"+news@gmail.com", ""},                           // nothing left of the local part
+		{"a.b@mail.gmail.com", "a.b@mail.gmail.com"},       // not the gmail.com domain itself
+		{"+news@gmail.com", ""},                            // nothing left of the local part
 		{"...@gmail.com", ""},
 		{"not an address", ""},
 		{"", ""},
