@@ -11,7 +11,8 @@ import (
 // Person is one customer's raw identifiers, as a source holds them. Any
 // field may be empty. Country is a country name or an ISO 3166-1 code in
 // any spelling normalize.Countries knows ("United Kingdom", "GB", "gbr",
-// "U.K."); State is a state or province name or code.
+// "U.K."); State is a state or province name or code. City and State go
+// only into Meta files: Google's Customer Match file has no such columns.
 type Person struct {
 	Email, Phone        string
 	FirstName, LastName string
@@ -75,8 +76,8 @@ func (e *Encoder) Row(p Person) (row []string, ok bool) {
 	return e.googleRow(p)
 }
 
-// country returns the ISO 3166-1 alpha-2 code (upper case) raw names, or
-// "" when it names no single ISO country.
+// country returns the ISO 3166-1 alpha-2 code (upper case) of the country
+// raw names, or "" when it names no single ISO country.
 func (e *Encoder) country(raw string) string {
 	c, ok := e.countries.Lookup(raw)
 	if !ok {
@@ -112,7 +113,9 @@ func hashed(values ...string) []string {
 // fold lower-cases s, removes every rune but letters (with their combining
 // marks) and white space, and joins the remaining words with sep: names
 // lose their punctuation ("O'Brien" -> "obrien", "Jean-Luc" -> "jeanluc")
-// and keep their accents and scripts ("Valéry" -> "valéry", "정").
+// and keep their accents and scripts ("Valéry" -> "valéry", "정"). Digits
+// go too: Meta asks for letters only in names and cities, and a digit in a
+// name is a data-entry error, not part of the name.
 func fold(s, sep string) string {
 	return squeeze(strings.ToLower(s), sep, isLetter)
 }
@@ -134,8 +137,8 @@ func squeeze(s, sep string, keep func(rune) bool) string {
 
 func isLetter(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) }
 
-// isASCIIAlnum accepts ASCII letters and digits, all postal codes are made
-// of besides spaces and hyphens.
+// isASCIIAlnum accepts ASCII letters and digits: postal codes are made of
+// nothing else besides spaces and hyphens.
 func isASCIIAlnum(r rune) bool {
 	return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }

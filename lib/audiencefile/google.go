@@ -29,9 +29,15 @@ func googleEmail(raw string) string {
 		return ""
 	}
 	local, domain, _ := strings.Cut(e, "@")
-	if domain != "gmail.com" && domain != "googlemail.com" {
-		return e
+	if domain == "gmail.com" || domain == "googlemail.com" {
+		return gmailAddress(local, domain)
 	}
+	return e
+}
+
+// gmailAddress drops the dots and any "+tag" of a Gmail local part, or
+// returns "" when nothing is left of it.
+func gmailAddress(local, domain string) string {
 	local, _, _ = strings.Cut(local, "+")
 	local = strings.ReplaceAll(local, ".", "")
 	if local == "" {
