@@ -36,14 +36,16 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	env := testEnv(t, st, cfg)
 	runNightly(t, env, sampleDate, false)
 	first := dataParts(t, st, cfg, sampleDate)
-	// raw and quarantine of 8 streams (16: orders, the product catalog,
+	// raw and quarantine of 9 streams (18: orders, the product catalog,
 	// contacts, touchpoints, ad clicks, ad metrics, consent events,
-	// deletion requests), the orders' quality report and quarantine (2),
-	// orders, customers, identity map and events (4), features, cohorts and
-	// daily KPIs (3), the model decisions (1), scores, segment Parquet and
-	// CSV (3).
-	if len(first) != 29 {
-		t.Fatalf("want 29 data files, got %d", len(first))
+	// deletion requests, suppressions), the orders' quality report and
+	// quarantine (2), orders, customers, identity map and events (4),
+	// features, cohorts and daily KPIs (3), the model decisions (1), scores,
+	// RFM segment Parquet and CSV (3); 8 rule segments of a snapshot,
+	// export, adds and removes (32), 3 of them for ads with a Google and a
+	// Meta file (6); 3 trigger lists of Parquet and CSV (6).
+	if len(first) != 75 {
+		t.Fatalf("want 75 data files, got %d", len(first))
 	}
 	firstModels := modelFiles(t, st)
 	env.RunID += "-again"

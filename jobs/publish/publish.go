@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
@@ -24,10 +25,12 @@ import (
 	"github.com/segmint/segmint/lib/store"
 )
 
-// Run publishes the segment families of d.
+// Run publishes the segments of d: the RFM family, then every rule
+// segment.
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
-	if !env.Config.Segments.RFM.Enabled {
-		env.Log.Info().Msg("no segment family enabled: nothing to publish")
+	segs := env.Config.Segments
+	if !segs.RFM.Enabled && len(segs.Rules) == 0 && !segs.Triggers.Enabled {
+		env.Log.Info().Msg("no segment configured: nothing to publish")
 		return step.Stats{}, nil
 	}
 	in := dataset.Partition{Dataset: contract.Scores, Date: d}
@@ -35,23 +38,86 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err != nil {
 		return nil, err
 	}
-	members, sizes := rfmMembers(scores)
-	p := dataset.Partition{Dataset: contract.RFMSegments, Date: d}
-	pm, err := commitMembers(ctx, env, p, m, members, sizes)
+	n, err := readNight(ctx, env, d, scores, m)
 	if err != nil {
 		return nil, err
 	}
-	if err := updateLatest(ctx, env, p, pm); err != nil {
-		return nil, err
+	stats := step.Stats{}
+	if segs.RFM.Enabled {
+		if err := publishRFM(ctx, env, n, scores, stats); err != nil {
+			return nil, err
+		}
 	}
-	stats := step.Stats{"rfm.members": int64(len(members))}
-	ev := env.Log.Info().Int(logging.FieldMembers, len(members))
-	for name, n := range sizes {
-		stats["rfm."+name] = n
-		ev = ev.Int64(name, n)
+	for _, seg := range segs.Rules {
+		if err := publishSegment(ctx, env, n, seg, stats); err != nil {
+			return nil, err
+		}
+	}
+	if segs.Triggers.Enabled {
+		if err := publishTriggers(ctx, env, n, scores, stats); err != nil {
+			return nil, err
+		}
+	}
+	return stats, nil
+}
+
+// publishRFM commits the RFM family of the night, suppressed for its
+// purpose, and points its latest.json at it.
+func publishRFM(ctx context.Context, env step.Env, n *night, scores []contract.Score, stats step.Stats) error {
+	purpose := env.Config.Segments.RFM.Purpose
+	kept, suppressed := n.allowed(scores, purpose)
+	members, sizes := rfmMembers(kept)
+	p := dataset.Partition{Dataset: contract.RFMSegments, Date: n.d}
+	pm, err := commitMembers(ctx, env, p, n.inputs, members, sizes, suppressed)
+	if err != nil {
+		return err
+	}
+	if err := updateLatest(ctx, env, p, pm); err != nil {
+		return err
+	}
+	stats["rfm.members"] = int64(len(members))
+	ev := env.Log.Info().Str(logging.FieldSegment, "rfm").Int(logging.FieldMembers, len(members))
+	for name, k := range sizes {
+		stats["rfm."+name] = k
+		ev = ev.Int64(name, k)
+	}
+	for reason, k := range suppressed {
+		stats["rfm.suppressed."+reason] = k
 	}
 	ev.Msg("segments published")
-	return stats, nil
+	return nil
+}
+
+// publishSegment commits one rule segment of the night and points its
+// latest.json at it.
+func publishSegment(ctx context.Context, env step.Env, n *night, seg config.Segment, stats step.Stats) error {
+	r, err := selectMembers(n, env.Config.Segments, seg)
+	if err != nil {
+		return err
+	}
+	ch, err := changesOf(ctx, env, n.d, seg.Name, r.treated())
+	if err != nil {
+		return err
+	}
+	pm, err := commitSegment(ctx, env, n, r, ch)
+	if err != nil {
+		return err
+	}
+	if err := updateLatest(ctx, env, dataset.Partition{Dataset: contract.Segment(seg.Name), Date: n.d}, pm); err != nil {
+		return err
+	}
+	key := seg.Name + "."
+	stats[key+"members"] = int64(len(r.members))
+	stats[key+"treated"] = int64(len(r.treated()))
+	stats[key+"adds"] = int64(len(ch.adds))
+	stats[key+"removes"] = int64(len(ch.removes))
+	for reason, k := range r.suppressed {
+		stats[key+"suppressed."+reason] = k
+	}
+	env.Log.Info().Str(logging.FieldSegment, seg.Name).Int(logging.FieldMembers, len(r.members)).
+		Int(logging.FieldTreated, len(r.treated())).Int(logging.FieldAdds, len(ch.adds)).Int(logging.FieldRemoves, len(ch.removes)).
+		Msg("segment published")
+	return nil
 }
 
 // rfmMembers are the scored customers as RFM segment members, by segment
@@ -78,18 +144,25 @@ func rfmMembers(scores []contract.Score) ([]contract.Member, map[string]int64) {
 	return members, sizes
 }
 
-// commitMembers commits segment partition p, read from scores manifest
-// scores: the members as Parquet and as the audience CSV.
-func commitMembers(ctx context.Context, env step.Env, p dataset.Partition, scores *dataset.Manifest,
-	members []contract.Member, sizes map[string]int64) (*dataset.Manifest, error) {
+// commitMembers commits segment partition p, read from inputs: the members
+// as Parquet and as the audience CSV, with the counts of people left out
+// by suppression.
+func commitMembers(ctx context.Context, env step.Env, p dataset.Partition, inputs []*dataset.Manifest,
+	members []contract.Member, sizes, suppressed map[string]int64) (*dataset.Manifest, error) {
 	w := dataset.NewWriter(env.Store, p, env.RunID, contract.StepPublish, "")
-	w.AddInput(scores)
+	for _, m := range inputs {
+		w.AddInput(m)
+	}
 	w.SetMeta("segment_sizes", sizes)
+	w.SetMeta("purpose", env.Config.Segments.RFM.Purpose)
+	w.SetMeta("suppressed", suppressed)
 	w.SetMeta("segments", rfm.Segments())
-	if err := dataset.WriteParquet(ctx, w, members); err != nil {
+	label := dataset.Label{Segment: "rfm", Purpose: env.Config.Segments.RFM.Purpose}
+	if err := labelled(w, label, RoleSnapshot, func() error { return dataset.WriteParquet(ctx, w, members) }); err != nil {
 		return nil, err
 	}
-	if err := w.AddFile(ctx, "csv", "csv", int64(len(members)), func(out io.Writer) error { return writeCSV(out, members) }); err != nil {
+	err := addCSV(ctx, w, label, RoleExport, int64(len(members)), func(out io.Writer) error { return writeCSV(out, members) })
+	if err != nil {
 		return nil, err
 	}
 	return w.Commit(ctx, env.Now())

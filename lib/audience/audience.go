@@ -3,8 +3,8 @@
 // suppression list), stable control groups, and the changes between two
 // nights' snapshots of a segment, exact across identity merges.
 //
-// Purposes. Every segment names what its files are for: PurposeEmail and
-// PurposeAds are marketing contact; PurposeAnalytics feeds BI only.
+// Purposes. Every segment names what its files are for (lib/config):
+// email and ads are marketing contact; analytics feeds BI only.
 //
 // Suppression, checked in this order (the first reason wins):
 //
@@ -26,20 +26,14 @@ package audience
 import (
 	"crypto/sha256"
 	"encoding/binary"
-)
 
-// Purposes of a segment.
-const (
-	PurposeEmail     = "email"
-	PurposeAds       = "ads"
-	PurposeAnalytics = "analytics"
+	"github.com/segmint/segmint/lib/config"
 )
-
-// Purposes lists every purpose.
-func Purposes() []string { return []string{PurposeEmail, PurposeAds, PurposeAnalytics} }
 
 // Marketing reports whether a purpose contacts the person (e-mail or ads).
-func Marketing(purpose string) bool { return purpose == PurposeEmail || purpose == PurposeAds }
+func Marketing(purpose string) bool {
+	return purpose == config.PurposeEmail || purpose == config.PurposeAds
+}
 
 // GlobalScope is the scope of the global control group in Bucket.
 const GlobalScope = "*global*"

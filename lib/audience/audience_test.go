@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/normalize"
 )
 
@@ -83,17 +84,17 @@ func TestSuppressionReasonsAndPurposes(t *testing.T) {
 		want map[string]string // purpose -> reason
 	}{
 		{Person{CustomerID: "a", DeletionRequested: true, ConsentDenied: true},
-			map[string]string{PurposeEmail: ReasonDeletion, PurposeAds: ReasonDeletion, PurposeAnalytics: ReasonDeletion}},
+			map[string]string{config.PurposeEmail: ReasonDeletion, config.PurposeAds: ReasonDeletion, config.PurposeAnalytics: ReasonDeletion}},
 		{Person{CustomerID: "b", ConsentDenied: true, EmailSHA256: normalize.Hash(email)},
-			map[string]string{PurposeEmail: ReasonConsent, PurposeAds: ReasonConsent, PurposeAnalytics: ""}},
+			map[string]string{config.PurposeEmail: ReasonConsent, config.PurposeAds: ReasonConsent, config.PurposeAnalytics: ""}},
 		{Person{CustomerID: "c", EmailSHA256: normalize.Hash(email)},
-			map[string]string{PurposeEmail: ReasonList, PurposeAds: ReasonList, PurposeAnalytics: ""}},
+			map[string]string{config.PurposeEmail: ReasonList, config.PurposeAds: ReasonList, config.PurposeAnalytics: ""}},
 		{Person{CustomerID: "d", PhoneSHA256: normalize.Hash(phone)},
-			map[string]string{PurposeEmail: ReasonList, PurposeAds: ReasonList}},
-		{Person{CustomerID: "e", CustomerNumber: "12345"}, map[string]string{PurposeAds: ReasonList}},
-		{Person{CustomerID: "f", EmailSHA256: "ab" + normalize.Hash("x")[2:]}, map[string]string{PurposeEmail: ReasonList}},
+			map[string]string{config.PurposeEmail: ReasonList, config.PurposeAds: ReasonList}},
+		{Person{CustomerID: "e", CustomerNumber: "12345"}, map[string]string{config.PurposeAds: ReasonList}},
+		{Person{CustomerID: "f", EmailSHA256: "ab" + normalize.Hash("x")[2:]}, map[string]string{config.PurposeEmail: ReasonList}},
 		{Person{CustomerID: "g", EmailSHA256: normalize.Hash("other@example.com"), CustomerNumber: "999"},
-			map[string]string{PurposeEmail: "", PurposeAds: "", PurposeAnalytics: ""}},
+			map[string]string{config.PurposeEmail: "", config.PurposeAds: "", config.PurposeAnalytics: ""}},
 	}
 	for _, c := range cases {
 		for purpose, want := range c.want {
@@ -102,7 +103,7 @@ func TestSuppressionReasonsAndPurposes(t *testing.T) {
 			}
 		}
 	}
-	if got := Suppressed(Person{CustomerID: "h", ConsentDenied: true}, PurposeEmail, nil); got != ReasonConsent {
+	if got := Suppressed(Person{CustomerID: "h", ConsentDenied: true}, config.PurposeEmail, nil); got != ReasonConsent {
 		t.Errorf("without a list: %q", got)
 	}
 }

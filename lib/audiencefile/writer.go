@@ -22,7 +22,9 @@ type Stats struct {
 // Shares is the fraction of written rows carrying each identifier, between
 // 0 and 1: an upper bound on the match rate each identifier alone can give.
 type Shares struct {
-	Email, Phone, Name float64
+	Email float64 `json:"email"`
+	Phone float64 `json:"phone"`
+	Name  float64 `json:"name"`
 }
 
 // Shares returns each identifier's share of s.Rows, all 0 when no row was

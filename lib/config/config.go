@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/lib/segrule"
 )
 
 // Config is the whole configuration of one segmint deployment.
@@ -36,7 +37,8 @@ type Config struct {
 	Rates []Rate `yaml:"rates"`
 	// Sources are the systems ingest pulls from.
 	Sources []Source `yaml:"sources"`
-	// Segments configures the published segment families.
+	// Segments configures the published segments: the RFM family, the
+	// segments defined by rules, their control groups and suppression.
 	Segments Segments `yaml:"segments"`
 	// Lifecycle sets the day counts of the customers' lifecycle stages.
 	Lifecycle Lifecycle `yaml:"lifecycle"`
@@ -48,6 +50,9 @@ type Config struct {
 	// orders stream's rules are named by its raw dataset,
 	// "raw/<source>/<stream>", and use segmint's field names.
 	Quality quality.Config `yaml:"quality"`
+	// ruleSchema, when set (WithRuleColumns), lets Validate check the
+	// columns and types of the segment rules, not only their syntax.
+	ruleSchema segrule.Schema
 }
 
 // Rate is one row of the rates table: the price of one unit of a currency
@@ -195,18 +200,6 @@ type Column struct {
 	DecimalSeparator string `yaml:"decimal_separator"`
 }
 
-// Segments configures the published segment families.
-type Segments struct {
-	// RFM enables the RFM segment family.
-	RFM RFM `yaml:"rfm"`
-}
-
-// RFM configures RFM segments.
-type RFM struct {
-	// Enabled publishes segments/rfm.
-	Enabled bool `yaml:"enabled"`
-}
-
 // Column types understood by connectors.
 const (
 	TypeString    = "string"
@@ -235,17 +228,20 @@ const MaxDecimalScale = 6
 
 // Load reads, applies environment overrides to, defaults and validates a
 // configuration file.
-func Load(path string, getenv func(string) string) (*Config, error) {
+func Load(path string, getenv func(string) string, opts ...Option) (*Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return Parse(b, getenv)
+	return Parse(b, getenv, opts...)
 }
 
 // Parse is Load on bytes already read.
-func Parse(b []byte, getenv func(string) string) (*Config, error) {
+func Parse(b []byte, getenv func(string) string, opts ...Option) (*Config, error) {
 	var c Config
+	for _, o := range opts {
+		o(&c)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
@@ -292,6 +288,7 @@ func (c *Config) setDefaults() {
 		c.Identity.DefaultRegion = "GB"
 	}
 	c.Models.defaults()
+	c.Segments.defaults()
 	if c.Lifecycle == (Lifecycle{}) {
 		c.Lifecycle = Lifecycle{NewDays: 30, ActiveDays: 90, DormantDays: 180}
 	}
@@ -367,6 +364,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.validateRelationships()...)
 	errs = append(errs, c.Models.validate()...)
+	errs = append(errs, c.Segments.validate(c.ruleSchema)...)
 	if lc := c.Lifecycle; lc != (Lifecycle{}) && !(0 < lc.NewDays && 0 < lc.ActiveDays && lc.ActiveDays < lc.DormantDays) {
 		add("lifecycle: want new_days > 0 and 0 < active_days < dormant_days, got %d, %d, %d", lc.NewDays, lc.ActiveDays, lc.DormantDays)
 	}
@@ -556,6 +554,8 @@ func (st Stream) validateEntity(where string, fields map[string]Column) []error 
 		}
 	case EntityConsent, EntityDeletionRequests:
 		errs = append(errs, st.validateConsent(where, fields)...)
+	case EntitySuppressions:
+		errs = append(errs, st.validateSuppressions(where, fields)...)
 	case EntityContacts, EntityTouchpoints, EntityAdClicks:
 		errs = append(errs, st.validateIdentity(where, fields)...)
 	case "":
@@ -635,7 +635,7 @@ func checkFields(where string, entity Entity, mapped map[string]Column, spec map
 // Entities lists what a file-drop stream's rows can be to segmint.
 func Entities() []string {
 	all := []Entity{EntityOrders, EntityConsent, EntityDeletionRequests, EntityContacts, EntityTouchpoints,
-		EntityAdClicks, EntityAdMetrics, EntityProducts}
+		EntityAdClicks, EntityAdMetrics, EntityProducts, EntitySuppressions}
 	out := make([]string, len(all))
 	for i, e := range all {
 		out[i] = string(e)
@@ -653,6 +653,9 @@ type IdentitySpec struct {
 
 // Key is the field that identifies a row.
 func (s IdentitySpec) Key() string { return s.key }
+
+// At is the entity's timestamp field (a contact's last change).
+func (s IdentitySpec) At() string { return s.at }
 
 // Identifiers are the identifier fields, by segmint field name.
 func (s IdentitySpec) Identifiers() []string { return s.identifiers }

@@ -229,7 +229,7 @@ func TestValidateProblems(t *testing.T) {
 		{
 			name:   "unknown entity",
 			breakf: func(c *config.Config) { c.Sources[0].Streams[0].Entity = "invoices" },
-			want:   []string{`entity: "invoices" is not known (orders, consent, deletion_requests, contacts, touchpoints, ad_clicks, ad_metrics, products)`},
+			want:   []string{`entity: "invoices" is not known (orders, consent, deletion_requests, contacts, touchpoints, ad_clicks, ad_metrics, products, suppressions)`},
 		},
 		{
 			name:   "stream currency without a rate",

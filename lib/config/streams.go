@@ -35,6 +35,9 @@ const (
 	EntityAdClicks         Entity = "ad_clicks"
 	EntityAdMetrics        Entity = "ad_metrics"
 	EntityProducts         Entity = "products"
+	// EntitySuppressions is a suppression list: people no e-mail or ads
+	// file may hold (README: Segments).
+	EntitySuppressions Entity = "suppressions"
 )
 
 // StreamRef is one configured stream and the source it belongs to.

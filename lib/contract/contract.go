@@ -30,6 +30,9 @@ const (
 	StepReport   = "report"
 )
 
+// CommandMeasure is `segmint measure`, which writes outside the nightly run.
+const CommandMeasure = "measure"
+
 // Partitioning is how a dataset is laid out below its path.
 type Partitioning string
 
@@ -107,7 +110,7 @@ func (s Step) Writes() []Dataset {
 
 // LookupStep finds a step by name.
 func LookupStep(name string) (Step, bool) {
-	for _, s := range Steps() {
+	for _, s := range append(Steps(), Commands()...) {
 		if s.Name == name {
 			return s, true
 		}

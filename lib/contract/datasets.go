@@ -51,6 +51,34 @@ func StateKey(source, stream string) string { return "state/" + source + "/" + s
 // LatestKey is the pointer to a segment family's newest committed partition.
 func LatestKey(segments string) string { return segments + "/latest.json" }
 
+// Segment is the dataset of one segment defined by a rule.
+func Segment(name string) string { return "segments/" + name }
+
+// Trigger is the dataset of one trigger list.
+func Trigger(name string) string { return "triggers/" + name }
+
+// The trigger lists publish writes when segments.triggers is enabled.
+const (
+	// TriggerCartAbandoners: an add to cart in the last 24 hours of D and
+	// no order since.
+	TriggerCartAbandoners = "cart_abandoners"
+	// TriggerCrossedAtRisk: customers who became RFM at_risk or lifecycle
+	// churned since the previous night.
+	TriggerCrossedAtRisk = "crossed_at_risk"
+	// TriggerNewTopDecile: new customers whose first order is in the top
+	// decile of first-order values.
+	TriggerNewTopDecile = "new_top_decile"
+)
+
+// Triggers lists the trigger lists.
+func Triggers() []string {
+	return []string{TriggerCartAbandoners, TriggerCrossedAtRisk, TriggerNewTopDecile}
+}
+
+// Measurements is the dataset of a segment's treated-against-control
+// measurements (segmint measure).
+func Measurements(segment string) string { return "measurements/" + segment }
+
 // The models train writes and score applies, by their names in
 // models/<model>/.
 const (
@@ -136,6 +164,28 @@ func Datasets() []Dataset {
 		{Path: LatestKey(RFMSegments), Partitioning: SideFile, Row: nil, Writer: StepPublish,
 			Files: "JSON", When: "segments.rfm.enabled", About: "the newest committed segments/rfm partition",
 			cond: func(c *config.Config) bool { return c.Segments.RFM.Enabled }},
+		{Path: "segments/<segment>", Partitioning: ByDate, Row: rowOf[AudienceMember](), Writer: StepPublish,
+			Files: "CSVs by role in the manifest: export (treated members), adds, removes, and for purpose ads google_customer_match and meta_custom_audience (README: Segments)",
+			When:  "segments.rules", About: "one member of a rule segment, control members flagged",
+			names: segmentNames(Segment)},
+		{Path: "segments/<segment>/latest.json", Partitioning: SideFile, Writer: StepPublish,
+			Files: "JSON", When: "segments.rules", About: "the newest committed partition of the segment",
+			names: segmentNames(func(name string) string { return LatestKey(Segment(name)) })},
+		{Path: "triggers/<trigger>", Partitioning: ByDate, Row: rowOf[TriggerMember](), Writer: StepPublish,
+			Files: "a CSV of the same rows", When: "segments.triggers.enabled", About: "one customer a trigger fired for tonight",
+			names: func(c *config.Config) []string {
+				if !c.Segments.Triggers.Enabled {
+					return nil
+				}
+				var out []string
+				for _, t := range Triggers() {
+					out = append(out, Trigger(t))
+				}
+				return out
+			}},
+		{Path: "measurements/<segment>", Partitioning: ByDate, Row: rowOf[Measurement](), Writer: CommandMeasure,
+			When: "segmint measure --segment <segment> (dated by --to)", About: "one outcome of the treated members against the control group",
+			names: func(*config.Config) []string { return nil }},
 		{Path: Reports, Partitioning: ByDate, Writer: StepReport,
 			Files: "index.html", About: "the run's report for people"},
 	}
@@ -157,11 +207,21 @@ func Steps() []Step {
 			Reads: []string{Orders, "models/<model>/champion.json"}},
 		{Name: StepScore, About: "scores every customer with RFM and the champion models",
 			Reads: []string{CustomerFeatures, Orders, "models/<model>/champion.json"}},
-		{Name: StepPublish, About: "publishes the segment files downstream systems read",
-			Reads: []string{Scores}},
+		{Name: StepPublish, About: "publishes the segment files downstream systems read, suppressed and with control groups",
+			Reads: []string{Customers, CustomerFeatures, Scores, Orders, CRMRecords, IdentityMap, IdentityEvents, "raw/<source>/<stream>",
+				"segments/<segment>/dt=<the newest before D>"}},
 		{Name: StepReport, About: "writes the run's report page",
 			Reads: []string{"raw/<source>/<stream>", "quarantine/<source>/<stream>", "quality/raw/<source>/<stream>",
 				Customers, Decisions, RFMSegments}},
+	}
+}
+
+// Commands declares the commands that write datasets outside the nightly
+// run.
+func Commands() []Step {
+	return []Step{
+		{Name: CommandMeasure, About: "measures a segment's treated members against its control group over a window",
+			Reads: []string{"segments/<segment>", IdentityEvents, Orders}},
 	}
 }
 
@@ -207,6 +267,17 @@ func championNames(c *config.Config) []string {
 		out = append(out, registry.ChampionKey(m))
 	}
 	return out
+}
+
+// segmentNames names one dataset per rule segment.
+func segmentNames(name func(segment string) string) func(*config.Config) []string {
+	return func(c *config.Config) []string {
+		var out []string
+		for _, seg := range c.Segments.Rules {
+			out = append(out, name(seg.Name))
+		}
+		return out
+	}
 }
 
 // hasModels holds when a configuration has a models: section.

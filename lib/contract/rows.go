@@ -84,6 +84,64 @@ type Member struct {
 	RFMCell    string `parquet:"rfm_cell"`
 }
 
+// AudienceMember is one row of a rule segment's snapshot,
+// segments/<segment>/dt=D: every member after suppression, control members
+// included and flagged. Only the treated members (Control false) are in the
+// segment's export files.
+type AudienceMember struct {
+	CustomerID string `parquet:"customer_id"`
+	Segment    string `parquet:"segment"`
+	Purpose    string `parquet:"purpose"`
+	// Control is true for a member of the segment's control group or of
+	// the global control group (ControlGroup says which).
+	Control      bool    `parquet:"control"`
+	ControlGroup *string `parquet:"control_group,optional"`
+	// EmailSHA256 and PhoneSHA256 are unified/customers' hashes.
+	EmailSHA256 *string `parquet:"email_sha256,optional"`
+	PhoneSHA256 *string `parquet:"phone_sha256,optional"`
+	// MergedFrom are the ids of the previous snapshot's members that
+	// identity resolution merged into this person since.
+	MergedFrom []string `parquet:"merged_from,list"`
+}
+
+// TriggerMember is one row of triggers/<trigger>/dt=D: a customer who
+// did tonight what the trigger watches for, and what that was.
+type TriggerMember struct {
+	CustomerID  string  `parquet:"customer_id"`
+	Trigger     string  `parquet:"trigger"`
+	Purpose     string  `parquet:"purpose"`
+	Reason      string  `parquet:"reason"`
+	EmailSHA256 *string `parquet:"email_sha256,optional"`
+	PhoneSHA256 *string `parquet:"phone_sha256,optional"`
+}
+
+// Measurement is one row of measurements/<segment>/dt=D: one outcome of
+// a segment's treated members against its control group over a window
+// (segmint measure). Diff is treated - control with its 95% interval;
+// Relative is Diff over the control value, null where that does not exist.
+type Measurement struct {
+	Segment    string   `parquet:"segment"`
+	From       string   `parquet:"from"`
+	To         string   `parquet:"to"`
+	Metric     string   `parquet:"metric"`
+	TreatedN   int64    `parquet:"treated_n"`
+	ControlN   int64    `parquet:"control_n"`
+	Treated    float64  `parquet:"treated"`
+	Control    float64  `parquet:"control"`
+	Diff       float64  `parquet:"diff"`
+	DiffLo     float64  `parquet:"diff_lo"`
+	DiffHi     float64  `parquet:"diff_hi"`
+	Relative   *float64 `parquet:"relative,optional"`
+	RelativeLo *float64 `parquet:"relative_lo,optional"`
+	RelativeHi *float64 `parquet:"relative_hi,optional"`
+	PValue     float64  `parquet:"p_value"`
+	// SRMPValue and SRMFlag are the sample-ratio mismatch test of the
+	// groups' sizes against the configured control share: a flagged
+	// measurement should not be trusted.
+	SRMPValue float64 `parquet:"srm_p_value"`
+	SRMFlag   bool    `parquet:"srm_flag"`
+}
+
 // Latest is the content of latest.json.
 type Latest struct {
 	Dataset   string    `json:"dataset"`

@@ -107,6 +107,15 @@ type Lifecycle struct {
 	NewDays, ActiveDays, DormantDays int64
 }
 
+// Lifecycle stages of Customer.LifecycleStage (see Lifecycle).
+const (
+	StageProspect = "prospect"
+	StageNew      = "new"
+	StageActive   = "active"
+	StageDormant  = "dormant"
+	StageChurned  = "churned"
+)
+
 // DefaultLifecycle is 30, 90 and 180 days.
 func DefaultLifecycle() Lifecycle { return Lifecycle{NewDays: 30, ActiveDays: 90, DormantDays: 180} }
 

@@ -81,6 +81,16 @@ type File struct {
 	Rows   int64  `json:"rows"`
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
+	Label
+}
+
+// Label says what a published file is to its readers: its role
+// ("snapshot", "adds", "google_customer_match", ...), the segment and the
+// segment's purpose. Empty for the files of internal datasets.
+type Label struct {
+	Role    string `json:"role,omitempty"`
+	Segment string `json:"segment,omitempty"`
+	Purpose string `json:"purpose,omitempty"`
 }
 
 // Field is one column of the schema.
@@ -192,6 +202,14 @@ func (w *Writer) SetMeta(key string, v any) {
 		w.manifest.Meta = map[string]any{}
 	}
 	w.manifest.Meta[key] = v
+}
+
+// LabelFrom labels the files added since the first from of them (from is
+// the length of Files before adding them).
+func (w *Writer) LabelFrom(from int, l Label) {
+	for i := from; i < len(w.manifest.Files); i++ {
+		w.manifest.Files[i].Label = l
+	}
 }
 
 // Files returns the files added so far.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -206,4 +207,25 @@ func (f Fields) Int64(row parquet.Row, field string) (int64, bool) {
 		return 0, false
 	}
 	return row[i].Int64(), true
+}
+
+// EachRowsUpTo streams the rows of every committed partition of a dataset
+// dated d or earlier, oldest first, to fn, and returns their manifests.
+func EachRowsUpTo(ctx context.Context, st store.Store, name string, d rundate.Date, fn func(*parquet.Schema, []parquet.Row) error) ([]*Manifest, error) {
+	dates, err := CommittedDates(ctx, st, name)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Manifest
+	for _, day := range dates {
+		if day.Start().After(d.Start()) {
+			break
+		}
+		m, err := EachRows(ctx, st, Partition{Dataset: name, Date: day}, fn)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }

@@ -133,6 +133,14 @@ const (
 // Publish.
 const (
 	FieldMembers = "members"
+	// FieldSegment names a published segment ("rfm" for the RFM family).
+	FieldSegment = "segment"
+	// FieldTreated counts a segment's members outside the control groups.
+	FieldTreated = "treated"
+	// FieldAdds and FieldRemoves count the changes since the previous
+	// committed snapshot.
+	FieldAdds    = "adds"
+	FieldRemoves = "removes"
 	// FieldLatest is the date segments/<name>/latest.json names.
 	FieldLatest = "latest"
 )

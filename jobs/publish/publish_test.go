@@ -1,0 +1,238 @@
+package publish
+
+import (
+	"bytes"
+	"encoding/csv"
+	"reflect"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/customerview"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/identity"
+	"github.com/segmint/segmint/lib/money"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
+	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/lib/uplift"
+)
+
+// customer is a unified customer with net revenue in whole units.
+type customer struct {
+	id       string
+	net      int64
+	denied   bool
+	deletion bool
+}
+
+// night commits the inputs of publish for d: customers, their features
+// and scores, and the identity events of the night.
+func commitNight(t *testing.T, env step.Env, d rundate.Date, cs []customer, merges map[string]string) {
+	t.Helper()
+	var customers []customerview.Customer
+	var features []featureset.Customer
+	var scores []contract.Score
+	for _, c := range cs {
+		cu := customerview.Customer{CustomerID: c.id, CustomerNumber: "n-" + c.id, NetRevenue: money.Cents(c.net * 100),
+			OrdersCount: 1, LifecycleStage: "active", EmailConsent: customerview.ConsentGranted}
+		if c.denied {
+			cu.EmailConsent = customerview.ConsentDenied
+		}
+		if c.deletion {
+			at := d.Start()
+			cu.DeletionRequestedAt = &at
+		}
+		customers = append(customers, cu)
+		features = append(features, featureset.Customer{CustomerID: c.id, Frequency: 1, Monetary: float64(c.net)})
+		scores = append(scores, contract.Score{CustomerID: c.id, RFMSegment: "loyal", RScore: 3, FScore: 3, MScore: 3, RFMCell: "333"})
+	}
+	var events []identity.Event
+	for absorbed, survivor := range merges {
+		events = append(events, identity.Event{Type: identity.EventMerge, CustomerID: survivor, OtherID: absorbed, Reason: identity.ReasonMerge})
+	}
+	write := func(name string, rows any) {
+		t.Helper()
+		out := step.Output{Partition: dataset.Partition{Dataset: name, Date: d}, Job: "test"}
+		var err error
+		switch r := rows.(type) {
+		case []customerview.Customer:
+			_, err = step.WriteOutput(t.Context(), env, out, r)
+		case []featureset.Customer:
+			_, err = step.WriteOutput(t.Context(), env, out, r)
+		case []contract.Score:
+			_, err = step.WriteOutput(t.Context(), env, out, r)
+		case []identity.Event:
+			_, err = step.WriteOutput(t.Context(), env, out, r)
+		case []customerview.Order:
+			_, err = step.WriteOutput(t.Context(), env, out, r)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(contract.Customers, customers)
+	write(contract.CustomerFeatures, features)
+	write(contract.Scores, scores)
+	write(contract.IdentityEvents, events)
+	write(contract.Orders, []customerview.Order{})
+}
+
+func testConfig(share float64) *config.Config {
+	c := &config.Config{Currency: "GBP", Identity: config.Identity{DefaultRegion: "GB"}}
+	c.Segments.Rules = []config.Segment{{Name: "vip", Purpose: config.PurposeAds, Description: "big spenders",
+		Rule: "monetary >= 100", ControlShare: &share}}
+	// IdentityEvents is declared for configs with identity streams; the
+	// test commits them itself, so publish must find them by date.
+	c.Sources = []config.Source{{Name: "crm", Kind: config.FileDrop, Streams: []config.Stream{{Name: "contacts", Entity: config.EntityContacts}}}}
+	c.Segments.Control.Salt = "test"
+	return c
+}
+
+func testEnv(t *testing.T, cfg *config.Config) step.Env {
+	return step.Env{Store: store.NewMem(), Config: cfg, Log: zerolog.Nop(), RunID: "test",
+		Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }}
+}
+
+// readRole reads the CSV file of a role of the segment's partition.
+func readRole(t *testing.T, env step.Env, d rundate.Date, role string) ([][]string, dataset.File) {
+	t.Helper()
+	p := dataset.Partition{Dataset: contract.Segment("vip"), Date: d}
+	m, err := dataset.ReadManifest(t.Context(), env.Store, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.Files {
+		if f.Role != role {
+			continue
+		}
+		b, err := store.GetBytes(t.Context(), env.Store, p.Key(f.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(recs)-1) != f.Rows {
+			t.Errorf("%s: %d rows, manifest says %d", role, len(recs)-1, f.Rows)
+		}
+		return recs, f
+	}
+	t.Fatalf("no %s file", role)
+	return nil, dataset.File{}
+}
+
+// Two nights: b is merged into a (both members: no change), c leaves the
+// segment, f enters it, d (consent denied) and e (deletion requested) are
+// never in it. The adds and removes are exactly f and c, and a carries b.
+func TestChangesAcrossAMergeASuppressionAndASegmentChange(t *testing.T) {
+	env := testEnv(t, testConfig(0))
+	d1, d2 := mustDate(t, "2026-01-10"), mustDate(t, "2026-01-12")
+	commitNight(t, env, d1, []customer{{id: "a", net: 200}, {id: "b", net: 150}, {id: "c", net: 120},
+		{id: "d", net: 300, denied: true}, {id: "e", net: 500, deletion: true}, {id: "f", net: 50}}, nil)
+	commitNight(t, env, d2, []customer{{id: "a", net: 350}, {id: "c", net: 80},
+		{id: "d", net: 300, denied: true}, {id: "e", net: 500, deletion: true}, {id: "f", net: 250}}, map[string]string{"b": "a"})
+	for _, d := range []rundate.Date{d1, d2} {
+		if _, err := Run(t.Context(), env, d); err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+	}
+	adds, _ := readRole(t, env, d2, RoleAdds)
+	removes, _ := readRole(t, env, d2, RoleRemoves)
+	header := []string{"customer_id", "segment", "change", "previous_customer_id"}
+	if want := [][]string{header, {"f", "vip", "add", ""}}; !reflect.DeepEqual(adds, want) {
+		t.Errorf("adds %v, want %v", adds, want)
+	}
+	if want := [][]string{header, {"c", "vip", "remove", ""}}; !reflect.DeepEqual(removes, want) {
+		t.Errorf("removes %v, want %v", removes, want)
+	}
+	first, _ := readRole(t, env, d1, RoleAdds)
+	if len(first) != 4 { // a, b, c: everyone is an add on the first night
+		t.Errorf("first night adds %v", first)
+	}
+	members, m, err := dataset.ReadParquet[contract.AudienceMember](t.Context(), env.Store, dataset.Partition{Dataset: contract.Segment("vip"), Date: d2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, mb := range members {
+		ids = append(ids, mb.CustomerID)
+		if mb.CustomerID == "a" && !slices.Equal(mb.MergedFrom, []string{"b"}) {
+			t.Errorf("a merged from %v", mb.MergedFrom)
+		}
+	}
+	if !slices.Equal(ids, []string{"a", "f"}) {
+		t.Errorf("members %v", ids)
+	}
+	sup, _ := m.Meta["suppressed"].(map[string]any)
+	if sup["consent_denied"] != float64(1) || sup["deletion_requested"] != float64(1) {
+		t.Errorf("suppressed %v", m.Meta["suppressed"])
+	}
+}
+
+// Control members stay in the snapshot, flagged, and are in no export;
+// the control share is within the 99.9% binomial range of the configured
+// share.
+func TestControlMembersAreFlaggedAndNeverExported(t *testing.T) {
+	env := testEnv(t, testConfig(0.2))
+	d := mustDate(t, "2026-01-10")
+	var cs []customer
+	for i := 0; i < 2000; i++ {
+		cs = append(cs, customer{id: "cus_" + string(rune('a'+i%26)) + itoa(i), net: 100 + int64(i)})
+	}
+	commitNight(t, env, d, cs, nil)
+	if _, err := Run(t.Context(), env, d); err != nil {
+		t.Fatal(err)
+	}
+	members, _, err := dataset.ReadParquet[contract.AudienceMember](t.Context(), env.Store, dataset.Partition{Dataset: contract.Segment("vip"), Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	control := map[string]bool{}
+	for _, mb := range members {
+		if mb.Control {
+			control[mb.CustomerID] = true
+		}
+	}
+	lo, hi := binomialRange(t, int64(len(members)), 0.2)
+	if n := int64(len(control)); n < lo || n > hi {
+		t.Errorf("%d control of %d, outside [%d, %d]", n, len(members), lo, hi)
+	}
+	export, _ := readRole(t, env, d, RoleExport)
+	for _, rec := range export[1:] {
+		if control[rec[0]] {
+			t.Errorf("control member %s exported", rec[0])
+		}
+	}
+	if len(export)-1+len(control) != len(members) {
+		t.Errorf("export %d + control %d != members %d", len(export)-1, len(control), len(members))
+	}
+}
+
+func mustDate(t *testing.T, s string) rundate.Date {
+	t.Helper()
+	d, err := rundate.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// binomialRange is the 99.9% range of a Binomial(n, share) count.
+func binomialRange(t *testing.T, n int64, share float64) (int64, int64) {
+	t.Helper()
+	r, err := uplift.BinomialRange(n, share, 0.001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Lo, r.Hi
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
