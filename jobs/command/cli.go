@@ -22,6 +22,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/jobs/nightly"
+	"github.com/segmint/segmint/lib/audience"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/logging"
@@ -96,6 +97,8 @@ func commands() []command {
 		{"nightly", "", "runs every step above for the date in order, skipping steps already\n" +
 			"committed for it (--redo to rebuild them)", runNightly},
 		{"backfill", "", "runs nightly for every date from --from to --to", runBackfill},
+		{"measure", "--segment S --from D1 --to D2", "compares a segment's treated members with its control group over the\n" +
+			"nights D1..D2 and commits measurements/<segment>/dt=D2", runMeasure},
 		{"help", "", "this text", runHelp},
 	}
 }
@@ -103,6 +106,7 @@ func commands() []command {
 // options are the flags every command shares.
 type options struct {
 	date, from, to string
+	segment        string
 	configPath     string
 	redo           bool
 	source, stream string
@@ -212,10 +216,15 @@ func prepare(ctx context.Context, cmd string, stp nightly.Step, args []string, s
 func parseOptions(cmd string, stp nightly.Step, args []string, stderr io.Writer) (o options, code int, ok bool) {
 	fs := flag.NewFlagSet("segmint "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	if cmd == "backfill" {
+	switch cmd {
+	case "backfill":
 		fs.StringVar(&o.from, "from", "", "first date to run, YYYY-MM-DD (required)")
 		fs.StringVar(&o.to, "to", "", "last date to run, YYYY-MM-DD (required)")
-	} else {
+	case "measure":
+		fs.StringVar(&o.segment, "segment", "", "the rule segment to measure (required)")
+		fs.StringVar(&o.from, "from", "", "first night whose members count, YYYY-MM-DD (required)")
+		fs.StringVar(&o.to, "to", "", "last night; orders count up to its end, YYYY-MM-DD (required)")
+	default:
 		fs.StringVar(&o.date, "date", "", "run date YYYY-MM-DD: the data up to the end of that day (default: yesterday, UTC)")
 	}
 	fs.StringVar(&o.configPath, "config", "", "configuration file (default "+defaultConfigPath+", or the embedded copy of it)")
@@ -268,6 +277,9 @@ func open(ctx context.Context, cmd string, o options, sys System) (*runContext, 
 
 // datesOf is the list of dates a command runs for.
 func datesOf(o options, cmd string, now func() time.Time) ([]rundate.Date, error) {
+	if cmd == "measure" {
+		return measureDates(o)
+	}
 	if cmd != "backfill" {
 		if o.date == "" {
 			return []rundate.Date{rundate.Of(now()).AddDays(-1)}, nil
@@ -334,6 +346,9 @@ func (rc *runContext) execute(ctx context.Context, env step.Env, d rundate.Date,
 	if rc.cmd == "nightly" || rc.cmd == "backfill" {
 		return nightly.Run(ctx, env, d, rc.opts.redo, rec)
 	}
+	if rc.cmd == "measure" {
+		return rc.measure(ctx, env, d)
+	}
 	return nightly.RunStep(ctx, env, rc.step, d, rec)
 }
 
@@ -379,14 +394,17 @@ func printOutputs(w io.Writer, cmd string, d rundate.Date, cfg *config.Config, s
 	fmt.Fprintf(w, "  %s\n", runlog.Key(rec.RunID))
 }
 
+// loadConfig reads the configuration, checking the segment rules against
+// the columns they may read.
 func loadConfig(path string, getenv func(string) string, defaultConfig []byte) (*config.Config, error) {
+	rules := config.WithRuleColumns(audience.Schema())
 	if path != "" {
-		return config.Load(path, getenv)
+		return config.Load(path, getenv, rules)
 	}
 	if _, err := os.Stat(defaultConfigPath); err == nil {
-		return config.Load(defaultConfigPath, getenv)
+		return config.Load(defaultConfigPath, getenv, rules)
 	}
-	return config.Parse(defaultConfig, getenv)
+	return config.Parse(defaultConfig, getenv, rules)
 }
 
 func newRunID(t time.Time, cmd string) string {
