@@ -11,6 +11,7 @@ import (
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/segrule"
 	"github.com/segmint/segmint/lib/step"
@@ -91,15 +92,15 @@ func selectMembers(n *night, segs config.Segments, seg config.Segment) (*segment
 	r := &segmentResult{seg: seg, suppressed: map[string]int64{}, control: map[string]int64{}}
 	for i, in := range sel {
 		if in {
-			r.add(n.customers[i], segs, n.list)
+			r.add(n.customers[i], n.personOf(n.customers[i]), segs, n.list)
 		}
 	}
 	return r, nil
 }
 
 // add makes c a member unless suppressed, flagging control members.
-func (r *segmentResult) add(c customerview.Customer, segs config.Segments, list *audience.List) {
-	if reason := audience.Suppressed(personOfCustomer(c), r.seg.Purpose, list); reason != "" {
+func (r *segmentResult) add(c customerview.Customer, p audience.Person, segs config.Segments, list *audience.List) {
+	if reason := audience.Suppressed(p, r.seg.Purpose, list); reason != "" {
 		r.suppressed[reason]++
 		return
 	}
@@ -124,11 +125,26 @@ const (
 	groupGlobal  = "global"
 )
 
-// personOfCustomer is what suppression needs of a unified customer.
-func personOfCustomer(c customerview.Customer) audience.Person {
-	return audience.Person{CustomerID: c.CustomerID, CustomerNumber: c.CustomerNumber,
-		DeletionRequested: c.DeletionRequestedAt != nil, ConsentDenied: c.EmailConsent == customerview.ConsentDenied,
-		EmailSHA256: deref(c.EmailSHA256), PhoneSHA256: deref(c.PhoneSHA256)}
+// personOf is what suppression needs of a unified customer: its flags and
+// the hashes of its identifiers, unified/customers' and those of the CRM
+// contact the platform files would use.
+func (n *night) personOf(c customerview.Customer) audience.Person {
+	p := audience.Person{CustomerID: c.CustomerID, CustomerNumber: c.CustomerNumber,
+		DeletionRequested: c.DeletionRequestedAt != nil, ConsentDenied: c.EmailConsent == customerview.ConsentDenied}
+	if c.EmailSHA256 != nil {
+		p.EmailSHA256 = append(p.EmailSHA256, *c.EmailSHA256)
+	}
+	if c.PhoneSHA256 != nil {
+		p.PhoneSHA256 = append(p.PhoneSHA256, *c.PhoneSHA256)
+	}
+	raw := n.people[c.CustomerID]
+	if e, ok := normalize.Email(raw.Email); ok {
+		p.EmailSHA256 = append(p.EmailSHA256, normalize.Hash(e))
+	}
+	if ph, ok := normalize.Phone(raw.Phone, n.region); ok {
+		p.PhoneSHA256 = append(p.PhoneSHA256, normalize.Hash(ph))
+	}
+	return p
 }
 
 // treated are the ids of the members outside every control group.
@@ -162,7 +178,7 @@ func (n *night) allowed(scores []contract.Score, purpose string) ([]contract.Sco
 	kept := make([]contract.Score, 0, len(scores))
 	for _, s := range scores {
 		if i, ok := by[s.CustomerID]; ok {
-			if reason := audience.Suppressed(personOfCustomer(n.customers[i]), purpose, n.list); reason != "" {
+			if reason := audience.Suppressed(n.personOf(n.customers[i]), purpose, n.list); reason != "" {
 				suppressed[reason]++
 				continue
 			}

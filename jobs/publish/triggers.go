@@ -64,7 +64,7 @@ func (n *night) triggerRows(name, purpose string, fs []fired) ([]contract.Trigge
 			continue
 		}
 		c := n.customers[i]
-		if reason := audience.Suppressed(personOfCustomer(c), purpose, n.list); reason != "" {
+		if reason := audience.Suppressed(n.personOf(c), purpose, n.list); reason != "" {
 			suppressed[reason]++
 			continue
 		}

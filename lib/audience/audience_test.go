@@ -85,15 +85,15 @@ func TestSuppressionReasonsAndPurposes(t *testing.T) {
 	}{
 		{Person{CustomerID: "a", DeletionRequested: true, ConsentDenied: true},
 			map[string]string{config.PurposeEmail: ReasonDeletion, config.PurposeAds: ReasonDeletion, config.PurposeAnalytics: ReasonDeletion}},
-		{Person{CustomerID: "b", ConsentDenied: true, EmailSHA256: normalize.Hash(email)},
+		{Person{CustomerID: "b", ConsentDenied: true, EmailSHA256: []string{normalize.Hash(email)}},
 			map[string]string{config.PurposeEmail: ReasonConsent, config.PurposeAds: ReasonConsent, config.PurposeAnalytics: ""}},
-		{Person{CustomerID: "c", EmailSHA256: normalize.Hash(email)},
+		{Person{CustomerID: "c", EmailSHA256: []string{normalize.Hash(email)}},
 			map[string]string{config.PurposeEmail: ReasonList, config.PurposeAds: ReasonList, config.PurposeAnalytics: ""}},
-		{Person{CustomerID: "d", PhoneSHA256: normalize.Hash(phone)},
+		{Person{CustomerID: "d", PhoneSHA256: []string{normalize.Hash(phone)}},
 			map[string]string{config.PurposeEmail: ReasonList, config.PurposeAds: ReasonList}},
 		{Person{CustomerID: "e", CustomerNumber: "12345"}, map[string]string{config.PurposeAds: ReasonList}},
-		{Person{CustomerID: "f", EmailSHA256: "ab" + normalize.Hash("x")[2:]}, map[string]string{config.PurposeEmail: ReasonList}},
-		{Person{CustomerID: "g", EmailSHA256: normalize.Hash("other@example.com"), CustomerNumber: "999"},
+		{Person{CustomerID: "f", EmailSHA256: []string{"ab" + normalize.Hash("x")[2:]}}, map[string]string{config.PurposeEmail: ReasonList}},
+		{Person{CustomerID: "g", EmailSHA256: []string{normalize.Hash("other@example.com")}, CustomerNumber: "999"},
 			map[string]string{config.PurposeEmail: "", config.PurposeAds: "", config.PurposeAnalytics: ""}},
 	}
 	for _, c := range cases {

@@ -22,9 +22,11 @@ type Person struct {
 	CustomerNumber    string
 	DeletionRequested bool
 	ConsentDenied     bool
-	// EmailSHA256 and PhoneSHA256 are the hashes of the person's normalised
-	// e-mail and E.164 phone (unified/customers), empty when unknown.
-	EmailSHA256, PhoneSHA256 string
+	// EmailSHA256 and PhoneSHA256 are the hashes of every normalised
+	// e-mail and E.164 phone known for the person (unified/customers' and
+	// those of the contacts an export would use), each checked against
+	// the list.
+	EmailSHA256, PhoneSHA256 []string
 }
 
 // List is a suppression list: people matched by the SHA-256 of their
@@ -117,8 +119,17 @@ func (l *List) has(p Person) bool {
 	if l == nil {
 		return false
 	}
-	return p.EmailSHA256 != "" && l.emails[p.EmailSHA256] || p.PhoneSHA256 != "" && l.phones[p.PhoneSHA256] ||
-		p.CustomerNumber != "" && l.numbers[p.CustomerNumber]
+	return anyIn(l.emails, p.EmailSHA256) || anyIn(l.phones, p.PhoneSHA256) || p.CustomerNumber != "" && l.numbers[p.CustomerNumber]
+}
+
+// anyIn reports whether one of the hashes is in set.
+func anyIn(set map[string]bool, hashes []string) bool {
+	for _, h := range hashes {
+		if h != "" && set[h] {
+			return true
+		}
+	}
+	return false
 }
 
 // Suppressed is the reason p may not appear in a file of purpose, or ""
