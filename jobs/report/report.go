@@ -35,6 +35,12 @@ type Page struct {
 	Quality   []QualityRow
 	// Models is nil when no model is configured.
 	Models []ModelRow
+	// RFMSuppressed says who was left out of the RFM family and why.
+	RFMSuppressed string
+	// Audiences are the rule segments, Triggers the trigger lists and
+	// Measurements the newest measurement of each segment.
+	Audiences, Triggers []AudienceRow
+	Measurements        []MeasurementRow
 }
 
 // ModelRow is one model's night: what was trained and whether it became
@@ -105,6 +111,13 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 			return nil, err
 		}
 		page.Segments = segmentRows(sm)
+		page.RFMSuppressed = countsText(sm.Meta["suppressed"])
+	}
+	if err := audienceRows(ctx, env, w, &page, d); err != nil {
+		return nil, err
+	}
+	if err := measurementRows(ctx, env, w, &page, d); err != nil {
+		return nil, err
 	}
 	if err := modelRows(ctx, env, w, &page, d); err != nil {
 		return nil, err
@@ -298,7 +311,18 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 <h2>Segments (RFM)</h2>
 {{if .Segments}}<table><tr><th>Segment</th><th class="n">Customers</th><th class="n">Share</th><th></th></tr>
 {{range .Segments}}<tr><td>{{.Name}}</td><td class="n">{{.Members}}</td><td class="n">{{pct .Share}}</td><td><div class="bar" style="width:{{.Width}}px"></div></td></tr>{{end}}
-</table>{{else}}<p>No segment family is enabled.</p>{{end}}
+</table><p class="muted">Left out (suppressed): {{.RFMSuppressed}}.</p>{{else}}<p>No segment family is enabled.</p>{{end}}
+<h2>Audiences</h2>
+{{if .Audiences}}<table><tr><th>Segment</th><th>Purpose</th><th class="n">Members</th><th class="n">Exported</th><th class="n">Control</th><th class="n">Adds</th><th class="n">Removes</th><th>Left out (suppressed)</th><th>Platform files</th></tr>
+{{range .Audiences}}<tr><td><b>{{.Name}}</b><br><small class="muted">{{.Description}}</small></td><td>{{.Purpose}}</td><td class="n">{{.Members}}</td><td class="n">{{.Treated}}</td><td class="n">{{.Control}}</td><td class="n">{{.Adds}}</td><td class="n">{{.Removes}}</td><td>{{.Suppressed}}</td><td>{{.PlatformRows}}</td></tr>{{end}}
+</table>{{else}}<p>No rule segments are configured.</p>{{end}}
+{{if .Triggers}}<h2>Triggers</h2><table><tr><th>Trigger</th><th>Purpose</th><th class="n">Customers</th><th>Left out (suppressed)</th></tr>
+{{range .Triggers}}<tr><td>{{.Name}}</td><td>{{.Purpose}}</td><td class="n">{{.Members}}</td><td>{{.Suppressed}}</td></tr>{{end}}
+</table>{{end}}
+<h2>Measured effect of the segments</h2>
+{{if .Measurements}}<table><tr><th>Segment</th><th>Nights</th><th>Outcome</th><th class="n">Treated</th><th class="n">Control</th><th class="n">Difference</th><th class="n">95% interval</th><th class="n">p</th><th class="n">People (treated / control)</th><th>Split</th></tr>
+{{range .Measurements}}<tr><td>{{.Segment}}</td><td>{{.Window}}</td><td>{{.Metric}}</td><td class="n">{{.Treated}}</td><td class="n">{{.Control}}</td><td class="n">{{.Diff}}</td><td class="n">{{.Interval}}</td><td class="n">{{.PValue}}</td><td class="n">{{.People}}</td><td>{{.SRM}}</td></tr>{{end}}
+</table>{{else}}<p>No measurement yet: run <code>segmint measure --segment S --from D1 --to D2</code>.</p>{{end}}
 <h2>Ingest and data quality</h2>
 <table><tr><th>Stream</th><th class="n">Files</th><th class="n">Rows committed</th><th class="n">Quarantined</th><th>Rules broken</th></tr>
 {{range .Streams}}<tr><td>{{.Name}}</td><td class="n">{{.Files}}</td><td class="n">{{.Rows}}</td><td class="n">{{.Quarantined}}</td><td>{{.Rules}}</td></tr>{{end}}

@@ -212,7 +212,7 @@ func Steps() []Step {
 				"segments/<segment>/dt=<the newest before D>"}},
 		{Name: StepReport, About: "writes the run's report page",
 			Reads: []string{"raw/<source>/<stream>", "quarantine/<source>/<stream>", "quality/raw/<source>/<stream>",
-				Customers, Decisions, RFMSegments}},
+				Customers, Decisions, RFMSegments, "segments/<segment>", "triggers/<trigger>", "measurements/<segment>/dt=<the newest up to D>"}},
 	}
 }
 
