@@ -150,6 +150,57 @@ sources:
 	}
 }
 
+// A configuration's segment rules are checked against the columns they
+// read: an unknown column (with the nearest name), a type mismatch and a
+// syntax error, each with its position, all in one exit 2.
+func TestBadSegmentRulesAreReportedAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rules.yaml")
+	cfg := writeConfig(t, t.TempDir(), sampleLanding(t))
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := `
+segments:
+  rules:
+    - {name: a, purpose: email, rule: "clvv >= 500"}
+    - {name: b, purpose: ads, rule: "lifecycle_stage >= 5"}
+    - {name: c, purpose: analytics, rule: "recency_days <= and frequency > 2"}
+    - {name: d, purpose: sms, rule: "clv > percentile(clv, 120)"}
+`
+	if err := os.WriteFile(path, append(stripSegments(b), rules...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "nightly", "--config", path, "--date", "2010-12-09")
+	if r.code != exitUsage {
+		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{`segments.rules[0].rule (a): 1:1: unknown column "clvv" (did you mean "clv"?)`,
+		"segments.rules[1].rule (b): 1:", "lifecycle_stage", "segments.rules[2].rule (c): 1:17:",
+		`segments.rules[3].purpose: "sms"`, "segments.rules[3].rule (d): 1:"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("error output lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
+// stripSegments is a configuration without its segments section.
+func stripSegments(b []byte) []byte {
+	s := string(b)
+	if i := strings.Index(s, "\nsegments:"); i >= 0 {
+		rest := s[i+1:]
+		end := len(rest)
+		for j := 1; j < len(rest); j++ {
+			if rest[j-1] == '\n' && rest[j] != ' ' && rest[j] != '\n' && rest[j] != '#' {
+				end = j
+				break
+			}
+		}
+		s = s[:i+1] + rest[end:]
+	}
+	return []byte(s)
+}
+
 func TestNightlyOnSample(t *testing.T) {
 	storeDir := t.TempDir()
 	cfg := writeConfig(t, storeDir, sampleLanding(t))
