@@ -233,28 +233,6 @@ func TestPercentileOverWholeTable(t *testing.T) {
 	}
 }
 
-func TestQuantileCont(t *testing.T) {
-	cases := []struct {
-		vals []float64
-		q    float64
-		want float64
-		ok   bool
-	}{
-		{nil, 0.5, 0, false},
-		{[]float64{7}, 0.9, 7, true},
-		{[]float64{1, 3}, 0.5, 2, true},                       // r = 0.5
-		{[]float64{0, 8}, 0.25, 2, true},                      // r = 0.25: 0*0.75 + 8*0.25
-		{[]float64{-4, 0, 4, 12}, 1, 12, true},                // r = 3: the maximum
-		{[]float64{math.Inf(-1), math.Inf(1)}, 0.5, 0, false}, // -inf*0.5 + inf*0.5 is NaN
-	}
-	for _, c := range cases {
-		got, ok := quantileCont(c.vals, c.q)
-		if ok != c.ok || ok && got != c.want {
-			t.Errorf("quantileCont(%v, %v) = %v, %v; want %v, %v", c.vals, c.q, got, ok, c.want, c.ok)
-		}
-	}
-}
-
 // TestSelectChecksTable: a column the rule reads must be there, with the
 // compiled type and one value (and null flag) per row.
 func TestSelectChecksTable(t *testing.T) {
