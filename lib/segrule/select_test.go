@@ -229,7 +229,7 @@ func TestPercentileOverWholeTable(t *testing.T) {
 	tbl, s := table(map[string]*Column{"m": m})
 	rows := selectedRows(t, "m > percentile(m, 50) and percentile(m, 50) = 1499.5", tbl, s)
 	if len(rows) != 1500 || rows[0] != 1500 || rows[len(rows)-1] != 2999 {
-		t.Errorf("selected %d rows from %v to %v, want 1500 from 1500 to 2999", len(rows), rows[0], rows[len(rows)-1])
+		t.Errorf("selected %d rows (%v), want the 1500 from 1500 to 2999", len(rows), rows[:min(len(rows), 5)])
 	}
 }
 
