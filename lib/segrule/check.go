@@ -20,10 +20,14 @@ type checker struct {
 	afterSyntaxError bool // the text did not parse: see condition
 }
 
+// newChecker returns a checker of src against schema. Only the names a
+// rule can write are offered as suggestions.
 func newChecker(src string, schema Schema) *checker {
 	names := make([]string, 0, len(schema))
 	for n := range schema {
-		names = append(names, n)
+		if writable(n) {
+			names = append(names, n)
+		}
 	}
 	slices.Sort(names)
 	return &checker{src: src, schema: schema, names: names, used: map[string]Type{}}
@@ -103,7 +107,13 @@ func (e *badExpr) check(c *checker) Type {
 }
 
 // check looks the column up; an unknown name gets the nearest known one.
+// Names have the pattern [a-z_][a-z0-9_]*: the lexer reads words in any
+// case, for the keywords, so upper case is refused here.
 func (e *colRef) check(c *checker) Type {
+	if strings.ToLower(e.name) != e.name {
+		c.errorf(e.pos, "column names are lower case, %q is not%s", e.name, didYouMean(e.name, c.names))
+		return 0
+	}
 	t, ok := c.schema[e.name]
 	if !ok {
 		c.errorf(e.pos, "unknown column %q%s", e.name, didYouMean(e.name, c.names))
@@ -198,4 +208,18 @@ func (e *logicExpr) check(c *checker) Type {
 	c.condition(e.l, e.l.check(c), where)
 	c.condition(e.r, e.r.check(c), where)
 	return Bool
+}
+
+// writable reports whether a rule can name the column name: it has the
+// pattern [a-z_][a-z0-9_]* and is not a keyword.
+func writable(name string) bool {
+	if name == "" || isDigit(name[0]) || keywords[name] != tEOF {
+		return false
+	}
+	for i := range len(name) {
+		if c := name[i]; !(c == '_' || isDigit(c) || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
 }

@@ -72,7 +72,7 @@ func TestCompileErrorPositions(t *testing.T) {
 	cases := []errCase{
 		// Unknown columns, with and without a close name.
 		{"clvv > 3", []wantErr{{0, `1:1: unknown column "clvv" (did you mean "clv"?)`}}},
-		{"CLV > 3", []wantErr{{0, `1:1: unknown column "CLV" (did you mean "clv"?)`}}},
+		{"CLV > 3", []wantErr{{0, `1:1: column names are lower case, "CLV" is not (did you mean "clv"?)`}}},
 		{"recncy_dys < 3", []wantErr{{0, `1:1: unknown column "recncy_dys" (did you mean "recency_days"?)`}}},
 		{"x > 3", []wantErr{{0, `1:1: unknown column "x"`}}},
 		// Type mismatches: at the operator, or at the list item or bound.
@@ -209,5 +209,21 @@ func TestSchemaWithInvalidType(t *testing.T) {
 	_, err := Compile("x > 1", Schema{"x": 0})
 	if err == nil || err.Error() != `1:1: column "x" has no valid type in the schema (0)` {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestSuggestionsAreWritable: a schema name a rule cannot write (upper
+// case, a keyword, a leading digit) is never suggested.
+func TestSuggestionsAreWritable(t *testing.T) {
+	s := Schema{"CLV": Number, "in": Number, "1clv": Number, "clv_": Number}
+	cases := map[string]string{
+		"CLV > 1": `1:1: column names are lower case, "CLV" is not (did you mean "clv_"?)`,
+		"clv > 1": `1:1: unknown column "clv" (did you mean "clv_"?)`,
+		"inn > 1": `1:1: unknown column "inn"`,
+	}
+	for src, want := range cases {
+		if _, err := Compile(src, s); err == nil || err.Error() != want {
+			t.Errorf("Compile(%q) = %v, want %s", src, err, want)
+		}
 	}
 }

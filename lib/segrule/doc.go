@@ -25,9 +25,10 @@
 //   - The bools are true and false.
 //   - null is written only in "x is null" and "x is not null": it is not a
 //     value that can be compared ("x = null" is an error).
-//   - Column names are written as identifiers [a-z_][a-z0-9_]*. They are
-//     case-sensitive: "CLV" is not the column "clv". A column whose name is a
-//     keyword, or that does not match the pattern, cannot be used in a rule.
+//   - Column names are written as identifiers [a-z_][a-z0-9_]*, in lower
+//     case. Unlike keywords they are not case-folded: "CLV" is an error, not
+//     the column "clv". A column whose name is a keyword, or that does not
+//     match the pattern, cannot be used in a rule.
 //   - Keywords are case-insensitive: and, or, not, in, between, is, null,
 //     true, false. The function name percentile is case-insensitive too.
 //
@@ -130,19 +131,36 @@
 //
 // # Errors
 //
-// Compile reports every problem it finds, not only the first, as Errors:
-// syntax errors (after one, it resumes at the next "and" or "or" so that
-// later conditions are checked too), unknown columns (with the nearest
-// known name when one is close), type mismatches, a null outside "is null",
-// a percentile over a column that is not a number, and a percentile p
-// outside 0..100. Each Error carries the position of the offending token:
-// for a type mismatch in a comparison, arithmetic or between/in keyword,
-// that is the operator or keyword; for an unknown column, a misplaced null
-// or a wrong list item or bound, the token itself. Lines and columns count
-// from 1, and columns count characters (Unicode code points), not bytes.
+// Compile reports every problem it finds, not only the first, as Errors,
+// sorted by position:
 //
-//	1:23: unknown column "clvv" (did you mean "clv"?)
+//   - syntax errors: after one, parsing goes on, and resumes at the next
+//     "and" or "or" when it cannot, so that later conditions are checked
+//     too. (Where a syntax error may have broken the structure around it,
+//     "expected a condition" is not reported.)
+//   - unknown columns, with the nearest known name when one is close (at
+//     most one edit per three characters, ignoring case), and column names
+//     that are not lower case;
+//   - type mismatches, and a value that is not a condition where one is
+//     needed;
+//   - null outside "is null", a percentile over a column that is not a
+//     number, and a percentile p outside 0..100.
+//
+// Each Error carries the position of the offending token: the operator
+// for a comparison of mismatched types or for arithmetic on something
+// that is not a number; the item or bound that does not match in "in" and
+// "between" (the between keyword for a bool x); the column for an unknown
+// column or a percentile over a column that is not a number; p for a p out
+// of range; the null for a misplaced null; the start of a value that
+// should be a condition. Lines and columns count from 1; columns count
+// characters (Unicode code points), not bytes. For
+//
+//	lifecycle_stage = 5 and clvv >= 500
+//
+// the errors are
+//
 //	1:17: cannot compare string column lifecycle_stage with number 5
+//	1:25: unknown column "clvv" (did you mean "clv"?)
 //
 // # Evaluation
 //

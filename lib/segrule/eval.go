@@ -61,16 +61,16 @@ func (m *memoEval) eval(lo, hi int) *vec {
 
 // colEval reads a column; fill computes the chunk's values and null mask.
 type colEval struct {
-	c        *Column
-	zeros    []bool
-	nullBuf  []bool
-	boolBuf  []bool
-	out      vec
-	fillFunc func(e *colEval, lo, hi int)
+	c       *Column
+	zeros   []bool
+	nullBuf []bool
+	boolBuf []bool
+	out     vec
+	fill    func(e *colEval, lo, hi int)
 }
 
 func (e *colEval) eval(lo, hi int) *vec {
-	e.fillFunc(e, lo, hi)
+	e.fill(e, lo, hi)
 	return &e.out
 }
 

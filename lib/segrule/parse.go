@@ -288,22 +288,30 @@ func (p *parser) primary() expr {
 	switch t.kind {
 	case tNumber:
 		return p.number()
-	case tString:
-		p.advance()
-		return &strLit{sp: tokSpan(t), v: t.val}
-	case tTrue, tFalse:
-		p.advance()
-		return &boolLit{sp: tokSpan(t), v: t.kind == tTrue}
-	case tNull:
-		p.advance()
-		return &nullLit{sp: tokSpan(t)}
 	case tIdent:
 		return p.identifier()
 	case tLParen:
 		return p.parens()
 	}
+	if lit := literal(t); lit != nil {
+		p.advance()
+		return lit
+	}
 	p.unexpected("a value, a column or \"(\"")
 	return &badExpr{sp: sp{t.pos, t.pos}}
+}
+
+// literal returns the string, bool or null literal of t, or nil.
+func literal(t token) expr {
+	switch t.kind {
+	case tString:
+		return &strLit{sp: tokSpan(t), v: t.val}
+	case tTrue, tFalse:
+		return &boolLit{sp: tokSpan(t), v: t.kind == tTrue}
+	case tNull:
+		return &nullLit{sp: tokSpan(t)}
+	}
+	return nil
 }
 
 // number parses a number literal.
@@ -356,20 +364,28 @@ func (p *parser) call(name token) expr {
 
 // percentile checks the arguments of percentile(column, p).
 func (p *parser) percentile(name, end token, args []expr) expr {
+	whole := tokSpan(name).toTok(end)
 	if len(args) != 2 {
 		p.errorAt(name.pos, "percentile takes 2 arguments, a column and a number, not %d", len(args))
-		return &badExpr{sp: tokSpan(name).toTok(end), parts: args}
+		return &badExpr{sp: whole, parts: args}
 	}
-	col, isCol := args[0].(*colRef)
+	col, lit := p.percentileArgs(args[0], args[1])
+	if col == nil || lit == nil {
+		return &badExpr{sp: whole, parts: args}
+	}
+	return &pctCall{sp: whole, col: col, p: lit}
+}
+
+// percentileArgs returns the column and the number literal of a call of
+// percentile, nil for one that is something else (reported).
+func (p *parser) percentileArgs(a, b expr) (*colRef, *numLit) {
+	col, isCol := a.(*colRef)
 	if !isCol {
-		p.errorAt(startOf(args[0]), "the first argument of percentile must be a column name")
+		p.errorAt(startOf(a), "the first argument of percentile must be a column name")
 	}
-	lit, isNum := args[1].(*numLit)
+	lit, isNum := b.(*numLit)
 	if !isNum {
-		p.errorAt(startOf(args[1]), "the second argument of percentile must be a number literal, as in percentile(clv, 90)")
+		p.errorAt(startOf(b), "the second argument of percentile must be a number literal, as in percentile(clv, 90)")
 	}
-	if !isCol || !isNum {
-		return &badExpr{sp: tokSpan(name).toTok(end), parts: args}
-	}
-	return &pctCall{sp: tokSpan(name).toTok(end), col: col, p: lit}
+	return col, lit
 }

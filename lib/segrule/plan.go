@@ -1,9 +1,6 @@
 package segrule
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // chunkRows is how many rows an evaluator computes at a time: small enough
 // for its buffers to stay in cache, large enough to amortise the calls.
@@ -16,7 +13,7 @@ type planner struct {
 	t      *Table
 	size   int                  // buffer length: min(chunkRows, t.Rows)
 	zeros  []bool               // a null mask without nulls; never written
-	sorted map[string][]float64 // non-null values of a column, ascending
+	values map[string][]float64 // non-null values of a column, any order
 	pcts   map[pctKey]evaluator // the constant of each percentile
 }
 
@@ -30,7 +27,7 @@ func newPlanner(t *Table) *planner {
 	size := min(chunkRows, t.Rows)
 	return &planner{
 		t: t, size: size, zeros: make([]bool, size),
-		sorted: map[string][]float64{}, pcts: map[pctKey]evaluator{},
+		values: map[string][]float64{}, pcts: map[pctKey]evaluator{},
 	}
 }
 
@@ -54,13 +51,15 @@ func (p *planner) percentile(col string, pct float64) evaluator {
 	if e, ok := p.pcts[k]; ok {
 		return e
 	}
-	p.pcts[k] = p.numConst(quantileCont(p.sortedValues(col), pct/100))
+	p.pcts[k] = p.numConst(quantileCont(p.nonNull(col), pct/100))
 	return p.pcts[k]
 }
 
-// sortedValues returns the non-null values of number column col, ascending.
-func (p *planner) sortedValues(col string) []float64 {
-	if s, ok := p.sorted[col]; ok {
+// nonNull returns a copy of the non-null values of number column col, the
+// same slice for every percentile of col (quantileCont reorders it, which
+// leaves the values unchanged).
+func (p *planner) nonNull(col string) []float64 {
+	if s, ok := p.values[col]; ok {
 		return s
 	}
 	c := p.column(col)
@@ -70,30 +69,6 @@ func (p *planner) sortedValues(col string) []float64 {
 			s = append(s, v)
 		}
 	}
-	slices.Sort(s)
-	p.sorted[col] = s
+	p.values[col] = s
 	return s
-}
-
-// quantileCont is DuckDB's quantile_cont(x, q) of the ascending values
-// sorted: linear interpolation between the closest ranks, with the same
-// float64 operations in the same order as DuckDB's Interpolator
-// (RN = (n-1)*q, FRN = floor(RN), CRN = ceil(RN)) and its double
-// specialisation of CastInterpolation::Interpolate, lo*(1-d) + hi*d, in
-// src/core_functions/aggregate/holistic/quantile.cpp. The float64
-// conversions keep Go from fusing a multiply and an add, which DuckDB does
-// not do either. ok is false when there are no values, or when the result
-// is NaN (only possible with infinite values).
-func quantileCont(sorted []float64, q float64) (v float64, ok bool) {
-	if len(sorted) == 0 {
-		return 0, false
-	}
-	rn := float64(len(sorted)-1) * q
-	lo, hi := math.Floor(rn), math.Ceil(rn)
-	if lo == hi {
-		return sorted[int(lo)], true
-	}
-	d := rn - lo
-	v = float64(sorted[int(lo)]*(1-d)) + float64(sorted[int(hi)]*d)
-	return v, !math.IsNaN(v)
 }

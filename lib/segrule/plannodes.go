@@ -29,11 +29,11 @@ func (e *colRef) plan(p *planner) evaluator {
 	c := &colEval{c: p.column(e.name), zeros: p.zeros}
 	switch e.typ {
 	case Number:
-		c.fillFunc, c.nullBuf = fillNum, p.bools()
+		c.fill, c.nullBuf = fillNum, p.bools()
 	case String:
-		c.fillFunc = fillStr
+		c.fill = fillStr
 	default:
-		c.fillFunc, c.boolBuf = fillBool, p.bools()
+		c.fill, c.boolBuf = fillBool, p.bools()
 	}
 	return c
 }
