@@ -30,6 +30,9 @@ type customer struct {
 	net      int64
 	denied   bool
 	deletion bool
+	stage    string // lifecycle stage; active when empty
+	segment  string // RFM segment; loyal when empty
+	first    int64  // value of the first order, in units; none when 0
 }
 
 // night commits the inputs of publish for d: customers, their features
@@ -39,9 +42,15 @@ func commitNight(t *testing.T, env step.Env, d rundate.Date, cs []customer, merg
 	var customers []customerview.Customer
 	var features []featureset.Customer
 	var scores []contract.Score
+	var orders []customerview.Order
 	for _, c := range cs {
 		cu := customerview.Customer{CustomerID: c.id, CustomerNumber: "n-" + c.id, NetRevenue: money.Cents(c.net * 100),
-			OrdersCount: 1, LifecycleStage: "active", EmailConsent: customerview.ConsentGranted}
+			OrdersCount: 1, LifecycleStage: or(c.stage, customerview.StageActive), EmailConsent: customerview.ConsentGranted}
+		if c.first != 0 {
+			id := c.id
+			orders = append(orders, customerview.Order{OrderID: "o-" + c.id, Source: "shop", CustomerID: &id, OrderedAt: d.Start(),
+				Value: money.Micros(c.first * 1_000_000), Currency: "GBP"})
+		}
 		if c.denied {
 			cu.EmailConsent = customerview.ConsentDenied
 		}
@@ -51,7 +60,7 @@ func commitNight(t *testing.T, env step.Env, d rundate.Date, cs []customer, merg
 		}
 		customers = append(customers, cu)
 		features = append(features, featureset.Customer{CustomerID: c.id, Frequency: 1, Monetary: float64(c.net)})
-		scores = append(scores, contract.Score{CustomerID: c.id, RFMSegment: "loyal", RScore: 3, FScore: 3, MScore: 3, RFMCell: "333"})
+		scores = append(scores, contract.Score{CustomerID: c.id, RFMSegment: or(c.segment, "loyal"), RScore: 3, FScore: 3, MScore: 3, RFMCell: "333"})
 	}
 	var events []identity.Event
 	for absorbed, survivor := range merges {
@@ -81,7 +90,7 @@ func commitNight(t *testing.T, env step.Env, d rundate.Date, cs []customer, merg
 	write(contract.CustomerFeatures, features)
 	write(contract.Scores, scores)
 	write(contract.IdentityEvents, events)
-	write(contract.Orders, []customerview.Order{})
+	write(contract.Orders, orders)
 }
 
 func testConfig(share float64) *config.Config {
@@ -236,3 +245,55 @@ func binomialRange(t *testing.T, n int64, share float64) (int64, int64) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func or(s, dflt string) string {
+	if s == "" {
+		return dflt
+	}
+	return s
+}
+
+// Two nights of trigger lists. On the second: a is at risk, but b, merged
+// into a tonight, was at risk on the first night, so the person did not
+// cross; c was at risk already; h became at risk; d churned tonight but
+// asked for deletion; e is newly churned. Of the new customers, f's first
+// order (100) is in the top decile of the first orders (1..18, 10, 100:
+// the 90th percentile is 17.1), g's (10) is not.
+func TestTriggerLists(t *testing.T) {
+	cfg := testConfig(0)
+	cfg.Segments.Triggers = config.Triggers{Enabled: true, Purpose: config.PurposeEmail}
+	env := testEnv(t, cfg)
+	d1, d2 := mustDate(t, "2026-01-10"), mustDate(t, "2026-01-11")
+	night1 := []customer{{id: "a", net: 1}, {id: "b", net: 1, segment: "at_risk"}, {id: "c", net: 1, segment: "at_risk"},
+		{id: "d", net: 1}, {id: "e", net: 1}, {id: "h", net: 1}}
+	commitNight(t, env, d1, night1, nil)
+	night2 := []customer{{id: "a", net: 1, segment: "at_risk"}, {id: "c", net: 1, segment: "at_risk"},
+		{id: "d", net: 1, stage: "churned", deletion: true}, {id: "e", net: 1, stage: "churned"},
+		{id: "f", net: 1, stage: "new", first: 100}, {id: "g", net: 1, stage: "new", first: 10}, {id: "h", net: 1, segment: "at_risk"}}
+	for i := 1; i <= 18; i++ {
+		night2 = append(night2, customer{id: "z" + itoa(i), net: 1, first: int64(i)})
+	}
+	commitNight(t, env, d2, night2, map[string]string{"b": "a"})
+	for _, d := range []rundate.Date{d1, d2} {
+		if _, err := Run(t.Context(), env, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(name string) []string {
+		rows, _, err := dataset.ReadParquet[contract.TriggerMember](t.Context(), env.Store, dataset.Partition{Dataset: contract.Trigger(name), Date: d2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			out = append(out, r.CustomerID)
+		}
+		return out
+	}
+	if got := ids(contract.TriggerCrossedAtRisk); !slices.Equal(got, []string{"e", "h"}) {
+		t.Errorf("crossed at risk: %v, want [e h]", got)
+	}
+	if got := ids(contract.TriggerNewTopDecile); !slices.Equal(got, []string{"f"}) {
+		t.Errorf("new top decile: %v, want [f]", got)
+	}
+}
