@@ -128,14 +128,8 @@ type authTransport struct {
 func (a *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	tok := a.tokens.peek()
 	resp, err := a.send(req, tok)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !invalidSession(resp) {
 		return resp, err
-	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if rerr != nil || errorOf(body).ErrorCode != "INVALID_SESSION_ID" {
-		return resp, nil
 	}
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 		return resp, nil // cannot resend
@@ -144,16 +138,35 @@ func (a *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if ferr != nil {
 		return resp, nil
 	}
-	retry := req
-	if req.GetBody != nil {
-		b, err := req.GetBody()
-		if err != nil {
-			return resp, nil
-		}
-		retry = req.Clone(req.Context())
-		retry.Body = b
+	retry, ok := rewound(req)
+	if !ok {
+		return resp, nil
 	}
 	return a.send(retry, fresh)
+}
+
+// invalidSession reports whether the 401 resp says INVALID_SESSION_ID; it
+// reads the start of the body and leaves it in place.
+func invalidSession(resp *http.Response) bool {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return err == nil && errorOf(body).ErrorCode == "INVALID_SESSION_ID"
+}
+
+// rewound is req ready to be sent again: req itself without a body to
+// renew, else a clone with a new body; false when there is none.
+func rewound(req *http.Request) (*http.Request, bool) {
+	if req.GetBody == nil {
+		return req, true
+	}
+	b, err := req.GetBody()
+	if err != nil {
+		return nil, false
+	}
+	retry := req.Clone(req.Context())
+	retry.Body = b
+	return retry, true
 }
 
 func (a *authTransport) send(req *http.Request, tok string) (*http.Response, error) {

@@ -133,10 +133,15 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newConn(src, deps, s)
+	return newStreams(newConn(src, deps, s), src.Streams, where)
+}
+
+// newStreams makes the configured streams on c; where prefixes the
+// messages.
+func newStreams(c *conn, sts []config.Stream, where string) ([]connector.Stream, error) {
 	defs := objects()
 	var streams []connector.Stream
-	for i, st := range src.Streams {
+	for i, st := range sts {
 		def, ok := defs[st.Name]
 		if !ok {
 			return nil, fmt.Errorf("%s: streams[%d]: unknown stream %q (contacts, accounts, opportunities)", where, i, st.Name)
@@ -168,34 +173,61 @@ func settingsOf(src config.Source, getenv func(string) string, where string) (se
 	if s.secrets, err = secretsOf(src, getenv, where); err != nil {
 		return s, err
 	}
-	for k := range src.Options {
-		switch k {
-		case "login_url", "api_version", "concurrent_limit_wait":
-		default:
-			return s, fmt.Errorf("%s: options.%s: unknown option (login_url, api_version, concurrent_limit_wait)", where, k)
-		}
+	if err := checkOptions(src, where); err != nil {
+		return s, err
 	}
 	if s.login, err = loginURL(src, where); err != nil {
 		return s, err
 	}
-	s.version = src.Options["api_version"]
-	if s.version == "" {
-		s.version = defaultAPIVersion
+	if s.version, err = apiVersion(src, where); err != nil {
+		return s, err
 	}
-	if _, err := strconv.ParseFloat(strings.TrimPrefix(s.version, "v"), 64); err != nil || !strings.HasPrefix(s.version, "v") {
-		return s, fmt.Errorf("%s: options.api_version %q is not like v60.0", where, s.version)
-	}
-	if w := src.Options["concurrent_limit_wait"]; w != "" {
-		d, err := time.ParseDuration(w)
-		if err != nil || d <= 0 {
-			return s, fmt.Errorf("%s: options.concurrent_limit_wait %q is not a positive duration", where, w)
-		}
-		s.policy.ConcurrentWait = d
+	if s.policy.ConcurrentWait, err = concurrentWait(src, where); err != nil {
+		return s, err
 	}
 	if src.PageSize > 0 {
 		s.batch = min(max(src.PageSize, 200), 2000)
 	}
 	return s, nil
+}
+
+// checkOptions refuses the options of src the connector does not know.
+func checkOptions(src config.Source, where string) error {
+	for k := range src.Options {
+		switch k {
+		case "login_url", "api_version", "concurrent_limit_wait":
+		default:
+			return fmt.Errorf("%s: options.%s: unknown option (login_url, api_version, concurrent_limit_wait)", where, k)
+		}
+	}
+	return nil
+}
+
+// apiVersion is options.api_version of src (defaultAPIVersion unless
+// set), checked.
+func apiVersion(src config.Source, where string) (string, error) {
+	v := src.Options["api_version"]
+	if v == "" {
+		v = defaultAPIVersion
+	}
+	if _, err := strconv.ParseFloat(strings.TrimPrefix(v, "v"), 64); err != nil || !strings.HasPrefix(v, "v") {
+		return v, fmt.Errorf("%s: options.api_version %q is not like v60.0", where, v)
+	}
+	return v, nil
+}
+
+// concurrentWait is options.concurrent_limit_wait of src, checked; 0
+// (the policy's default) unless set.
+func concurrentWait(src config.Source, where string) (time.Duration, error) {
+	w := src.Options["concurrent_limit_wait"]
+	if w == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(w)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s: options.concurrent_limit_wait %q is not a positive duration", where, w)
+	}
+	return d, nil
 }
 
 // secretsOf reads the value of every auth role of src from the environment
@@ -327,23 +359,35 @@ func (s *stream) soql(since connector.Cursor, upper time.Time) string {
 	}
 	b.WriteString(" FROM ")
 	b.WriteString(s.object)
-	var where []string
-	if !since.Modified.IsZero() {
-		where = append(where, "SystemModstamp >= "+since.Modified.UTC().Truncate(time.Second).Format(soqlTime))
-	}
-	if !upper.IsZero() {
-		up := upper.UTC()
-		if t := up.Truncate(time.Second); !t.Equal(up) {
-			up = t.Add(time.Second)
-		}
-		where = append(where, "SystemModstamp <= "+up.Format(soqlTime))
-	}
-	if len(where) > 0 {
+	if where := bounds(since, upper); len(where) > 0 {
 		b.WriteString(" WHERE ")
 		b.WriteString(strings.Join(where, " AND "))
 	}
 	b.WriteString(" ORDER BY SystemModstamp, Id")
 	return b.String()
+}
+
+// bounds are the conditions on SystemModstamp of the query for (since,
+// upper], widened to whole seconds, with an inclusive lower bound; none
+// for a zero bound.
+func bounds(since connector.Cursor, upper time.Time) []string {
+	var where []string
+	if !since.Modified.IsZero() {
+		where = append(where, "SystemModstamp >= "+since.Modified.UTC().Truncate(time.Second).Format(soqlTime))
+	}
+	if !upper.IsZero() {
+		where = append(where, "SystemModstamp <= "+ceilSecond(upper).Format(soqlTime))
+	}
+	return where
+}
+
+// ceilSecond is t in UTC, rounded up to a whole second.
+func ceilSecond(t time.Time) time.Time {
+	t = t.UTC()
+	if s := t.Truncate(time.Second); !s.Equal(t) {
+		return s.Add(time.Second)
+	}
+	return t
 }
 
 // Pull implements connector.Incremental. While one page is converted and
@@ -471,35 +515,51 @@ func envelope(body []byte) (records json.RawMessage, next string, err error) {
 	if len(body) == 0 || body[0] != '{' {
 		return nil, "", errors.New("not a query result: not a JSON object")
 	}
-	var hasTotal, hasDone, done bool
-	var nextRaw []byte
-	err = eachMember(body, func(key string, v []byte) {
-		switch key {
-		case "totalSize":
-			_, perr := strconv.ParseInt(string(v), 10, 64)
-			hasTotal = perr == nil
-		case "done":
-			hasDone, done = string(v) == "true" || string(v) == "false", string(v) == "true"
-		case "nextRecordsUrl":
-			nextRaw = v
-		case "records":
-			records = v
-		}
-	})
-	if err != nil {
+	var q queryResult
+	if err := eachMember(body, q.member); err != nil {
 		return nil, "", fmt.Errorf("decode query result: %w", err)
 	}
-	if !hasTotal || !hasDone || len(records) == 0 || records[0] != '[' {
+	if !q.hasTotal || !q.hasDone || len(q.records) == 0 || q.records[0] != '[' {
 		return nil, "", errors.New("not a query result: totalSize, done or records missing or of the wrong type")
 	}
-	if !done {
-		v, err := value(nextRaw, connector.String)
-		if err != nil || v == nil || v.(string) == "" {
-			return nil, "", errors.New("done is false but nextRecordsUrl is missing")
-		}
-		next = v.(string)
+	if next, err = q.next(); err != nil {
+		return nil, "", err
 	}
-	return records, next, nil
+	return q.records, next, nil
+}
+
+// queryResult is what envelope reads of the top level of a page.
+type queryResult struct {
+	hasTotal, hasDone, done bool
+	nextRaw                 []byte
+	records                 json.RawMessage
+}
+
+// member notes the raw value v of the top-level key.
+func (q *queryResult) member(key string, v []byte) {
+	switch key {
+	case "totalSize":
+		_, perr := strconv.ParseInt(string(v), 10, 64)
+		q.hasTotal = perr == nil
+	case "done":
+		q.hasDone, q.done = string(v) == "true" || string(v) == "false", string(v) == "true"
+	case "nextRecordsUrl":
+		q.nextRaw = v
+	case "records":
+		q.records = v
+	}
+}
+
+// next is the next page's locator, "" when the page is the last.
+func (q *queryResult) next() (string, error) {
+	if q.done {
+		return "", nil
+	}
+	v, err := value(q.nextRaw, connector.String)
+	if err != nil || v == nil || v.(string) == "" {
+		return "", errors.New("done is false but nextRecordsUrl is missing")
+	}
+	return v.(string), nil
 }
 
 // records converts a valid records array. It walks the records with a
@@ -648,36 +708,51 @@ func skipValue(b []byte, i int) (int, error) {
 	}
 	switch b[i] {
 	case '"':
-		for j := i + 1; j < len(b); j++ {
-			switch b[j] {
-			case '\\':
-				j++
-			case '"':
+		return skipString(b, i)
+	case '{', '[':
+		return skipNested(b, i)
+	}
+	return skipScalar(b, i)
+}
+
+// skipString returns the end of the string starting at b[i].
+func skipString(b []byte, i int) (int, error) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, nil
+		}
+	}
+	return 0, errors.New("unterminated string")
+}
+
+// skipNested returns the end of the object or array starting at b[i].
+func skipNested(b []byte, i int) (int, error) {
+	depth := 0
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			end, err := skipString(b, j)
+			if err != nil {
+				return 0, err
+			}
+			j = end - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
 				return j + 1, nil
 			}
 		}
-		return 0, errors.New("unterminated string")
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				end, err := skipValue(b, j)
-				if err != nil {
-					return 0, err
-				}
-				j = end - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1, nil
-				}
-			}
-		}
-		return 0, errors.New("unterminated object or array")
 	}
+	return 0, errors.New("unterminated object or array")
+}
+
+// skipScalar returns the end of the number or literal starting at b[i].
+func skipScalar(b []byte, i int) (int, error) {
 	j := i
 	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\r' && b[j] != '\t' {
 		j++
@@ -715,21 +790,11 @@ func value(raw json.RawMessage, t connector.Type) (any, error) {
 	case connector.String:
 		return textValue(raw)
 	case connector.Float:
-		f, err := strconv.ParseFloat(string(raw), 64)
-		if err != nil {
-			return nil, fmt.Errorf("want a number, got %.20s", raw)
-		}
-		return f, nil
+		return floatValue(raw)
 	case connector.Int:
 		return intValue(raw)
 	case connector.Bool:
-		switch string(raw) {
-		case "true":
-			return true, nil
-		case "false":
-			return false, nil
-		}
-		return nil, fmt.Errorf("want a boolean, got %.20s", raw)
+		return boolValue(raw)
 	case connector.Timestamp:
 		return timestampValue(raw)
 	case connector.Date:
@@ -761,6 +826,26 @@ func textValue(raw json.RawMessage) (any, error) {
 		return nil, errors.New("want a string, got an object or array")
 	}
 	return string(raw), nil // a number or bool asked for as text
+}
+
+// floatValue is a float field.
+func floatValue(raw json.RawMessage) (any, error) {
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return nil, fmt.Errorf("want a number, got %.20s", raw)
+	}
+	return f, nil
+}
+
+// boolValue is a boolean field.
+func boolValue(raw json.RawMessage) (any, error) {
+	switch string(raw) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return nil, fmt.Errorf("want a boolean, got %.20s", raw)
 }
 
 // intValue is an int field, which may come as a whole float.
