@@ -102,17 +102,11 @@ const maxErrBody = 1 << 20
 
 // RoundTrip implements http.RoundTripper.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	var body []byte
-	if req.Body != nil {
-		b, err := io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
-			return nil, fmt.Errorf("read request body: %w", err)
-		}
-		body = b
+	body, err := requestBody(req)
+	if err != nil {
+		return nil, err
 	}
-	tok, err := t.tokens.token(ctx, "")
+	tok, err := t.tokens.token(req.Context(), "")
 	if err != nil {
 		return nil, err
 	}
@@ -121,9 +115,29 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	// The token was refused (expired or revoked early): refresh once.
+	return t.resend(req, body, tok, resp)
+}
+
+// requestBody reads and closes the body of req, to send it as often as
+// needed: nil without one.
+func requestBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	return b, nil
+}
+
+// resend replaces the token tok, which the 401 resp refused, and sends
+// req, whose body is body, again.
+func (t *authTransport) resend(req *http.Request, body []byte, tok string, resp *http.Response) (*http.Response, error) {
 	errBody, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrBody))
 	resp.Body.Close()
-	fresh, rerr := t.tokens.token(ctx, tok)
+	fresh, rerr := t.tokens.token(req.Context(), tok)
 	if rerr != nil {
 		// Hand the 401 back; the policy fails it and the stream adds why
 		// the refresh failed.
