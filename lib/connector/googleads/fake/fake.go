@@ -286,36 +286,44 @@ func (h *Handler) serveToken(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.tokenReqs++
 	h.mu.Unlock()
-	oauthErr := func(code int, e, desc string) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(code)
-		fmt.Fprintf(w, "{\n  \"error\": %q,\n  \"error_description\": %q\n}", e, desc)
-	}
 	if r.Method != http.MethodPost {
-		oauthErr(http.StatusMethodNotAllowed, "invalid_request", "Method not allowed.")
+		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "Method not allowed.")
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		oauthErr(http.StatusBadRequest, "invalid_request", "Could not parse the request body.")
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Could not parse the request body.")
 		return
 	}
 	switch {
 	case r.PostForm.Get("grant_type") != "refresh_token":
-		oauthErr(http.StatusBadRequest, "unsupported_grant_type", "Invalid grant_type: "+r.PostForm.Get("grant_type"))
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Invalid grant_type: "+r.PostForm.Get("grant_type"))
 	case r.PostForm.Get("client_id") != h.opts.ClientID || r.PostForm.Get("client_secret") != h.opts.ClientSecret:
-		oauthErr(http.StatusUnauthorized, "invalid_client", "Unauthorized")
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "Unauthorized")
 	case r.PostForm.Get("refresh_token") != h.opts.RefreshToken:
-		oauthErr(http.StatusBadRequest, "invalid_grant", "Bad Request")
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "Bad Request")
 	default:
-		h.mu.Lock()
-		h.tokenSeq++
-		tok := fmt.Sprintf("ya29.fake-%d-%d", h.opts.Seed, h.tokenSeq)
-		h.tokens[tok] = time.Now().Add(h.opts.TokenTTL)
-		h.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		fmt.Fprintf(w, `{"access_token":%q,"expires_in":%d,"scope":"https://www.googleapis.com/auth/adwords","token_type":"Bearer"}`,
-			tok, int(h.opts.TokenTTL/time.Second))
+		h.issueToken(w)
 	}
+}
+
+// oauthError answers with the token endpoint's error e and its
+// description.
+func oauthError(w http.ResponseWriter, code int, e, desc string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, "{\n  \"error\": %q,\n  \"error_description\": %q\n}", e, desc)
+}
+
+// issueToken answers a good refresh with a new access token.
+func (h *Handler) issueToken(w http.ResponseWriter) {
+	h.mu.Lock()
+	h.tokenSeq++
+	tok := fmt.Sprintf("ya29.fake-%d-%d", h.opts.Seed, h.tokenSeq)
+	h.tokens[tok] = time.Now().Add(h.opts.TokenTTL)
+	h.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	fmt.Fprintf(w, `{"access_token":%q,"expires_in":%d,"scope":"https://www.googleapis.com/auth/adwords","token_type":"Bearer"}`,
+		tok, int(h.opts.TokenTTL/time.Second))
 }
 
 // Patterns of the request path and of the GAQL the fake understands.
@@ -532,13 +540,20 @@ func failEarly(w http.ResponseWriter, r *http.Request, fault *Fault, requestID s
 		writeQuota(w, fault, requestID)
 		return true
 	case Stall:
-		t := time.NewTimer(fault.Stall)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return true
-		}
+		return stall(r, fault.Stall)
+	}
+	return false
+}
+
+// stall waits d, or until the client goes away: whether it went (the
+// request is over).
+func stall(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		t.Stop()
+		return true
 	}
 	return false
 }
@@ -550,35 +565,22 @@ func (h *Handler) writeStream(w http.ResponseWriter, q *query, fault *Fault, req
 	defer h.bufs.Put(buf)
 	buf.Reset()
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	sw := h.newStreamWriter(w, buf, q, fault, requestID)
+	buf.WriteByte('[')
+	if sw.writeRows(restated) {
+		sw.finish()
+	}
+}
+
+// newStreamWriter writes the response to q to w through buf; of fault, it
+// keeps only one that fires mid-stream.
+func (h *Handler) newStreamWriter(w http.ResponseWriter, buf *bytes.Buffer, q *query, fault *Fault, requestID string) *streamWriter {
 	sw := &streamWriter{h: h, w: w, buf: buf, q: q, requestID: requestID}
 	sw.flusher, _ = w.(http.Flusher)
 	if fault != nil && (fault.Kind == Drop || fault.Kind == StreamError || fault.Kind == Malformed || fault.Kind == WrongShape) {
 		sw.fault = fault
 	}
-
-	buf.WriteByte('[')
-	perDay := h.RowsPerDay(q.resource)
-	for day := q.from; !day.After(q.to); day = day.AddDate(0, 0, 1) {
-		ds := day.Format(time.DateOnly)
-		version := restated[ds]
-		dayNo := day.Unix() / 86400
-		for k := range perDay {
-			if !sw.startRow() {
-				return
-			}
-			h.writeRow(buf, q, k, ds, dayNo, version)
-			sw.endRow()
-		}
-	}
-	if sw.inBatch > 0 {
-		sw.closeBatch()
-	}
-	if sw.fail() {
-		return
-	}
-	buf.WriteByte(']')
-	_, _ = w.Write(buf.Bytes())
-	h.addRows(sw.sent)
+	return sw
 }
 
 // restatedVersions copies the number of restatements of each restated day.
@@ -604,6 +606,41 @@ type streamWriter struct {
 	requestID string
 
 	batches, inBatch, sent int
+}
+
+// writeRows writes the rows of the query's days, restated as restated
+// says, batch by batch: false when the mid-stream fault ended the
+// response.
+func (sw *streamWriter) writeRows(restated map[string]int) bool {
+	q := sw.q
+	perDay := sw.h.RowsPerDay(q.resource)
+	for day := q.from; !day.After(q.to); day = day.AddDate(0, 0, 1) {
+		ds := day.Format(time.DateOnly)
+		version := restated[ds]
+		dayNo := day.Unix() / 86400
+		for k := range perDay {
+			if !sw.startRow() {
+				return false
+			}
+			sw.h.writeRow(sw.buf, q, k, ds, dayNo, version)
+			sw.endRow()
+		}
+	}
+	return true
+}
+
+// finish closes the last batch and the stream and sends them, unless the
+// mid-stream fault fires there.
+func (sw *streamWriter) finish() {
+	if sw.inBatch > 0 {
+		sw.closeBatch()
+	}
+	if sw.fail() {
+		return
+	}
+	sw.buf.WriteByte(']')
+	_, _ = sw.w.Write(sw.buf.Bytes())
+	sw.h.addRows(sw.sent)
 }
 
 // startRow writes what comes before a row: the comma after the last row
