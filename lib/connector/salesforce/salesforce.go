@@ -399,8 +399,7 @@ func (s *stream) Pull(ctx context.Context, since connector.Cursor, upper time.Ti
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops a prefetch when Pull returns early
-	target := inst.JoinPath("/services/data", s.c.version, "queryAll")
-	target.RawQuery = url.Values{"q": {s.soql(since, upper)}}.Encode()
+	target := s.queryURL(inst, since, upper)
 	pending := s.c.fetch(ctx, target)
 	total := 0
 	for page := 1; ; page++ {
@@ -408,34 +407,66 @@ func (s *stream) Pull(ctx context.Context, since connector.Cursor, upper time.Ti
 		if res.err != nil {
 			return fmt.Errorf("salesforce %s: fetch page %d: %w", s.name, page, res.err)
 		}
-		raw, next, err := envelope(res.body)
+		raw, nextURL, err := s.readPage(res.body, inst, target, page)
 		if err != nil {
-			return fmt.Errorf("salesforce %s: page %d (%s): %w: %w", s.name, page, target.Path, ErrBadPage, err)
+			return err
 		}
-		var nextURL *url.URL
-		if next != "" {
-			if nextURL, err = resolveNext(inst, next); err != nil {
-				return fmt.Errorf("salesforce %s: page %d: %w: %w", s.name, page, ErrBadPage, err)
-			}
+		if nextURL != nil {
 			pending = s.c.fetch(ctx, nextURL)
 		}
-		recs, err := s.records(raw)
+		n, err := s.emitPage(raw, target, page, emit)
 		if err != nil {
-			return fmt.Errorf("salesforce %s: page %d (%s): %w: %w", s.name, page, target.Path, ErrBadPage, err)
+			return err
 		}
-		total += len(recs)
-		s.c.log.Debug().Str(logging.FieldStream, s.name).Int(logging.FieldPage, page).Int(logging.FieldRecords, len(recs)).Msg("salesforce page")
-		if len(recs) > 0 {
-			if err := emit(recs); err != nil {
-				return fmt.Errorf("salesforce %s: emit page %d: %w", s.name, page, err)
-			}
-		}
+		total += n
 		if nextURL == nil {
 			s.c.log.Debug().Str(logging.FieldStream, s.name).Int(logging.FieldPages, page).Int(logging.FieldRecordsSeen, total).Msg("salesforce pull done")
 			return nil
 		}
 		target = nextURL
 	}
+}
+
+// queryURL is the URL on the instance inst of the stream's queryAll for
+// (since, upper].
+func (s *stream) queryURL(inst *url.URL, since connector.Cursor, upper time.Time) *url.URL {
+	target := inst.JoinPath("/services/data", s.c.version, "queryAll")
+	target.RawQuery = url.Values{"q": {s.soql(since, upper)}}.Encode()
+	return target
+}
+
+// readPage reads the body of page number page, fetched from target: its
+// records array, and the URL of the next page on the instance inst (nil
+// on the last page).
+func (s *stream) readPage(body []byte, inst, target *url.URL, page int) (json.RawMessage, *url.URL, error) {
+	raw, next, err := envelope(body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("salesforce %s: page %d (%s): %w: %w", s.name, page, target.Path, ErrBadPage, err)
+	}
+	if next == "" {
+		return raw, nil, nil
+	}
+	nextURL, err := resolveNext(inst, next)
+	if err != nil {
+		return nil, nil, fmt.Errorf("salesforce %s: page %d: %w: %w", s.name, page, ErrBadPage, err)
+	}
+	return raw, nextURL, nil
+}
+
+// emitPage converts the records array raw of page number page, fetched
+// from target, and emits the records: how many there were.
+func (s *stream) emitPage(raw json.RawMessage, target *url.URL, page int, emit func([]connector.Record) error) (int, error) {
+	recs, err := s.records(raw)
+	if err != nil {
+		return 0, fmt.Errorf("salesforce %s: page %d (%s): %w: %w", s.name, page, target.Path, ErrBadPage, err)
+	}
+	s.c.log.Debug().Str(logging.FieldStream, s.name).Int(logging.FieldPage, page).Int(logging.FieldRecords, len(recs)).Msg("salesforce page")
+	if len(recs) > 0 {
+		if err := emit(recs); err != nil {
+			return 0, fmt.Errorf("salesforce %s: emit page %d: %w", s.name, page, err)
+		}
+	}
+	return len(recs), nil
 }
 
 type fetched struct {
@@ -565,44 +596,9 @@ func (q *queryResult) next() (string, error) {
 // records converts a valid records array. It walks the records with a
 // small scanner, several times faster than decoding each into a map.
 func (s *stream) records(arr json.RawMessage) (recs []connector.Record, err error) {
-	idx := make(map[string]int, len(s.fields))
-	nested := false
-	for i, f := range s.fields {
-		idx[f.Name] = i
-		nested = nested || strings.Contains(f.Name, ".")
-	}
-	raws := make([]json.RawMessage, len(s.fields))
-	var id, mod, del json.RawMessage
+	rr := s.newRecordReader()
 	err = eachElement(arr, func(n int, obj []byte) error {
-		if len(obj) == 0 || obj[0] != '{' {
-			return fmt.Errorf("record %d: not an object", n)
-		}
-		clear(raws)
-		id, mod, del = nil, nil, nil
-		var whole map[string]json.RawMessage
-		if nested {
-			if err := json.Unmarshal(obj, &whole); err != nil {
-				return fmt.Errorf("record %d: %w", n, err)
-			}
-		}
-		err := eachMember(obj, func(key string, v []byte) {
-			switch key {
-			case "Id":
-				id = v
-			case "SystemModstamp":
-				mod = v
-			case "IsDeleted":
-				del = v
-			default:
-				if i, ok := idx[key]; ok {
-					raws[i] = v
-				}
-			}
-		})
-		if err != nil {
-			return fmt.Errorf("record %d: %w", n, err)
-		}
-		r, err := s.record(id, mod, del, raws, whole)
+		r, err := rr.record(obj)
 		if err != nil {
 			return fmt.Errorf("record %d: %w", n, err)
 		}
@@ -615,6 +611,65 @@ func (s *stream) records(arr json.RawMessage) (recs []connector.Record, err erro
 	return recs, nil
 }
 
+// recordReader reads the record objects of a stream, one after another:
+// the raw values of a record's Id, SystemModstamp, IsDeleted and fields.
+type recordReader struct {
+	s            *stream
+	idx          map[string]int // the index of each field, by name
+	nested       bool           // some field is a relationship path
+	raws         []json.RawMessage
+	id, mod, del json.RawMessage
+}
+
+// newRecordReader makes the record reader of s.
+func (s *stream) newRecordReader() *recordReader {
+	rr := &recordReader{s: s, idx: make(map[string]int, len(s.fields))}
+	for i, f := range s.fields {
+		rr.idx[f.Name] = i
+		rr.nested = rr.nested || strings.Contains(f.Name, ".")
+	}
+	rr.raws = make([]json.RawMessage, len(s.fields))
+	return rr
+}
+
+// record reads and converts one record object (decoded whole as well when
+// a field is a relationship path).
+func (rr *recordReader) record(obj []byte) (connector.Record, error) {
+	if len(obj) == 0 || obj[0] != '{' {
+		return connector.Record{}, errors.New("not an object")
+	}
+	clear(rr.raws)
+	rr.id, rr.mod, rr.del = nil, nil, nil
+	var whole map[string]json.RawMessage
+	if rr.nested {
+		if err := json.Unmarshal(obj, &whole); err != nil {
+			return connector.Record{}, err
+		}
+	}
+	if err := eachMember(obj, rr.member); err != nil {
+		return connector.Record{}, err
+	}
+	return rr.s.record(rr.id, rr.mod, rr.del, rr.raws, whole)
+}
+
+// member notes the raw value v of the record's key.
+func (rr *recordReader) member(key string, v []byte) {
+	switch key {
+	case "Id":
+		rr.id = v
+	case "SystemModstamp":
+		rr.mod = v
+	case "IsDeleted":
+		rr.del = v
+	default:
+		if i, ok := rr.idx[key]; ok {
+			rr.raws[i] = v
+		}
+	}
+}
+
+// record converts the raw values of a record: its Id, SystemModstamp,
+// IsDeleted, and its fields (a relationship path's from whole, when set).
 func (s *stream) record(rawID, rawMod, rawDel json.RawMessage, raws []json.RawMessage, whole map[string]json.RawMessage) (connector.Record, error) {
 	var r connector.Record
 	id, err := value(rawID, connector.String)
@@ -632,7 +687,14 @@ func (s *stream) record(rawID, rawMod, rawDel json.RawMessage, raws []json.RawMe
 		return r, fmt.Errorf("%s: IsDeleted: %w", r.ID, err)
 	}
 	r.Deleted = del == true
-	r.Fields = make(map[string]any, len(s.fields))
+	r.Fields, err = s.fieldValues(r.ID, raws, whole)
+	return r, err
+}
+
+// fieldValues converts the raw values of the fields of record id (a
+// relationship path's from whole, when set).
+func (s *stream) fieldValues(id string, raws []json.RawMessage, whole map[string]json.RawMessage) (map[string]any, error) {
+	fields := make(map[string]any, len(s.fields))
 	for i, f := range s.fields {
 		raw := raws[i]
 		if whole != nil && strings.Contains(f.Name, ".") {
@@ -640,11 +702,11 @@ func (s *stream) record(rawID, rawMod, rawDel json.RawMessage, raws []json.RawMe
 		}
 		v, err := value(raw, f.Type)
 		if err != nil {
-			return r, fmt.Errorf("%s: field %s: %w", r.ID, f.Name, err)
+			return nil, fmt.Errorf("%s: field %s: %w", id, f.Name, err)
 		}
-		r.Fields[f.Name] = v
+		fields[f.Name] = v
 	}
-	return r, nil
+	return fields, nil
 }
 
 // eachElement calls fn with each element of a valid JSON array.
