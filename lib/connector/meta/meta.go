@@ -422,48 +422,67 @@ type insights struct {
 	query     string // the fields parameter
 }
 
+// newInsights makes the ad_insights stream of s, with its extra fields.
 func newInsights(s *settings, extra []string) (*insights, error) {
 	is := &insights{s: s, fields: append([]connector.Field(nil), baseFields...), accountID: strings.TrimPrefix(s.account, "act_")}
 	seen := map[string]bool{}
 	for _, f := range is.fields {
 		seen[f.Name] = true
 	}
-	apiSeen := map[string]bool{}
-	for _, f := range strings.Split(apiFields, ",") {
-		apiSeen[f] = true
-	}
-	fieldsParam := apiFields
 	for _, name := range extra {
-		var ef extraField
-		switch {
-		case strings.HasPrefix(name, "actions:"):
-			ef = extraField{api: "actions", action: strings.TrimPrefix(name, "actions:"), typ: connector.Int}
-			ef.column = "actions_" + columnName(ef.action)
-		case strings.HasPrefix(name, "action_values:"):
-			ef = extraField{api: "action_values", action: strings.TrimPrefix(name, "action_values:"), typ: connector.Float}
-			ef.column = "action_values_" + columnName(ef.action)
-		default:
-			ef = extraField{api: name, column: columnName(name), typ: connector.String}
-			if t, ok := knownTypes[name]; ok {
-				ef.typ = t
-			}
-		}
-		if name == "" || (ef.api != name && ef.action == "") {
-			return nil, fmt.Errorf("meta: stream %s: field %q names no insights field or action type", StreamAdInsights, name)
+		ef, err := parseExtra(name)
+		if err != nil {
+			return nil, err
 		}
 		if seen[ef.column] {
 			continue // a default already
 		}
 		seen[ef.column] = true
-		if !apiSeen[ef.api] {
-			apiSeen[ef.api] = true
-			fieldsParam += "," + ef.api
-		}
 		is.extras = append(is.extras, ef)
 		is.fields = append(is.fields, connector.Field{Name: ef.column, Type: ef.typ})
 	}
-	is.query = fieldsParam
+	is.query = fieldsParam(is.extras)
 	return is, nil
+}
+
+// parseExtra reads the name of an extra field: "actions:TYPE",
+// "action_values:TYPE" or an insights field.
+func parseExtra(name string) (extraField, error) {
+	var ef extraField
+	switch {
+	case strings.HasPrefix(name, "actions:"):
+		ef = extraField{api: "actions", action: strings.TrimPrefix(name, "actions:"), typ: connector.Int}
+		ef.column = "actions_" + columnName(ef.action)
+	case strings.HasPrefix(name, "action_values:"):
+		ef = extraField{api: "action_values", action: strings.TrimPrefix(name, "action_values:"), typ: connector.Float}
+		ef.column = "action_values_" + columnName(ef.action)
+	default:
+		ef = extraField{api: name, column: columnName(name), typ: connector.String}
+		if t, ok := knownTypes[name]; ok {
+			ef.typ = t
+		}
+	}
+	if name == "" || (ef.api != name && ef.action == "") {
+		return extraField{}, fmt.Errorf("meta: stream %s: field %q names no insights field or action type", StreamAdInsights, name)
+	}
+	return ef, nil
+}
+
+// fieldsParam is the fields parameter: apiFields, then the insights
+// fields the extras read that it lacks, each once.
+func fieldsParam(extras []extraField) string {
+	param := apiFields
+	seen := map[string]bool{}
+	for _, f := range strings.Split(apiFields, ",") {
+		seen[f] = true
+	}
+	for _, ef := range extras {
+		if !seen[ef.api] {
+			seen[ef.api] = true
+			param += "," + ef.api
+		}
+	}
+	return param
 }
 
 func columnName(s string) string {
