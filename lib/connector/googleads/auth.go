@@ -68,24 +68,33 @@ func (ts *tokenSource) refresh(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("refresh access token: %w", err)
 	}
+	access, life, err := parseToken(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	ts.access = access
+	ts.refreshAt = ts.now().Add(life - min(expiryMargin, life/2))
+	return ts.access, nil
+}
+
+// parseToken reads the token endpoint's answer: the access token and its
+// lifetime (an hour unless it says).
+func parseToken(b []byte) (string, time.Duration, error) {
 	var body struct {
 		AccessToken string `json:"access_token"`
 		ExpiresIn   int64  `json:"expires_in"`
 		TokenType   string `json:"token_type"`
 	}
-	if err := json.Unmarshal(resp.Body, &body); err != nil {
-		return "", fmt.Errorf("refresh access token: decode response: %w", err)
+	if err := json.Unmarshal(b, &body); err != nil {
+		return "", 0, fmt.Errorf("refresh access token: decode response: %w", err)
 	}
 	if body.AccessToken == "" {
-		return "", fmt.Errorf("refresh access token: the response has no access_token")
+		return "", 0, fmt.Errorf("refresh access token: the response has no access_token")
 	}
 	if body.ExpiresIn <= 0 {
 		body.ExpiresIn = 3600
 	}
-	life := time.Duration(body.ExpiresIn) * time.Second
-	ts.access = body.AccessToken
-	ts.refreshAt = ts.now().Add(life - min(expiryMargin, life/2))
-	return ts.access, nil
+	return body.AccessToken, time.Duration(body.ExpiresIn) * time.Second, nil
 }
 
 // authTransport adds the Google Ads headers to every request and, on a 401,

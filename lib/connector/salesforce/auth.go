@@ -83,6 +83,7 @@ func (t *tokenSource) lastError() error {
 	return t.lastErr
 }
 
+// fetchLocked trades the refresh token for a session; t.mu is held.
 func (t *tokenSource) fetchLocked(ctx context.Context) (err error) {
 	defer func() { t.lastErr = err }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.tokenURL, strings.NewReader(t.form))
@@ -97,22 +98,32 @@ func (t *tokenSource) fetchLocked(ctx context.Context) (err error) {
 		// invalid_grant), never the form.
 		return fmt.Errorf("%w: refresh access token: %w", ErrAuth, err)
 	}
+	access, inst, err := parseSession(res.Body)
+	if err != nil {
+		return err
+	}
+	t.access, t.instance = access, inst
+	return nil
+}
+
+// parseSession reads the token endpoint's answer: the access token and
+// the instance URL.
+func parseSession(body []byte) (string, *url.URL, error) {
 	var tr struct {
 		AccessToken string `json:"access_token"`
 		InstanceURL string `json:"instance_url"`
 	}
-	if err := json.Unmarshal(res.Body, &tr); err != nil {
-		return fmt.Errorf("%w: decode token response: %w", ErrAuth, err)
+	if err := json.Unmarshal(body, &tr); err != nil {
+		return "", nil, fmt.Errorf("%w: decode token response: %w", ErrAuth, err)
 	}
 	if tr.AccessToken == "" || tr.InstanceURL == "" {
-		return fmt.Errorf("%w: token response lacks access_token or instance_url", ErrAuth)
+		return "", nil, fmt.Errorf("%w: token response lacks access_token or instance_url", ErrAuth)
 	}
 	inst, err := url.Parse(strings.TrimRight(tr.InstanceURL, "/"))
 	if err != nil || (inst.Scheme != "https" && inst.Scheme != "http") || inst.Host == "" {
-		return fmt.Errorf("%w: token response has an unusable instance_url", ErrAuth)
+		return "", nil, fmt.Errorf("%w: token response has an unusable instance_url", ErrAuth)
 	}
-	t.access, t.instance = tr.AccessToken, inst
-	return nil
+	return tr.AccessToken, inst, nil
 }
 
 // authTransport adds the bearer token to requests for the instance and,

@@ -290,18 +290,9 @@ func newConn(src config.Source, deps connector.Deps, s settings) *conn {
 func withExtra(defaults []connector.Field, extra []string) ([]connector.Field, error) {
 	fields := slices.Clone(defaults)
 	for _, spec := range extra {
-		name, typ, hasType := strings.Cut(strings.TrimSpace(spec), ":")
-		t := connector.String
-		if hasType {
-			t = connector.Type(strings.ToLower(strings.TrimSpace(typ)))
-			switch t {
-			case connector.String, connector.Int, connector.Float, connector.Bool, connector.Timestamp, connector.Date:
-			default:
-				return nil, fmt.Errorf("field %q: type %q is not string, int, float, bool, timestamp or date", spec, typ)
-			}
-		}
-		if !validFieldName(name) {
-			return nil, fmt.Errorf("field %q: not a Salesforce field API name", spec)
+		name, t, hasType, err := parseSpec(spec)
+		if err != nil {
+			return nil, err
 		}
 		switch strings.ToLower(name) {
 		case "id", "systemmodstamp", "isdeleted":
@@ -316,6 +307,25 @@ func withExtra(defaults []connector.Field, extra []string) ([]connector.Field, e
 		fields = append(fields, connector.Field{Name: name, Type: t})
 	}
 	return fields, nil
+}
+
+// parseSpec reads a configured field, "Name" or "Name:type": its name,
+// its type (string without one) and whether it named one.
+func parseSpec(spec string) (string, connector.Type, bool, error) {
+	name, typ, hasType := strings.Cut(strings.TrimSpace(spec), ":")
+	t := connector.String
+	if hasType {
+		t = connector.Type(strings.ToLower(strings.TrimSpace(typ)))
+		switch t {
+		case connector.String, connector.Int, connector.Float, connector.Bool, connector.Timestamp, connector.Date:
+		default:
+			return "", "", false, fmt.Errorf("field %q: type %q is not string, int, float, bool, timestamp or date", spec, typ)
+		}
+	}
+	if !validFieldName(name) {
+		return "", "", false, fmt.Errorf("field %q: not a Salesforce field API name", spec)
+	}
+	return name, t, hasType, nil
 }
 
 // validFieldName accepts API names and relationship paths (Account.Name,
