@@ -990,6 +990,16 @@ func (h *Handler) openCursor(o *object, fields []int, conds []cond, byID, all bo
 	if byID {
 		src = o.all
 	}
+	recs := selectRecs(src, conds, all, limit)
+	h.cursorSeq++
+	c := &cursor{locator: fmt.Sprintf("01gFAKE%011d", h.cursorSeq), obj: o, fields: fields, recs: recs}
+	h.keepCursor(c)
+	return c
+}
+
+// selectRecs are the records of src that match conds, deleted ones only
+// when all is set, limit of them at most (a negative limit: no limit).
+func selectRecs(src []*rec, conds []cond, all bool, limit int) []*rec {
 	var recs []*rec
 	for _, r := range src {
 		if (!all && r.deleted()) || !match(r, conds) {
@@ -1000,52 +1010,66 @@ func (h *Handler) openCursor(o *object, fields []int, conds []cond, byID, all bo
 		}
 		recs = append(recs, r)
 	}
-	h.cursorSeq++
-	c := &cursor{locator: fmt.Sprintf("01gFAKE%011d", h.cursorSeq), obj: o, fields: fields, recs: recs}
+	return recs
+}
+
+// keepCursor keeps c under its locator, forgetting the oldest cursor
+// beyond maxCursors; h.mu is held.
+func (h *Handler) keepCursor(c *cursor) {
 	h.cursors[c.locator] = c
 	h.cursorList = append(h.cursorList, c.locator)
 	if len(h.cursorList) > maxCursors {
 		delete(h.cursors, h.cursorList[0])
 		h.cursorList = h.cursorList[1:]
 	}
-	return c
 }
 
+// match reports whether r meets every condition.
 func match(r *rec, conds []cond) bool {
 	for _, c := range conds {
-		var k int
-		if v, ok := r.vals[c.field].(time.Time); ok {
-			k = v.Compare(c.t)
-		} else if v, ok := r.vals[c.field].(bool); ok {
-			if v != c.b {
-				k = 1
-			}
-			if c.op != "=" && c.op != "!=" {
-				return false
-			}
-		} else {
-			return false // null never matches
-		}
-		var ok bool
-		switch c.op {
-		case "=":
-			ok = k == 0
-		case "!=":
-			ok = k != 0
-		case ">":
-			ok = k > 0
-		case ">=":
-			ok = k >= 0
-		case "<":
-			ok = k < 0
-		case "<=":
-			ok = k <= 0
-		}
-		if !ok {
+		if !c.holds(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// holds reports whether r meets the condition; a null never does.
+func (c cond) holds(r *rec) bool {
+	var k int
+	if v, ok := r.vals[c.field].(time.Time); ok {
+		k = v.Compare(c.t)
+	} else if v, ok := r.vals[c.field].(bool); ok {
+		if v != c.b {
+			k = 1
+		}
+		if c.op != "=" && c.op != "!=" {
+			return false
+		}
+	} else {
+		return false // null never matches
+	}
+	return satisfies(k, c.op)
+}
+
+// satisfies reports whether a comparison that came out k (below, at or
+// above 0) satisfies the operator op.
+func satisfies(k int, op string) bool {
+	switch op {
+	case "=":
+		return k == 0
+	case "!=":
+		return k != 0
+	case ">":
+		return k > 0
+	case ">=":
+		return k >= 0
+	case "<":
+		return k < 0
+	case "<=":
+		return k <= 0
+	}
+	return false
 }
 
 func (h *Handler) serveMore(w http.ResponseWriter, version, ref string, batch int) {
