@@ -795,33 +795,50 @@ func (h *Handler) query(w http.ResponseWriter, form url.Values) (insightsQuery, 
 	if form.Get("time_increment") != "1" {
 		return q, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) time_increment must be 1 (this fake serves daily rows only)", false)
 	}
+	var status int
+	if q.since, q.until, status = h.timeRange(w, form); status != 0 {
+		return q, status
+	}
+	q.fields, status = h.fields(w, form)
+	return q, status
+}
+
+// timeRange reads the time_range parameter: its since and until, or the
+// status of the error answered.
+func (h *Handler) timeRange(w http.ResponseWriter, form url.Values) (since, until string, status int) {
 	var tr struct {
 		Since string `json:"since"`
 		Until string `json:"until"`
 	}
 	if err := json.Unmarshal([]byte(form.Get("time_range")), &tr); err != nil {
-		return q, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) param time_range must be a JSON object {\"since\",\"until\"}", false)
+		return "", "", h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) param time_range must be a JSON object {\"since\",\"until\"}", false)
 	}
 	from, err1 := time.Parse(dayLayout, tr.Since)
 	to, err2 := time.Parse(dayLayout, tr.Until)
 	if err1 != nil || err2 != nil || to.Before(from) {
-		return q, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) Must be a valid time_range with since <= until, as YYYY-MM-DD", false)
+		return "", "", h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) Must be a valid time_range with since <= until, as YYYY-MM-DD", false)
 	}
-	q.since, q.until = tr.Since, tr.Until
+	return tr.Since, tr.Until, 0
+}
+
+// fields reads the fields parameter (impressions and spend when it names
+// none), or the status of the error answered.
+func (h *Handler) fields(w http.ResponseWriter, form url.Values) ([]string, int) {
+	var fields []string
 	for _, f := range strings.Split(form.Get("fields"), ",") {
 		f = strings.TrimSpace(f)
 		if f == "" {
 			continue
 		}
 		if !knownFields[f] {
-			return q, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) "+f+" is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values", false)
+			return nil, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) "+f+" is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values", false)
 		}
-		q.fields = append(q.fields, f)
+		fields = append(fields, f)
 	}
-	if len(q.fields) == 0 {
-		q.fields = []string{"impressions", "spend"}
+	if len(fields) == 0 {
+		fields = []string{"impressions", "spend"}
 	}
-	return q, 0
+	return fields, 0
 }
 
 func (h *Handler) startJob(w http.ResponseWriter, q insightsQuery, fail bool) int {
@@ -834,24 +851,9 @@ func (h *Handler) startJob(w http.ResponseWriter, q insightsQuery, fail bool) in
 	return h.writeJSON(w, map[string]string{"report_run_id": id})
 }
 
+// pollJob answers a status read of report run id.
 func (h *Handler) pollJob(w http.ResponseWriter, id string) int {
-	h.mu.Lock()
-	j := h.jobs[id]
-	var status string
-	var pct int
-	if j != nil {
-		j.polls++
-		h.stats.Polls++
-		switch {
-		case j.polls <= h.opts.AsyncPolls:
-			status, pct = "Job Running", j.polls*100/(h.opts.AsyncPolls+1)
-		case j.fail:
-			status, pct = "Job Failed", j.polls*100/(h.opts.AsyncPolls+1)
-		default:
-			status, pct = "Job Completed", 100
-		}
-	}
-	h.mu.Unlock()
+	j, status, pct := h.poll(id)
 	if j == nil {
 		return h.apiError(w, http.StatusBadRequest, 100, 33, "Unsupported get request. Object with ID '"+id+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", false)
 	}
@@ -865,6 +867,26 @@ func (h *Handler) pollJob(w http.ResponseWriter, id string) int {
 		body["error_message"] = "Report Failed: generating the report failed. Try again later."
 	}
 	return h.writeJSON(w, body)
+}
+
+// poll counts a status read of report run id: the run (nil when there is
+// none), its status and how far along it is, in percent.
+func (h *Handler) poll(id string) (j *job, status string, pct int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	j = h.jobs[id]
+	if j == nil {
+		return nil, "", 0
+	}
+	j.polls++
+	h.stats.Polls++
+	switch {
+	case j.polls <= h.opts.AsyncPolls:
+		return j, "Job Running", j.polls * 100 / (h.opts.AsyncPolls + 1)
+	case j.fail:
+		return j, "Job Failed", j.polls * 100 / (h.opts.AsyncPolls + 1)
+	}
+	return j, "Job Completed", 100
 }
 
 func (h *Handler) writeJSON(w http.ResponseWriter, v any) int {
