@@ -384,6 +384,8 @@ type query struct {
 	from, to  time.Time
 }
 
+// parseQuery parses the GAQL the fake understands: the query, or the
+// message of what is wrong with it.
 func (h *Handler) parseQuery(q string) (*query, string) {
 	m := h.selectRE.FindStringSubmatch(q)
 	if m == nil {
@@ -393,31 +395,50 @@ func (h *Handler) parseQuery(q string) (*query, string) {
 	if out.resource != "campaign" && out.resource != "ad_group" {
 		return nil, "Error in query: unrecognized resource " + strconv.Quote(m[2]) + " in FROM clause."
 	}
+	msg := out.parseSelect(m[1])
+	if msg == "" {
+		msg = out.parseRange(h.betweenRE.FindStringSubmatch(m[3]))
+	}
+	if msg != "" {
+		return nil, msg
+	}
+	return out, ""
+}
+
+// parseSelect reads the SELECT list into the query's fields and field
+// mask: the message of what is wrong with it, "" when nothing is.
+func (q *query) parseSelect(list string) string {
 	var mask []string
-	for _, f := range strings.Split(m[1], ",") {
+	for _, f := range strings.Split(list, ",") {
 		f = strings.TrimSpace(f)
 		bit := fieldBit(f)
 		if bit == 0 {
-			return nil, "Error in SELECT clause: unrecognized field '" + f + "'."
+			return "Error in SELECT clause: unrecognized field '" + f + "'."
 		}
-		if out.resource == "campaign" && (bit == fAdGroupID || bit == fAdGroupName) {
-			return nil, "Error in SELECT clause: field '" + f + "' is prohibited with resource 'campaign'."
+		if q.resource == "campaign" && (bit == fAdGroupID || bit == fAdGroupName) {
+			return "Error in SELECT clause: field '" + f + "' is prohibited with resource 'campaign'."
 		}
-		out.fields |= bit
+		q.fields |= bit
 		mask = append(mask, camelPath(f))
 	}
-	out.fieldMask = strings.Join(mask, ",")
-	b := h.betweenRE.FindStringSubmatch(m[3])
+	q.fieldMask = strings.Join(mask, ",")
+	return ""
+}
+
+// parseRange reads the days of the BETWEEN condition whose match is b (nil
+// for none) into the query: the message of what is wrong with them, ""
+// when nothing is.
+func (q *query) parseRange(b []string) string {
 	if b == nil {
-		return nil, "Error in WHERE clause: a finite date range on segments.date is required by this fake."
+		return "Error in WHERE clause: a finite date range on segments.date is required by this fake."
 	}
 	var err1, err2 error
-	out.from, err1 = time.Parse(time.DateOnly, b[1])
-	out.to, err2 = time.Parse(time.DateOnly, b[2])
-	if err1 != nil || err2 != nil || out.to.Before(out.from) {
-		return nil, "Error in WHERE clause: invalid date range."
+	q.from, err1 = time.Parse(time.DateOnly, b[1])
+	q.to, err2 = time.Parse(time.DateOnly, b[2])
+	if err1 != nil || err2 != nil || q.to.Before(q.from) {
+		return "Error in WHERE clause: invalid date range."
 	}
-	return out, ""
+	return ""
 }
 
 func camelPath(f string) string {
