@@ -63,10 +63,7 @@ func typeOf(v any) (Type, bool) {
 // (the widest seen). A declared field whose value has another type is an
 // error: the platform changed the field.
 func Observe(declared []Field, records []Record) ([]Field, error) {
-	decl := map[string]Type{}
-	for _, f := range declared {
-		decl[f.Name] = f.Type
-	}
+	decl := typesByName(declared)
 	extra := map[string]Type{}
 	for _, r := range records {
 		for name, v := range r.Fields {
@@ -76,6 +73,15 @@ func Observe(declared []Field, records []Record) ([]Field, error) {
 		}
 	}
 	return append(slices.Clone(declared), extraFields(extra)...), nil
+}
+
+// typesByName maps the names of fields to their types.
+func typesByName(fields []Field) map[string]Type {
+	types := map[string]Type{}
+	for _, f := range fields {
+		types[f.Name] = f.Type
+	}
+	return types
 }
 
 // observe checks the value v of field name of record id against the
@@ -150,26 +156,16 @@ func extraFields(extra map[string]Type) []Field {
 // (when the pull had records) or whose type narrowed (string to bool, float
 // to int) is an ErrSchema: the platform changed what the field means.
 func Reconcile(committed, observed []Field, hadRecords bool) (merged []Field, added []string, err error) {
-	obs := map[string]Type{}
-	for _, f := range observed {
-		obs[f.Name] = f.Type
-	}
+	obs := typesByName(observed)
 	seen := map[string]bool{}
 	for _, f := range committed {
 		seen[f.Name] = true
 		t, ok := obs[f.Name]
-		switch {
-		case !ok && hadRecords:
-			return nil, nil, fmt.Errorf("%w: field %s disappeared", ErrSchema, f.Name)
-		case !ok, t == f.Type:
-			merged = append(merged, f)
-		case widens(f.Type, t):
-			merged = append(merged, Field{Name: f.Name, Type: t})
-		case widens(t, f.Type):
-			return nil, nil, fmt.Errorf("%w: field %s narrowed from %s to %s", ErrSchema, f.Name, f.Type, t)
-		default:
-			return nil, nil, fmt.Errorf("%w: field %s was %s, is now %s", ErrSchema, f.Name, f.Type, t)
+		m, err := reconcileField(f, t, ok, hadRecords)
+		if err != nil {
+			return nil, nil, err
 		}
+		merged = append(merged, m)
 	}
 	for _, f := range observed {
 		if !seen[f.Name] {
@@ -178,6 +174,25 @@ func Reconcile(committed, observed []Field, hadRecords bool) (merged []Field, ad
 		}
 	}
 	return merged, added, nil
+}
+
+// reconcileField is the committed field f as a pull observed it, with
+// type t (ok false when the pull did not see it): kept, widened, or an
+// ErrSchema when it disappeared from a pull with records or changed its
+// type otherwise.
+func reconcileField(f Field, t Type, ok, hadRecords bool) (Field, error) {
+	switch {
+	case !ok && hadRecords:
+		return Field{}, fmt.Errorf("%w: field %s disappeared", ErrSchema, f.Name)
+	case !ok, t == f.Type:
+		return f, nil
+	case widens(f.Type, t):
+		return Field{Name: f.Name, Type: t}, nil
+	case widens(t, f.Type):
+		return Field{}, fmt.Errorf("%w: field %s narrowed from %s to %s", ErrSchema, f.Name, f.Type, t)
+	default:
+		return Field{}, fmt.Errorf("%w: field %s was %s, is now %s", ErrSchema, f.Name, f.Type, t)
+	}
 }
 
 // Schema is the raw Parquet schema of an API stream's fields plus segmint's
@@ -266,15 +281,10 @@ func newRowLayout(schema *parquet.Schema, fields []Field, daily bool) *rowLayout
 	return l
 }
 
-// fill sets the values of record r in row.
+// fill sets the values of record r in row: segmint's columns, then the
+// fields.
 func (l *rowLayout) fill(row parquet.Row, r *Record) error {
-	row[l.colID] = parquet.ByteArrayValue([]byte(r.ID)).Level(0, 0, l.colID)
-	row[l.colDel] = parquet.BooleanValue(r.Deleted).Level(0, 0, l.colDel)
-	if l.daily {
-		row[l.colTime] = parquet.Int32Value(int32(r.Day.Unix()/86400)).Level(0, 0, l.colTime)
-	} else {
-		row[l.colTime] = parquet.Int64Value(r.Modified.UTC().UnixMicro()).Level(0, 0, l.colTime)
-	}
+	l.fillOwn(row, r)
 	for i, f := range l.fields {
 		c := l.at[i]
 		v := r.Fields[f.Name]
@@ -289,6 +299,18 @@ func (l *rowLayout) fill(row parquet.Row, r *Record) error {
 		row[c] = pv.Level(0, 1, c)
 	}
 	return nil
+}
+
+// fillOwn sets segmint's columns of record r in row: its id, deletion
+// flag and time (the day for a daily stream).
+func (l *rowLayout) fillOwn(row parquet.Row, r *Record) {
+	row[l.colID] = parquet.ByteArrayValue([]byte(r.ID)).Level(0, 0, l.colID)
+	row[l.colDel] = parquet.BooleanValue(r.Deleted).Level(0, 0, l.colDel)
+	if l.daily {
+		row[l.colTime] = parquet.Int32Value(int32(r.Day.Unix()/86400)).Level(0, 0, l.colTime)
+	} else {
+		row[l.colTime] = parquet.Int64Value(r.Modified.UTC().UnixMicro()).Level(0, 0, l.colTime)
+	}
 }
 
 // inChunks runs convert over [0, n): large batches on every core, in

@@ -174,6 +174,28 @@ type Response struct {
 // Do sends req and returns a response with a status below 400, or an error:
 // *HTTPError for a refused request, the context's error when it ended.
 func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
+	resp, err := c.send(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := bodyOf(resp)
+	if err != nil {
+		return nil, fmt.Errorf("%s: read %s: %w", c.cfg.Platform, Redact(req.URL), err)
+	}
+	if resp.StatusCode >= 400 {
+		return nil, c.httpError(resp, body, 1)
+	}
+	if d := c.cfg.Policy.Pace(resp); d > 0 {
+		c.pause(d)
+	}
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// send sends req through the retrying client, which retries it as the
+// policy says: the last response, or an error (the context's when it
+// ended).
+func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, error) {
 	rreq, err := retryablehttp.FromRequest(req.WithContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("%s: prepare %s %s: %w", c.cfg.Platform, req.Method, Redact(req.URL), err)
@@ -185,20 +207,15 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		}
 		return nil, err
 	}
-	defer resp.Body.Close()
-	var body []byte
+	return resp, nil
+}
+
+// bodyOf is the body of resp: the one checkRetry buffered, else read now.
+func bodyOf(resp *http.Response) ([]byte, error) {
 	if bb, ok := resp.Body.(*bufferedBody); ok {
-		body = bb.b // read once in checkRetry: no second copy
-	} else if body, err = readBody(resp); err != nil {
-		return nil, fmt.Errorf("%s: read %s: %w", c.cfg.Platform, Redact(req.URL), err)
+		return bb.b, nil // read once in checkRetry: no second copy
 	}
-	if resp.StatusCode >= 400 {
-		return nil, c.httpError(resp, body, 1)
-	}
-	if d := c.cfg.Policy.Pace(resp); d > 0 {
-		c.pause(d)
-	}
-	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	return readBody(resp)
 }
 
 // pause holds the client's next requests back for d from now, unless an
@@ -212,10 +229,17 @@ func (c *Client) pause(d time.Duration) {
 	c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Dur(logging.FieldPause, d).Msg("usage high: slowing down")
 }
 
-// beforeAttempt runs before every attempt: it waits for the rate limiter and
-// any pause the platform's usage headers asked for, then logs the request.
+// beforeAttempt runs before every attempt: it waits for its turn, then logs
+// the request.
 func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
-	ctx := req.Context()
+	c.waitTurn(req.Context())
+	c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Str(logging.FieldMethod, req.Method).
+		Str(logging.FieldURL, Redact(req.URL)).Int(logging.FieldAttempt, attempt+1).Msg("http request")
+}
+
+// waitTurn holds an attempt back for any pause the platform's usage
+// headers asked for, then for the rate limiter.
+func (c *Client) waitTurn(ctx context.Context) {
 	c.mu.Lock()
 	pause := time.Until(c.pauseTill)
 	c.mu.Unlock()
@@ -225,11 +249,9 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, attemp
 	if c.limiter != nil {
 		_ = c.limiter.Wait(ctx) // a cancelled context surfaces from the request itself
 	}
-	c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Str(logging.FieldMethod, req.Method).
-		Str(logging.FieldURL, Redact(req.URL)).Int(logging.FieldAttempt, attempt+1).Msg("http request")
 }
 
-// checkRetry buffers the body, asks the policy, and stashes its wait hint.
+// checkRetry buffers the body, asks the policy, and decides.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -238,13 +260,25 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		retry, perr := retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 		return retry, redactErr(perr)
 	}
-	body, rerr := readBody(resp)
-	resp.Body.Close()
-	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), b: body}
+	body, rerr := bufferBody(resp)
 	if rerr != nil {
 		return true, nil // a body cut off mid-way: try again
 	}
-	d := c.cfg.Policy.Classify(resp, body)
+	return c.decide(resp, body, c.cfg.Policy.Classify(resp, body))
+}
+
+// bufferBody reads the body of resp into memory, where Do finds it.
+func bufferBody(resp *http.Response) ([]byte, error) {
+	body, err := readBody(resp)
+	resp.Body.Close()
+	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), b: body}
+	return body, err
+}
+
+// decide turns the policy's decision d about resp into checkRetry's
+// answer: stop with d's error, or when d asks to wait longer than
+// MaxHintWait; else retry as d says.
+func (c *Client) decide(resp *http.Response, body []byte, d Decision) (bool, error) {
 	if d.Err != nil {
 		return false, d.Err
 	}
@@ -253,26 +287,27 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 			fmt.Sprintf("asked to wait %s, longer than the %s allowed", d.Wait, c.cfg.MaxHintWait))
 	}
 	if d.Retry {
-		if d.Wait > 0 {
-			resp.Header.Set(hintHeader, d.Wait.String())
-		}
-		c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Int(logging.FieldStatus, resp.StatusCode).
-			Str(logging.FieldURL, Redact(resp.Request.URL)).Dur(logging.FieldHint, d.Wait).Msg("retryable response")
+		c.noteRetry(resp, d.Wait)
 	}
 	return d.Retry, nil
+}
+
+// noteRetry stashes the policy's wait hint for backoff on resp, which is
+// to be retried, and logs it.
+func (c *Client) noteRetry(resp *http.Response, wait time.Duration) {
+	if wait > 0 {
+		resp.Header.Set(hintHeader, wait.String())
+	}
+	c.cfg.Log.Debug().Str(logging.FieldPlatform, c.cfg.Platform).Int(logging.FieldStatus, resp.StatusCode).
+		Str(logging.FieldURL, Redact(resp.Request.URL)).Dur(logging.FieldHint, wait).Msg("retryable response")
 }
 
 // backoff honours, in order: the policy's hint, Retry-After, then
 // exponential backoff with jitter between WaitMin and WaitMax.
 func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
-		if h := resp.Header.Get(hintHeader); h != "" {
-			if d, err := time.ParseDuration(h); err == nil {
-				return d
-			}
-		}
-		if d, ok := RetryAfter(resp.Header); ok {
-			return min(d, c.cfg.MaxHintWait)
+		if d, ok := c.hinted(resp); ok {
+			return d
 		}
 	}
 	d := float64(minWait) * math.Pow(2, float64(attempt))
@@ -281,25 +316,46 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 	return time.Duration(d * jitter)
 }
 
+// hinted is the wait resp asks for, if any: the policy's hint, else
+// Retry-After (at most MaxHintWait).
+func (c *Client) hinted(resp *http.Response) (time.Duration, bool) {
+	if h := resp.Header.Get(hintHeader); h != "" {
+		if d, err := time.ParseDuration(h); err == nil {
+			return d, true
+		}
+	}
+	if d, ok := RetryAfter(resp.Header); ok {
+		return min(d, c.cfg.MaxHintWait), true
+	}
+	return 0, false
+}
+
 // giveUp turns the last failure into a redacted error.
 func (c *Client) giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
 	if resp != nil {
-		var prior *HTTPError
-		if errors.As(err, &prior) {
-			prior.Attempts = attempts
-			return nil, prior
-		}
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-		resp.Body.Close()
-		he := c.httpError(resp, body, attempts)
-		if err != nil {
-			// A policy's verdict (a spent quota) says more than the body.
-			he.Err = redactErr(err)
-			he.Message = he.Err.Error()
-		}
-		return nil, he
+		return nil, c.refused(resp, err, attempts)
 	}
 	return nil, fmt.Errorf("%s: giving up after %d attempts: %w", c.cfg.Platform, attempts, redactErr(err))
+}
+
+// refused is the error of the last response, resp, after attempts: the
+// policy's *HTTPError if it stopped with one, else resp's, with the
+// policy's reason err, if any.
+func (c *Client) refused(resp *http.Response, err error, attempts int) *HTTPError {
+	var prior *HTTPError
+	if errors.As(err, &prior) {
+		prior.Attempts = attempts
+		return prior
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	resp.Body.Close()
+	he := c.httpError(resp, body, attempts)
+	if err != nil {
+		// A policy's verdict (a spent quota) says more than the body.
+		he.Err = redactErr(err)
+		he.Message = he.Err.Error()
+	}
+	return he
 }
 
 func (c *Client) httpError(resp *http.Response, body []byte, attempts int) *HTTPError {
@@ -415,19 +471,27 @@ func Redact(u *url.URL) string {
 	q := c.Query()
 	changed := false
 	for k := range q {
-		lk := strings.ToLower(k)
-		for _, s := range secretKeys {
-			if strings.Contains(lk, s) {
-				q[k] = []string{"REDACTED"}
-				changed = true
-				break
-			}
+		if secretKey(k) {
+			q[k] = []string{"REDACTED"}
+			changed = true
 		}
 	}
 	if changed {
 		c.RawQuery = q.Encode()
 	}
 	return c.String()
+}
+
+// secretKey reports whether the query-string key k looks like it names a
+// secret.
+func secretKey(k string) bool {
+	lk := strings.ToLower(k)
+	for _, s := range secretKeys {
+		if strings.Contains(lk, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // redactErr rewrites the URL inside a *url.Error (net/http puts the full

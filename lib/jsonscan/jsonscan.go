@@ -135,21 +135,8 @@ func (s *Scanner) RawString() (start, end int, escaped bool, err error) {
 			s.Pos++
 			return start, s.Pos - 1, escaped, nil
 		case c == '\\':
-			if s.Pos+1 >= len(s.B) {
-				s.Pos++
-				return 0, 0, false, s.Fail("unterminated string")
-			}
-			switch s.B[s.Pos+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				s.Pos += 2
-			case 'u':
-				if s.Pos += 2; s.Pos+4 > len(s.B) || hexRune(s.B[s.Pos:s.Pos+4]) < 0 {
-					s.Pos -= 2
-					return 0, 0, false, s.Fail(`bad \u escape`)
-				}
-				s.Pos += 4
-			default:
-				return 0, 0, false, s.Fail("bad escape")
+			if err := s.escape(); err != nil {
+				return 0, 0, false, err
 			}
 			escaped = true
 		case c < 0x20:
@@ -161,6 +148,27 @@ func (s *Scanner) RawString() (start, end int, escaped bool, err error) {
 	return 0, 0, false, s.Fail("unterminated string")
 }
 
+// escape consumes the escape at Pos, its backslash, checking it.
+func (s *Scanner) escape() error {
+	if s.Pos+1 >= len(s.B) {
+		s.Pos++
+		return s.Fail("unterminated string")
+	}
+	switch s.B[s.Pos+1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		s.Pos += 2
+	case 'u':
+		if s.Pos += 2; s.Pos+4 > len(s.B) || hexRune(s.B[s.Pos:s.Pos+4]) < 0 {
+			s.Pos -= 2
+			return s.Fail(`bad \u escape`)
+		}
+		s.Pos += 4
+	default:
+		return s.Fail("bad escape")
+	}
+	return nil
+}
+
 // Str reads a string as encoding/json does: escapes decoded, and invalid
 // UTF-8 replaced by U+FFFD.
 func (s *Scanner) Str() (string, error) {
@@ -168,70 +176,76 @@ func (s *Scanner) Str() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !escaped {
-		ascii := true
-		for _, c := range s.B[start:end] {
-			if c >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
-		}
-		if ascii || utf8.Valid(s.B[start:end]) {
-			return s.Sub(start, end), nil
-		}
+	if !escaped && validUTF8(s.B[start:end]) {
+		return s.Sub(start, end), nil
 	}
 	return string(Unquote(s.B[start:end])), nil
+}
+
+// validUTF8 is utf8.Valid with a shortcut for the usual all-ASCII string.
+func validUTF8(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return utf8.Valid(b)
+		}
+	}
+	return true
 }
 
 // Unquote decodes the inside of a string already checked by RawString.
 func Unquote(b []byte) []byte {
 	out := make([]byte, 0, len(b)+8)
 	for i := 0; i < len(b); {
-		c := b[i]
-		switch {
+		switch c := b[i]; {
+		case c == '\\' && b[i+1] == 'u':
+			out, i = appendUnicode(out, b, i+2)
 		case c == '\\':
-			e := b[i+1]
-			i += 2
-			switch e {
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				r := hexRune(b[i : i+4])
-				i += 4
-				if utf16.IsSurrogate(r) {
-					r2 := rune(-1)
-					if i+6 <= len(b) && b[i] == '\\' && b[i+1] == 'u' {
-						r2 = hexRune(b[i+2 : i+6])
-					}
-					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-						out = utf8.AppendRune(out, d)
-						i += 6
-						break
-					}
-					r = utf8.RuneError
-				}
-				out = utf8.AppendRune(out, r)
-			default: // " \ /
-				out = append(out, e)
-			}
+			out, i = append(out, unescape(b[i+1])), i+2
 		case c < utf8.RuneSelf:
-			out = append(out, c)
-			i++
+			out, i = append(out, c), i+1
 		default:
 			r, n := utf8.DecodeRune(b[i:])
-			out = utf8.AppendRune(out, r)
-			i += n
+			out, i = utf8.AppendRune(out, r), i+n
 		}
 	}
 	return out
+}
+
+// unescape is the byte the one-letter escape \e stands for.
+func unescape(e byte) byte {
+	switch e {
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	}
+	return e // " \ /
+}
+
+// appendUnicode appends the rune of the \u escape whose hex digits start
+// at b[i], joined with the \u escape of the low half when it is the high
+// half of a surrogate pair (U+FFFD for a lone half): out and the index
+// after the escapes read.
+func appendUnicode(out, b []byte, i int) ([]byte, int) {
+	r := hexRune(b[i : i+4])
+	i += 4
+	if !utf16.IsSurrogate(r) {
+		return utf8.AppendRune(out, r), i
+	}
+	r2 := rune(-1)
+	if i+6 <= len(b) && b[i] == '\\' && b[i+1] == 'u' {
+		r2 = hexRune(b[i+2 : i+6])
+	}
+	if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+		return utf8.AppendRune(out, d), i + 6
+	}
+	return utf8.AppendRune(out, utf8.RuneError), i
 }
 
 // hexRune reads 4 hex digits (or -1 if they are not).
@@ -257,40 +271,43 @@ func hexRune(b []byte) rune {
 func (s *Scanner) Skip() ([]byte, error) {
 	c := s.Peek()
 	start := s.Pos
+	var err error
 	switch {
 	case c == '"':
-		if _, _, _, err := s.RawString(); err != nil {
-			return nil, err
-		}
+		_, _, _, err = s.RawString()
 	case c == '{':
-		err := s.Object(func([]byte) error {
+		err = s.Object(func([]byte) error {
 			_, err := s.Skip()
 			return err
 		})
-		if err != nil {
-			return nil, err
-		}
 	case c == '[':
-		err := s.Array(func() error {
+		err = s.Array(func() error {
 			_, err := s.Skip()
 			return err
 		})
-		if err != nil {
-			return nil, err
-		}
 	case c == '-' || c >= '0' && c <= '9':
-		for s.Pos < len(s.B) && (s.B[s.Pos] == '-' || s.B[s.Pos] == '+' || s.B[s.Pos] == '.' ||
-			s.B[s.Pos] == 'e' || s.B[s.Pos] == 'E' || s.B[s.Pos] >= '0' && s.B[s.Pos] <= '9') {
-			s.Pos++
-		}
-		if !json.Valid(s.B[start:s.Pos]) {
-			return nil, s.Fail("bad number")
-		}
+		err = s.skipNumber()
 	case s.Pos < len(s.B) && (s.Literal("null") || s.Literal("true") || s.Literal("false")):
 	default:
-		return nil, s.Fail("unexpected character")
+		err = s.Fail("unexpected character")
+	}
+	if err != nil {
+		return nil, err
 	}
 	return s.B[start:s.Pos], nil
+}
+
+// skipNumber consumes the number at Pos, checking it.
+func (s *Scanner) skipNumber() error {
+	start := s.Pos
+	for s.Pos < len(s.B) && (s.B[s.Pos] == '-' || s.B[s.Pos] == '+' || s.B[s.Pos] == '.' ||
+		s.B[s.Pos] == 'e' || s.B[s.Pos] == 'E' || s.B[s.Pos] >= '0' && s.B[s.Pos] <= '9') {
+		s.Pos++
+	}
+	if !json.Valid(s.B[start:s.Pos]) {
+		return s.Fail("bad number")
+	}
+	return nil
 }
 
 // Key reads an object key; a key without escapes is not copied.
@@ -307,62 +324,67 @@ func (s *Scanner) Key() ([]byte, error) {
 
 // Object calls field for each key of an object; field consumes the value.
 func (s *Scanner) Object(field func(key []byte) error) error {
-	if err := s.Expect('{'); err != nil {
+	more, err := s.open('{', '}')
+	for more && err == nil {
+		if err = s.member(field); err == nil {
+			more, err = s.next('}')
+		}
+	}
+	return err
+}
+
+// member reads one member of an object: its key and colon, then its value
+// with field.
+func (s *Scanner) member(field func(key []byte) error) error {
+	if s.Peek() != '"' {
+		return s.Fail("expected a key")
+	}
+	k, err := s.Key()
+	if err != nil {
 		return err
 	}
-	if s.Peek() == '}' {
-		s.Pos++
-		return nil
+	if err := s.Expect(':'); err != nil {
+		return err
 	}
-	for {
-		if s.Peek() != '"' {
-			return s.Fail("expected a key")
-		}
-		k, err := s.Key()
-		if err != nil {
-			return err
-		}
-		if err := s.Expect(':'); err != nil {
-			return err
-		}
-		if err := field(k); err != nil {
-			return err
-		}
-		switch s.Peek() {
-		case ',':
-			s.Pos++
-		case '}':
-			s.Pos++
-			return nil
-		default:
-			return s.Fail("expected ',' or '}'")
-		}
-	}
+	return field(k)
 }
 
 // Array calls elem for each element of an array; elem consumes it.
 func (s *Scanner) Array(elem func() error) error {
-	if err := s.Expect('['); err != nil {
-		return err
+	more, err := s.open('[', ']')
+	for more && err == nil {
+		if err = elem(); err == nil {
+			more, err = s.next(']')
+		}
 	}
-	if s.Peek() == ']' {
+	return err
+}
+
+// open consumes the opening byte of an object or array, and its closing
+// byte when it is empty: whether members or elements follow.
+func (s *Scanner) open(opening, closing byte) (bool, error) {
+	if err := s.Expect(opening); err != nil {
+		return false, err
+	}
+	if s.Peek() == closing {
 		s.Pos++
-		return nil
+		return false, nil
 	}
-	for {
-		if err := elem(); err != nil {
-			return err
-		}
-		switch s.Peek() {
-		case ',':
-			s.Pos++
-		case ']':
-			s.Pos++
-			return nil
-		default:
-			return s.Fail("expected ',' or ']'")
-		}
+	return true, nil
+}
+
+// next consumes the comma or the closing byte after a member or element:
+// whether another follows.
+func (s *Scanner) next(closing byte) (bool, error) {
+	switch s.Peek() {
+	case ',':
+		s.Pos++
+		return true, nil
+	case closing:
+		s.Pos++
+		return false, nil
 	}
+	return false, s.Fail("expected ',' or '" + string(closing) + "'")
 }
 
 // AppendString appends s as a JSON string that decodes to what
@@ -371,7 +393,6 @@ func (s *Scanner) Array(elem func() error) error {
 // escaped, and \b, \f are written \u0008, \u000c. It is the writer side,
 // for the fakes of the APIs the scanner reads.
 func AppendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -381,33 +402,36 @@ func AppendString(b []byte, s string) []byte {
 			continue
 		}
 		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || size != 1 {
+			if r, size := utf8.DecodeRuneInString(s[i:]); r != utf8.RuneError || size != 1 {
 				i += size
 				continue
 			}
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
 		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
+		b = appendEscaped(append(b, s[start:i]...), c)
 		i++
 		start = i
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// appendEscaped appends the escape of the byte c, which a JSON string
+// cannot hold as it is: a quote, a backslash, a control character, or a
+// byte of invalid UTF-8 (as \ufffd).
+func appendEscaped(b []byte, c byte) []byte {
+	const hex = "0123456789abcdef"
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	if c >= utf8.RuneSelf {
+		return append(b, `\ufffd`...)
+	}
+	return append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 }

@@ -68,24 +68,33 @@ func (ts *tokenSource) refresh(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("refresh access token: %w", err)
 	}
+	access, life, err := parseToken(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	ts.access = access
+	ts.refreshAt = ts.now().Add(life - min(expiryMargin, life/2))
+	return ts.access, nil
+}
+
+// parseToken reads the token endpoint's answer: the access token and its
+// lifetime (an hour unless it says).
+func parseToken(b []byte) (string, time.Duration, error) {
 	var body struct {
 		AccessToken string `json:"access_token"`
 		ExpiresIn   int64  `json:"expires_in"`
 		TokenType   string `json:"token_type"`
 	}
-	if err := json.Unmarshal(resp.Body, &body); err != nil {
-		return "", fmt.Errorf("refresh access token: decode response: %w", err)
+	if err := json.Unmarshal(b, &body); err != nil {
+		return "", 0, fmt.Errorf("refresh access token: decode response: %w", err)
 	}
 	if body.AccessToken == "" {
-		return "", fmt.Errorf("refresh access token: the response has no access_token")
+		return "", 0, fmt.Errorf("refresh access token: the response has no access_token")
 	}
 	if body.ExpiresIn <= 0 {
 		body.ExpiresIn = 3600
 	}
-	life := time.Duration(body.ExpiresIn) * time.Second
-	ts.access = body.AccessToken
-	ts.refreshAt = ts.now().Add(life - min(expiryMargin, life/2))
-	return ts.access, nil
+	return body.AccessToken, time.Duration(body.ExpiresIn) * time.Second, nil
 }
 
 // authTransport adds the Google Ads headers to every request and, on a 401,
@@ -102,17 +111,11 @@ const maxErrBody = 1 << 20
 
 // RoundTrip implements http.RoundTripper.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	var body []byte
-	if req.Body != nil {
-		b, err := io.ReadAll(req.Body)
-		req.Body.Close()
-		if err != nil {
-			return nil, fmt.Errorf("read request body: %w", err)
-		}
-		body = b
+	body, err := requestBody(req)
+	if err != nil {
+		return nil, err
 	}
-	tok, err := t.tokens.token(ctx, "")
+	tok, err := t.tokens.token(req.Context(), "")
 	if err != nil {
 		return nil, err
 	}
@@ -121,9 +124,29 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	// The token was refused (expired or revoked early): refresh once.
+	return t.resend(req, body, tok, resp)
+}
+
+// requestBody reads and closes the body of req, to send it as often as
+// needed: nil without one.
+func requestBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	return b, nil
+}
+
+// resend replaces the token tok, which the 401 resp refused, and sends
+// req, whose body is body, again.
+func (t *authTransport) resend(req *http.Request, body []byte, tok string, resp *http.Response) (*http.Response, error) {
 	errBody, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrBody))
 	resp.Body.Close()
-	fresh, rerr := t.tokens.token(ctx, tok)
+	fresh, rerr := t.tokens.token(req.Context(), tok)
 	if rerr != nil {
 		// Hand the 401 back; the policy fails it and the stream adds why
 		// the refresh failed.

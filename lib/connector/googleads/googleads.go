@@ -170,18 +170,22 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	client, tokens := newClients(src, deps, s)
 	out := make([]connector.Stream, 0, len(specs))
 	for _, sp := range specs {
-		out = append(out, &stream{
-			spec:           sp,
-			client:         client,
-			tokens:         tokens,
-			endpoint:       fmt.Sprintf("%s/%s/customers/%s/googleAds:searchStream", s.baseURL, s.version, s.customerID),
-			customerID:     s.customerID,
-			currency:       s.currency,
-			daysPerRequest: s.days,
-			log:            deps.Log.With().Str(logging.FieldStream, sp.name).Logger(),
-		})
+		out = append(out, s.newStream(sp, client, tokens, deps.Log))
 	}
 	return out, nil
+}
+
+// newStream makes the stream of sp on the account of s, sending through
+// client and logging to log.
+func (s settings) newStream(sp spec, client *httpclient.Client, tokens *tokenSource, log zerolog.Logger) *stream {
+	return &stream{
+		spec: sp, client: client, tokens: tokens,
+		endpoint:       fmt.Sprintf("%s/%s/customers/%s/googleAds:searchStream", s.baseURL, s.version, s.customerID),
+		customerID:     s.customerID,
+		currency:       s.currency,
+		daysPerRequest: s.days,
+		log:            log.With().Str(logging.FieldStream, sp.name).Logger(),
+	}
 }
 
 // settings are a source's account, secrets and options, checked and with
@@ -211,29 +215,61 @@ func settingsOf(src config.Source, getenv func(string) string) (settings, error)
 	if err != nil {
 		return s, err
 	}
-	if v := opts["login_customer_id"]; v != "" {
-		if s.login, err = customerIDOf(v); err != nil {
-			return s, fmt.Errorf("googleads: source %q: options.login_customer_id: %w", src.Name, err)
-		}
+	if s.login, err = loginCustomerID(src, opts); err != nil {
+		return s, err
 	}
-	s.days = DefaultDaysPerRequest
-	if v := opts["days_per_request"]; v != "" {
-		if s.days, err = strconv.Atoi(v); err != nil || s.days < 1 {
-			return s, fmt.Errorf("googleads: source %q: options.days_per_request: %q is not a positive whole number", src.Name, v)
-		}
+	if s.days, err = daysPerRequest(src, opts); err != nil {
+		return s, err
 	}
-	s.baseURL = strings.TrimRight(or(src.BaseURL, DefaultBaseURL), "/")
-	s.tokenURL = strings.TrimRight(or(opts["token_url"], DefaultTokenURL), "/") + "/token"
-	for _, u := range []string{s.baseURL, s.tokenURL} {
-		if p, err := url.Parse(u); err != nil || p.Scheme == "" || p.Host == "" {
-			return s, fmt.Errorf("googleads: source %q: %q is not an absolute URL", src.Name, u)
-		}
+	if err := s.endpoints(src, opts); err != nil {
+		return s, err
 	}
 	s.version = or(opts["api_version"], DefaultAPIVersion)
 	if c := opts["currency"]; c != "" {
 		s.currency = strings.ToUpper(c)
 	}
 	return s, nil
+}
+
+// loginCustomerID is options.login_customer_id, normalised; "" unless
+// set.
+func loginCustomerID(src config.Source, opts map[string]string) (string, error) {
+	v := opts["login_customer_id"]
+	if v == "" {
+		return "", nil
+	}
+	id, err := customerIDOf(v)
+	if err != nil {
+		return "", fmt.Errorf("googleads: source %q: options.login_customer_id: %w", src.Name, err)
+	}
+	return id, nil
+}
+
+// daysPerRequest is options.days_per_request, DefaultDaysPerRequest
+// unless set.
+func daysPerRequest(src config.Source, opts map[string]string) (int, error) {
+	v := opts["days_per_request"]
+	if v == "" {
+		return DefaultDaysPerRequest, nil
+	}
+	days, err := strconv.Atoi(v)
+	if err != nil || days < 1 {
+		return days, fmt.Errorf("googleads: source %q: options.days_per_request: %q is not a positive whole number", src.Name, v)
+	}
+	return days, nil
+}
+
+// endpoints sets the API root (base_url) and the token URL
+// (options.token_url) of s, with their defaults, checked.
+func (s *settings) endpoints(src config.Source, opts map[string]string) error {
+	s.baseURL = strings.TrimRight(or(src.BaseURL, DefaultBaseURL), "/")
+	s.tokenURL = strings.TrimRight(or(opts["token_url"], DefaultTokenURL), "/") + "/token"
+	for _, u := range []string{s.baseURL, s.tokenURL} {
+		if p, err := url.Parse(u); err != nil || p.Scheme == "" || p.Host == "" {
+			return fmt.Errorf("googleads: source %q: %q is not an absolute URL", src.Name, u)
+		}
+	}
+	return nil
 }
 
 // secretsOf reads the value of every auth role of src from the environment
@@ -393,25 +429,13 @@ func dateOf(t time.Time) time.Time {
 // pullRange reads the days from..to with one searchStream request.
 func (s *stream) pullRange(ctx context.Context, from, to time.Time, emit func([]connector.Record) error) error {
 	span := from.Format(time.DateOnly) + ".." + to.Format(time.DateOnly)
-	query := fmt.Sprintf("SELECT %s FROM %s WHERE segments.date BETWEEN '%s' AND '%s'",
-		strings.Join(s.spec.selects, ", "), s.spec.resource, from.Format(time.DateOnly), to.Format(time.DateOnly))
-	body, err := json.Marshal(map[string]string{"query": query})
+	body, err := json.Marshal(map[string]string{"query": s.query(from, to)})
 	if err != nil {
 		return fmt.Errorf("googleads: %s %s: encode query: %w", s.spec.name, span, err)
 	}
-	// Fetch the token first, so that a refused refresh token fails here
-	// once instead of as a transport error the client would retry.
-	if _, err := s.tokens.token(ctx, ""); err != nil {
+	resp, err := s.search(ctx, body)
+	if err != nil {
 		return fmt.Errorf("googleads: %s %s: %w", s.spec.name, span, err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("googleads: %s %s: build request: %w", s.spec.name, span, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.client.Do(ctx, req)
-	if err != nil {
-		return fmt.Errorf("googleads: %s %s: %w", s.spec.name, span, s.explain(ctx, err))
 	}
 	n, err := s.decode(resp.Body, from, to, emit)
 	if err != nil {
@@ -419,6 +443,32 @@ func (s *stream) pullRange(ctx context.Context, from, to time.Time, emit func([]
 	}
 	s.log.Debug().Str(logging.FieldDays, span).Int(logging.FieldRows, n).Msg("google ads stream read")
 	return nil
+}
+
+// query is the stream's GAQL query for the days from..to.
+func (s *stream) query(from, to time.Time) string {
+	return fmt.Sprintf("SELECT %s FROM %s WHERE segments.date BETWEEN '%s' AND '%s'",
+		strings.Join(s.spec.selects, ", "), s.spec.resource, from.Format(time.DateOnly), to.Format(time.DateOnly))
+}
+
+// search sends the searchStream request whose body is body: the response,
+// or an error saying which step failed.
+func (s *stream) search(ctx context.Context, body []byte) (*httpclient.Response, error) {
+	// Fetch the token first, so that a refused refresh token fails here
+	// once instead of as a transport error the client would retry.
+	if _, err := s.tokens.token(ctx, ""); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.client.Do(ctx, req)
+	if err != nil {
+		return nil, s.explain(ctx, err)
+	}
+	return resp, nil
 }
 
 // explain says more of a failed searchStream request: that it timed out,
@@ -454,16 +504,19 @@ type row struct {
 		ID   id      `json:"id"`
 		Name *string `json:"name"`
 	} `json:"adGroup"`
-	Metrics struct {
-		Impressions      int64Value  `json:"impressions"`
-		Clicks           int64Value  `json:"clicks"`
-		CostMicros       int64Value  `json:"costMicros"`
-		Conversions      doubleValue `json:"conversions"`
-		ConversionsValue doubleValue `json:"conversionsValue"`
-	} `json:"metrics"`
+	Metrics  metrics `json:"metrics"`
 	Segments struct {
 		Date string `json:"date"`
 	} `json:"segments"`
+}
+
+// metrics are the metrics of a GoogleAdsRow.
+type metrics struct {
+	Impressions      int64Value  `json:"impressions"`
+	Clicks           int64Value  `json:"clicks"`
+	CostMicros       int64Value  `json:"costMicros"`
+	Conversions      doubleValue `json:"conversions"`
+	ConversionsValue doubleValue `json:"conversionsValue"`
 }
 
 // decode reads the stream, a JSON array of SearchGoogleAdsStreamResponse
@@ -501,7 +554,6 @@ func (s *stream) decodeBatch(dec *json.Decoder, from, to time.Time) ([]connector
 		return nil, fmt.Errorf("decode: %w", err)
 	}
 	var recs []connector.Record
-	requestID := ""
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -509,43 +561,70 @@ func (s *stream) decodeBatch(dec *json.Decoder, from, to time.Time) ([]connector
 		}
 		switch tok {
 		case "results":
-			if err := expectDelim(dec, '['); err != nil {
-				return nil, fmt.Errorf("decode results: %w", err)
-			}
-			for i := 1; dec.More(); i++ {
-				var r row
-				if err := dec.Decode(&r); err != nil {
-					return nil, fmt.Errorf("row %d: decode: %w", i, err)
-				}
-				recs = append(recs, connector.Record{})
-				if err := s.record(&r, from, to, &recs[len(recs)-1]); err != nil {
-					return nil, fmt.Errorf("row %d: %w", i, err)
-				}
-			}
-			if err := expectDelim(dec, ']'); err != nil {
-				return nil, fmt.Errorf("decode results: %w", err)
-			}
+			recs, err = s.decodeResults(dec, from, to, recs)
 		case "error":
-			var st rpcStatus
-			if err := dec.Decode(&st); err != nil {
-				return nil, fmt.Errorf("decode error element: %w", err)
-			}
-			return nil, fmt.Errorf("searchStream failed mid-stream: %s", &st)
-		case "requestId":
-			if err := dec.Decode(&requestID); err != nil {
-				return nil, fmt.Errorf("decode requestId: %w", err)
-			}
-		default: // fieldMask, summaryRow, queryResourceConsumption, ...
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, fmt.Errorf("decode %v: %w", tok, err)
-			}
+			err = streamFailure(dec)
+		default:
+			err = skipMember(dec, tok)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if err := expectDelim(dec, '}'); err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
 	return recs, nil
+}
+
+// decodeResults reads a batch's results array row by row, appending the
+// records to recs.
+func (s *stream) decodeResults(dec *json.Decoder, from, to time.Time, recs []connector.Record) ([]connector.Record, error) {
+	if err := expectDelim(dec, '['); err != nil {
+		return nil, fmt.Errorf("decode results: %w", err)
+	}
+	for i := 1; dec.More(); i++ {
+		var r row
+		if err := dec.Decode(&r); err != nil {
+			return nil, fmt.Errorf("row %d: decode: %w", i, err)
+		}
+		recs = append(recs, connector.Record{})
+		if err := s.record(&r, from, to, &recs[len(recs)-1]); err != nil {
+			return nil, fmt.Errorf("row %d: %w", i, err)
+		}
+	}
+	if err := expectDelim(dec, ']'); err != nil {
+		return nil, fmt.Errorf("decode results: %w", err)
+	}
+	return recs, nil
+}
+
+// streamFailure reads the error element that ends a failed stream: the
+// error it reports.
+func streamFailure(dec *json.Decoder) error {
+	var st rpcStatus
+	if err := dec.Decode(&st); err != nil {
+		return fmt.Errorf("decode error element: %w", err)
+	}
+	return fmt.Errorf("searchStream failed mid-stream: %s", &st)
+}
+
+// skipMember reads and drops the value of a batch's key tok: a requestId,
+// which must be a string, or another key (fieldMask, summaryRow,
+// queryResourceConsumption, ...).
+func skipMember(dec *json.Decoder, tok json.Token) error {
+	if tok == "requestId" {
+		var requestID string
+		if err := dec.Decode(&requestID); err != nil {
+			return fmt.Errorf("decode requestId: %w", err)
+		}
+		return nil
+	}
+	var skip json.RawMessage
+	if err := dec.Decode(&skip); err != nil {
+		return fmt.Errorf("decode %v: %w", tok, err)
+	}
+	return nil
 }
 
 // expectDelim reads the next token, which must be d.
@@ -572,36 +651,55 @@ func (s *stream) record(r *row, from, to time.Time, rec *connector.Record) error
 	if r.Campaign.ID == "" {
 		return fmt.Errorf("campaign.id missing")
 	}
-	m := &r.Metrics
 	f := make(map[string]any, len(s.spec.fields))
 	f["date"] = day
 	f["customer_id"] = s.customerID
 	f["campaign_id"] = string(r.Campaign.ID)
+	r.Metrics.put(f)
+	f["currency"] = s.currency
+	entity, err := s.putEntity(f, r)
+	if err != nil {
+		return err
+	}
+	*rec = connector.Record{ID: entity, Day: day, Fields: f}
+	return nil
+}
+
+// put sets the metrics in f, the cost in currency units.
+func (m *metrics) put(f map[string]any) {
 	f["impressions"] = m.Impressions.value()
 	f["clicks"] = m.Clicks.value()
-	if m.CostMicros.set {
-		f["cost"] = money.Micros(m.CostMicros.v).Float()
-	} else {
-		f["cost"] = nil
-	}
+	f["cost"] = m.cost()
 	f["conversions"] = m.Conversions.value()
 	f["conversions_value"] = m.ConversionsValue.value()
-	f["currency"] = s.currency
-	entity := string(r.Campaign.ID)
+}
+
+// cost is the cost in currency units (metrics.cost_micros is in
+// millionths), nil without one.
+func (m *metrics) cost() any {
+	if !m.CostMicros.set {
+		return nil
+	}
+	return money.Micros(m.CostMicros.v).Float()
+}
+
+// putEntity sets the fields of the stream's entity, the row's campaign or
+// ad group, in f: the entity's id.
+func (s *stream) putEntity(f map[string]any, r *row) (string, error) {
 	switch s.spec.resource {
 	case "campaign":
 		f["campaign_name"] = str(r.Campaign.Name)
 		f["campaign_status"] = str(r.Campaign.Status)
 	case "ad_group":
 		if r.AdGroup.ID == "" {
-			return fmt.Errorf("ad_group.id missing")
+			return "", fmt.Errorf("ad_group.id missing")
 		}
-		entity = string(r.AdGroup.ID)
+		entity := string(r.AdGroup.ID)
 		f["ad_group_id"] = entity
 		f["ad_group_name"] = str(r.AdGroup.Name)
+		return entity, nil
 	}
-	*rec = connector.Record{ID: entity, Day: day, Fields: f}
-	return nil
+	return string(r.Campaign.ID), nil
 }
 
 func str(p *string) any {

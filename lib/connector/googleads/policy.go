@@ -117,23 +117,31 @@ func transient(status string) bool {
 // {"error":{...}} or searchStream's array of them [{"error":{...}}].
 func parseStatus(body []byte) *rpcStatus {
 	body = bytes.TrimSpace(body)
-	type wrapped struct {
-		Error *rpcStatus `json:"error"`
-	}
 	if len(body) > 0 && body[0] == '[' {
-		var arr []wrapped
-		if json.Unmarshal(body, &arr) == nil {
-			for _, w := range arr {
-				if w.Error != nil {
-					return w.Error
-				}
-			}
-		}
-		return nil
+		return firstStatus(body)
 	}
-	var w wrapped
+	var w wrappedStatus
 	if json.Unmarshal(body, &w) == nil {
 		return w.Error
+	}
+	return nil
+}
+
+// wrappedStatus is an error body, {"error":{...}}.
+type wrappedStatus struct {
+	Error *rpcStatus `json:"error"`
+}
+
+// firstStatus is the first status of searchStream's array of error
+// bodies, [{"error":{...}}].
+func firstStatus(body []byte) *rpcStatus {
+	var arr []wrappedStatus
+	if json.Unmarshal(body, &arr) == nil {
+		for _, w := range arr {
+			if w.Error != nil {
+				return w.Error
+			}
+		}
 	}
 	return nil
 }
@@ -178,14 +186,7 @@ func streamError(body []byte) *rpcStatus {
 func (p Policy) Classify(resp *http.Response, body []byte) httpclient.Decision {
 	code := resp.StatusCode
 	if code < 300 {
-		st := streamError(body)
-		if st == nil {
-			return httpclient.Decision{}
-		}
-		if transient(st.Status) {
-			return p.throttle(resp, st)
-		}
-		return httpclient.Decision{Err: p.refused(resp, fmt.Sprintf("searchStream failed mid-stream: %s", st))}
+		return p.midStream(resp, body)
 	}
 	st := parseStatus(body)
 	switch {
@@ -205,6 +206,19 @@ func (p Policy) Classify(resp *http.Response, body []byte) httpclient.Decision {
 	default:
 		return httpclient.Decision{Err: p.refused(resp, st.String())}
 	}
+}
+
+// midStream decides about a successful response: fine, unless its stream
+// ends with an error element, which is retried when transient.
+func (p Policy) midStream(resp *http.Response, body []byte) httpclient.Decision {
+	st := streamError(body)
+	if st == nil {
+		return httpclient.Decision{}
+	}
+	if transient(st.Status) {
+		return p.throttle(resp, st)
+	}
+	return httpclient.Decision{Err: p.refused(resp, fmt.Sprintf("searchStream failed mid-stream: %s", st))}
 }
 
 // throttle retries after the status's retryDelay, or fails when the delay

@@ -52,39 +52,50 @@ type auth struct {
 // selects OAuth (with client_id and client_secret); otherwise token is a
 // private app token.
 func newAuth(roles map[string]string, getenv func(string) string, base string, client *httpclient.Client, now func() time.Time) (*auth, error) {
-	var errs []error
-	secret := func(role string) string {
-		env := roles[role]
-		if env == "" {
-			errs = append(errs, fmt.Errorf("auth.%s: required (the name of an environment variable)", role))
-			return ""
-		}
-		v := strings.TrimSpace(getenv(env))
-		if v == "" {
-			errs = append(errs, fmt.Errorf("auth.%s: environment variable %s is empty or unset", role, env))
-		}
-		return v
-	}
+	sr := &secretReader{roles: roles, getenv: getenv}
 	if _, ok := roles[authRefreshToken]; !ok {
-		a := &auth{static: secret(authToken), env: roles[authToken]}
-		return a, errors.Join(errs...)
+		a := &auth{static: sr.secret(authToken), env: roles[authToken]}
+		return a, errors.Join(sr.errs...)
 	}
 	if _, ok := roles[authToken]; ok {
-		errs = append(errs, errors.New("auth: give either token (private app) or refresh_token, client_id and client_secret (OAuth), not both"))
+		sr.errs = append(sr.errs, errors.New("auth: give either token (private app) or refresh_token, client_id and client_secret (OAuth), not both"))
 	}
-	a := &auth{
-		env:      roles[authRefreshToken],
-		tokenURL: base + "/oauth/v1/token",
-		client:   client,
-		now:      now,
-		form: url.Values{
-			"grant_type":    {"refresh_token"},
-			"client_id":     {secret(authClientID)},
-			"client_secret": {secret(authClientSecret)},
-			"refresh_token": {secret(authRefreshToken)},
-		},
+	a := &auth{env: roles[authRefreshToken], tokenURL: base + "/oauth/v1/token", client: client, now: now, form: sr.refreshForm()}
+	return a, errors.Join(sr.errs...)
+}
+
+// secretReader reads the secrets an auth map names from the environment
+// and collects what is wrong with them.
+type secretReader struct {
+	roles  map[string]string
+	getenv func(string) string
+	errs   []error
+}
+
+// secret is the value of the environment variable role names, trimmed;
+// "" when there is none.
+func (r *secretReader) secret(role string) string {
+	env := r.roles[role]
+	if env == "" {
+		r.errs = append(r.errs, fmt.Errorf("auth.%s: required (the name of an environment variable)", role))
+		return ""
 	}
-	return a, errors.Join(errs...)
+	v := strings.TrimSpace(r.getenv(env))
+	if v == "" {
+		r.errs = append(r.errs, fmt.Errorf("auth.%s: environment variable %s is empty or unset", role, env))
+	}
+	return v
+}
+
+// refreshForm is the form that trades the refresh token for an access
+// token, with the OAuth app's credentials.
+func (r *secretReader) refreshForm() url.Values {
+	return url.Values{
+		"grant_type":    {"refresh_token"},
+		"client_id":     {r.secret(authClientID)},
+		"client_secret": {r.secret(authClientSecret)},
+		"refresh_token": {r.secret(authRefreshToken)},
+	}
 }
 
 // source says where the token comes from, for error messages.
@@ -147,8 +158,14 @@ func (a *auth) fetch(ctx context.Context) (string, time.Duration, error) {
 	if err != nil {
 		return "", 0, err
 	}
+	return parseToken(resp.Body)
+}
+
+// parseToken reads the token endpoint's answer: the access token and its
+// lifetime.
+func parseToken(body []byte) (string, time.Duration, error) {
 	var tr tokenResponse
-	if err := json.Unmarshal(resp.Body, &tr); err != nil {
+	if err := json.Unmarshal(body, &tr); err != nil {
 		return "", 0, fmt.Errorf("decode the token response: %w", err)
 	}
 	if tr.AccessToken == "" || tr.ExpiresIn <= 0 {

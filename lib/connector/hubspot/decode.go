@@ -44,6 +44,15 @@ type object struct {
 	ArchivedAt *time.Time
 }
 
+// value is the JSON value of property i of o (null when o had no
+// properties object).
+func (o *object) value(i int) propValue {
+	if i < len(o.values) {
+		return o.values[i]
+	}
+	return propValue{}
+}
+
 // propValue is one property's JSON value: HubSpot sends strings or null,
 // and now and then a bare number or bool, kept here as its text.
 type propValue struct {
@@ -78,21 +87,12 @@ func field(key []byte, name string) bool {
 	return string(key) == name || bytes.EqualFold(key, []byte(name))
 }
 
+// page reads the whole answer, which must be an object (or null).
 func (d *decoder) page() (*page, error) {
 	p := &page{}
 	switch c := d.Peek(); {
 	case c == '{':
-		err := d.Object(func(k []byte) error {
-			switch {
-			case field(k, "results"):
-				return d.results(p)
-			case field(k, "paging"):
-				return d.paging(p)
-			}
-			_, err := d.Skip()
-			return err
-		})
-		if err != nil {
+		if err := d.Object(func(k []byte) error { return d.pageField(p, k) }); err != nil {
 			return nil, err
 		}
 	case d.Null():
@@ -107,6 +107,19 @@ func (d *decoder) page() (*page, error) {
 	return p, nil
 }
 
+// pageField reads the value of the answer's key k into p.
+func (d *decoder) pageField(p *page, k []byte) error {
+	switch {
+	case field(k, "results"):
+		return d.results(p)
+	case field(k, "paging"):
+		return d.paging(p)
+	}
+	_, err := d.Skip()
+	return err
+}
+
+// paging reads the answer's paging object; only paging.next.after matters.
 func (d *decoder) paging(p *page) error {
 	return d.oneKey("paging", "next", func() error {
 		return d.oneKey("paging.next", "after", func() error {
@@ -199,47 +212,60 @@ func (d *decoder) object1(o *object) error {
 			return nil
 		}
 	case '{':
-		return d.Object(func(k []byte) error {
-			switch {
-			case field(k, "id"):
-				return d.strField(&o.ID, "id")
-			case field(k, "properties"):
-				return d.properties(o)
-			case field(k, "updatedAt"):
-				return d.timeField(&o.UpdatedAt, "updatedAt")
-			case field(k, "archived"):
-				switch d.Peek() {
-				case 'n':
-					if d.Null() {
-						return nil
-					}
-				case 't':
-					if d.Literal("true") {
-						o.Archived = true
-						return nil
-					}
-				case 'f':
-					if d.Literal("false") {
-						o.Archived = false
-						return nil
-					}
-				}
-				return d.TypeError("archived", "a bool")
-			case field(k, "archivedAt"):
-				if d.Null() {
-					o.ArchivedAt = nil
-					return nil
-				}
-				if o.ArchivedAt == nil {
-					o.ArchivedAt = new(time.Time)
-				}
-				return d.timeField(o.ArchivedAt, "archivedAt")
-			}
-			_, err := d.Skip()
-			return err
-		})
+		return d.Object(func(k []byte) error { return d.objectField(o, k) })
 	}
 	return d.TypeError("a result", "an object")
+}
+
+// objectField reads the value of a record's key k into o.
+func (d *decoder) objectField(o *object, k []byte) error {
+	switch {
+	case field(k, "id"):
+		return d.strField(&o.ID, "id")
+	case field(k, "properties"):
+		return d.properties(o)
+	case field(k, "updatedAt"):
+		return d.timeField(&o.UpdatedAt, "updatedAt")
+	case field(k, "archived"):
+		return d.boolField(&o.Archived, "archived")
+	case field(k, "archivedAt"):
+		return d.archivedAt(o)
+	}
+	_, err := d.Skip()
+	return err
+}
+
+// boolField reads a bool into dst; null leaves it as it was.
+func (d *decoder) boolField(dst *bool, name string) error {
+	switch d.Peek() {
+	case 'n':
+		if d.Null() {
+			return nil
+		}
+	case 't':
+		if d.Literal("true") {
+			*dst = true
+			return nil
+		}
+	case 'f':
+		if d.Literal("false") {
+			*dst = false
+			return nil
+		}
+	}
+	return d.TypeError(name, "a bool")
+}
+
+// archivedAt reads a record's archive time; null clears it.
+func (d *decoder) archivedAt(o *object) error {
+	if d.Null() {
+		o.ArchivedAt = nil
+		return nil
+	}
+	if o.ArchivedAt == nil {
+		o.ArchivedAt = new(time.Time)
+	}
+	return d.timeField(o.ArchivedAt, "archivedAt")
 }
 
 // timeField reads a time as time.Time's UnmarshalJSON does; null leaves it
@@ -277,11 +303,7 @@ func (d *decoder) properties(o *object) error {
 		}
 	case '{':
 		if o.values == nil {
-			n := len(d.props)
-			if len(d.slab) < n {
-				d.slab = make([]propValue, n*MaxPageSize)
-			}
-			o.values, d.slab = d.slab[:n:n], d.slab[n:]
+			o.values = d.newValues()
 		}
 		return d.Object(func(k []byte) error {
 			i := d.lookup(k)
@@ -295,7 +317,20 @@ func (d *decoder) properties(o *object) error {
 	return d.TypeError("properties", "an object")
 }
 
-// lookup returns the index of the property named k, or -1.
+// newValues is room for the values of a record's properties, cut from
+// the decoder's slab.
+func (d *decoder) newValues() []propValue {
+	n := len(d.props)
+	if len(d.slab) < n {
+		d.slab = make([]propValue, n*MaxPageSize)
+	}
+	v := d.slab[:n:n]
+	d.slab = d.slab[n:]
+	return v
+}
+
+// lookup returns the index of the property named k, or -1: the property
+// expected next, else whichever search finds.
 func (d *decoder) lookup(k []byte) int {
 	n := len(d.props)
 	if n == 0 {
@@ -308,24 +343,38 @@ func (d *decoder) lookup(k []byte) int {
 		d.next++
 		return d.next - 1
 	}
-	if n > 16 {
-		if d.index == nil {
-			d.index = make(map[string]int, n)
-			for i, p := range d.props {
-				d.index[p.name] = i
-			}
-		}
-		if i, ok := d.index[string(k)]; ok {
-			d.next = i + 1
-			return i
-		}
-		return -1
+	i := d.search(k)
+	if i >= 0 {
+		d.next = i + 1
+	}
+	return i
+}
+
+// search returns the index of the property named k, or -1: from an index
+// for a long list of properties, else by a scan.
+func (d *decoder) search(k []byte) int {
+	if len(d.props) > 16 {
+		return d.indexed(k)
 	}
 	for i := range d.props {
 		if d.props[i].name == string(k) {
-			d.next = i + 1
 			return i
 		}
+	}
+	return -1
+}
+
+// indexed looks the property named k up in an index of the properties,
+// made on first use; -1 when there is none.
+func (d *decoder) indexed(k []byte) int {
+	if d.index == nil {
+		d.index = make(map[string]int, len(d.props))
+		for i, p := range d.props {
+			d.index[p.name] = i
+		}
+	}
+	if i, ok := d.index[string(k)]; ok {
+		return i
 	}
 	return -1
 }
@@ -372,39 +421,51 @@ func parseRFC3339[T string | []byte](b T) (time.Time, bool) {
 	if n < 20 || n > 30 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' || b[n-1] != 'Z' {
 		return time.Time{}, false
 	}
-	num := func(i, j int) int {
-		v := 0
-		for ; i < j; i++ {
-			c := b[i]
-			if c < '0' || c > '9' {
-				return -1
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v
-	}
-	year, month, day := num(0, 4), num(5, 7), num(8, 10)
-	hour, minute, sec := num(11, 13), num(14, 16), num(17, 19)
+	year, month, day := num(b, 0, 4), num(b, 5, 7), num(b, 8, 10)
+	hour, minute, sec := num(b, 11, 13), num(b, 14, 16), num(b, 17, 19)
 	if year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
 		minute < 0 || minute > 59 || sec < 0 || sec > 59 {
 		return time.Time{}, false
 	}
-	nsec := 0
-	if n > 20 {
-		if b[19] != '.' || n == 21 {
-			return time.Time{}, false
-		}
-		nsec = num(20, n-1)
-		if nsec < 0 {
-			return time.Time{}, false
-		}
-		for i := n - 21; i < 9; i++ {
-			nsec *= 10
-		}
+	nsec, ok := fraction(b)
+	if !ok {
+		return time.Time{}, false
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
 	if t.Day() != day { // past the month's end
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// num reads the decimal digits b[i:j]; -1 when one is not a digit.
+func num[T string | []byte](b T, i, j int) int {
+	v := 0
+	for ; i < j; i++ {
+		c := b[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v
+}
+
+// fraction reads the fraction of a second of a time parseRFC3339 reads,
+// in nanoseconds (0 without one); ok is false when it is malformed.
+func fraction[T string | []byte](b T) (nsec int, ok bool) {
+	n := len(b)
+	if n == 20 {
+		return 0, true
+	}
+	if b[19] != '.' || n == 21 {
+		return 0, false
+	}
+	if nsec = num(b, 20, n-1); nsec < 0 {
+		return 0, false
+	}
+	for i := n - 21; i < 9; i++ {
+		nsec *= 10
+	}
+	return nsec, true
 }

@@ -84,25 +84,31 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 		now = time.Now
 	}
 	base, limit, errs := endpoint(src)
-
-	cfg := deps.HTTP
-	cfg.Platform, cfg.Policy, cfg.Log = platform, policy{}, deps.Log
-	tokens := httpclient.New(cfg) // the token endpoint: no per-account rate
-	cfg.Rate = src.RateLimit
-	if cfg.Rate == 0 {
-		cfg.Rate = DefaultRate
-	}
+	tokens, api := clients(src, deps)
 	a, err := newAuth(src.Auth, getenv, base, tokens, now)
 	if err != nil {
 		errs = append(errs, err)
 	}
-	c := &conn{http: httpclient.New(cfg), auth: a, base: base, limit: limit, log: deps.Log, now: now}
+	c := &conn{http: api, auth: a, base: base, limit: limit, log: deps.Log, now: now}
 
 	streams, serrs := newStreams(c, src.Streams)
 	if err := errors.Join(append(errs, serrs...)...); err != nil {
 		return nil, fmt.Errorf("hubspot source %q: %w", src.Name, err)
 	}
 	return streams, nil
+}
+
+// clients makes the client of the token endpoint, without a per-account
+// rate, and the API client, at the source's rate (DefaultRate unless set).
+func clients(src config.Source, deps connector.Deps) (tokens, api *httpclient.Client) {
+	cfg := deps.HTTP
+	cfg.Platform, cfg.Policy, cfg.Log = platform, policy{}, deps.Log
+	tokens = httpclient.New(cfg) // the token endpoint: no per-account rate
+	cfg.Rate = src.RateLimit
+	if cfg.Rate == 0 {
+		cfg.Rate = DefaultRate
+	}
+	return tokens, httpclient.New(cfg)
 }
 
 // endpoint reads the source's base URL (DefaultBaseURL unless set) and
@@ -230,18 +236,25 @@ func (s *stream) Pull(ctx context.Context, since connector.Cursor, upper time.Ti
 			return err
 		}
 	}
-	if len(st.invalid) > 0 {
-		d := zerolog.Dict()
-		for name, n := range st.invalid {
-			d.Int64(name, n)
-		}
-		s.log.Warn().Str(logging.FieldStream, s.object).Dict(logging.FieldInvalidValues, d).
-			Msg("hubspot values that do not parse as their property's type were read as null")
-	}
+	s.logInvalid(st.invalid)
 	s.log.Info().Str(logging.FieldStream, s.object).Int64(logging.FieldPages, st.pages).Int64(logging.FieldRecordsSeen, st.seen).
 		Int64(logging.FieldRows, st.emitted).Int64(logging.FieldTombstones, st.tombstones).
 		Int64(logging.FieldElapsed, s.now().Sub(start).Milliseconds()).Msg("hubspot pull done")
 	return nil
+}
+
+// logInvalid warns of the values that did not parse, if any, counted by
+// property.
+func (s *stream) logInvalid(invalid map[string]int64) {
+	if len(invalid) == 0 {
+		return
+	}
+	d := zerolog.Dict()
+	for name, n := range invalid {
+		d.Int64(name, n)
+	}
+	s.log.Warn().Str(logging.FieldStream, s.object).Dict(logging.FieldInvalidValues, d).
+		Msg("hubspot values that do not parse as their property's type were read as null")
 }
 
 // pullList pages through one list (live or archived).
@@ -314,24 +327,38 @@ func send(ctx context.Context, pages chan<- fetchedPage, f fetchedPage) bool {
 	}
 }
 
+// page fetches and decodes the page of a list (live or archived) after the
+// cursor after ("" for the first page).
 func (s *stream) page(ctx context.Context, archived bool, after string) (*page, error) {
-	names := make([]string, len(s.props))
-	for i, p := range s.props {
-		names[i] = p.name
+	body, err := s.get(ctx, s.listURL(archived, after))
+	if err != nil {
+		return nil, err
 	}
+	return decodePage(body, s.props)
+}
+
+// listURL is the URL of the page of a list (live or archived) after the
+// cursor after ("" for the first page).
+func (s *stream) listURL(archived bool, after string) string {
 	q := url.Values{
 		"limit":      {strconv.Itoa(s.limit)},
-		"properties": {strings.Join(names, ",")},
+		"properties": {s.propertyNames()},
 		"archived":   {strconv.FormatBool(archived)},
 	}
 	if after != "" {
 		q.Set("after", after)
 	}
-	body, err := s.get(ctx, s.base+"/crm/v3/objects/"+url.PathEscape(s.object)+"?"+q.Encode())
-	if err != nil {
-		return nil, err
+	return s.base + "/crm/v3/objects/" + url.PathEscape(s.object) + "?" + q.Encode()
+}
+
+// propertyNames is the properties parameter: the names of the stream's
+// properties, comma-separated.
+func (s *stream) propertyNames() string {
+	names := make([]string, len(s.props))
+	for i, p := range s.props {
+		names[i] = p.name
 	}
-	return decodePage(body, s.props)
+	return strings.Join(names, ",")
 }
 
 // records converts a page's objects and keeps those updated in
@@ -370,22 +397,53 @@ func (s *stream) record(o *object, archivedList bool, st *pullStats) (connector.
 		Modified: o.UpdatedAt.UTC(),
 		Deleted:  archivedList || o.Archived || o.ArchivedAt != nil,
 	}
-	// A null is left out of Fields (a missing field reads as nil all the
-	// same): a contact's eight properties then fit a map's small, one-group
-	// form, where a ninth entry, the mostly null archived_at, made every
-	// record's map a full table of twice the size.
+	var archivedAt any
+	if o.ArchivedAt != nil && !o.ArchivedAt.IsZero() {
+		at := o.ArchivedAt.UTC()
+		archivedAt = at
+		if r.Deleted && at.After(r.Modified) {
+			r.Modified = at
+		}
+	}
+	r.Fields = s.fields(o, archivedAt, st)
+	return r, nil
+}
+
+// fields are the record's fields: the values of o's properties, parsed,
+// and archivedAt (nil when o is not archived).
+//
+// A null is left out of them (a missing field reads as nil all the
+// same): a contact's eight properties then fit a map's small, one-group
+// form, where a ninth entry, the mostly null archived_at, made every
+// record's map a full table of twice the size.
+func (s *stream) fields(o *object, archivedAt any, st *pullStats) map[string]any {
 	var buf [16]any
 	vals := buf[:0]
 	if len(s.props) > len(buf) {
 		vals = make([]any, 0, len(s.props))
 	}
+	vals, n := s.values(vals, o, st)
+	if archivedAt != nil {
+		n++
+	}
+	f := make(map[string]any, n)
+	for i, v := range vals {
+		if v != nil {
+			f[s.props[i].name] = v
+		}
+	}
+	if archivedAt != nil {
+		f[fieldArchivedAt] = archivedAt
+	}
+	return f
+}
+
+// values appends to vals the values of o's properties, parsed, and counts
+// in st those that do not parse: vals and the number of values not null.
+func (s *stream) values(vals []any, o *object, st *pullStats) ([]any, int) {
 	n := 0
 	for i, p := range s.props {
-		var raw propValue
-		if i < len(o.values) {
-			raw = o.values[i]
-		}
-		v, ok := propertyValue(p.typ, raw)
+		v, ok := propertyValue(p.typ, o.value(i))
 		if !ok {
 			st.invalid[p.name]++
 		}
@@ -394,25 +452,7 @@ func (s *stream) record(o *object, archivedList bool, st *pullStats) (connector.
 		}
 		vals = append(vals, v)
 	}
-	var archivedAt any
-	if o.ArchivedAt != nil && !o.ArchivedAt.IsZero() {
-		at := o.ArchivedAt.UTC()
-		archivedAt = at
-		n++
-		if r.Deleted && at.After(r.Modified) {
-			r.Modified = at
-		}
-	}
-	r.Fields = make(map[string]any, n)
-	for i, v := range vals {
-		if v != nil {
-			r.Fields[s.props[i].name] = v
-		}
-	}
-	if archivedAt != nil {
-		r.Fields[fieldArchivedAt] = archivedAt
-	}
-	return r, nil
+	return vals, n
 }
 
 // propertyValue parses a property's JSON value (a string, or now and then a

@@ -112,14 +112,7 @@ func parseValue(t connector.Type, s string) (v any, ok bool) {
 	}
 	switch t {
 	case connector.Int:
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return n, true
-		}
-		// HubSpot number properties may carry "25.0".
-		if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<63 {
-			return int64(f), true
-		}
-		return nil, false
+		return parseInt(s)
 	case connector.Float:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
@@ -137,6 +130,18 @@ func parseValue(t connector.Type, s string) (v any, ok bool) {
 	default:
 		return s, true
 	}
+}
+
+// parseInt reads a whole number, which HubSpot number properties may write
+// as "25.0".
+func parseInt(s string) (any, bool) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, true
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+		return int64(f), true
+	}
+	return nil, false
 }
 
 // parseTime reads HubSpot's datetime values: ISO 8601 in the v3 API

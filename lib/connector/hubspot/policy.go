@@ -63,25 +63,40 @@ func (policy) Classify(resp *http.Response, body []byte) httpclient.Decision {
 	var e apiError
 	_ = json.Unmarshal(body, &e) // a body that is not HubSpot's JSON leaves e empty
 	if resp.StatusCode == http.StatusTooManyRequests {
-		if e.PolicyName == policyDaily {
-			return httpclient.Decision{Err: fmt.Errorf("%w (%s)", ErrDailyLimit, dailyMessage(resp.Header))}
-		}
-		return httpclient.Decision{Retry: true, Wait: rateLimitWait(e.PolicyName, resp.Header)}
+		return throttled(e, resp.Header)
 	}
+	return refused(e)
+}
+
+// throttled decides about a 429 whose body is e: fail under the daily
+// limit, else wait for the rolling window.
+func throttled(e apiError, h http.Header) httpclient.Decision {
+	if e.PolicyName == policyDaily {
+		return httpclient.Decision{Err: fmt.Errorf("%w (%s)", ErrDailyLimit, dailyMessage(h))}
+	}
+	return httpclient.Decision{Retry: true, Wait: rateLimitWait(e.PolicyName, h)}
+}
+
+// refused decides about another 4xx whose body is e: fail with its
+// category and message, if it has a message.
+func refused(e apiError) httpclient.Decision {
 	if e.Message == "" {
 		return httpclient.Decision{} // the client reports the status and body
 	}
-	// The API puts its reason in category; the OAuth endpoint, in status
-	// (BAD_REFRESH_TOKEN, BAD_CLIENT_ID, ...).
-	category := e.Category
-	if category == "" && e.Status != "error" {
-		category = e.Status
-	}
 	msg := e.Message
-	if category != "" {
+	if category := e.category(); category != "" {
 		msg = category + ": " + msg
 	}
 	return httpclient.Decision{Err: errors.New(msg)}
+}
+
+// category is the kind of refusal: the API puts it in category; the OAuth
+// endpoint, in status (BAD_REFRESH_TOKEN, BAD_CLIENT_ID, ...).
+func (e apiError) category() string {
+	if e.Category == "" && e.Status != "error" {
+		return e.Status
+	}
+	return e.Category
 }
 
 func dailyMessage(h http.Header) string {

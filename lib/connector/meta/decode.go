@@ -29,22 +29,36 @@ func (s *scanner) text() (any, error) {
 			return nil, nil
 		}
 	case '"':
-		start := s.Pos + 1
-		end := start
-		for end < len(s.B) && s.B[end] != '"' && s.B[end] != '\\' && s.B[end] >= 0x20 {
-			end++
-		}
-		if end < len(s.B) && s.B[end] == '"' {
-			if v, ok := s.intern[string(s.B[start:end])]; ok {
-				s.Pos = end + 1
-				return v, nil
-			}
+		if v, ok := s.interned(); ok {
+			return v, nil
 		}
 	}
 	v, err := s.Str()
 	if err != nil {
 		return nil, err
 	}
+	return s.box(v), nil
+}
+
+// interned consumes the string at Pos if it is plain (no escapes) and
+// interned: its boxed value, and whether it was.
+func (s *scanner) interned() (any, bool) {
+	start := s.Pos + 1
+	end := start
+	for end < len(s.B) && s.B[end] != '"' && s.B[end] != '\\' && s.B[end] >= 0x20 {
+		end++
+	}
+	if end < len(s.B) && s.B[end] == '"' {
+		if v, ok := s.intern[string(s.B[start:end])]; ok {
+			s.Pos = end + 1
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// box boxes v, interning it while the table has room.
+func (s *scanner) box(v string) any {
 	var boxed any = v
 	if s.intern == nil {
 		s.intern = map[string]any{}
@@ -52,70 +66,86 @@ func (s *scanner) text() (any, error) {
 	if len(s.intern) < maxIntern {
 		s.intern[v] = boxed
 	}
-	return boxed, nil
+	return boxed
 }
 
 // parsePage reads one insights page; raw, when set, also keeps every
 // field's raw value per row (for extra fields).
 func parsePage(body []byte, raw bool) (page, []map[string]json.RawMessage, error) {
-	var p page
-	var raws []map[string]json.RawMessage
-	s := &scanner{Scanner: jsonscan.Scanner{B: body}}
-	sawData := false
-	err := s.Object(func(k []byte) error {
-		switch string(k) {
-		case "data":
-			if s.Null() {
-				return nil
-			}
-			sawData = true
-			p.Data = make([]row, 0, 64)
-			return s.Array(func() error {
-				var r row
-				var m map[string]json.RawMessage
-				if raw {
-					m = map[string]json.RawMessage{}
-				}
-				if err := s.row(&r, m); err != nil {
-					return err
-				}
-				p.Data = append(p.Data, r)
-				if raw {
-					raws = append(raws, m)
-				}
-				return nil
-			})
-		case "paging":
-			if s.Null() {
-				return nil
-			}
-			return s.Object(func(k []byte) error {
-				if string(k) != "next" {
-					_, err := s.Skip()
-					return err
-				}
-				var err error
-				p.Next, err = s.strOrNull()
-				return err
-			})
-		}
-		_, err := s.Skip()
-		return err
-	})
+	pr := &pageReader{scanner: scanner{Scanner: jsonscan.Scanner{B: body}}, keepRaw: raw}
+	err := pr.Object(pr.field)
 	if err == nil {
 		// Peek skips white space; it returns 0 both at the end and on a NUL
 		// byte, so the position tells them apart.
-		if s.Peek(); s.Pos < len(s.B) {
-			err = s.Fail("data after the page")
+		if pr.Peek(); pr.Pos < len(pr.B) {
+			err = pr.Fail("data after the page")
 		}
 	}
 	if err != nil {
 		return page{}, nil, err
 	}
-	if !sawData {
-		p.Data = nil
+	if !pr.sawData {
+		pr.p.Data = nil
 	}
-	return p, raws, nil
+	return pr.p, pr.raws, nil
+}
+
+// pageReader reads one insights page into p.
+type pageReader struct {
+	scanner
+	keepRaw bool // keep every field's raw value per row in raws
+	p       page
+	raws    []map[string]json.RawMessage
+	sawData bool
+}
+
+// field reads the value of the page's key k.
+func (pr *pageReader) field(k []byte) error {
+	switch string(k) {
+	case "data":
+		if pr.Null() {
+			return nil
+		}
+		pr.sawData = true
+		pr.p.Data = make([]row, 0, 64)
+		return pr.Array(pr.element)
+	case "paging":
+		if pr.Null() {
+			return nil
+		}
+		return pr.Object(pr.pagingField)
+	}
+	_, err := pr.Skip()
+	return err
+}
+
+// element reads one row of the data array.
+func (pr *pageReader) element() error {
+	var r row
+	var m map[string]json.RawMessage
+	if pr.keepRaw {
+		m = map[string]json.RawMessage{}
+	}
+	if err := pr.row(&r, m); err != nil {
+		return err
+	}
+	pr.p.Data = append(pr.p.Data, r)
+	if pr.keepRaw {
+		pr.raws = append(pr.raws, m)
+	}
+	return nil
+}
+
+// pagingField reads the value of the paging object's key k, of which only
+// next matters.
+func (pr *pageReader) pagingField(k []byte) error {
+	if string(k) != "next" {
+		_, err := pr.Skip()
+		return err
+	}
+	var err error
+	pr.p.Next, err = pr.strOrNull()
+	return err
 }
 
 // row reads one insights row.
@@ -203,27 +233,38 @@ func (s *scanner) actions() ([]action, error) {
 	}
 	var out []action
 	err := s.Array(func() error {
-		var a action
-		err := s.Object(func(k []byte) error {
-			var err error
-			switch string(k) {
-			case "action_type":
-				a.Type, err = s.internStr()
-			case "value":
-				if c := s.Peek(); c == '"' || c == 'n' {
-					a.Value, err = s.strOrNull()
-				} else {
-					var v []byte
-					v, err = s.Skip()
-					a.Value = string(v)
-				}
-			default:
-				_, err = s.Skip()
-			}
-			return err
-		})
+		a, err := s.action()
 		out = append(out, a)
 		return err
 	})
 	return out, err
+}
+
+// action reads one {"action_type":..,"value":..}: the action, as far as
+// it was read when it fails.
+func (s *scanner) action() (action, error) {
+	var a action
+	err := s.Object(func(k []byte) error {
+		var err error
+		switch string(k) {
+		case "action_type":
+			a.Type, err = s.internStr()
+		case "value":
+			a.Value, err = s.actionText()
+		default:
+			_, err = s.Skip()
+		}
+		return err
+	})
+	return a, err
+}
+
+// actionText reads an action's value: a string or null as it is, another
+// value as its JSON text.
+func (s *scanner) actionText() (string, error) {
+	if c := s.Peek(); c == '"' || c == 'n' {
+		return s.strOrNull()
+	}
+	v, err := s.Skip()
+	return string(v), err
 }

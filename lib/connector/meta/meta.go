@@ -160,13 +160,9 @@ func settingsOf(src config.Source) (*settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	baseStr := src.BaseURL
-	if baseStr == "" {
-		baseStr = DefaultBaseURL
-	}
-	base, err := url.Parse(strings.TrimRight(baseStr, "/"))
-	if err != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
-		return nil, fmt.Errorf("meta: base_url %q is not an http(s) URL", baseStr)
+	base, err := baseURLOf(src)
+	if err != nil {
+		return nil, err
 	}
 	s := &settings{
 		base: base, version: APIVersion, account: account,
@@ -176,21 +172,44 @@ func settingsOf(src config.Source) (*settings, error) {
 	if s.pageSize == 0 {
 		s.pageSize = DefaultPageSize
 	}
-	if v := src.Options["api_version"]; v != "" {
-		s.version = v
-	}
-	if s.asyncDays, err = intOption(src.Options, "async_days", DefaultAsyncDays, 0); err != nil {
+	if err := s.readOptions(src.Options); err != nil {
 		return nil, err
-	}
-	if s.maxPolls, err = intOption(src.Options, "async_max_polls", DefaultMaxPolls, 1); err != nil {
-		return nil, err
-	}
-	if v := src.Options["async_poll_interval"]; v != "" {
-		if s.pollInterval, err = time.ParseDuration(v); err != nil || s.pollInterval < 0 {
-			return nil, fmt.Errorf("meta: options.async_poll_interval %q is not a duration", v)
-		}
 	}
 	return s, nil
+}
+
+// baseURLOf is the API root of src, DefaultBaseURL unless set.
+func baseURLOf(src config.Source) (*url.URL, error) {
+	baseStr := src.BaseURL
+	if baseStr == "" {
+		baseStr = DefaultBaseURL
+	}
+	base, err := url.Parse(strings.TrimRight(baseStr, "/"))
+	if err != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
+		return nil, fmt.Errorf("meta: base_url %q is not an http(s) URL", baseStr)
+	}
+	return base, nil
+}
+
+// readOptions sets what the source's options set: the API version and
+// the report runs' settings.
+func (s *settings) readOptions(opts map[string]string) error {
+	if v := opts["api_version"]; v != "" {
+		s.version = v
+	}
+	var err error
+	if s.asyncDays, err = intOption(opts, "async_days", DefaultAsyncDays, 0); err != nil {
+		return err
+	}
+	if s.maxPolls, err = intOption(opts, "async_max_polls", DefaultMaxPolls, 1); err != nil {
+		return err
+	}
+	if v := opts["async_poll_interval"]; v != "" {
+		if s.pollInterval, err = time.ParseDuration(v); err != nil || s.pollInterval < 0 {
+			return fmt.Errorf("meta: options.async_poll_interval %q is not a duration", v)
+		}
+	}
+	return nil
 }
 
 // connect gives s its HTTP client, which sends token with every request
@@ -293,28 +312,37 @@ func (s *settings) nextURL(next string) (string, error) {
 
 // do sends one request and maps Graph API errors onto the sentinels.
 func (s *settings) do(ctx context.Context, method, target string, form url.Values) (*httpclient.Response, error) {
-	var req *http.Request
-	var err error
-	if form != nil {
-		req, err = http.NewRequestWithContext(ctx, method, target, strings.NewReader(form.Encode()))
-		if err == nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-	} else {
-		req, err = http.NewRequestWithContext(ctx, method, target, nil)
-	}
+	req, err := newRequest(ctx, method, target, form)
 	if err != nil {
 		return nil, fmt.Errorf("build request: %w", err)
 	}
 	resp, err := s.client.Do(ctx, req)
 	if err != nil {
-		var ne net.Error
-		if ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()) {
-			return nil, fmt.Errorf("no answer within the %s timeout: %w", s.timeout, err)
-		}
-		return nil, classifyErr(err)
+		return nil, s.failure(ctx, err)
 	}
 	return resp, nil
+}
+
+// newRequest builds a request, with form as its body unless it is nil.
+func newRequest(ctx context.Context, method, target string, form url.Values) (*http.Request, error) {
+	if form == nil {
+		return http.NewRequestWithContext(ctx, method, target, nil)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, strings.NewReader(form.Encode()))
+	if err == nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	return req, err
+}
+
+// failure explains the error of a failed request: an attempt that timed
+// out as such, a refusal with its sentinel.
+func (s *settings) failure(ctx context.Context, err error) error {
+	var ne net.Error
+	if ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Errorf("no answer within the %s timeout: %w", s.timeout, err)
+	}
+	return classifyErr(err)
 }
 
 // classifyErr adds a sentinel to a refused request by its Graph API code.
@@ -394,48 +422,67 @@ type insights struct {
 	query     string // the fields parameter
 }
 
+// newInsights makes the ad_insights stream of s, with its extra fields.
 func newInsights(s *settings, extra []string) (*insights, error) {
 	is := &insights{s: s, fields: append([]connector.Field(nil), baseFields...), accountID: strings.TrimPrefix(s.account, "act_")}
 	seen := map[string]bool{}
 	for _, f := range is.fields {
 		seen[f.Name] = true
 	}
-	apiSeen := map[string]bool{}
-	for _, f := range strings.Split(apiFields, ",") {
-		apiSeen[f] = true
-	}
-	fieldsParam := apiFields
 	for _, name := range extra {
-		var ef extraField
-		switch {
-		case strings.HasPrefix(name, "actions:"):
-			ef = extraField{api: "actions", action: strings.TrimPrefix(name, "actions:"), typ: connector.Int}
-			ef.column = "actions_" + columnName(ef.action)
-		case strings.HasPrefix(name, "action_values:"):
-			ef = extraField{api: "action_values", action: strings.TrimPrefix(name, "action_values:"), typ: connector.Float}
-			ef.column = "action_values_" + columnName(ef.action)
-		default:
-			ef = extraField{api: name, column: columnName(name), typ: connector.String}
-			if t, ok := knownTypes[name]; ok {
-				ef.typ = t
-			}
-		}
-		if name == "" || (ef.api != name && ef.action == "") {
-			return nil, fmt.Errorf("meta: stream %s: field %q names no insights field or action type", StreamAdInsights, name)
+		ef, err := parseExtra(name)
+		if err != nil {
+			return nil, err
 		}
 		if seen[ef.column] {
 			continue // a default already
 		}
 		seen[ef.column] = true
-		if !apiSeen[ef.api] {
-			apiSeen[ef.api] = true
-			fieldsParam += "," + ef.api
-		}
 		is.extras = append(is.extras, ef)
 		is.fields = append(is.fields, connector.Field{Name: ef.column, Type: ef.typ})
 	}
-	is.query = fieldsParam
+	is.query = fieldsParam(is.extras)
 	return is, nil
+}
+
+// parseExtra reads the name of an extra field: "actions:TYPE",
+// "action_values:TYPE" or an insights field.
+func parseExtra(name string) (extraField, error) {
+	var ef extraField
+	switch {
+	case strings.HasPrefix(name, "actions:"):
+		ef = extraField{api: "actions", action: strings.TrimPrefix(name, "actions:"), typ: connector.Int}
+		ef.column = "actions_" + columnName(ef.action)
+	case strings.HasPrefix(name, "action_values:"):
+		ef = extraField{api: "action_values", action: strings.TrimPrefix(name, "action_values:"), typ: connector.Float}
+		ef.column = "action_values_" + columnName(ef.action)
+	default:
+		ef = extraField{api: name, column: columnName(name), typ: connector.String}
+		if t, ok := knownTypes[name]; ok {
+			ef.typ = t
+		}
+	}
+	if name == "" || (ef.api != name && ef.action == "") {
+		return extraField{}, fmt.Errorf("meta: stream %s: field %q names no insights field or action type", StreamAdInsights, name)
+	}
+	return ef, nil
+}
+
+// fieldsParam is the fields parameter: apiFields, then the insights
+// fields the extras read that it lacks, each once.
+func fieldsParam(extras []extraField) string {
+	param := apiFields
+	seen := map[string]bool{}
+	for _, f := range strings.Split(apiFields, ",") {
+		seen[f] = true
+	}
+	for _, ef := range extras {
+		if !seen[ef.api] {
+			seen[ef.api] = true
+			param += "," + ef.api
+		}
+	}
+	return param
 }
 
 func columnName(s string) string {
@@ -545,15 +592,22 @@ func (s *settings) awaitRun(ctx context.Context, id, where string) error {
 			return err
 		}
 		last = fmt.Sprintf("%s, %g%%", *st.Status, st.Percent)
-		switch *st.Status {
-		case "Job Completed":
-			if st.Percent >= 100 {
-				return nil
-			}
-		case "Job Failed", "Job Skipped":
-			return fmt.Errorf("meta: %s: %s: %s (error %d %s): %w", StreamAdInsights, where, *st.Status, st.ErrorCode, st.ErrorMessage, ErrReportFailed)
+		if done, err := st.finished(where); done || err != nil {
+			return err
 		}
 	}
+}
+
+// finished reports whether the report run (where, for errors) has
+// completed, or why it failed.
+func (st runStatus) finished(where string) (bool, error) {
+	switch *st.Status {
+	case "Job Completed":
+		return st.Percent >= 100, nil
+	case "Job Failed", "Job Skipped":
+		return false, fmt.Errorf("meta: %s: %s: %s (error %d %s): %w", StreamAdInsights, where, *st.Status, st.ErrorCode, st.ErrorMessage, ErrReportFailed)
+	}
+	return false, nil
 }
 
 // runStatus is a report run's status as a poll reads it.
@@ -632,11 +686,6 @@ func (is *insights) pages(ctx context.Context, target string, from, to time.Time
 		if err != nil {
 			return fmt.Errorf("meta: %s: %s page %d: %w", StreamAdInsights, where, n, err)
 		}
-		if next != "" {
-			if next, err = is.s.nextURL(next); err != nil {
-				return fmt.Errorf("meta: %s: %s page %d: %w", StreamAdInsights, where, n, err)
-			}
-		}
 		if len(recs) > 0 {
 			if err := emit(recs); err != nil {
 				return fmt.Errorf("meta: %s: emit %s page %d: %w", StreamAdInsights, where, n, err)
@@ -647,7 +696,8 @@ func (is *insights) pages(ctx context.Context, target string, from, to time.Time
 	return nil
 }
 
-// decode turns one page body into records.
+// decode turns one page body into records and the URL of the next page,
+// checked ("" on the last page).
 func (is *insights) decode(body []byte, from, to time.Time) ([]connector.Record, string, error) {
 	p, raws, err := parsePage(body, needRaw(is.extras))
 	if err != nil {
@@ -656,20 +706,31 @@ func (is *insights) decode(body []byte, from, to time.Time) ([]connector.Record,
 	if p.Data == nil {
 		return nil, "", fmt.Errorf("no data array in %q: %w", snippet(body), ErrMalformed)
 	}
-	recs := make([]connector.Record, 0, len(p.Data))
+	recs, err := is.records(p.Data, raws, from, to)
+	if err != nil || p.Next == "" {
+		return recs, "", err
+	}
+	next, err := is.s.nextURL(p.Next)
+	return recs, next, err
+}
+
+// records converts the rows of a page, with their raw values (for extra
+// fields) when raws is not nil.
+func (is *insights) records(rows []row, raws []map[string]json.RawMessage, from, to time.Time) ([]connector.Record, error) {
+	recs := make([]connector.Record, 0, len(rows))
 	days := dayCache{}
-	for i := range p.Data {
+	for i := range rows {
 		var raw map[string]json.RawMessage
 		if raws != nil {
 			raw = raws[i]
 		}
-		r, err := is.record(&p.Data[i], raw, days, from, to)
+		r, err := is.record(&rows[i], raw, days, from, to)
 		if err != nil {
-			return nil, "", fmt.Errorf("row %d: %w", i+1, err)
+			return nil, fmt.Errorf("row %d: %w", i+1, err)
 		}
 		recs = append(recs, r)
 	}
-	return recs, p.Next, nil
+	return recs, nil
 }
 
 func needRaw(extras []extraField) bool {
@@ -705,22 +766,53 @@ func (c dayCache) parse(s string) (time.Time, any, error) {
 	return t, c[s].v, nil
 }
 
+// record converts one row (raw its raw values, for extra fields): its
+// ad and day, its text fields, its metrics, its actions and its extra
+// fields.
 func (is *insights) record(r *row, raw map[string]json.RawMessage, days dayCache, from, to time.Time) (connector.Record, error) {
-	if r.AdID == "" {
-		return connector.Record{}, fmt.Errorf("no ad_id: %w", ErrMalformed)
-	}
-	day, dayAny, err := days.parse(r.DateStart)
-	if err != nil || r.DateStart == "" {
-		return connector.Record{}, fmt.Errorf("ad %s: date_start %q: %w", r.AdID, r.DateStart, ErrMalformed)
-	}
-	if day.Before(from) || day.After(to) {
-		return connector.Record{}, fmt.Errorf("ad %s: day %s outside the range asked for: %w", r.AdID, r.DateStart, ErrMalformed)
+	day, dayAny, err := r.day(days, from, to)
+	if err != nil {
+		return connector.Record{}, err
 	}
 	_, stop, err := days.parse(r.DateStop)
 	if err != nil {
 		return connector.Record{}, fmt.Errorf("ad %s: date_stop %q: %w", r.AdID, r.DateStop, ErrMalformed)
 	}
 	f := make(map[string]any, len(is.fields))
+	is.putTexts(f, r, dayAny, stop)
+	if err := putMetrics(f, r); err != nil {
+		return connector.Record{}, err
+	}
+	var errs []error
+	putActions(f, r, &errs)
+	for _, e := range is.extras {
+		f[e.column] = e.value(r, raw, &errs)
+	}
+	if len(errs) > 0 {
+		return connector.Record{}, fmt.Errorf("ad %s day %s: %w", r.AdID, r.DateStart, errors.Join(errs...))
+	}
+	return connector.Record{ID: r.AdID, Day: day, Fields: f}, nil
+}
+
+// day checks the row's ad id and reads its day, date_start, which must be
+// within from..to: the day, and boxed.
+func (r *row) day(days dayCache, from, to time.Time) (time.Time, any, error) {
+	if r.AdID == "" {
+		return time.Time{}, nil, fmt.Errorf("no ad_id: %w", ErrMalformed)
+	}
+	day, dayAny, err := days.parse(r.DateStart)
+	if err != nil || r.DateStart == "" {
+		return time.Time{}, nil, fmt.Errorf("ad %s: date_start %q: %w", r.AdID, r.DateStart, ErrMalformed)
+	}
+	if day.Before(from) || day.After(to) {
+		return time.Time{}, nil, fmt.Errorf("ad %s: day %s outside the range asked for: %w", r.AdID, r.DateStart, ErrMalformed)
+	}
+	return day, dayAny, nil
+}
+
+// putTexts sets the row's account, dates, and campaign, ad set and ad ids
+// and names in f.
+func (is *insights) putTexts(f map[string]any, r *row, dayAny, stop any) {
 	f["account_id"] = is.accountID
 	f["date_start"] = dayAny
 	f["date_stop"] = stop
@@ -730,6 +822,10 @@ func (is *insights) record(r *row, raw map[string]json.RawMessage, days dayCache
 	f["adset_id"] = r.AdsetID
 	f["ad_id"] = r.AdIDAny
 	f["ad_name"] = r.AdName
+}
+
+// putMetrics parses the row's impressions, reach, clicks and spend into f.
+func putMetrics(f map[string]any, r *row) error {
 	for _, m := range []struct {
 		name string
 		raw  json.RawMessage
@@ -737,34 +833,37 @@ func (is *insights) record(r *row, raw map[string]json.RawMessage, days dayCache
 	}{{"impressions", r.Impressions, connector.Int}, {"reach", r.Reach, connector.Int}, {"clicks", r.Clicks, connector.Int}, {"spend", r.Spend, connector.Float}} {
 		v, err := number(m.raw, m.typ)
 		if err != nil {
-			return connector.Record{}, fmt.Errorf("ad %s day %s: %s: %w", r.AdID, r.DateStart, m.name, err)
+			return fmt.Errorf("ad %s day %s: %s: %w", r.AdID, r.DateStart, m.name, err)
 		}
 		f[m.name] = v
 	}
-	var errs []error
-	f["link_clicks"] = actionValue(r.Actions, linkClickTypes, connector.Int, &errs)
-	f["landing_page_views"] = actionValue(r.Actions, landingTypes, connector.Int, &errs)
-	f["leads"] = actionValue(r.Actions, leadTypes, connector.Int, &errs)
-	f["purchases"] = actionValue(r.Actions, purchaseTypes, connector.Int, &errs)
-	f["purchase_value"] = actionValue(r.ActionValues, purchaseTypes, connector.Float, &errs)
-	for _, e := range is.extras {
-		switch {
-		case e.api == "actions":
-			f[e.column] = actionValue(r.Actions, []string{e.action}, connector.Int, &errs)
-		case e.api == "action_values":
-			f[e.column] = actionValue(r.ActionValues, []string{e.action}, connector.Float, &errs)
-		default:
-			v, err := number(raw[e.api], e.typ)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", e.api, err))
-			}
-			f[e.column] = v
-		}
+	return nil
+}
+
+// putActions sets the flattened actions of the row in f, adding to errs
+// those whose values do not parse.
+func putActions(f map[string]any, r *row, errs *[]error) {
+	f["link_clicks"] = actionValue(r.Actions, linkClickTypes, connector.Int, errs)
+	f["landing_page_views"] = actionValue(r.Actions, landingTypes, connector.Int, errs)
+	f["leads"] = actionValue(r.Actions, leadTypes, connector.Int, errs)
+	f["purchases"] = actionValue(r.Actions, purchaseTypes, connector.Int, errs)
+	f["purchase_value"] = actionValue(r.ActionValues, purchaseTypes, connector.Float, errs)
+}
+
+// value is the value of the extra field e in row r (raw its raw values),
+// adding to errs why it does not parse.
+func (e extraField) value(r *row, raw map[string]json.RawMessage, errs *[]error) any {
+	switch e.api {
+	case "actions":
+		return actionValue(r.Actions, []string{e.action}, connector.Int, errs)
+	case "action_values":
+		return actionValue(r.ActionValues, []string{e.action}, connector.Float, errs)
 	}
-	if len(errs) > 0 {
-		return connector.Record{}, fmt.Errorf("ad %s day %s: %w", r.AdID, r.DateStart, errors.Join(errs...))
+	v, err := number(raw[e.api], e.typ)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s: %w", e.api, err))
 	}
-	return connector.Record{ID: r.AdID, Day: day, Fields: f}, nil
+	return v
 }
 
 // number parses a JSON value (Meta sends numbers as strings) as typ; a
@@ -792,17 +891,27 @@ func number(raw json.RawMessage, typ connector.Type) (any, error) {
 	default:
 		s = string(raw)
 	}
-	switch typ {
-	case connector.Int:
-		return parseCount(s)
-	case connector.Float:
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%q is not a number: %w", s, ErrMalformed)
-		}
-		return v, nil
+	if typ == connector.Int || typ == connector.Float {
+		return parseNumber(s, typ)
 	}
 	return s, nil
+}
+
+// parseNumber reads a count (typ Int) or an amount (typ Float).
+func parseNumber(s string, typ connector.Type) (any, error) {
+	if typ == connector.Int {
+		return parseCount(s)
+	}
+	return parseAmount(s)
+}
+
+// parseAmount reads a finite number.
+func parseAmount(s string) (any, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, fmt.Errorf("%q is not a number: %w", s, ErrMalformed)
+	}
+	return v, nil
 }
 
 // parseCount reads a count; a fractional count (modelled conversions) is
@@ -826,17 +935,7 @@ func actionValue(list []action, types []string, typ connector.Type, errs *[]erro
 			if a.Type != t {
 				continue
 			}
-			var v any
-			var err error
-			if typ == connector.Int {
-				v, err = parseCount(a.Value)
-			} else {
-				f, perr := strconv.ParseFloat(a.Value, 64)
-				if perr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-					err = fmt.Errorf("%q is not a number: %w", a.Value, ErrMalformed)
-				}
-				v = f
-			}
+			v, err := parseNumber(a.Value, typ)
 			if err != nil {
 				*errs = append(*errs, fmt.Errorf("action %s: %w", t, err))
 				return nil

@@ -111,6 +111,12 @@ func ParseError(body []byte) (APIError, bool) {
 		}
 		return APIError{}, false
 	}
+	return codeIn(body)
+}
+
+// codeIn finds the code of an error in a body that is not JSON: a cut-off
+// snippet or a "(#80000)" message.
+func codeIn(body []byte) (APIError, bool) {
 	m := codeInText.FindSubmatch(body)
 	if m == nil {
 		return APIError{}, false
@@ -200,47 +206,71 @@ type bucEntry struct {
 	EstimatedTime float64 `json:"estimated_time_to_regain_access"`
 }
 
+// readUsage reads the usage headers of a response, each that is there.
 func readUsage(h http.Header) usage {
 	var u usage
 	if v := h.Get(HeaderBUCUsage); v != "" {
-		var m map[string][]bucEntry
-		if json.Unmarshal([]byte(v), &m) == nil {
-			for _, entries := range m {
-				for _, e := range entries {
-					u.pct = max(u.pct, e.CallCount, e.TotalCPUTime, e.TotalTime)
-					u.regainMinutes = max(u.regainMinutes, e.EstimatedTime)
-				}
+		u.readBUC(v)
+	}
+	if v := h.Get(HeaderAdAccountUsage); v != "" {
+		u.readAdAccount(v)
+	}
+	if v := h.Get(HeaderInsightsThrottle); v != "" {
+		u.readInsightsThrottle(v)
+	}
+	if v := h.Get(HeaderAppUsage); v != "" {
+		u.readApp(v)
+	}
+	return u
+}
+
+// readBUC reads X-Business-Use-Case-Usage: the highest usage and the
+// longest wait of its entries.
+func (u *usage) readBUC(v string) {
+	var m map[string][]bucEntry
+	if json.Unmarshal([]byte(v), &m) == nil {
+		for _, entries := range m {
+			for _, e := range entries {
+				u.pct = max(u.pct, e.CallCount, e.TotalCPUTime, e.TotalTime)
+				u.regainMinutes = max(u.regainMinutes, e.EstimatedTime)
 			}
 		}
 	}
-	if v := h.Get(HeaderAdAccountUsage); v != "" {
-		var a struct {
-			Acc   float64 `json:"acc_id_util_pct"`
-			Reset float64 `json:"reset_time_duration"`
-		}
-		if json.Unmarshal([]byte(v), &a) == nil {
-			u.pct = max(u.pct, a.Acc)
-			u.resetSeconds = max(u.resetSeconds, a.Reset)
-		}
+}
+
+// readAdAccount reads X-Ad-Account-Usage: the account's usage and the
+// time until it resets.
+func (u *usage) readAdAccount(v string) {
+	var a struct {
+		Acc   float64 `json:"acc_id_util_pct"`
+		Reset float64 `json:"reset_time_duration"`
 	}
-	if v := h.Get(HeaderInsightsThrottle); v != "" {
-		var t struct {
-			App float64 `json:"app_id_util_pct"`
-			Acc float64 `json:"acc_id_util_pct"`
-		}
-		if json.Unmarshal([]byte(v), &t) == nil {
-			u.pct = max(u.pct, t.App, t.Acc)
-		}
+	if json.Unmarshal([]byte(v), &a) == nil {
+		u.pct = max(u.pct, a.Acc)
+		u.resetSeconds = max(u.resetSeconds, a.Reset)
 	}
-	if v := h.Get(HeaderAppUsage); v != "" {
-		var a struct {
-			CallCount    float64 `json:"call_count"`
-			TotalCPUTime float64 `json:"total_cputime"`
-			TotalTime    float64 `json:"total_time"`
-		}
-		if json.Unmarshal([]byte(v), &a) == nil {
-			u.pct = max(u.pct, a.CallCount, a.TotalCPUTime, a.TotalTime)
-		}
+}
+
+// readInsightsThrottle reads X-FB-Ads-Insights-Throttle: the app's and
+// the account's usage.
+func (u *usage) readInsightsThrottle(v string) {
+	var t struct {
+		App float64 `json:"app_id_util_pct"`
+		Acc float64 `json:"acc_id_util_pct"`
 	}
-	return u
+	if json.Unmarshal([]byte(v), &t) == nil {
+		u.pct = max(u.pct, t.App, t.Acc)
+	}
+}
+
+// readApp reads X-App-Usage: the app's highest usage.
+func (u *usage) readApp(v string) {
+	var a struct {
+		CallCount    float64 `json:"call_count"`
+		TotalCPUTime float64 `json:"total_cputime"`
+		TotalTime    float64 `json:"total_time"`
+	}
+	if json.Unmarshal([]byte(v), &a) == nil {
+		u.pct = max(u.pct, a.CallCount, a.TotalCPUTime, a.TotalTime)
+	}
 }

@@ -83,6 +83,7 @@ func (t *tokenSource) lastError() error {
 	return t.lastErr
 }
 
+// fetchLocked trades the refresh token for a session; t.mu is held.
 func (t *tokenSource) fetchLocked(ctx context.Context) (err error) {
 	defer func() { t.lastErr = err }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.tokenURL, strings.NewReader(t.form))
@@ -97,22 +98,32 @@ func (t *tokenSource) fetchLocked(ctx context.Context) (err error) {
 		// invalid_grant), never the form.
 		return fmt.Errorf("%w: refresh access token: %w", ErrAuth, err)
 	}
+	access, inst, err := parseSession(res.Body)
+	if err != nil {
+		return err
+	}
+	t.access, t.instance = access, inst
+	return nil
+}
+
+// parseSession reads the token endpoint's answer: the access token and
+// the instance URL.
+func parseSession(body []byte) (string, *url.URL, error) {
 	var tr struct {
 		AccessToken string `json:"access_token"`
 		InstanceURL string `json:"instance_url"`
 	}
-	if err := json.Unmarshal(res.Body, &tr); err != nil {
-		return fmt.Errorf("%w: decode token response: %w", ErrAuth, err)
+	if err := json.Unmarshal(body, &tr); err != nil {
+		return "", nil, fmt.Errorf("%w: decode token response: %w", ErrAuth, err)
 	}
 	if tr.AccessToken == "" || tr.InstanceURL == "" {
-		return fmt.Errorf("%w: token response lacks access_token or instance_url", ErrAuth)
+		return "", nil, fmt.Errorf("%w: token response lacks access_token or instance_url", ErrAuth)
 	}
 	inst, err := url.Parse(strings.TrimRight(tr.InstanceURL, "/"))
 	if err != nil || (inst.Scheme != "https" && inst.Scheme != "http") || inst.Host == "" {
-		return fmt.Errorf("%w: token response has an unusable instance_url", ErrAuth)
+		return "", nil, fmt.Errorf("%w: token response has an unusable instance_url", ErrAuth)
 	}
-	t.access, t.instance = tr.AccessToken, inst
-	return nil
+	return tr.AccessToken, inst, nil
 }
 
 // authTransport adds the bearer token to requests for the instance and,
@@ -128,14 +139,8 @@ type authTransport struct {
 func (a *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	tok := a.tokens.peek()
 	resp, err := a.send(req, tok)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !invalidSession(resp) {
 		return resp, err
-	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if rerr != nil || errorOf(body).ErrorCode != "INVALID_SESSION_ID" {
-		return resp, nil
 	}
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 		return resp, nil // cannot resend
@@ -144,16 +149,35 @@ func (a *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if ferr != nil {
 		return resp, nil
 	}
-	retry := req
-	if req.GetBody != nil {
-		b, err := req.GetBody()
-		if err != nil {
-			return resp, nil
-		}
-		retry = req.Clone(req.Context())
-		retry.Body = b
+	retry, ok := rewound(req)
+	if !ok {
+		return resp, nil
 	}
 	return a.send(retry, fresh)
+}
+
+// invalidSession reports whether the 401 resp says INVALID_SESSION_ID; it
+// reads the start of the body and leaves it in place.
+func invalidSession(resp *http.Response) bool {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return err == nil && errorOf(body).ErrorCode == "INVALID_SESSION_ID"
+}
+
+// rewound is req ready to be sent again: req itself without a body to
+// renew, else a clone with a new body; false when there is none.
+func rewound(req *http.Request) (*http.Request, bool) {
+	if req.GetBody == nil {
+		return req, true
+	}
+	b, err := req.GetBody()
+	if err != nil {
+		return nil, false
+	}
+	retry := req.Clone(req.Context())
+	retry.Body = b
+	return retry, true
 }
 
 func (a *authTransport) send(req *http.Request, tok string) (*http.Response, error) {

@@ -94,11 +94,7 @@ func (p Policy) Classify(resp *http.Response, body []byte) httpclient.Decision {
 	e := errorOf(body)
 	switch {
 	case status == http.StatusForbidden && e.ErrorCode == "REQUEST_LIMIT_EXCEEDED":
-		if isConcurrentLimit(e.Message) {
-			return httpclient.Decision{Retry: true, Wait: p.ConcurrentWait}
-		}
-		return httpclient.Decision{Err: httpclient.NewHTTPError(platform, resp, body, "REQUEST_LIMIT_EXCEEDED ("+strings.TrimSpace(e.Message)+
-			"): the org's rolling 24-hour API request allocation is spent; not retried, run again once usage has fallen or the allocation is raised")}
+		return p.limitExceeded(resp, body, e)
 	case status == http.StatusTooManyRequests || status >= 500:
 		return httpclient.Decision{Retry: true}
 	case e.ErrorCode != "":
@@ -108,6 +104,16 @@ func (p Policy) Classify(resp *http.Response, body []byte) httpclient.Decision {
 		return httpclient.Decision{Err: httpclient.NewHTTPError(platform, resp, body, e.ErrorCode+": "+gist(e.Message))}
 	}
 	return httpclient.Decision{}
+}
+
+// limitExceeded decides about a 403 REQUEST_LIMIT_EXCEEDED (e): wait out
+// the concurrent limit, fail on the daily allocation.
+func (p Policy) limitExceeded(resp *http.Response, body []byte, e apiError) httpclient.Decision {
+	if isConcurrentLimit(e.Message) {
+		return httpclient.Decision{Retry: true, Wait: p.ConcurrentWait}
+	}
+	return httpclient.Decision{Err: httpclient.NewHTTPError(platform, resp, body, "REQUEST_LIMIT_EXCEEDED ("+strings.TrimSpace(e.Message)+
+		"): the org's rolling 24-hour API request allocation is spent; not retried, run again once usage has fallen or the allocation is raised")}
 }
 
 // gist keeps what follows an "ERROR at Row:..." line, if any, on one line.

@@ -133,10 +133,15 @@ func New(src config.Source, deps connector.Deps) ([]connector.Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newConn(src, deps, s)
+	return newStreams(newConn(src, deps, s), src.Streams, where)
+}
+
+// newStreams makes the configured streams on c; where prefixes the
+// messages.
+func newStreams(c *conn, sts []config.Stream, where string) ([]connector.Stream, error) {
 	defs := objects()
 	var streams []connector.Stream
-	for i, st := range src.Streams {
+	for i, st := range sts {
 		def, ok := defs[st.Name]
 		if !ok {
 			return nil, fmt.Errorf("%s: streams[%d]: unknown stream %q (contacts, accounts, opportunities)", where, i, st.Name)
@@ -168,34 +173,61 @@ func settingsOf(src config.Source, getenv func(string) string, where string) (se
 	if s.secrets, err = secretsOf(src, getenv, where); err != nil {
 		return s, err
 	}
-	for k := range src.Options {
-		switch k {
-		case "login_url", "api_version", "concurrent_limit_wait":
-		default:
-			return s, fmt.Errorf("%s: options.%s: unknown option (login_url, api_version, concurrent_limit_wait)", where, k)
-		}
+	if err := checkOptions(src, where); err != nil {
+		return s, err
 	}
 	if s.login, err = loginURL(src, where); err != nil {
 		return s, err
 	}
-	s.version = src.Options["api_version"]
-	if s.version == "" {
-		s.version = defaultAPIVersion
+	if s.version, err = apiVersion(src, where); err != nil {
+		return s, err
 	}
-	if _, err := strconv.ParseFloat(strings.TrimPrefix(s.version, "v"), 64); err != nil || !strings.HasPrefix(s.version, "v") {
-		return s, fmt.Errorf("%s: options.api_version %q is not like v60.0", where, s.version)
-	}
-	if w := src.Options["concurrent_limit_wait"]; w != "" {
-		d, err := time.ParseDuration(w)
-		if err != nil || d <= 0 {
-			return s, fmt.Errorf("%s: options.concurrent_limit_wait %q is not a positive duration", where, w)
-		}
-		s.policy.ConcurrentWait = d
+	if s.policy.ConcurrentWait, err = concurrentWait(src, where); err != nil {
+		return s, err
 	}
 	if src.PageSize > 0 {
 		s.batch = min(max(src.PageSize, 200), 2000)
 	}
 	return s, nil
+}
+
+// checkOptions refuses the options of src the connector does not know.
+func checkOptions(src config.Source, where string) error {
+	for k := range src.Options {
+		switch k {
+		case "login_url", "api_version", "concurrent_limit_wait":
+		default:
+			return fmt.Errorf("%s: options.%s: unknown option (login_url, api_version, concurrent_limit_wait)", where, k)
+		}
+	}
+	return nil
+}
+
+// apiVersion is options.api_version of src (defaultAPIVersion unless
+// set), checked.
+func apiVersion(src config.Source, where string) (string, error) {
+	v := src.Options["api_version"]
+	if v == "" {
+		v = defaultAPIVersion
+	}
+	if _, err := strconv.ParseFloat(strings.TrimPrefix(v, "v"), 64); err != nil || !strings.HasPrefix(v, "v") {
+		return v, fmt.Errorf("%s: options.api_version %q is not like v60.0", where, v)
+	}
+	return v, nil
+}
+
+// concurrentWait is options.concurrent_limit_wait of src, checked; 0
+// (the policy's default) unless set.
+func concurrentWait(src config.Source, where string) (time.Duration, error) {
+	w := src.Options["concurrent_limit_wait"]
+	if w == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(w)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s: options.concurrent_limit_wait %q is not a positive duration", where, w)
+	}
+	return d, nil
 }
 
 // secretsOf reads the value of every auth role of src from the environment
@@ -258,18 +290,9 @@ func newConn(src config.Source, deps connector.Deps, s settings) *conn {
 func withExtra(defaults []connector.Field, extra []string) ([]connector.Field, error) {
 	fields := slices.Clone(defaults)
 	for _, spec := range extra {
-		name, typ, hasType := strings.Cut(strings.TrimSpace(spec), ":")
-		t := connector.String
-		if hasType {
-			t = connector.Type(strings.ToLower(strings.TrimSpace(typ)))
-			switch t {
-			case connector.String, connector.Int, connector.Float, connector.Bool, connector.Timestamp, connector.Date:
-			default:
-				return nil, fmt.Errorf("field %q: type %q is not string, int, float, bool, timestamp or date", spec, typ)
-			}
-		}
-		if !validFieldName(name) {
-			return nil, fmt.Errorf("field %q: not a Salesforce field API name", spec)
+		name, t, hasType, err := parseSpec(spec)
+		if err != nil {
+			return nil, err
 		}
 		switch strings.ToLower(name) {
 		case "id", "systemmodstamp", "isdeleted":
@@ -284,6 +307,25 @@ func withExtra(defaults []connector.Field, extra []string) ([]connector.Field, e
 		fields = append(fields, connector.Field{Name: name, Type: t})
 	}
 	return fields, nil
+}
+
+// parseSpec reads a configured field, "Name" or "Name:type": its name,
+// its type (string without one) and whether it named one.
+func parseSpec(spec string) (string, connector.Type, bool, error) {
+	name, typ, hasType := strings.Cut(strings.TrimSpace(spec), ":")
+	t := connector.String
+	if hasType {
+		t = connector.Type(strings.ToLower(strings.TrimSpace(typ)))
+		switch t {
+		case connector.String, connector.Int, connector.Float, connector.Bool, connector.Timestamp, connector.Date:
+		default:
+			return "", "", false, fmt.Errorf("field %q: type %q is not string, int, float, bool, timestamp or date", spec, typ)
+		}
+	}
+	if !validFieldName(name) {
+		return "", "", false, fmt.Errorf("field %q: not a Salesforce field API name", spec)
+	}
+	return name, t, hasType, nil
 }
 
 // validFieldName accepts API names and relationship paths (Account.Name,
@@ -327,23 +369,35 @@ func (s *stream) soql(since connector.Cursor, upper time.Time) string {
 	}
 	b.WriteString(" FROM ")
 	b.WriteString(s.object)
-	var where []string
-	if !since.Modified.IsZero() {
-		where = append(where, "SystemModstamp >= "+since.Modified.UTC().Truncate(time.Second).Format(soqlTime))
-	}
-	if !upper.IsZero() {
-		up := upper.UTC()
-		if t := up.Truncate(time.Second); !t.Equal(up) {
-			up = t.Add(time.Second)
-		}
-		where = append(where, "SystemModstamp <= "+up.Format(soqlTime))
-	}
-	if len(where) > 0 {
+	if where := bounds(since, upper); len(where) > 0 {
 		b.WriteString(" WHERE ")
 		b.WriteString(strings.Join(where, " AND "))
 	}
 	b.WriteString(" ORDER BY SystemModstamp, Id")
 	return b.String()
+}
+
+// bounds are the conditions on SystemModstamp of the query for (since,
+// upper], widened to whole seconds, with an inclusive lower bound; none
+// for a zero bound.
+func bounds(since connector.Cursor, upper time.Time) []string {
+	var where []string
+	if !since.Modified.IsZero() {
+		where = append(where, "SystemModstamp >= "+since.Modified.UTC().Truncate(time.Second).Format(soqlTime))
+	}
+	if !upper.IsZero() {
+		where = append(where, "SystemModstamp <= "+ceilSecond(upper).Format(soqlTime))
+	}
+	return where
+}
+
+// ceilSecond is t in UTC, rounded up to a whole second.
+func ceilSecond(t time.Time) time.Time {
+	t = t.UTC()
+	if s := t.Truncate(time.Second); !s.Equal(t) {
+		return s.Add(time.Second)
+	}
+	return t
 }
 
 // Pull implements connector.Incremental. While one page is converted and
@@ -355,8 +409,7 @@ func (s *stream) Pull(ctx context.Context, since connector.Cursor, upper time.Ti
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops a prefetch when Pull returns early
-	target := inst.JoinPath("/services/data", s.c.version, "queryAll")
-	target.RawQuery = url.Values{"q": {s.soql(since, upper)}}.Encode()
+	target := s.queryURL(inst, since, upper)
 	pending := s.c.fetch(ctx, target)
 	total := 0
 	for page := 1; ; page++ {
@@ -364,34 +417,66 @@ func (s *stream) Pull(ctx context.Context, since connector.Cursor, upper time.Ti
 		if res.err != nil {
 			return fmt.Errorf("salesforce %s: fetch page %d: %w", s.name, page, res.err)
 		}
-		raw, next, err := envelope(res.body)
+		raw, nextURL, err := s.readPage(res.body, inst, target, page)
 		if err != nil {
-			return fmt.Errorf("salesforce %s: page %d (%s): %w: %w", s.name, page, target.Path, ErrBadPage, err)
+			return err
 		}
-		var nextURL *url.URL
-		if next != "" {
-			if nextURL, err = resolveNext(inst, next); err != nil {
-				return fmt.Errorf("salesforce %s: page %d: %w: %w", s.name, page, ErrBadPage, err)
-			}
+		if nextURL != nil {
 			pending = s.c.fetch(ctx, nextURL)
 		}
-		recs, err := s.records(raw)
+		n, err := s.emitPage(raw, target, page, emit)
 		if err != nil {
-			return fmt.Errorf("salesforce %s: page %d (%s): %w: %w", s.name, page, target.Path, ErrBadPage, err)
+			return err
 		}
-		total += len(recs)
-		s.c.log.Debug().Str(logging.FieldStream, s.name).Int(logging.FieldPage, page).Int(logging.FieldRecords, len(recs)).Msg("salesforce page")
-		if len(recs) > 0 {
-			if err := emit(recs); err != nil {
-				return fmt.Errorf("salesforce %s: emit page %d: %w", s.name, page, err)
-			}
-		}
+		total += n
 		if nextURL == nil {
 			s.c.log.Debug().Str(logging.FieldStream, s.name).Int(logging.FieldPages, page).Int(logging.FieldRecordsSeen, total).Msg("salesforce pull done")
 			return nil
 		}
 		target = nextURL
 	}
+}
+
+// queryURL is the URL on the instance inst of the stream's queryAll for
+// (since, upper].
+func (s *stream) queryURL(inst *url.URL, since connector.Cursor, upper time.Time) *url.URL {
+	target := inst.JoinPath("/services/data", s.c.version, "queryAll")
+	target.RawQuery = url.Values{"q": {s.soql(since, upper)}}.Encode()
+	return target
+}
+
+// readPage reads the body of page number page, fetched from target: its
+// records array, and the URL of the next page on the instance inst (nil
+// on the last page).
+func (s *stream) readPage(body []byte, inst, target *url.URL, page int) (json.RawMessage, *url.URL, error) {
+	raw, next, err := envelope(body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("salesforce %s: page %d (%s): %w: %w", s.name, page, target.Path, ErrBadPage, err)
+	}
+	if next == "" {
+		return raw, nil, nil
+	}
+	nextURL, err := resolveNext(inst, next)
+	if err != nil {
+		return nil, nil, fmt.Errorf("salesforce %s: page %d: %w: %w", s.name, page, ErrBadPage, err)
+	}
+	return raw, nextURL, nil
+}
+
+// emitPage converts the records array raw of page number page, fetched
+// from target, and emits the records: how many there were.
+func (s *stream) emitPage(raw json.RawMessage, target *url.URL, page int, emit func([]connector.Record) error) (int, error) {
+	recs, err := s.records(raw)
+	if err != nil {
+		return 0, fmt.Errorf("salesforce %s: page %d (%s): %w: %w", s.name, page, target.Path, ErrBadPage, err)
+	}
+	s.c.log.Debug().Str(logging.FieldStream, s.name).Int(logging.FieldPage, page).Int(logging.FieldRecords, len(recs)).Msg("salesforce page")
+	if len(recs) > 0 {
+		if err := emit(recs); err != nil {
+			return 0, fmt.Errorf("salesforce %s: emit page %d: %w", s.name, page, err)
+		}
+	}
+	return len(recs), nil
 }
 
 type fetched struct {
@@ -471,78 +556,59 @@ func envelope(body []byte) (records json.RawMessage, next string, err error) {
 	if len(body) == 0 || body[0] != '{' {
 		return nil, "", errors.New("not a query result: not a JSON object")
 	}
-	var hasTotal, hasDone, done bool
-	var nextRaw []byte
-	err = eachMember(body, func(key string, v []byte) {
-		switch key {
-		case "totalSize":
-			_, perr := strconv.ParseInt(string(v), 10, 64)
-			hasTotal = perr == nil
-		case "done":
-			hasDone, done = string(v) == "true" || string(v) == "false", string(v) == "true"
-		case "nextRecordsUrl":
-			nextRaw = v
-		case "records":
-			records = v
-		}
-	})
-	if err != nil {
+	var q queryResult
+	if err := eachMember(body, q.member); err != nil {
 		return nil, "", fmt.Errorf("decode query result: %w", err)
 	}
-	if !hasTotal || !hasDone || len(records) == 0 || records[0] != '[' {
+	if !q.hasTotal || !q.hasDone || len(q.records) == 0 || q.records[0] != '[' {
 		return nil, "", errors.New("not a query result: totalSize, done or records missing or of the wrong type")
 	}
-	if !done {
-		v, err := value(nextRaw, connector.String)
-		if err != nil || v == nil || v.(string) == "" {
-			return nil, "", errors.New("done is false but nextRecordsUrl is missing")
-		}
-		next = v.(string)
+	if next, err = q.next(); err != nil {
+		return nil, "", err
 	}
-	return records, next, nil
+	return q.records, next, nil
+}
+
+// queryResult is what envelope reads of the top level of a page.
+type queryResult struct {
+	hasTotal, hasDone, done bool
+	nextRaw                 []byte
+	records                 json.RawMessage
+}
+
+// member notes the raw value v of the top-level key.
+func (q *queryResult) member(key string, v []byte) {
+	switch key {
+	case "totalSize":
+		_, perr := strconv.ParseInt(string(v), 10, 64)
+		q.hasTotal = perr == nil
+	case "done":
+		q.hasDone, q.done = string(v) == "true" || string(v) == "false", string(v) == "true"
+	case "nextRecordsUrl":
+		q.nextRaw = v
+	case "records":
+		q.records = v
+	}
+}
+
+// next is the next page's locator, "" when the page is the last.
+func (q *queryResult) next() (string, error) {
+	if q.done {
+		return "", nil
+	}
+	v, err := value(q.nextRaw, connector.String)
+	if err != nil || v == nil || v.(string) == "" {
+		return "", errors.New("done is false but nextRecordsUrl is missing")
+	}
+	return v.(string), nil
 }
 
 // records converts a valid records array. It walks the records with a
 // small scanner, several times faster than decoding each into a map.
 func (s *stream) records(arr json.RawMessage) (recs []connector.Record, err error) {
-	idx := make(map[string]int, len(s.fields))
-	nested := false
-	for i, f := range s.fields {
-		idx[f.Name] = i
-		nested = nested || strings.Contains(f.Name, ".")
-	}
-	raws := make([]json.RawMessage, len(s.fields))
-	var id, mod, del json.RawMessage
+	rr := s.newRecordReader()
 	err = eachElement(arr, func(n int, obj []byte) error {
-		if len(obj) == 0 || obj[0] != '{' {
-			return fmt.Errorf("record %d: not an object", n)
-		}
-		clear(raws)
-		id, mod, del = nil, nil, nil
-		var whole map[string]json.RawMessage
-		if nested {
-			if err := json.Unmarshal(obj, &whole); err != nil {
-				return fmt.Errorf("record %d: %w", n, err)
-			}
-		}
-		err := eachMember(obj, func(key string, v []byte) {
-			switch key {
-			case "Id":
-				id = v
-			case "SystemModstamp":
-				mod = v
-			case "IsDeleted":
-				del = v
-			default:
-				if i, ok := idx[key]; ok {
-					raws[i] = v
-				}
-			}
-		})
-		if err != nil {
-			return fmt.Errorf("record %d: %w", n, err)
-		}
-		r, err := s.record(id, mod, del, raws, whole)
+		r, err := rr.record(obj)
 		if err != nil {
 			return fmt.Errorf("record %d: %w", n, err)
 		}
@@ -555,6 +621,65 @@ func (s *stream) records(arr json.RawMessage) (recs []connector.Record, err erro
 	return recs, nil
 }
 
+// recordReader reads the record objects of a stream, one after another:
+// the raw values of a record's Id, SystemModstamp, IsDeleted and fields.
+type recordReader struct {
+	s            *stream
+	idx          map[string]int // the index of each field, by name
+	nested       bool           // some field is a relationship path
+	raws         []json.RawMessage
+	id, mod, del json.RawMessage
+}
+
+// newRecordReader makes the record reader of s.
+func (s *stream) newRecordReader() *recordReader {
+	rr := &recordReader{s: s, idx: make(map[string]int, len(s.fields))}
+	for i, f := range s.fields {
+		rr.idx[f.Name] = i
+		rr.nested = rr.nested || strings.Contains(f.Name, ".")
+	}
+	rr.raws = make([]json.RawMessage, len(s.fields))
+	return rr
+}
+
+// record reads and converts one record object (decoded whole as well when
+// a field is a relationship path).
+func (rr *recordReader) record(obj []byte) (connector.Record, error) {
+	if len(obj) == 0 || obj[0] != '{' {
+		return connector.Record{}, errors.New("not an object")
+	}
+	clear(rr.raws)
+	rr.id, rr.mod, rr.del = nil, nil, nil
+	var whole map[string]json.RawMessage
+	if rr.nested {
+		if err := json.Unmarshal(obj, &whole); err != nil {
+			return connector.Record{}, err
+		}
+	}
+	if err := eachMember(obj, rr.member); err != nil {
+		return connector.Record{}, err
+	}
+	return rr.s.record(rr.id, rr.mod, rr.del, rr.raws, whole)
+}
+
+// member notes the raw value v of the record's key.
+func (rr *recordReader) member(key string, v []byte) {
+	switch key {
+	case "Id":
+		rr.id = v
+	case "SystemModstamp":
+		rr.mod = v
+	case "IsDeleted":
+		rr.del = v
+	default:
+		if i, ok := rr.idx[key]; ok {
+			rr.raws[i] = v
+		}
+	}
+}
+
+// record converts the raw values of a record: its Id, SystemModstamp,
+// IsDeleted, and its fields (a relationship path's from whole, when set).
 func (s *stream) record(rawID, rawMod, rawDel json.RawMessage, raws []json.RawMessage, whole map[string]json.RawMessage) (connector.Record, error) {
 	var r connector.Record
 	id, err := value(rawID, connector.String)
@@ -572,7 +697,14 @@ func (s *stream) record(rawID, rawMod, rawDel json.RawMessage, raws []json.RawMe
 		return r, fmt.Errorf("%s: IsDeleted: %w", r.ID, err)
 	}
 	r.Deleted = del == true
-	r.Fields = make(map[string]any, len(s.fields))
+	r.Fields, err = s.fieldValues(r.ID, raws, whole)
+	return r, err
+}
+
+// fieldValues converts the raw values of the fields of record id (a
+// relationship path's from whole, when set).
+func (s *stream) fieldValues(id string, raws []json.RawMessage, whole map[string]json.RawMessage) (map[string]any, error) {
+	fields := make(map[string]any, len(s.fields))
 	for i, f := range s.fields {
 		raw := raws[i]
 		if whole != nil && strings.Contains(f.Name, ".") {
@@ -580,11 +712,11 @@ func (s *stream) record(rawID, rawMod, rawDel json.RawMessage, raws []json.RawMe
 		}
 		v, err := value(raw, f.Type)
 		if err != nil {
-			return r, fmt.Errorf("%s: field %s: %w", r.ID, f.Name, err)
+			return nil, fmt.Errorf("%s: field %s: %w", id, f.Name, err)
 		}
-		r.Fields[f.Name] = v
+		fields[f.Name] = v
 	}
-	return r, nil
+	return fields, nil
 }
 
 // eachElement calls fn with each element of a valid JSON array.
@@ -648,36 +780,51 @@ func skipValue(b []byte, i int) (int, error) {
 	}
 	switch b[i] {
 	case '"':
-		for j := i + 1; j < len(b); j++ {
-			switch b[j] {
-			case '\\':
-				j++
-			case '"':
+		return skipString(b, i)
+	case '{', '[':
+		return skipNested(b, i)
+	}
+	return skipScalar(b, i)
+}
+
+// skipString returns the end of the string starting at b[i].
+func skipString(b []byte, i int) (int, error) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, nil
+		}
+	}
+	return 0, errors.New("unterminated string")
+}
+
+// skipNested returns the end of the object or array starting at b[i].
+func skipNested(b []byte, i int) (int, error) {
+	depth := 0
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			end, err := skipString(b, j)
+			if err != nil {
+				return 0, err
+			}
+			j = end - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
 				return j + 1, nil
 			}
 		}
-		return 0, errors.New("unterminated string")
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				end, err := skipValue(b, j)
-				if err != nil {
-					return 0, err
-				}
-				j = end - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1, nil
-				}
-			}
-		}
-		return 0, errors.New("unterminated object or array")
 	}
+	return 0, errors.New("unterminated object or array")
+}
+
+// skipScalar returns the end of the number or literal starting at b[i].
+func skipScalar(b []byte, i int) (int, error) {
 	j := i
 	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\r' && b[j] != '\t' {
 		j++
@@ -715,21 +862,11 @@ func value(raw json.RawMessage, t connector.Type) (any, error) {
 	case connector.String:
 		return textValue(raw)
 	case connector.Float:
-		f, err := strconv.ParseFloat(string(raw), 64)
-		if err != nil {
-			return nil, fmt.Errorf("want a number, got %.20s", raw)
-		}
-		return f, nil
+		return floatValue(raw)
 	case connector.Int:
 		return intValue(raw)
 	case connector.Bool:
-		switch string(raw) {
-		case "true":
-			return true, nil
-		case "false":
-			return false, nil
-		}
-		return nil, fmt.Errorf("want a boolean, got %.20s", raw)
+		return boolValue(raw)
 	case connector.Timestamp:
 		return timestampValue(raw)
 	case connector.Date:
@@ -761,6 +898,26 @@ func textValue(raw json.RawMessage) (any, error) {
 		return nil, errors.New("want a string, got an object or array")
 	}
 	return string(raw), nil // a number or bool asked for as text
+}
+
+// floatValue is a float field.
+func floatValue(raw json.RawMessage) (any, error) {
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return nil, fmt.Errorf("want a number, got %.20s", raw)
+	}
+	return f, nil
+}
+
+// boolValue is a boolean field.
+func boolValue(raw json.RawMessage) (any, error) {
+	switch string(raw) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return nil, fmt.Errorf("want a boolean, got %.20s", raw)
 }
 
 // intValue is an int field, which may come as a whole float.

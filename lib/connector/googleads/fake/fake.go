@@ -286,36 +286,44 @@ func (h *Handler) serveToken(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.tokenReqs++
 	h.mu.Unlock()
-	oauthErr := func(code int, e, desc string) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(code)
-		fmt.Fprintf(w, "{\n  \"error\": %q,\n  \"error_description\": %q\n}", e, desc)
-	}
 	if r.Method != http.MethodPost {
-		oauthErr(http.StatusMethodNotAllowed, "invalid_request", "Method not allowed.")
+		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "Method not allowed.")
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		oauthErr(http.StatusBadRequest, "invalid_request", "Could not parse the request body.")
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Could not parse the request body.")
 		return
 	}
 	switch {
 	case r.PostForm.Get("grant_type") != "refresh_token":
-		oauthErr(http.StatusBadRequest, "unsupported_grant_type", "Invalid grant_type: "+r.PostForm.Get("grant_type"))
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Invalid grant_type: "+r.PostForm.Get("grant_type"))
 	case r.PostForm.Get("client_id") != h.opts.ClientID || r.PostForm.Get("client_secret") != h.opts.ClientSecret:
-		oauthErr(http.StatusUnauthorized, "invalid_client", "Unauthorized")
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "Unauthorized")
 	case r.PostForm.Get("refresh_token") != h.opts.RefreshToken:
-		oauthErr(http.StatusBadRequest, "invalid_grant", "Bad Request")
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "Bad Request")
 	default:
-		h.mu.Lock()
-		h.tokenSeq++
-		tok := fmt.Sprintf("ya29.fake-%d-%d", h.opts.Seed, h.tokenSeq)
-		h.tokens[tok] = time.Now().Add(h.opts.TokenTTL)
-		h.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		fmt.Fprintf(w, `{"access_token":%q,"expires_in":%d,"scope":"https://www.googleapis.com/auth/adwords","token_type":"Bearer"}`,
-			tok, int(h.opts.TokenTTL/time.Second))
+		h.issueToken(w)
 	}
+}
+
+// oauthError answers with the token endpoint's error e and its
+// description.
+func oauthError(w http.ResponseWriter, code int, e, desc string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, "{\n  \"error\": %q,\n  \"error_description\": %q\n}", e, desc)
+}
+
+// issueToken answers a good refresh with a new access token.
+func (h *Handler) issueToken(w http.ResponseWriter) {
+	h.mu.Lock()
+	h.tokenSeq++
+	tok := fmt.Sprintf("ya29.fake-%d-%d", h.opts.Seed, h.tokenSeq)
+	h.tokens[tok] = time.Now().Add(h.opts.TokenTTL)
+	h.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	fmt.Fprintf(w, `{"access_token":%q,"expires_in":%d,"scope":"https://www.googleapis.com/auth/adwords","token_type":"Bearer"}`,
+		tok, int(h.opts.TokenTTL/time.Second))
 }
 
 // Patterns of the request path and of the GAQL the fake understands.
@@ -376,6 +384,8 @@ type query struct {
 	from, to  time.Time
 }
 
+// parseQuery parses the GAQL the fake understands: the query, or the
+// message of what is wrong with it.
 func (h *Handler) parseQuery(q string) (*query, string) {
 	m := h.selectRE.FindStringSubmatch(q)
 	if m == nil {
@@ -385,31 +395,50 @@ func (h *Handler) parseQuery(q string) (*query, string) {
 	if out.resource != "campaign" && out.resource != "ad_group" {
 		return nil, "Error in query: unrecognized resource " + strconv.Quote(m[2]) + " in FROM clause."
 	}
+	msg := out.parseSelect(m[1])
+	if msg == "" {
+		msg = out.parseRange(h.betweenRE.FindStringSubmatch(m[3]))
+	}
+	if msg != "" {
+		return nil, msg
+	}
+	return out, ""
+}
+
+// parseSelect reads the SELECT list into the query's fields and field
+// mask: the message of what is wrong with it, "" when nothing is.
+func (q *query) parseSelect(list string) string {
 	var mask []string
-	for _, f := range strings.Split(m[1], ",") {
+	for _, f := range strings.Split(list, ",") {
 		f = strings.TrimSpace(f)
 		bit := fieldBit(f)
 		if bit == 0 {
-			return nil, "Error in SELECT clause: unrecognized field '" + f + "'."
+			return "Error in SELECT clause: unrecognized field '" + f + "'."
 		}
-		if out.resource == "campaign" && (bit == fAdGroupID || bit == fAdGroupName) {
-			return nil, "Error in SELECT clause: field '" + f + "' is prohibited with resource 'campaign'."
+		if q.resource == "campaign" && (bit == fAdGroupID || bit == fAdGroupName) {
+			return "Error in SELECT clause: field '" + f + "' is prohibited with resource 'campaign'."
 		}
-		out.fields |= bit
+		q.fields |= bit
 		mask = append(mask, camelPath(f))
 	}
-	out.fieldMask = strings.Join(mask, ",")
-	b := h.betweenRE.FindStringSubmatch(m[3])
+	q.fieldMask = strings.Join(mask, ",")
+	return ""
+}
+
+// parseRange reads the days of the BETWEEN condition whose match is b (nil
+// for none) into the query: the message of what is wrong with them, ""
+// when nothing is.
+func (q *query) parseRange(b []string) string {
 	if b == nil {
-		return nil, "Error in WHERE clause: a finite date range on segments.date is required by this fake."
+		return "Error in WHERE clause: a finite date range on segments.date is required by this fake."
 	}
 	var err1, err2 error
-	out.from, err1 = time.Parse(time.DateOnly, b[1])
-	out.to, err2 = time.Parse(time.DateOnly, b[2])
-	if err1 != nil || err2 != nil || out.to.Before(out.from) {
-		return nil, "Error in WHERE clause: invalid date range."
+	q.from, err1 = time.Parse(time.DateOnly, b[1])
+	q.to, err2 = time.Parse(time.DateOnly, b[2])
+	if err1 != nil || err2 != nil || q.to.Before(q.from) {
+		return "Error in WHERE clause: invalid date range."
 	}
-	return out, ""
+	return ""
 }
 
 func camelPath(f string) string {
@@ -532,13 +561,20 @@ func failEarly(w http.ResponseWriter, r *http.Request, fault *Fault, requestID s
 		writeQuota(w, fault, requestID)
 		return true
 	case Stall:
-		t := time.NewTimer(fault.Stall)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return true
-		}
+		return stall(r, fault.Stall)
+	}
+	return false
+}
+
+// stall waits d, or until the client goes away: whether it went (the
+// request is over).
+func stall(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		t.Stop()
+		return true
 	}
 	return false
 }
@@ -550,35 +586,22 @@ func (h *Handler) writeStream(w http.ResponseWriter, q *query, fault *Fault, req
 	defer h.bufs.Put(buf)
 	buf.Reset()
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	sw := h.newStreamWriter(w, buf, q, fault, requestID)
+	buf.WriteByte('[')
+	if sw.writeRows(restated) {
+		sw.finish()
+	}
+}
+
+// newStreamWriter writes the response to q to w through buf; of fault, it
+// keeps only one that fires mid-stream.
+func (h *Handler) newStreamWriter(w http.ResponseWriter, buf *bytes.Buffer, q *query, fault *Fault, requestID string) *streamWriter {
 	sw := &streamWriter{h: h, w: w, buf: buf, q: q, requestID: requestID}
 	sw.flusher, _ = w.(http.Flusher)
 	if fault != nil && (fault.Kind == Drop || fault.Kind == StreamError || fault.Kind == Malformed || fault.Kind == WrongShape) {
 		sw.fault = fault
 	}
-
-	buf.WriteByte('[')
-	perDay := h.RowsPerDay(q.resource)
-	for day := q.from; !day.After(q.to); day = day.AddDate(0, 0, 1) {
-		ds := day.Format(time.DateOnly)
-		version := restated[ds]
-		dayNo := day.Unix() / 86400
-		for k := range perDay {
-			if !sw.startRow() {
-				return
-			}
-			h.writeRow(buf, q, k, ds, dayNo, version)
-			sw.endRow()
-		}
-	}
-	if sw.inBatch > 0 {
-		sw.closeBatch()
-	}
-	if sw.fail() {
-		return
-	}
-	buf.WriteByte(']')
-	_, _ = w.Write(buf.Bytes())
-	h.addRows(sw.sent)
+	return sw
 }
 
 // restatedVersions copies the number of restatements of each restated day.
@@ -604,6 +627,41 @@ type streamWriter struct {
 	requestID string
 
 	batches, inBatch, sent int
+}
+
+// writeRows writes the rows of the query's days, restated as restated
+// says, batch by batch: false when the mid-stream fault ended the
+// response.
+func (sw *streamWriter) writeRows(restated map[string]int) bool {
+	q := sw.q
+	perDay := sw.h.RowsPerDay(q.resource)
+	for day := q.from; !day.After(q.to); day = day.AddDate(0, 0, 1) {
+		ds := day.Format(time.DateOnly)
+		version := restated[ds]
+		dayNo := day.Unix() / 86400
+		for k := range perDay {
+			if !sw.startRow() {
+				return false
+			}
+			sw.h.writeRow(sw.buf, q, k, ds, dayNo, version)
+			sw.endRow()
+		}
+	}
+	return true
+}
+
+// finish closes the last batch and the stream and sends them, unless the
+// mid-stream fault fires there.
+func (sw *streamWriter) finish() {
+	if sw.inBatch > 0 {
+		sw.closeBatch()
+	}
+	if sw.fail() {
+		return
+	}
+	sw.buf.WriteByte(']')
+	_, _ = sw.w.Write(sw.buf.Bytes())
+	sw.h.addRows(sw.sent)
 }
 
 // startRow writes what comes before a row: the comma after the last row

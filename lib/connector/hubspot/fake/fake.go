@@ -191,6 +191,13 @@ type listKey struct {
 
 // New returns a server with no records.
 func New(opts Options) *Server {
+	opts = opts.withDefaults()
+	return &Server{opts: opts, objects: map[string]map[string]Object{}, nextID: 101, access: map[string]time.Time{},
+		sorted: map[listKey][]string{}}
+}
+
+// withDefaults fills the options left unset with the fake's defaults.
+func (opts Options) withDefaults() Options {
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = 30 * time.Minute
 	}
@@ -206,8 +213,7 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Server{opts: opts, objects: map[string]map[string]Object{}, nextID: 101, access: map[string]time.Time{},
-		sorted: map[listKey][]string{}}
+	return opts
 }
 
 // lastModified is the last-modified property of each object type.
@@ -329,11 +335,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if faulted && (f.Drop || f.Stall) {
 		s.requests = append(s.requests, rec) // Status 0: no answer
 		s.mu.Unlock()
-		if f.Stall {
-			<-r.Context().Done()
-			return
-		}
-		drop(w)
+		withhold(w, r, f)
 		return
 	}
 	defer s.mu.Unlock()
@@ -341,22 +343,43 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() { rec.Status = rw.status; s.requests = append(s.requests, rec) }()
 
 	if faulted {
-		for k, v := range f.Header {
-			rw.Header()[k] = v
-		}
-		rw.Header().Set("Content-Type", "application/json;charset=utf-8")
-		rw.WriteHeader(f.Status)
-		_, _ = rw.Write([]byte(f.Body))
+		writeFault(rw, f)
 		return
 	}
+	s.route(rw, r, rec.Token)
+}
+
+// route answers a request with the endpoint its method and path name;
+// tok is its bearer token.
+func (s *Server) route(w http.ResponseWriter, r *http.Request, tok string) {
 	switch {
 	case r.URL.Path == "/oauth/v1/token" && r.Method == http.MethodPost:
-		s.token(rw, r)
+		s.token(w, r)
 	case strings.HasPrefix(r.URL.Path, "/crm/v3/objects/") && r.Method == http.MethodGet:
-		s.list(rw, r, rec.Token)
+		s.list(w, r, tok)
 	default:
-		writeError(rw, http.StatusNotFound, "", "no such endpoint: "+r.Method+" "+r.URL.Path)
+		writeError(w, http.StatusNotFound, "", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	}
+}
+
+// withhold answers nothing, as the Stall or Drop fault f asks: it holds
+// the request until the client gives up, or drops the connection.
+func withhold(w http.ResponseWriter, r *http.Request, f Fault) {
+	if f.Stall {
+		<-r.Context().Done()
+		return
+	}
+	drop(w)
+}
+
+// writeFault answers with the injected fault f.
+func writeFault(w http.ResponseWriter, f Fault) {
+	for k, v := range f.Header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.WriteHeader(f.Status)
+	_, _ = w.Write([]byte(f.Body))
 }
 
 // drop closes the request's connection without an answer.
@@ -436,14 +459,19 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case f.Get("refresh_token") != s.opts.RefreshToken:
 		writeJSON(w, http.StatusBadRequest, map[string]string{"status": "BAD_REFRESH_TOKEN", "message": "missing or unknown refresh token"})
 	default:
-		s.issued++
-		tok := fmt.Sprintf("fake-access-%d", s.issued)
-		s.access[tok] = s.opts.Now().Add(s.opts.TokenTTL)
-		writeJSON(w, http.StatusOK, map[string]any{
-			"token_type": "bearer", "access_token": tok, "refresh_token": s.opts.RefreshToken,
-			"expires_in": int64(s.opts.TokenTTL / time.Second),
-		})
+		s.issue(w)
 	}
+}
+
+// issue answers a good refresh with a new access token.
+func (s *Server) issue(w http.ResponseWriter) {
+	s.issued++
+	tok := fmt.Sprintf("fake-access-%d", s.issued)
+	s.access[tok] = s.opts.Now().Add(s.opts.TokenTTL)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"token_type": "bearer", "access_token": tok, "refresh_token": s.opts.RefreshToken,
+		"expires_in": int64(s.opts.TokenTTL / time.Second),
+	})
 }
 
 // authorize answers a 401 and returns false unless tok is valid.
@@ -472,6 +500,29 @@ func (s *Server) authorize(w http.ResponseWriter, tok string) bool {
 // the rate-limit headers and answers a 429 when a limit is reached.
 func (s *Server) limit(w http.ResponseWriter) bool {
 	now := s.opts.Now()
+	s.roll(now)
+	h := w.Header()
+	h.Set("X-HubSpot-RateLimit-Daily", strconv.Itoa(s.opts.Daily))
+	h.Set("X-HubSpot-RateLimit-Interval-Milliseconds", strconv.FormatInt(s.opts.Interval.Milliseconds(), 10))
+	h.Set("X-HubSpot-RateLimit-Max", strconv.Itoa(s.opts.Max))
+	switch {
+	case s.used >= s.opts.Daily:
+		refuse(w, "0", strconv.Itoa(s.opts.Max-len(s.window)), "DAILY")
+		return false
+	case len(s.window) >= s.opts.Max:
+		refuse(w, strconv.Itoa(s.opts.Daily-s.used), "0", "TEN_SECONDLY_ROLLING")
+		return false
+	}
+	s.window = append(s.window, now)
+	s.used++
+	h.Set("X-HubSpot-RateLimit-Daily-Remaining", strconv.Itoa(s.opts.Daily-s.used))
+	h.Set("X-HubSpot-RateLimit-Remaining", strconv.Itoa(s.opts.Max-len(s.window)))
+	return true
+}
+
+// roll starts the day's count afresh at UTC midnight and drops the
+// requests older than the window from it.
+func (s *Server) roll(now time.Time) {
 	if d := now.UTC().Format(time.DateOnly); d != s.day {
 		s.day, s.used = d, 0
 	}
@@ -480,31 +531,17 @@ func (s *Server) limit(w http.ResponseWriter) bool {
 		cut++
 	}
 	s.window = s.window[cut:]
+}
+
+// refuse answers the 429 of the rate-limit policy policyName, with the
+// requests left in the day and in the window.
+func refuse(w http.ResponseWriter, dailyLeft, windowLeft, policyName string) {
 	h := w.Header()
-	h.Set("X-HubSpot-RateLimit-Daily", strconv.Itoa(s.opts.Daily))
-	h.Set("X-HubSpot-RateLimit-Interval-Milliseconds", strconv.FormatInt(s.opts.Interval.Milliseconds(), 10))
-	h.Set("X-HubSpot-RateLimit-Max", strconv.Itoa(s.opts.Max))
-	switch {
-	case s.used >= s.opts.Daily:
-		h.Set("X-HubSpot-RateLimit-Daily-Remaining", "0")
-		h.Set("X-HubSpot-RateLimit-Remaining", strconv.Itoa(s.opts.Max-len(s.window)))
-		w.Header().Set("Content-Type", "application/json;charset=utf-8")
-		w.WriteHeader(http.StatusTooManyRequests)
-		_, _ = w.Write([]byte(rateLimitBody("DAILY")))
-		return false
-	case len(s.window) >= s.opts.Max:
-		h.Set("X-HubSpot-RateLimit-Daily-Remaining", strconv.Itoa(s.opts.Daily-s.used))
-		h.Set("X-HubSpot-RateLimit-Remaining", "0")
-		w.Header().Set("Content-Type", "application/json;charset=utf-8")
-		w.WriteHeader(http.StatusTooManyRequests)
-		_, _ = w.Write([]byte(rateLimitBody("TEN_SECONDLY_ROLLING")))
-		return false
-	}
-	s.window = append(s.window, now)
-	s.used++
-	h.Set("X-HubSpot-RateLimit-Daily-Remaining", strconv.Itoa(s.opts.Daily-s.used))
-	h.Set("X-HubSpot-RateLimit-Remaining", strconv.Itoa(s.opts.Max-len(s.window)))
-	return true
+	h.Set("X-HubSpot-RateLimit-Daily-Remaining", dailyLeft)
+	h.Set("X-HubSpot-RateLimit-Remaining", windowLeft)
+	h.Set("Content-Type", "application/json;charset=utf-8")
+	w.WriteHeader(http.StatusTooManyRequests)
+	_, _ = w.Write([]byte(rateLimitBody(policyName)))
 }
 
 // list is GET /crm/v3/objects/{type}.
@@ -522,20 +559,35 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, tok string) {
 	if !ok {
 		return
 	}
-	archived := q.Get("archived") == "true"
+	props := askedProps(objectType, q)
+	ids := s.ids(objectType, q.Get("archived") == "true", after)
+	writePage(w, s.encodePage(r, objectType, ids, props, limit))
+}
+
+// askedProps are the properties a list query asks for, as uniqueProps
+// returns them.
+func askedProps(objectType string, q url.Values) []string {
 	var props []string
 	for _, v := range q["properties"] {
 		props = append(props, strings.Split(v, ",")...)
 	}
+	return uniqueProps(objectType, props)
+}
 
-	props = uniqueProps(objectType, props)
-	ids := s.ids(objectType, archived, after)
+// encodePage encodes the page of the first limit of ids (with props),
+// and its paging if more follow, into the server's buffer.
+func (s *Server) encodePage(r *http.Request, objectType string, ids, props []string, limit int) []byte {
 	b := s.appendResults(s.buf[:0], objectType, ids[:min(limit, len(ids))], props)
 	if len(ids) > limit {
 		b = appendPaging(b, r, ids[limit])
 	}
 	b = append(b, "}\n"...)
 	s.buf = b
+	return b
+}
+
+// writePage answers 200 with the encoded page b.
+func writePage(w http.ResponseWriter, b []byte) {
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
@@ -642,32 +694,46 @@ func uniqueProps(objectType string, props []string) []string {
 // always returns (a stored property of the same name wins over the
 // object's own field).
 func appendObject(b []byte, objectType string, o Object, props []string) []byte {
-	fixed := func(b []byte, name, def string) []byte {
-		b = jsonscan.AppendString(b, name)
-		b = append(b, ':')
-		if v, ok := o.Properties[name]; ok {
-			return jsonscan.AppendString(b, v)
-		}
-		return jsonscan.AppendString(b, def)
-	}
 	b = append(b, `{"id":`...)
 	b = jsonscan.AppendString(b, o.ID)
 	b = append(b, `,"properties":{`...)
-	b = fixed(b, "hs_object_id", o.ID)
-	b = append(b, ',')
-	b = fixed(b, "createdate", stamp(o.CreatedAt))
-	b = append(b, ',')
-	b = fixed(b, lastModified[objectType], stamp(o.UpdatedAt))
+	b = appendFixed(b, o.Properties, "hs_object_id", o.ID)
+	b = appendFixed(append(b, ','), o.Properties, "createdate", stamp(o.CreatedAt))
+	b = appendFixed(append(b, ','), o.Properties, lastModified[objectType], stamp(o.UpdatedAt))
+	b = appendProps(b, o.Properties, props)
+	return appendTimes(b, o)
+}
+
+// appendFixed appends a property every answer carries: its stored value
+// (in values) if it has one, else def.
+func appendFixed(b []byte, values map[string]string, name, def string) []byte {
+	b = jsonscan.AppendString(b, name)
+	b = append(b, ':')
+	if v, ok := values[name]; ok {
+		return jsonscan.AppendString(b, v)
+	}
+	return jsonscan.AppendString(b, def)
+}
+
+// appendProps appends the properties props, each after a comma, with
+// their values (null when unset).
+func appendProps(b []byte, values map[string]string, props []string) []byte {
 	for _, p := range props {
 		b = append(b, ',')
 		b = jsonscan.AppendString(b, p)
 		b = append(b, ':')
-		if v, ok := o.Properties[p]; ok {
+		if v, ok := values[p]; ok {
 			b = jsonscan.AppendString(b, v)
 		} else {
 			b = append(b, "null"...)
 		}
 	}
+	return b
+}
+
+// appendTimes appends the end of an object, after its properties: its
+// times and whether it is archived.
+func appendTimes(b []byte, o Object) []byte {
 	b = append(b, `},"createdAt":"`...)
 	b = appendStamp(b, o.CreatedAt)
 	b = append(b, `","updatedAt":"`...)
@@ -692,49 +758,83 @@ func appendStamp(b []byte, t time.Time) []byte { return t.UTC().AppendFormat(b, 
 // companies and n/2 deals, last updated over the 30 days before end, a few
 // of each archived. The same n, end and seed give the same records.
 func (s *Server) Seed(n int, end time.Time, seed uint64) {
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
-	when := func() (created, updated time.Time) {
-		updated = end.Add(-time.Duration(rng.Int64N(int64(30 * 24 * time.Hour)))).Truncate(time.Millisecond)
-		return updated.Add(-time.Duration(rng.Int64N(int64(365 * 24 * time.Hour)))), updated
+	sd := &seeder{s: s, rng: rand.New(rand.NewPCG(seed, 0x5eed)), end: end}
+	sd.companies(n/5 + 1)
+	sd.contacts(n)
+	sd.deals(n / 2)
+}
+
+// The names the sample contacts pick from.
+var (
+	firstNames = []string{"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim"}
+	lastNames  = []string{"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Perlman", "Berners-Lee"}
+)
+
+// seeder puts the sample records of Seed, drawing from one seeded random
+// source in a fixed order.
+type seeder struct {
+	s   *Server
+	rng *rand.Rand
+	end time.Time
+}
+
+// pick draws one of xs.
+func (sd *seeder) pick(xs ...string) string { return xs[sd.rng.IntN(len(xs))] }
+
+// when draws a record's last update, in the 30 days before end, then its
+// creation, up to a year earlier.
+func (sd *seeder) when() (created, updated time.Time) {
+	updated = sd.end.Add(-time.Duration(sd.rng.Int64N(int64(30 * 24 * time.Hour)))).Truncate(time.Millisecond)
+	return updated.Add(-time.Duration(sd.rng.Int64N(int64(365 * 24 * time.Hour)))), updated
+}
+
+// archive archives one record in thirty, between its last update and end.
+func (sd *seeder) archive(o *Object) {
+	if sd.rng.IntN(30) == 0 {
+		o.ArchivedAt = o.UpdatedAt.Add(time.Duration(sd.rng.Int64N(int64(sd.end.Sub(o.UpdatedAt)) + 1)))
 	}
-	archive := func(o *Object) {
-		if rng.IntN(30) == 0 {
-			o.ArchivedAt = o.UpdatedAt.Add(time.Duration(rng.Int64N(int64(end.Sub(o.UpdatedAt)) + 1)))
-		}
-	}
-	first := []string{"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim"}
-	last := []string{"Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Perlman", "Berners-Lee"}
-	for i := range n/5 + 1 {
+}
+
+// companies puts n companies.
+func (sd *seeder) companies(n int) {
+	for i := range n {
 		o := Object{Properties: map[string]string{
 			"name": fmt.Sprintf("Company %d", i+1), "domain": fmt.Sprintf("company%d.example", i+1),
-			"industry": pick("COMPUTER_SOFTWARE", "RETAIL", "FINANCIAL_SERVICES"), "country": pick("United Kingdom", "Germany", "France"),
-			"numberofemployees": strconv.Itoa(1 + rng.IntN(5000)), "lifecyclestage": pick("lead", "customer"),
+			"industry": sd.pick("COMPUTER_SOFTWARE", "RETAIL", "FINANCIAL_SERVICES"), "country": sd.pick("United Kingdom", "Germany", "France"),
+			"numberofemployees": strconv.Itoa(1 + sd.rng.IntN(5000)), "lifecyclestage": sd.pick("lead", "customer"),
 		}}
-		o.CreatedAt, o.UpdatedAt = when()
-		archive(&o)
-		s.Put("companies", o)
+		o.CreatedAt, o.UpdatedAt = sd.when()
+		sd.archive(&o)
+		sd.s.Put("companies", o)
 	}
+}
+
+// contacts puts n contacts.
+func (sd *seeder) contacts(n int) {
 	for i := range n {
-		f, l := pick(first...), pick(last...)
+		f, l := sd.pick(firstNames...), sd.pick(lastNames...)
 		o := Object{Properties: map[string]string{
 			"email":     strings.ToLower(fmt.Sprintf("%s.%s%d@mail.example", f, l, i+1)),
-			"firstname": f, "lastname": l, "phone": fmt.Sprintf("+4420794600%02d", rng.IntN(100)),
-			"lifecyclestage": pick("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"),
+			"firstname": f, "lastname": l, "phone": fmt.Sprintf("+4420794600%02d", sd.rng.IntN(100)),
+			"lifecyclestage": sd.pick("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer"),
 		}}
-		o.CreatedAt, o.UpdatedAt = when()
-		archive(&o)
-		s.Put("contacts", o)
+		o.CreatedAt, o.UpdatedAt = sd.when()
+		sd.archive(&o)
+		sd.s.Put("contacts", o)
 	}
-	for i := range n / 2 {
+}
+
+// deals puts n deals.
+func (sd *seeder) deals(n int) {
+	for i := range n {
 		o := Object{Properties: map[string]string{
-			"dealname": fmt.Sprintf("Deal %d", i+1), "amount": fmt.Sprintf("%d.%02d", 100+rng.IntN(50000), rng.IntN(100)),
+			"dealname": fmt.Sprintf("Deal %d", i+1), "amount": fmt.Sprintf("%d.%02d", 100+sd.rng.IntN(50000), sd.rng.IntN(100)),
 			"deal_currency_code": "GBP", "pipeline": "default",
-			"dealstage": pick("appointmentscheduled", "qualifiedtobuy", "contractsent", "closedwon", "closedlost"),
+			"dealstage": sd.pick("appointmentscheduled", "qualifiedtobuy", "contractsent", "closedwon", "closedlost"),
 		}}
-		o.CreatedAt, o.UpdatedAt = when()
-		o.Properties["closedate"] = o.UpdatedAt.Add(time.Duration(rng.IntN(60)) * 24 * time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
-		archive(&o)
-		s.Put("deals", o)
+		o.CreatedAt, o.UpdatedAt = sd.when()
+		o.Properties["closedate"] = o.UpdatedAt.Add(time.Duration(sd.rng.IntN(60)) * 24 * time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
+		sd.archive(&o)
+		sd.s.Put("deals", o)
 	}
 }

@@ -392,32 +392,55 @@ func (h *Handler) rows(since, until string) []Insight {
 	}
 	h.mu.Unlock()
 
+	out, ok := h.generate(since, until, versions)
+	if !ok {
+		return nil
+	}
+	h.store(key, out)
+	return out
+}
+
+// generate makes the rows of since..until after the restatements in
+// versions; false when since..until is not a range of days.
+func (h *Handler) generate(since, until string, versions map[string]int) ([]Insight, bool) {
 	from, err1 := time.Parse(dayLayout, since)
 	to, err2 := time.Parse(dayLayout, until)
 	if err1 != nil || err2 != nil || to.Before(from) {
-		return nil
+		return nil, false
 	}
 	var out []Insight
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		day := d.Format(dayLayout)
-		dn := uint64(d.Unix() / 86400)
-		for i := 0; i < h.opts.Ads; i++ {
-			hv := mix(uint64(h.opts.Seed)*0x100000001b3 ^ dn<<20 ^ uint64(i))
-			if h.opts.GapEvery > 0 && hv%uint64(h.opts.GapEvery) == 0 {
-				continue // no delivery: Meta leaves the row out
-			}
-			out = append(out, h.gen1(i, day, mix(hv^uint64(versions[day])*0x51ed27)))
-		}
+		out = h.appendDay(out, d, versions)
 	}
+	return out, true
+}
+
+// appendDay appends the rows of day d, one per ad with delivery that day,
+// after the day's restatements in versions.
+func (h *Handler) appendDay(out []Insight, d time.Time, versions map[string]int) []Insight {
+	day := d.Format(dayLayout)
+	dn := uint64(d.Unix() / 86400)
+	for i := 0; i < h.opts.Ads; i++ {
+		hv := mix(uint64(h.opts.Seed)*0x100000001b3 ^ dn<<20 ^ uint64(i))
+		if h.opts.GapEvery > 0 && hv%uint64(h.opts.GapEvery) == 0 {
+			continue // no delivery: Meta leaves the row out
+		}
+		out = append(out, h.gen1(i, day, mix(hv^uint64(versions[day])*0x51ed27)))
+	}
+	return out
+}
+
+// store caches the rows of key unless a restatement came meanwhile,
+// emptying a full cache first.
+func (h *Handler) store(key rangeKey, out []Insight) {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	if len(h.cache) > 64 {
 		clear(h.cache)
 	}
 	if key.gen == h.gen {
 		h.cache[key] = out
 	}
-	h.mu.Unlock()
-	return out
 }
 
 func (h *Handler) gen1(i int, day string, hv uint64) Insight {
@@ -638,48 +661,65 @@ func (h *Handler) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, e
 	case FaultServerError:
 		e.Status = h.apiError(w, or(f.Status, http.StatusInternalServerError), 2, 0, "Service temporarily unavailable", true)
 	case FaultThrottle:
-		code := or(f.Code, 80000)
-		h.mu.Lock()
-		u := h.makeUsage(100, f.RegainMinutes)
-		h.mu.Unlock()
-		w.Header().Set("X-Business-Use-Case-Usage", u.buc)
-		w.Header().Set("X-Ad-Account-Usage", u.account)
-		w.Header().Set("X-FB-Ads-Insights-Throttle", u.insights)
-		msg, sub := throttleMessage(code)
-		e.Status = h.apiError(w, or(f.Status, http.StatusBadRequest), code, sub, msg, true)
+		e.Status = h.throttle(w, f)
 	case FaultTokenExpired:
-		w.Header().Set("WWW-Authenticate", `OAuth "Facebook Platform" "invalid_token" "Error validating access token"`)
-		e.Status = h.apiError(w, or(f.Status, http.StatusBadRequest), 190, 463,
-			"Error validating access token: Session has expired on Tuesday, 02-Jan-24 04:00:00 PST. The current time is Tuesday, 02-Jan-24 05:12:09 PST.", false)
+		e.Status = h.tokenExpired(w, f)
 	case FaultStall:
-		t := time.NewTimer(h.opts.StallFor)
-		defer t.Stop()
-		select {
-		case <-r.Context().Done():
-			e.Status = 499
-			return true
-		case <-t.C:
-		}
-		return false
+		return h.stall(r, e)
 	case FaultDrop:
 		e.Status = 0
 		panic(http.ErrAbortHandler) // net/http closes the connection without an answer
 	case FaultMalformed:
-		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write([]byte(`{"data":[{"date_start":"2024-01-0`))
-		e.Status = http.StatusOK
+		e.Status = writeRaw(w, `{"data":[{"date_start":"2024-01-0`)
 	case FaultWrongShape:
-		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write([]byte(`{"result":"ok","rows":42}`))
-		e.Status = http.StatusOK
+		e.Status = writeRaw(w, `{"result":"ok","rows":42}`)
 	case FaultReportFailed:
 		return false
 	default:
 		return false
 	}
 	return true
+}
+
+// throttle answers the throttling fault f: usage at 100 % with f's wait
+// in the headers, and a throttling error; the status.
+func (h *Handler) throttle(w http.ResponseWriter, f *Fault) int {
+	code := or(f.Code, 80000)
+	h.mu.Lock()
+	u := h.makeUsage(100, f.RegainMinutes)
+	h.mu.Unlock()
+	u.set(w.Header())
+	msg, sub := throttleMessage(code)
+	return h.apiError(w, or(f.Status, http.StatusBadRequest), code, sub, msg, true)
+}
+
+// tokenExpired answers the expired-token fault f; the status.
+func (h *Handler) tokenExpired(w http.ResponseWriter, f *Fault) int {
+	w.Header().Set("WWW-Authenticate", `OAuth "Facebook Platform" "invalid_token" "Error validating access token"`)
+	return h.apiError(w, or(f.Status, http.StatusBadRequest), 190, 463,
+		"Error validating access token: Session has expired on Tuesday, 02-Jan-24 04:00:00 PST. The current time is Tuesday, 02-Jan-24 05:12:09 PST.", false)
+}
+
+// stall holds the request for StallFor: whether the client gave up first
+// (the request is over, logged as 499).
+func (h *Handler) stall(r *http.Request, e *Entry) bool {
+	t := time.NewTimer(h.opts.StallFor)
+	defer t.Stop()
+	select {
+	case <-r.Context().Done():
+		e.Status = 499
+		return true
+	case <-t.C:
+	}
+	return false
+}
+
+// writeRaw answers 200 with body as JSON, whatever it holds; the status.
+func writeRaw(w http.ResponseWriter, body string) int {
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(body))
+	return http.StatusOK
 }
 
 func throttleMessage(code int) (string, int) {
@@ -710,6 +750,13 @@ func (h *Handler) makeUsage(pct float64, regain int) usageHeaders {
 		account:  `{"acc_id_util_pct":` + p + `,"reset_time_duration":` + strconv.Itoa(regain*60) + `,"ads_api_access_tier":"standard_access"}`,
 		insights: `{"app_id_util_pct":` + half + `,"acc_id_util_pct":` + p + `,"ads_api_access_tier":"standard_access"}`,
 	}
+}
+
+// set sets the usage headers in hd.
+func (u usageHeaders) set(hd http.Header) {
+	hd.Set("X-Business-Use-Case-Usage", u.buc)
+	hd.Set("X-Ad-Account-Usage", u.account)
+	hd.Set("X-FB-Ads-Insights-Throttle", u.insights)
 }
 
 func (h *Handler) traceID() string {
@@ -748,33 +795,50 @@ func (h *Handler) query(w http.ResponseWriter, form url.Values) (insightsQuery, 
 	if form.Get("time_increment") != "1" {
 		return q, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) time_increment must be 1 (this fake serves daily rows only)", false)
 	}
+	var status int
+	if q.since, q.until, status = h.timeRange(w, form); status != 0 {
+		return q, status
+	}
+	q.fields, status = h.fields(w, form)
+	return q, status
+}
+
+// timeRange reads the time_range parameter: its since and until, or the
+// status of the error answered.
+func (h *Handler) timeRange(w http.ResponseWriter, form url.Values) (since, until string, status int) {
 	var tr struct {
 		Since string `json:"since"`
 		Until string `json:"until"`
 	}
 	if err := json.Unmarshal([]byte(form.Get("time_range")), &tr); err != nil {
-		return q, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) param time_range must be a JSON object {\"since\",\"until\"}", false)
+		return "", "", h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) param time_range must be a JSON object {\"since\",\"until\"}", false)
 	}
 	from, err1 := time.Parse(dayLayout, tr.Since)
 	to, err2 := time.Parse(dayLayout, tr.Until)
 	if err1 != nil || err2 != nil || to.Before(from) {
-		return q, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) Must be a valid time_range with since <= until, as YYYY-MM-DD", false)
+		return "", "", h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) Must be a valid time_range with since <= until, as YYYY-MM-DD", false)
 	}
-	q.since, q.until = tr.Since, tr.Until
+	return tr.Since, tr.Until, 0
+}
+
+// fields reads the fields parameter (impressions and spend when it names
+// none), or the status of the error answered.
+func (h *Handler) fields(w http.ResponseWriter, form url.Values) ([]string, int) {
+	var fields []string
 	for _, f := range strings.Split(form.Get("fields"), ",") {
 		f = strings.TrimSpace(f)
 		if f == "" {
 			continue
 		}
 		if !knownFields[f] {
-			return q, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) "+f+" is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values", false)
+			return nil, h.apiError(w, http.StatusBadRequest, 100, 0, "(#100) "+f+" is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values", false)
 		}
-		q.fields = append(q.fields, f)
+		fields = append(fields, f)
 	}
-	if len(q.fields) == 0 {
-		q.fields = []string{"impressions", "spend"}
+	if len(fields) == 0 {
+		fields = []string{"impressions", "spend"}
 	}
-	return q, 0
+	return fields, 0
 }
 
 func (h *Handler) startJob(w http.ResponseWriter, q insightsQuery, fail bool) int {
@@ -787,24 +851,9 @@ func (h *Handler) startJob(w http.ResponseWriter, q insightsQuery, fail bool) in
 	return h.writeJSON(w, map[string]string{"report_run_id": id})
 }
 
+// pollJob answers a status read of report run id.
 func (h *Handler) pollJob(w http.ResponseWriter, id string) int {
-	h.mu.Lock()
-	j := h.jobs[id]
-	var status string
-	var pct int
-	if j != nil {
-		j.polls++
-		h.stats.Polls++
-		switch {
-		case j.polls <= h.opts.AsyncPolls:
-			status, pct = "Job Running", j.polls*100/(h.opts.AsyncPolls+1)
-		case j.fail:
-			status, pct = "Job Failed", j.polls*100/(h.opts.AsyncPolls+1)
-		default:
-			status, pct = "Job Completed", 100
-		}
-	}
-	h.mu.Unlock()
+	j, status, pct := h.poll(id)
 	if j == nil {
 		return h.apiError(w, http.StatusBadRequest, 100, 33, "Unsupported get request. Object with ID '"+id+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", false)
 	}
@@ -820,6 +869,26 @@ func (h *Handler) pollJob(w http.ResponseWriter, id string) int {
 	return h.writeJSON(w, body)
 }
 
+// poll counts a status read of report run id: the run (nil when there is
+// none), its status and how far along it is, in percent.
+func (h *Handler) poll(id string) (j *job, status string, pct int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	j = h.jobs[id]
+	if j == nil {
+		return nil, "", 0
+	}
+	j.polls++
+	h.stats.Polls++
+	switch {
+	case j.polls <= h.opts.AsyncPolls:
+		return j, "Job Running", j.polls * 100 / (h.opts.AsyncPolls + 1)
+	case j.fail:
+		return j, "Job Failed", j.polls * 100 / (h.opts.AsyncPolls + 1)
+	}
+	return j, "Job Completed", 100
+}
+
 func (h *Handler) writeJSON(w http.ResponseWriter, v any) int {
 	b, _ := json.Marshal(v)
 	h.mu.Lock()
@@ -827,9 +896,7 @@ func (h *Handler) writeJSON(w http.ResponseWriter, v any) int {
 	h.mu.Unlock()
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=UTF-8")
-	hd.Set("X-Business-Use-Case-Usage", u.buc)
-	hd.Set("X-Ad-Account-Usage", u.account)
-	hd.Set("X-FB-Ads-Insights-Throttle", u.insights)
+	u.set(hd)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
 	return http.StatusOK
@@ -880,9 +947,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, since, until
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=UTF-8")
 	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
-	hd.Set("X-Business-Use-Case-Usage", u.buc)
-	hd.Set("X-Ad-Account-Usage", u.account)
-	hd.Set("X-FB-Ads-Insights-Throttle", u.insights)
+	u.set(hd)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())
 	return http.StatusOK

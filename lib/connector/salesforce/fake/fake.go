@@ -380,81 +380,99 @@ func (g *generator) accountID() any {
 	return recordID("001", g.rng.IntN(g.o.Accounts))
 }
 
+// accounts makes the Account object and its records.
 func (g *generator) accounts() *object {
 	acc := newObject(Account, []fieldDef{
 		{"Name", kString}, {"Industry", kString}, {"BillingCountry", kString},
 		{"AnnualRevenue", kFloat}, {"NumberOfEmployees", kInt}, {"Website", kString},
 	})
-	rng := g.rng
 	for i := range g.o.Accounts {
-		mod, created := g.stamp(g.o.Accounts)
-		var revenue, employees any
-		if rng.IntN(10) > 0 {
-			revenue = float64(rng.IntN(50_000)) * 1000
-		}
-		if rng.IntN(10) > 1 {
-			employees = int64(1 + rng.IntN(20_000))
-		}
-		n := i + 1
-		acc.add(&rec{vals: []any{recordID("001", i), g.deleted(), mod, mod, created,
-			fmt.Sprintf("Company %d", n), g.pick(industries, 10), g.pick(countries, 10),
-			revenue, employees, fmt.Sprintf("https://company%d.example.com", n)}})
+		acc.add(g.account(i))
 	}
 	return acc
 }
 
+// account draws account i.
+func (g *generator) account(i int) *rec {
+	rng := g.rng
+	mod, created := g.stamp(g.o.Accounts)
+	var revenue, employees any
+	if rng.IntN(10) > 0 {
+		revenue = float64(rng.IntN(50_000)) * 1000
+	}
+	if rng.IntN(10) > 1 {
+		employees = int64(1 + rng.IntN(20_000))
+	}
+	n := i + 1
+	return &rec{vals: []any{recordID("001", i), g.deleted(), mod, mod, created,
+		fmt.Sprintf("Company %d", n), g.pick(industries, 10), g.pick(countries, 10),
+		revenue, employees, fmt.Sprintf("https://company%d.example.com", n)}}
+}
+
+// contacts makes the Contact object and its records.
 func (g *generator) contacts() *object {
 	con := newObject(Contact, []fieldDef{
 		{"FirstName", kString}, {"LastName", kString}, {"Email", kString}, {"Phone", kString},
 		{"AccountId", kString}, {"LeadSource", kString}, {"Title", kString},
 		{"MailingCountry", kString}, {"HasOptedOutOfEmail", kBool}, {"Birthdate", kDate},
 	})
-	rng := g.rng
 	for i := range g.o.Contacts {
-		mod, created := g.stamp(g.o.Contacts)
-		n := i + 1
-		var phone, birth any
-		if rng.IntN(4) > 0 {
-			phone = fmt.Sprintf("+44 20 7946 %04d", n%10000)
-		}
-		if rng.IntN(3) > 0 {
-			birth = time.Date(1950+rng.IntN(55), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
-		}
-		con.add(&rec{vals: []any{recordID("003", i), g.deleted(), mod, mod, created,
-			"Customer", strconv.Itoa(n), fmt.Sprintf("customer%d@example.com", n), phone,
-			g.accountID(), g.pick(sources, 20), g.pick([]string{"Buyer", "CFO", "Head of Marketing"}, 50),
-			g.pick(countries, 15), rng.IntN(10) == 0, birth}})
+		con.add(g.contact(i))
 	}
 	return con
 }
 
+// contact draws contact i.
+func (g *generator) contact(i int) *rec {
+	rng := g.rng
+	mod, created := g.stamp(g.o.Contacts)
+	n := i + 1
+	var phone, birth any
+	if rng.IntN(4) > 0 {
+		phone = fmt.Sprintf("+44 20 7946 %04d", n%10000)
+	}
+	if rng.IntN(3) > 0 {
+		birth = time.Date(1950+rng.IntN(55), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
+	}
+	return &rec{vals: []any{recordID("003", i), g.deleted(), mod, mod, created,
+		"Customer", strconv.Itoa(n), fmt.Sprintf("customer%d@example.com", n), phone,
+		g.accountID(), g.pick(sources, 20), g.pick([]string{"Buyer", "CFO", "Head of Marketing"}, 50),
+		g.pick(countries, 15), rng.IntN(10) == 0, birth}}
+}
+
+// opportunities makes the Opportunity object and its records.
 func (g *generator) opportunities() *object {
 	opp := newObject(Opportunity, []fieldDef{
 		{"Name", kString}, {"AccountId", kString}, {"StageName", kString}, {"Amount", kFloat},
 		{"CloseDate", kDate}, {"IsWon", kBool}, {"IsClosed", kBool}, {"Probability", kFloat},
 		{"LeadSource", kString},
 	})
-	rng := g.rng
 	for i := range g.o.Opportunities {
-		mod, created := g.stamp(g.o.Opportunities)
-		stage := stages[rng.IntN(len(stages))]
-		var amount any
-		if rng.IntN(10) > 0 {
-			amount = float64(rng.IntN(10_000_000)) / 100 // pounds and pence
-		}
-		closeDate := time.Date(created.Year(), created.Month(), created.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(120))
-		prob := float64(10 * rng.IntN(10))
-		won, closed := stage == "Closed Won", strings.HasPrefix(stage, "Closed")
-		if won {
-			prob = 100
-		} else if closed {
-			prob = 0
-		}
-		opp.add(&rec{vals: []any{recordID("006", i), g.deleted(), mod, mod, created,
-			fmt.Sprintf("Deal %d", i+1), g.accountID(), stage, amount, closeDate, won, closed, prob,
-			g.pick(sources, 30)}})
+		opp.add(g.opportunity(i))
 	}
 	return opp
+}
+
+// opportunity draws opportunity i.
+func (g *generator) opportunity(i int) *rec {
+	rng := g.rng
+	mod, created := g.stamp(g.o.Opportunities)
+	stage := stages[rng.IntN(len(stages))]
+	var amount any
+	if rng.IntN(10) > 0 {
+		amount = float64(rng.IntN(10_000_000)) / 100 // pounds and pence
+	}
+	closeDate := time.Date(created.Year(), created.Month(), created.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(120))
+	prob := float64(10 * rng.IntN(10))
+	won, closed := stage == "Closed Won", strings.HasPrefix(stage, "Closed")
+	if won {
+		prob = 100
+	} else if closed {
+		prob = 0
+	}
+	return &rec{vals: []any{recordID("006", i), g.deleted(), mod, mod, created,
+		fmt.Sprintf("Deal %d", i+1), g.accountID(), stage, amount, closeDate, won, closed, prob,
+		g.pick(sources, 30)}}
 }
 
 func (o *object) add(r *rec) {
@@ -579,13 +597,18 @@ func (h *Handler) Rows(objectName string) []Row {
 	recs := o.bySystemModstamp()
 	rows := make([]Row, len(recs))
 	for i, r := range recs {
-		f := make(map[string]any, len(o.fields))
-		for j, fd := range o.fields {
-			f[fd.name] = r.vals[j]
-		}
-		rows[i] = Row{ID: r.id(), Modstamp: r.modstamp(), Deleted: r.deleted(), Fields: f}
+		rows[i] = o.row(r)
 	}
 	return rows
+}
+
+// row is the record r of o as a Row.
+func (o *object) row(r *rec) Row {
+	f := make(map[string]any, len(o.fields))
+	for j, fd := range o.fields {
+		f[fd.name] = r.vals[j]
+	}
+	return Row{ID: r.id(), Modstamp: r.modstamp(), Deleted: r.deleted(), Fields: f}
 }
 
 // ServeHTTP implements http.Handler.
@@ -604,43 +627,57 @@ func (h *Handler) serveToken(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.stats.TokenRequests++
 	h.mu.Unlock()
-	oauthErr := func(status int, code, desc string) {
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"error":%q,"error_description":%q}`, code, desc)
-	}
 	if r.Method != http.MethodPost {
-		oauthErr(http.StatusBadRequest, "invalid_request", "must use HTTP POST")
+		oauthError(w, http.StatusBadRequest, "invalid_request", "must use HTTP POST")
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		oauthErr(http.StatusBadRequest, "invalid_request", "malformed request body")
+		oauthError(w, http.StatusBadRequest, "invalid_request", "malformed request body")
 		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
 	case r.PostForm.Get("grant_type") != "refresh_token":
-		oauthErr(http.StatusBadRequest, "unsupported_grant_type", "grant type not supported")
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant type not supported")
 	case r.PostForm.Get("client_id") != h.opts.ClientID:
-		oauthErr(http.StatusBadRequest, "invalid_client_id", "client identifier invalid")
+		oauthError(w, http.StatusBadRequest, "invalid_client_id", "client identifier invalid")
 	case r.PostForm.Get("client_secret") != h.opts.ClientSecret:
-		oauthErr(http.StatusBadRequest, "invalid_client", "invalid client credentials")
+		oauthError(w, http.StatusBadRequest, "invalid_client", "invalid client credentials")
 	case h.revoked || r.PostForm.Get("refresh_token") != h.opts.RefreshToken:
-		oauthErr(http.StatusBadRequest, "invalid_grant", "expired access/refresh token")
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "expired access/refresh token")
 	default:
-		h.tokenSeq++
-		tok := fmt.Sprintf("00DFAKE00000001!AQ%016x", rand.Uint64())
-		h.tokens[tok] = true
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		inst := scheme + "://" + r.Host
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		fmt.Fprintf(w, `{"access_token":%q,"signature":"ZmFrZS1zaWduYXR1cmU=","scope":"refresh_token api","instance_url":%q,"id":%q,"token_type":"Bearer","issued_at":"%d"}`,
-			tok, inst, inst+"/id/00DFAKE000000001AAA/005FAKE000000001AAA", time.Now().UnixMilli())
+		h.issueToken(w, r)
 	}
+}
+
+// oauthError answers with the token endpoint's error code and
+// description.
+func oauthError(w http.ResponseWriter, status int, code, desc string) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"error":%q,"error_description":%q}`, code, desc)
+}
+
+// issueToken answers a good refresh with a new access token and the
+// instance, this server; h.mu is held.
+func (h *Handler) issueToken(w http.ResponseWriter, r *http.Request) {
+	h.tokenSeq++
+	tok := fmt.Sprintf("00DFAKE00000001!AQ%016x", rand.Uint64())
+	h.tokens[tok] = true
+	inst := instanceURL(r)
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	fmt.Fprintf(w, `{"access_token":%q,"signature":"ZmFrZS1zaWduYXR1cmU=","scope":"refresh_token api","instance_url":%q,"id":%q,"token_type":"Bearer","issued_at":"%d"}`,
+		tok, inst, inst+"/id/00DFAKE000000001AAA/005FAKE000000001AAA", time.Now().UnixMilli())
+}
+
+// instanceURL is the root URL of the server the request reached.
+func instanceURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
@@ -742,29 +779,46 @@ func (h *Handler) failData(w http.ResponseWriter, r *http.Request, fault Fault) 
 		writeError(w, http.StatusBadRequest, "INVALID_QUERY_LOCATOR", "invalid query locator")
 		return true
 	case DropConnection:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-				return true
-			}
-		}
-		panic(http.ErrAbortHandler)
+		dropConnection(w)
+		return true
 	case MalformedJSON:
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		fmt.Fprint(w, `{"totalSize":12,"done":false,"nextRecordsUrl":"/services/data/v60.0/query/01g-2","records":[{"attributes":{"type":"Contact"`)
+		writeBody(w, `{"totalSize":12,"done":false,"nextRecordsUrl":"/services/data/v60.0/query/01g-2","records":[{"attributes":{"type":"Contact"`)
 		return true
 	case WrongShape:
-		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-		fmt.Fprint(w, `{"totalSize":"twelve","done":"maybe","records":{"Id":"003000000000001AAA"}}`)
+		writeBody(w, `{"totalSize":"twelve","done":"maybe","records":{"Id":"003000000000001AAA"}}`)
 		return true
 	case Stall:
-		t := time.NewTimer(h.opts.StallFor)
-		select {
-		case <-r.Context().Done():
-			t.Stop()
-			return true
-		case <-t.C:
+		return h.stall(r)
+	}
+	return false
+}
+
+// dropConnection closes the request's connection without a response.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+			return
 		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// writeBody answers 200 with body as JSON, whatever it holds.
+func writeBody(w http.ResponseWriter, body string) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	fmt.Fprint(w, body)
+}
+
+// stall holds the request for StallFor: whether the client gave up first
+// (the request is over).
+func (h *Handler) stall(r *http.Request) bool {
+	t := time.NewTimer(h.opts.StallFor)
+	select {
+	case <-r.Context().Done():
+		t.Stop()
+		return true
+	case <-t.C:
 	}
 	return false
 }
@@ -800,11 +854,8 @@ func (h *Handler) serveQuery(w http.ResponseWriter, version, q string, all bool,
 		writeError(w, http.StatusBadRequest, "MALFORMED_QUERY", "unexpected token in query: "+q)
 		return
 	}
-	h.mu.Lock()
-	o := h.objects[strings.ToLower(m[2])]
-	h.mu.Unlock()
+	o := h.objectNamed(w, m[2])
 	if o == nil {
-		writeError(w, http.StatusBadRequest, "INVALID_TYPE", fmt.Sprintf("sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.", m[2]))
 		return
 	}
 	fields, ok := selectFields(w, q, o, m[1])
@@ -825,6 +876,18 @@ func (h *Handler) serveQuery(w http.ResponseWriter, version, q string, all bool,
 	}
 	c := h.openCursor(o, fields, conds, byID, all, limit)
 	h.writePage(w, version, c, 0, batch)
+}
+
+// objectNamed finds the object a FROM clause names; nil, after a 400,
+// when the fake has none.
+func (h *Handler) objectNamed(w http.ResponseWriter, name string) *object {
+	h.mu.Lock()
+	o := h.objects[strings.ToLower(name)]
+	h.mu.Unlock()
+	if o == nil {
+		writeError(w, http.StatusBadRequest, "INVALID_TYPE", fmt.Sprintf("sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.", name))
+	}
+	return o
 }
 
 // selectFields finds the fields of the SELECT list; false, after a 400,
@@ -927,6 +990,16 @@ func (h *Handler) openCursor(o *object, fields []int, conds []cond, byID, all bo
 	if byID {
 		src = o.all
 	}
+	recs := selectRecs(src, conds, all, limit)
+	h.cursorSeq++
+	c := &cursor{locator: fmt.Sprintf("01gFAKE%011d", h.cursorSeq), obj: o, fields: fields, recs: recs}
+	h.keepCursor(c)
+	return c
+}
+
+// selectRecs are the records of src that match conds, deleted ones only
+// when all is set, limit of them at most (a negative limit: no limit).
+func selectRecs(src []*rec, conds []cond, all bool, limit int) []*rec {
 	var recs []*rec
 	for _, r := range src {
 		if (!all && r.deleted()) || !match(r, conds) {
@@ -937,52 +1010,66 @@ func (h *Handler) openCursor(o *object, fields []int, conds []cond, byID, all bo
 		}
 		recs = append(recs, r)
 	}
-	h.cursorSeq++
-	c := &cursor{locator: fmt.Sprintf("01gFAKE%011d", h.cursorSeq), obj: o, fields: fields, recs: recs}
+	return recs
+}
+
+// keepCursor keeps c under its locator, forgetting the oldest cursor
+// beyond maxCursors; h.mu is held.
+func (h *Handler) keepCursor(c *cursor) {
 	h.cursors[c.locator] = c
 	h.cursorList = append(h.cursorList, c.locator)
 	if len(h.cursorList) > maxCursors {
 		delete(h.cursors, h.cursorList[0])
 		h.cursorList = h.cursorList[1:]
 	}
-	return c
 }
 
+// match reports whether r meets every condition.
 func match(r *rec, conds []cond) bool {
 	for _, c := range conds {
-		var k int
-		if v, ok := r.vals[c.field].(time.Time); ok {
-			k = v.Compare(c.t)
-		} else if v, ok := r.vals[c.field].(bool); ok {
-			if v != c.b {
-				k = 1
-			}
-			if c.op != "=" && c.op != "!=" {
-				return false
-			}
-		} else {
-			return false // null never matches
-		}
-		var ok bool
-		switch c.op {
-		case "=":
-			ok = k == 0
-		case "!=":
-			ok = k != 0
-		case ">":
-			ok = k > 0
-		case ">=":
-			ok = k >= 0
-		case "<":
-			ok = k < 0
-		case "<=":
-			ok = k <= 0
-		}
-		if !ok {
+		if !c.holds(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// holds reports whether r meets the condition; a null never does.
+func (c cond) holds(r *rec) bool {
+	var k int
+	if v, ok := r.vals[c.field].(time.Time); ok {
+		k = v.Compare(c.t)
+	} else if v, ok := r.vals[c.field].(bool); ok {
+		if v != c.b {
+			k = 1
+		}
+		if c.op != "=" && c.op != "!=" {
+			return false
+		}
+	} else {
+		return false // null never matches
+	}
+	return satisfies(k, c.op)
+}
+
+// satisfies reports whether a comparison that came out k (below, at or
+// above 0) satisfies the operator op.
+func satisfies(k int, op string) bool {
+	switch op {
+	case "=":
+		return k == 0
+	case "!=":
+		return k != 0
+	case ">":
+		return k > 0
+	case ">=":
+		return k >= 0
+	case "<":
+		return k < 0
+	case "<=":
+		return k <= 0
+	}
+	return false
 }
 
 func (h *Handler) serveMore(w http.ResponseWriter, version, ref string, batch int) {
