@@ -297,3 +297,63 @@ func TestTriggerLists(t *testing.T) {
 		t.Errorf("new top decile: %v, want [f]", got)
 	}
 }
+
+// touch is a raw touchpoint row as ingest writes it.
+type touch struct {
+	EventID    string    `parquet:"event_id"`
+	OccurredAt time.Time `parquet:"occurred_at,timestamp(microsecond)"`
+	EventType  string    `parquet:"event_type"`
+	CookieID   string    `parquet:"cookie_id"`
+}
+
+// Cart abandoners: a (add to cart in D's last 24 hours, no order since)
+// fires; b ordered after the add to cart; c's add to cart is two days old;
+// d only viewed a page.
+func TestCartAbandoners(t *testing.T) {
+	cfg := testConfig(0)
+	cfg.Segments.Triggers = config.Triggers{Enabled: true, Purpose: config.PurposeEmail}
+	cfg.Sources = append(cfg.Sources, config.Source{Name: "web", Kind: config.FileDrop,
+		Streams: []config.Stream{{Name: "touchpoints", Entity: config.EntityTouchpoints}}})
+	env := testEnv(t, cfg)
+	d := mustDate(t, "2026-01-10")
+	at := func(h int) time.Time { return d.Start().Add(time.Duration(h) * time.Hour) }
+	touches := []touch{{"1", at(10), "add_to_cart", "ck-a"}, {"2", at(9), "add_to_cart", "ck-b"},
+		{"3", at(-40), "add_to_cart", "ck-c"}, {"4", at(11), "page_view", "ck-d"}}
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.Raw("web", "touchpoints"), Date: d}, Job: "test"}
+	if _, err := step.WriteOutput(t.Context(), env, out, touches); err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := config.IdentityEntity(config.EntityTouchpoints)
+	var idmap []contract.IdentityRow
+	for _, tc := range touches {
+		get := func(f string) string {
+			if f == "cookie_id" {
+				return tc.CookieID
+			}
+			return ""
+		}
+		key := contract.RecordKey("web", "touchpoints", config.EntityTouchpoints, spec, get)
+		idmap = append(idmap, contract.IdentityRow{RecordKey: key, CustomerID: tc.CookieID[3:]})
+	}
+	out.Partition = dataset.Partition{Dataset: contract.IdentityMap, Date: d}
+	if _, err := step.WriteOutput(t.Context(), env, out, idmap); err != nil {
+		t.Fatal(err)
+	}
+	commitNight(t, env, d, []customer{{id: "a", net: 1}, {id: "b", net: 1}, {id: "c", net: 1}, {id: "d", net: 1}}, nil)
+	bid := "b"
+	out.Partition = dataset.Partition{Dataset: contract.Orders, Date: d}
+	if _, err := step.WriteOutput(t.Context(), env, out, []customerview.Order{{OrderID: "o1", Source: "shop", CustomerID: &bid,
+		OrderedAt: at(12), Value: 1_000_000, Currency: "GBP"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(t.Context(), env, d); err != nil {
+		t.Fatal(err)
+	}
+	rows, _, err := dataset.ReadParquet[contract.TriggerMember](t.Context(), env.Store, dataset.Partition{Dataset: contract.Trigger(contract.TriggerCartAbandoners), Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].CustomerID != "a" || rows[0].Reason != "add to cart at 2026-01-10T10:00:00Z" {
+		t.Errorf("cart abandoners %+v, want a at 10:00", rows)
+	}
+}
