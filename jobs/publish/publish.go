@@ -14,6 +14,9 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
@@ -44,14 +47,20 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err := updateLatest(ctx, env, p, pm); err != nil {
 		return nil, err
 	}
+	return published(env.Log, members, sizes), nil
+}
+
+// published counts the members published, in all and by segment, and
+// logs them.
+func published(log zerolog.Logger, members []contract.Member, sizes map[string]int64) step.Stats {
 	stats := step.Stats{"rfm.members": int64(len(members))}
-	ev := env.Log.Info().Int(logging.FieldMembers, len(members))
+	ev := log.Info().Int(logging.FieldMembers, len(members))
 	for name, n := range sizes {
 		stats["rfm."+name] = n
 		ev = ev.Int64(name, n)
 	}
 	ev.Msg("segments published")
-	return stats, nil
+	return stats
 }
 
 // rfmMembers are the scored customers as RFM segment members, by segment
@@ -115,28 +124,51 @@ func writeCSV(out io.Writer, members []contract.Member) error {
 // updateLatest points latest.json at p unless it already names a later date.
 func updateLatest(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest) error {
 	key := contract.LatestKey(p.Dataset)
-	b, err := store.GetBytes(ctx, env.Store, key)
+	later, err := laterDate(ctx, env.Store, key, p.Date)
+	if err != nil {
+		return err
+	}
+	if later != "" {
+		env.Log.Info().Str(logging.FieldLatest, later).Msg("latest.json names a later date: left as it is")
+		return nil
+	}
+	return writeLatest(ctx, env.Store, key, latestOf(p, m, env.Now()))
+}
+
+// laterDate is the date the latest.json at key names when it is later
+// than d, else "" (also when there is none, or it does not decode).
+func laterDate(ctx context.Context, st store.Store, key string, d rundate.Date) (string, error) {
+	b, err := store.GetBytes(ctx, st, key)
 	switch {
 	case err == nil:
 		var cur contract.Latest
-		if json.Unmarshal(b, &cur) == nil && cur.Date > p.Date.String() {
-			env.Log.Info().Str(logging.FieldLatest, cur.Date).Msg("latest.json names a later date: left as it is")
-			return nil
+		if json.Unmarshal(b, &cur) == nil && cur.Date > d.String() {
+			return cur.Date, nil
 		}
 	case !errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("read %s: %w", key, err)
+		return "", fmt.Errorf("read %s: %w", key, err)
 	}
+	return "", nil
+}
+
+// latestOf is the latest.json of partition p, committed with manifest m,
+// updated at now.
+func latestOf(p dataset.Partition, m *dataset.Manifest, now time.Time) contract.Latest {
 	files := make([]string, len(m.Files))
 	for i, f := range m.Files {
 		files[i] = f.Name
 	}
-	l := contract.Latest{Dataset: p.Dataset, Date: p.Date.String(), Prefix: p.Prefix(), Manifest: p.Key(dataset.ManifestName),
-		RunID: m.RunID, Rows: m.Rows, Files: files, UpdatedAt: env.Now().UTC()}
+	return contract.Latest{Dataset: p.Dataset, Date: p.Date.String(), Prefix: p.Prefix(), Manifest: p.Key(dataset.ManifestName),
+		RunID: m.RunID, Rows: m.Rows, Files: files, UpdatedAt: now.UTC()}
+}
+
+// writeLatest writes l as the latest.json at key.
+func writeLatest(ctx context.Context, st store.Store, key string, l contract.Latest) error {
 	out, err := json.MarshalIndent(l, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", key, err)
 	}
-	if err := store.PutBytes(ctx, env.Store, key, append(out, '\n')); err != nil {
+	if err := store.PutBytes(ctx, st, key, append(out, '\n')); err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
 	return nil
