@@ -216,6 +216,14 @@ func prepare(ctx context.Context, cmd string, stp nightly.Step, args []string, s
 func parseOptions(cmd string, stp nightly.Step, args []string, stderr io.Writer) (o options, code int, ok bool) {
 	fs := flag.NewFlagSet("segmint "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	o.define(fs, cmd)
+	fs.Usage = func() { commandUsage(fs, cmd, stp) }
+	code, ok = parseFlags(fs, args, stderr)
+	return o, code, ok
+}
+
+// define defines on fs the flags of command cmd, which set o.
+func (o *options) define(fs *flag.FlagSet, cmd string) {
 	switch cmd {
 	case "backfill":
 		fs.StringVar(&o.from, "from", "", "first date to run, YYYY-MM-DD (required)")
@@ -237,18 +245,23 @@ func parseOptions(cmd string, stp nightly.Step, args []string, stderr io.Writer)
 	}
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "auto", "json, console, or auto (console on a terminal)")
-	fs.Usage = func() { commandUsage(fs, cmd, stp) }
+}
+
+// parseFlags parses args into fs, which is named "segmint <command>".
+// When ok is false the command is over with exit code code: --help, or a
+// usage error already reported (a bad flag, or arguments after the flags).
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return o, exitOK, false
+			return exitOK, false
 		}
-		return o, exitUsage, false
+		return exitUsage, false
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "segmint %s: unexpected arguments %q\n", cmd, fs.Args())
-		return o, exitUsage, false
+		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", fs.Name(), fs.Args())
+		return exitUsage, false
 	}
-	return o, exitOK, true
+	return exitOK, true
 }
 
 // open loads the configuration, makes the root logger and opens the store
@@ -277,35 +290,45 @@ func open(ctx context.Context, cmd string, o options, sys System) (*runContext, 
 
 // datesOf is the list of dates a command runs for.
 func datesOf(o options, cmd string, now func() time.Time) ([]rundate.Date, error) {
-	if cmd == "measure" {
+	switch cmd {
+	case "measure":
 		return measureDates(o)
+	case "backfill":
+		return backfillDates(o.from, o.to)
 	}
-	if cmd != "backfill" {
-		if o.date == "" {
-			return []rundate.Date{rundate.Of(now()).AddDays(-1)}, nil
-		}
-		d, err := rundate.Parse(o.date)
-		return []rundate.Date{d}, err
+	if o.date == "" {
+		return []rundate.Date{rundate.Of(now()).AddDays(-1)}, nil
 	}
-	if o.from == "" || o.to == "" {
+	d, err := rundate.Parse(o.date)
+	return []rundate.Date{d}, err
+}
+
+// backfillDates are the dates from --from to --to, both required.
+func backfillDates(fromText, toText string) ([]rundate.Date, error) {
+	if fromText == "" || toText == "" {
 		return nil, errors.New("--from and --to are required")
 	}
-	from, err := rundate.Parse(o.from)
+	from, err := rundate.Parse(fromText)
 	if err != nil {
 		return nil, err
 	}
-	to, err := rundate.Parse(o.to)
+	to, err := rundate.Parse(toText)
 	if err != nil {
 		return nil, err
 	}
 	if to.Start().Before(from.Start()) {
 		return nil, fmt.Errorf("--to %s is before --from %s", to, from)
 	}
+	return dateRange(from, to), nil
+}
+
+// dateRange lists the dates from..to, oldest first.
+func dateRange(from, to rundate.Date) []rundate.Date {
 	var out []rundate.Date
 	for d := from; !d.Start().After(to.Start()); d = d.AddDays(1) {
 		out = append(out, d)
 	}
-	return out, nil
+	return out
 }
 
 // runDate runs the command for date d and writes its run record, even

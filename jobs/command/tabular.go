@@ -2,7 +2,6 @@ package command
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -102,15 +101,8 @@ func trainTable(ctx context.Context, a *tableTrainArgs) (*learn.Result, error) {
 // parseTabular parses the flags and checks that the required ones, named
 // by names, are set.
 func parseTabular(fs *flag.FlagSet, args []string, stderr io.Writer, names []string, required ...*string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitUsage, false
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected arguments %q\n", fs.Name(), fs.Args())
-		return exitUsage, false
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code, false
 	}
 	var missing []string
 	for i, p := range required {
@@ -135,20 +127,25 @@ func printTrained(w io.Writer, input string, res *learn.Result, out string) {
 	if f.Task == learn.Binary {
 		fmt.Fprintf(w, "positive class: %s = %q\n", f.Label.Column, f.Label.Positive)
 	}
-	var num, cat int
-	for _, ft := range f.Features {
-		if ft.Kind == "categorical" {
-			cat++
-		} else {
-			num++
-		}
-	}
+	num, cat := featureKinds(f.Features)
 	fmt.Fprintf(w, "features: %d numeric, %d categorical\n", num, cat)
 	for _, d := range f.Dropped {
 		fmt.Fprintf(w, "left out: %s (%s)\n", d.Name, d.Reason)
 	}
 	printMetrics(w, f.Metrics)
 	fmt.Fprintf(w, "model written to %s\n", out)
+}
+
+// featureKinds counts the numeric and the categorical features.
+func featureKinds(features []frame.Feature) (num, cat int) {
+	for _, ft := range features {
+		if ft.Kind == "categorical" {
+			cat++
+		} else {
+			num++
+		}
+	}
+	return num, cat
 }
 
 // printMetrics prints the holdout metrics, one a line by name.

@@ -70,17 +70,10 @@ func LoadState(ctx context.Context, st store.Store, source, stream string) (*API
 	return s, nil
 }
 
+// saveState writes the stream's state, keeping the windows of the
+// keepWindows newest dates.
 func saveState(ctx context.Context, st store.Store, s *APIState) error {
-	if len(s.Windows) > keepWindows {
-		dates := make([]string, 0, len(s.Windows))
-		for d := range s.Windows {
-			dates = append(dates, d)
-		}
-		sort.Strings(dates)
-		for _, d := range dates[:len(dates)-keepWindows] {
-			delete(s.Windows, d)
-		}
-	}
+	s.trimWindows()
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
@@ -89,6 +82,22 @@ func saveState(ctx context.Context, st store.Store, s *APIState) error {
 		return fmt.Errorf("save state: %w", err)
 	}
 	return nil
+}
+
+// trimWindows forgets the windows of all but the keepWindows newest
+// dates.
+func (s *APIState) trimWindows() {
+	if len(s.Windows) <= keepWindows {
+		return
+	}
+	dates := make([]string, 0, len(s.Windows))
+	for d := range s.Windows {
+		dates = append(dates, d)
+	}
+	sort.Strings(dates)
+	for _, d := range dates[:len(dates)-keepWindows] {
+		delete(s.Windows, d)
+	}
 }
 
 // pullIncremental pulls the window of run date d, commits
@@ -149,31 +158,45 @@ func incrementalWindow(env step.Env, state *APIState, d rundate.Date) (w Window,
 // record in the window, in cursor order; it counts the pages and the
 // records seen.
 func pullLatest(ctx context.Context, env step.Env, log zerolog.Logger, s connector.Incremental, w Window) (records []connector.Record, pages, seen int64, err error) {
-	latest := map[string]connector.Record{}
+	latest := latestVersions{}
 	progress := logging.NewProgress(log, "pulling pages", 5*time.Second, env.Now)
 	err = s.Pull(ctx, w.Since, w.Upper, func(page []connector.Record) error {
 		pages++
 		seen += int64(len(page))
 		progress.Set(seen)
-		for _, r := range page {
-			if !connector.Keep(r, w.Since, w.Upper) {
-				continue
-			}
-			if cur, ok := latest[r.ID]; !ok || connector.CursorOf(cur).Less(connector.CursorOf(r)) {
-				latest[r.ID] = r
-			}
-		}
+		latest.add(page, w)
 		return nil
 	})
 	if err != nil {
 		return nil, pages, seen, err
 	}
-	records = make([]connector.Record, 0, len(latest))
-	for _, r := range latest {
+	return latest.sorted(), pages, seen, nil
+}
+
+// latestVersions is the latest version of each record pulled, by id.
+type latestVersions map[string]connector.Record
+
+// add keeps the records of page that lie in the window when they are the
+// latest version of their record so far.
+func (l latestVersions) add(page []connector.Record, w Window) {
+	for _, r := range page {
+		if !connector.Keep(r, w.Since, w.Upper) {
+			continue
+		}
+		if cur, ok := l[r.ID]; !ok || connector.CursorOf(cur).Less(connector.CursorOf(r)) {
+			l[r.ID] = r
+		}
+	}
+}
+
+// sorted lists the records in cursor order.
+func (l latestVersions) sorted() []connector.Record {
+	records := make([]connector.Record, 0, len(l))
+	for _, r := range l {
 		records = append(records, r)
 	}
 	sort.Slice(records, func(i, j int) bool { return connector.CursorOf(records[i]).Less(connector.CursorOf(records[j])) })
-	return records, pages, seen, nil
+	return records
 }
 
 // advanceCursor moves the state's cursor to the latest committed record

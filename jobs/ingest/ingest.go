@@ -82,19 +82,23 @@ func runAPI(ctx context.Context, env step.Env, src config.Source, d rundate.Date
 		}
 		n++
 		log := srcLog.With().Str(logging.FieldStream, s.Name()).Logger()
-		switch s := s.(type) {
-		case connector.Incremental:
-			err = pullIncremental(ctx, env, log, src, s, d, stats)
-		case connector.Daily:
-			err = pullDaily(ctx, env, log, src, s, d, stats)
-		default:
-			err = fmt.Errorf("stream kind %T is neither incremental nor daily", s)
-		}
-		if err != nil {
+		if err := pullAPIStream(ctx, env, log, src, s, d, stats); err != nil {
 			return n, fmt.Errorf("%s/%s: %w", src.Name, s.Name(), err)
 		}
 	}
 	return n, nil
+}
+
+// pullAPIStream pulls one stream of an API source as its kind wants.
+func pullAPIStream(ctx context.Context, env step.Env, log zerolog.Logger, src config.Source, s connector.Stream, d rundate.Date, stats step.Stats) error {
+	switch s := s.(type) {
+	case connector.Incremental:
+		return pullIncremental(ctx, env, log, src, s, d, stats)
+	case connector.Daily:
+		return pullDaily(ctx, env, log, src, s, d, stats)
+	default:
+		return fmt.Errorf("stream kind %T is neither incremental nor daily", s)
+	}
 }
 
 // runFileDrop pulls the streams of one file-drop source from its landing.
@@ -117,27 +121,17 @@ func runFileDrop(ctx context.Context, env step.Env, src config.Source, d rundate
 	return n, nil
 }
 
+// pullStream pulls one file-drop stream: its rows into the raw partition
+// of d, those it cannot read into the quarantine partition, then its state.
 func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing store.Store, prefix string,
 	src config.Source, st config.Stream, d rundate.Date, stats step.Stats) error {
 	start := env.Now()
 	progress := logging.NewProgress(log, "reading landing files", 5*time.Second, env.Now)
-	// The raw rows stream into the raw partition's parts as they are read;
-	// the partition is committed only after the quarantine partition, and
-	// its parts are removed again if the stream fails before that.
-	rw := dataset.NewWriter(env.Store, dataset.Partition{Dataset: contract.Raw(src.Name, st.Name), Date: d}, env.RunID, contract.StepIngest, "")
-	raw := dataset.NewRowWriter(rw, filedrop.Schema(st))
-	committed := false
-	defer func() {
-		if committed {
-			return
-		}
-		if err := raw.Abort(context.WithoutCancel(ctx)); err != nil {
-			log.Warn().Err(err).Msg("could not remove the raw parts of the failed pull")
-		}
-	}()
+	part := newRawPart(env, src, st, d)
+	defer part.abortUnlessCommitted(ctx, log)
 	res, err := filedrop.Pull(ctx, landing, prefix, st, d.End(), filedrop.WithProgress(func(n int64) {
 		progress.Set(n)
-	}), filedrop.WithRows(func(row parquet.Row) error { return raw.WriteRow(ctx, row) }))
+	}), filedrop.WithRows(func(row parquet.Row) error { return part.raw.WriteRow(ctx, row) }))
 	if err != nil {
 		return err
 	}
@@ -145,22 +139,59 @@ func pullStream(ctx context.Context, env step.Env, log zerolog.Logger, landing s
 	if err != nil {
 		return err
 	}
-	rw.SetMeta("source_files", res.Files)
-	rw.SetMeta("currency", st.Currency)
-	if err := raw.Close(ctx); err != nil {
-		return err
-	}
-	m, err := rw.Commit(ctx, env.Now())
+	m, err := part.commit(ctx, env, res, st)
 	if err != nil {
 		return err
 	}
-	committed = true
 	if err := saveFileDropState(ctx, env, src, st, d, res, m); err != nil {
 		return err
 	}
 	addPullStats(stats, src, st, res, m)
 	logIngested(log, res, m, byRule, env.Now().Sub(start))
 	return nil
+}
+
+// rawPart is the raw partition of a file-drop pull. The raw rows stream
+// into its parts as they are read; the partition is committed only after
+// the quarantine partition, and its parts are removed again if the stream
+// fails before that.
+type rawPart struct {
+	w         *dataset.Writer
+	raw       *dataset.RowWriter
+	committed bool
+}
+
+// newRawPart starts the raw partition of stream st of source src for d.
+func newRawPart(env step.Env, src config.Source, st config.Stream, d rundate.Date) *rawPart {
+	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: contract.Raw(src.Name, st.Name), Date: d}, env.RunID, contract.StepIngest, "")
+	return &rawPart{w: w, raw: dataset.NewRowWriter(w, filedrop.Schema(st))}
+}
+
+// abortUnlessCommitted removes the parts written unless the partition was
+// committed; it logs a failure to remove them to log.
+func (p *rawPart) abortUnlessCommitted(ctx context.Context, log zerolog.Logger) {
+	if p.committed {
+		return
+	}
+	if err := p.raw.Abort(context.WithoutCancel(ctx)); err != nil {
+		log.Warn().Err(err).Msg("could not remove the raw parts of the failed pull")
+	}
+}
+
+// commit records the pull's files and the stream's currency in the
+// manifest, and commits the partition.
+func (p *rawPart) commit(ctx context.Context, env step.Env, res *filedrop.Result, st config.Stream) (*dataset.Manifest, error) {
+	p.w.SetMeta("source_files", res.Files)
+	p.w.SetMeta("currency", st.Currency)
+	if err := p.raw.Close(ctx); err != nil {
+		return nil, err
+	}
+	m, err := p.w.Commit(ctx, env.Now())
+	if err != nil {
+		return nil, err
+	}
+	p.committed = true
+	return m, nil
 }
 
 // logIngested logs a file-drop stream's pull, with the quarantined rows by

@@ -126,33 +126,52 @@ func runSteps(ctx context.Context, env step.Env, steps []Step, d rundate.Date, r
 	ran := false
 	for _, s := range steps {
 		if !redo && !ran {
-			done, err := committed(ctx, env, s, d)
+			skipped, err := skipCommitted(ctx, env, s, d, rec)
 			if err != nil {
-				return fmt.Errorf("%s: %w", s.Name, err)
+				return err
 			}
-			if done {
-				env.Log.Info().Str(logging.FieldJob, s.Name).Msg("step already committed for this date: skipped")
-				rec.Steps = append(rec.Steps, runlog.Step{Name: s.Name, Status: runlog.StatusSkipped,
-					Reason: "outputs already committed (use --redo to rebuild)", StartedAt: env.Now().UTC()})
+			if skipped {
 				continue
 			}
 		}
 		if err := RunStep(ctx, env, s, d, rec); err != nil {
 			return err
 		}
-		// nightly skips a step by its declared outputs, so a step that
-		// returns without committing one of them would be rerun, or worse,
-		// skipped over a gap: stop here instead.
-		missing, err := uncommitted(ctx, env, s, d)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.Name, err)
-		}
-		if len(missing) > 0 {
-			return fmt.Errorf("%s: returned without committing %s, which lib/contract declares for this configuration", s.Name, strings.Join(missing, ", "))
+		if err := checkCommitted(ctx, env, s, d); err != nil {
+			return err
 		}
 		if len(s.Outputs(env.Config, d)) > 0 {
 			ran = true
 		}
+	}
+	return nil
+}
+
+// skipCommitted skips step s when its outputs are committed for d,
+// recording the skip in rec, and reports whether it did.
+func skipCommitted(ctx context.Context, env step.Env, s Step, d rundate.Date, rec *runlog.Record) (bool, error) {
+	done, err := committed(ctx, env, s, d)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	if done {
+		env.Log.Info().Str(logging.FieldJob, s.Name).Msg("step already committed for this date: skipped")
+		rec.Steps = append(rec.Steps, runlog.Step{Name: s.Name, Status: runlog.StatusSkipped,
+			Reason: "outputs already committed (use --redo to rebuild)", StartedAt: env.Now().UTC()})
+	}
+	return done, nil
+}
+
+// checkCommitted fails when step s returned without committing one of its
+// declared outputs for d: nightly skips a step by its declared outputs, so
+// such a step would be rerun, or worse, skipped over a gap.
+func checkCommitted(ctx context.Context, env step.Env, s Step, d rundate.Date) error {
+	missing, err := uncommitted(ctx, env, s, d)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Name, err)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s: returned without committing %s, which lib/contract declares for this configuration", s.Name, strings.Join(missing, ", "))
 	}
 	return nil
 }

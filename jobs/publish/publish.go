@@ -14,6 +14,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
@@ -77,9 +78,11 @@ func publishRFM(ctx context.Context, env step.Env, n *night, scores []contract.S
 	}
 	stats["rfm.members"] = int64(len(members))
 	ev := env.Log.Info().Str(logging.FieldSegment, "rfm").Int(logging.FieldMembers, len(members))
-	for name, k := range sizes {
-		stats["rfm."+name] = k
-		ev = ev.Int64(name, k)
+	for _, name := range rfm.Segments() {
+		if k, ok := sizes[name]; ok {
+			stats["rfm."+name] = k
+			ev = ev.Int64(name, k)
+		}
 	}
 	for reason, k := range suppressed {
 		stats["rfm.suppressed."+reason] = k
@@ -188,28 +191,51 @@ func writeCSV(out io.Writer, members []contract.Member) error {
 // updateLatest points latest.json at p unless it already names a later date.
 func updateLatest(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest) error {
 	key := contract.LatestKey(p.Dataset)
-	b, err := store.GetBytes(ctx, env.Store, key)
+	later, err := laterDate(ctx, env.Store, key, p.Date)
+	if err != nil {
+		return err
+	}
+	if later != "" {
+		env.Log.Info().Str(logging.FieldLatest, later).Msg("latest.json names a later date: left as it is")
+		return nil
+	}
+	return writeLatest(ctx, env.Store, key, latestOf(p, m, env.Now()))
+}
+
+// laterDate is the date the latest.json at key names when it is later
+// than d, else "" (also when there is none, or it does not decode).
+func laterDate(ctx context.Context, st store.Store, key string, d rundate.Date) (string, error) {
+	b, err := store.GetBytes(ctx, st, key)
 	switch {
 	case err == nil:
 		var cur contract.Latest
-		if json.Unmarshal(b, &cur) == nil && cur.Date > p.Date.String() {
-			env.Log.Info().Str(logging.FieldLatest, cur.Date).Msg("latest.json names a later date: left as it is")
-			return nil
+		if json.Unmarshal(b, &cur) == nil && cur.Date > d.String() {
+			return cur.Date, nil
 		}
 	case !errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("read %s: %w", key, err)
+		return "", fmt.Errorf("read %s: %w", key, err)
 	}
+	return "", nil
+}
+
+// latestOf is the latest.json of partition p, committed with manifest m,
+// updated at now.
+func latestOf(p dataset.Partition, m *dataset.Manifest, now time.Time) contract.Latest {
 	files := make([]string, len(m.Files))
 	for i, f := range m.Files {
 		files[i] = f.Name
 	}
-	l := contract.Latest{Dataset: p.Dataset, Date: p.Date.String(), Prefix: p.Prefix(), Manifest: p.Key(dataset.ManifestName),
-		RunID: m.RunID, Rows: m.Rows, Files: files, UpdatedAt: env.Now().UTC()}
+	return contract.Latest{Dataset: p.Dataset, Date: p.Date.String(), Prefix: p.Prefix(), Manifest: p.Key(dataset.ManifestName),
+		RunID: m.RunID, Rows: m.Rows, Files: files, UpdatedAt: now.UTC()}
+}
+
+// writeLatest writes l as the latest.json at key.
+func writeLatest(ctx context.Context, st store.Store, key string, l contract.Latest) error {
 	out, err := json.MarshalIndent(l, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", key, err)
 	}
-	if err := store.PutBytes(ctx, env.Store, key, append(out, '\n')); err != nil {
+	if err := store.PutBytes(ctx, st, key, append(out, '\n')); err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
 	return nil

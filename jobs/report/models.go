@@ -22,24 +22,37 @@ func modelRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page,
 		return err
 	}
 	page.addInput(w, m)
-	num := func(v *float64) string {
-		if v == nil {
-			return "–"
-		}
-		return strconv.FormatFloat(*v, 'f', 4, 64)
-	}
 	for _, r := range rows {
-		row := ModelRow{Model: r.Model, Version: r.Version, Metric: r.Metric, Value: num(r.Value), ChampionValue: num(r.ChampionValue),
-			Reason: r.Reason, TrainRows: r.TrainRows, HoldoutRows: r.HoldoutRows}
-		switch {
-		case !r.Trained:
-			row.Decision = "not trained"
-		case r.Promoted:
-			row.Decision = "champion"
-		default:
-			row.Decision = "kept the champion"
-		}
-		page.Models = append(page.Models, row)
+		page.Models = append(page.Models, modelRow(r))
 	}
 	return nil
+}
+
+// modelRow is the page's row of one model's decision.
+func modelRow(r contract.Decision) ModelRow {
+	return ModelRow{Model: r.Model, Version: r.Version, Metric: r.Metric, Value: metricText(r.Value),
+		ChampionValue: metricText(r.ChampionValue), Decision: decisionText(r), Reason: r.Reason,
+		TrainRows: r.TrainRows, HoldoutRows: r.HoldoutRows}
+}
+
+// metricText shows a metric's value with four decimals, or a dash when
+// there is none.
+func metricText(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*v, 'f', 4, 64)
+}
+
+// decisionText says what became of the model: not trained, champion, or
+// the champion kept.
+func decisionText(r contract.Decision) string {
+	switch {
+	case !r.Trained:
+		return "not trained"
+	case r.Promoted:
+		return "champion"
+	default:
+		return "kept the champion"
+	}
 }

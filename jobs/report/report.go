@@ -88,39 +88,13 @@ type PartitionRow struct {
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	page := Page{Date: d.String(), Currency: env.Config.Currency}
 	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: contract.Reports, Date: d}, env.RunID, contract.StepReport, "")
-	for _, r := range env.Config.Streams(config.AllStreams) {
-		row, err := streamRow(ctx, env, w, &page, r.Source, r.Stream.Name, d)
-		if err != nil {
+	// The page's sections read their inputs in this order.
+	for _, read := range []func(context.Context, step.Env, *dataset.Writer, *Page, rundate.Date) error{
+		streamRows, qualityRows, customerRows, rfmRows, audienceRows, measurementRows, modelRows,
+	} {
+		if err := read(ctx, env, w, &page, d); err != nil {
 			return nil, err
 		}
-		page.Streams = append(page.Streams, row)
-	}
-	if err := qualityRows(ctx, env, w, &page, d); err != nil {
-		return nil, err
-	}
-	customers, cm, err := step.ReadInput[customerview.Customer](ctx, env, dataset.Partition{Dataset: contract.Customers, Date: d}, contract.StepUnify)
-	if err != nil {
-		return nil, err
-	}
-	page.addInput(w, cm)
-	page.Unify = cm.Meta
-	page.KPIs = kpis(customers)
-	if env.Config.Segments.RFM.Enabled {
-		sm, err := page.readInput(ctx, env, w, dataset.Partition{Dataset: contract.RFMSegments, Date: d}, contract.StepPublish)
-		if err != nil {
-			return nil, err
-		}
-		page.Segments = segmentRows(sm)
-		page.RFMSuppressed = countsText(sm.Meta["suppressed"])
-	}
-	if err := audienceRows(ctx, env, w, &page, d); err != nil {
-		return nil, err
-	}
-	if err := measurementRows(ctx, env, w, &page, d); err != nil {
-		return nil, err
-	}
-	if err := modelRows(ctx, env, w, &page, d); err != nil {
-		return nil, err
 	}
 	size, err := commitPage(ctx, env, w, page)
 	if err != nil {
@@ -129,6 +103,47 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	key := dataset.Partition{Dataset: contract.Reports, Date: d}.Key("index.html")
 	env.Log.Info().Str(logging.FieldKey, key).Msg("report committed")
 	return step.Stats{"bytes": int64(size)}, nil
+}
+
+// streamRows reads the raw (and quarantine) manifests of every stream
+// into the page.
+func streamRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d rundate.Date) error {
+	for _, r := range env.Config.Streams(config.AllStreams) {
+		row, err := streamRow(ctx, env, w, page, r.Source, r.Stream.Name, d)
+		if err != nil {
+			return err
+		}
+		page.Streams = append(page.Streams, row)
+	}
+	return nil
+}
+
+// customerRows reads the unified customers into the page: the unify
+// step's counts and the KPIs.
+func customerRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d rundate.Date) error {
+	customers, cm, err := step.ReadInput[customerview.Customer](ctx, env, dataset.Partition{Dataset: contract.Customers, Date: d}, contract.StepUnify)
+	if err != nil {
+		return err
+	}
+	page.addInput(w, cm)
+	page.Unify = cm.Meta
+	page.KPIs = kpis(customers)
+	return nil
+}
+
+// rfmRows reads the RFM segment sizes into the page, when the family is
+// enabled.
+func rfmRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d rundate.Date) error {
+	if !env.Config.Segments.RFM.Enabled {
+		return nil
+	}
+	sm, err := page.readInput(ctx, env, w, dataset.Partition{Dataset: contract.RFMSegments, Date: d}, contract.StepPublish)
+	if err != nil {
+		return err
+	}
+	page.Segments = segmentRows(sm)
+	page.RFMSuppressed = countsText(sm.Meta["suppressed"])
+	return nil
 }
 
 // qualityRows reads the quality report of every checked dataset into the

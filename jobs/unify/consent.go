@@ -162,45 +162,72 @@ func consentStream(src config.Source, st config.Stream) bool {
 // rows adds the events of raw rows of one consent, deletion request or
 // contacts stream.
 func (in *consentInputs) rows(source string, st config.Stream, s *parquet.Schema, rows []parquet.Row) {
-	f := dataset.FieldsOf(s)
-	text := rawText(s)
-	spec, _ := config.IdentityEntity(config.EntityContacts)
+	r := consentRows{in: in, source: source, st: st, f: dataset.FieldsOf(s), text: rawText(s)}
+	r.spec, _ = config.IdentityEntity(config.EntityContacts)
 	for _, row := range rows {
-		e := consentEvent{source: source + "/" + st.Name, customerNumber: f.Text(row, "customer_number"),
-			email: f.Text(row, "email"), phone: f.Text(row, "phone"), country: f.Text(row, "country")}
-		var at int64
-		var ok bool
+		e := consentEvent{source: source + "/" + st.Name, customerNumber: r.f.Text(row, "customer_number"),
+			email: r.f.Text(row, "email"), phone: r.f.Text(row, "phone"), country: r.f.Text(row, "country")}
 		switch st.Entity {
 		case config.EntityDeletionRequests:
-			if at, ok = f.Int64(row, "requested_at"); ok {
-				e.at = time.UnixMicro(at).UTC()
-				in.deletions = append(in.deletions, e)
-			}
-			continue
+			r.addDeletion(e, row)
 		case config.EntityContacts:
-			get := func(field string) string { return f.Text(row, field) }
-			e.record = RecordKey(source, st.Name, st.Entity, spec, get)
-			if !optedOut(text(row, "email_optout")) {
-				continue
-			}
-			e.denied = true
-			at, ok = f.Int64(row, "updated_at")
+			r.addOptOut(e, row)
 		default:
-			denied, valid := consentStatus(f.Text(row, "status"))
-			if !valid {
-				in.badStatus++
-				continue
-			}
-			e.denied = denied
-			if own := strings.TrimSpace(f.Text(row, "source")); own != "" {
-				e.source = own
-			}
-			at, ok = f.Int64(row, "changed_at")
+			r.addChange(e, row)
 		}
-		if ok {
-			e.at = time.UnixMicro(at).UTC()
-			in.events = append(in.events, e)
-		}
+	}
+}
+
+// consentRows adds the rows of one stream of a source to in; e, the event
+// of a row, holds the row's identifiers and the stream as its source.
+type consentRows struct {
+	in     *consentInputs
+	source string
+	st     config.Stream
+	f      dataset.Fields
+	text   func(row parquet.Row, field string) string
+	spec   config.IdentitySpec // of contacts
+}
+
+// addDeletion adds the deletion request e of row, when it has its time.
+func (r *consentRows) addDeletion(e consentEvent, row parquet.Row) {
+	if at, ok := r.f.Int64(row, "requested_at"); ok {
+		e.at = time.UnixMicro(at).UTC()
+		r.in.deletions = append(r.in.deletions, e)
+	}
+}
+
+// addOptOut adds the opt-out e of a contact row whose email_optout flag is
+// set, placed by the contact's record.
+func (r *consentRows) addOptOut(e consentEvent, row parquet.Row) {
+	get := func(field string) string { return r.f.Text(row, field) }
+	e.record = RecordKey(r.source, r.st.Name, r.st.Entity, r.spec, get)
+	if !optedOut(r.text(row, "email_optout")) {
+		return
+	}
+	e.denied = true
+	r.addEvent(e, row, "updated_at")
+}
+
+// addChange adds the consent change e of a row, from the row's own source
+// when it names one; it counts a row whose status is not one.
+func (r *consentRows) addChange(e consentEvent, row parquet.Row) {
+	var valid bool
+	if e.denied, valid = consentStatus(r.f.Text(row, "status")); !valid {
+		r.in.badStatus++
+		return
+	}
+	if own := strings.TrimSpace(r.f.Text(row, "source")); own != "" {
+		e.source = own
+	}
+	r.addEvent(e, row, "changed_at")
+}
+
+// addEvent adds event e at the time in field of row, when it has one.
+func (r *consentRows) addEvent(e consentEvent, row parquet.Row, field string) {
+	if at, ok := r.f.Int64(row, field); ok {
+		e.at = time.UnixMicro(at).UTC()
+		r.in.events = append(r.in.events, e)
 	}
 }
 

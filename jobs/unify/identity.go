@@ -166,11 +166,8 @@ func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *c
 	if !contract.Written(env.Config, contract.IdentityMap) {
 		return nil, nil
 	}
-	l := &linker{countries: normalize.NewCountries(), defaultRegion: env.Config.Identity.DefaultRegion,
-		invalid: map[string]int64{}, seen: map[string]bool{}, emails: map[string][]string{}, phones: map[string][]string{}}
-	lines.EachCustomer(func(source, number string) {
-		l.add(CustomerRecordKey(source, number), identity.CustomerNumber, number)
-	})
+	l := newLinker(env.Config.Identity.DefaultRegion)
+	l.linkCustomers(lines)
 	inputs, err := l.readStreams(ctx, env, d)
 	if err != nil {
 		return nil, err
@@ -194,6 +191,21 @@ func resolveIdentity(ctx context.Context, env step.Env, d rundate.Date, lines *c
 	return l.people(rows), nil
 }
 
+// newLinker is a linker with nothing linked yet that reads phones without
+// a country in defaultRegion.
+func newLinker(defaultRegion string) *linker {
+	return &linker{countries: normalize.NewCountries(), defaultRegion: defaultRegion,
+		invalid: map[string]int64{}, seen: map[string]bool{}, emails: map[string][]string{}, phones: map[string][]string{}}
+}
+
+// linkCustomers links the customer number of every customer of the order
+// lines.
+func (l *linker) linkCustomers(lines *customerview.Lines) {
+	lines.EachCustomer(func(source, number string) {
+		l.add(CustomerRecordKey(source, number), identity.CustomerNumber, number)
+	})
+}
+
 // readStreams links the records of every identity stream's raw partition
 // of d and returns the manifests read.
 func (l *linker) readStreams(ctx context.Context, env step.Env, d rundate.Date) ([]*dataset.Manifest, error) {
@@ -203,15 +215,7 @@ func (l *linker) readStreams(ctx context.Context, env step.Env, d rundate.Date) 
 		spec, _ := config.IdentityEntity(st.Entity)
 		p := dataset.Partition{Dataset: contract.Raw(src.Name, st.Name), Date: d}
 		m, err := dataset.EachRows(ctx, env.Store, p, func(s *parquet.Schema, rows []parquet.Row) error {
-			f := dataset.FieldsOf(s)
-			for _, row := range rows {
-				get := func(field string) string { return f.Text(row, field) }
-				record := l.row(src.Name, st.Name, st.Entity, spec, get)
-				if at, ok := f.Int64(row, "occurred_at"); ok && st.Entity == config.EntityTouchpoints && record != "" {
-					l.touches = append(l.touches, touch{record: record, at: time.UnixMicro(at).UTC(),
-						channel: get("channel"), campaign: get("campaign_id")})
-				}
-			}
+			l.streamRows(src.Name, st, spec, s, rows)
 			return nil
 		})
 		if err != nil {
@@ -220,6 +224,20 @@ func (l *linker) readStreams(ctx context.Context, env step.Env, d rundate.Date) 
 		inputs = append(inputs, m)
 	}
 	return inputs, nil
+}
+
+// streamRows links the raw rows, of schema s, of identity stream st of
+// source, and keeps the touchpoints among them.
+func (l *linker) streamRows(source string, st config.Stream, spec config.IdentitySpec, s *parquet.Schema, rows []parquet.Row) {
+	f := dataset.FieldsOf(s)
+	for _, row := range rows {
+		get := func(field string) string { return f.Text(row, field) }
+		record := l.row(source, st.Name, st.Entity, spec, get)
+		if at, ok := f.Int64(row, "occurred_at"); ok && st.Entity == config.EntityTouchpoints && record != "" {
+			l.touches = append(l.touches, touch{record: record, at: time.UnixMicro(at).UTC(),
+				channel: get("channel"), campaign: get("campaign_id")})
+		}
+	}
 }
 
 // identityRows are the rows of unified/identity_map, by record key.
@@ -295,6 +313,17 @@ func ownerOf(ids map[string]string, values map[string][]string) map[string][]str
 // mostFrequentHash picks, per customer, the hash of the value found on the
 // most of its records (ties: the smallest hash).
 func mostFrequentHash(ids map[string]string, values map[string][]string) map[string]string {
+	counts := hashCounts(ids, values)
+	out := make(map[string]string, len(counts))
+	for id, c := range counts {
+		out[id] = mostFrequent(c)
+	}
+	return out
+}
+
+// hashCounts counts, per customer, the hashes of the values on its
+// records.
+func hashCounts(ids map[string]string, values map[string][]string) map[string]map[string]int {
 	counts := map[string]map[string]int{}
 	for record, vs := range values {
 		id := ids[record]
@@ -308,17 +337,18 @@ func mostFrequentHash(ids map[string]string, values map[string][]string) map[str
 			counts[id][normalize.Hash(v)]++
 		}
 	}
-	out := make(map[string]string, len(counts))
-	for id, c := range counts {
-		best, n := "", 0
-		for h, k := range c {
-			if k > n || k == n && h < best {
-				best, n = h, k
-			}
+	return counts
+}
+
+// mostFrequent is the hash counted most often (ties: the smallest).
+func mostFrequent(counts map[string]int) string {
+	best, n := "", 0
+	for h, k := range counts {
+		if k > n || k == n && h < best {
+			best, n = h, k
 		}
-		out[id] = best
 	}
-	return out
+	return best
 }
 
 // identityConfig is the library's default with value caps suited to
@@ -339,12 +369,7 @@ func previousIdentity(ctx context.Context, env step.Env, d rundate.Date) ([]iden
 	if err != nil {
 		return nil, nil, err
 	}
-	var last *rundate.Date
-	for i := range dates {
-		if dates[i].Start().Before(d.Start()) {
-			last = &dates[i]
-		}
-	}
+	last := lastBefore(dates, d)
 	if last == nil {
 		return nil, nil, nil
 	}
@@ -352,10 +377,27 @@ func previousIdentity(ctx context.Context, env step.Env, d rundate.Date) ([]iden
 	if err != nil {
 		return nil, nil, err
 	}
+	return assignments(rows), m, nil
+}
+
+// lastBefore is the last date of dates (ascending) before d, or nil.
+func lastBefore(dates []rundate.Date, d rundate.Date) *rundate.Date {
+	var last *rundate.Date
+	for i := range dates {
+		if dates[i].Start().Before(d.Start()) {
+			last = &dates[i]
+		}
+	}
+	return last
+}
+
+// assignments are the rows of an identity map as the previous assignment
+// identity resolution takes.
+func assignments(rows []contract.IdentityRow) []identity.Assignment {
 	prev := make([]identity.Assignment, len(rows))
 	for i, r := range rows {
 		prev[i] = identity.Assignment{RecordKey: r.RecordKey, CustomerID: r.CustomerID,
 			FirstSeen: time.Unix(int64(r.FirstSeen)*86400, 0).UTC()}
 	}
-	return prev, m, nil
+	return prev
 }

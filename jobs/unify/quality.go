@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/rs/zerolog"
+
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
@@ -84,19 +86,30 @@ func checkQuality(ctx context.Context, env step.Env, d rundate.Date, src config.
 	if err := commitQuality(ctx, env, d, name, raw, refused, out.Report); err != nil {
 		return err
 	}
-	for row := range refusedRow {
-		lines.all.Remove(lines.from + row)
-	}
+	lines.remove(refusedRow)
 	stats.Add(src.Name+"/"+st.Name+".quality_refused", int64(len(refusedRow)))
-	ev := env.Log.Info().Str(logging.FieldDataset, name).Bool(logging.FieldPassed, out.Report.Passed).Int(logging.FieldRefusedLines, len(refusedRow))
-	for _, dim := range out.Report.Dimensions {
-		ev = ev.Float64(dim.Dimension, dim.Score)
-	}
-	ev.Msg("quality checked")
+	logQuality(env.Log, name, out.Report, len(refusedRow))
 	if gate != nil {
 		return fmt.Errorf("quality gate of %s: %w", name, gate)
 	}
 	return nil
+}
+
+// remove removes the lines of the stream at the positions rows.
+func (s streamLines) remove(rows map[int]bool) {
+	for row := range rows {
+		s.all.Remove(s.from + row)
+	}
+}
+
+// logQuality logs the check of dataset name: whether it passed, the lines
+// refused and the dimension scores.
+func logQuality(log zerolog.Logger, name string, report quality.Report, refused int) {
+	ev := log.Info().Str(logging.FieldDataset, name).Bool(logging.FieldPassed, report.Passed).Int(logging.FieldRefusedLines, refused)
+	for _, dim := range report.Dimensions {
+		ev = ev.Float64(dim.Dimension, dim.Score)
+	}
+	ev.Msg("quality checked")
 }
 
 // refusedLines are the stream's lines that break an error-level row rule:

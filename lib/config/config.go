@@ -350,14 +350,9 @@ func (col *Column) setDefaults() {
 // Validate reports every problem of the configuration at once, before any I/O.
 func (c *Config) Validate() error {
 	errs := c.Store.validate()
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
-		add("currency: %q is not an ISO 4217 code such as GBP", c.Currency)
-	} else {
-		errs = append(errs, c.validateRates()...)
-	}
+	errs = append(errs, c.validateCurrency()...)
 	if len(c.Sources) == 0 {
-		add("sources: at least one source is required")
+		errs = append(errs, fmt.Errorf("sources: at least one source is required"))
 	}
 	if err := c.Quality.Validate(); err != nil {
 		errs = append(errs, err)
@@ -365,16 +360,39 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.validateRelationships()...)
 	errs = append(errs, c.Models.validate()...)
 	errs = append(errs, c.Segments.validate(c.ruleSchema)...)
-	if lc := c.Lifecycle; lc != (Lifecycle{}) && !(0 < lc.NewDays && 0 < lc.ActiveDays && lc.ActiveDays < lc.DormantDays) {
-		add("lifecycle: want new_days > 0 and 0 < active_days < dormant_days, got %d, %d, %d", lc.NewDays, lc.ActiveDays, lc.DormantDays)
+	errs = append(errs, c.Lifecycle.validate()...)
+	errs = append(errs, c.validateSources()...)
+	return errors.Join(errs...)
+}
+
+// validateCurrency checks the reporting currency and, when it is a code,
+// the rates.
+func (c *Config) validateCurrency() []error {
+	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
+		return []error{fmt.Errorf("currency: %q is not an ISO 4217 code such as GBP", c.Currency)}
 	}
+	return c.validateRates()
+}
+
+// validate checks the day counts of a lifecycle that is set.
+func (lc Lifecycle) validate() []error {
+	if lc != (Lifecycle{}) && !(0 < lc.NewDays && 0 < lc.ActiveDays && lc.ActiveDays < lc.DormantDays) {
+		return []error{fmt.Errorf("lifecycle: want new_days > 0 and 0 < active_days < dormant_days, got %d, %d, %d", lc.NewDays, lc.ActiveDays, lc.DormantDays)}
+	}
+	return nil
+}
+
+// validateSources checks every source, in order, and that no two share a
+// name.
+func (c *Config) validateSources() []error {
+	var errs []error
 	seen := map[string]bool{}
 	for i, src := range c.Sources {
 		where := fmt.Sprintf("sources[%d]", i)
 		errs = append(errs, src.validate(where, seen[src.Name])...)
 		seen[src.Name] = true
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // validate checks the store settings of its kind.
@@ -530,38 +548,55 @@ func (st Stream) validateColumns(where string) (map[string]Column, []error) {
 // validateEntity checks that the mapped fields and the event time are
 // those the stream's entity needs.
 func (st Stream) validateEntity(where string, fields map[string]Column) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	switch st.Entity {
 	case EntityOrders:
-		errs = append(errs, checkFields(where, st.Entity, fields, OrdersFields(), OrdersRequired)...)
-		if st.EventTime != "ordered_at" {
-			add("%s.event_time: must be ordered_at for entity orders", where)
-		}
+		return st.validateOrders(where, fields)
 	case EntityAdMetrics:
-		errs = append(errs, checkFields(where, st.Entity, fields, AdMetricsFields(), AdMetricsRequired)...)
-		_, hasChannel := fields["channel"]
-		if _, hasPlatform := fields["platform"]; !hasChannel && !hasPlatform {
-			add("%s.columns: entity ad_metrics needs a field \"platform\" or \"channel\"", where)
-		}
-		if st.EventTime != "day" {
-			add("%s.event_time: must be day for entity ad_metrics", where)
-		}
+		return st.validateAdMetrics(where, fields)
 	case EntityProducts:
-		errs = append(errs, checkFields(where, st.Entity, fields, ProductsFields(), ProductsRequired)...)
-		if st.EventTime != "" && st.EventTime != "updated_at" {
-			add("%s.event_time: must be updated_at or empty for entity products", where)
-		}
+		return st.validateProducts(where, fields)
 	case EntityConsent, EntityDeletionRequests:
-		errs = append(errs, st.validateConsent(where, fields)...)
+		return st.validateConsent(where, fields)
 	case EntitySuppressions:
-		errs = append(errs, st.validateSuppressions(where, fields)...)
+		return st.validateSuppressions(where, fields)
 	case EntityContacts, EntityTouchpoints, EntityAdClicks:
-		errs = append(errs, st.validateIdentity(where, fields)...)
+		return st.validateIdentity(where, fields)
 	case "":
-		add("%s.entity: required (%s)", where, strings.Join(Entities(), ", "))
+		return []error{fmt.Errorf("%s.entity: required (%s)", where, strings.Join(Entities(), ", "))}
 	default:
-		add("%s.entity: %q is not known (%s)", where, st.Entity, strings.Join(Entities(), ", "))
+		return []error{fmt.Errorf("%s.entity: %q is not known (%s)", where, st.Entity, strings.Join(Entities(), ", "))}
+	}
+}
+
+// validateOrders checks the fields and the event time of an orders stream.
+func (st Stream) validateOrders(where string, fields map[string]Column) []error {
+	errs := checkFields(where, st.Entity, fields, OrdersFields(), OrdersRequired)
+	if st.EventTime != "ordered_at" {
+		errs = append(errs, fmt.Errorf("%s.event_time: must be ordered_at for entity orders", where))
+	}
+	return errs
+}
+
+// validateAdMetrics checks the fields and the event time of an ad_metrics
+// stream, which needs a platform or a channel.
+func (st Stream) validateAdMetrics(where string, fields map[string]Column) []error {
+	errs := checkFields(where, st.Entity, fields, AdMetricsFields(), AdMetricsRequired)
+	_, hasChannel := fields["channel"]
+	if _, hasPlatform := fields["platform"]; !hasChannel && !hasPlatform {
+		errs = append(errs, fmt.Errorf("%s.columns: entity ad_metrics needs a field \"platform\" or \"channel\"", where))
+	}
+	if st.EventTime != "day" {
+		errs = append(errs, fmt.Errorf("%s.event_time: must be day for entity ad_metrics", where))
+	}
+	return errs
+}
+
+// validateProducts checks the fields and the event time of a products
+// stream.
+func (st Stream) validateProducts(where string, fields map[string]Column) []error {
+	errs := checkFields(where, st.Entity, fields, ProductsFields(), ProductsRequired)
+	if st.EventTime != "" && st.EventTime != "updated_at" {
+		errs = append(errs, fmt.Errorf("%s.event_time: must be updated_at or empty for entity products", where))
 	}
 	return errs
 }

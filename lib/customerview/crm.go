@@ -37,37 +37,64 @@ func NewCRMMerger() *CRMMerger { return &CRMMerger{latest: map[[3]string]CRMReco
 // Add merges raw rows of one stream read with schema.
 func (m *CRMMerger) Add(source, stream string, schema *parquet.Schema, rows []parquet.Row) error {
 	cols := schema.Columns()
+	at, err := crmColumnsOf(cols, source, stream)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		r := at.record(source, stream, row)
+		k := [3]string{source, stream, r.ID}
+		if cur, ok := m.latest[k]; ok && !newer(r, cur) {
+			continue
+		}
+		if err := r.setProperties(schema, cols, row); err != nil {
+			return err
+		}
+		m.latest[k] = r
+	}
+	return nil
+}
+
+// crmColumns are the positions of the columns of a raw CRM row that make
+// a record's version: _id, _modified_at and _deleted.
+type crmColumns struct{ id, modifiedAt, deleted int }
+
+// crmColumnsOf finds the version columns of raw source/stream among cols.
+func crmColumnsOf(cols [][]string, source, stream string) (crmColumns, error) {
 	idx := map[string]int{}
 	for i, p := range cols {
 		idx[p[0]] = i
 	}
 	for _, need := range []string{"_id", "_modified_at", "_deleted"} {
 		if _, ok := idx[need]; !ok {
-			return fmt.Errorf("raw %s/%s lacks column %s", source, stream, need)
+			return crmColumns{}, fmt.Errorf("raw %s/%s lacks column %s", source, stream, need)
 		}
 	}
-	for _, row := range rows {
-		r := CRMRecord{
-			Source: source, Stream: stream,
-			ID:         string(row[idx["_id"]].ByteArray()),
-			ModifiedAt: time.UnixMicro(row[idx["_modified_at"]].Int64()).UTC(),
-			Deleted:    row[idx["_deleted"]].Boolean(),
-		}
-		k := [3]string{source, stream, r.ID}
-		if cur, ok := m.latest[k]; ok && !newer(r, cur) {
-			continue
-		}
-		if !r.Deleted {
-			b, err := properties(schema, cols, row)
-			if err != nil {
-				return fmt.Errorf("encode properties of %s: %w", r.ID, err)
-			}
-			r.Properties = string(b)
-		} else {
-			r.Properties = "{}"
-		}
-		m.latest[k] = r
+	return crmColumns{idx["_id"], idx["_modified_at"], idx["_deleted"]}, nil
+}
+
+// record is the version of the object row holds, without its properties.
+func (at crmColumns) record(source, stream string, row parquet.Row) CRMRecord {
+	return CRMRecord{
+		Source: source, Stream: stream,
+		ID:         string(row[at.id].ByteArray()),
+		ModifiedAt: time.UnixMicro(row[at.modifiedAt].Int64()).UTC(),
+		Deleted:    row[at.deleted].Boolean(),
 	}
+}
+
+// setProperties sets r's properties from its row: the fields as a JSON
+// object, or {} for a tombstone.
+func (r *CRMRecord) setProperties(schema *parquet.Schema, cols [][]string, row parquet.Row) error {
+	if r.Deleted {
+		r.Properties = "{}"
+		return nil
+	}
+	b, err := properties(schema, cols, row)
+	if err != nil {
+		return fmt.Errorf("encode properties of %s: %w", r.ID, err)
+	}
+	r.Properties = string(b)
 	return nil
 }
 

@@ -616,24 +616,43 @@ func (t *customerTotals) addPlaced(at, value int64, w windows) {
 // fill sets c's order counts, revenue, country, order dates and windows
 // from t.
 func (t *customerTotals) fill(c *Customer, countries []string, w windows) {
-	c.OrdersCount, c.ReturnOrders = t.orders, t.returnOrders
-	c.GrossRevenue = money.Micros(t.gross).Cents()
-	c.ReturnsValue = money.Micros(t.returns).Cents()
-	c.NetRevenue = money.Micros(t.gross - t.returns).Cents()
+	t.fillRevenue(c)
 	if t.country != 0 {
 		c.Country = ptr(countries[t.country])
 	}
 	if t.orders > 0 {
-		first, last := time.UnixMicro(t.firstAt).UTC(), time.UnixMicro(t.lastAt).UTC()
-		c.FirstOrderAt, c.LastOrderAt = ptr(first), ptr(last)
-		c.RecencyDays = ptr(wholeDays(w.end.Sub(last)))
-		c.TenureDays = ptr(wholeDays(w.end.Sub(first)))
-		// Exact: gross / orders, rounded once to the cent.
-		c.AvgOrderValue = ptr(money.Micros(t.gross).DivCents(t.orders))
-		if t.orders > 1 {
-			c.AvgDaysBetweenOrders = ptr(last.Sub(first).Hours() / 24 / float64(t.orders-1))
-		}
+		t.fillOrderDates(c, w)
 	}
+	t.fillWindows(c)
+}
+
+// fillRevenue sets c's order counts and its gross, returned and net
+// revenue.
+func (t *customerTotals) fillRevenue(c *Customer) {
+	c.OrdersCount, c.ReturnOrders = t.orders, t.returnOrders
+	c.GrossRevenue = money.Micros(t.gross).Cents()
+	c.ReturnsValue = money.Micros(t.returns).Cents()
+	c.NetRevenue = money.Micros(t.gross - t.returns).Cents()
+}
+
+// fillOrderDates sets the columns of a customer with orders that derive
+// from their dates: first and last order, recency, tenure, average order
+// value and days between orders.
+func (t *customerTotals) fillOrderDates(c *Customer, w windows) {
+	first, last := time.UnixMicro(t.firstAt).UTC(), time.UnixMicro(t.lastAt).UTC()
+	c.FirstOrderAt, c.LastOrderAt = ptr(first), ptr(last)
+	c.RecencyDays = ptr(wholeDays(w.end.Sub(last)))
+	c.TenureDays = ptr(wholeDays(w.end.Sub(first)))
+	// Exact: gross / orders, rounded once to the cent.
+	c.AvgOrderValue = ptr(money.Micros(t.gross).DivCents(t.orders))
+	if t.orders > 1 {
+		c.AvgDaysBetweenOrders = ptr(last.Sub(first).Hours() / 24 / float64(t.orders-1))
+	}
+}
+
+// fillWindows sets c's orders and revenue in the 30, 90 and 365 days
+// before the end.
+func (t *customerTotals) fillWindows(c *Customer) {
 	c.Orders30d, c.Orders90d, c.Orders365d = t.winOrders[0], t.winOrders[1], t.winOrders[2]
 	c.Revenue30d = money.Micros(t.winValue[0]).Cents()
 	c.Revenue90d = money.Micros(t.winValue[1]).Cents()
@@ -656,14 +675,9 @@ type LineReader struct {
 // NewLineReader prepares to read rows of schema. It fails when the schema
 // lacks a field the orders entity needs.
 func NewLineReader(source, currency string, schema *parquet.Schema) (*LineReader, error) {
-	cols := map[string]int{}
-	for i, path := range schema.Columns() {
-		cols[path[0]] = i
-	}
-	for _, need := range []string{"order_id", "quantity", "unit_price", "ordered_at", "customer_number", "_source_file", "_source_line"} {
-		if _, ok := cols[need]; !ok {
-			return nil, fmt.Errorf("raw orders of %s lack column %q", source, need)
-		}
+	cols, err := orderColumns(source, schema)
+	if err != nil {
+		return nil, err
 	}
 	col := func(name string) int {
 		if i, ok := cols[name]; ok {
@@ -674,48 +688,78 @@ func NewLineReader(source, currency string, schema *parquet.Schema) (*LineReader
 	r := &LineReader{source: source, currency: currency,
 		col:      [textFields]int{col("order_id"), col("product_id"), col("description"), col("customer_number"), col("country")},
 		quantity: col("quantity"), price: col("unit_price"), at: col("ordered_at"), file: col("_source_file"), line: col("_source_line")}
-	leaf, _ := schema.Lookup("unit_price")
-	lt := leaf.Node.Type().LogicalType()
-	dec, ok := (*format.DecimalType)(nil), false
-	if lt != nil {
-		dec, ok = lt.Value.(*format.DecimalType)
+	if r.priceScale, err = priceScale(source, schema); err != nil {
+		return nil, err
 	}
-	if !ok || dec == nil {
-		return nil, fmt.Errorf("raw orders of %s: unit_price is not a decimal", source)
-	}
-	r.priceScale = int(dec.Scale)
 	return r, nil
+}
+
+// orderColumns indexes the top-level columns of schema by name and checks
+// that those the orders entity needs are there.
+func orderColumns(source string, schema *parquet.Schema) (map[string]int, error) {
+	cols := map[string]int{}
+	for i, path := range schema.Columns() {
+		cols[path[0]] = i
+	}
+	for _, need := range []string{"order_id", "quantity", "unit_price", "ordered_at", "customer_number", "_source_file", "_source_line"} {
+		if _, ok := cols[need]; !ok {
+			return nil, fmt.Errorf("raw orders of %s lack column %q", source, need)
+		}
+	}
+	return cols, nil
+}
+
+// priceScale is the scale of the decimal unit_price column of schema.
+func priceScale(source string, schema *parquet.Schema) (int, error) {
+	leaf, _ := schema.Lookup("unit_price")
+	if lt := leaf.Node.Type().LogicalType(); lt != nil {
+		if dec, ok := lt.Value.(*format.DecimalType); ok && dec != nil {
+			return int(dec.Scale), nil
+		}
+	}
+	return 0, fmt.Errorf("raw orders of %s: unit_price is not a decimal", source)
 }
 
 // Append adds one row to ls. The caller's row buffer may be reused
 // afterwards: texts are copied when first seen.
 func (r *LineReader) Append(ls *Lines, row parquet.Row) {
-	bytesOf := func(i int) []byte {
-		if i < 0 || row[i].IsNull() {
-			return nil
-		}
-		return row[i].ByteArray()
-	}
-	num := func(i int) int64 {
-		if i < 0 || row[i].IsNull() {
-			return 0
-		}
-		return row[i].Int64()
-	}
-	rec := lineRec{quantity: num(r.quantity), unitPrice: int64(money.MicrosOf(num(r.price), r.priceScale)),
-		at: num(r.at), line: num(r.line)}
-	if file := bytesOf(r.file); r.lastLines != ls || !bytes.Equal(file, r.lastFile) {
-		r.lastFile = append(r.lastFile[:0], file...)
-		r.lastFileID = ls.fileID(lineFile{r.source, r.currency, string(file)})
-		r.lastLines = ls
+	rec := lineRec{quantity: int64At(row, r.quantity), unitPrice: int64(money.MicrosOf(int64At(row, r.price), r.priceScale)),
+		at: int64At(row, r.at), line: int64At(row, r.line)}
+	if file := bytesAt(row, r.file); r.lastLines != ls || !bytes.Equal(file, r.lastFile) {
+		r.setFile(ls, file)
 	}
 	rec.file = r.lastFileID
 	for f, i := range r.col {
-		b := bytesOf(i)
+		b := bytesAt(row, i)
 		if f == fieldCustomer {
 			b = bytes.TrimSpace(b)
 		}
 		rec.text[f] = ls.texts[f].id(b)
 	}
 	ls.recs = append(ls.recs, rec)
+}
+
+// setFile makes file, of lines ls, the file of the rows that follow.
+func (r *LineReader) setFile(ls *Lines, file []byte) {
+	r.lastFile = append(r.lastFile[:0], file...)
+	r.lastFileID = ls.fileID(lineFile{r.source, r.currency, string(file)})
+	r.lastLines = ls
+}
+
+// bytesAt is the byte array of column i of row, nil when null or when i is
+// -1 (no such column).
+func bytesAt(row parquet.Row, i int) []byte {
+	if i < 0 || row[i].IsNull() {
+		return nil
+	}
+	return row[i].ByteArray()
+}
+
+// int64At is the integer of column i of row, 0 when null or when i is -1
+// (no such column).
+func int64At(row parquet.Row, i int) int64 {
+	if i < 0 || row[i].IsNull() {
+		return 0
+	}
+	return row[i].Int64()
 }

@@ -112,10 +112,7 @@ func node(c config.Column) parquet.Node {
 // Pull reads every file of the stream below prefix in landing (sorted by
 // key), keeping rows whose event time is before end.
 func Pull(ctx context.Context, landing store.Store, prefix string, st config.Stream, end time.Time, opts ...Option) (*Result, error) {
-	dir := strings.Trim(path.Join(prefix, st.Path), "/") + "/"
-	if dir == "./" || dir == "/" {
-		dir = "" // the stream's files lie in the landing folder itself
-	}
+	dir := streamDir(prefix, st)
 	infos, err := landing.List(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("list landing %s: %w", dir, err)
@@ -128,8 +125,7 @@ func Pull(ctx context.Context, landing store.Store, prefix string, st config.Str
 		o(p)
 	}
 	for _, info := range infos {
-		base := path.Base(info.Key)
-		if ok, _ := path.Match(st.Pattern, base); !ok || strings.Contains(strings.TrimPrefix(info.Key, dir), "/") {
+		if !inStream(st, dir, info.Key) {
 			continue
 		}
 		if err := p.readFile(ctx, landing, info.Key); err != nil {
@@ -141,6 +137,23 @@ func Pull(ctx context.Context, landing store.Store, prefix string, st config.Str
 		return nil, fmt.Errorf("%w for stream %s in %s%s matching %q", ErrNoFiles, st.Name, landing, "/"+dir, st.Pattern)
 	}
 	return p.res, nil
+}
+
+// streamDir is the folder of the stream's files below prefix, with a
+// trailing slash, or "" for the landing folder itself.
+func streamDir(prefix string, st config.Stream) string {
+	dir := strings.Trim(path.Join(prefix, st.Path), "/") + "/"
+	if dir == "./" || dir == "/" {
+		dir = "" // the stream's files lie in the landing folder itself
+	}
+	return dir
+}
+
+// inStream reports whether the landed object key is one of the stream's
+// files: directly in dir, its base name matching the stream's pattern.
+func inStream(st config.Stream, dir, key string) bool {
+	ok, _ := path.Match(st.Pattern, path.Base(key))
+	return ok && !strings.Contains(strings.TrimPrefix(key, dir), "/")
 }
 
 // Option changes how Pull works.
@@ -184,13 +197,9 @@ func newParser(st config.Stream, end time.Time) (*parser, error) {
 		p.colIdx[c[0]] = i
 	}
 	for i, c := range st.Columns {
-		loc := time.UTC
-		if c.Timezone != "" {
-			l, err := time.LoadLocation(c.Timezone)
-			if err != nil {
-				return nil, fmt.Errorf("column %s: %w", c.To, err)
-			}
-			loc = l
+		loc, err := columnLocation(c)
+		if err != nil {
+			return nil, err
 		}
 		p.locs = append(p.locs, loc)
 		if c.To == st.EventTime {
@@ -200,6 +209,21 @@ func newParser(st config.Stream, end time.Time) (*parser, error) {
 	return p, nil
 }
 
+// columnLocation is the time zone of a mapped column's times: UTC unless
+// it names one.
+func columnLocation(c config.Column) (*time.Location, error) {
+	if c.Timezone == "" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("column %s: %w", c.To, err)
+	}
+	return loc, nil
+}
+
+// readFile reads the landed file key, decompressing it when its name ends
+// in ".gz".
 func (p *parser) readFile(ctx context.Context, landing store.Store, key string) error {
 	rc, err := landing.Get(ctx, key)
 	if err != nil {
@@ -215,6 +239,12 @@ func (p *parser) readFile(ctx context.Context, landing store.Store, key string) 
 		defer gz.Close()
 		r = gz
 	}
+	return p.readFormat(ctx, r, key)
+}
+
+// readFormat reads file key, r its decompressed bytes, in the stream's
+// format.
+func (p *parser) readFormat(ctx context.Context, r io.Reader, key string) error {
 	switch p.st.Format {
 	case "jsonl":
 		return p.readJSONL(ctx, r, key)
@@ -271,13 +301,7 @@ func (p *parser) readCSV(ctx context.Context, r io.Reader, key string) error {
 // it. The reader it returns is at the first record and wants every record
 // to have as many fields as the header.
 func (p *parser) openCSV(r io.Reader, key string) (*csv.Reader, []string, []int, error) {
-	// Drop a UTF-8 byte-order mark before the CSV reader sees it: a BOM in
-	// front of a quoted header field would otherwise be a bare quote.
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
-		br.Discard(3)
-	}
-	cr := csv.NewReader(br)
+	cr := csv.NewReader(skipBOM(r))
 	cr.Comma = []rune(p.st.Delimiter)[0]
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -294,6 +318,17 @@ func (p *parser) openCSV(r io.Reader, key string) (*csv.Reader, []string, []int,
 	}
 	cr.FieldsPerRecord = len(header)
 	return cr, header, pos, nil
+}
+
+// skipBOM drops a UTF-8 byte-order mark at the start of r before the CSV
+// reader sees it: a BOM in front of a quoted header field would otherwise
+// be a bare quote.
+func skipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br
 }
 
 // csvRule is the rule a record breaks with a CSV syntax error.

@@ -46,33 +46,44 @@ type caps struct {
 // compile validates c and flattens it.
 func (c Config) compile() (caps, error) {
 	var out caps
-	for _, set := range []struct {
-		name string
-		m    map[Kind]int
-		dst  *[numKinds]int
-	}{{"person_cap", c.PersonCap, &out.person}, {"value_cap", c.ValueCap, &out.value}} {
-		name := set.name
-		for _, k := range Kinds() {
-			n, ok := set.m[k]
-			if !ok {
-				continue
-			}
-			if n < 0 || n > 65000 {
-				return caps{}, fmt.Errorf("%w: %s[%s] = %d, want 0..65000", ErrConfig, name, k, n)
-			}
-			set.dst[kindIndex(k)] = n
-		}
-		for k := range set.m {
-			if kindIndex(k) < 0 {
-				return caps{}, fmt.Errorf("%w: %s: unknown kind %q", ErrConfig, name, k)
-			}
-		}
+	if err := compileCaps("person_cap", c.PersonCap, &out.person); err != nil {
+		return caps{}, err
 	}
-	out.extra = make(map[string]struct{}, len(c.Blocked))
-	for _, v := range c.Blocked {
-		out.extra[v] = struct{}{}
+	if err := compileCaps("value_cap", c.ValueCap, &out.value); err != nil {
+		return caps{}, err
 	}
+	out.extra = blockedSet(c.Blocked)
 	return out, nil
+}
+
+// compileCaps checks the caps of setting name, m, and flattens them into
+// dst by kind priority.
+func compileCaps(name string, m map[Kind]int, dst *[numKinds]int) error {
+	for _, k := range Kinds() {
+		n, ok := m[k]
+		if !ok {
+			continue
+		}
+		if n < 0 || n > 65000 {
+			return fmt.Errorf("%w: %s[%s] = %d, want 0..65000", ErrConfig, name, k, n)
+		}
+		dst[kindIndex(k)] = n
+	}
+	for k := range m {
+		if kindIndex(k) < 0 {
+			return fmt.Errorf("%w: %s: unknown kind %q", ErrConfig, name, k)
+		}
+	}
+	return nil
+}
+
+// blockedSet is the set of the configured extra blocked values.
+func blockedSet(blocked []string) map[string]struct{} {
+	set := make(map[string]struct{}, len(blocked))
+	for _, v := range blocked {
+		set[v] = struct{}{}
+	}
+	return set
 }
 
 // Block rule names, used as the Reason of [EventBlocked] events.
@@ -100,43 +111,70 @@ const (
 // value must never link anything.
 func BlockReason(k Kind, value string) (string, bool) {
 	v := strings.TrimSpace(value)
-	if len(v) <= len("undefined") {
-		for _, t := range []string{"", "null", "nil", "none", "n/a", "na", "unknown", "undefined", "test", "-"} {
-			if strings.EqualFold(v, t) {
-				return RuleToken, true
-			}
-		}
-	}
-	if strings.Trim(v, "0") == "" {
+	if isPlaceholder(v) {
 		return RuleToken, true
 	}
 	if k != Email {
 		return "", false
 	}
+	return emailBlockReason(v)
+}
+
+// isPlaceholder reports whether the trimmed value v is a placeholder of
+// [RuleToken]: one of its tokens in any case, or only '0' characters.
+func isPlaceholder(v string) bool {
+	if len(v) <= len("undefined") {
+		for _, t := range []string{"", "null", "nil", "none", "n/a", "na", "unknown", "undefined", "test", "-"} {
+			if strings.EqualFold(v, t) {
+				return true
+			}
+		}
+	}
+	return strings.Trim(v, "0") == ""
+}
+
+// emailBlockReason applies the e-mail rules, [RuleInvalidEmail] and
+// [RuleTestEmail], to the trimmed e-mail v.
+func emailBlockReason(v string) (string, bool) {
 	at := strings.IndexByte(v, '@')
 	if at <= 0 || at != strings.LastIndexByte(v, '@') || at == len(v)-1 {
 		return RuleInvalidEmail, true
 	}
-	local, domain := v[:at], v[at+1:]
+	if isTestLocal(v[:at]) || isTestDomain(v[at+1:]) {
+		return RuleTestEmail, true
+	}
+	return "", false
+}
+
+// isTestLocal reports whether the local part of an e-mail, with any
+// "+tag" removed, is one [RuleTestEmail] names, in any case.
+func isTestLocal(local string) bool {
 	if p := strings.IndexByte(local, '+'); p >= 0 {
 		local = local[:p]
 	}
 	for _, l := range []string{"test", "noreply", "no-reply", "donotreply", "do-not-reply"} {
 		if strings.EqualFold(local, l) {
-			return RuleTestEmail, true
+			return true
 		}
 	}
+	return false
+}
+
+// isTestDomain reports whether the domain of an e-mail is one
+// [RuleTestEmail] names, in any case: an example domain or a subdomain of
+// one, or a reserved top-level domain.
+func isTestDomain(domain string) bool {
 	for _, d := range []string{"example.com", "example.org", "example.net"} {
 		if strings.EqualFold(domain, d) || hasSuffixFold(domain, "."+d) {
-			return RuleTestEmail, true
+			return true
 		}
 	}
 	for _, tld := range []string{".test", ".invalid", ".localhost"} {
 		if hasSuffixFold(domain, tld) {
-			return RuleTestEmail, true
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
 // hasSuffixFold is strings.HasSuffix ignoring ASCII and Unicode case.

@@ -15,30 +15,8 @@ package identity
 // |pred| = Σ C(n(P), 2) and |truth| = Σ C(n(T), 2), where C(n, 2) =
 // n(n-1)/2.
 func Evaluate(pred map[string]string, truth map[string]string) (precision, recall float64) {
-	type cell struct{ p, t string }
-	inter := make(map[cell]int64)
-	pn := make(map[string]int64)
-	tn := make(map[string]int64)
-	for rec, p := range pred {
-		t, ok := truth[rec]
-		if !ok {
-			continue
-		}
-		inter[cell{p, t}]++
-		pn[p]++
-		tn[t]++
-	}
-	pairs := func(n int64) int64 { return n * (n - 1) / 2 }
-	var both, predPairs, truthPairs int64
-	for _, n := range inter {
-		both += pairs(n)
-	}
-	for _, n := range pn {
-		predPairs += pairs(n)
-	}
-	for _, n := range tn {
-		truthPairs += pairs(n)
-	}
+	inter, pn, tn := clusterSizes(pred, truth)
+	both, predPairs, truthPairs := pairsIn(inter), pairsIn(pn), pairsIn(tn)
 	precision, recall = 1, 1
 	if predPairs > 0 {
 		precision = float64(both) / float64(predPairs)
@@ -47,4 +25,33 @@ func Evaluate(pred map[string]string, truth map[string]string) (precision, recal
 		recall = float64(both) / float64(truthPairs)
 	}
 	return precision, recall
+}
+
+// clusterCell is a (predicted cluster, true cluster) pair.
+type clusterCell struct{ p, t string }
+
+// clusterSizes counts the records present in both maps: n(P∩T) per cell,
+// n(P) per predicted cluster and n(T) per true cluster.
+func clusterSizes(pred map[string]string, truth map[string]string) (inter map[clusterCell]int64, pn, tn map[string]int64) {
+	inter, pn, tn = make(map[clusterCell]int64), make(map[string]int64), make(map[string]int64)
+	for rec, p := range pred {
+		t, ok := truth[rec]
+		if !ok {
+			continue
+		}
+		inter[clusterCell{p, t}]++
+		pn[p]++
+		tn[t]++
+	}
+	return inter, pn, tn
+}
+
+// pairsIn is Σ C(n, 2) over the cluster sizes n: the pairs of records
+// linked within the clusters.
+func pairsIn[K comparable](sizes map[K]int64) int64 {
+	var pairs int64
+	for _, n := range sizes {
+		pairs += n * (n - 1) / 2
+	}
+	return pairs
 }

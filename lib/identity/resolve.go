@@ -21,21 +21,8 @@ func Resolve(links []Link, prev []Assignment, runDate time.Time, cfg Config) (Re
 	if err != nil {
 		return Result{}, fmt.Errorf("resolve identities: %w", err)
 	}
-	if len(links) >= math.MaxInt32 || len(prev) >= math.MaxInt32-len(links) {
-		return Result{}, fmt.Errorf("resolve identities: %w: too many rows", ErrInput)
-	}
-	for i, l := range links {
-		if l.Record == "" {
-			return Result{}, fmt.Errorf("resolve identities: %w: link %d: empty record key", ErrInput, i)
-		}
-		if kindIndex(l.Kind) < 0 {
-			return Result{}, fmt.Errorf("resolve identities: %w: link %d: unknown kind %q", ErrInput, i, l.Kind)
-		}
-	}
-	for i, p := range prev {
-		if p.RecordKey == "" || p.CustomerID == "" {
-			return Result{}, fmt.Errorf("resolve identities: %w: previous row %d: empty record key or customer id", ErrInput, i)
-		}
+	if err := checkInput(links, prev); err != nil {
+		return Result{}, fmt.Errorf("resolve identities: %w", err)
 	}
 	r := &run{links: links, prev: prev, cp: cp}
 	r.internAll()
@@ -48,6 +35,43 @@ func Resolve(links []Link, prev []Assignment, runDate time.Time, cfg Config) (Re
 	r.components()
 	r.assignIDs(civilDay(runDate))
 	return r.result(), nil
+}
+
+// checkInput refuses the rows Resolve cannot take: too many, or one
+// without its key (see checkLinks and checkPrevRows).
+func checkInput(links []Link, prev []Assignment) error {
+	if len(links) >= math.MaxInt32 || len(prev) >= math.MaxInt32-len(links) {
+		return fmt.Errorf("%w: too many rows", ErrInput)
+	}
+	if err := checkLinks(links); err != nil {
+		return err
+	}
+	return checkPrevRows(prev)
+}
+
+// checkLinks refuses the first link with an empty record key or an unknown
+// kind.
+func checkLinks(links []Link) error {
+	for i, l := range links {
+		if l.Record == "" {
+			return fmt.Errorf("%w: link %d: empty record key", ErrInput, i)
+		}
+		if kindIndex(l.Kind) < 0 {
+			return fmt.Errorf("%w: link %d: unknown kind %q", ErrInput, i, l.Kind)
+		}
+	}
+	return nil
+}
+
+// checkPrevRows refuses the first previous row without a record key or a
+// customer id.
+func checkPrevRows(prev []Assignment) error {
+	for i, p := range prev {
+		if p.RecordKey == "" || p.CustomerID == "" {
+			return fmt.Errorf("%w: previous row %d: empty record key or customer id", ErrInput, i)
+		}
+	}
+	return nil
 }
 
 // civilDay is t's UTC calendar day at midnight UTC.
@@ -162,7 +186,17 @@ func (r *run) checkPrev() error {
 	return nil
 }
 
+// buildPairs lists the distinct (value, record) pairs of the links and
+// indexes them per value; the links' ids are no longer needed then.
 func (r *run) buildPairs() {
+	r.dedupPairs()
+	r.recOf, r.valOf = nil, nil
+	r.indexValues()
+}
+
+// dedupPairs sorts the (value, record) pair words of the links into pairs,
+// without repeats, counting the links of each value into valLinks.
+func (r *run) dedupPairs() {
 	pairs := make([]uint64, len(r.links))
 	for i := range r.links {
 		pairs[i] = uint64(r.valOf[i])<<32 | uint64(r.recOf[i])
@@ -179,7 +213,11 @@ func (r *run) buildPairs() {
 		w++
 	}
 	r.pairs = pairs[:w]
-	r.recOf, r.valOf = nil, nil
+}
+
+// indexValues sets valOff, so that the pairs of value v are
+// pairs[valOff[v]:valOff[v+1]].
+func (r *run) indexValues() {
 	r.valOff = make([]int32, r.nval+1)
 	for _, p := range r.pairs {
 		r.valOff[(p>>32)+1]++
@@ -208,27 +246,45 @@ func (r *run) markActive() {
 	for v := range r.nval {
 		k := Kinds()[r.valKind[v]]
 		val := r.value(v)
-		reason, blocked := BlockReason(k, val)
-		if !blocked {
-			if _, ok := r.cp.extra[val]; ok {
-				reason, blocked = ReasonConfigured, true
-			}
-		}
-		if blocked {
-			r.events = append(r.events, Event{Type: EventBlocked, Kind: k, ValueHash: HashValue(val),
-				Links: int64(r.valLinks[v]), Reason: reason})
-			r.stats.BlockedLinks += int(r.valLinks[v])
+		if reason, blocked := r.blockReason(k, val); blocked {
+			r.block(v, k, val, reason)
 			continue
 		}
 		n := int(r.valOff[v+1] - r.valOff[v])
 		if c := r.cp.value[r.valKind[v]]; c > 0 && n > c {
-			r.events = append(r.events, Event{Type: EventRefusedCap, Kind: k, ValueHash: HashValue(val),
-				Records: int64(n), Reason: ReasonValueCap})
-			r.stats.ValueCapRefused++
+			r.refuseValueCap(k, val, n)
 			continue
 		}
 		r.active[v] = true
 	}
+}
+
+// blockReason is the rule that blocks value val of kind k, a built-in one
+// or [ReasonConfigured]; blocked is false when none does.
+func (r *run) blockReason(k Kind, val string) (reason string, blocked bool) {
+	if reason, blocked := BlockReason(k, val); blocked {
+		return reason, true
+	}
+	if _, ok := r.cp.extra[val]; ok {
+		return ReasonConfigured, true
+	}
+	return "", false
+}
+
+// block drops value v, of kind k and text val, for reason and emits its
+// event with the number of links it removes.
+func (r *run) block(v int, k Kind, val, reason string) {
+	r.events = append(r.events, Event{Type: EventBlocked, Kind: k, ValueHash: HashValue(val),
+		Links: int64(r.valLinks[v]), Reason: reason})
+	r.stats.BlockedLinks += int(r.valLinks[v])
+}
+
+// refuseValueCap refuses value val of kind k, carried by n records, over
+// its value cap and emits its event.
+func (r *run) refuseValueCap(k Kind, val string, n int) {
+	r.events = append(r.events, Event{Type: EventRefusedCap, Kind: k, ValueHash: HashValue(val),
+		Records: int64(n), Reason: ReasonValueCap})
+	r.stats.ValueCapRefused++
 }
 
 // indexRecordValues lists the active values of each record: those of

@@ -42,13 +42,24 @@ func Cohorts(customers []customerview.Customer, currency string) []Cohort {
 			co = &Cohort{Currency: currency}
 			by[m] = co
 		}
-		co.Customers++
-		if c.OrdersCount > 1 {
-			co.RepeatCustomers++
-		}
-		co.Orders += c.OrdersCount
-		co.GrossRevenue += c.GrossRevenue
+		co.add(c)
 	}
+	return sortedCohorts(by)
+}
+
+// add counts customer c, who has orders, in the cohort.
+func (co *Cohort) add(c customerview.Customer) {
+	co.Customers++
+	if c.OrdersCount > 1 {
+		co.RepeatCustomers++
+	}
+	co.Orders += c.OrdersCount
+	co.GrossRevenue += c.GrossRevenue
+}
+
+// sortedCohorts completes the cohorts by month with their month and
+// repeat rate, oldest first.
+func sortedCohorts(by map[time.Time]*Cohort) []Cohort {
 	out := make([]Cohort, 0, len(by))
 	for m, co := range by {
 		co.Month = int32(m.Unix() / 86400)

@@ -126,17 +126,19 @@ func (d *dailyRows) finish(spend map[dailyKey]money.Micros) []Daily {
 		r.Revenue = d.revenue[k].Cents()
 		out = append(out, *r)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Day != b.Day {
-			return a.Day < b.Day
-		}
-		if a.Channel != b.Channel {
-			return a.Channel < b.Channel
-		}
-		return a.Campaign < b.Campaign
-	})
+	sort.Slice(out, func(i, j int) bool { return before(out[i], out[j]) })
 	return out
+}
+
+// before orders rows by day, channel and campaign.
+func before(a, b Daily) bool {
+	if a.Day != b.Day {
+		return a.Day < b.Day
+	}
+	if a.Channel != b.Channel {
+		return a.Channel < b.Channel
+	}
+	return a.Campaign < b.Campaign
 }
 
 // dailyRows are the rows of DailyKPIs being summed up, with the distinct
@@ -220,15 +222,25 @@ func addAds(ads []AdDay, end time.Time, row func(dailyKey) *Daily) (map[dailyKey
 		*r.Impressions += a.Impressions
 		*r.Clicks += a.Clicks
 		spend[k] += a.Spend
-		switch {
-		case fed[k] == 1:
-			r.Reach = a.Reach
-		case fed[k] == 2 && r.Reach != nil:
-			r.Reach = nil
+		if r.feedReach(a.Reach, fed[k]) {
 			stats.ReachNotAdditive++
 		}
 	}
 	return spend, stats
+}
+
+// feedReach gives the row the reach of the fed-th ad row feeding it: the
+// reach of the first; a second makes it null, since reach does not add up.
+// It reports whether it nulled a reach.
+func (r *Daily) feedReach(reach *int64, fed int) bool {
+	switch {
+	case fed == 1:
+		r.Reach = reach
+	case fed == 2 && r.Reach != nil:
+		r.Reach = nil
+		return true
+	}
+	return false
 }
 
 // costs sets the ratio columns of a row that ad rows fed, from its exact

@@ -61,36 +61,58 @@ func NewCountries() *Countries {
 // buildCountries also returns the keys that were claimed twice with
 // different results (the first claim wins); the tests keep it empty.
 func buildCountries() (*Countries, []string) {
-	c := &Countries{rows: countryTable(), index: map[string]int{}, places: places()}
-	var conflicts []string
-	claim := func(name string, v int) {
-		k := countryKey(name)
-		if old, dup := c.index[k]; dup {
-			if old != v {
-				conflicts = append(conflicts, name)
-			}
-			return
+	x := &countryIndexer{c: &Countries{rows: countryTable(), index: map[string]int{}, places: places()}}
+	row := x.claimRows()
+	x.claimAliases(row)
+	return x.c, x.conflicts
+}
+
+// countryIndexer fills the index of c, claim by claim, keeping the first
+// claim of a key.
+type countryIndexer struct {
+	c         *Countries
+	conflicts []string // names whose key an earlier claim took for another result
+}
+
+// claim indexes name's key to v (a row, or -1 - i for place i) unless the
+// key is taken; it notes a conflict when it was taken for another v.
+func (x *countryIndexer) claim(name string, v int) {
+	k := countryKey(name)
+	if old, dup := x.c.index[k]; dup {
+		if old != v {
+			x.conflicts = append(x.conflicts, name)
 		}
-		c.index[k] = v
+		return
 	}
+	x.c.index[k] = v
+}
+
+// claimRows claims the rows' codes, then their names, and returns the
+// rows by alpha-2 code.
+func (x *countryIndexer) claimRows() map[string]int {
 	row := map[string]int{}
-	for i, r := range c.rows {
+	for i, r := range x.c.rows {
 		row[r.alpha2] = i
-		claim(r.alpha2, i)
-		claim(r.alpha3, i)
+		x.claim(r.alpha2, i)
+		x.claim(r.alpha3, i)
 	}
-	for i, r := range c.rows {
+	for i, r := range x.c.rows {
 		for _, n := range r.names {
-			claim(n, i)
+			x.claim(n, i)
 		}
 	}
+	return row
+}
+
+// claimAliases claims the variants of country names (row gives the rows
+// by alpha-2 code), then the places that are no country.
+func (x *countryIndexer) claimAliases(row map[string]int) {
 	for _, v := range countryVariants() {
-		claim(v[0], row[v[1]])
+		x.claim(v[0], row[v[1]])
 	}
-	for i, p := range c.places {
-		claim(p.name, -1-i)
+	for i, p := range x.c.places {
+		x.claim(p.name, -1-i)
 	}
-	return c, conflicts
 }
 
 // Lookup resolves s, which may be an alpha-2 or alpha-3 code or an English

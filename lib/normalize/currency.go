@@ -60,15 +60,24 @@ func NewRates(base string, rates []Rate) (*Rates, error) {
 			return nil, fmt.Errorf("build rates: %w", err)
 		}
 	}
+	if err := r.sortSeries(); err != nil {
+		return nil, fmt.Errorf("build rates: %w", err)
+	}
+	return r, nil
+}
+
+// sortSeries sorts each currency's rates by day and refuses two rates of
+// one currency from the same day.
+func (r *Rates) sortSeries() error {
 	for code, s := range r.series {
 		slices.SortFunc(s, func(a, b ratePoint) int { return a.day.Compare(b.day) })
 		for i := 1; i < len(s); i++ {
 			if s[i].day.Equal(s[i-1].day) {
-				return nil, fmt.Errorf("build rates: two rates of %s from %s", code, s[i].day.Format(time.DateOnly))
+				return fmt.Errorf("two rates of %s from %s", code, s[i].day.Format(time.DateOnly))
 			}
 		}
 	}
-	return r, nil
+	return nil
 }
 
 func (r *Rates) add(rt Rate) error {
@@ -124,17 +133,24 @@ func (r *Rates) Convert(amount int64, from, to string, day time.Time) (int64, er
 	if err != nil {
 		return 0, fmt.Errorf("convert %s to %s: %w", from, to, err)
 	}
-	n := new(big.Int).SetInt64(amount) // amount * (pf.num/pf.den) / (pt.num/pt.den)
+	q := convertAt(amount, pf, pt)
+	if !q.IsInt64() {
+		return 0, fmt.Errorf("convert %d %s to %s: %w", amount, from, to, ErrOverflow)
+	}
+	return q.Int64(), nil
+}
+
+// convertAt is amount * (pf.num/pf.den) / (pt.num/pt.den), computed
+// exactly and rounded once, half away from zero.
+func convertAt(amount int64, pf, pt ratePoint) *big.Int {
+	n := new(big.Int).SetInt64(amount)
 	n.Mul(n, pf.num).Mul(n, pt.den)
 	d := new(big.Int).Mul(pf.den, pt.num)
 	q, rem := n.QuoRem(n, d, new(big.Int))    // truncated toward zero
 	if rem.Abs(rem).Lsh(rem, 1).Cmp(d) >= 0 { // half or more: away from zero
 		q.Add(q, big.NewInt(sign(amount)))
 	}
-	if !q.IsInt64() {
-		return 0, fmt.Errorf("convert %d %s to %s: %w", amount, from, to, ErrOverflow)
-	}
-	return q.Int64(), nil
+	return q
 }
 
 func (r *Rates) known(code string) bool {

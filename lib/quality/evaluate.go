@@ -236,27 +236,41 @@ func compileFor(rs []Rule, rows Rows, in Inputs) ([]*compiled, error) {
 // evaluate runs the rules over the rows: their results, their row
 // failures and the report.
 func evaluate(d Dataset, rules []*compiled, rows Rows, in Inputs) *Outcome {
-	pii := map[string]bool{}
-	for _, c := range d.PII {
-		pii[c] = true
-	}
+	pii := piiColumns(d.PII)
 	out := &Outcome{}
 	var perRule [][]RowFailure
-	total := 0
 	for _, c := range rules {
 		res, rf := c.eval(rows, in, pii)
 		out.Results = append(out.Results, res)
 		perRule = append(perRule, rf)
-		total += len(rf)
 	}
-	// Rule order, then a stable sort by row: row order, then rule order.
-	out.Failures = make([]RowFailure, 0, total)
-	for _, rf := range perRule {
-		out.Failures = append(out.Failures, rf...)
-	}
-	slices.SortStableFunc(out.Failures, func(a, b RowFailure) int { return cmp.Compare(a.Row, b.Row) })
+	out.Failures = byRowThenRule(perRule)
 	out.Report = newReport(d.Name, in, rows.Len(), out.Results)
 	return out
+}
+
+// piiColumns is the set of the dataset's PII columns.
+func piiColumns(cols []string) map[string]bool {
+	pii := map[string]bool{}
+	for _, c := range cols {
+		pii[c] = true
+	}
+	return pii
+}
+
+// byRowThenRule merges the failures of each rule, in rule order, into one
+// list ordered by row, then rule: rule order, then a stable sort by row.
+func byRowThenRule(perRule [][]RowFailure) []RowFailure {
+	total := 0
+	for _, rf := range perRule {
+		total += len(rf)
+	}
+	failures := make([]RowFailure, 0, total)
+	for _, rf := range perRule {
+		failures = append(failures, rf...)
+	}
+	slices.SortStableFunc(failures, func(a, b RowFailure) int { return cmp.Compare(a.Row, b.Row) })
+	return failures
 }
 
 // stopping names the failed rules of severity error, which stop the run.
@@ -468,46 +482,76 @@ func keyOf(key []byte, getters []Getter, i int) (_ []byte, allNull bool) {
 // compares the keys of rows whose hashes are equal, so that a hash
 // collision never counts as a duplicate.
 func duplicateRows(n int, getters []Getter) uniqueRows {
-	type hashed struct {
-		hash uint64
-		row  int
-	}
-	seed := maphash.MakeSeed()
-	hs := make([]hashed, 0, n)
-	var key []byte
-	for i := range n {
-		var allNull bool
-		key, allNull = keyOf(key[:0], getters, i)
-		if !allNull {
-			hs = append(hs, hashed{maphash.Bytes(seed, key), i})
-		}
-	}
-	out := uniqueRows{checked: len(hs)}
-	slices.SortFunc(hs, func(a, b hashed) int {
+	hs := hashKeys(n, getters)
+	slices.SortFunc(hs, func(a, b hashedRow) int {
 		if c := cmp.Compare(a.hash, b.hash); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.row, b.row)
 	})
-	var distinct []string
+	out := uniqueRows{checked: len(hs), rows: repeatedRows(hs, getters)}
+	slices.Sort(out.rows)
+	return out
+}
+
+// hashedRow is a row and the hash of its key.
+type hashedRow struct {
+	hash uint64
+	row  int
+}
+
+// hashKeys hashes the key of every row of 0..n-1 whose key is not entirely
+// null, in row order.
+func hashKeys(n int, getters []Getter) []hashedRow {
+	seed := maphash.MakeSeed()
+	hs := make([]hashedRow, 0, n)
+	var key []byte
+	for i := range n {
+		var allNull bool
+		key, allNull = keyOf(key[:0], getters, i)
+		if !allNull {
+			hs = append(hs, hashedRow{maphash.Bytes(seed, key), i})
+		}
+	}
+	return hs
+}
+
+// repeatedRows walks hs, sorted by hash then row, and returns the rows
+// whose key repeats that of an earlier row of equal hash.
+func repeatedRows(hs []hashedRow, getters []Getter) []int {
+	f := repeatFinder{getters: getters}
 	for start := 0; start < len(hs); {
 		end := start + 1
 		for end < len(hs) && hs[end].hash == hs[start].hash {
 			end++
 		}
 		if end-start > 1 {
-			distinct = distinct[:0]
-			for _, h := range hs[start:end] { // in row order
-				key, _ = keyOf(key[:0], getters, h.row)
-				if slices.Contains(distinct, string(key)) {
-					out.rows = append(out.rows, h.row)
-				} else {
-					distinct = append(distinct, string(key))
-				}
-			}
+			f.addRun(hs[start:end])
 		}
 		start = end
 	}
-	slices.Sort(out.rows)
-	return out
+	return f.rows
+}
+
+// repeatFinder collects the repeated rows of runs of equal hashes, reusing
+// its key buffer and list of distinct keys from run to run.
+type repeatFinder struct {
+	getters  []Getter
+	key      []byte
+	distinct []string
+	rows     []int
+}
+
+// addRun adds the rows of run, in row order, whose key an earlier row of
+// run has.
+func (f *repeatFinder) addRun(run []hashedRow) {
+	f.distinct = f.distinct[:0]
+	for _, h := range run {
+		f.key, _ = keyOf(f.key[:0], f.getters, h.row)
+		if slices.Contains(f.distinct, string(f.key)) {
+			f.rows = append(f.rows, h.row)
+		} else {
+			f.distinct = append(f.distinct, string(f.key))
+		}
+	}
 }

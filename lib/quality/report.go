@@ -90,33 +90,47 @@ func newReport(dataset string, in Inputs, rows int, results []Result) Report {
 // for validity, the type checks) that checked rows in it, or 1 when none
 // did.
 func dimensionScore(dim string, results []Result, typeChecks []TypeCheck) DimensionScore {
-	ds := DimensionScore{Dimension: dim, Passed: true}
-	var sum float64
-	count := func(checked, failed int) {
-		if checked <= 0 {
-			return
-		}
-		ds.Checks++
-		ds.Checked += checked
-		ds.Failed += failed
-		sum += float64(checked-failed) / float64(checked)
-	}
+	s := dimensionSum{ds: DimensionScore{Dimension: dim, Passed: true}}
 	for _, r := range results {
 		if slices.Contains(r.Dimensions, dim) {
-			count(r.Checked, r.Failed)
-			ds.Passed = ds.Passed && r.Passed
+			s.count(r.Checked, r.Failed)
+			s.ds.Passed = s.ds.Passed && r.Passed
 		}
 	}
 	if dim == DimValidity {
 		for _, tc := range typeChecks {
-			count(tc.Checked, tc.Failed)
+			s.count(tc.Checked, tc.Failed)
 		}
 	}
-	ds.Score = 1
-	if ds.Checks > 0 {
-		ds.Score = sum / float64(ds.Checks)
+	return s.score()
+}
+
+// dimensionSum adds up the checks of one dimension.
+type dimensionSum struct {
+	ds  DimensionScore
+	sum float64 // of the counted checks' pass rates
+}
+
+// count adds a check of checked rows, failed of which failed; a check of
+// no row does not count.
+func (s *dimensionSum) count(checked, failed int) {
+	if checked <= 0 {
+		return
 	}
-	return ds
+	s.ds.Checks++
+	s.ds.Checked += checked
+	s.ds.Failed += failed
+	s.sum += float64(checked-failed) / float64(checked)
+}
+
+// score is the dimension's score with its Score set: the mean pass rate of
+// the counted checks, 1 without any.
+func (s *dimensionSum) score() DimensionScore {
+	s.ds.Score = 1
+	if s.ds.Checks > 0 {
+		s.ds.Score = s.sum / float64(s.ds.Checks)
+	}
+	return s.ds
 }
 
 // Report row types.
@@ -171,39 +185,60 @@ type ReportRow struct {
 func (r Report) ParquetRows() []ReportRow {
 	var out []ReportRow
 	base := ReportRow{Dataset: r.Dataset, RunID: r.RunID, AsOf: r.AsOf}
-	passShare := func(checked, failed int) float64 {
-		if checked <= 0 {
-			return 1
-		}
-		return float64(checked-failed) / float64(checked)
-	}
 	for _, res := range r.Rules {
-		row := base
-		row.RowType, row.Name, row.Kind = RowRule, res.Rule, res.Kind
-		row.Columns = strings.Join(res.Columns, ",")
-		row.Dimensions = strings.Join(res.Dimensions, ",")
-		row.Severity = res.Severity
-		row.Checked, row.Failed = int64(res.Checked), int64(res.Failed)
-		row.Score = passShare(res.Checked, res.Failed)
-		row.Passed = res.Passed
-		row.Samples = slices.Clone(res.Samples)
-		out = append(out, row)
+		out = append(out, ruleRow(base, res))
 	}
 	for _, tc := range r.TypeChecks {
-		row := base
-		row.RowType, row.Name, row.Kind = RowTypeCheck, tc.Column, tc.Type
-		row.Columns, row.Dimensions = tc.Column, DimValidity
-		row.Checked, row.Failed = int64(tc.Checked), int64(tc.Failed)
-		row.Score = passShare(tc.Checked, tc.Failed)
-		row.Passed = tc.Failed == 0
-		out = append(out, row)
+		out = append(out, typeCheckRow(base, tc))
 	}
 	for _, d := range r.Dimensions {
-		row := base
-		row.RowType, row.Name, row.Dimensions = RowDimension, d.Dimension, d.Dimension
-		row.Checked, row.Failed = int64(d.Checked), int64(d.Failed)
-		row.Score, row.Passed = d.Score, d.Passed
-		out = append(out, row)
+		out = append(out, dimensionRow(base, d))
 	}
 	return out
+}
+
+// ruleRow is the report row of a rule's result; base holds the report's
+// columns.
+func ruleRow(base ReportRow, res Result) ReportRow {
+	row := base
+	row.RowType, row.Name, row.Kind = RowRule, res.Rule, res.Kind
+	row.Columns = strings.Join(res.Columns, ",")
+	row.Dimensions = strings.Join(res.Dimensions, ",")
+	row.Severity = res.Severity
+	row.Checked, row.Failed = int64(res.Checked), int64(res.Failed)
+	row.Score = passShare(res.Checked, res.Failed)
+	row.Passed = res.Passed
+	row.Samples = slices.Clone(res.Samples)
+	return row
+}
+
+// typeCheckRow is the report row of a type check; base holds the report's
+// columns.
+func typeCheckRow(base ReportRow, tc TypeCheck) ReportRow {
+	row := base
+	row.RowType, row.Name, row.Kind = RowTypeCheck, tc.Column, tc.Type
+	row.Columns, row.Dimensions = tc.Column, DimValidity
+	row.Checked, row.Failed = int64(tc.Checked), int64(tc.Failed)
+	row.Score = passShare(tc.Checked, tc.Failed)
+	row.Passed = tc.Failed == 0
+	return row
+}
+
+// dimensionRow is the report row of a dimension's score; base holds the
+// report's columns.
+func dimensionRow(base ReportRow, d DimensionScore) ReportRow {
+	row := base
+	row.RowType, row.Name, row.Dimensions = RowDimension, d.Dimension, d.Dimension
+	row.Checked, row.Failed = int64(d.Checked), int64(d.Failed)
+	row.Score, row.Passed = d.Score, d.Passed
+	return row
+}
+
+// passShare is the share of checked rows that passed, 1 when none was
+// checked.
+func passShare(checked, failed int) float64 {
+	if checked <= 0 {
+		return 1
+	}
+	return float64(checked-failed) / float64(checked)
 }

@@ -68,27 +68,32 @@ type DeletionRequest struct {
 func (g *gen) consent(rng *rand.Rand) {
 	last := g.end.Add(-time.Second)
 	for i := range g.d.Persons {
-		p := &g.d.Persons[i]
-		w := g.windows[i]
-		if chance(rng, ConsentRate) {
-			g.subscription(rng, p, w, last)
-		}
-		if p.CustomerNumber != "" && chance(rng, ServiceOptOutRate) {
-			e := ConsentEvent{Time: timeBetween(rng, w[0], last), Status: "opted_out", Source: "customer_service",
-				CustomerNumber: p.CustomerNumber, PersonID: p.ID}
-			g.d.ConsentEvents = append(g.d.ConsentEvents, e)
-		}
-		if chance(rng, DeletionRequestRate) {
-			r := DeletionRequest{Time: timeBetween(rng, w[0], last), PersonID: p.ID}
-			r.Email, r.CustomerNumber = g.consentIDs(rng, p, "")
-			g.d.DeletionRequests = append(g.d.DeletionRequests, r)
-		}
+		g.personConsent(rng, &g.d.Persons[i], g.windows[i], last)
 	}
 	for i := range StrangerConsentEvents {
 		g.d.ConsentEvents = append(g.d.ConsentEvents, ConsentEvent{Time: timeBetween(rng, g.start, last), Status: "opted_out",
 			Source: "unsubscribe_link", Email: fmt.Sprintf("former.subscriber%d@post.example", i+1)})
 	}
 	g.numberConsent()
+}
+
+// personConsent writes the consent events and deletion request of one
+// person, active in the window w, up to last: a subscription, an opt-out
+// through customer service (customers only), a deletion request.
+func (g *gen) personConsent(rng *rand.Rand, p *Person, w [2]time.Time, last time.Time) {
+	if chance(rng, ConsentRate) {
+		g.subscription(rng, p, w, last)
+	}
+	if p.CustomerNumber != "" && chance(rng, ServiceOptOutRate) {
+		e := ConsentEvent{Time: timeBetween(rng, w[0], last), Status: "opted_out", Source: "customer_service",
+			CustomerNumber: p.CustomerNumber, PersonID: p.ID}
+		g.d.ConsentEvents = append(g.d.ConsentEvents, e)
+	}
+	if chance(rng, DeletionRequestRate) {
+		r := DeletionRequest{Time: timeBetween(rng, w[0], last), PersonID: p.ID}
+		r.Email, r.CustomerNumber = g.consentIDs(rng, p, "")
+		g.d.DeletionRequests = append(g.d.DeletionRequests, r)
+	}
 }
 
 // subscription writes the consent events of a person who subscribes within

@@ -89,20 +89,9 @@ func (g *gen) duplicateContact(p *Person, plan phonePlan, first Contact, withNum
 	dup.FirstName, dup.LastName = g.nameMess(p.FirstName, false), g.nameMess(p.LastName, true)
 	dup.LifecycleStage = g.stage(*p)
 	if p.Phone != "" && chance(g.rng, 0.4) {
-		// Same phone in another format, another e-mail.
-		dup.Phone = formatPhone(plan, strings.TrimPrefix(p.Phone, "+"+plan.cc), g.rng.IntN(PhoneFormats))
-		dup.Email = g.crmEmail(p.Emails[len(p.Emails)-1])
-		if len(p.Emails) == 1 {
-			dup.Email = g.crmEmail(g.unique(asciiFold(p.FirstName)+asciiFold(p.LastName), pick(g.rng, freeMailDomains())))
-			p.Emails = append(p.Emails, strings.TrimSpace(strings.ToLower(dup.Email)))
-		}
+		g.samePhoneOtherEmail(&dup, p, plan)
 	} else {
-		// Same e-mail in another case, phone as the form gave it.
-		dup.Email = caseMess(g.rng, p.Emails[0])
-		if chance(g.rng, EmailSpaceRate) {
-			dup.Email = spaceMess(g.rng, dup.Email)
-		}
-		dup.Phone = g.crmPhone(plan, p.Phone)
+		g.sameEmailGivenPhone(&dup, p, plan)
 	}
 	if withNumber && chance(g.rng, 0.5) {
 		dup.CustomerNumber = g.numberMess(p.CustomerNumber)
@@ -112,6 +101,29 @@ func (g *gen) duplicateContact(p *Person, plan phonePlan, first Contact, withNum
 	dup.CreatedAt = g.msTime(first.CreatedAt, g.end)
 	dup.UpdatedAt = g.msTime(dup.CreatedAt, g.end)
 	return dup
+}
+
+// samePhoneOtherEmail gives the duplicate contact dup the person's phone
+// in another format and another e-mail: the person's last, or a new one
+// the person then has too.
+func (g *gen) samePhoneOtherEmail(dup *Contact, p *Person, plan phonePlan) {
+	dup.Phone = formatPhone(plan, strings.TrimPrefix(p.Phone, "+"+plan.cc), g.rng.IntN(PhoneFormats))
+	dup.Email = g.crmEmail(p.Emails[len(p.Emails)-1])
+	if len(p.Emails) == 1 {
+		dup.Email = g.crmEmail(g.unique(asciiFold(p.FirstName)+asciiFold(p.LastName), pick(g.rng, freeMailDomains())))
+		p.Emails = append(p.Emails, strings.TrimSpace(strings.ToLower(dup.Email)))
+	}
+}
+
+// sameEmailGivenPhone gives the duplicate contact dup the person's first
+// e-mail in another case (and now and then with spaces), and the phone as
+// the form gave it.
+func (g *gen) sameEmailGivenPhone(dup *Contact, p *Person, plan phonePlan) {
+	dup.Email = caseMess(g.rng, p.Emails[0])
+	if chance(g.rng, EmailSpaceRate) {
+		dup.Email = spaceMess(g.rng, dup.Email)
+	}
+	dup.Phone = g.crmPhone(plan, p.Phone)
 }
 
 // personIndex turns "P00042" into 41.

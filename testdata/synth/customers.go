@@ -117,21 +117,9 @@ func (a *customerAcc) read(ctx context.Context, r io.Reader) error {
 func eachOrderLine(ctx context.Context, r io.Reader, need []string, fn func([]string) error) error {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
-	head, err := cr.Read()
+	idx, err := neededColumns(cr, need)
 	if err != nil {
-		return fmt.Errorf("read header: %w", err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
-	}
-	idx := make([]int, len(need))
-	for i, n := range need {
-		j, ok := col[n]
-		if !ok {
-			return fmt.Errorf("find column %q: %w", n, errBadHeader)
-		}
-		idx[i] = j
+		return err
 	}
 	fields := make([]string, len(need))
 	for line := 2; ; line++ {
@@ -154,6 +142,30 @@ func eachOrderLine(ctx context.Context, r io.Reader, need []string, fn func([]st
 	}
 }
 
+// neededColumns reads the header of cr and finds the columns named need
+// in it, in need's order.
+func neededColumns(cr *csv.Reader, need []string) ([]int, error) {
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	}
+	idx := make([]int, len(need))
+	for i, n := range need {
+		j, ok := col[n]
+		if !ok {
+			return nil, fmt.Errorf("find column %q: %w", n, errBadHeader)
+		}
+		idx[i] = j
+	}
+	return idx, nil
+}
+
+// add counts one line of customer number customer: its country and time,
+// and its invoice as an order unless it is a cancellation.
 func (a *customerAcc) add(invoice, date, customer, country string) error {
 	num := strings.TrimSuffix(strings.TrimSpace(customer), ".0")
 	if num == "" {
@@ -184,29 +196,42 @@ func (a *customerAcc) add(invoice, date, customer, country string) error {
 	return nil
 }
 
+// customers lists the customers read, sorted by number.
 func (a *customerAcc) customers() []Customer {
 	out := make([]Customer, 0, len(a.countries))
 	for num, cs := range a.countries {
-		c := Customer{Number: num, Country: topCountry(cs)}
-		for inv, t := range a.orders[num] {
-			c.Orders = append(c.Orders, Order{Invoice: inv, Time: t})
-		}
-		sort.Slice(c.Orders, func(i, j int) bool {
-			oi, oj := c.Orders[i], c.Orders[j]
-			if !oi.Time.Equal(oj.Time) {
-				return oi.Time.Before(oj.Time)
-			}
-			return oi.Invoice < oj.Invoice
-		})
-		if n := len(c.Orders); n > 0 {
-			c.FirstOrder, c.LastOrder = c.Orders[0].Time, c.Orders[n-1].Time
-		} else {
-			c.FirstOrder, c.LastOrder = a.lineMin[num], a.lineMax[num]
-		}
-		out = append(out, c)
+		out = append(out, a.customer(num, cs))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out
+}
+
+// customer is customer num, whose lines name countries cs: its orders by
+// time, then invoice, and its first and last order (first and last line
+// without orders).
+func (a *customerAcc) customer(num string, cs map[string]int) Customer {
+	c := Customer{Number: num, Country: topCountry(cs)}
+	for inv, t := range a.orders[num] {
+		c.Orders = append(c.Orders, Order{Invoice: inv, Time: t})
+	}
+	sortOrders(c.Orders)
+	if n := len(c.Orders); n > 0 {
+		c.FirstOrder, c.LastOrder = c.Orders[0].Time, c.Orders[n-1].Time
+	} else {
+		c.FirstOrder, c.LastOrder = a.lineMin[num], a.lineMax[num]
+	}
+	return c
+}
+
+// sortOrders sorts orders by time, then invoice.
+func sortOrders(orders []Order) {
+	sort.Slice(orders, func(i, j int) bool {
+		oi, oj := orders[i], orders[j]
+		if !oi.Time.Equal(oj.Time) {
+			return oi.Time.Before(oj.Time)
+		}
+		return oi.Invoice < oj.Invoice
+	})
 }
 
 func topCountry(cs map[string]int) string {

@@ -10,6 +10,14 @@ import (
 // touchpoints their ids: contact ids grow with the creation time by 1-40
 // (as HubSpot's do), event ids count touchpoints in time order.
 func (g *gen) finish() {
+	g.numberContacts()
+	numberTouchpoints(g.d.Touchpoints)
+	sortAdClicks(g.d.AdClicks)
+}
+
+// numberContacts sorts the contacts by creation time and gives them ids
+// growing by 1-40 from 1000.
+func (g *gen) numberContacts() {
 	d := g.d
 	sort.SliceStable(d.Contacts, func(i, j int) bool { return d.Contacts[i].CreatedAt.Before(d.Contacts[j].CreatedAt) })
 	id := 1000
@@ -17,18 +25,27 @@ func (g *gen) finish() {
 		id += 1 + g.rng.IntN(40)
 		d.Contacts[i].ContactID = strconv.Itoa(id)
 	}
-	sort.SliceStable(d.Touchpoints, func(i, j int) bool {
-		a, b := d.Touchpoints[i], d.Touchpoints[j]
+}
+
+// numberTouchpoints sorts the touchpoints by time, then session, and gives
+// them event ids in that order.
+func numberTouchpoints(tps []Touchpoint) {
+	sort.SliceStable(tps, func(i, j int) bool {
+		a, b := tps[i], tps[j]
 		if !a.Time.Equal(b.Time) {
 			return a.Time.Before(b.Time)
 		}
 		return a.SessionID < b.SessionID
 	})
-	for i := range d.Touchpoints {
-		d.Touchpoints[i].EventID = fmt.Sprintf("ev%07d", i+1)
+	for i := range tps {
+		tps[i].EventID = fmt.Sprintf("ev%07d", i+1)
 	}
-	sort.SliceStable(d.AdClicks, func(i, j int) bool {
-		a, b := d.AdClicks[i], d.AdClicks[j]
+}
+
+// sortAdClicks sorts the ad clicks by time, then click id.
+func sortAdClicks(clicks []AdClick) {
+	sort.SliceStable(clicks, func(i, j int) bool {
+		a, b := clicks[i], clicks[j]
 		if !a.Time.Equal(b.Time) {
 			return a.Time.Before(b.Time)
 		}

@@ -49,18 +49,7 @@ func Generate(opts Options) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &gen{
-		rng:       rand.New(rand.NewPCG(opts.Seed, pcgStream)),
-		used:      map[string]bool{},
-		customers: map[string]Customer{},
-		bridge:    map[string]bool{},
-	}
-	g.start, g.end = span(cs)
-	g.camps = campaigns(g.start, g.end)
-	g.d = &Dataset{Seed: opts.Seed, Source: opts.Source, Start: g.start, End: g.end, Campaigns: g.camps}
-	for _, c := range cs {
-		g.customers[c.Number] = c
-	}
+	g := newGen(opts, cs)
 	g.persons(cs)
 	g.familyTablets()
 	for i := range g.d.Persons {
@@ -77,6 +66,27 @@ func Generate(opts Options) (*Dataset, error) {
 	return g.d, nil
 }
 
+// newGen starts the generation for the checked customers cs: the
+// generator seeded, the span, its campaigns and the customers by number.
+func newGen(opts Options, cs []Customer) *gen {
+	g := &gen{
+		rng:       rand.New(rand.NewPCG(opts.Seed, pcgStream)),
+		used:      map[string]bool{},
+		customers: map[string]Customer{},
+		bridge:    map[string]bool{},
+	}
+	g.start, g.end = span(cs)
+	g.camps = campaigns(g.start, g.end)
+	g.d = &Dataset{Seed: opts.Seed, Source: opts.Source, Start: g.start, End: g.end, Campaigns: g.camps}
+	for _, c := range cs {
+		g.customers[c.Number] = c
+	}
+	return g
+}
+
+// checkCustomers sorts a copy of the customers by number and checks that
+// each has a number, a first order no later than its last, and appears
+// once.
 func checkCustomers(in []Customer) ([]Customer, error) {
 	if len(in) == 0 {
 		return nil, fmt.Errorf("check options: %w", ErrNoCustomers)
@@ -239,21 +249,7 @@ func (g *gen) familyTablets() {
 		if len(ps)-len(taken) < size {
 			return
 		}
-		anchor := g.rng.IntN(len(ps))
-		for taken[anchor] {
-			anchor = (anchor + 1) % len(ps)
-		}
-		group := []int{anchor}
-		for _, same := range []bool{true, false} {
-			for _, j := range g.rng.Perm(len(ps)) {
-				if len(group) == size {
-					break
-				}
-				if j != anchor && !taken[j] && !contains(group, j) && (!same || ps[j].Country == ps[anchor].Country) {
-					group = append(group, j)
-				}
-			}
-		}
+		group := g.tabletGroup(ps, taken, size)
 		tablet := g.uuid(false)
 		for _, j := range group {
 			taken[j] = true
@@ -265,6 +261,27 @@ func (g *gen) familyTablets() {
 			}
 		}
 	}
+}
+
+// tabletGroup draws a group of size persons not taken yet: an anchor, then
+// others of its country, then of any country if need be.
+func (g *gen) tabletGroup(ps []Person, taken map[int]bool, size int) []int {
+	anchor := g.rng.IntN(len(ps))
+	for taken[anchor] {
+		anchor = (anchor + 1) % len(ps)
+	}
+	group := []int{anchor}
+	for _, same := range []bool{true, false} {
+		for _, j := range g.rng.Perm(len(ps)) {
+			if len(group) == size {
+				break
+			}
+			if j != anchor && !taken[j] && !contains(group, j) && (!same || ps[j].Country == ps[anchor].Country) {
+				group = append(group, j)
+			}
+		}
+	}
+	return group
 }
 
 func contains(xs []int, x int) bool {

@@ -76,32 +76,10 @@ func (g *gen) campaign(channel string, t time.Time) string {
 
 // session writes the events of one session (and its ad click).
 func (g *gen) session(p *Person, s sessionSpec) {
-	id := g.fresh(func() string { return fmt.Sprintf("s%016x", g.rng.Uint64()) })
-	base := Touchpoint{SessionID: id, PersonID: p.ID, Source: "web"}
-	switch {
-	case s.device != "":
-		base.Source, base.DeviceID = "app", s.device
-	case len(p.Devices) > 0 && chance(g.rng, AppSessionRate):
-		base.Source, base.DeviceID = "app", pick(g.rng, p.Devices)
-	default:
-		base.CookieID = pick(g.rng, p.Cookies)
-	}
-	if base.Source == "app" && s.device == "" && chance(g.rng, BlockedDeviceRate) {
-		base.DeviceID = pick(g.rng, []string{ZeroAdvertisingID, "unknown", "0"})
-	}
-	names, weights := channels()
-	base.Channel = names[pickWeighted(g.rng, weights)]
-	base.CampaignID = g.campaign(base.Channel, s.at)
-	if s.loggedIn {
-		base.Email = g.touchEmail(p, s.bridge)
-	}
+	base := g.sessionBase(p, s)
 	types := g.eventTypes(s.order != nil)
 	times := g.eventTimes(s, len(types))
-	var clickID string
-	if base.Source == "web" && (base.Channel == "paid_search" || base.Channel == "paid_social") {
-		platform := map[string]string{"paid_search": "google_ads", "paid_social": "meta"}[base.Channel]
-		clickID = g.click(p, platform, base.CampaignID, base.CookieID, times[0].Add(-time.Duration(1+g.rng.IntN(20))*time.Second))
-	}
+	clickID := g.sessionClick(p, base, times[0])
 	for i, typ := range types {
 		t := base
 		t.EventType, t.Time = typ, times[i]
@@ -116,6 +94,49 @@ func (g *gen) session(p *Person, s sessionSpec) {
 		}
 		g.d.Touchpoints = append(g.d.Touchpoints, t)
 	}
+}
+
+// sessionBase is what the events of a session share: its id, where it
+// takes place, its channel and campaign, and the e-mail of a logged-in
+// session.
+func (g *gen) sessionBase(p *Person, s sessionSpec) Touchpoint {
+	base := Touchpoint{SessionID: g.fresh(func() string { return fmt.Sprintf("s%016x", g.rng.Uint64()) }), PersonID: p.ID, Source: "web"}
+	g.placeSession(&base, p, s)
+	names, weights := channels()
+	base.Channel = names[pickWeighted(g.rng, weights)]
+	base.CampaignID = g.campaign(base.Channel, s.at)
+	if s.loggedIn {
+		base.Email = g.touchEmail(p, s.bridge)
+	}
+	return base
+}
+
+// placeSession puts the session in the app, on its forced device or on one
+// of the person's (written now and then as a blocked id), or on the web
+// with one of the person's cookies.
+func (g *gen) placeSession(base *Touchpoint, p *Person, s sessionSpec) {
+	switch {
+	case s.device != "":
+		base.Source, base.DeviceID = "app", s.device
+	case len(p.Devices) > 0 && chance(g.rng, AppSessionRate):
+		base.Source, base.DeviceID = "app", pick(g.rng, p.Devices)
+	default:
+		base.CookieID = pick(g.rng, p.Cookies)
+	}
+	if base.Source == "app" && s.device == "" && chance(g.rng, BlockedDeviceRate) {
+		base.DeviceID = pick(g.rng, []string{ZeroAdvertisingID, "unknown", "0"})
+	}
+}
+
+// sessionClick writes the ad click of a paid web session, a few seconds
+// before its first event at first, and returns its id ("" for a session
+// of another kind).
+func (g *gen) sessionClick(p *Person, base Touchpoint, first time.Time) string {
+	if base.Source != "web" || (base.Channel != "paid_search" && base.Channel != "paid_social") {
+		return ""
+	}
+	platform := map[string]string{"paid_search": "google_ads", "paid_social": "meta"}[base.Channel]
+	return g.click(p, platform, base.CampaignID, base.CookieID, first.Add(-time.Duration(1+g.rng.IntN(20))*time.Second))
 }
 
 // touchEmail is the e-mail a logged-in session writes on its events.

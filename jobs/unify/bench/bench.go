@@ -48,22 +48,9 @@ func Scale(w io.Writer, r io.Reader, copies int) (int64, error) {
 	if copies < 1 || copies > MaxCopies {
 		return 0, fmt.Errorf("copies %d: want 1 to %d", copies, MaxCopies)
 	}
-	in, err := csv.NewReader(r).ReadAll()
+	in, cols, err := readExport(r)
 	if err != nil {
-		return 0, fmt.Errorf("read export: %w", err)
-	}
-	if len(in) == 0 {
-		return 0, errors.New("read export: no header")
-	}
-	col := map[string]int{}
-	for i, h := range in[0] {
-		col[strings.TrimPrefix(h, "\ufeff")] = i
-	}
-	inv, at, cust := col["Invoice"], col["InvoiceDate"], col["Customer ID"]
-	for _, name := range []string{"Invoice", "InvoiceDate", "Customer ID"} {
-		if _, ok := col[name]; !ok {
-			return 0, fmt.Errorf("read export: no column %q in the header", name)
-		}
+		return 0, err
 	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(in[0]); err != nil {
@@ -73,14 +60,7 @@ func Scale(w io.Writer, r io.Reader, copies int) (int64, error) {
 	out := make([]string, len(in[0]))
 	for k := range copies {
 		for i, rec := range in[1:] {
-			copy(out, rec)
-			if out[inv], err = shiftInvoice(rec[inv], k); err != nil {
-				return 0, fmt.Errorf("line %d: %w", i+2, err)
-			}
-			if out[at], err = shiftTime(rec[at], k); err != nil {
-				return 0, fmt.Errorf("line %d: %w", i+2, err)
-			}
-			if out[cust], err = shiftCustomer(rec[cust], k); err != nil {
+			if err := cols.shift(out, rec, k); err != nil {
 				return 0, fmt.Errorf("line %d: %w", i+2, err)
 			}
 			if err := cw.Write(out); err != nil {
@@ -91,6 +71,52 @@ func Scale(w io.Writer, r io.Reader, copies int) (int64, error) {
 	}
 	cw.Flush()
 	return lines, cw.Error()
+}
+
+// readExport reads the whole export, its header first, and finds the
+// columns Scale shifts.
+func readExport(r io.Reader) ([][]string, shiftColumns, error) {
+	in, err := csv.NewReader(r).ReadAll()
+	if err != nil {
+		return nil, shiftColumns{}, fmt.Errorf("read export: %w", err)
+	}
+	if len(in) == 0 {
+		return nil, shiftColumns{}, errors.New("read export: no header")
+	}
+	cols, err := shiftColumnsOf(in[0])
+	return in, cols, err
+}
+
+// shiftColumns are the positions of the columns Scale shifts.
+type shiftColumns struct{ invoice, at, customer int }
+
+// shiftColumnsOf finds the Invoice, InvoiceDate and Customer ID columns in
+// the header.
+func shiftColumnsOf(header []string) (shiftColumns, error) {
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	for _, name := range []string{"Invoice", "InvoiceDate", "Customer ID"} {
+		if _, ok := col[name]; !ok {
+			return shiftColumns{}, fmt.Errorf("read export: no column %q in the header", name)
+		}
+	}
+	return shiftColumns{col["Invoice"], col["InvoiceDate"], col["Customer ID"]}, nil
+}
+
+// shift sets out to record rec of copy k: rec with its invoice, time and
+// customer shifted.
+func (c shiftColumns) shift(out, rec []string, k int) (err error) {
+	copy(out, rec)
+	if out[c.invoice], err = shiftInvoice(rec[c.invoice], k); err != nil {
+		return err
+	}
+	if out[c.at], err = shiftTime(rec[c.at], k); err != nil {
+		return err
+	}
+	out[c.customer], err = shiftCustomer(rec[c.customer], k)
+	return err
 }
 
 func shiftInvoice(s string, k int) (string, error) {
