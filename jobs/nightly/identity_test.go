@@ -35,7 +35,7 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 			}
 			kind := map[config.Entity]string{"contacts": "crm_contact", "touchpoints": "touchpoint", "ad_clicks": "ad_click"}[s.Entity]
 			eachRawRow(t, st, dataset.Partition{Dataset: contract.Raw(src.Name, s.Name), Date: d}, func(get func(string) string) {
-				if id := customerOf[unify.RecordKey(src.Name, s.Name, s.Entity, spec, get)]; id != "" {
+				if id := customerOf[contract.RecordKey(src.Name, s.Name, s.Entity, spec, get)]; id != "" {
 					pred[kind+"/"+get(spec.Key())] = id
 				}
 			})

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/segmint/segmint/jobs/nightly"
-	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/runlog"
@@ -24,7 +24,7 @@ func touchOwners(t *testing.T, st *store.Local, d rundate.Date, ids map[string]s
 	var b strings.Builder
 	b.WriteString(field + ",customer_id\n")
 	eachRawRow(t, st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d}, func(get func(string) string) {
-		if id := ids[unify.RecordKey("web", "touchpoints", "touchpoints", spec, get)]; id != "" && get(field) != "" {
+		if id := ids[contract.RecordKey("web", "touchpoints", "touchpoints", spec, get)]; id != "" && get(field) != "" {
 			fmt.Fprintf(&b, "%q,%s\n", get(field), id)
 		}
 	})

@@ -201,7 +201,7 @@ func (r *consentRows) addDeletion(e consentEvent, row parquet.Row) {
 // set, placed by the contact's record.
 func (r *consentRows) addOptOut(e consentEvent, row parquet.Row) {
 	get := func(field string) string { return r.f.Text(row, field) }
-	e.record = RecordKey(r.source, r.st.Name, r.st.Entity, r.spec, get)
+	e.record = contract.RecordKey(r.source, r.st.Name, r.st.Entity, r.spec, get)
 	if !optedOut(r.text(row, "email_optout")) {
 		return
 	}

@@ -2,8 +2,6 @@ package unify
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -46,38 +44,10 @@ func (l *linker) add(record string, kind identity.Kind, value string) {
 	}
 }
 
-// RecordKey is the identity record of a row of an identity entity. A CRM
-// contact is its own record ("crm/contacts/1042"). Touchpoints and ad clicks
-// are events: the events of a stream that carry the same identifiers are one
-// record ("web/touchpoints/ids:<16 hex>"), so that the caps count how many
-// different identifier sets share a cookie or a device, not how many page
-// views one person made.
-func RecordKey(source, stream string, entity config.Entity, spec config.IdentitySpec, get func(string) string) string {
-	if entity == config.EntityContacts {
-		if key := get(spec.Key()); key != "" {
-			return source + "/" + stream + "/" + key
-		}
-		return ""
-	}
-	h := sha256.New()
-	any := false
-	for _, field := range spec.Identifiers() {
-		v := strings.TrimSpace(get(field))
-		if v != "" {
-			any = true
-		}
-		h.Write([]byte(field + "\x00" + strings.ToLower(v) + "\x00"))
-	}
-	if !any {
-		return ""
-	}
-	return source + "/" + stream + "/ids:" + hex.EncodeToString(h.Sum(nil))[:16]
-}
-
 // row adds the identifiers of one row of an identity entity and returns
 // the row's record key ("" for a row without identifiers).
 func (l *linker) row(source, stream string, entity config.Entity, spec config.IdentitySpec, get func(string) string) string {
-	record := RecordKey(source, stream, entity, spec, get)
+	record := contract.RecordKey(source, stream, entity, spec, get)
 	if record == "" || l.seen[record] {
 		return record
 	}
