@@ -123,15 +123,15 @@ func DefaultLifecycle() Lifecycle { return Lifecycle{NewDays: 30, ActiveDays: 90
 func (lc Lifecycle) Stage(c Customer) string {
 	switch {
 	case c.OrdersCount == 0 || c.RecencyDays == nil:
-		return "prospect"
+		return StageProspect
 	case *c.TenureDays < lc.NewDays:
-		return "new"
+		return StageNew
 	case *c.RecencyDays <= lc.ActiveDays:
-		return "active"
+		return StageActive
 	case *c.RecencyDays <= lc.DormantDays:
-		return "dormant"
+		return StageDormant
 	default:
-		return "churned"
+		return StageChurned
 	}
 }
 
