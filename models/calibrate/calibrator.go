@@ -39,26 +39,34 @@ func (m Isotonic) Calibrator() Calibrator { return Calibrator{Kind: KindIsotonic
 // in is how Platt scaling reads the scores (see Input). KindNone only checks
 // the pairs.
 func Fit(kind Kind, scores, labels []float64, in Input) (Calibrator, error) {
+	c, err := fitKind(kind, scores, labels, in)
+	if err != nil {
+		return Calibrator{}, err
+	}
+	return c, nil
+}
+
+// fitKind is Fit, with a partial calibrator beside an error.
+func fitKind(kind Kind, scores, labels []float64, in Input) (Calibrator, error) {
 	switch kind {
 	case KindNone:
-		if err := checkPairs(scores, labels); err != nil {
-			return Calibrator{}, fmt.Errorf("fit none: %w", err)
-		}
-		return Calibrator{Kind: KindNone}, nil
+		return Calibrator{Kind: KindNone}, fitNone(scores, labels)
 	case KindPlatt:
 		p, err := FitPlatt(scores, labels, in)
-		if err != nil {
-			return Calibrator{}, err
-		}
-		return p.Calibrator(), nil
+		return p.Calibrator(), err
 	case KindIsotonic:
 		m, err := FitIsotonic(scores, labels)
-		if err != nil {
-			return Calibrator{}, err
-		}
-		return m.Calibrator(), nil
+		return m.Calibrator(), err
 	}
 	return Calibrator{}, fmt.Errorf("fit: unknown kind %q: %w", kind, ErrCalibrator)
+}
+
+// fitNone checks the pairs that a KindNone calibrator keeps as they are.
+func fitNone(scores, labels []float64) error {
+	if err := checkPairs(scores, labels); err != nil {
+		return fmt.Errorf("fit none: %w", err)
+	}
+	return nil
 }
 
 // Apply returns the calibrated probability of every score, in order. A NaN
@@ -142,14 +150,19 @@ func (m Isotonic) checkPoint(i int) error {
 // finite reports whether v is neither NaN nor infinite.
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
+// decodeStrict decodes b into v, refusing unknown fields.
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
 // UnmarshalJSON decodes a calibrator strictly (unknown fields are errors)
 // and validates it.
 func (c *Calibrator) UnmarshalJSON(b []byte) error {
 	type plain Calibrator // without this method
 	var v plain
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
+	if err := decodeStrict(b, &v); err != nil {
 		return fmt.Errorf("decode calibrator: %w", err)
 	}
 	if err := Calibrator(v).Validate(); err != nil {

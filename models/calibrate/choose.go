@@ -68,11 +68,8 @@ type Choice struct {
 // each class. Both classes must be present and there must be at least as
 // many rows as folds.
 func Choose(scores, labels []float64, opt Options) (Choice, error) {
-	opt, err := opt.withDefaults()
+	opt, err := prepare(scores, labels, opt)
 	if err != nil {
-		return Choice{}, fmt.Errorf("choose calibration: %w", err)
-	}
-	if err := checkChoose(scores, labels, opt); err != nil {
 		return Choice{}, fmt.Errorf("choose calibration: %w", err)
 	}
 	cv := newCrossValidation(scores, labels, opt.Folds)
@@ -82,6 +79,15 @@ func Choose(scores, labels []float64, opt Options) (Choice, error) {
 	}
 	ch.Calibrator, err = Fit(best(ch.Candidates), scores, labels, opt.Input)
 	return ch, err
+}
+
+// prepare fills the defaults of opt and checks it and the pairs.
+func prepare(scores, labels []float64, opt Options) (Options, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return opt, err
+	}
+	return opt, checkChoose(scores, labels, opt)
 }
 
 // withDefaults fills the zero fields and checks the others.
@@ -98,17 +104,22 @@ func (o Options) withDefaults() (Options, error) {
 // checkChoose checks the pairs, both classes, enough rows for the folds and
 // probabilities for InputLogit.
 func checkChoose(scores, labels []float64, opt Options) error {
-	if err := checkPairs(scores, labels); err != nil {
+	if err := cmp.Or(checkPairs(scores, labels), checkBothClasses(labels)); err != nil {
 		return err
-	}
-	if pos := countPositives(labels); pos == 0 || pos == len(labels) {
-		return fmt.Errorf("%d positives among %d rows: %w", pos, len(labels), ErrSingleClass)
 	}
 	if len(scores) < opt.Folds {
 		return fmt.Errorf("%d rows for %d folds: %w", len(scores), opt.Folds, ErrOptions)
 	}
 	if opt.Input == InputLogit {
 		return checkProbabilities(scores)
+	}
+	return nil
+}
+
+// checkBothClasses reports labels of one class only.
+func checkBothClasses(labels []float64) error {
+	if pos := countPositives(labels); pos == 0 || pos == len(labels) {
+		return fmt.Errorf("%d positives among %d rows: %w", pos, len(labels), ErrSingleClass)
 	}
 	return nil
 }

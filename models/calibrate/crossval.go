@@ -49,30 +49,43 @@ func (cv crossValidation) compare(opt Options) (Choice, error) {
 	if ch.BaseRate, err = cv.evaluate(baseRate); err != nil {
 		return Choice{}, fmt.Errorf("base rate: %w", err)
 	}
+	ch.Candidates, err = cv.candidates(opt)
+	return ch, err
+}
+
+// candidates evaluates none, Platt and isotonic in turn.
+func (cv crossValidation) candidates(opt Options) ([]Candidate, error) {
+	var cands []Candidate
 	for _, kind := range []Kind{KindNone, KindPlatt, KindIsotonic} {
 		c, err := cv.candidate(kind, opt)
 		if err != nil {
-			return Choice{}, fmt.Errorf("%s: %w", kind, err)
+			return nil, fmt.Errorf("%s: %w", kind, err)
 		}
-		ch.Candidates = append(ch.Candidates, c)
+		cands = append(cands, c)
 	}
-	return ch, nil
+	return cands, nil
 }
 
 // candidate evaluates one kind, or says why it is skipped.
 func (cv crossValidation) candidate(kind Kind, opt Options) (Candidate, error) {
-	c := Candidate{Kind: kind}
+	c := Candidate{Kind: kind, Skipped: cv.skipReason(kind, opt)}
+	if c.Skipped != "" {
+		return c, nil
+	}
+	var err error
+	c.Metrics, err = cv.evaluate(kindFitter(kind, opt.Input))
+	return c, err
+}
+
+// skipReason says why a kind cannot be evaluated, or is empty.
+func (cv crossValidation) skipReason(kind Kind, opt Options) string {
 	switch {
 	case kind == KindNone && firstNonProbability(cv.scores) >= 0:
-		c.Skipped = "scores outside [0, 1] are not probabilities"
+		return "scores outside [0, 1] are not probabilities"
 	case kind == KindIsotonic && len(cv.scores) < opt.MinIsotonicRows:
-		c.Skipped = fmt.Sprintf("%d rows, fewer than %d", len(cv.scores), opt.MinIsotonicRows)
-	default:
-		var err error
-		c.Metrics, err = cv.evaluate(kindFitter(kind, opt.Input))
-		return c, err
+		return fmt.Sprintf("%d rows, fewer than %d", len(cv.scores), opt.MinIsotonicRows)
 	}
-	return c, nil
+	return ""
 }
 
 // evaluate fits on all folds but one, predicts that one, for every fold,
@@ -87,16 +100,20 @@ func (cv crossValidation) evaluate(fit fitter) (Metrics, error) {
 	return metrics(cv.labels, pred)
 }
 
+// training are the pairs outside fold f.
+func (cv crossValidation) training(f int) (scores, labels []float64) {
+	for i, fi := range cv.fold {
+		if fi != f {
+			scores, labels = append(scores, cv.scores[i]), append(labels, cv.labels[i])
+		}
+	}
+	return scores, labels
+}
+
 // predictFold fits on the rows outside fold f and writes the predictions of
 // the rows inside it into pred.
 func (cv crossValidation) predictFold(fit fitter, f int, pred []float64) error {
-	var s, y []float64
-	for i, fi := range cv.fold {
-		if fi != f {
-			s, y = append(s, cv.scores[i]), append(y, cv.labels[i])
-		}
-	}
-	prob, err := fit(s, y)
+	prob, err := fit(cv.training(f))
 	if err != nil {
 		return err
 	}

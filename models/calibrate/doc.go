@@ -21,10 +21,14 @@
 //
 // scikit-learn's CalibratedClassifierCV(method="sigmoid") fits Platt on the
 // estimator's decision_function when it has one, else on the positive column
-// of predict_proba as given, not on its logit. InputScore is that last
-// convention: Platt reads the score as given, a probability included.
-// InputLogit reads logit(p) of a probability p instead (p clipped to
-// [2^-52, 1 - 2^-52], so 0 and 1 stay finite).
+// of predict_proba as given, not on its logit ("The calibration is based on
+// the decision_function method of the estimator if it exists, else on
+// predict_proba", scikit-learn 1.2's reference page of
+// CalibratedClassifierCV; _compute_predictions in sklearn/calibration.py).
+// InputScore is that last convention: Platt reads the score as given, a
+// probability included. InputLogit reads logit(p) of a probability p instead
+// (p clipped to [2^-52, 1 - 2^-52], so 0 and 1 become about -36 and 36 and
+// weigh heavily on the fit: do not round probabilities before calibrating).
 //
 // For segmint's classifiers use InputLogit: models/logreg and models/gbdt
 // predict p = sigmoid(margin), so logit(p) is the margin, the
@@ -40,8 +44,13 @@
 // scores as given ("none", when they are probabilities), Platt scaling and
 // isotonic regression, and keeps the one with the lowest out-of-fold log
 // loss, refitted on all the pairs. Isotonic regression overfits small
-// samples, so it is tried only from DefaultMinIsotonicRows (1,000) rows up;
-// below that the choice is between none and Platt. The base rate (the
+// samples ("It is not advised to use isotonic calibration with too few
+// calibration samples (<<1000) since it tends to overfit", the same page),
+// so it is tried only from DefaultMinIsotonicRows (1,000) rows up; below
+// that the choice is between none and Platt. An isotonic map predicts 0 or
+// 1 exactly beyond its lowest and highest levels, so one surprise in a
+// held-out fold costs it about 36 (the clipped log loss): the comparison
+// penalises it for that, as it should. The base rate (the
 // positive share of the training folds, the same for every row) is reported
 // as the floor any useful model must beat.
 //

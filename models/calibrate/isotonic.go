@@ -130,13 +130,18 @@ func trimLevels(gs []group, fit []float64) (x, y []float64) {
 // as a share of the gap so that it stays within the two values), NaN for
 // NaN. m must be valid, as FitIsotonic returns it.
 func (m Isotonic) Prob(s float64) float64 {
-	n := len(m.X)
-	if math.IsNaN(s) {
+	switch {
+	case math.IsNaN(s):
 		return math.NaN()
-	}
-	if n == 1 {
+	case len(m.X) == 1:
 		return m.Y[0]
 	}
+	return m.interpolate(s)
+}
+
+// interpolate is Prob with at least two breakpoints and a number s.
+func (m Isotonic) interpolate(s float64) float64 {
+	n := len(m.X)
 	s = min(max(s, m.X[0]), m.X[n-1])
 	hi := min(max(sort.SearchFloat64s(m.X, s), 1), n-1)
 	lo := hi - 1

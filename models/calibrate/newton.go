@@ -13,6 +13,7 @@ const (
 	hessRidge   = 1e-12 // added to the Hessian's diagonal, as Lin et al. do
 	stepTol     = 1e-12 // relative size of a Newton step that ends the loop
 	armijoSlope = 1e-4  // sufficient decrease of the backtracking
+	roundTol    = 1e-12 // relative decrease of the loss lost in rounding
 )
 
 // plattProblem is Platt's negative log-likelihood of (A, B) for inputs x
@@ -80,28 +81,37 @@ func newton(q plattProblem) (a, b float64) {
 	a, b = q.a0, q.b0
 	f := q.loss(a, b)
 	for range maxNewton {
-		g, h := q.derivatives(a, b)
-		da, db := newtonStep(g, h)
-		na, nb, nf, ok := q.backtrack(a, b, f, da, db, g[0]*da+g[1]*db)
-		if !ok {
-			return a, b
-		}
-		a, b, f = na, nb, nf
-		if small(da, a) && small(db, b) {
-			return a, b
+		var done bool
+		if a, b, f, done = q.iterate(a, b, f); done {
+			break
 		}
 	}
 	return a, b
 }
 
+// iterate takes one damped Newton step from (a, b) with loss f; done is
+// true when the step was negligible or no step lowered the loss.
+func (q plattProblem) iterate(a, b, f float64) (na, nb, nf float64, done bool) {
+	g, h := q.derivatives(a, b)
+	da, db := newtonStep(g, h)
+	na, nb, nf, ok := q.backtrack(a, b, f, da, db, g[0]*da+g[1]*db)
+	if !ok {
+		return a, b, f, true
+	}
+	return na, nb, nf, small(da, na) && small(db, nb)
+}
+
 // backtrack halves the step from (a, b) along (da, db) until the loss
 // falls enough (Armijo) for the directional derivative slope; ok is false
-// when no step of at least minStep does.
+// when no step of at least minStep does. When the Newton decrement -slope
+// is below the rounding of the loss, the full step is taken unchecked: the
+// loss can no longer tell better from worse there, but Newton steps, this
+// close to the minimum, still shrink the error quadratically.
 func (q plattProblem) backtrack(a, b, f, da, db, slope float64) (na, nb, nf float64, ok bool) {
 	for step := 1.0; step >= minStep; step /= 2 {
 		na, nb = a+step*da, b+step*db
 		nf = q.loss(na, nb)
-		if nf < f+armijoSlope*step*slope {
+		if nf < f+armijoSlope*step*slope || -slope <= roundTol*(1+math.Abs(f)) {
 			return na, nb, nf, true
 		}
 	}

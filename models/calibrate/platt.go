@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 )
@@ -49,10 +50,7 @@ func FitPlatt(scores, labels []float64, in Input) (Platt, error) {
 
 // plattInputs checks the pairs and returns the scores read as in says.
 func plattInputs(scores, labels []float64, in Input) ([]float64, error) {
-	if err := checkPairs(scores, labels); err != nil {
-		return nil, err
-	}
-	if err := in.check(); err != nil {
+	if err := cmp.Or(checkPairs(scores, labels), in.check()); err != nil {
 		return nil, err
 	}
 	if in == InputScore {
@@ -61,11 +59,16 @@ func plattInputs(scores, labels []float64, in Input) ([]float64, error) {
 	if err := checkProbabilities(scores); err != nil {
 		return nil, err
 	}
-	x := make([]float64, len(scores))
-	for i, p := range scores {
-		x[i] = in.read(p)
+	return logits(scores), nil
+}
+
+// logits are the clipped logits of probabilities (see InputLogit).
+func logits(p []float64) []float64 {
+	x := make([]float64, len(p))
+	for i, v := range p {
+		x[i] = InputLogit.read(v)
 	}
-	return x, nil
+	return x
 }
 
 // check reports an Input other than InputScore and InputLogit.
