@@ -150,3 +150,33 @@ func TestModelsNeedEnoughData(t *testing.T) {
 		}
 	}
 }
+
+// TestAFutureDatePromotesNothing: a run dated after the newest order (the
+// sample's data ends on 2010-12-09) trains and promotes nothing and says
+// why; the champions stay, and the real date reruns cleanly after it.
+func TestAFutureDatePromotesNothing(t *testing.T) {
+	cfg := sampleConfig(t)
+	env := testEnv(t, newLocal(t), cfg)
+	runNightly(t, env, sampleDate, false)
+	champions := map[string]string{}
+	for _, name := range contract.Models(cfg) {
+		champions[name] = championOf(t, env, name)
+	}
+	env.RunID += "-future"
+	runNightly(t, env, "2030-01-01", false)
+	for name, d := range decisions(t, env, "2030-01-01") {
+		if d.Trained || d.Promoted || !strings.Contains(d.Reason, "after the newest order (2010-12-09)") {
+			t.Errorf("%s on 2030-01-01: %+v", name, d)
+		}
+		if got := championOf(t, env, name); got != champions[name] {
+			t.Errorf("%s: champion %s after the future run, was %s", name, got, champions[name])
+		}
+	}
+	env.RunID += "-again"
+	runNightly(t, env, sampleDate, true)
+	for name, d := range decisions(t, env, sampleDate) {
+		if !d.Trained || championOf(t, env, name) != champions[name] {
+			t.Errorf("%s: the real date's rerun: %+v, champion %s", name, d, championOf(t, env, name))
+		}
+	}
+}

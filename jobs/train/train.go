@@ -24,6 +24,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
@@ -54,8 +55,10 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := trainModels(ctx, env, models, orders, d)
-	if err != nil {
+	var rows []contract.Decision
+	if newest := newestOrderDay(orders); newest.Before(d.Start()) {
+		rows = staleRun(env, d, newest)
+	} else if rows, err = trainModels(ctx, env, models, orders, d); err != nil {
 		return nil, err
 	}
 	stats := step.Stats{}
@@ -145,6 +148,33 @@ func decisionRow(name string, f *registry.File, version string, d registry.Decis
 		row.WindowFrom, row.WindowTo = f.Window.From, f.Window.To
 	}
 	return row
+}
+
+// newestOrderDay is the start of the UTC day of the newest order (zero
+// without orders).
+func newestOrderDay(orders []customerview.Order) time.Time {
+	var newest time.Time
+	for _, o := range orders {
+		if o.OrderedAt.After(newest) {
+			newest = o.OrderedAt
+		}
+	}
+	return rundate.Of(newest).Start()
+}
+
+// staleRun is the decisions of a run dated after the newest order it has
+// seen: nothing is trained or promoted, since the label windows would end
+// in days without data and a model fitted on them would look as if nobody
+// bought anything.
+func staleRun(env step.Env, d rundate.Date, newest time.Time) []contract.Decision {
+	reason := fmt.Errorf("%w: the run date %s is after the newest order (%s); nothing is trained or promoted",
+		errTooLittleData, d, newest.Format(time.DateOnly))
+	env.Log.Warn().Err(reason).Msg("models not trained tonight; the champions stay")
+	var rows []contract.Decision
+	for _, name := range contract.Models(env.Config) {
+		rows = append(rows, skipped(name, reason))
+	}
+	return rows
 }
 
 func skipped(name string, err error) contract.Decision {
