@@ -180,3 +180,29 @@ func TestAFutureDatePromotesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestPromotedClassifiersBeatTheConstant: the purchase champion's
+// calibrated holdout log loss and Brier beat the base-rate constant's on
+// the same rows, its ROC AUC beats recency alone, and it carries its
+// calibration, which the scores go through (every probability in [0, 1]).
+func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
+	cfg := sampleConfig(t)
+	env := testEnv(t, newLocal(t), cfg)
+	runNightly(t, env, sampleDate, false)
+	reg := registry.New(env.Store, env.Log)
+	name := contract.PurchaseModel(cfg.Models.Purchase.HorizonDays)
+	champ, err := reg.Champion(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := reg.Load(t.Context(), name, champ.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := f.Metrics
+	t.Logf("%s (%s): log loss %.4f (raw %.4f, constant %.4f), Brier %.4f (raw %.4f, constant %.4f), AUC %.4f (recency %.4f)",
+		name, f.Kind, m["log_loss"], m["raw_log_loss"], m["base_rate_log_loss"], m["brier"], m["raw_brier"], m["base_rate_brier"], m["auc"], m["recency_auc"])
+	if !(m["log_loss"] < m["base_rate_log_loss"] && m["brier"] < m["base_rate_brier"] && m["auc"] > m["recency_auc"]) || f.Calibration == nil {
+		t.Errorf("%s promoted with %v (calibration %v)", name, m, f.Calibration)
+	}
+}

@@ -72,6 +72,9 @@ func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d r
 	if err != nil {
 		return fmt.Errorf("model %s: %w", f.Name, err)
 	}
+	if f.Calibration != nil {
+		pred = f.Calibration.Apply(pred)
+	}
 	for k, id := range set.IDs {
 		if i, ok := index[id]; ok {
 			rows[i].PurchaseProbability = &pred[k]

@@ -54,7 +54,7 @@ func trainCLV(ctx context.Context, env step.Env, reg *registry.Registry, c confi
 	env.Log.Info().Str(logging.FieldModel, contract.CLVModel).Str(logging.FieldVersion, version).Int(logging.FieldCustomers, len(customers)).
 		Float64(logging.FieldHoldoutMAEPurchases, mae).Float64(logging.FieldHoldoutPredicted, predTotal).Float64(logging.FieldHoldoutActual, actTotal).
 		Msg("model trained")
-	dec, err := decide(ctx, reg, contract.CLVModel, f, version, "holdout_mae_purchases", false, c.Tolerance, mae,
+	dec, err := decide(ctx, reg, contract.CLVModel, f, version, "holdout_mae_purchases", false, c.Tolerance, mae, "",
 		championCLVError(customers, actual, weeks))
 	if err != nil {
 		return contract.Decision{}, err

@@ -22,10 +22,6 @@ func PurchaseLabel(p config.PurchaseModel) string {
 	return fmt.Sprintf("ordered_within_%dd", p.HorizonDays)
 }
 
-// minClass is the fewest customers of each label value a purchase model
-// learns from or is measured on.
-const minClass = 10
-
 func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p config.PurchaseModel,
 	orders []customerview.Order, d rundate.Date) (contract.Decision, error) {
 	name := contract.PurchaseModel(p.HorizonDays)
@@ -38,21 +34,29 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 		env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
 		return skipped(name, err), nil
 	}
-	f, _, err := learn.FitHoldout(ctx, p.Kind, learn.Binary, p.Seed, trainSet.X, trainSet.Y, holdSet.X, holdSet.Y)
+	c, aucs, err := fitCandidates(ctx, p, trainSet, holdSet)
 	if err != nil {
 		return contract.Decision{}, err
 	}
+	f := c.file
 	f.Name = name
 	f.Label = &registry.Label{Column: PurchaseLabel(p), Positive: "1"}
 	f.Window = &registry.Window{From: firstDay(orders), To: trainCut.AddDate(0, 0, -1).Format("2006-01-02")}
+	if f.Metrics["recency_auc"], err = recencyAUC(holdSet); err != nil {
+		return contract.Decision{}, err
+	}
+	for kind, auc := range aucs {
+		f.Metrics["auc_"+kind] = auc
+	}
 	auc := f.Metrics["auc"]
 	version, err := reg.Save(ctx, f)
 	if err != nil {
 		return contract.Decision{}, err
 	}
-	env.Log.Info().Str(logging.FieldModel, name).Str(logging.FieldVersion, version).Int(logging.FieldTrainRows, f.Rows.Train).
-		Int(logging.FieldHoldoutRows, f.Rows.Holdout).Float64(logging.FieldHoldoutAUC, auc).Msg("model trained")
-	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, championAUC(holdSet))
+	env.Log.Info().Str(logging.FieldModel, name).Str(logging.FieldVersion, version).Str(logging.FieldKind, f.Kind).
+		Int(logging.FieldTrainRows, f.Rows.Train).Int(logging.FieldHoldoutRows, f.Rows.Holdout).Float64(logging.FieldHoldoutAUC, auc).
+		Msg("model trained")
+	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, gate(f.Metrics), championAUC(holdSet))
 	if err != nil {
 		return contract.Decision{}, err
 	}
@@ -68,9 +72,9 @@ func checkClasses(p config.PurchaseModel, trainSet, holdSet *propensity.Set) err
 		set  *propensity.Set
 	}{{"training", trainSet}, {"holdout", holdSet}} {
 		pos := s.set.Positives()
-		if pos < minClass || s.set.X.Rows-pos < minClass {
-			return fmt.Errorf("%w: the %s snapshot as of %s has %d customers, %d of them ordered within %d days; %d of each are needed",
-				errTooLittleData, s.what, s.set.Cutoff.Format("2006-01-02"), s.set.X.Rows, pos, p.HorizonDays, minClass)
+		if pos < p.MinPositives || s.set.X.Rows-pos < p.MinNegatives {
+			return fmt.Errorf("%w: the %s snapshot as of %s has %d customers, %d of them ordered within %d days; %d who did and %d who did not are needed (models.purchase.min_positives, min_negatives)",
+				errTooLittleData, s.what, s.set.Cutoff.Format("2006-01-02"), s.set.X.Rows, pos, p.HorizonDays, p.MinPositives, p.MinNegatives)
 		}
 	}
 	return nil

@@ -100,9 +100,10 @@ func trainModels(ctx context.Context, env step.Env, models config.Models, orders
 }
 
 // decide loads the champion, lets score measure it on the challenger's
-// holdout, applies the check and records it.
+// holdout, applies the check and records it. A challenger refused by its
+// gate (refused is why) is not promoted, whatever the champion scores.
 func decide(ctx context.Context, reg *registry.Registry, name string, f *registry.File, version, metric string,
-	higherIsBetter bool, tolerance, value float64, score func(*registry.File) (float64, error)) (registry.Decision, error) {
+	higherIsBetter bool, tolerance, value float64, refused string, score func(*registry.File) (float64, error)) (registry.Decision, error) {
 	champ, err := reg.Champion(ctx, name)
 	if err != nil && !errors.Is(err, registry.ErrNoChampion) {
 		return registry.Decision{}, err
@@ -110,6 +111,14 @@ func decide(ctx context.Context, reg *registry.Registry, name string, f *registr
 	if champ != nil && champ.Version == version {
 		// A rerun trained the champion again: its decision stands.
 		return champ.Decision, nil
+	}
+	if refused != "" {
+		d := registry.Decision{Metric: metric, HigherIsBetter: higherIsBetter, Tolerance: tolerance,
+			Challenger: version, ChallengerValue: value, Reason: "not promoted: " + refused}
+		if champ != nil {
+			d.Champion = champ.Version
+		}
+		return d, reg.Record(ctx, name, d)
 	}
 	var champValue float64
 	if champ != nil {

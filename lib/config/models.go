@@ -19,8 +19,14 @@ type Models struct {
 // promoted when its holdout ROC AUC is not worse than the champion's, on
 // the same rows, by more than Tolerance.
 type PurchaseModel struct {
-	// Kind is gbdt (default) or logreg.
+	// Kind is auto (default: gbdt and logreg compete on the holdout and
+	// the better ROC AUC is kept), gbdt or logreg.
 	Kind string `yaml:"kind"`
+	// MinPositives and MinNegatives are the fewest customers who ordered
+	// and who did not that the training and the holdout snapshots need
+	// (default 1,000 each, as GA4's predictive metrics ask).
+	MinPositives int `yaml:"min_positives"`
+	MinNegatives int `yaml:"min_negatives"`
 	// HorizonDays is the label window (default 90).
 	HorizonDays int `yaml:"horizon_days"`
 	// Tolerance is in AUC points (default 0.005).
@@ -28,6 +34,12 @@ type PurchaseModel struct {
 	// Seed drives the learner (default 1).
 	Seed uint64 `yaml:"seed"`
 }
+
+// KindAuto lets the learners compete on the holdout.
+const KindAuto = "auto"
+
+// DefaultMinClass is the default of min_positives and min_negatives.
+const DefaultMinClass = 1000
 
 // CLVModel configures the lifetime-value model. It is fitted on the
 // orders up to D minus HoldoutDays and measured by the mean absolute error
@@ -48,7 +60,13 @@ type CLVModel struct {
 func (m *Models) defaults() {
 	if p := m.Purchase; p != nil {
 		if p.Kind == "" {
-			p.Kind = "gbdt"
+			p.Kind = KindAuto
+		}
+		if p.MinPositives == 0 {
+			p.MinPositives = DefaultMinClass
+		}
+		if p.MinNegatives == 0 {
+			p.MinNegatives = DefaultMinClass
 		}
 		if p.HorizonDays == 0 {
 			p.HorizonDays = 90
@@ -80,8 +98,11 @@ func (m *Models) validate() []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if p := m.Purchase; p != nil {
-		if p.Kind != "gbdt" && p.Kind != "logreg" {
-			add("models.purchase.kind: %q is not gbdt or logreg", p.Kind)
+		if p.Kind != KindAuto && p.Kind != "gbdt" && p.Kind != "logreg" {
+			add("models.purchase.kind: %q is not auto, gbdt or logreg", p.Kind)
+		}
+		if p.MinPositives < 1 || p.MinNegatives < 1 {
+			add("models.purchase.min_positives and min_negatives: %d and %d, want at least 1", p.MinPositives, p.MinNegatives)
 		}
 		if p.HorizonDays < 1 || p.HorizonDays > 366 {
 			add("models.purchase.horizon_days: %d is not between 1 and 366", p.HorizonDays)

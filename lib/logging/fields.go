@@ -31,6 +31,7 @@ const (
 	FieldStore   = "store"
 	FieldModel   = "model"
 	FieldVersion = "version" // a model version
+	FieldKind    = "kind"    // a model's learner (gbdt, logreg, ...)
 )
 
 // Counts and durations shared by several steps.

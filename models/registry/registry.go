@@ -31,6 +31,7 @@ import (
 
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/objio"
+	"github.com/segmint/segmint/models/calibrate"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -59,6 +60,10 @@ type File struct {
 	Metrics map[string]float64 `json:"metrics"`
 	Params  json.RawMessage    `json:"params,omitempty"`
 	Model   json.RawMessage    `json:"model"`
+	// Calibration maps a binary model's raw probability to a calibrated
+	// one (models/calibrate), fitted on held-out rows; nil when the model
+	// is used as it predicts.
+	Calibration *calibrate.Calibrator `json:"calibration,omitempty"`
 }
 
 // Label names the label column and, for a binary task, its positive value.

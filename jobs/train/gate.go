@@ -1,0 +1,106 @@
+package train
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/propensity"
+	"github.com/segmint/segmint/models/calibrate"
+	"github.com/segmint/segmint/models/eval"
+	"github.com/segmint/segmint/models/learn"
+	"github.com/segmint/segmint/models/registry"
+)
+
+// candidate is one learner fitted on the training snapshot and measured
+// on the holdout, with the calibration chosen on the holdout.
+type candidate struct {
+	file   *registry.File
+	choice calibrate.Choice
+}
+
+// Kinds a purchase model setting of "auto" lets compete.
+func kindsOf(p config.PurchaseModel) []string {
+	if p.Kind == config.KindAuto {
+		return []string{"gbdt", "logreg"}
+	}
+	return []string{p.Kind}
+}
+
+// fitCandidates fits every competing learner and keeps the one with the
+// best holdout ROC AUC (the first on a tie).
+func fitCandidates(ctx context.Context, p config.PurchaseModel, trainSet, holdSet *propensity.Set) (*candidate, map[string]float64, error) {
+	var best *candidate
+	aucs := map[string]float64{}
+	for _, kind := range kindsOf(p) {
+		c, err := fitCandidate(ctx, kind, p.Seed, trainSet, holdSet)
+		if err != nil {
+			return nil, nil, err
+		}
+		aucs[kind] = c.file.Metrics["auc"]
+		if best == nil || c.file.Metrics["auc"] > best.file.Metrics["auc"] {
+			best = c
+		}
+	}
+	return best, aucs, nil
+}
+
+// fitCandidate fits one learner and calibrates its holdout probabilities
+// (models/calibrate: none, Platt on the logit or isotonic, by out-of-fold
+// log loss on the holdout). The file's log_loss and brier become the
+// calibrated out-of-fold figures; the raw ones are kept as raw_log_loss and
+// raw_brier, and the base-rate constant's beside them.
+func fitCandidate(ctx context.Context, kind string, seed uint64, trainSet, holdSet *propensity.Set) (*candidate, error) {
+	f, p, err := learn.FitHoldout(ctx, kind, learn.Binary, seed, trainSet.X, trainSet.Y, holdSet.X, holdSet.Y)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := calibrate.Choose(p, holdSet.Y, calibrate.Options{Input: calibrate.InputLogit})
+	if err != nil {
+		return nil, err
+	}
+	f.Calibration = &ch.Calibrator
+	m := f.Metrics
+	m["raw_log_loss"], m["raw_brier"] = m["log_loss"], m["brier"]
+	chosen := chosenMetrics(ch)
+	m["log_loss"], m["brier"] = chosen.LogLoss, chosen.Brier
+	m["base_rate_log_loss"], m["base_rate_brier"] = ch.BaseRate.LogLoss, ch.BaseRate.Brier
+	return &candidate{file: f, choice: ch}, nil
+}
+
+// chosenMetrics are the out-of-fold metrics of the calibration Choose kept.
+func chosenMetrics(ch calibrate.Choice) calibrate.Metrics {
+	for _, c := range ch.Candidates {
+		if c.Kind == ch.Calibrator.Kind {
+			return c.Metrics
+		}
+	}
+	return calibrate.Metrics{}
+}
+
+// recencyAUC is the holdout ROC AUC of ranking by recency alone (the more
+// recent the last order, the likelier the next), the trivial baseline a
+// purchase model must beat.
+func recencyAUC(holdSet *propensity.Set) (float64, error) {
+	rec := holdSet.X.Col("recency_days").Num
+	score := make([]float64, len(rec))
+	for i, r := range rec {
+		score[i] = -r
+	}
+	return eval.ROCAUC(holdSet.Y, score, nil)
+}
+
+// gate is why a challenger may not be promoted whatever the champion
+// scores, "" when it may: its calibrated holdout log loss and Brier must
+// beat the base-rate constant's and its ROC AUC must beat recency alone.
+func gate(m map[string]float64) string {
+	switch {
+	case m["log_loss"] >= m["base_rate_log_loss"]:
+		return fmt.Sprintf("holdout log loss %.4f does not beat the base-rate constant's %.4f", m["log_loss"], m["base_rate_log_loss"])
+	case m["brier"] >= m["base_rate_brier"]:
+		return fmt.Sprintf("holdout Brier %.4f does not beat the base-rate constant's %.4f", m["brier"], m["base_rate_brier"])
+	case m["auc"] <= m["recency_auc"]:
+		return fmt.Sprintf("holdout ROC AUC %.4f does not beat recency alone (%.4f)", m["auc"], m["recency_auc"])
+	}
+	return ""
+}
