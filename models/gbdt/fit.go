@@ -180,17 +180,22 @@ func (b *booster) start(base float64) *roundState {
 // scores of the training rows and returns it.
 func (b *booster) round(rs *roundState) []tnode {
 	b.gradients()
-	rows := sampleRows(rs.all, b.p.Subsample, rs.rng)
-	feats := rs.allFeats
-	if b.p.ColSample < 1 {
-		feats = sampleFeats(len(rs.allFeats), b.p.ColSample, rs.rng)
-	}
+	rows, feats := rs.sample(&b.p)
 	nodes, leaves := rs.g.grow(rows, b.grad, feats)
 	b.addLeaves(rs.g, nodes, leaves)
 	if len(rows) < len(rs.all) {
 		b.addOutside(nodes, rows)
 	}
 	return nodes
+}
+
+// sample draws the rows and the features of the next tree.
+func (rs *roundState) sample(p *Params) ([]int32, []int) {
+	rows := sampleRows(rs.all, p.Subsample, rs.rng)
+	if p.ColSample >= 1 {
+		return rows, rs.allFeats
+	}
+	return rows, sampleFeats(len(rs.allFeats), p.ColSample, rs.rng)
 }
 
 // addLeaves adds each leaf's value to the raw scores of its rows, the
@@ -285,7 +290,9 @@ func (b *booster) model(x *frame.Frame, base float64, iters, best int, vloss []f
 		},
 	}
 	b.exportFeatures(m, x)
-	b.exportTrees(m, b.trees[:best])
+	for _, nodes := range b.trees[:best] {
+		m.Trees = append(m.Trees, b.exportTree(m, nodes))
+	}
 	if err := m.compile(); err != nil {
 		// The trees were built here, so this is a bug, not bad input.
 		panic(fmt.Sprintf("gbdt: trained model does not compile: %v", err))
@@ -306,20 +313,18 @@ func (b *booster) exportFeatures(m *Model, x *frame.Frame) {
 	}
 }
 
-// exportTrees adds the trees to m, adding up each feature's split gains in
-// tree and node order.
-func (b *booster) exportTrees(m *Model, trees [][]tnode) {
-	for _, nodes := range trees {
-		t := Tree{Nodes: make([]Node, len(nodes))}
-		for k, nd := range nodes {
-			t.Nodes[k] = b.exportNode(nd, m.Features)
-			if nd.feat >= 0 {
-				m.Importance[nd.feat].Gain += nd.gain
-				m.Importance[nd.feat].Splits++
-			}
+// exportTree writes a training tree for m, adding its splits' gains to
+// their features' importance in node order.
+func (b *booster) exportTree(m *Model, nodes []tnode) Tree {
+	t := Tree{Nodes: make([]Node, len(nodes))}
+	for k, nd := range nodes {
+		t.Nodes[k] = b.exportNode(nd, m.Features)
+		if nd.feat >= 0 {
+			m.Importance[nd.feat].Gain += nd.gain
+			m.Importance[nd.feat].Splits++
 		}
-		m.Trees = append(m.Trees, t)
 	}
+	return t
 }
 
 // exportNode writes a training node with thresholds and level names.

@@ -387,11 +387,8 @@ func (g *grower) leafRows(l *leaf) ([]int32, []gpair) {
 // partitioned by chunks of rowChunk rows in parallel (see rowPartition).
 func (g *grower) partition(p *leaf, s *split) int {
 	rows, gp := g.leafRows(p)
-	pt := &rowPartition{
-		left: leftTable(s, g.d.feats[s.feat].missingBin()),
-		col:  g.d.bins[s.feat], rows: rows, gp: gp,
-		dstR: g.rows[1-p.buf][p.start:p.end], dstG: g.gp[1-p.buf][p.start:p.end],
-	}
+	pt := &rowPartition{left: leftTable(s, g.d.feats[s.feat].missingBin()), col: g.d.bins[s.feat], rows: rows, gp: gp,
+		dstR: g.rows[1-p.buf][p.start:p.end], dstG: g.gp[1-p.buf][p.start:p.end]}
 	if len(rows) < 2*rowChunk || g.workers < 2 {
 		return pt.serial()
 	}

@@ -226,8 +226,7 @@ func withThreshold(cn cnode, nd Node) (cnode, error) {
 // leftLevels completes the categorical split cn on feature f with the set
 // of level codes that node nd sends left.
 func (ix *featureIndex) leftLevels(cn cnode, f int, nd Node) (cnode, error) {
-	cn.cat = true
-	cn.levels = make([]uint64, (len(ix.feats[f].Levels)+63)/64)
+	cn.cat, cn.levels = true, make([]uint64, (len(ix.feats[f].Levels)+63)/64)
 	for _, l := range nd.LeftLevels {
 		k, ok := ix.levelIdx[f][l]
 		if !ok {

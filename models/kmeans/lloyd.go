@@ -278,10 +278,7 @@ func (s *space) lloyd(ctx context.Context, centres []float64, k, maxIter int, to
 // labelled yet, and room for each chunk's cluster sums.
 func (s *space) newStep(centres []float64, k int) *step {
 	n := s.x.n
-	st := &step{k: k, centres: centres, labels: make([]int32, n), dist: make([]float64, n)}
-	for i := range st.labels {
-		st.labels[i] = -1
-	}
+	st := &step{k: k, centres: centres, labels: slices.Repeat([]int32{-1}, n), dist: make([]float64, n)}
 	st.parts = make([]partial, (n+chunkRows-1)/chunkRows)
 	for c := range st.parts {
 		st.parts[c] = partial{sums: make([]float64, k*s.x.d), counts: make([]int, k)}

@@ -52,12 +52,10 @@ func (s *space) silhouette(idx []int, labels []int32, k int) float64 {
 func clusterSizes(idx []int, labels []int32, k int) (size []int, present int) {
 	size = make([]int, k)
 	for _, i := range idx {
-		size[labels[i]]++
-	}
-	for _, n := range size {
-		if n > 0 {
+		if size[labels[i]] == 0 {
 			present++
 		}
+		size[labels[i]]++
 	}
 	return size, present
 }

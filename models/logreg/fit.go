@@ -64,19 +64,18 @@ func designOf(x *frame.Frame, feats []frame.Feature, cols []Column) (*encoder, *
 }
 
 // minimize runs L-BFGS from zero on the objective. Stopping on MaxIter is not
-// an error: the model is kept with Converged false.
+// an error: the model is kept with Converged false. The value and gradient
+// reported are those at the returned point itself.
 func minimize(ctx context.Context, o *objective, p Params) ([]float64, FitInfo, error) {
 	res, err := lbfgs(ctx, o, p)
 	if err = stopError(ctx, res, err); err != nil {
 		return nil, FitInfo{}, err
 	}
-	sol := res.X
-	// Report the value and gradient at the returned point itself.
-	gmax := o.gradMax(sol)
+	gmax := o.gradMax(res.X)
 	if !finite(o.lastF) || !finite(gmax) {
 		return nil, FitInfo{}, errors.New("l-bfgs: objective is not finite at the solution")
 	}
-	return sol, o.fitInfo(res, gmax, p), nil
+	return res.X, o.fitInfo(res, gmax, p), nil
 }
 
 // stopError is the error of a run of L-BFGS that returned res and err, or
@@ -86,10 +85,7 @@ func stopError(ctx context.Context, res *optimize.Result, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}
-	if res == nil {
-		return fmt.Errorf("l-bfgs: %w", err)
-	}
-	if err != nil && res.Status != optimize.IterationLimit && !lineSearchStall(err) {
+	if res == nil || err != nil && res.Status != optimize.IterationLimit && !lineSearchStall(err) {
 		return fmt.Errorf("l-bfgs: %w", err)
 	}
 	return nil

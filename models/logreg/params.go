@@ -1,6 +1,7 @@
 package logreg
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -50,15 +51,9 @@ func (p Params) resolved() (Params, error) {
 // withDefaults returns p with its zero C, MaxIter and GradTol set to the
 // defaults.
 func (p Params) withDefaults() Params {
-	if p.C == 0 {
-		p.C = DefaultC
-	}
-	if p.MaxIter == 0 {
-		p.MaxIter = DefaultMaxIter
-	}
-	if p.GradTol == 0 {
-		p.GradTol = DefaultGradTol
-	}
+	p.C = cmp.Or(p.C, DefaultC)
+	p.MaxIter = cmp.Or(p.MaxIter, DefaultMaxIter)
+	p.GradTol = cmp.Or(p.GradTol, DefaultGradTol)
 	return p
 }
 
