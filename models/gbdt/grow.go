@@ -332,7 +332,7 @@ type childSearch struct {
 }
 
 // newChildSearch sets up the search of the children left and right of a
-// tree that has nLeaves leaves.
+// split, after which the tree has nLeaves leaves.
 func (g *grower) newChildSearch(left, right *leaf, nLeaves int) *childSearch {
 	small, large := left, right
 	if right.sum.n < left.sum.n {
@@ -476,8 +476,9 @@ func (pt *rowPartition) mark(c int) {
 }
 
 // scatter writes the rows of chunk c, and their gradients, at their
-// places: after the left-going rows of the chunks before it, and after all
-// left-going rows and the right-going rows of the chunks before it.
+// places: those going left after those of the chunks before it, those
+// going right after every row going left and after those of the chunks
+// before it that go right.
 func (pt *rowPartition) scatter(c int) {
 	rows, gp, flags, dstR, dstG := pt.rows, pt.gp, pt.flags, pt.dstR, pt.dstG
 	lo, hi := c*rowChunk, min(len(rows), (c+1)*rowChunk)
