@@ -333,12 +333,12 @@ type childSearch struct {
 
 // newChildSearch sets up the search of the children left and right of a
 // split, after which the tree has nLeaves leaves.
-func (g *grower) newChildSearch(left, right *leaf, nLeaves int) *childSearch {
+func (g *grower) newChildSearch(left, right *leaf, nLeaves int) childSearch {
 	small, large := left, right
 	if right.sum.n < left.sum.n {
 		small, large = right, left
 	}
-	cs := &childSearch{g: g, small: small, large: large,
+	cs := childSearch{g: g, small: small, large: large,
 		canSmall: g.splittable(small, nLeaves), canLarge: g.splittable(large, nLeaves),
 		splits: make([]split, len(g.feats)), found: make([]bool, len(g.feats))}
 	cs.rows, cs.gp = g.leafRows(small)
@@ -347,7 +347,7 @@ func (g *grower) newChildSearch(left, right *leaf, nLeaves int) *childSearch {
 
 // feature builds both children's histograms of the i-th feature of the
 // tree and finds each child's best split on it.
-func (cs *childSearch) feature(i int) {
+func (cs childSearch) feature(i int) {
 	g := cs.g
 	f := g.feats[i]
 	hs, hl := g.d.hist(cs.small.hist, f), g.d.hist(cs.large.hist, f)
@@ -364,7 +364,7 @@ func (cs *childSearch) feature(i int) {
 }
 
 // pick keeps each splittable child's best split over the features.
-func (cs *childSearch) pick() {
+func (cs childSearch) pick() {
 	g := cs.g
 	if cs.canLarge {
 		cs.large.best, cs.large.canSplit = g.pick()
@@ -387,7 +387,7 @@ func (g *grower) leafRows(l *leaf) ([]int32, []gpair) {
 // partitioned by chunks of rowChunk rows in parallel (see rowPartition).
 func (g *grower) partition(p *leaf, s *split) int {
 	rows, gp := g.leafRows(p)
-	pt := &rowPartition{left: leftTable(s, g.d.feats[s.feat].missingBin()), col: g.d.bins[s.feat], rows: rows, gp: gp,
+	pt := rowPartition{left: leftTable(s, g.d.feats[s.feat].missingBin()), col: g.d.bins[s.feat], rows: rows, gp: gp,
 		dstR: g.rows[1-p.buf][p.start:p.end], dstG: g.gp[1-p.buf][p.start:p.end]}
 	if len(rows) < 2*rowChunk || g.workers < 2 {
 		return pt.serial()
@@ -450,8 +450,9 @@ func (pt *rowPartition) serial() int {
 }
 
 // parallel partitions the rows by chunks on up to workers goroutines,
-// marking them in flags (one per row).
-func (pt *rowPartition) parallel(flags []uint8, workers int) int {
+// marking them in flags (one per row). It works on a copy of pt, which
+// the goroutines share, so that the serial path allocates nothing.
+func (pt rowPartition) parallel(flags []uint8, workers int) int {
 	chunks := (len(pt.rows) + rowChunk - 1) / rowChunk
 	pt.flags, pt.lefts = flags, make([]int, chunks)
 	parallel(chunks, workers, pt.mark)
