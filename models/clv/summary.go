@@ -112,7 +112,7 @@ func (p purchases) customers(end int64) []Customer {
 // summarizeOne computes one customer's statistics from the value of each
 // purchase day.
 func summarizeOne(id string, byDay map[int64]float64, end int64) Customer {
-	ds := sortedDays(byDay)
+	ds := sortedDays(make([]int64, 0, len(byDay)), byDay)
 	first, last := ds[0], ds[len(ds)-1]
 	c := Customer{
 		ID:        id,
@@ -126,9 +126,9 @@ func summarizeOne(id string, byDay map[int64]float64, end int64) Customer {
 	return c
 }
 
-// sortedDays are the purchase days, in order.
-func sortedDays(byDay map[int64]float64) []int64 {
-	ds := make([]int64, 0, len(byDay))
+// sortedDays appends the purchase days to ds and sorts them; the caller
+// makes ds, so that it can stay off the heap.
+func sortedDays(ds []int64, byDay map[int64]float64) []int64 {
 	for d := range byDay {
 		ds = append(ds, d)
 	}
