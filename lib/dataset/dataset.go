@@ -154,19 +154,24 @@ func CommittedDates(ctx context.Context, st store.Store, dataset string) ([]rund
 	}
 	var dates []rundate.Date
 	for _, info := range infos {
-		rest := strings.TrimPrefix(info.Key, dataset+"/dt=")
-		day, name, ok := strings.Cut(rest, "/")
-		if !ok || name != SuccessName {
-			continue
+		if d, ok := successDate(info.Key, dataset); ok {
+			dates = append(dates, d)
 		}
-		d, err := rundate.Parse(day)
-		if err != nil {
-			continue
-		}
-		dates = append(dates, d)
 	}
 	sort.Slice(dates, func(i, j int) bool { return dates[i].Start().Before(dates[j].Start()) })
 	return dates, nil
+}
+
+// successDate is the date of the dataset's partition whose _SUCCESS
+// marker key is; false when key is no such marker.
+func successDate(key, dataset string) (rundate.Date, bool) {
+	rest := strings.TrimPrefix(key, dataset+"/dt=")
+	day, name, ok := strings.Cut(rest, "/")
+	if !ok || name != SuccessName {
+		return rundate.Date{}, false
+	}
+	d, err := rundate.Parse(day)
+	return d, err == nil
 }
 
 // Writer builds one partition: add files, then Commit.
@@ -218,6 +223,19 @@ func (w *Writer) Files() []File { return w.manifest.Files }
 // Commit writes manifest.json, then _SUCCESS, then removes objects of the
 // partition that the new manifest does not name. now stamps the manifest.
 func (w *Writer) Commit(ctx context.Context, now time.Time) (*Manifest, error) {
+	m := w.final(now)
+	if err := w.writeCommit(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := w.removeStale(ctx, m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// final is the manifest to commit, stamped with now and counting the rows
+// of the Parquet parts.
+func (w *Writer) final(now time.Time) Manifest {
 	m := w.manifest
 	m.CreatedAt = now.UTC()
 	m.Rows = 0
@@ -226,20 +244,22 @@ func (w *Writer) Commit(ctx context.Context, now time.Time) (*Manifest, error) {
 			m.Rows += f.Rows
 		}
 	}
+	return m
+}
+
+// writeCommit writes the manifest m, then the _SUCCESS marker.
+func (w *Writer) writeCommit(ctx context.Context, m Manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return nil, fmt.Errorf("encode manifest of %s: %w", w.p, err)
+		return fmt.Errorf("encode manifest of %s: %w", w.p, err)
 	}
 	if err := store.PutBytes(ctx, w.st, w.p.Key(ManifestName), append(b, '\n')); err != nil {
-		return nil, fmt.Errorf("write manifest of %s: %w", w.p, err)
+		return fmt.Errorf("write manifest of %s: %w", w.p, err)
 	}
 	if err := store.PutBytes(ctx, w.st, w.p.Key(SuccessName), nil); err != nil {
-		return nil, fmt.Errorf("write marker of %s: %w", w.p, err)
+		return fmt.Errorf("write marker of %s: %w", w.p, err)
 	}
-	if err := w.removeStale(ctx, m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return nil
 }
 
 // Abandon gives up a partition that will not be committed: it removes the
@@ -249,14 +269,8 @@ func (w *Writer) Commit(ctx context.Context, now time.Time) (*Manifest, error) {
 // the partition as it found it. When the committed manifest cannot be read,
 // it removes nothing.
 func (w *Writer) Abandon(ctx context.Context) error {
-	keep := map[string]bool{}
-	m, err := ReadManifest(ctx, w.st, w.p)
-	switch {
-	case err == nil:
-		for _, f := range m.Files {
-			keep[f.Name] = true
-		}
-	case !errors.Is(err, ErrNotCommitted):
+	keep, err := w.committedFiles(ctx)
+	if err != nil {
 		return fmt.Errorf("abandon %s: %w", w.p, err)
 	}
 	for _, f := range w.manifest.Files {
@@ -271,20 +285,30 @@ func (w *Writer) Abandon(ctx context.Context) error {
 	return nil
 }
 
+// committedFiles names the files of the partition's committed manifest,
+// none when it is not committed.
+func (w *Writer) committedFiles(ctx context.Context) (map[string]bool, error) {
+	m, err := ReadManifest(ctx, w.st, w.p)
+	if errors.Is(err, ErrNotCommitted) {
+		return map[string]bool{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return fileNames(m.Files), nil
+}
+
 // removeStale deletes what an earlier commit (or a crashed run) left in the
 // partition that the new manifest does not name.
 func (w *Writer) removeStale(ctx context.Context, m Manifest) error {
-	keep := map[string]bool{ManifestName: true, SuccessName: true}
-	for _, f := range m.Files {
-		keep[f.Name] = true
-	}
+	keep := fileNames(m.Files)
+	keep[ManifestName], keep[SuccessName] = true, true
 	infos, err := w.st.List(ctx, w.p.Prefix())
 	if err != nil {
 		return fmt.Errorf("list %s for clean-up: %w", w.p, err)
 	}
 	for _, info := range infos {
-		name := strings.TrimPrefix(info.Key, w.p.Prefix())
-		if keep[name] {
+		if keep[strings.TrimPrefix(info.Key, w.p.Prefix())] {
 			continue
 		}
 		if err := w.st.Delete(ctx, info.Key); err != nil {
@@ -292,6 +316,15 @@ func (w *Writer) removeStale(ctx context.Context, m Manifest) error {
 		}
 	}
 	return nil
+}
+
+// fileNames is the set of the files' names.
+func fileNames(files []File) map[string]bool {
+	names := make(map[string]bool, len(files))
+	for _, f := range files {
+		names[f.Name] = true
+	}
+	return names
 }
 
 // partName names the n-th part after its content.

@@ -113,21 +113,24 @@ func writerOptions(extra ...parquet.WriterOption) []parquet.WriterOption {
 func WriteParquet[T any](ctx context.Context, w *Writer, rows []T) error {
 	w.SetSchema(SchemaFields(parquet.SchemaOf(new(T))))
 	for start := 0; start == 0 || start < len(rows); start += RowsPerPart {
-		end := min(start+RowsPerPart, len(rows))
-		chunk := rows[start:end]
-		err := w.AddFile(ctx, "parquet", "parquet", int64(len(chunk)), func(out io.Writer) (err error) {
-			defer recoverParquet(&err)
-			pw := parquet.NewGenericWriter[T](out, writerOptions()...)
-			if _, err := pw.Write(chunk); err != nil {
-				return fmt.Errorf("write rows: %w", err)
-			}
-			return pw.Close()
-		})
-		if err != nil {
+		chunk := rows[start:min(start+RowsPerPart, len(rows))]
+		if err := w.AddFile(ctx, "parquet", "parquet", int64(len(chunk)), encodeStructs(chunk)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// encodeStructs writes rows as one Parquet file.
+func encodeStructs[T any](rows []T) func(io.Writer) error {
+	return func(out io.Writer) (err error) {
+		defer recoverParquet(&err)
+		pw := parquet.NewGenericWriter[T](out, writerOptions()...)
+		if _, err := pw.Write(rows); err != nil {
+			return fmt.Errorf("write rows: %w", err)
+		}
+		return pw.Close()
+	}
 }
 
 // WriteRows writes dynamic rows that follow schema as Parquet parts.
@@ -138,21 +141,24 @@ func WriteRows(ctx context.Context, w *Writer, schema *parquet.Schema, rows []pa
 func writeRows(ctx context.Context, w *Writer, schema *parquet.Schema, rows []parquet.Row, perPart int) error {
 	w.SetSchema(SchemaFields(schema))
 	for start := 0; start == 0 || start < len(rows); start += perPart {
-		end := min(start+perPart, len(rows))
-		chunk := rows[start:end]
-		err := w.AddFile(ctx, "parquet", "parquet", int64(len(chunk)), func(out io.Writer) (err error) {
-			defer recoverParquet(&err)
-			pw := parquet.NewGenericWriter[any](out, writerOptions(schema)...)
-			if _, err := pw.WriteRows(chunk); err != nil {
-				return fmt.Errorf("write rows: %w", err)
-			}
-			return pw.Close()
-		})
-		if err != nil {
+		chunk := rows[start:min(start+perPart, len(rows))]
+		if err := w.AddFile(ctx, "parquet", "parquet", int64(len(chunk)), encodeRows(schema, chunk)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// encodeRows writes rows that follow schema as one Parquet file.
+func encodeRows(schema *parquet.Schema, rows []parquet.Row) func(io.Writer) error {
+	return func(out io.Writer) (err error) {
+		defer recoverParquet(&err)
+		pw := parquet.NewGenericWriter[any](out, writerOptions(schema)...)
+		if _, err := pw.WriteRows(rows); err != nil {
+			return fmt.Errorf("write rows: %w", err)
+		}
+		return pw.Close()
+	}
 }
 
 // recoverParquet turns a panic inside parquet-go into an error: a

@@ -155,6 +155,12 @@ func eachFileRows(ctx context.Context, st store.Store, p Partition, f File, fn f
 	if err != nil {
 		return fmt.Errorf("open parquet %s: %w", p.Key(f.Name), err)
 	}
+	return feedRows(ctx, pf, p.Key(f.Name), fn)
+}
+
+// feedRows hands the rows of the Parquet file of key to fn in batches,
+// with the file's schema, checking ctx before each batch.
+func feedRows(ctx context.Context, pf *parquet.File, key string, fn func(*parquet.Schema, []parquet.Row) error) error {
 	r := parquet.NewReader(pf)
 	defer r.Close()
 	buf := make([]parquet.Row, 1024)
@@ -172,7 +178,7 @@ func eachFileRows(ctx context.Context, st store.Store, p Partition, f File, fn f
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("read rows of %s: %w", p.Key(f.Name), err)
+			return fmt.Errorf("read rows of %s: %w", key, err)
 		}
 	}
 }

@@ -35,10 +35,6 @@ func Text(t parquet.Type, v parquet.Value) string {
 	if v.IsNull() {
 		return ""
 	}
-	var lt any
-	if l := t.LogicalType(); l != nil {
-		lt = l.Value
-	}
 	switch v.Kind() {
 	case parquet.ByteArray, parquet.FixedLenByteArray:
 		return string(v.ByteArray())
@@ -49,23 +45,43 @@ func Text(t parquet.Type, v parquet.Value) string {
 	case parquet.Double:
 		return strconv.FormatFloat(v.Double(), 'f', -1, 64)
 	case parquet.Int32:
-		switch l := lt.(type) {
-		case *format.DateType:
-			return time.Unix(int64(v.Int32())*86400, 0).UTC().Format(time.DateOnly)
-		case *format.DecimalType:
-			return money.Format(int64(v.Int32()), int(l.Scale))
-		}
-		return strconv.FormatInt(int64(v.Int32()), 10)
+		return int32Text(v.Int32(), logicalType(t))
 	case parquet.Int64:
-		switch l := lt.(type) {
-		case *format.TimestampType:
-			return timestamp(v.Int64(), l).Format(time.RFC3339Nano)
-		case *format.DecimalType:
-			return money.Format(v.Int64(), int(l.Scale))
-		}
-		return strconv.FormatInt(v.Int64(), 10)
+		return int64Text(v.Int64(), logicalType(t))
 	}
 	return v.String()
+}
+
+// logicalType is the logical type of t (*format.DateType, ...), or nil.
+func logicalType(t parquet.Type) any {
+	if l := t.LogicalType(); l != nil {
+		return l.Value
+	}
+	return nil
+}
+
+// int32Text renders an INT32 value of logical type lt: a date, a decimal
+// or a plain integer.
+func int32Text(n int32, lt any) string {
+	switch l := lt.(type) {
+	case *format.DateType:
+		return time.Unix(int64(n)*86400, 0).UTC().Format(time.DateOnly)
+	case *format.DecimalType:
+		return money.Format(int64(n), int(l.Scale))
+	}
+	return strconv.FormatInt(int64(n), 10)
+}
+
+// int64Text renders an INT64 value of logical type lt: a timestamp, a
+// decimal or a plain integer.
+func int64Text(n int64, lt any) string {
+	switch l := lt.(type) {
+	case *format.TimestampType:
+		return timestamp(n, l).Format(time.RFC3339Nano)
+	case *format.DecimalType:
+		return money.Format(n, int(l.Scale))
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 func timestamp(n int64, l *format.TimestampType) time.Time {

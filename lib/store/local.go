@@ -69,18 +69,20 @@ func (l *Local) checkKey(key string) error {
 // Put writes r to a hidden temporary file beside the target, syncs it and
 // renames it over the key, so readers never see a partial object.
 func (l *Local) Put(ctx context.Context, key string, r io.Reader) error {
-	if err := l.checkKey(key); err != nil {
-		return fmt.Errorf("put: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
+	if err := checkOp(ctx, "put", key, l.checkKey); err != nil {
+		return err
 	}
 	path := l.Path(key)
-	dir := filepath.Dir(path)
-	tmp, err := l.createTemp(dir)
+	tmp, err := l.createTemp(filepath.Dir(path))
 	if err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
+	return replace(ctx, tmp, path, key, r)
+}
+
+// replace fills the temporary file tmp from r (see writeTemp) and renames
+// it over path, unless ctx ends first; tmp is removed when that fails.
+func replace(ctx context.Context, tmp *os.File, path, key string, r io.Reader) error {
 	tmpName := tmp.Name()
 	done := false
 	defer func() {
@@ -99,7 +101,7 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader) error {
 		return fmt.Errorf("put %s: rename: %w", key, err)
 	}
 	done = true
-	syncDir(dir)
+	syncDir(filepath.Dir(path))
 	return nil
 }
 
@@ -155,50 +157,62 @@ func syncDir(dir string) {
 
 // Get opens the file that holds key.
 func (l *Local) Get(ctx context.Context, key string) (io.ReadCloser, error) {
-	if err := l.checkKey(key); err != nil {
-		return nil, fmt.Errorf("get: %w", err)
+	if err := checkOp(ctx, "get", key, l.checkKey); err != nil {
+		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("get %s: %w", key, err)
-	}
-	f, err := os.Open(l.Path(key))
+	f, err := openRegular(l.Path(key))
 	if err != nil {
-		if isNotExist(err) {
-			return nil, fmt.Errorf("get %s: %w", key, ErrNotFound)
-		}
 		return nil, fmt.Errorf("get %s: %w", key, err)
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("get %s: %w", key, err)
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("get %s: %w", key, ErrNotFound)
 	}
 	return &ctxFile{ctx: ctx, f: f}, nil
 }
 
-// Stat describes the file that holds key.
-func (l *Local) Stat(ctx context.Context, key string) (Info, error) {
-	if err := l.checkKey(key); err != nil {
-		return Info{}, fmt.Errorf("stat: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return Info{}, fmt.Errorf("stat %s: %w", key, err)
-	}
-	fi, err := os.Stat(l.Path(key))
+// openRegular opens the regular file at path; ErrNotFound when there is
+// none (nothing, or something else, there).
+func openRegular(path string) (*os.File, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		if isNotExist(err) {
-			return Info{}, fmt.Errorf("stat %s: %w", key, ErrNotFound)
+			return nil, ErrNotFound
 		}
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = ErrNotFound
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// Stat describes the file that holds key.
+func (l *Local) Stat(ctx context.Context, key string) (Info, error) {
+	if err := checkOp(ctx, "stat", key, l.checkKey); err != nil {
+		return Info{}, err
+	}
+	fi, err := statRegular(l.Path(key))
+	if err != nil {
 		return Info{}, fmt.Errorf("stat %s: %w", key, err)
 	}
-	if !fi.Mode().IsRegular() {
-		return Info{}, fmt.Errorf("stat %s: %w", key, ErrNotFound)
-	}
 	return Info{Key: key, Size: fi.Size(), ModTime: fi.ModTime()}, nil
+}
+
+// statRegular describes the regular file at path; ErrNotFound when there
+// is none.
+func statRegular(path string) (fs.FileInfo, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil && isNotExist(err):
+		return nil, ErrNotFound
+	case err != nil:
+		return nil, err
+	case !fi.Mode().IsRegular():
+		return nil, ErrNotFound
+	}
+	return fi, nil
 }
 
 // List walks the folder under the longest directory part of prefix and
@@ -281,11 +295,8 @@ func (l *Local) listed(path string, d fs.DirEntry, prefix string) (Info, bool, e
 // Delete removes the file that holds key, then every parent directory left
 // empty, up to (not including) the root. A missing key is not an error.
 func (l *Local) Delete(ctx context.Context, key string) error {
-	if err := l.checkKey(key); err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("delete %s: %w", key, err)
+	if err := checkOp(ctx, "delete", key, l.checkKey); err != nil {
+		return err
 	}
 	path := l.Path(key)
 	fi, err := os.Lstat(path)
@@ -301,12 +312,18 @@ func (l *Local) Delete(ctx context.Context, key string) error {
 	if err := os.Remove(path); err != nil && !isNotExist(err) {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
+	l.removeEmptyParents(path)
+	return nil
+}
+
+// removeEmptyParents removes the directories above path that are left
+// empty, up to (not including) the root.
+func (l *Local) removeEmptyParents(path string) {
 	for dir := filepath.Dir(path); dir != l.root && strings.HasPrefix(dir, l.root); dir = filepath.Dir(dir) {
 		if os.Remove(dir) != nil {
 			break // not empty (or already gone): stop tidying
 		}
 	}
-	return nil
 }
 
 // isNotExist reports whether err means the path is absent, including a file

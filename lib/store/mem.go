@@ -35,11 +35,8 @@ func (m *Mem) String() string { return "mem://" }
 
 // Put reads r to the end and then stores its bytes under key.
 func (m *Mem) Put(ctx context.Context, key string, r io.Reader) error {
-	if err := ValidKey(key); err != nil {
-		return fmt.Errorf("put: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
+	if err := checkOp(ctx, "put", key, ValidKey); err != nil {
+		return err
 	}
 	data, err := io.ReadAll(&ctxReader{ctx: ctx, r: r})
 	if err != nil {
@@ -56,11 +53,8 @@ func (m *Mem) Put(ctx context.Context, key string, r io.Reader) error {
 
 // Get returns a reader over a copy of the object's bytes.
 func (m *Mem) Get(ctx context.Context, key string) (io.ReadCloser, error) {
-	if err := ValidKey(key); err != nil {
-		return nil, fmt.Errorf("get: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("get %s: %w", key, err)
+	if err := checkOp(ctx, "get", key, ValidKey); err != nil {
+		return nil, err
 	}
 	m.mu.RLock()
 	o, ok := m.objs[key]
@@ -73,11 +67,8 @@ func (m *Mem) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 
 // Stat describes one object.
 func (m *Mem) Stat(ctx context.Context, key string) (Info, error) {
-	if err := ValidKey(key); err != nil {
-		return Info{}, fmt.Errorf("stat: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return Info{}, fmt.Errorf("stat %s: %w", key, err)
+	if err := checkOp(ctx, "stat", key, ValidKey); err != nil {
+		return Info{}, err
 	}
 	m.mu.RLock()
 	o, ok := m.objs[key]
@@ -108,11 +99,8 @@ func (m *Mem) List(ctx context.Context, prefix string) ([]Info, error) {
 
 // Delete removes an object; a missing key is not an error.
 func (m *Mem) Delete(ctx context.Context, key string) error {
-	if err := ValidKey(key); err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("delete %s: %w", key, err)
+	if err := checkOp(ctx, "delete", key, ValidKey); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	delete(m.objs, key)

@@ -33,43 +33,58 @@ func Open(ctx context.Context, o Options) (Store, error) {
 	case "memory":
 		return NewMem(), nil
 	case "s3":
-		s, err := NewS3(ctx, o.S3)
-		if err != nil {
-			return nil, err
-		}
-		if o.CreateBucket {
-			if err := s.EnsureBucket(ctx); err != nil {
-				return nil, err
-			}
-		}
-		return s, nil
+		return openS3(ctx, o)
 	default:
 		return nil, fmt.Errorf("unknown store kind %q", o.Kind)
 	}
+}
+
+// openS3 builds the S3 store of o, creating its bucket when missing if o
+// says so.
+func openS3(ctx context.Context, o Options) (Store, error) {
+	s, err := NewS3(ctx, o.S3)
+	if err != nil {
+		return nil, err
+	}
+	if o.CreateBucket {
+		if err := s.EnsureBucket(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // OpenLocation opens a location named in the configuration: a folder path,
 // or s3://bucket/prefix reached with the S3 endpoint settings of o. It
 // returns the store and the key prefix inside it ("" for a folder).
 func OpenLocation(ctx context.Context, o Options, location string) (Store, string, error) {
-	rest, ok := strings.CutPrefix(location, "s3://")
-	if !ok {
-		// A location is read, never created: a missing folder is an error.
-		fi, err := os.Stat(location)
-		if err != nil {
-			return nil, "", fmt.Errorf("open location: %w", err)
-		}
-		if !fi.IsDir() {
-			return nil, "", fmt.Errorf("open location: %s is not a folder", location)
-		}
-		s, err := NewLocal(location)
-		return s, "", err
+	if rest, ok := strings.CutPrefix(location, "s3://"); ok {
+		return openBucket(ctx, o.S3, location, rest)
 	}
+	s, err := openFolder(location)
+	return s, "", err
+}
+
+// openFolder opens the folder at location as a local store. A location is
+// read, never created: a missing folder is an error.
+func openFolder(location string) (Store, error) {
+	fi, err := os.Stat(location)
+	if err != nil {
+		return nil, fmt.Errorf("open location: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("open location: %s is not a folder", location)
+	}
+	return NewLocal(location)
+}
+
+// openBucket opens the S3 location s3://rest with the endpoint settings of
+// cfg, and returns the key prefix rest names in the bucket.
+func openBucket(ctx context.Context, cfg S3Config, location, rest string) (Store, string, error) {
 	bucket, prefix, _ := strings.Cut(rest, "/")
 	if bucket == "" {
 		return nil, "", fmt.Errorf("location %q names no bucket", location)
 	}
-	cfg := o.S3
 	cfg.Bucket, cfg.Prefix = bucket, ""
 	s, err := NewS3(ctx, cfg)
 	if err != nil {

@@ -67,20 +67,39 @@ var _ Store = (*S3)(nil)
 
 // NewS3 builds an S3 store from cfg. It does not contact the server.
 func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
-	if cfg.Bucket == "" {
-		return nil, errors.New("new s3 store: empty bucket")
-	}
-	if cfg.Prefix != "" {
-		if err := ValidKey(cfg.Prefix); err != nil {
-			return nil, fmt.Errorf("new s3 store: prefix: %w", err)
-		}
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	awsCfg, err := loadAWSConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("new s3 store: load aws config: %w", err)
 	}
 	client := newS3Client(awsCfg, cfg)
-	uploader := transfermanager.New(client, func(o *transfermanager.Options) {
+	s := &S3{client: client, uploader: newUploader(client, awsCfg), bucket: cfg.Bucket}
+	if cfg.Prefix != "" {
+		s.prefix = cfg.Prefix + "/"
+	}
+	return s, nil
+}
+
+// check reports a configuration without a bucket or with a prefix that is
+// no valid key.
+func (cfg S3Config) check() error {
+	if cfg.Bucket == "" {
+		return errors.New("new s3 store: empty bucket")
+	}
+	if cfg.Prefix != "" {
+		if err := ValidKey(cfg.Prefix); err != nil {
+			return fmt.Errorf("new s3 store: prefix: %w", err)
+		}
+	}
+	return nil
+}
+
+// newUploader makes the transfer manager that Put streams through, in
+// parts of partSize.
+func newUploader(client *s3.Client, awsCfg aws.Config) *transfermanager.Client {
+	return transfermanager.New(client, func(o *transfermanager.Options) {
 		o.PartSizeBytes = partSize
 		o.MultipartUploadThreshold = partSize
 		// The transfer manager's own checksum setting overrides the
@@ -91,15 +110,6 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 		// an interrupted run does not leave its parts in the bucket.
 		o.FailTimeout = 30 * time.Second
 	})
-	s := &S3{
-		client:   client,
-		uploader: uploader,
-		bucket:   cfg.Bucket,
-	}
-	if cfg.Prefix != "" {
-		s.prefix = cfg.Prefix + "/"
-	}
-	return s, nil
 }
 
 // loadAWSConfig loads the AWS configuration with the region, static
@@ -260,6 +270,12 @@ func (s *S3) EnsureBucket(ctx context.Context) error {
 	if !errors.As(err, &nf) && !errors.As(err, &nb) {
 		return fmt.Errorf("check bucket %s: %w", s.bucket, err)
 	}
+	return s.createBucket(ctx)
+}
+
+// createBucket creates the bucket in the client's region; one that we
+// already own (created concurrently by us) counts as created.
+func (s *S3) createBucket(ctx context.Context) error {
 	in := &s3.CreateBucketInput{Bucket: aws.String(s.bucket)}
 	if region := s.client.Options().Region; region != "us-east-1" {
 		in.CreateBucketConfiguration = &types.CreateBucketConfiguration{
@@ -269,7 +285,7 @@ func (s *S3) EnsureBucket(ctx context.Context) error {
 	if _, err := s.client.CreateBucket(ctx, in); err != nil {
 		var owned *types.BucketAlreadyOwnedByYou
 		if errors.As(err, &owned) {
-			return nil // created concurrently by us
+			return nil
 		}
 		return fmt.Errorf("create bucket %s: %w", s.bucket, err)
 	}

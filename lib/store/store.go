@@ -76,6 +76,18 @@ func ValidKey(key string) error {
 	return nil
 }
 
+// checkOp is the check a keyed operation op of a store starts with: the
+// key, by the store's check, then the context.
+func checkOp(ctx context.Context, op, key string, check func(string) error) error {
+	if err := check(key); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s %s: %w", op, key, err)
+	}
+	return nil
+}
+
 // GetBytes reads a whole (small) object.
 func GetBytes(ctx context.Context, s Store, key string) ([]byte, error) {
 	return objio.ReadAll(ctx, s, key)

@@ -41,38 +41,55 @@ type logLik func(p, grad []float64) float64
 // not depend on the data size. The start is fixed, so the result is
 // deterministic. It returns the natural parameters.
 func maximize(what string, dim int, n float64, ll logLik) ([]float64, optimize.Stats, error) {
-	mean := func(theta, grad []float64) float64 {
-		v := ll(expAll(theta), grad)
-		for i := range grad {
-			grad[i] /= n
-		}
-		return v / n
-	}
-	start := make([]float64, dim)
-	c := &cachedObjective{ll: mean, grad: make([]float64, dim)}
-	settings := &optimize.Settings{
-		GradientThreshold: 1e-10,
-		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 50},
-		MajorIterations:   2000,
-	}
-	res, err := optimize.Minimize(c.negated(), start, settings, &optimize.BFGS{})
+	c := &cachedObjective{ll: meanOver(ll, n), grad: make([]float64, dim)}
+	res, err := optimize.Minimize(c.negated(), make([]float64, dim), bfgsSettings(), &optimize.BFGS{})
 	if res == nil {
 		return nil, optimize.Stats{}, fmt.Errorf("fit %s: %w", what, err)
 	}
-	if err != nil || !finite(res.F) {
-		// A line search that can no longer improve is the usual way BFGS
-		// stops at the optimum in floating point; accept it when the
-		// gradient says we are there.
-		c.eval(res.X)
-		if !finite(res.F) || maxAbs(c.grad) > 1e-6 {
-			return nil, res.Stats, fmt.Errorf("fit %s: optimizer stopped with status %v, gradient %.3g (the data may not identify the model): %w", what, res.Status, maxAbs(c.grad), err)
-		}
+	if err := c.acceptStop(what, res, err); err != nil {
+		return nil, res.Stats, err
 	}
 	p := expAll(res.X)
 	if err := interior(p); err != nil {
 		return nil, res.Stats, fmt.Errorf("fit %s: %w", what, err)
 	}
 	return p, res.Stats, nil
+}
+
+// meanOver is ll at the log-parameters theta, with its gradient, divided
+// by n.
+func meanOver(ll logLik, n float64) func(theta, grad []float64) float64 {
+	return func(theta, grad []float64) float64 {
+		v := ll(expAll(theta), grad)
+		for i := range grad {
+			grad[i] /= n
+		}
+		return v / n
+	}
+}
+
+// bfgsSettings are maximize's stopping rules.
+func bfgsSettings() *optimize.Settings {
+	return &optimize.Settings{
+		GradientThreshold: 1e-10,
+		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 50},
+		MajorIterations:   2000,
+	}
+}
+
+// acceptStop reports a run of the optimizer that ended with err, or at a
+// value that is not finite, unless the gradient there says the optimum is
+// reached: a line search that can no longer improve is the usual way BFGS
+// stops at the optimum in floating point.
+func (c *cachedObjective) acceptStop(what string, res *optimize.Result, err error) error {
+	if err == nil && finite(res.F) {
+		return nil
+	}
+	c.eval(res.X)
+	if !finite(res.F) || maxAbs(c.grad) > 1e-6 {
+		return fmt.Errorf("fit %s: optimizer stopped with status %v, gradient %.3g (the data may not identify the model): %w", what, res.Status, maxAbs(c.grad), err)
+	}
+	return nil
 }
 
 // interior checks that the natural parameters stayed within

@@ -88,13 +88,18 @@ func (m Model) Predict(customers []Customer, o ValueOptions) ([]Prediction, erro
 	horizon := float64(o.Months) * o.periodsPerMonth()
 	out := make([]Prediction, len(customers))
 	for i, c := range customers {
-		out[i] = Prediction{
-			ID:                c.ID,
-			ProbabilityAlive:  m.BGNBD.ProbabilityAlive(c),
-			ExpectedPurchases: m.BGNBD.ExpectedPurchases(horizon, c),
-			ExpectedValue:     m.GammaGamma.ExpectedValue(c),
-			CLV:               CustomerValue(m.BGNBD, m.GammaGamma, c, o),
-		}
+		out[i] = m.predict(c, horizon, o)
 	}
 	return out, nil
+}
+
+// predict scores one customer over the horizon of o, horizon periods long.
+func (m Model) predict(c Customer, horizon float64, o ValueOptions) Prediction {
+	return Prediction{
+		ID:                c.ID,
+		ProbabilityAlive:  m.BGNBD.ProbabilityAlive(c),
+		ExpectedPurchases: m.BGNBD.ExpectedPurchases(horizon, c),
+		ExpectedValue:     m.GammaGamma.ExpectedValue(c),
+		CLV:               CustomerValue(m.BGNBD, m.GammaGamma, c, o),
+	}
 }

@@ -49,44 +49,70 @@ var ErrNoCustomers = errors.New("no customers")
 // not negative; customer ids must not be empty.
 func Summarize(txns []Transaction, calibrationEnd time.Time) ([]Customer, error) {
 	end := dayNumber(calibrationEnd)
-	days := make(map[string]map[int64]float64)
-	for i, t := range txns {
-		if t.Customer == "" {
-			return nil, fmt.Errorf("summarize transaction %d: empty customer id", i)
-		}
-		if math.IsNaN(t.Value) || math.IsInf(t.Value, 0) || t.Value < 0 {
-			return nil, fmt.Errorf("summarize transaction %d of customer %q: value %v is not a finite non-negative amount", i, t.Customer, t.Value)
-		}
-		d := dayNumber(t.Date)
-		if d > end {
-			continue
-		}
-		byDay := days[t.Customer]
-		if byDay == nil {
-			byDay = make(map[int64]float64)
-			days[t.Customer] = byDay
-		}
-		byDay[d] += t.Value
+	days, err := purchaseDays(txns, end)
+	if err != nil {
+		return nil, err
 	}
 	if len(days) == 0 {
 		return nil, fmt.Errorf("summarize %d transactions up to %s: %w", len(txns), calibrationEnd.Format(time.DateOnly), ErrNoCustomers)
 	}
-	out := make([]Customer, 0, len(days))
-	for id, byDay := range days {
+	return days.customers(end), nil
+}
+
+// purchases holds the value of each customer's purchases on each day.
+type purchases map[string]map[int64]float64
+
+// purchaseDays checks the transactions and adds up their values by
+// customer and day, up to day end.
+func purchaseDays(txns []Transaction, end int64) (purchases, error) {
+	days := purchases{}
+	for i, t := range txns {
+		if err := t.check(i); err != nil {
+			return nil, err
+		}
+		if d := dayNumber(t.Date); d <= end {
+			days.add(t.Customer, d, t.Value)
+		}
+	}
+	return days, nil
+}
+
+// check reports why transaction i cannot be summarised, or nil.
+func (t Transaction) check(i int) error {
+	if t.Customer == "" {
+		return fmt.Errorf("summarize transaction %d: empty customer id", i)
+	}
+	if math.IsNaN(t.Value) || math.IsInf(t.Value, 0) || t.Value < 0 {
+		return fmt.Errorf("summarize transaction %d of customer %q: value %v is not a finite non-negative amount", i, t.Customer, t.Value)
+	}
+	return nil
+}
+
+// add adds a purchase of the customer on day d.
+func (p purchases) add(customer string, d int64, value float64) {
+	byDay := p[customer]
+	if byDay == nil {
+		byDay = make(map[int64]float64)
+		p[customer] = byDay
+	}
+	byDay[d] += value
+}
+
+// customers summarises every customer's purchases up to day end, sorted
+// by ID.
+func (p purchases) customers(end int64) []Customer {
+	out := make([]Customer, 0, len(p))
+	for id, byDay := range p {
 		out = append(out, summarizeOne(id, byDay, end))
 	}
 	slices.SortFunc(out, func(a, b Customer) int { return cmp.Compare(a.ID, b.ID) })
-	return out, nil
+	return out
 }
 
 // summarizeOne computes one customer's statistics from the value of each
 // purchase day.
 func summarizeOne(id string, byDay map[int64]float64, end int64) Customer {
-	ds := make([]int64, 0, len(byDay))
-	for d := range byDay {
-		ds = append(ds, d)
-	}
-	slices.Sort(ds)
+	ds := sortedDays(make([]int64, 0, len(byDay)), byDay)
 	first, last := ds[0], ds[len(ds)-1]
 	c := Customer{
 		ID:        id,
@@ -95,13 +121,29 @@ func summarizeOne(id string, byDay map[int64]float64, end int64) Customer {
 		T:         float64(end-first) / DaysPerPeriod,
 	}
 	if c.Frequency > 0 {
-		var sum float64
-		for _, d := range ds[1:] {
-			sum += byDay[d]
-		}
-		c.MonetaryValue = sum / float64(c.Frequency)
+		c.MonetaryValue = meanValue(ds[1:], byDay)
 	}
 	return c
+}
+
+// sortedDays appends the purchase days to ds and sorts them; the caller
+// makes ds, so that it can stay off the heap.
+func sortedDays(ds []int64, byDay map[int64]float64) []int64 {
+	for d := range byDay {
+		ds = append(ds, d)
+	}
+	slices.Sort(ds)
+	return ds
+}
+
+// meanValue is the mean value of the purchases on the days ds, added up in
+// their order.
+func meanValue(ds []int64, byDay map[int64]float64) float64 {
+	var sum float64
+	for _, d := range ds {
+		sum += byDay[d]
+	}
+	return sum / float64(len(ds))
 }
 
 // dayNumber is the number of days from 1970-01-01 to t's calendar date.

@@ -37,28 +37,42 @@ type CalibrationBin struct {
 // unlike it, empty bins are returned too (with Count 0), so the table always
 // has the requested number of rows.
 func Calibration(y, p []float64, bins int, by Binning) ([]CalibrationBin, error) {
-	if err := pair("y", y, "p", p); err != nil {
+	if err := calibrationInput(y, p, bins); err != nil {
 		return nil, fmt.Errorf("calibration: %w", err)
 	}
-	if _, err := labels(y); err != nil {
+	edges, err := binEdges(p, bins, by)
+	if err != nil {
 		return nil, fmt.Errorf("calibration: %w", err)
-	}
-	if err := probabilities(p); err != nil {
-		return nil, fmt.Errorf("calibration: %w", err)
-	}
-	if bins < 1 {
-		return nil, fmt.Errorf("calibration: %d bins: %w", bins, ErrBins)
-	}
-	var edges []float64
-	switch by {
-	case Uniform:
-		edges = uniformEdges(bins)
-	case Quantile:
-		edges = quantileEdges(p, bins)
-	default:
-		return nil, fmt.Errorf("calibration: unknown binning %d: %w", by, ErrBins)
 	}
 	return calibrate(y, p, edges), nil
+}
+
+// calibrationInput checks Calibration's inputs.
+func calibrationInput(y, p []float64, bins int) error {
+	if err := pair("y", y, "p", p); err != nil {
+		return err
+	}
+	if _, err := labels(y); err != nil {
+		return err
+	}
+	if err := probabilities(p); err != nil {
+		return err
+	}
+	if bins < 1 {
+		return fmt.Errorf("%d bins: %w", bins, ErrBins)
+	}
+	return nil
+}
+
+// binEdges are the edges of the bins of p by the binning.
+func binEdges(p []float64, bins int, by Binning) ([]float64, error) {
+	switch by {
+	case Uniform:
+		return uniformEdges(bins), nil
+	case Quantile:
+		return quantileEdges(p, bins), nil
+	}
+	return nil, fmt.Errorf("unknown binning %d: %w", by, ErrBins)
 }
 
 // uniformEdges are the edges of bins of equal width over [0, 1].

@@ -37,16 +37,34 @@ type PSIResult struct {
 // fewer bins than asked. Bins are closed on the right. A share of 0 is
 // replaced by PSIEpsilon (the other shares are not renormalised).
 func PSI(expected, actual []float64, bins int) (PSIResult, error) {
-	if err := finite("expected", expected); err != nil {
+	if err := psiInput(expected, actual, bins); err != nil {
 		return PSIResult{}, fmt.Errorf("psi: %w", err)
+	}
+	r := PSIResult{Edges: innerEdges(expected, bins)}
+	r.Expected = shares(expected, r.Edges)
+	r.Actual = shares(actual, r.Edges)
+	r.sum()
+	return r, nil
+}
+
+// psiInput checks PSI's inputs.
+func psiInput(expected, actual []float64, bins int) error {
+	if err := finite("expected", expected); err != nil {
+		return err
 	}
 	if err := finite("actual", actual); err != nil {
-		return PSIResult{}, fmt.Errorf("psi: %w", err)
+		return err
 	}
 	if bins < 2 {
-		return PSIResult{}, fmt.Errorf("psi: %d bins: %w", bins, ErrBins)
+		return fmt.Errorf("%d bins: %w", bins, ErrBins)
 	}
-	sorted := slices.Sorted(slices.Values(expected))
+	return nil
+}
+
+// innerEdges are the k/bins quantiles of v for k = 1 .. bins-1, each kept
+// once.
+func innerEdges(v []float64, bins int) []float64 {
+	sorted := slices.Sorted(slices.Values(v))
 	var edges []float64
 	for k := 1; k < bins; k++ {
 		e := quantile(sorted, float64(k)/float64(bins))
@@ -54,16 +72,18 @@ func PSI(expected, actual []float64, bins int) (PSIResult, error) {
 			edges = append(edges, e)
 		}
 	}
-	r := PSIResult{Edges: edges}
-	r.Expected = shares(expected, edges)
-	r.Actual = shares(actual, edges)
+	return edges
+}
+
+// sum computes each bin's term from the shares and adds them up, in bin
+// order.
+func (r *PSIResult) sum() {
 	r.Contribution = make([]float64, len(r.Expected))
 	for i, e := range r.Expected {
 		a := r.Actual[i]
 		r.Contribution[i] = (a - e) * math.Log(a/e)
 		r.Value += r.Contribution[i]
 	}
-	return r, nil
 }
 
 // shares returns the share of v in each bin cut by the inner edges, with

@@ -76,19 +76,27 @@ func (f *Frame) Col(name string) *Column {
 func (f *Frame) Take(idx []int) *Frame {
 	out := &Frame{Rows: len(idx), Cols: make([]*Column, len(f.Cols))}
 	for j, c := range f.Cols {
-		nc := &Column{Name: c.Name, Kind: c.Kind, Levels: c.Levels, Date: c.Date}
-		if c.Kind == Categorical {
-			nc.Codes = make([]int32, len(idx))
-			for k, i := range idx {
-				nc.Codes[k] = c.Codes[i]
-			}
-		} else {
-			nc.Num = make([]float64, len(idx))
-			for k, i := range idx {
-				nc.Num[k] = c.Num[i]
-			}
-		}
-		out.Cols[j] = nc
+		out.Cols[j] = c.take(idx)
+	}
+	return out
+}
+
+// take returns a new column of the values at idx, in that order.
+func (c *Column) take(idx []int) *Column {
+	nc := &Column{Name: c.Name, Kind: c.Kind, Levels: c.Levels, Date: c.Date}
+	if c.Kind == Categorical {
+		nc.Codes = pick(c.Codes, idx)
+	} else {
+		nc.Num = pick(c.Num, idx)
+	}
+	return nc
+}
+
+// pick returns s[idx[0]], s[idx[1]], ...
+func pick[T any](s []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for k, i := range idx {
+		out[k] = s[i]
 	}
 	return out
 }
@@ -121,22 +129,37 @@ func (f *Frame) Validate() error {
 		return fmt.Errorf("frame has no columns")
 	}
 	for _, c := range f.Cols {
-		switch c.Kind {
-		case Numeric:
-			if len(c.Num) != f.Rows {
-				return fmt.Errorf("column %q has %d values, frame has %d rows", c.Name, len(c.Num), f.Rows)
-			}
-		case Categorical:
-			if len(c.Codes) != f.Rows {
-				return fmt.Errorf("column %q has %d values, frame has %d rows", c.Name, len(c.Codes), f.Rows)
-			}
-			for i, v := range c.Codes {
-				if v < -1 || int(v) >= len(c.Levels) {
-					return fmt.Errorf("column %q row %d: code %d outside its %d levels", c.Name, i, v, len(c.Levels))
-				}
-			}
-		default:
-			return fmt.Errorf("column %q has unknown kind %d", c.Name, c.Kind)
+		if err := c.check(f.Rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// check reports a column without rows values or with a code outside its
+// levels.
+func (c *Column) check(rows int) error {
+	switch c.Kind {
+	case Numeric:
+		if len(c.Num) != rows {
+			return fmt.Errorf("column %q has %d values, frame has %d rows", c.Name, len(c.Num), rows)
+		}
+	case Categorical:
+		if len(c.Codes) != rows {
+			return fmt.Errorf("column %q has %d values, frame has %d rows", c.Name, len(c.Codes), rows)
+		}
+		return c.checkCodes()
+	default:
+		return fmt.Errorf("column %q has unknown kind %d", c.Name, c.Kind)
+	}
+	return nil
+}
+
+// checkCodes reports a categorical code outside the column's levels.
+func (c *Column) checkCodes() error {
+	for i, v := range c.Codes {
+		if v < -1 || int(v) >= len(c.Levels) {
+			return fmt.Errorf("column %q row %d: code %d outside its %d levels", c.Name, i, v, len(c.Levels))
 		}
 	}
 	return nil

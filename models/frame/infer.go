@@ -87,43 +87,67 @@ func (t *Table) Infer(drop ...string) (*Frame, []Skipped, error) {
 	return f, skipped, nil
 }
 
+// inferColumn reads a column's text by the rules above: it returns the
+// column, or nil and why it was left out.
 func inferColumn(name string, text []string) (*Column, string) {
-	var present, numbers, dates int
-	distinct := map[string]struct{}{}
-	markers := map[string]struct{}{}
-	for _, s := range text {
-		if isMissing(s) {
-			continue
-		}
-		present++
-		if _, ok := parseNumber(s); ok {
-			numbers++
-		} else if _, ok := parseDate(s); ok {
-			dates++
-		} else if len(markers) <= markerTexts {
-			markers[s] = struct{}{}
-		}
-		if len(distinct) <= present/2+idLevels {
-			distinct[s] = struct{}{}
-		}
-	}
+	tl := tallyText(text)
 	switch {
-	case present == 0:
+	case tl.present == 0:
 		return nil, "no values"
-	case float64(numbers) >= numericShare*float64(present),
-		2*numbers > present && dates == 0 && len(markers) <= markerTexts:
+	case float64(tl.numbers) >= numericShare*float64(tl.present),
+		2*tl.numbers > tl.present && tl.dates == 0 && len(tl.markers) <= markerTexts:
 		return numericColumn(name, text, false), ""
-	case dates == present:
+	case tl.dates == tl.present:
 		return numericColumn(name, text, true), ""
-	case len(distinct) > idLevels && len(distinct) > present/2:
-		return nil, fmt.Sprintf("identifier-like: more than %d distinct values in %d rows", len(distinct)-1, present)
+	case len(tl.distinct) > idLevels && len(tl.distinct) > tl.present/2:
+		return nil, fmt.Sprintf("identifier-like: more than %d distinct values in %d rows", len(tl.distinct)-1, tl.present)
 	}
-	levels := make([]string, 0, len(distinct))
-	for s := range distinct {
-		levels = append(levels, s)
+	return categoricalColumn(name, text, sortedKeys(tl.distinct)), ""
+}
+
+// textTally counts what the present values of a column's text are.
+type textTally struct {
+	present, numbers, dates int
+	// distinct holds the values while there are at most present/2+idLevels
+	// of them (one more is enough to tell an identifier); markers the
+	// values that are neither numbers nor dates, up to markerTexts+1.
+	distinct, markers map[string]struct{}
+}
+
+// tallyText counts the values of a column's text.
+func tallyText(text []string) textTally {
+	tl := textTally{distinct: map[string]struct{}{}, markers: map[string]struct{}{}}
+	for _, s := range text {
+		if !isMissing(s) {
+			tl.add(s)
+		}
 	}
-	sort.Strings(levels)
-	return categoricalColumn(name, text, levels), ""
+	return tl
+}
+
+// add counts one present value.
+func (tl *textTally) add(s string) {
+	tl.present++
+	if _, ok := parseNumber(s); ok {
+		tl.numbers++
+	} else if _, ok := parseDate(s); ok {
+		tl.dates++
+	} else if len(tl.markers) <= markerTexts {
+		tl.markers[s] = struct{}{}
+	}
+	if len(tl.distinct) <= tl.present/2+idLevels {
+		tl.distinct[s] = struct{}{}
+	}
+}
+
+// sortedKeys are the keys of m in order.
+func sortedKeys(m map[string]struct{}) []string {
+	keys := make([]string, 0, len(m))
+	for s := range m {
+		keys = append(keys, s)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func numericColumn(name string, text []string, date bool) *Column {
@@ -143,10 +167,7 @@ func numericColumn(name string, text []string, date bool) *Column {
 
 func categoricalColumn(name string, text []string, levels []string) *Column {
 	c := &Column{Name: name, Kind: Categorical, Levels: levels, Codes: make([]int32, len(text))}
-	index := make(map[string]int32, len(levels))
-	for i, l := range levels {
-		index[l] = int32(i)
-	}
+	index := levelIndex(levels)
 	for i, s := range text {
 		code, ok := index[s]
 		if !ok || isMissing(s) {
@@ -155,6 +176,15 @@ func categoricalColumn(name string, text []string, levels []string) *Column {
 		c.Codes[i] = code
 	}
 	return c
+}
+
+// levelIndex maps each level to its code.
+func levelIndex(levels []string) map[string]int32 {
+	index := make(map[string]int32, len(levels))
+	for i, l := range levels {
+		index[l] = int32(i)
+	}
+	return index
 }
 
 // Align reads the table as the given features, in their order: numeric
@@ -170,22 +200,30 @@ func (t *Table) Align(feats []Feature) (*Frame, error) {
 			absent = append(absent, strconv.Quote(ft.Name))
 			continue
 		}
-		switch ft.Kind {
-		case "numeric":
-			f.Cols[j] = numericColumn(ft.Name, t.text[i], ft.Date)
-		case "categorical":
-			if !sort.StringsAreSorted(ft.Levels) {
-				return nil, fmt.Errorf("feature %q: levels are not sorted", ft.Name)
-			}
-			f.Cols[j] = categoricalColumn(ft.Name, t.text[i], ft.Levels)
-		default:
-			return nil, fmt.Errorf("feature %q: unknown kind %q", ft.Name, ft.Kind)
+		c, err := alignColumn(ft, t.text[i])
+		if err != nil {
+			return nil, err
 		}
+		f.Cols[j] = c
 	}
 	if len(absent) > 0 {
 		return nil, fmt.Errorf("the table lacks the model's feature columns %s", strings.Join(absent, ", "))
 	}
 	return f, nil
+}
+
+// alignColumn reads a column's text as the feature ft.
+func alignColumn(ft Feature, text []string) (*Column, error) {
+	switch ft.Kind {
+	case "numeric":
+		return numericColumn(ft.Name, text, ft.Date), nil
+	case "categorical":
+		if !sort.StringsAreSorted(ft.Levels) {
+			return nil, fmt.Errorf("feature %q: levels are not sorted", ft.Name)
+		}
+		return categoricalColumn(ft.Name, text, ft.Levels), nil
+	}
+	return nil, fmt.Errorf("feature %q: unknown kind %q", ft.Name, ft.Kind)
 }
 
 // positiveText are the values taken as the positive class of a two-valued
@@ -201,12 +239,7 @@ func (t *Table) Label(col, positive string) ([]float64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("label: %w", err)
 	}
-	seen := map[string]int{}
-	for _, s := range text {
-		if !isMissing(s) {
-			seen[s]++
-		}
-	}
+	seen := valueCounts(text)
 	if positive == "" {
 		if positive, err = guessPositive(col, seen); err != nil {
 			return nil, err
@@ -219,6 +252,17 @@ func (t *Table) Label(col, positive string) ([]float64, error) {
 		return nil, fmt.Errorf("label %q has only the value %q", col, positive)
 	}
 	return binary(text, positive), nil
+}
+
+// valueCounts counts the rows of each present value.
+func valueCounts(text []string) map[string]int {
+	seen := map[string]int{}
+	for _, s := range text {
+		if !isMissing(s) {
+			seen[s]++
+		}
+	}
+	return seen
 }
 
 // guessPositive picks the positive value of a label with two values (seen
@@ -290,24 +334,26 @@ func (f *Frame) Conform(feats []Feature) (*Frame, error) {
 		if c.Kind.String() != ft.Kind {
 			return nil, fmt.Errorf("feature %q is %s, the frame's column is %s", ft.Name, ft.Kind, c.Kind)
 		}
-		if c.Kind == Numeric {
-			out.Cols[j] = c
-			continue
+		out.Cols[j] = c
+		if c.Kind == Categorical {
+			out.Cols[j] = recoded(c, ft.Levels, f.Rows)
 		}
-		index := make(map[string]int32, len(ft.Levels))
-		for i, l := range ft.Levels {
-			index[l] = int32(i)
-		}
-		nc := &Column{Name: c.Name, Kind: Categorical, Levels: ft.Levels, Codes: make([]int32, f.Rows)}
-		for i, code := range c.Codes {
-			nc.Codes[i] = -1
-			if code >= 0 {
-				if k, ok := index[c.Levels[code]]; ok {
-					nc.Codes[i] = k
-				}
-			}
-		}
-		out.Cols[j] = nc
 	}
 	return out, nil
+}
+
+// recoded is the categorical column c of a frame of rows rows coded by
+// levels instead of its own: a level not among them is missing.
+func recoded(c *Column, levels []string, rows int) *Column {
+	index := levelIndex(levels)
+	nc := &Column{Name: c.Name, Kind: Categorical, Levels: levels, Codes: make([]int32, rows)}
+	for i, code := range c.Codes {
+		nc.Codes[i] = -1
+		if code >= 0 {
+			if k, ok := index[c.Levels[code]]; ok {
+				nc.Codes[i] = k
+			}
+		}
+	}
+	return nc
 }

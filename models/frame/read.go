@@ -43,19 +43,7 @@ func Read(path string, opt Options) (*Table, error) {
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
 	head, _ := br.Peek(4)
-	format := formatOf(opt.Format, path, head)
-	var t *Table
-	switch format {
-	case "parquet":
-		var st os.FileInfo
-		if st, err = f.Stat(); err == nil {
-			t, err = readParquet(f, st.Size())
-		}
-	case "csv":
-		t, err = readCSVOrGzip(br, head, opt.Delimiter)
-	default:
-		return nil, fmt.Errorf("read table %s: unknown format %q (csv or parquet)", path, format)
-	}
+	t, err := readAs(f, br, head, formatOf(opt.Format, path, head), opt.Delimiter)
 	if err != nil {
 		return nil, fmt.Errorf("read table %s: %w", path, err)
 	}
@@ -63,6 +51,22 @@ func Read(path string, opt Options) (*Table, error) {
 		return nil, fmt.Errorf("read table %s: no data rows", path)
 	}
 	return t, nil
+}
+
+// readAs reads the open file f, buffered in br whose first bytes are head,
+// as the format says.
+func readAs(f *os.File, br *bufio.Reader, head []byte, format string, delim rune) (*Table, error) {
+	switch format {
+	case "parquet":
+		st, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		return readParquet(f, st.Size())
+	case "csv":
+		return readCSVOrGzip(br, head, delim)
+	}
+	return nil, fmt.Errorf("unknown format %q (csv or parquet)", format)
 }
 
 // formatOf is the given format or, when none is, parquet for a file named
@@ -96,6 +100,24 @@ func readCSVOrGzip(br *bufio.Reader, head []byte, delim rune) (*Table, error) {
 func ReadCSV(r io.Reader, delimiter rune) (*Table, error) { return readCSV(r, delimiter) }
 
 func readCSV(r io.Reader, delim rune) (*Table, error) {
+	cr, err := newCSVReader(r, delim)
+	if err != nil {
+		return nil, err
+	}
+	header, err := readHeader(cr)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Names: names(header), text: make([][]string, len(header))}
+	if err := t.readRecords(cr); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// newCSVReader reads CSV text from r separated by delim, or by the
+// delimiter sniffed from the first line when delim is 0.
+func newCSVReader(r io.Reader, delim rune) (*csv.Reader, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if delim == 0 {
 		var err error
@@ -106,46 +128,68 @@ func readCSV(r io.Reader, delim rune) (*Table, error) {
 	cr := csv.NewReader(br)
 	cr.Comma = delim
 	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1 // short rows are padded below; long ones refused
-	header, err := readHeader(cr)
-	if err != nil {
-		return nil, err
-	}
-	t := &Table{Names: names(header), text: make([][]string, len(header))}
-	// Equal values share one string: categorical columns repeat a few values
-	// over many rows.
-	intern := make([]map[string]string, len(header))
-	for i := range intern {
-		intern[i] = map[string]string{}
-	}
+	cr.FieldsPerRecord = -1 // short rows are padded (addRecord); long ones refused
+	return cr, nil
+}
+
+// readRecords appends every record after the header to the table.
+func (t *Table) readRecords(cr *csv.Reader) error {
+	in := newInterner(len(t.Names))
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", t.Rows+2, err)
+			return fmt.Errorf("line %d: %w", t.Rows+2, err)
 		}
-		if len(rec) > len(header) {
-			return nil, fmt.Errorf("line %d: %d fields, the header has %d", t.Rows+2, len(rec), len(header))
+		if err := t.addRecord(rec, in); err != nil {
+			return err
 		}
-		for i := range header {
-			var v string
-			if i < len(rec) {
-				v = strings.TrimSpace(rec[i])
-			}
-			s, ok := intern[i][v]
-			if !ok {
-				s = strings.Clone(v)
-				if len(intern[i]) < 4096 {
-					intern[i][s] = s
-				}
-			}
-			t.text[i] = append(t.text[i], s)
-		}
-		t.Rows++
 	}
-	return t, nil
+}
+
+// addRecord appends one record, trimmed, to the table's columns; a short
+// record gets empty values at its end, a long one is an error.
+func (t *Table) addRecord(rec []string, in interner) error {
+	if len(rec) > len(t.Names) {
+		return fmt.Errorf("line %d: %d fields, the header has %d", t.Rows+2, len(rec), len(t.Names))
+	}
+	for i := range t.Names {
+		var v string
+		if i < len(rec) {
+			v = strings.TrimSpace(rec[i])
+		}
+		t.text[i] = append(t.text[i], in.get(i, v))
+	}
+	t.Rows++
+	return nil
+}
+
+// interner makes equal values of a column share one string: categorical
+// columns repeat a few values over many rows. It keeps up to 4096 values
+// per column.
+type interner []map[string]string
+
+func newInterner(cols int) interner {
+	in := make(interner, cols)
+	for i := range in {
+		in[i] = map[string]string{}
+	}
+	return in
+}
+
+// get returns column col's string equal to v, a copy of v (whose bytes the
+// CSV reader reuses) when the column has none yet.
+func (in interner) get(col int, v string) string {
+	s, ok := in[col][v]
+	if !ok {
+		s = strings.Clone(v)
+		if len(in[col]) < 4096 {
+			in[col][s] = s
+		}
+	}
+	return s
 }
 
 // sniffFirstLine guesses the delimiter from the first line in br's buffer.
@@ -225,34 +269,51 @@ func readParquet(r io.ReaderAt, size int64) (t *Table, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("open parquet: %w", err)
 	}
-	schema := pf.Schema()
+	t, types, err := parquetHeader(pf.Schema())
+	if err != nil {
+		return nil, err
+	}
+	if err := t.readParquetRows(pf, types); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// parquetHeader starts a table with the columns of a flat schema and
+// returns their types.
+func parquetHeader(schema *parquet.Schema) (*Table, []parquet.Type, error) {
 	leaves := schema.Columns()
-	t = &Table{Names: make([]string, len(leaves)), text: make([][]string, len(leaves))}
+	t := &Table{Names: make([]string, len(leaves)), text: make([][]string, len(leaves))}
 	types := make([]parquet.Type, len(leaves))
 	for i, path := range leaves {
 		leaf, _ := schema.Lookup(path...)
 		if leaf.MaxRepetitionLevel > 0 {
-			return nil, fmt.Errorf("column %q is repeated: only flat tables can be read", strings.Join(path, "."))
+			return nil, nil, fmt.Errorf("column %q is repeated: only flat tables can be read", strings.Join(path, "."))
 		}
 		t.Names[i] = strings.Join(path, ".")
 		types[i] = leaf.Node.Type()
 	}
+	return t, types, nil
+}
+
+// readParquetRows appends every row of pf, as text, to the table.
+func (t *Table) readParquetRows(pf *parquet.File, types []parquet.Type) error {
 	reader := parquet.NewReader(pf)
 	defer reader.Close()
 	buf := make([]parquet.Row, 512)
 	for {
 		n, rerr := reader.ReadRows(buf)
 		for _, row := range buf[:n] {
-			for i := range leaves {
-				t.text[i] = append(t.text[i], parquetval.Text(types[i], parquetval.At(row, i)))
+			for i, typ := range types {
+				t.text[i] = append(t.text[i], parquetval.Text(typ, parquetval.At(row, i)))
 			}
 			t.Rows++
 		}
 		if errors.Is(rerr, io.EOF) {
-			return t, nil
+			return nil
 		}
 		if rerr != nil {
-			return nil, fmt.Errorf("read parquet: %w", rerr)
+			return fmt.Errorf("read parquet: %w", rerr)
 		}
 	}
 }

@@ -41,6 +41,20 @@ func StratifiedSplit(y []float64, testShare float64, seed uint64) (train, test [
 // strata groups the rows with a value: by value when there are at most 20
 // values, else in runs of 10 rows in value order.
 func strata(y []float64) [][]int {
+	keys, groups := byValue(y)
+	if len(keys) > 20 {
+		return rankRuns(y)
+	}
+	var strata [][]int
+	for _, k := range keys {
+		strata = append(strata, groups[k])
+	}
+	return strata
+}
+
+// byValue groups the rows with a value by value, and returns the values in
+// order.
+func byValue(y []float64) ([]float64, map[float64][]int) {
 	groups := map[float64][]int{}
 	var keys []float64
 	for _, i := range Present(y) {
@@ -50,13 +64,12 @@ func strata(y []float64) [][]int {
 		groups[y[i]] = append(groups[y[i]], i)
 	}
 	slices.Sort(keys)
-	var strata [][]int
-	if len(keys) <= 20 {
-		for _, k := range keys {
-			strata = append(strata, groups[k])
-		}
-		return strata
-	}
+	return keys, groups
+}
+
+// rankRuns orders the rows with a value by value (ties in row order) and
+// cuts them into runs of 10 rows.
+func rankRuns(y []float64) [][]int {
 	order := Present(y)
 	slices.SortStableFunc(order, func(a, b int) int {
 		switch {
@@ -67,10 +80,11 @@ func strata(y []float64) [][]int {
 		}
 		return 0
 	})
+	var runs [][]int
 	for len(order) > 0 {
 		n := min(10, len(order))
-		strata = append(strata, order[:n])
+		runs = append(runs, order[:n])
 		order = order[n:]
 	}
-	return strata
+	return runs
 }

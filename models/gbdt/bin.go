@@ -32,6 +32,27 @@ func (b *binning) missingBin() uint8 { return uint8(b.nb) }
 // idx (all rows when idx is nil). NaN is missing; infinities take part in
 // the quantiles but never become thresholds.
 func numericBinning(x []float64, idx []int32, maxBins int) *binning {
+	vals := presentValues(x, idx)
+	slices.Sort(vals)
+	th := thresholds(vals, maxBins)
+	th = slices.DeleteFunc(th, func(v float64) bool { return math.IsInf(v, 0) })
+	return &binning{nb: len(th) + 1, thresholds: th}
+}
+
+// thresholds are the bin thresholds of the sorted values: midpoints
+// between distinct values when there are at most maxBins of them, else
+// midpoint quantiles.
+func thresholds(sorted []float64, maxBins int) []float64 {
+	distinct := slices.Compact(slices.Clone(sorted))
+	if len(distinct) <= maxBins {
+		return distinctMidpoints(distinct)
+	}
+	return quantileMidpoints(sorted, maxBins)
+}
+
+// presentValues are the values of x that are not NaN at the rows in idx
+// (all rows when idx is nil), in row order.
+func presentValues(x []float64, idx []int32) []float64 {
 	vals := make([]float64, 0, len(x))
 	if idx == nil {
 		for _, v := range x {
@@ -39,34 +60,39 @@ func numericBinning(x []float64, idx []int32, maxBins int) *binning {
 				vals = append(vals, v)
 			}
 		}
-	} else {
-		for _, r := range idx {
-			if v := x[r]; !math.IsNaN(v) {
-				vals = append(vals, v)
-			}
+		return vals
+	}
+	for _, r := range idx {
+		if v := x[r]; !math.IsNaN(v) {
+			vals = append(vals, v)
 		}
 	}
-	slices.Sort(vals)
-	distinct := slices.Compact(slices.Clone(vals))
-	var th []float64
-	if len(distinct) <= maxBins {
-		th = make([]float64, 0, len(distinct))
-		for i := 1; i < len(distinct); i++ {
-			th = append(th, midpoint(distinct[i-1], distinct[i]))
-		}
-	} else {
-		th = make([]float64, 0, maxBins-1)
-		n := float64(len(vals) - 1)
-		for k := 1; k < maxBins; k++ {
-			pos := n * float64(k) / float64(maxBins)
-			lo := int(math.Floor(pos))
-			hi := int(math.Ceil(pos))
-			th = append(th, midpoint(vals[lo], vals[hi]))
-		}
-		th = slices.Compact(th)
+	return vals
+}
+
+// distinctMidpoints are the midpoints between consecutive distinct sorted
+// values: one bin per value.
+func distinctMidpoints(distinct []float64) []float64 {
+	th := make([]float64, 0, len(distinct))
+	for i := 1; i < len(distinct); i++ {
+		th = append(th, midpoint(distinct[i-1], distinct[i]))
 	}
-	th = slices.DeleteFunc(th, func(v float64) bool { return math.IsInf(v, 0) })
-	return &binning{nb: len(th) + 1, thresholds: th}
+	return th
+}
+
+// quantileMidpoints are the k/maxBins quantiles of the sorted values
+// (k = 1..maxBins-1), each the midpoint of the two values around it,
+// repeated ones kept once.
+func quantileMidpoints(vals []float64, maxBins int) []float64 {
+	th := make([]float64, 0, maxBins-1)
+	n := float64(len(vals) - 1)
+	for k := 1; k < maxBins; k++ {
+		pos := n * float64(k) / float64(maxBins)
+		lo := int(math.Floor(pos))
+		hi := int(math.Ceil(pos))
+		th = append(th, midpoint(vals[lo], vals[hi]))
+	}
+	return slices.Compact(th)
 }
 
 // midpoint is (a+b)/2, halving first when the sum would overflow.
@@ -81,16 +107,43 @@ func midpoint(a, b float64) float64 {
 // categoricalBinning maps the nLevels level codes of a column to bins,
 // counting levels over the rows in idx (all rows when idx is nil).
 func categoricalBinning(codes []int32, idx []int32, nLevels, maxBins int) *binning {
-	b := &binning{categorical: true, levelBin: make([]uint8, nLevels)}
 	if nLevels <= maxBins {
-		b.nb = max(nLevels, 1)
-		b.binLevels = make([][]int32, b.nb)
-		for l := range nLevels {
-			b.levelBin[l] = uint8(l)
-			b.binLevels[l] = []int32{int32(l)}
-		}
-		return b
+		return levelBins(nLevels)
 	}
+	return frequencyBins(levelCounts(codes, idx, nLevels), maxBins)
+}
+
+// levelBins gives each of the nLevels levels a bin of its own (one empty
+// bin when there are none).
+func levelBins(nLevels int) *binning {
+	b := &binning{categorical: true, levelBin: make([]uint8, nLevels), nb: max(nLevels, 1)}
+	b.binLevels = make([][]int32, b.nb)
+	for l := range nLevels {
+		b.levelBin[l] = uint8(l)
+		b.binLevels[l] = []int32{int32(l)}
+	}
+	return b
+}
+
+// frequencyBins gives the maxBins-1 most frequent levels (count holds each
+// level's rows) a bin of their own and puts the rest in the last one.
+func frequencyBins(count []int, maxBins int) *binning {
+	b := &binning{categorical: true, levelBin: make([]uint8, len(count)), nb: maxBins}
+	b.binLevels = make([][]int32, maxBins)
+	for rank, l := range byFrequency(count) {
+		bin := min(rank, maxBins-1)
+		b.levelBin[l] = uint8(bin)
+		b.binLevels[bin] = append(b.binLevels[bin], l)
+	}
+	for i := range b.binLevels {
+		slices.Sort(b.binLevels[i])
+	}
+	return b
+}
+
+// levelCounts counts the rows in idx (all rows when idx is nil) of each of
+// the nLevels level codes; codes outside them are not counted.
+func levelCounts(codes []int32, idx []int32, nLevels int) []int {
 	count := make([]int, nLevels)
 	add := func(c int32) {
 		if c >= 0 && int(c) < nLevels {
@@ -106,22 +159,18 @@ func categoricalBinning(codes []int32, idx []int32, nLevels, maxBins int) *binni
 			add(codes[r])
 		}
 	}
-	order := make([]int32, nLevels)
+	return count
+}
+
+// byFrequency lists the level codes by count, highest first, ties in code
+// order.
+func byFrequency(count []int) []int32 {
+	order := make([]int32, len(count))
 	for l := range order {
 		order[l] = int32(l)
 	}
 	slices.SortStableFunc(order, func(a, c int32) int { return cmp.Compare(count[c], count[a]) })
-	b.nb = maxBins
-	b.binLevels = make([][]int32, maxBins)
-	for rank, l := range order {
-		bin := min(rank, maxBins-1)
-		b.levelBin[l] = uint8(bin)
-		b.binLevels[bin] = append(b.binLevels[bin], l)
-	}
-	for i := range b.binLevels {
-		slices.Sort(b.binLevels[i])
-	}
-	return b
+	return order
 }
 
 // binNumeric writes the bin codes of x into out.

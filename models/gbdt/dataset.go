@@ -29,22 +29,7 @@ type dataset struct {
 // (all rows when rows is nil), sampling binSampleRows of them when there
 // are more.
 func newBinnings(x *frame.Frame, rows []int32, maxBins int, seed uint64, workers int) []*binning {
-	n := x.Rows
-	if rows != nil {
-		n = len(rows)
-	}
-	if n > binSampleRows {
-		if rows == nil {
-			rows = allRows(x.Rows)
-		}
-		rng := rand.New(rand.NewPCG(seed, 0x62696e73))
-		sample := make([]int32, binSampleRows)
-		for i, k := range rng.Perm(n)[:binSampleRows] {
-			sample[i] = rows[k]
-		}
-		slices.Sort(sample)
-		rows = sample
-	}
+	rows = binRows(x.Rows, rows, seed)
 	out := make([]*binning, len(x.Cols))
 	parallel(len(x.Cols), workers, func(f int) {
 		c := x.Cols[f]
@@ -57,6 +42,28 @@ func newBinnings(x *frame.Frame, rows []int32, maxBins int, seed uint64, workers
 	return out
 }
 
+// binRows are the rows binning looks at: the given rows (all n rows of the
+// frame when rows is nil) or, when there are more than binSampleRows of
+// them, a sample of that many drawn with the seed, ascending.
+func binRows(n int, rows []int32, seed uint64) []int32 {
+	if rows != nil {
+		n = len(rows)
+	}
+	if n <= binSampleRows {
+		return rows
+	}
+	if rows == nil {
+		rows = allRows(n)
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x62696e73))
+	sample := make([]int32, binSampleRows)
+	for i, k := range rng.Perm(n)[:binSampleRows] {
+		sample[i] = rows[k]
+	}
+	slices.Sort(sample)
+	return sample
+}
+
 // newDataset bins the given rows of the frame (all rows when rows is nil),
 // in that order: row i of the dataset is rows[i] of the frame.
 func newDataset(x *frame.Frame, rows []int32, feats []*binning, workers int) *dataset {
@@ -64,10 +71,7 @@ func newDataset(x *frame.Frame, rows []int32, feats []*binning, workers int) *da
 	if rows != nil {
 		n = len(rows)
 	}
-	d := &dataset{rows: n, bins: make([][]uint8, len(feats)), feats: feats, off: make([]int, len(feats)+1)}
-	for f, b := range feats {
-		d.off[f+1] = d.off[f] + b.nb + 1 + histPad
-	}
+	d := &dataset{rows: n, bins: make([][]uint8, len(feats)), feats: feats, off: histOffsets(feats)}
 	parallel(len(feats), workers, func(f int) {
 		out := make([]uint8, n)
 		c := x.Cols[f]
@@ -79,6 +83,16 @@ func newDataset(x *frame.Frame, rows []int32, feats []*binning, workers int) *da
 		d.bins[f] = out
 	})
 	return d
+}
+
+// histOffsets are where each feature's histogram starts in a leaf's
+// histogram, and its length (see dataset.off).
+func histOffsets(feats []*binning) []int {
+	off := make([]int, len(feats)+1)
+	for f, b := range feats {
+		off[f+1] = off[f] + b.nb + 1 + histPad
+	}
+	return off
 }
 
 // histPad is the number of unused slots after each feature's histogram,

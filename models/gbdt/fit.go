@@ -109,8 +109,7 @@ type booster struct {
 func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 	base := baseScore(b.y, b.p.Objective)
 	rs := b.start(base)
-	var vloss []float64
-	best, bestLoss := 0, math.Inf(1)
+	es := earlyStop{tol: b.p.Tol, patience: b.p.Patience, bestLoss: math.Inf(1)}
 	it := 0
 	for ; it < b.p.MaxIter; it++ {
 		if err := ctx.Err(); err != nil {
@@ -118,22 +117,36 @@ func (b *booster) run(ctx context.Context, x *frame.Frame) (*Model, error) {
 		}
 		nodes := b.round(rs)
 		b.trees = append(b.trees, nodes)
-		if b.dv == nil {
-			continue
-		}
-		loss := b.validationLoss(nodes)
-		vloss = append(vloss, loss)
-		if loss < bestLoss-b.p.Tol {
-			best, bestLoss = it+1, loss
-		} else if it+1-best >= b.p.Patience {
+		if b.dv != nil && es.stop(it, b.validationLoss(nodes)) {
 			it++
 			break
 		}
 	}
 	if b.dv == nil {
-		best = it
+		es.best = it
 	}
-	return b.model(x, base, it, best, vloss), nil
+	return b.model(x, base, it, es.best, es.losses), nil
+}
+
+// earlyStop follows the validation loss round by round.
+type earlyStop struct {
+	tol      float64
+	patience int
+	best     int // the number of rounds up to the best one
+	bestLoss float64
+	losses   []float64 // the validation loss after each round
+}
+
+// stop records the validation loss after round it (counted from 0) and
+// says whether to stop: the loss has not fallen below the best by more
+// than tol for patience rounds.
+func (e *earlyStop) stop(it int, loss float64) bool {
+	e.losses = append(e.losses, loss)
+	if loss < e.bestLoss-e.tol {
+		e.best, e.bestLoss = it+1, loss
+		return false
+	}
+	return it+1-e.best >= e.patience
 }
 
 // roundState is what every boosting round reuses.
@@ -167,24 +180,35 @@ func (b *booster) start(base float64) *roundState {
 // scores of the training rows and returns it.
 func (b *booster) round(rs *roundState) []tnode {
 	b.gradients()
-	rows := sampleRows(rs.all, b.p.Subsample, rs.rng)
-	feats := rs.allFeats
-	if b.p.ColSample < 1 {
-		feats = sampleFeats(len(rs.allFeats), b.p.ColSample, rs.rng)
-	}
+	rows, feats := rs.sample(&b.p)
 	nodes, leaves := rs.g.grow(rows, b.grad, feats)
-	parallel(len(leaves), b.workers, func(i int) {
-		l := leaves[i]
-		v := nodes[l.node].value
-		rows, _ := rs.g.leafRows(l)
-		for _, r := range rows {
-			b.raw[r] += v
-		}
-	})
+	b.addLeaves(rs.g, nodes, leaves)
 	if len(rows) < len(rs.all) {
 		b.addOutside(nodes, rows)
 	}
 	return nodes
+}
+
+// sample draws the rows and the features of the next tree.
+func (rs *roundState) sample(p *Params) ([]int32, []int) {
+	rows := sampleRows(rs.all, p.Subsample, rs.rng)
+	if p.ColSample >= 1 {
+		return rows, rs.allFeats
+	}
+	return rows, sampleFeats(len(rs.allFeats), p.ColSample, rs.rng)
+}
+
+// addLeaves adds each leaf's value to the raw scores of its rows, the
+// leaves shared among the workers.
+func (b *booster) addLeaves(g *grower, nodes []tnode, leaves []*leaf) {
+	parallel(len(leaves), b.workers, func(i int) {
+		l := leaves[i]
+		v := nodes[l.node].value
+		rows, _ := g.leafRows(l)
+		for _, r := range rows {
+			b.raw[r] += v
+		}
+	})
 }
 
 // validationLoss adds tree nodes to the raw scores of the validation rows
@@ -265,6 +289,20 @@ func (b *booster) model(x *frame.Frame, base float64, iters, best int, vloss []f
 			ValidationLoss: vloss,
 		},
 	}
+	b.exportFeatures(m, x)
+	for _, nodes := range b.trees[:best] {
+		m.Trees = append(m.Trees, b.exportTree(m, nodes))
+	}
+	if err := m.compile(); err != nil {
+		// The trees were built here, so this is a bug, not bad input.
+		panic(fmt.Sprintf("gbdt: trained model does not compile: %v", err))
+	}
+	return m
+}
+
+// exportFeatures lists the frame's features in m, with the thresholds of
+// the numeric ones, and starts their importance at zero.
+func (b *booster) exportFeatures(m *Model, x *frame.Frame) {
 	for f, ff := range x.Features() {
 		feat := Feature{Feature: ff}
 		if !b.d.feats[f].categorical {
@@ -273,22 +311,20 @@ func (b *booster) model(x *frame.Frame, base float64, iters, best int, vloss []f
 		m.Features = append(m.Features, feat)
 		m.Importance = append(m.Importance, Importance{Feature: ff.Name})
 	}
-	for _, nodes := range b.trees[:best] {
-		t := Tree{Nodes: make([]Node, len(nodes))}
-		for k, nd := range nodes {
-			t.Nodes[k] = b.exportNode(nd, m.Features)
-			if nd.feat >= 0 {
-				m.Importance[nd.feat].Gain += nd.gain
-				m.Importance[nd.feat].Splits++
-			}
+}
+
+// exportTree writes a training tree for m, adding its splits' gains to
+// their features' importance in node order.
+func (b *booster) exportTree(m *Model, nodes []tnode) Tree {
+	t := Tree{Nodes: make([]Node, len(nodes))}
+	for k, nd := range nodes {
+		t.Nodes[k] = b.exportNode(nd, m.Features)
+		if nd.feat >= 0 {
+			m.Importance[nd.feat].Gain += nd.gain
+			m.Importance[nd.feat].Splits++
 		}
-		m.Trees = append(m.Trees, t)
 	}
-	if err := m.compile(); err != nil {
-		// The trees were built here, so this is a bug, not bad input.
-		panic(fmt.Sprintf("gbdt: trained model does not compile: %v", err))
-	}
-	return m
+	return t
 }
 
 // exportNode writes a training node with thresholds and level names.
@@ -310,6 +346,13 @@ func (b *booster) exportNode(nd tnode, feats []Feature) Node {
 		out.Threshold = &thr
 		return out
 	}
+	out.LeftLevels = leftLevelNames(nd, bn, feats[nd.feat].Levels)
+	return out
+}
+
+// leftLevelNames are the levels, in code order, of the bins that the
+// categorical split nd sends left.
+func leftLevelNames(nd tnode, bn *binning, levels []string) []string {
 	var codes []int32
 	for bin := range bn.nb {
 		if nd.leftBins.has(uint8(bin)) {
@@ -317,10 +360,11 @@ func (b *booster) exportNode(nd tnode, feats []Feature) Node {
 		}
 	}
 	slices.Sort(codes)
+	var names []string
 	for _, c := range codes {
-		out.LeftLevels = append(out.LeftLevels, feats[nd.feat].Levels[c])
+		names = append(names, levels[c])
 	}
-	return out
+	return names
 }
 
 func baseScore(y []float64, obj Objective) float64 {

@@ -123,27 +123,52 @@ func (g *grower) release(h []hbin) {
 // leaves, whose rows are g.leafRows(l).
 func (g *grower) grow(rows []int32, grad []gpair, feats []int) ([]tnode, []*leaf) {
 	g.feats = feats
-	n := len(rows)
+	nodes, leaves := g.root(rows, grad)
+	for len(leaves) < g.maxLeaf {
+		bi := bestLeaf(leaves)
+		if bi < 0 {
+			break
+		}
+		left, right := g.split(leaves[bi], &nodes, len(leaves)+1)
+		leaves[bi] = left
+		leaves = append(leaves, right)
+	}
+	g.setValues(nodes, leaves)
+	return nodes, leaves
+}
+
+// root gathers the rows and their gradients into the first buffer and
+// makes the tree's root, with its histogram and best split when it may be
+// split.
+func (g *grower) root(rows []int32, grad []gpair) ([]tnode, []*leaf) {
+	g.reserve(len(rows))
+	sum := g.gather(rows, grad)
+	root := &leaf{node: 0, start: 0, end: len(rows), sum: sum}
+	if g.splittable(root, 1) {
+		root.hist = g.newHist()
+		g.buildRoot(root)
+	}
+	return []tnode{{feat: -1, n: sum.n}}, []*leaf{root}
+}
+
+// reserve sizes the row, gradient and flag buffers for a tree of n rows.
+func (g *grower) reserve(n int) {
 	for k := range 2 {
 		g.rows[k] = resize(g.rows[k], n)
 		g.gp[k] = resize(g.gp[k], n)
 	}
 	g.flags = resize(g.flags, n)
-	// Gather the gradients in row order; the root's sums are added up per
-	// chunk of rowChunk rows and then over chunks in order, the same with
-	// any number of workers.
+}
+
+// gather copies the rows and their gradients, in row order, into the first
+// buffer and returns their sums, added up per chunk of rowChunk rows and
+// then over chunks in order, the same with any number of workers.
+func (g *grower) gather(rows []int32, grad []gpair) hbin {
+	n := len(rows)
 	parts := make([]hbin, (n+rowChunk-1)/rowChunk)
 	parallel(len(parts), g.workers, func(c int) {
 		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
-		copy(g.rows[0][lo:hi], rows[lo:hi])
-		var s hbin
-		for i, r := range rows[lo:hi] {
-			p := grad[r]
-			g.gp[0][lo+i] = p
-			s.g += float64(p.g)
-			s.h += float64(p.h)
-		}
-		parts[c] = s
+		parts[c] = g.gatherChunk(rows[lo:hi], grad, lo)
 	})
 	var sum hbin
 	for _, s := range parts {
@@ -151,35 +176,44 @@ func (g *grower) grow(rows []int32, grad []gpair, feats []int) ([]tnode, []*leaf
 		sum.h += s.h
 	}
 	sum.n = int64(n)
+	return sum
+}
 
-	nodes := []tnode{{feat: -1, n: sum.n}}
-	root := &leaf{node: 0, start: 0, end: n, sum: sum}
-	leaves := []*leaf{root}
-	if g.splittable(root, 1) {
-		root.hist = g.newHist()
-		g.buildRoot(root)
+// gatherChunk copies one chunk of rows, and their gradients, to position
+// lo of the first buffer and returns the sums of the gradients (not the
+// row count).
+func (g *grower) gatherChunk(rows []int32, grad []gpair, lo int) hbin {
+	copy(g.rows[0][lo:lo+len(rows)], rows)
+	var s hbin
+	for i, r := range rows {
+		p := grad[r]
+		g.gp[0][lo+i] = p
+		s.g += float64(p.g)
+		s.h += float64(p.h)
 	}
-	for len(leaves) < g.maxLeaf {
-		bi := -1
-		for i, l := range leaves {
-			if l.canSplit && (bi < 0 || l.best.gain > leaves[bi].best.gain) {
-				bi = i
-			}
+	return s
+}
+
+// bestLeaf is the index of the splittable leaf with the largest gain (the
+// first among equals), or -1 when no leaf can be split.
+func bestLeaf(leaves []*leaf) int {
+	bi := -1
+	for i, l := range leaves {
+		if l.canSplit && (bi < 0 || l.best.gain > leaves[bi].best.gain) {
+			bi = i
 		}
-		if bi < 0 {
-			break
-		}
-		parent := leaves[bi]
-		left, right := g.split(parent, &nodes, len(leaves)+1)
-		leaves[bi] = left
-		leaves = append(leaves, right)
 	}
+	return bi
+}
+
+// setValues gives each leaf's node its value, the shrunk Newton step
+// -G/(H+λ)·lr, and hands the leaves' histograms back.
+func (g *grower) setValues(nodes []tnode, leaves []*leaf) {
 	for _, l := range leaves {
 		g.release(l.hist)
 		l.hist = nil
 		nodes[l.node].value = -l.sum.g / (l.sum.h + g.lambda) * g.lr
 	}
-	return nodes, leaves
 }
 
 // splittable says whether a leaf may still be split when the tree will have
@@ -203,11 +237,17 @@ func (g *grower) buildRoot(l *leaf) {
 	parallel(len(g.feats), g.workers, func(i int) {
 		f := g.feats[i]
 		h := g.d.hist(l.hist, f)
-		clear(h)
-		buildHist(h, g.scratch[3*g.d.off[f]:3*g.d.off[f+1]], g.d.bins[f], rows, gp)
+		g.fillHist(h, f, rows, gp)
 		g.splits[i], g.found[i] = g.bestFor(f, h, l.sum)
 	})
 	l.best, l.canSplit = g.pick()
+}
+
+// fillHist sets h to feature f's histogram of the rows (see buildHist),
+// with f's part of the scratch space.
+func (g *grower) fillHist(h []hbin, f int, rows []int32, gp []gpair) {
+	clear(h)
+	buildHist(h, g.scratch[3*g.d.off[f]:3*g.d.off[f+1]], g.d.bins[f], rows, gp)
 }
 
 // bestFor finds the best split of feature f from its histogram h.
@@ -237,59 +277,103 @@ func (g *grower) pick() (split, bool) {
 func (g *grower) split(p *leaf, nodes *[]tnode, nLeaves int) (*leaf, *leaf) {
 	s := p.best
 	nl := g.partition(p, &s)
+	left, right := children(p, s, nl, nodes)
+	if !g.splittable(left, nLeaves) && !g.splittable(right, nLeaves) {
+		g.release(p.hist)
+		return left, right
+	}
+	g.searchChildren(p, left, right, nLeaves)
+	return left, right
+}
+
+// children records split s, which sends nl of leaf p's rows left, in p's
+// node, appends the two child nodes and returns the child leaves, whose
+// rows are in the other buffer.
+func children(p *leaf, s split, nl int, nodes *[]tnode) (*leaf, *leaf) {
 	li, ri := len(*nodes), len(*nodes)+1
 	nd := &(*nodes)[p.node]
 	nd.feat, nd.left, nd.right = s.feat, li, ri
 	nd.thr, nd.missLeft, nd.cat, nd.leftBins, nd.gain = s.thr, s.missLeft, s.cat, s.left, s.gain
-	lsum := s.l
-	rsum := sub(p.sum, lsum)
+	lsum, rsum := s.l, sub(p.sum, s.l)
 	*nodes = append(*nodes, tnode{feat: -1, n: lsum.n}, tnode{feat: -1, n: rsum.n})
 	left := &leaf{node: li, start: p.start, end: p.start + nl, buf: 1 - p.buf, sum: lsum, depth: p.depth + 1}
 	right := &leaf{node: ri, start: p.start + nl, end: p.end, buf: 1 - p.buf, sum: rsum, depth: p.depth + 1}
+	return left, right
+}
 
-	splitL, splitR := g.splittable(left, nLeaves), g.splittable(right, nLeaves)
-	if !splitL && !splitR {
-		g.release(p.hist)
-		return left, right
+// searchChildren gives the children of leaf p their histograms, the
+// parent's becoming the larger child's, and finds the best split of each
+// child that may still be split.
+func (g *grower) searchChildren(p, left, right *leaf, nLeaves int) {
+	cs := g.newChildSearch(left, right, nLeaves)
+	cs.small.hist = g.newHist()
+	cs.large.hist = p.hist
+	workers := g.workers
+	if len(cs.rows) < smallNode {
+		workers = 1 // scanning the bins costs more than handing out work
 	}
+	parallel(len(g.feats), workers, cs.feature)
+	cs.pick()
+}
+
+// childSearch is the split search of the two children of a split: the
+// histogram of the smaller child is built from its rows, the larger one's
+// derived from the parent's by subtraction.
+type childSearch struct {
+	g                  *grower
+	small, large       *leaf
+	canSmall, canLarge bool
+	rows               []int32 // the smaller child's rows
+	gp                 []gpair // and their gradients
+	// splits and found are the smaller child's best split per feature;
+	// the larger child's go to g.splits and g.found.
+	splits []split
+	found  []bool
+}
+
+// newChildSearch sets up the search of the children left and right of a
+// split, after which the tree has nLeaves leaves.
+func (g *grower) newChildSearch(left, right *leaf, nLeaves int) childSearch {
 	small, large := left, right
 	if right.sum.n < left.sum.n {
 		small, large = right, left
 	}
-	small.hist = g.newHist()
-	large.hist = p.hist // the parent's histogram becomes the larger child's
-	rows, gp := g.leafRows(small)
-	smallSplits := make([]split, len(g.feats))
-	smallFound := make([]bool, len(g.feats))
-	canSmall, canLarge := g.splittable(small, nLeaves), g.splittable(large, nLeaves)
-	workers := g.workers
-	if len(rows) < smallNode {
-		workers = 1 // scanning the bins costs more than handing out work
+	cs := childSearch{g: g, small: small, large: large,
+		canSmall: g.splittable(small, nLeaves), canLarge: g.splittable(large, nLeaves),
+		splits: make([]split, len(g.feats)), found: make([]bool, len(g.feats))}
+	cs.rows, cs.gp = g.leafRows(small)
+	return cs
+}
+
+// feature builds both children's histograms of the i-th feature of the
+// tree and finds each child's best split on it.
+func (cs childSearch) feature(i int) {
+	g := cs.g
+	f := g.feats[i]
+	hs, hl := g.d.hist(cs.small.hist, f), g.d.hist(cs.large.hist, f)
+	g.fillHist(hs, f, cs.rows, cs.gp)
+	for k := range hl {
+		hl[k] = sub(hl[k], hs[k])
 	}
-	parallel(len(g.feats), workers, func(i int) {
-		f := g.feats[i]
-		hs, hl := g.d.hist(small.hist, f), g.d.hist(large.hist, f)
-		clear(hs)
-		buildHist(hs, g.scratch[3*g.d.off[f]:3*g.d.off[f+1]], g.d.bins[f], rows, gp)
-		for k := range hl {
-			hl[k] = sub(hl[k], hs[k])
-		}
-		if canSmall {
-			smallSplits[i], smallFound[i] = g.bestFor(f, hs, small.sum)
-		}
-		if canLarge {
-			g.splits[i], g.found[i] = g.bestFor(f, hl, large.sum)
-		}
-	})
-	if canLarge {
-		large.best, large.canSplit = g.pick()
+	if cs.canSmall {
+		cs.splits[i], cs.found[i] = g.bestFor(f, hs, cs.small.sum)
 	}
-	if canSmall {
-		copy(g.splits, smallSplits)
-		copy(g.found, smallFound)
-		small.best, small.canSplit = g.pick()
+	if cs.canLarge {
+		g.splits[i], g.found[i] = g.bestFor(f, hl, cs.large.sum)
 	}
-	return left, right
+}
+
+// pick keeps each splittable child's best split over the features.
+func (cs childSearch) pick() {
+	g := cs.g
+	if cs.canLarge {
+		cs.large.best, cs.large.canSplit = g.pick()
+	}
+	if cs.canSmall {
+		copy(g.splits, cs.splits)
+		copy(g.found, cs.found)
+		cs.small.best, cs.small.canSplit = g.pick()
+	}
 }
 
 // leafRows returns a leaf's rows and their gradients.
@@ -300,78 +384,120 @@ func (g *grower) leafRows(l *leaf) ([]int32, []gpair) {
 // partition writes the rows of leaf p (and their gradients) into the other
 // buffer at the same place, the rows going left first, both sides keeping
 // their order, and returns the number going left. Large leaves are
-// partitioned by chunks of rowChunk rows in parallel: each chunk marks its
-// rows and counts those going left, then writes them at offsets summed over
-// the chunks before it.
+// partitioned by chunks of rowChunk rows in parallel (see rowPartition).
 func (g *grower) partition(p *leaf, s *split) int {
-	col := g.d.bins[s.feat]
-	miss := g.d.feats[s.feat].missingBin()
+	rows, gp := g.leafRows(p)
+	pt := rowPartition{left: leftTable(s, g.d.feats[s.feat].missingBin()), col: g.d.bins[s.feat], rows: rows, gp: gp,
+		dstR: g.rows[1-p.buf][p.start:p.end], dstG: g.gp[1-p.buf][p.start:p.end]}
+	if len(rows) < 2*rowChunk || g.workers < 2 {
+		return pt.serial()
+	}
+	return pt.parallel(g.flags[:len(rows)], g.workers)
+}
+
+// leftTable is 1 at each bin code that split s sends left (miss is the
+// feature's missing bin): partitioning then does a table look-up and
+// arithmetic instead of branches that a random split mispredicts.
+func leftTable(s *split, miss uint8) [256]uint8 {
 	nd := tnode{thr: s.thr, missLeft: s.missLeft, cat: s.cat, leftBins: s.left}
-	// left[b] is 1 when bin code b goes left: a table look-up and
-	// arithmetic instead of branches that a random split mispredicts.
 	var left [256]uint8
 	for b := range left {
 		if nd.goLeft(uint8(b), miss) {
 			left[b] = 1
 		}
 	}
-	rows, gp := g.leafRows(p)
-	n := len(rows)
-	dstR, dstG := g.rows[1-p.buf][p.start:p.end], g.gp[1-p.buf][p.start:p.end]
-	if n < 2*rowChunk || g.workers < 2 {
-		nl := 0
-		for _, r := range rows {
-			nl += int(left[col[r]])
-		}
-		l, rt := 0, nl
-		for i, r := range rows {
-			f := int(left[col[r]])
-			k := rt
-			if f == 1 {
-				k = l
-			}
-			dstR[k], dstG[k] = r, gp[i]
-			l += f
-			rt += 1 - f
-		}
-		return nl
-	}
-	chunks := (n + rowChunk - 1) / rowChunk
-	lefts := make([]int, chunks)
-	flags := g.flags[:n]
-	parallel(chunks, g.workers, func(c int) {
-		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
-		k := 0
-		for i, r := range rows[lo:hi] {
-			f := left[col[r]]
-			flags[lo+i] = f
-			k += int(f)
-		}
-		lefts[c] = k
-	})
+	return left
+}
+
+// rowPartition moves a leaf's rows and their gradients into the other
+// buffer, those going left first. In parallel, each chunk of rowChunk rows
+// marks its rows in flags and counts those going left; then each writes
+// its rows at offsets summed over the chunks before it.
+type rowPartition struct {
+	left  [256]uint8 // see leftTable
+	col   []uint8    // the split feature's bin codes
+	rows  []int32
+	gp    []gpair
+	dstR  []int32
+	dstG  []gpair
+	flags []uint8 // parallel: 1 where a row goes left
+	lefts []int   // parallel: the rows going left in each chunk
+	nl    int     // parallel: the rows going left in all
+}
+
+// serial partitions the rows on one goroutine: it counts the rows going
+// left, then writes every row at its place.
+func (pt *rowPartition) serial() int {
+	left, col, rows := &pt.left, pt.col, pt.rows
+	n := len(rows) // gp, dstR and dstG have n rows too
+	gp, dstR, dstG := pt.gp[:n], pt.dstR[:n], pt.dstG[:n]
 	nl := 0
-	for _, k := range lefts {
-		nl += k
+	for _, r := range rows {
+		nl += int(left[col[r]])
 	}
-	parallel(chunks, g.workers, func(c int) {
-		lo, hi := c*rowChunk, min(n, (c+1)*rowChunk)
-		l := 0
-		for _, k := range lefts[:c] {
-			l += k
+	l, rt := 0, nl
+	for i, r := range rows {
+		f := int(left[col[r]])
+		k := rt
+		if f == 1 {
+			k = l
 		}
-		r := nl + lo - l
-		for i := lo; i < hi; i++ {
-			f := int(flags[i])
-			k := r
-			if f == 1 {
-				k = l
-			}
-			dstR[k], dstG[k] = rows[i], gp[i]
-			l += f
-			r += 1 - f
-		}
-	})
+		dstR[k], dstG[k] = r, gp[i]
+		l += f
+		rt += 1 - f
+	}
 	return nl
+}
+
+// parallel partitions the rows by chunks on up to workers goroutines,
+// marking them in flags (one per row). It works on a copy of pt, which
+// the goroutines share, so that the serial path allocates nothing.
+func (pt rowPartition) parallel(flags []uint8, workers int) int {
+	chunks := (len(pt.rows) + rowChunk - 1) / rowChunk
+	pt.flags, pt.lefts = flags, make([]int, chunks)
+	parallel(chunks, workers, pt.mark)
+	for _, k := range pt.lefts {
+		pt.nl += k
+	}
+	parallel(chunks, workers, pt.scatter)
+	return pt.nl
+}
+
+// mark flags the rows of chunk c that go left and counts them.
+func (pt *rowPartition) mark(c int) {
+	left, col, rows, flags := &pt.left, pt.col, pt.rows, pt.flags
+	lo, hi := c*rowChunk, min(len(rows), (c+1)*rowChunk)
+	k := 0
+	for i, r := range rows[lo:hi] {
+		f := left[col[r]]
+		flags[lo+i] = f
+		k += int(f)
+	}
+	pt.lefts[c] = k
+}
+
+// scatter writes the rows of chunk c, and their gradients, at their
+// places: those going left after those of the chunks before it, those
+// going right after every row going left and after those of the chunks
+// before it that go right.
+func (pt *rowPartition) scatter(c int) {
+	rows, gp, flags, dstR, dstG := pt.rows, pt.gp, pt.flags, pt.dstR, pt.dstG
+	lo, hi := c*rowChunk, min(len(rows), (c+1)*rowChunk)
+	l := 0
+	for _, k := range pt.lefts[:c] {
+		l += k
+	}
+	r := pt.nl + lo - l
+	for i := lo; i < hi; i++ {
+		f := int(flags[i])
+		k := r
+		if f == 1 {
+			k = l
+		}
+		dstR[k], dstG[k] = rows[i], gp[i]
+		l += f
+		r += 1 - f
+	}
 }
 
 // buildHist adds the rows' gradients into the histogram h of one feature;

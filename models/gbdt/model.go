@@ -102,60 +102,97 @@ type cnode struct {
 
 // compile checks the exported form and builds the prediction form.
 func (m *Model) compile() error {
-	if m.Format != Format {
-		return fmt.Errorf("model format %q, want %q", m.Format, Format)
+	if err := m.checkHeader(); err != nil {
+		return err
 	}
-	if m.Objective != Binary && m.Objective != Regression {
-		return fmt.Errorf("model objective %q unknown", m.Objective)
-	}
-	byName := make(map[string]int, len(m.Features))
-	levelIdx := make([]map[string]int, len(m.Features))
-	for i, f := range m.Features {
-		if _, dup := byName[f.Name]; dup {
-			return fmt.Errorf("model feature %q appears twice", f.Name)
-		}
-		byName[f.Name] = i
-		switch f.Kind {
-		case "numeric":
-		case "categorical":
-			levelIdx[i] = make(map[string]int, len(f.Levels))
-			for k, l := range f.Levels {
-				levelIdx[i][l] = k
-			}
-		default:
-			return fmt.Errorf("model feature %q has kind %q", f.Name, f.Kind)
-		}
+	ix, err := indexFeatures(m.Features)
+	if err != nil {
+		return err
 	}
 	var c compiled
 	for t, tree := range m.Trees {
-		if len(tree.Nodes) == 0 {
-			return fmt.Errorf("tree %d has no nodes", t)
-		}
-		base := int32(len(c.nodes))
-		c.roots = append(c.roots, base)
-		for k, nd := range tree.Nodes {
-			cn, err := compileNode(nd, base, len(tree.Nodes), byName, levelIdx, m.Features)
-			if err != nil {
-				return fmt.Errorf("tree %d node %d: %w", t, k, err)
-			}
-			if cn.feat >= 0 && (nd.Left <= k || nd.Right <= k) {
-				return fmt.Errorf("tree %d node %d: children must come after their parent", t, k)
-			}
-			c.nodes = append(c.nodes, cn)
+		if err := ix.compileTree(&c, t, tree); err != nil {
+			return err
 		}
 	}
 	m.c = c
 	return nil
 }
 
-func compileNode(nd Node, base int32, n int, byName map[string]int, levelIdx []map[string]int, feats []Feature) (cnode, error) {
-	if nd.Feature == "" {
-		if math.IsNaN(nd.Value) || math.IsInf(nd.Value, 0) {
-			return cnode{}, fmt.Errorf("leaf value %v", nd.Value)
-		}
-		return cnode{feat: -1, value: nd.Value}, nil
+// checkHeader checks the model's format and objective.
+func (m *Model) checkHeader() error {
+	if m.Format != Format {
+		return fmt.Errorf("model format %q, want %q", m.Format, Format)
 	}
-	f, ok := byName[nd.Feature]
+	if m.Objective != Binary && m.Objective != Regression {
+		return fmt.Errorf("model objective %q unknown", m.Objective)
+	}
+	return nil
+}
+
+// featureIndex finds a model's features by name, and the levels of its
+// categorical features by text.
+type featureIndex struct {
+	feats    []Feature
+	byName   map[string]int
+	levelIdx []map[string]int // nil for a numeric feature
+}
+
+// indexFeatures indexes the features, checking their names and kinds.
+func indexFeatures(feats []Feature) (*featureIndex, error) {
+	ix := &featureIndex{feats: feats, byName: make(map[string]int, len(feats)), levelIdx: make([]map[string]int, len(feats))}
+	for i, f := range feats {
+		if _, dup := ix.byName[f.Name]; dup {
+			return nil, fmt.Errorf("model feature %q appears twice", f.Name)
+		}
+		ix.byName[f.Name] = i
+		switch f.Kind {
+		case "numeric":
+		case "categorical":
+			ix.levelIdx[i] = levelIndex(f.Levels)
+		default:
+			return nil, fmt.Errorf("model feature %q has kind %q", f.Name, f.Kind)
+		}
+	}
+	return ix, nil
+}
+
+// levelIndex maps each level to its code.
+func levelIndex(levels []string) map[string]int {
+	idx := make(map[string]int, len(levels))
+	for k, l := range levels {
+		idx[l] = k
+	}
+	return idx
+}
+
+// compileTree appends the nodes of tree t to c, checking that every split's
+// children come after it.
+func (ix *featureIndex) compileTree(c *compiled, t int, tree Tree) error {
+	if len(tree.Nodes) == 0 {
+		return fmt.Errorf("tree %d has no nodes", t)
+	}
+	base := int32(len(c.nodes))
+	c.roots = append(c.roots, base)
+	for k, nd := range tree.Nodes {
+		cn, err := ix.compileNode(nd, base, len(tree.Nodes))
+		if err != nil {
+			return fmt.Errorf("tree %d node %d: %w", t, k, err)
+		}
+		if cn.feat >= 0 && (nd.Left <= k || nd.Right <= k) {
+			return fmt.Errorf("tree %d node %d: children must come after their parent", t, k)
+		}
+		c.nodes = append(c.nodes, cn)
+	}
+	return nil
+}
+
+// compileNode compiles a node of a tree of n nodes whose root is at base.
+func (ix *featureIndex) compileNode(nd Node, base int32, n int) (cnode, error) {
+	if nd.Feature == "" {
+		return compileLeaf(nd.Value)
+	}
+	f, ok := ix.byName[nd.Feature]
 	if !ok {
 		return cnode{}, fmt.Errorf("unknown feature %q", nd.Feature)
 	}
@@ -163,17 +200,35 @@ func compileNode(nd Node, base int32, n int, byName map[string]int, levelIdx []m
 		return cnode{}, fmt.Errorf("children %d, %d outside the tree's %d nodes", nd.Left, nd.Right, n)
 	}
 	cn := cnode{feat: int32(f), left: base + int32(nd.Left), right: base + int32(nd.Right), missLeft: nd.MissingLeft}
-	if feats[f].Kind == "numeric" {
-		if nd.Threshold == nil || math.IsNaN(*nd.Threshold) {
-			return cnode{}, fmt.Errorf("numeric split on %q without a threshold", nd.Feature)
-		}
-		cn.thr = *nd.Threshold
-		return cn, nil
+	if ix.feats[f].Kind == "numeric" {
+		return withThreshold(cn, nd)
 	}
-	cn.cat = true
-	cn.levels = make([]uint64, (len(feats[f].Levels)+63)/64)
+	return ix.leftLevels(cn, f, nd)
+}
+
+// compileLeaf compiles a leaf of value v, which must be finite.
+func compileLeaf(v float64) (cnode, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return cnode{}, fmt.Errorf("leaf value %v", v)
+	}
+	return cnode{feat: -1, value: v}, nil
+}
+
+// withThreshold completes the numeric split cn with node nd's threshold.
+func withThreshold(cn cnode, nd Node) (cnode, error) {
+	if nd.Threshold == nil || math.IsNaN(*nd.Threshold) {
+		return cnode{}, fmt.Errorf("numeric split on %q without a threshold", nd.Feature)
+	}
+	cn.thr = *nd.Threshold
+	return cn, nil
+}
+
+// leftLevels completes the categorical split cn on feature f with the set
+// of level codes that node nd sends left.
+func (ix *featureIndex) leftLevels(cn cnode, f int, nd Node) (cnode, error) {
+	cn.cat, cn.levels = true, make([]uint64, (len(ix.feats[f].Levels)+63)/64)
 	for _, l := range nd.LeftLevels {
-		k, ok := levelIdx[f][l]
+		k, ok := ix.levelIdx[f][l]
 		if !ok {
 			return cnode{}, fmt.Errorf("level %q is not a level of %q", l, nd.Feature)
 		}
@@ -226,34 +281,47 @@ func (m *Model) align(x *frame.Frame) (*inputs, error) {
 		}
 		if c.Kind == frame.Numeric {
 			in.num[i] = c.Num
-			continue
+		} else {
+			in.codes[i] = recode(c, f.Levels)
 		}
-		if slices.Equal(c.Levels, f.Levels) {
-			in.codes[i] = c.Codes
-			continue
-		}
-		idx := make(map[string]int32, len(f.Levels))
-		for k, l := range f.Levels {
-			idx[l] = int32(k)
-		}
-		remap := make([]int32, len(c.Levels))
-		for k, l := range c.Levels {
-			if j, ok := idx[l]; ok {
-				remap[k] = j
-			} else {
-				remap[k] = -1
-			}
-		}
-		codes := make([]int32, len(c.Codes))
-		for r, v := range c.Codes {
-			codes[r] = -1
-			if v >= 0 {
-				codes[r] = remap[v]
-			}
-		}
-		in.codes[i] = codes
 	}
 	return in, nil
+}
+
+// recode returns the codes of categorical column c as codes into levels:
+// the column's own when its levels are those, else a copy in which a
+// level not among them is missing (-1).
+func recode(c *frame.Column, levels []string) []int32 {
+	if slices.Equal(c.Levels, levels) {
+		return c.Codes
+	}
+	remap := levelRemap(c.Levels, levels)
+	codes := make([]int32, len(c.Codes))
+	for r, v := range c.Codes {
+		codes[r] = -1
+		if v >= 0 {
+			codes[r] = remap[v]
+		}
+	}
+	return codes
+}
+
+// levelRemap maps each code of from to the code of the same level in to,
+// or -1.
+func levelRemap(from, to []string) []int32 {
+	idx := make(map[string]int32, len(to))
+	for k, l := range to {
+		idx[l] = int32(k)
+	}
+	remap := make([]int32, len(from))
+	for k, l := range from {
+		if j, ok := idx[l]; ok {
+			remap[k] = j
+		} else {
+			remap[k] = -1
+		}
+	}
+	return remap
 }
 
 // PredictRaw returns each row's raw score: the log-odds for Binary, the

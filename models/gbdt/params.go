@@ -129,80 +129,113 @@ func DefaultParams() Params {
 
 // Validate reports every setting that is out of range.
 func (p Params) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if p.Objective != Binary && p.Objective != Regression {
-		bad("objective %q is neither %q nor %q", p.Objective, Binary, Regression)
-	}
-	if p.MaxIter < 1 {
-		bad("max_iter %d < 1", p.MaxIter)
-	}
-	if !(p.LearningRate > 0 && p.LearningRate <= 1) {
-		bad("learning_rate %v not in (0, 1]", p.LearningRate)
-	}
-	if p.MaxLeaves < 2 {
-		bad("max_leaves %d < 2", p.MaxLeaves)
-	}
-	if p.MaxDepth < 0 {
-		bad("max_depth %d < 0", p.MaxDepth)
-	}
-	if p.MinSamplesLeaf < 1 {
-		bad("min_samples_leaf %d < 1", p.MinSamplesLeaf)
-	}
-	if !(p.MinChildWeight >= 0) {
-		bad("min_child_weight %v < 0", p.MinChildWeight)
-	}
-	if !(p.Lambda >= 0) {
-		bad("lambda %v < 0", p.Lambda)
-	}
-	if !(p.MinSplitGain >= 0) {
-		bad("min_split_gain %v < 0", p.MinSplitGain)
-	}
-	if p.MaxBins < 2 || p.MaxBins > 255 {
-		bad("max_bins %d not in [2, 255]", p.MaxBins)
-	}
-	if !(p.Subsample > 0 && p.Subsample <= 1) {
-		bad("subsample %v not in (0, 1]", p.Subsample)
-	}
-	if !(p.ColSample > 0 && p.ColSample <= 1) {
-		bad("colsample %v not in (0, 1]", p.ColSample)
-	}
-	if p.MinDataPerGroup < 1 {
-		bad("min_data_per_group %d < 1", p.MinDataPerGroup)
-	}
-	if !(p.CatSmooth >= 0) {
-		bad("cat_smooth %v < 0", p.CatSmooth)
-	}
-	if !(p.CatL2 >= 0) {
-		bad("cat_l2 %v < 0", p.CatL2)
-	}
-	if p.MaxCatThreshold < 1 {
-		bad("max_cat_threshold %d < 1", p.MaxCatThreshold)
-	}
-	if p.MaxCatToOnehot < 0 {
-		bad("max_cat_to_onehot %d < 0", p.MaxCatToOnehot)
-	}
-	switch p.EarlyStopping {
-	case EarlyStopAuto, EarlyStopOn, EarlyStopOff:
-	default:
-		bad("early_stopping %q is not auto, on or off", p.EarlyStopping)
-	}
-	if p.EarlyStopping != EarlyStopOff {
-		if !(p.ValidationFraction > 0 && p.ValidationFraction < 1) {
-			bad("validation_fraction %v not in (0, 1)", p.ValidationFraction)
-		}
-		if p.Patience < 1 {
-			bad("patience %d < 1", p.Patience)
-		}
-		if !(p.Tol >= 0) {
-			bad("tol %v < 0", p.Tol)
-		}
-	}
+	var errs problems
+	p.checkBoosting(&errs)
+	p.checkTree(&errs)
+	p.checkBinsAndSampling(&errs)
+	p.checkCategorical(&errs)
+	p.checkEarlyStopping(&errs)
 	if p.Workers < 0 {
-		bad("workers %d < 0", p.Workers)
+		errs.add("workers %d < 0", p.Workers)
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("gbdt params: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// problems collects what Validate reports, in the order found.
+type problems []error
+
+func (ps *problems) add(format string, args ...any) { *ps = append(*ps, fmt.Errorf(format, args...)) }
+
+// checkBoosting checks the objective, the number of rounds and the
+// learning rate.
+func (p Params) checkBoosting(errs *problems) {
+	if p.Objective != Binary && p.Objective != Regression {
+		errs.add("objective %q is neither %q nor %q", p.Objective, Binary, Regression)
+	}
+	if p.MaxIter < 1 {
+		errs.add("max_iter %d < 1", p.MaxIter)
+	}
+	if !(p.LearningRate > 0 && p.LearningRate <= 1) {
+		errs.add("learning_rate %v not in (0, 1]", p.LearningRate)
+	}
+}
+
+// checkTree checks the limits on a tree's size and on its splits.
+func (p Params) checkTree(errs *problems) {
+	if p.MaxLeaves < 2 {
+		errs.add("max_leaves %d < 2", p.MaxLeaves)
+	}
+	if p.MaxDepth < 0 {
+		errs.add("max_depth %d < 0", p.MaxDepth)
+	}
+	if p.MinSamplesLeaf < 1 {
+		errs.add("min_samples_leaf %d < 1", p.MinSamplesLeaf)
+	}
+	if !(p.MinChildWeight >= 0) {
+		errs.add("min_child_weight %v < 0", p.MinChildWeight)
+	}
+	if !(p.Lambda >= 0) {
+		errs.add("lambda %v < 0", p.Lambda)
+	}
+	if !(p.MinSplitGain >= 0) {
+		errs.add("min_split_gain %v < 0", p.MinSplitGain)
+	}
+}
+
+// checkBinsAndSampling checks the number of bins and the row and feature
+// sampling shares.
+func (p Params) checkBinsAndSampling(errs *problems) {
+	if p.MaxBins < 2 || p.MaxBins > 255 {
+		errs.add("max_bins %d not in [2, 255]", p.MaxBins)
+	}
+	if !(p.Subsample > 0 && p.Subsample <= 1) {
+		errs.add("subsample %v not in (0, 1]", p.Subsample)
+	}
+	if !(p.ColSample > 0 && p.ColSample <= 1) {
+		errs.add("colsample %v not in (0, 1]", p.ColSample)
+	}
+}
+
+// checkCategorical checks the settings of categorical splits.
+func (p Params) checkCategorical(errs *problems) {
+	if p.MinDataPerGroup < 1 {
+		errs.add("min_data_per_group %d < 1", p.MinDataPerGroup)
+	}
+	if !(p.CatSmooth >= 0) {
+		errs.add("cat_smooth %v < 0", p.CatSmooth)
+	}
+	if !(p.CatL2 >= 0) {
+		errs.add("cat_l2 %v < 0", p.CatL2)
+	}
+	if p.MaxCatThreshold < 1 {
+		errs.add("max_cat_threshold %d < 1", p.MaxCatThreshold)
+	}
+	if p.MaxCatToOnehot < 0 {
+		errs.add("max_cat_to_onehot %d < 0", p.MaxCatToOnehot)
+	}
+}
+
+// checkEarlyStopping checks the early-stopping mode and, unless it is off,
+// the settings it uses.
+func (p Params) checkEarlyStopping(errs *problems) {
+	switch p.EarlyStopping {
+	case EarlyStopAuto, EarlyStopOn, EarlyStopOff:
+	default:
+		errs.add("early_stopping %q is not auto, on or off", p.EarlyStopping)
+	}
+	if p.EarlyStopping == EarlyStopOff {
+		return
+	}
+	if !(p.ValidationFraction > 0 && p.ValidationFraction < 1) {
+		errs.add("validation_fraction %v not in (0, 1)", p.ValidationFraction)
+	}
+	if p.Patience < 1 {
+		errs.add("patience %d < 1", p.Patience)
+	}
+	if !(p.Tol >= 0) {
+		errs.add("tol %v < 0", p.Tol)
+	}
 }

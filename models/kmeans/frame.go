@@ -81,25 +81,36 @@ func encode(f *frame.Frame, feats []frame.Feature) (*matrix, error) {
 	j := 0
 	for _, c := range g.Cols {
 		if c.Kind == frame.Numeric {
-			for i, v := range c.Num {
-				x.v[i*d+j] = v
-			}
+			x.setColumn(j, c.Num)
 			j++
 			continue
 		}
-		for i, code := range c.Codes {
-			for l := range c.Levels {
-				v := 0.0
-				switch {
-				case code < 0:
-					v = math.NaN()
-				case l == int(code):
-					v = 1
-				}
-				x.v[i*d+j+l] = v
-			}
-		}
+		x.setOneHot(j, c)
 		j += len(c.Levels)
 	}
 	return x, nil
+}
+
+// setColumn writes vals into column j.
+func (x *matrix) setColumn(j int, vals []float64) {
+	for i, v := range vals {
+		x.v[i*x.d+j] = v
+	}
+}
+
+// setOneHot writes the categorical column c as one 0/1 column per level,
+// from column j on; a missing value is NaN in each of them.
+func (x *matrix) setOneHot(j int, c *frame.Column) {
+	for i, code := range c.Codes {
+		for l := range c.Levels {
+			v := 0.0
+			switch {
+			case code < 0:
+				v = math.NaN()
+			case l == int(code):
+				v = 1
+			}
+			x.v[i*x.d+j+l] = v
+		}
+	}
 }

@@ -146,7 +146,14 @@ func (s *space) assign(st *step, sums bool) (inertia float64, changed bool) {
 // an empty cluster to the row farthest from its own centre (as scikit-learn
 // does), and returns the summed squared shift of the centres.
 func (s *space) update(st *step) float64 {
-	d := s.x.d
+	sums, counts := st.totals(s.x.d)
+	s.relocate(st, sums, counts)
+	return st.moveCentres(sums, counts, s.x.d)
+}
+
+// totals adds up the chunks' sums and counts of each cluster (of d
+// values), in chunk order.
+func (st *step) totals(d int) ([]float64, []int) {
 	sums := make([]float64, st.k*d)
 	counts := make([]int, st.k)
 	for _, p := range st.parts {
@@ -157,7 +164,12 @@ func (s *space) update(st *step) float64 {
 			counts[c] += n
 		}
 	}
-	s.relocate(st, sums, counts)
+	return sums, counts
+}
+
+// moveCentres sets each centre (of d values) to its cluster's mean and
+// returns the summed squared shift of the centres.
+func (st *step) moveCentres(sums []float64, counts []int, d int) float64 {
 	shift := 0.0
 	for c := range st.k {
 		for j := range d {
@@ -173,27 +185,12 @@ func (s *space) update(st *step) float64 {
 // relocate gives each empty cluster, in order, the farthest remaining row
 // (ties to the lower index), taking it out of its cluster's sum.
 func (s *space) relocate(st *step, sums []float64, counts []int) {
-	var empty []int
-	for c, n := range counts {
-		if n == 0 {
-			empty = append(empty, c)
-		}
-	}
+	empty := emptyClusters(counts)
 	if len(empty) == 0 {
 		return
 	}
-	far := make([]int, s.x.n)
-	for i := range far {
-		far[i] = i
-	}
-	slices.SortFunc(far, func(a, b int) int {
-		if c := cmp.Compare(st.dist[b], st.dist[a]); c != 0 {
-			return c
-		}
-		return a - b
-	})
 	d := s.x.d
-	for _, i := range far {
+	for _, i := range farthestFirst(st.dist) {
 		if len(empty) == 0 {
 			return
 		}
@@ -212,6 +209,33 @@ func (s *space) relocate(st *step, sums []float64, counts []int) {
 	}
 }
 
+// emptyClusters are the clusters without a row, in order.
+func emptyClusters(counts []int) []int {
+	var empty []int
+	for c, n := range counts {
+		if n == 0 {
+			empty = append(empty, c)
+		}
+	}
+	return empty
+}
+
+// farthestFirst orders the rows by their distance to their centre,
+// farthest first, ties to the lower index.
+func farthestFirst(dist []float64) []int {
+	far := make([]int, len(dist))
+	for i := range far {
+		far[i] = i
+	}
+	slices.SortFunc(far, func(a, b int) int {
+		if c := cmp.Compare(dist[b], dist[a]); c != 0 {
+			return c
+		}
+		return a - b
+	})
+	return far
+}
+
 // run is the outcome of one seeded Lloyd run.
 type run struct {
 	centres []float64
@@ -224,15 +248,7 @@ type run struct {
 // changes, the centres move less than tol, or maxIter is reached, then
 // labels the rows with the final centres.
 func (s *space) lloyd(ctx context.Context, centres []float64, k, maxIter int, tol float64) (run, error) {
-	n := s.x.n
-	st := &step{k: k, centres: centres, labels: make([]int32, n), dist: make([]float64, n)}
-	for i := range st.labels {
-		st.labels[i] = -1
-	}
-	st.parts = make([]partial, (n+chunkRows-1)/chunkRows)
-	for c := range st.parts {
-		st.parts[c] = partial{sums: make([]float64, k*s.x.d), counts: make([]int, k)}
-	}
+	st := s.newStep(centres, k)
 	iter, strict := 0, false
 	var inertia float64
 	for iter < maxIter {
@@ -258,6 +274,18 @@ func (s *space) lloyd(ctx context.Context, centres []float64, k, maxIter int, to
 	return run{centres: st.centres, labels: st.labels, inertia: inertia, iter: iter}, nil
 }
 
+// newStep starts a run with k clusters from the given centres, no row
+// labelled yet, and room for each chunk's cluster sums.
+func (s *space) newStep(centres []float64, k int) *step {
+	n := s.x.n
+	st := &step{k: k, centres: centres, labels: slices.Repeat([]int32{-1}, n), dist: make([]float64, n)}
+	st.parts = make([]partial, (n+chunkRows-1)/chunkRows)
+	for c := range st.parts {
+		st.parts[c] = partial{sums: make([]float64, k*s.x.d), counts: make([]int, k)}
+	}
+	return st
+}
+
 // seed picks k starting centres by greedy k-means++ as scikit-learn does:
 // the first centre is a uniformly drawn row; each next one is the best, by
 // the resulting inertia, of 2 + ln(k) rows drawn with probability
@@ -266,57 +294,88 @@ func (s *space) seed(rng *rand.Rand, k int) []float64 {
 	n, d := s.x.n, s.x.d
 	centres := make([]float64, 0, k*d)
 	centres = append(centres, s.x.row(rng.IntN(n))...)
-	closest := make([]float64, n)
-	for i := range closest {
-		closest[i] = sqdist(s.x.row(i), centres)
-	}
-	trials := 2 + int(math.Log(float64(k)))
-	cum := make([]float64, n)
-	cand := make([][]float64, trials)
-	for t := range cand {
-		cand[t] = make([]float64, n)
-	}
-	pots := make([][]float64, trials) // per trial, per chunk
-	for t := range pots {
-		pots[t] = make([]float64, (n+chunkRows-1)/chunkRows)
-	}
+	sd := s.newSeeder(centres, 2+int(math.Log(float64(k))))
 	for len(centres) < k*d {
-		sum := 0.0
-		for i, v := range closest {
-			sum += v
-			cum[i] = sum
-		}
-		ids := make([]int, trials)
-		for t := range ids {
-			ids[t] = min(sort.SearchFloat64s(cum, rng.Float64()*sum), n-1)
-		}
-		s.chunks(n, func(c, lo, hi int) {
-			for t, id := range ids {
-				cr, dist := s.x.row(id), cand[t]
-				pot := 0.0
-				for i := lo; i < hi; i++ {
-					// The distance matters only where it is below closest[i].
-					dist[i] = closest[i]
-					if v, ok := sqdistBelow(s.x.row(i), cr, closest[i]); ok {
-						dist[i] = v
-					}
-					pot += dist[i]
-				}
-				pots[t][c] = pot
-			}
-		})
-		best, bestPot := 0, 0.0
-		for t := range ids {
-			pot := 0.0
-			for _, p := range pots[t] {
-				pot += p
-			}
-			if t == 0 || pot < bestPot {
-				best, bestPot = t, pot
-			}
-		}
-		copy(closest, cand[best])
+		ids := sd.draw(rng)
+		s.chunks(n, func(c, lo, hi int) { sd.try(ids, c, lo, hi) })
+		best := sd.bestTrial()
+		copy(sd.closest, sd.cand[best])
 		centres = append(centres, s.x.row(ids[best])...)
 	}
 	return centres
+}
+
+// seeder holds the state of greedy k-means++ seeding.
+type seeder struct {
+	x       *matrix
+	closest []float64   // each row's squared distance to its nearest centre
+	cum     []float64   // cumulative sums of closest
+	cand    [][]float64 // per trial: closest once the trial's row is a centre
+	pots    [][]float64 // per trial, per chunk: the sum of cand
+}
+
+// newSeeder starts seeding from the first centre with the given number of
+// trials per next centre.
+func (s *space) newSeeder(first []float64, trials int) *seeder {
+	n := s.x.n
+	sd := &seeder{x: s.x, closest: make([]float64, n), cum: make([]float64, n),
+		cand: make([][]float64, trials), pots: make([][]float64, trials)}
+	for i := range sd.closest {
+		sd.closest[i] = sqdist(s.x.row(i), first)
+	}
+	for t := range trials {
+		sd.cand[t] = make([]float64, n)
+		sd.pots[t] = make([]float64, (n+chunkRows-1)/chunkRows)
+	}
+	return sd
+}
+
+// draw draws each trial's row with probability proportional to its
+// squared distance to the nearest centre.
+func (sd *seeder) draw(rng *rand.Rand) []int {
+	sum := 0.0
+	for i, v := range sd.closest {
+		sum += v
+		sd.cum[i] = sum
+	}
+	ids := make([]int, len(sd.cand))
+	for t := range ids {
+		ids[t] = min(sort.SearchFloat64s(sd.cum, rng.Float64()*sum), len(sd.cum)-1)
+	}
+	return ids
+}
+
+// try computes, for the rows lo..hi-1 of chunk c, each trial's distances
+// to the nearest centre with the trial's row ids[t] added, and their sum.
+func (sd *seeder) try(ids []int, c, lo, hi int) {
+	x, closest := sd.x, sd.closest
+	for t, id := range ids {
+		cr, dist := x.row(id), sd.cand[t]
+		pot := 0.0
+		for i := lo; i < hi; i++ {
+			// The distance matters only where it is below closest[i].
+			dist[i] = closest[i]
+			if v, ok := sqdistBelow(x.row(i), cr, closest[i]); ok {
+				dist[i] = v
+			}
+			pot += dist[i]
+		}
+		sd.pots[t][c] = pot
+	}
+}
+
+// bestTrial is the trial with the lowest inertia (its chunks' sums added
+// in order), the first among equals.
+func (sd *seeder) bestTrial() int {
+	best, bestPot := 0, 0.0
+	for t, parts := range sd.pots {
+		pot := 0.0
+		for _, p := range parts {
+			pot += p
+		}
+		if t == 0 || pot < bestPot {
+			best, bestPot = t, pot
+		}
+	}
+	return best
 }

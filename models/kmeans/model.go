@@ -217,20 +217,23 @@ func profiles(m *Model, labels []int, top int) []Profile {
 		out[l].Size++
 	}
 	for c := range out {
-		p := &out[c]
-		p.Cluster = c
-		p.Share = float64(p.Size) / float64(len(labels))
-		p.Centre = make([]float64, len(m.Columns))
-		devs := make([]Deviation, len(m.Columns))
-		for j, col := range m.Columns {
-			z := m.Centres[c][j]
-			p.Centre[j] = col.Mean + z*col.Scale
-			devs[j] = Deviation{Column: col.Name, Z: z, Centre: p.Centre[j], Overall: col.Mean}
-		}
-		slices.SortStableFunc(devs, func(a, b Deviation) int { return cmp.Compare(math.Abs(b.Z), math.Abs(a.Z)) })
-		p.Distinct = devs[:min(top, len(devs))]
+		out[c] = m.profile(c, out[c].Size, len(labels), top)
 	}
 	return out
+}
+
+// profile describes cluster c, which holds size of the n training rows.
+func (m *Model) profile(c, size, n, top int) Profile {
+	p := Profile{Cluster: c, Size: size, Share: float64(size) / float64(n), Centre: make([]float64, len(m.Columns))}
+	devs := make([]Deviation, len(m.Columns))
+	for j, col := range m.Columns {
+		z := m.Centres[c][j]
+		p.Centre[j] = col.Mean + z*col.Scale
+		devs[j] = Deviation{Column: col.Name, Z: z, Centre: p.Centre[j], Overall: col.Mean}
+	}
+	slices.SortStableFunc(devs, func(a, b Deviation) int { return cmp.Compare(math.Abs(b.Z), math.Abs(a.Z)) })
+	p.Distinct = devs[:min(top, len(devs))]
+	return p
 }
 
 // PredictMatrix returns the nearest centre of each row (the lower cluster

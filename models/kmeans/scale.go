@@ -32,30 +32,41 @@ func (m *matrix) row(i int) []float64 { return m.v[i*m.d : (i+1)*m.d] }
 func fitColumns(names []string, x *matrix) ([]Column, error) {
 	cols := make([]Column, x.d)
 	for j := range cols {
-		sum, n := 0.0, 0
-		for i := range x.n {
-			if v := x.v[i*x.d+j]; !math.IsNaN(v) {
-				sum += v
-				n++
-			}
-		}
-		if n == 0 {
+		mean, ok := x.columnMean(j)
+		if !ok {
 			return nil, fmt.Errorf("column %q has no values", names[j])
 		}
-		mean := sum / float64(n)
-		ss := 0.0
-		for i := range x.n {
-			if v := x.v[i*x.d+j]; !math.IsNaN(v) {
-				ss += (v - mean) * (v - mean)
-			}
-		}
-		scale := math.Sqrt(ss / float64(x.n))
-		if scale == 0 {
-			scale = 1
-		}
-		cols[j] = Column{Name: names[j], Mean: mean, Scale: scale}
+		cols[j] = Column{Name: names[j], Mean: mean, Scale: x.columnScale(j, mean)}
 	}
 	return cols, nil
+}
+
+// columnMean is the mean of column j's non-missing values; false when it
+// has none.
+func (x *matrix) columnMean(j int) (float64, bool) {
+	sum, n := 0.0, 0
+	for i := range x.n {
+		if v := x.v[i*x.d+j]; !math.IsNaN(v) {
+			sum += v
+			n++
+		}
+	}
+	return sum / float64(n), n > 0
+}
+
+// columnScale is the population standard deviation of column j with its
+// missing values at mean, or 1 when that is 0.
+func (x *matrix) columnScale(j int, mean float64) float64 {
+	ss := 0.0
+	for i := range x.n {
+		if v := x.v[i*x.d+j]; !math.IsNaN(v) {
+			ss += (v - mean) * (v - mean)
+		}
+	}
+	if scale := math.Sqrt(ss / float64(x.n)); scale != 0 {
+		return scale
+	}
+	return 1
 }
 
 // standardise replaces missing values by the column mean and scales every

@@ -71,17 +71,33 @@ func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	res, err := holdout(ctx, x, y, spec, task)
+	if err != nil {
+		return nil, err
+	}
+	spec.record(res.File, positive, skipped)
+	return res, nil
+}
+
+// holdout fits on the training rows of a holdout split of the labelled
+// rows and scores the holdout rows.
+func holdout(ctx context.Context, x *frame.Frame, y []float64, spec Spec, task string) (*Result, error) {
 	train, test, err := holdoutSplit(y, spec, task)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{MissingLabels: tab.Rows - len(train) - len(test)}
-	res.HoldoutY = take(y, test)
-	f, p, err := FitHoldout(ctx, spec.Model, task, spec.Seed, x.Take(train), take(y, train), x.Take(test), res.HoldoutY)
+	res := &Result{MissingLabels: len(y) - len(train) - len(test), HoldoutY: take(y, test)}
+	res.File, res.HoldoutP, err = FitHoldout(ctx, spec.Model, task, spec.Seed, x.Take(train), take(y, train), x.Take(test), res.HoldoutY)
 	if err != nil {
 		return nil, err
 	}
-	res.HoldoutP = p
+	return res, nil
+}
+
+// record fills in what the model file f says of the training: the name,
+// window and label (with its positive value), and the columns that are
+// not features.
+func (spec Spec) record(f *registry.File, positive string, skipped []frame.Skipped) {
 	f.Name, f.Window = spec.Name, spec.Window
 	f.Label = &registry.Label{Column: spec.Label, Positive: positive}
 	for _, d := range spec.Drop {
@@ -90,8 +106,6 @@ func Train(ctx context.Context, tab *frame.Table, spec Spec) (*Result, error) {
 	for _, s := range skipped {
 		f.Dropped = append(f.Dropped, registry.Dropped{Name: s.Name, Reason: s.Reason})
 	}
-	res.File = f
-	return res, nil
 }
 
 // withDefaults fills spec's default model, holdout share and name, checks

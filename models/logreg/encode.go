@@ -61,47 +61,89 @@ func describe(x *frame.Frame, s []float64, minCount int) ([]frame.Feature, []Col
 	return feats, cols
 }
 
+// numericColumns are the columns of numeric feature c: its standardised
+// value, and a missing indicator when it has missing values.
 func numericColumns(c *frame.Column, s []float64) []Column {
-	sum, wsum := 0.0, 0.0
-	lo, hi := math.Inf(1), math.Inf(-1)
-	missing := false
-	for i, v := range c.Num {
-		if !finite(v) {
-			missing = true
-			continue
-		}
-		w := weight(s, i)
-		sum += w * v
-		wsum += w
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	mean, sd := 0.0, 1.0
-	switch {
-	case wsum == 0: // no observed value carries weight: the column is all zeros
-	case lo == hi: // constant: exactly its value, and no scaling (as scikit-learn)
-		mean = lo
-	default:
-		mean = sum / wsum
-		ss := 0.0
-		for i, v := range c.Num {
-			if finite(v) {
-				ss += weight(s, i) * (v - mean) * (v - mean)
-			}
-		}
-		if v := math.Sqrt(ss / wsum); v > 0 && finite(v) {
-			sd = v
-		}
-	}
+	st := weightedStats(c.Num, s)
+	mean, sd := st.meanSD(c.Num, s)
 	cols := []Column{{Name: c.Name, Feature: c.Name, Kind: KindNumeric, Mean: &mean, SD: &sd}}
-	if missing {
-		cols = append(cols, Column{Name: c.Name + "=" + missingName, Feature: c.Name, Kind: KindMissing})
+	if st.missing {
+		cols = append(cols, missingColumn(c.Name))
 	}
 	return cols
 }
 
+// numStats sums a numeric feature's finite values, each weighted by its
+// row's weight.
+type numStats struct {
+	sum, wsum float64 // the weighted sum and the weights' sum
+	lo, hi    float64 // the range
+	missing   bool    // some value is NaN or infinite
+}
+
+// weightedStats sums the values v with the weights s (nil: all 1).
+func weightedStats(v, s []float64) numStats {
+	st := numStats{lo: math.Inf(1), hi: math.Inf(-1)}
+	for i, x := range v {
+		if !finite(x) {
+			st.missing = true
+			continue
+		}
+		w := weight(s, i)
+		st.sum += w * x
+		st.wsum += w
+		st.lo, st.hi = min(st.lo, x), max(st.hi, x)
+	}
+	return st
+}
+
+// meanSD are the mean and standard deviation that standardise the values
+// v: 0 and 1 when no finite value carries weight (the column is all
+// zeros), the value and 1 for a constant (exactly, and unscaled, as
+// scikit-learn), else their weighted mean and standard deviation (1 when
+// that is not positive and finite).
+func (st numStats) meanSD(v, s []float64) (mean, sd float64) {
+	switch {
+	case st.wsum == 0:
+		return 0, 1
+	case st.lo == st.hi:
+		return st.lo, 1
+	}
+	mean = st.sum / st.wsum
+	if sd := math.Sqrt(weightedSS(v, s, mean) / st.wsum); sd > 0 && finite(sd) {
+		return mean, sd
+	}
+	return mean, 1
+}
+
+// weightedSS is the weighted sum of the squared deviations of the finite
+// values from mean.
+func weightedSS(v, s []float64, mean float64) float64 {
+	ss := 0.0
+	for i, x := range v {
+		if finite(x) {
+			ss += weight(s, i) * (x - mean) * (x - mean)
+		}
+	}
+	return ss
+}
+
+// categoricalColumns are the feature of categorical c, with the levels
+// seen in training, and its columns: see levelColumns, then a missing
+// indicator when it has missing values.
 func categoricalColumns(c *frame.Column, minCount int) (frame.Feature, []Column) {
-	counts := make([]int, len(c.Levels))
-	missing := false
+	counts, missing := codeCounts(c)
+	levels, cols := levelColumns(c, counts, minCount)
+	if missing {
+		cols = append(cols, missingColumn(c.Name))
+	}
+	return frame.Feature{Name: c.Name, Kind: c.Kind.String(), Levels: levels}, cols
+}
+
+// codeCounts counts the rows of each level of c, and says whether it has
+// missing values.
+func codeCounts(c *frame.Column) (counts []int, missing bool) {
+	counts = make([]int, len(c.Levels))
 	for _, code := range c.Codes {
 		if code < 0 {
 			missing = true
@@ -109,8 +151,13 @@ func categoricalColumns(c *frame.Column, minCount int) (frame.Feature, []Column)
 		}
 		counts[code]++
 	}
-	f := frame.Feature{Name: c.Name, Kind: c.Kind.String()}
-	var cols []Column
+	return counts, missing
+}
+
+// levelColumns are the levels of c seen in training (counts has each
+// level's rows) and their columns: one for each level seen in at least
+// minCount rows, then one "(other)" column for the rarer ones.
+func levelColumns(c *frame.Column, counts []int, minCount int) (levels []string, cols []Column) {
 	var rare []string
 	for k, level := range c.Levels {
 		switch {
@@ -121,15 +168,17 @@ func categoricalColumns(c *frame.Column, minCount int) (frame.Feature, []Column)
 		default:
 			cols = append(cols, Column{Name: c.Name + "=" + level, Feature: c.Name, Kind: KindLevel, Level: level})
 		}
-		f.Levels = append(f.Levels, level)
+		levels = append(levels, level)
 	}
 	if len(rare) > 0 {
 		cols = append(cols, Column{Name: c.Name + "=" + otherName, Feature: c.Name, Kind: KindOther, Levels: rare})
 	}
-	if missing {
-		cols = append(cols, Column{Name: c.Name + "=" + missingName, Feature: c.Name, Kind: KindMissing})
-	}
-	return f, cols
+	return levels, cols
+}
+
+// missingColumn is the missing indicator of the feature named name.
+func missingColumn(name string) Column {
+	return Column{Name: name + "=" + missingName, Feature: name, Kind: KindMissing}
 }
 
 // encoder turns frames into designs for one list of features and columns.
@@ -245,13 +294,7 @@ func (fc *featureCode) add(c Column, j int32) error {
 		}
 		fc.missing = j
 	case fc.numeric && c.Kind == KindNumeric:
-		if fc.dense >= 0 {
-			return fmt.Errorf("second numeric column")
-		}
-		if c.Mean == nil || c.SD == nil || !finite(*c.Mean) || !(*c.SD > 0) || !finite(*c.SD) {
-			return fmt.Errorf("needs a finite mean and a positive finite sd")
-		}
-		fc.dense, fc.mean, fc.sd = int(j), *c.Mean, *c.SD
+		return fc.setNumeric(c, j)
 	case !fc.numeric && c.Kind == KindLevel:
 		return fc.addLevel(c.Level, j)
 	case !fc.numeric && c.Kind == KindOther:
@@ -263,6 +306,19 @@ func (fc *featureCode) add(c Column, j int32) error {
 	default:
 		return fmt.Errorf("kind %q does not fit the feature", c.Kind)
 	}
+	return nil
+}
+
+// setNumeric records numeric column c, at design column j, with the mean
+// and standard deviation that standardise it.
+func (fc *featureCode) setNumeric(c Column, j int32) error {
+	if fc.dense >= 0 {
+		return fmt.Errorf("second numeric column")
+	}
+	if c.Mean == nil || c.SD == nil || !finite(*c.Mean) || !(*c.SD > 0) || !finite(*c.SD) {
+		return fmt.Errorf("needs a finite mean and a positive finite sd")
+	}
+	fc.dense, fc.mean, fc.sd = int(j), *c.Mean, *c.SD
 	return nil
 }
 

@@ -25,23 +25,15 @@ func FitWeighted(ctx context.Context, x *frame.Frame, y, weights []float64, p Pa
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFrame(x); err != nil {
-		return nil, fmt.Errorf("logreg fit: %w", err)
-	}
-	if err := checkTarget(x.Rows, y, weights); err != nil {
+	if err := checkTraining(x, y, weights); err != nil {
 		return nil, fmt.Errorf("logreg fit: %w", err)
 	}
 	feats, cols := describe(x, weights, p.MinLevelCount)
-	enc, err := newEncoder(feats, cols)
+	enc, d, err := designOf(x, feats, cols)
 	if err != nil {
 		return nil, fmt.Errorf("logreg fit: %w", err)
 	}
-	d, err := enc.encode(x)
-	if err != nil {
-		return nil, fmt.Errorf("logreg fit: %w", err)
-	}
-	obj := newObjective(d, y, weights, p.C, p.Workers)
-	sol, info, err := minimize(ctx, obj, p)
+	sol, info, err := minimize(ctx, newObjective(d, y, weights, p.C, p.Workers), p)
 	if err != nil {
 		return nil, fmt.Errorf("logreg fit: %w", err)
 	}
@@ -51,26 +43,58 @@ func FitWeighted(ctx context.Context, x *frame.Frame, y, weights []float64, p Pa
 	return &Model{Format: Format, Params: p, Features: feats, Intercept: sol[0], Columns: cols, Fit: info}, nil
 }
 
+// checkTraining reports a training frame, labels or weights unfit for
+// training.
+func checkTraining(x *frame.Frame, y, weights []float64) error {
+	if err := checkFrame(x); err != nil {
+		return err
+	}
+	return checkTarget(x.Rows, y, weights)
+}
+
+// designOf lays out the design of the features and columns and encodes x
+// in it.
+func designOf(x *frame.Frame, feats []frame.Feature, cols []Column) (*encoder, *design, error) {
+	enc, err := newEncoder(feats, cols)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := enc.encode(x)
+	return enc, d, err
+}
+
 // minimize runs L-BFGS from zero on the objective. Stopping on MaxIter is not
-// an error: the model is kept with Converged false.
+// an error: the model is kept with Converged false. The value and gradient
+// reported are those at the returned point itself.
 func minimize(ctx context.Context, o *objective, p Params) ([]float64, FitInfo, error) {
 	res, err := lbfgs(ctx, o, p)
-	if cerr := ctx.Err(); cerr != nil {
-		return nil, FitInfo{}, cerr
+	if err = stopError(ctx, res, err); err != nil {
+		return nil, FitInfo{}, err
 	}
-	if res == nil {
-		return nil, FitInfo{}, fmt.Errorf("l-bfgs: %w", err)
-	}
-	if err != nil && res.Status != optimize.IterationLimit && !lineSearchStall(err) {
-		return nil, FitInfo{}, fmt.Errorf("l-bfgs: %w", err)
-	}
-	sol := res.X
-	// Report the value and gradient at the returned point itself.
-	gmax := o.gradMax(sol)
+	gmax := o.gradMax(res.X)
 	if !finite(o.lastF) || !finite(gmax) {
 		return nil, FitInfo{}, errors.New("l-bfgs: objective is not finite at the solution")
 	}
-	info := FitInfo{
+	return res.X, o.fitInfo(res, gmax, p), nil
+}
+
+// stopError is the error of a run of L-BFGS that returned res and err, or
+// nil when it stopped at a usable point: on MaxIter or with a stalled line
+// search.
+func stopError(ctx context.Context, res *optimize.Result, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if res == nil || err != nil && res.Status != optimize.IterationLimit && !lineSearchStall(err) {
+		return fmt.Errorf("l-bfgs: %w", err)
+	}
+	return nil
+}
+
+// fitInfo reports how the run that returned res ended, with gmax the
+// largest absolute gradient at its point.
+func (o *objective) fitInfo(res *optimize.Result, gmax float64, p Params) FitInfo {
+	return FitInfo{
 		Rows:       o.d.rows,
 		WeightSum:  o.wsum,
 		Iterations: res.Stats.MajorIterations,
@@ -80,7 +104,6 @@ func minimize(ctx context.Context, o *objective, p Params) ([]float64, FitInfo, 
 		Converged:  gmax <= p.GradTol,
 		Status:     res.Status.String(),
 	}
-	return sol, info, nil
 }
 
 // lbfgs runs L-BFGS from zero on the objective, until ctx ends or a

@@ -118,12 +118,22 @@ func (o *objective) Grad(grad, x []float64) {
 	copy(grad, o.lastGrad)
 }
 
+// eval computes the value and gradient at x, unless they are those of
+// the last point.
 func (o *objective) eval(x []float64) {
 	if o.have && equal(x, o.lastX) {
 		return
 	}
 	o.sumParts(x)
-	// Fixed-order reduction: part 0, then 1, ... whatever finished first.
+	o.lastF = o.penalise(x, o.reduce())
+	copy(o.lastX, x)
+	o.have = true
+}
+
+// reduce adds up the parts' loss and gradient sums in a fixed order, part
+// 0, then 1, ... whatever finished first: it returns the loss and leaves
+// the gradient in o.lastGrad.
+func (o *objective) reduce() sum {
 	var loss sum
 	g := o.lastGrad
 	clear(g)
@@ -133,6 +143,13 @@ func (o *objective) eval(x []float64) {
 			g[j] += v
 		}
 	}
+	return loss
+}
+
+// penalise divides the summed loss and gradient by W, adds the penalty's
+// share at x to the gradient in o.lastGrad, and returns the objective.
+func (o *objective) penalise(x []float64, loss sum) float64 {
+	g := o.lastGrad
 	inv := 1 / o.wsum
 	pen := 1 / (o.c * o.wsum)
 	var sq sum
@@ -141,9 +158,7 @@ func (o *objective) eval(x []float64) {
 		sq.add(x[j] * x[j])
 		g[j] = g[j]*inv + pen*x[j]
 	}
-	o.lastF = loss.value()*inv + 0.5*pen*sq.value()
-	copy(o.lastX, x)
-	o.have = true
+	return loss.value()*inv + 0.5*pen*sq.value()
 }
 
 // sumParts fills o.parts with each part's weighted loss sum and gradient sum,

@@ -1,6 +1,7 @@
 package logreg
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -40,21 +41,30 @@ type Params struct {
 // resolved returns p with defaults filled in, or an error naming every bad
 // field.
 func (p Params) resolved() (Params, error) {
-	var errs []error
-	if p.C == 0 {
-		p.C = DefaultC
+	p = p.withDefaults()
+	if errs := p.problems(); len(errs) > 0 {
+		return p, fmt.Errorf("logreg params: %w", errors.Join(errs...))
 	}
+	return p, nil
+}
+
+// withDefaults returns p with its zero C, MaxIter and GradTol set to the
+// defaults.
+func (p Params) withDefaults() Params {
+	p.C = cmp.Or(p.C, DefaultC)
+	p.MaxIter = cmp.Or(p.MaxIter, DefaultMaxIter)
+	p.GradTol = cmp.Or(p.GradTol, DefaultGradTol)
+	return p
+}
+
+// problems lists the fields that are out of range, in field order.
+func (p Params) problems() []error {
+	var errs []error
 	if !(p.C > 0) || math.IsInf(p.C, 1) {
 		errs = append(errs, fmt.Errorf("c must be positive and finite, got %v", p.C))
 	}
-	if p.MaxIter == 0 {
-		p.MaxIter = DefaultMaxIter
-	}
 	if p.MaxIter < 0 {
 		errs = append(errs, fmt.Errorf("max_iter must not be negative, got %d", p.MaxIter))
-	}
-	if p.GradTol == 0 {
-		p.GradTol = DefaultGradTol
 	}
 	if !(p.GradTol > 0) || math.IsInf(p.GradTol, 1) {
 		errs = append(errs, fmt.Errorf("grad_tol must be positive and finite, got %v", p.GradTol))
@@ -65,8 +75,5 @@ func (p Params) resolved() (Params, error) {
 	if p.Workers < 0 {
 		errs = append(errs, fmt.Errorf("workers must not be negative, got %d", p.Workers))
 	}
-	if len(errs) > 0 {
-		return p, fmt.Errorf("logreg params: %w", errors.Join(errs...))
-	}
-	return p, nil
+	return errs
 }

@@ -323,6 +323,18 @@ func Decide(metric string, higherIsBetter bool, tolerance float64, challenger st
 // challenger's metrics.json, and, when it promotes, points champion.json at
 // the challenger. The champion pointer is written last.
 func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
+	r.logDecision(name, d)
+	if err := r.annotate(ctx, name, d); err != nil {
+		return err
+	}
+	if !d.Promote {
+		return nil
+	}
+	return putJSON(ctx, r.st, ChampionKey(name), Pointer{Name: name, Version: d.Challenger, Decision: d})
+}
+
+// logDecision logs the decision on the model with its figures.
+func (r *Registry) logDecision(name string, d Decision) {
 	ev := r.log.Info().Str(logging.FieldModel, name).Str(logging.FieldMetric, d.Metric).
 		Str(logging.FieldChallenger, d.Challenger).Float64(logging.FieldChallengerValue, d.ChallengerValue).
 		Float64(logging.FieldTolerance, d.Tolerance).Bool(logging.FieldPromote, d.Promote).Str(logging.FieldReason, d.Reason)
@@ -330,6 +342,10 @@ func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 		ev = ev.Str(logging.FieldChampion, d.Champion).Float64(logging.FieldChampionValue, d.ChampionValue)
 	}
 	ev.Msg("champion/challenger decision")
+}
+
+// annotate writes the decision into the challenger's metrics.json.
+func (r *Registry) annotate(ctx context.Context, name string, d Decision) error {
 	b, err := objio.ReadAll(ctx, r.st, metricsKey(name, d.Challenger))
 	if err != nil {
 		return fmt.Errorf("record decision for %s %s: %w", name, d.Challenger, err)
@@ -339,13 +355,7 @@ func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 		return fmt.Errorf("record decision for %s %s: %w", name, d.Challenger, err)
 	}
 	m.Decision = &d
-	if err := putJSON(ctx, r.st, metricsKey(name, d.Challenger), m); err != nil {
-		return err
-	}
-	if !d.Promote {
-		return nil
-	}
-	return putJSON(ctx, r.st, ChampionKey(name), Pointer{Name: name, Version: d.Challenger, Decision: d})
+	return putJSON(ctx, r.st, metricsKey(name, d.Challenger), m)
 }
 
 // putJSON writes v at key, encoded as marshal does.
