@@ -1,6 +1,7 @@
 package nightly_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/registry"
@@ -64,7 +66,7 @@ func TestModelsRetrainNightly(t *testing.T) {
 		if !d.Trained || d.Champion != first.Version || d.ChampionValue == nil || d.Value == nil {
 			t.Fatalf("%s: second night must be measured against the first night's champion: %+v", name, d)
 		}
-		tol := cfg.Models.Purchase.Tolerance
+		tol := cfg.Models.Classifiers.Tolerance
 		worse := *d.ChampionValue - *d.Value
 		if name == "clv" {
 			tol, worse = cfg.Models.CLV.Tolerance, -worse
@@ -108,7 +110,10 @@ func TestModelsRetrainNightly(t *testing.T) {
 	}
 	for name, d := range late {
 		want := fmt.Sprintf("<td>%s</td><td class=\"muted\">%s</td>", name, d.Version)
-		if !strings.Contains(string(html), want) || !strings.Contains(string(html), fmt.Sprintf("%.4f", *d.Value)) {
+		if d.Value == nil { // not trained tonight: the row says why
+			want = fmt.Sprintf("<td>%s</td>", name)
+		}
+		if !strings.Contains(string(html), want) || d.Value != nil && !strings.Contains(string(html), fmt.Sprintf("%.4f", *d.Value)) {
 			t.Errorf("the report lacks %s's decision (%s)", name, want)
 		}
 	}
@@ -119,7 +124,7 @@ func TestModelsRetrainNightly(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range rows {
-		if r.PurchaseProbability == nil || *r.PurchaseProbability < 0 || *r.PurchaseProbability > 1 ||
+		if r.PurchaseProbability90d == nil || *r.PurchaseProbability90d < 0 || *r.PurchaseProbability90d > 1 ||
 			r.PAlive == nil || *r.PAlive < 0 || *r.PAlive > 1 || r.CLV == nil || math.IsNaN(*r.CLV) || *r.CLV < 0 {
 			t.Fatalf("customer %s: scores %+v", r.CustomerID, r)
 		}
@@ -145,7 +150,7 @@ func TestModelsNeedEnoughData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range rows {
-		if r.PurchaseProbability != nil {
+		if r.PurchaseProbability90d != nil || r.ChurnProbability90d != nil || r.PurchaseProbability30d != nil {
 			t.Fatalf("customer %s scored without a champion", r.CustomerID)
 		}
 	}
@@ -160,7 +165,7 @@ func TestAFutureDatePromotesNothing(t *testing.T) {
 	runNightly(t, env, sampleDate, false)
 	champions := map[string]string{}
 	for _, name := range contract.Models(cfg) {
-		champions[name] = championOf(t, env, name)
+		champions[name] = championIfAny(t, env, name)
 	}
 	env.RunID += "-future"
 	runNightly(t, env, "2030-01-01", false)
@@ -168,20 +173,33 @@ func TestAFutureDatePromotesNothing(t *testing.T) {
 		if d.Trained || d.Promoted || !strings.Contains(d.Reason, "after the newest order (2010-12-09)") {
 			t.Errorf("%s on 2030-01-01: %+v", name, d)
 		}
-		if got := championOf(t, env, name); got != champions[name] {
+		if got := championIfAny(t, env, name); got != champions[name] {
 			t.Errorf("%s: champion %s after the future run, was %s", name, got, champions[name])
 		}
 	}
 	env.RunID += "-again"
 	runNightly(t, env, sampleDate, true)
 	for name, d := range decisions(t, env, sampleDate) {
-		if !d.Trained || championOf(t, env, name) != champions[name] {
-			t.Errorf("%s: the real date's rerun: %+v, champion %s", name, d, championOf(t, env, name))
+		if (champions[name] != "") != d.Trained || championIfAny(t, env, name) != champions[name] {
+			t.Errorf("%s: the real date's rerun: %+v, champion %s", name, d, championIfAny(t, env, name))
 		}
 	}
 }
 
-// TestPromotedClassifiersBeatTheConstant: the purchase champion's
+// championIfAny is the champion's version, "" when there is none.
+func championIfAny(t *testing.T, env step.Env, name string) string {
+	t.Helper()
+	p, err := registry.New(env.Store, env.Log).Champion(t.Context(), name)
+	if errors.Is(err, registry.ErrNoChampion) {
+		return ""
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Version
+}
+
+// TestPromotedClassifiersBeatTheConstant: every classifier champion's
 // calibrated holdout log loss and Brier beat the base-rate constant's on
 // the same rows, its ROC AUC beats recency alone, and it carries its
 // calibration, which the scores go through (every probability in [0, 1]).
@@ -190,19 +208,67 @@ func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
 	env := testEnv(t, newLocal(t), cfg)
 	runNightly(t, env, sampleDate, false)
 	reg := registry.New(env.Store, env.Log)
-	name := contract.PurchaseModel(cfg.Models.Purchase.HorizonDays)
-	champ, err := reg.Champion(t.Context(), name)
+	promoted := 0
+	for _, k := range cfg.Models.Enabled() {
+		champ, err := reg.Champion(t.Context(), k.Name)
+		if errors.Is(err, registry.ErrNoChampion) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := reg.Load(t.Context(), k.Name, champ.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		promoted++
+		m := f.Metrics
+		t.Logf("%s (%s): log loss %.4f (raw %.4f, constant %.4f), Brier %.4f (raw %.4f, constant %.4f), AUC %.4f (recency %.4f)",
+			k.Name, f.Kind, m["log_loss"], m["raw_log_loss"], m["base_rate_log_loss"], m["brier"], m["raw_brier"], m["base_rate_brier"], m["auc"], m["recency_auc"])
+		if !(m["log_loss"] < m["base_rate_log_loss"] && m["brier"] < m["base_rate_brier"] && m["auc"] > m["recency_auc"]) || f.Calibration == nil {
+			t.Errorf("%s promoted with %v (calibration %v)", k.Name, m, f.Calibration)
+		}
+	}
+	if promoted < 2 {
+		t.Errorf("only %d classifiers promoted on the sample", promoted)
+	}
+}
+
+// TestEligibilityDecidesWhoIsScored: purchase_probability_30d (customers
+// with an order in the last 90 days) is set exactly for the customers whose
+// recency is under 90 days, churn_probability_90d (365 days) for those
+// under 365, and the percentiles lie in [0, 1].
+func TestEligibilityDecidesWhoIsScored(t *testing.T) {
+	_, st := runSample(t, sampleDate)
+	d := mustDate(t, sampleDate)
+	scores, _, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := reg.Load(t.Context(), name, champ.Version)
+	feats, _, err := dataset.ReadParquet[featureset.Customer](t.Context(), st, dataset.Partition{Dataset: contract.CustomerFeatures, Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := f.Metrics
-	t.Logf("%s (%s): log loss %.4f (raw %.4f, constant %.4f), Brier %.4f (raw %.4f, constant %.4f), AUC %.4f (recency %.4f)",
-		name, f.Kind, m["log_loss"], m["raw_log_loss"], m["base_rate_log_loss"], m["brier"], m["raw_brier"], m["base_rate_brier"], m["auc"], m["recency_auc"])
-	if !(m["log_loss"] < m["base_rate_log_loss"] && m["brier"] < m["base_rate_brier"] && m["auc"] > m["recency_auc"]) || f.Calibration == nil {
-		t.Errorf("%s promoted with %v (calibration %v)", name, m, f.Calibration)
+	recency := map[string]int64{}
+	for _, f := range feats {
+		if f.RecencyDays != nil {
+			recency[f.CustomerID] = *f.RecencyDays
+		}
+	}
+	scored := 0
+	for _, s := range scores {
+		r := recency[s.CustomerID]
+		if (s.PurchaseProbability30d != nil) != (r < 90) || (s.ChurnProbability90d != nil) != (r < 365) {
+			t.Fatalf("%s (recency %d): purchase_30d %v, churn_90d %v", s.CustomerID, r, s.PurchaseProbability30d, s.ChurnProbability90d)
+		}
+		if s.PurchaseProbability30dPct != nil {
+			scored++
+			if p := *s.PurchaseProbability30dPct; p < 0 || p > 1 || *s.PurchaseProbability30dVersion == "" {
+				t.Fatalf("%s: percentile %v", s.CustomerID, p)
+			}
+		}
+	}
+	if scored == 0 || scored == len(scores) {
+		t.Errorf("%d of %d customers scored by purchase_30d", scored, len(scores))
 	}
 }

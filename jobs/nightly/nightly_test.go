@@ -79,7 +79,7 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 		t.Fatalf("a fresh store got other parts:\n%v\n%v", first, third)
 	}
 	// The models too: same data and seed, the same model files and versions.
-	if got := modelFiles(t, other); len(firstModels) != 2 || !maps.Equal(firstModels, got) {
+	if got := modelFiles(t, other); len(firstModels) < 2 || !maps.Equal(firstModels, got) {
 		t.Fatalf("model files differ or are missing:\n%v\n%v", firstModels, got)
 	}
 }

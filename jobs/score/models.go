@@ -15,7 +15,6 @@ import (
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/models/clv"
-	"github.com/segmint/segmint/models/learn"
 	"github.com/segmint/segmint/models/registry"
 )
 
@@ -24,7 +23,7 @@ import (
 // "models"). A configured model without a champion leaves its columns null.
 func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contract.Score, out *step.Output, stats step.Stats) error {
 	models := env.Config.Models
-	if models.Purchase == nil && models.CLV == nil {
+	if models.Classifiers == nil && models.CLV == nil {
 		return nil
 	}
 	in := dataset.Partition{Dataset: contract.Orders, Date: d}
@@ -39,8 +38,9 @@ func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contr
 		index[r.CustomerID] = i
 	}
 	versions := map[string]string{}
-	if p := models.Purchase; p != nil {
-		if err := applyPurchase(ctx, reg, contract.PurchaseModel(p.HorizonDays), d, orders, rows, index, versions, stats); err != nil {
+	po := featureset.FromUnified(orders)
+	for _, k := range models.Enabled() {
+		if err := applyClassifier(ctx, reg, k, d, po, rows, index, versions, stats); err != nil {
 			return err
 		}
 	}
@@ -50,38 +50,6 @@ func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contr
 		}
 	}
 	out.Meta = map[string]any{"models": versions}
-	return nil
-}
-
-func applyPurchase(ctx context.Context, reg *registry.Registry, name string, d rundate.Date, orders []customerview.Order,
-	rows []contract.Score, index map[string]int, versions map[string]string, stats step.Stats) error {
-	f, v, err := champion(ctx, reg, name)
-	if err != nil || f == nil {
-		return err
-	}
-	model, err := learn.Decode(f)
-	if err != nil {
-		return err
-	}
-	set := propensity.Snapshot(featureset.FromUnified(orders), d.End(), 0)
-	x, err := set.X.Conform(f.Features)
-	if err != nil {
-		return fmt.Errorf("model %s: %w", f.Name, err)
-	}
-	pred, err := model.Predict(x)
-	if err != nil {
-		return fmt.Errorf("model %s: %w", f.Name, err)
-	}
-	if f.Calibration != nil {
-		pred = f.Calibration.Apply(pred)
-	}
-	for k, id := range set.IDs {
-		if i, ok := index[id]; ok {
-			rows[i].PurchaseProbability = &pred[k]
-			stats.Add("scored_"+f.Name, 1)
-		}
-	}
-	versions[f.Name] = v
 	return nil
 }
 

@@ -19,8 +19,8 @@ type candidate struct {
 	choice calibrate.Choice
 }
 
-// Kinds a purchase model setting of "auto" lets compete.
-func kindsOf(p config.PurchaseModel) []string {
+// kindsOf are the learners a kind setting lets compete ("auto": both).
+func kindsOf(p config.Classifiers) []string {
 	if p.Kind == config.KindAuto {
 		return []string{"gbdt", "logreg"}
 	}
@@ -29,7 +29,7 @@ func kindsOf(p config.PurchaseModel) []string {
 
 // fitCandidates fits every competing learner and keeps the one with the
 // best holdout ROC AUC (the first on a tie).
-func fitCandidates(ctx context.Context, p config.PurchaseModel, trainSet, holdSet *propensity.Set) (*candidate, map[string]float64, error) {
+func fitCandidates(ctx context.Context, p config.Classifiers, trainSet, holdSet *propensity.Set) (*candidate, map[string]float64, error) {
 	var best *candidate
 	aucs := map[string]float64{}
 	for _, kind := range kindsOf(p) {
@@ -78,14 +78,17 @@ func chosenMetrics(ch calibrate.Choice) calibrate.Metrics {
 	return calibrate.Metrics{}
 }
 
-// recencyAUC is the holdout ROC AUC of ranking by recency alone (the more
-// recent the last order, the likelier the next), the trivial baseline a
-// purchase model must beat.
-func recencyAUC(holdSet *propensity.Set) (float64, error) {
+// recencyAUC is the holdout ROC AUC of ranking by recency alone, the
+// trivial baseline a classifier must beat: the more recent the last order,
+// the likelier a purchase and the less likely churn.
+func recencyAUC(holdSet *propensity.Set, target string) (float64, error) {
 	rec := holdSet.X.Col("recency_days").Num
 	score := make([]float64, len(rec))
 	for i, r := range rec {
-		score[i] = -r
+		score[i] = r
+		if target == config.TargetPurchase {
+			score[i] = -r
+		}
 	}
 	return eval.ROCAUC(holdSet.Y, score, nil)
 }

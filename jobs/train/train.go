@@ -8,10 +8,12 @@
 //
 // Models (config models:):
 //
-//	purchase_<H>d  P(an order within H days), gbdt or logreg on lib/propensity
-//	               features. Trained on the snapshot as of D+1-2H labelled by
-//	               [D+1-2H, D+1-H); measured (ROC AUC) on the snapshot as of
-//	               D+1-H labelled by [D+1-H, D+1).
+//	churn_90d, purchase_7d, purchase_30d, purchase_90d
+//	               the classifiers of config.Catalogue, gbdt and logreg
+//	               competing on lib/propensity features of the customers
+//	               each is for. Trained on the snapshot as of D+1-2H labelled
+//	               by [D+1-2H, D+1-H); measured (ROC AUC), calibrated and
+//	               gated on the snapshot as of D+1-H labelled by [D+1-H, D+1).
 //	clv            BG/NBD and Gamma-Gamma (models/clv), fitted on the orders
 //	               before D+1-holdout and measured by the mean absolute error of
 //	               each customer's expected repeat purchases in the holdout.
@@ -30,6 +32,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
@@ -46,7 +49,7 @@ var (
 // Run trains the configured models for d.
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	models := env.Config.Models
-	if models.Purchase == nil && models.CLV == nil {
+	if models.Classifiers == nil && models.CLV == nil {
 		env.Log.Info().Int(logging.FieldModels, 0).Msg("no models configured: nothing to train")
 		return step.Stats{"models_trained": 0}, nil
 	}
@@ -82,10 +85,11 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 func trainModels(ctx context.Context, env step.Env, models config.Models, orders []customerview.Order, d rundate.Date) ([]contract.Decision, error) {
 	reg := registry.New(env.Store, env.Log)
 	var rows []contract.Decision
-	if p := models.Purchase; p != nil {
-		row, err := trainPurchase(ctx, env, reg, *p, orders, d)
+	po, first := featureset.FromUnified(orders), firstDay(orders)
+	for _, k := range models.Enabled() {
+		row, err := trainClassifier(ctx, env, reg, *models.Classifiers, k, po, first, d)
 		if err != nil {
-			return nil, fmt.Errorf("model %s: %w", contract.PurchaseModel(p.HorizonDays), err)
+			return nil, fmt.Errorf("model %s: %w", k.Name, err)
 		}
 		rows = append(rows, row)
 	}

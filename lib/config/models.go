@@ -1,38 +1,110 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // Models configures the models the train step retrains every night and the
 // score step applies. A model left out is not trained.
 type Models struct {
-	// Purchase is the purchase-propensity model: the probability that a
-	// customer orders within HorizonDays (lib/propensity).
-	Purchase *PurchaseModel `yaml:"purchase"`
+	// Classifiers are the churn and purchase-propensity models of the
+	// catalogue (Catalogue; lib/propensity builds their tables).
+	Classifiers *Classifiers `yaml:"classifiers"`
 	// CLV is the lifetime-value model: BG/NBD and Gamma-Gamma (models/clv).
 	CLV *CLVModel `yaml:"clv"`
 }
 
-// PurchaseModel configures the purchase-propensity model. It learns from
-// the customers' features as of D minus two horizons and whether they
-// ordered in the horizon after; it is measured on the features as of D
-// minus one horizon and the orders since (a time-based holdout), and
-// promoted when its holdout ROC AUC is not worse than the champion's, on
-// the same rows, by more than Tolerance.
-type PurchaseModel struct {
+// Classifiers configures the catalogue's classifiers, which share these
+// settings. Each learns from the customers' features as of D minus two
+// horizons and its label in the horizon after; it is measured on the
+// features as of D minus one horizon and the outcomes since (a time-based
+// holdout), gated (calibrated log loss and Brier below the base-rate
+// constant's, ROC AUC above recency alone), and promoted when its holdout
+// ROC AUC is not worse than the champion's, on the same rows, by more than
+// Tolerance.
+type Classifiers struct {
+	// Models names the catalogue's classifiers to train (default all of
+	// them, see Catalogue).
+	Models []string `yaml:"models"`
+	// EligibleDays overrides a classifier's eligibility: only customers
+	// with an order in the last N days before the cutoff are in its tables
+	// and get its score (0: any customer with an order).
+	EligibleDays map[string]int `yaml:"eligible_days"`
 	// Kind is auto (default: gbdt and logreg compete on the holdout and
 	// the better ROC AUC is kept), gbdt or logreg.
 	Kind string `yaml:"kind"`
-	// MinPositives and MinNegatives are the fewest customers who ordered
-	// and who did not that the training and the holdout snapshots need
-	// (default 1,000 each, as GA4's predictive metrics ask).
+	// MinPositives and MinNegatives are the fewest customers of each label
+	// the training and the holdout snapshots need (default 1,000 each, as
+	// GA4's predictive metrics ask).
 	MinPositives int `yaml:"min_positives"`
 	MinNegatives int `yaml:"min_negatives"`
-	// HorizonDays is the label window (default 90).
-	HorizonDays int `yaml:"horizon_days"`
 	// Tolerance is in AUC points (default 0.005).
 	Tolerance float64 `yaml:"tolerance"`
 	// Seed drives the learner (default 1).
 	Seed uint64 `yaml:"seed"`
+}
+
+// Targets of a classifier.
+const (
+	// TargetPurchase: 1 when the customer places a non-cancelled order
+	// within the horizon.
+	TargetPurchase = "purchase"
+	// TargetChurn: 1 when the customer places none within the horizon.
+	TargetChurn = "churn"
+)
+
+// Classifier is one classifier of the catalogue: its name (the model's in
+// the registry), its score column, its target, its label window and the
+// customers it is for.
+type Classifier struct {
+	Name, Column, Target string
+	HorizonDays          int
+	// EligibleDays: customers with an order in the last EligibleDays days
+	// before the cutoff; 0 is any customer with an order.
+	EligibleDays int
+}
+
+// Catalogue lists the classifiers segmint trains, with their default
+// eligibility: churn within 90 days for customers active in the last year,
+// and purchase within 7, 30 and 90 days for customers active in the last
+// 28 and 90 days and for every customer with an order.
+func Catalogue() []Classifier {
+	return []Classifier{
+		{Name: "churn_90d", Column: "churn_probability_90d", Target: TargetChurn, HorizonDays: 90, EligibleDays: 365},
+		{Name: "purchase_7d", Column: "purchase_probability_7d", Target: TargetPurchase, HorizonDays: 7, EligibleDays: 28},
+		{Name: "purchase_30d", Column: "purchase_probability_30d", Target: TargetPurchase, HorizonDays: 30, EligibleDays: 90},
+		{Name: "purchase_90d", Column: "purchase_probability_90d", Target: TargetPurchase, HorizonDays: 90},
+	}
+}
+
+// Enabled are the configured classifiers, in catalogue order, with their
+// eligibility overrides applied; none without a classifiers section.
+func (m Models) Enabled() []Classifier {
+	c := m.Classifiers
+	if c == nil {
+		return nil
+	}
+	var out []Classifier
+	for _, k := range Catalogue() {
+		if len(c.Models) > 0 && !contains(c.Models, k.Name) {
+			continue
+		}
+		if days, ok := c.EligibleDays[k.Name]; ok {
+			k.EligibleDays = days
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 // KindAuto lets the learners compete on the holdout.
@@ -58,7 +130,7 @@ type CLVModel struct {
 }
 
 func (m *Models) defaults() {
-	if p := m.Purchase; p != nil {
+	if p := m.Classifiers; p != nil {
 		if p.Kind == "" {
 			p.Kind = KindAuto
 		}
@@ -67,9 +139,6 @@ func (m *Models) defaults() {
 		}
 		if p.MinNegatives == 0 {
 			p.MinNegatives = DefaultMinClass
-		}
-		if p.HorizonDays == 0 {
-			p.HorizonDays = 90
 		}
 		if p.Tolerance == 0 {
 			p.Tolerance = 0.005
@@ -97,19 +166,8 @@ func (m *Models) defaults() {
 func (m *Models) validate() []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if p := m.Purchase; p != nil {
-		if p.Kind != KindAuto && p.Kind != "gbdt" && p.Kind != "logreg" {
-			add("models.purchase.kind: %q is not auto, gbdt or logreg", p.Kind)
-		}
-		if p.MinPositives < 1 || p.MinNegatives < 1 {
-			add("models.purchase.min_positives and min_negatives: %d and %d, want at least 1", p.MinPositives, p.MinNegatives)
-		}
-		if p.HorizonDays < 1 || p.HorizonDays > 366 {
-			add("models.purchase.horizon_days: %d is not between 1 and 366", p.HorizonDays)
-		}
-		if p.Tolerance < 0 || p.Tolerance >= 1 {
-			add("models.purchase.tolerance: %v is not between 0 and 1", p.Tolerance)
-		}
+	if p := m.Classifiers; p != nil {
+		errs = append(errs, p.validate()...)
 	}
 	if c := m.CLV; c != nil {
 		if c.HoldoutDays < 7 || c.HoldoutDays > 366 {
@@ -123,6 +181,41 @@ func (m *Models) validate() []error {
 		}
 		if c.Tolerance < 0 {
 			add("models.clv.tolerance: %v is negative", c.Tolerance)
+		}
+	}
+	return errs
+}
+
+// validate checks the classifiers' settings and names.
+func (p *Classifiers) validate() []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if p.Kind != KindAuto && p.Kind != "gbdt" && p.Kind != "logreg" {
+		add("models.classifiers.kind: %q is not auto, gbdt or logreg", p.Kind)
+	}
+	if p.MinPositives < 1 || p.MinNegatives < 1 {
+		add("models.classifiers.min_positives and min_negatives: %d and %d, want at least 1", p.MinPositives, p.MinNegatives)
+	}
+	if p.Tolerance < 0 || p.Tolerance >= 1 {
+		add("models.classifiers.tolerance: %v is not between 0 and 1", p.Tolerance)
+	}
+	known := map[string]bool{}
+	for _, k := range Catalogue() {
+		known[k.Name] = true
+	}
+	for _, name := range p.Models {
+		if !known[name] {
+			add("models.classifiers.models: %q is not a classifier of the catalogue (churn_90d, purchase_7d, purchase_30d, purchase_90d)", name)
+		}
+	}
+	names := make([]string, 0, len(p.EligibleDays))
+	for name := range p.EligibleDays {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if days := p.EligibleDays[name]; !known[name] || days < 0 || days > 3660 {
+			add("models.classifiers.eligible_days: %s: %d (a catalogue classifier and 0 to 3660 days)", name, days)
 		}
 	}
 	return errs

@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"fmt"
 	"reflect"
 
 	"github.com/segmint/segmint/lib/config"
@@ -86,16 +85,12 @@ const (
 	CLVModel = "clv"
 )
 
-// PurchaseModel is the name of the purchase model of a horizon:
-// purchase_<H>d.
-func PurchaseModel(horizonDays int) string { return fmt.Sprintf("purchase_%dd", horizonDays) }
-
 // Models are the names of the models a configuration trains, purchase
 // model first.
 func Models(c *config.Config) []string {
 	var out []string
-	if p := c.Models.Purchase; p != nil {
-		out = append(out, PurchaseModel(p.HorizonDays))
+	for _, k := range c.Models.Enabled() {
+		out = append(out, k.Name)
 	}
 	if c.Models.CLV != nil {
 		out = append(out, CLVModel)
@@ -151,7 +146,7 @@ func Datasets() []Dataset {
 			Files: "model.json, metrics.json", About: "one trained model and its metrics, named by its content", When: "a models: section",
 			cond: hasModels},
 		{Path: "models/<model>/champion.json", Partitioning: SideFile, Writer: StepTrain,
-			Files: "JSON", About: "the version that scores", When: "a models: section",
+			Files: "JSON", About: "the version that scores", When: "a models: section, once the model is promoted",
 			names: championNames},
 		{Path: Decisions, Partitioning: ByDate, Row: rowOf[Decision](), Writer: StepTrain,
 			When: "a models: section", About: "one model's training and promotion decision of the night",

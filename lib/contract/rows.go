@@ -59,10 +59,23 @@ type Score struct {
 	// RFMCell is the three scores as digits, "545".
 	RFMCell    string `parquet:"rfm_cell"`
 	RFMSegment string `parquet:"rfm_segment"`
-	// PurchaseProbability is the purchase model's probability that the
-	// customer orders within its horizon (config models.purchase); null
-	// without a champion.
-	PurchaseProbability *float64 `parquet:"purchase_probability,optional"`
+	// The classifiers' calibrated probabilities (config models.classifiers;
+	// null without a champion or for a customer outside the model's
+	// eligibility), each with its percentile among the customers scored
+	// (the share scored lower, ties counted half: 0.8 is the top 20%) and
+	// the champion's version.
+	ChurnProbability90d           *float64 `parquet:"churn_probability_90d,optional"`
+	ChurnProbability90dPct        *float64 `parquet:"churn_probability_90d_pct,optional"`
+	ChurnProbability90dVersion    *string  `parquet:"churn_probability_90d_version,optional"`
+	PurchaseProbability7d         *float64 `parquet:"purchase_probability_7d,optional"`
+	PurchaseProbability7dPct      *float64 `parquet:"purchase_probability_7d_pct,optional"`
+	PurchaseProbability7dVersion  *string  `parquet:"purchase_probability_7d_version,optional"`
+	PurchaseProbability30d        *float64 `parquet:"purchase_probability_30d,optional"`
+	PurchaseProbability30dPct     *float64 `parquet:"purchase_probability_30d_pct,optional"`
+	PurchaseProbability30dVersion *string  `parquet:"purchase_probability_30d_version,optional"`
+	PurchaseProbability90d        *float64 `parquet:"purchase_probability_90d,optional"`
+	PurchaseProbability90dPct     *float64 `parquet:"purchase_probability_90d_pct,optional"`
+	PurchaseProbability90dVersion *string  `parquet:"purchase_probability_90d_version,optional"`
 	// PAlive, ExpectedPurchases, ExpectedOrderValue and CLV come from the
 	// lifetime-value champion (config models.clv): the probability the
 	// customer is still a customer, the purchases (distinct days) expected
@@ -152,4 +165,21 @@ type Latest struct {
 	Rows      int64     `json:"rows"`
 	Files     []string  `json:"files"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ClassifierScore points at the probability, percentile and version
+// columns of a classifier's score column (config.Catalogue's Column); all
+// nil for an unknown column.
+func (s *Score) ClassifierScore(column string) (p, pct **float64, version **string) {
+	switch column {
+	case "churn_probability_90d":
+		return &s.ChurnProbability90d, &s.ChurnProbability90dPct, &s.ChurnProbability90dVersion
+	case "purchase_probability_7d":
+		return &s.PurchaseProbability7d, &s.PurchaseProbability7dPct, &s.PurchaseProbability7dVersion
+	case "purchase_probability_30d":
+		return &s.PurchaseProbability30d, &s.PurchaseProbability30dPct, &s.PurchaseProbability30dVersion
+	case "purchase_probability_90d":
+		return &s.PurchaseProbability90d, &s.PurchaseProbability90dPct, &s.PurchaseProbability90dVersion
+	}
+	return nil, nil, nil
 }

@@ -13,6 +13,7 @@ package propensity
 import (
 	"time"
 
+	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/models/frame"
 )
@@ -45,6 +46,57 @@ func Snapshot(orders []featureset.Order, cutoff time.Time, horizonDays int) *Set
 		s.Y = labels(orders, ids, cutoff, cutoff.AddDate(0, 0, horizonDays))
 	}
 	return s
+}
+
+// For is classifier k's table as of cutoff: the customers eligible for it
+// (an order in the k.EligibleDays days before cutoff, any order when 0),
+// labelled by its target over [cutoff, cutoff+horizon) when label is true
+// (purchase: 1 when the customer ordered; churn: 1 when it did not).
+func For(orders []featureset.Order, cutoff time.Time, k config.Classifier, label bool) *Set {
+	horizon := 0
+	if label {
+		horizon = k.HorizonDays
+	}
+	s := Snapshot(orders, cutoff, horizon)
+	s.keep(eligible(s.X, k.EligibleDays))
+	if label && k.Target == config.TargetChurn {
+		for i, y := range s.Y {
+			s.Y[i] = 1 - y
+		}
+	}
+	return s
+}
+
+// eligible are the rows whose last order is fewer than days whole days
+// before the cutoff (every row when days is 0).
+func eligible(x *frame.Frame, days int) []int {
+	rec := x.Col("recency_days").Num
+	out := make([]int, 0, len(rec))
+	for i, r := range rec {
+		if days == 0 || r < float64(days) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// keep restricts the set to the rows idx, in order.
+func (s *Set) keep(idx []int) {
+	if len(idx) == len(s.IDs) {
+		return
+	}
+	ids := make([]string, len(idx))
+	for k, i := range idx {
+		ids[k] = s.IDs[i]
+	}
+	s.IDs, s.X = ids, s.X.Take(idx)
+	if s.Y != nil {
+		y := make([]float64, len(idx))
+		for k, i := range idx {
+			y[k] = s.Y[i]
+		}
+		s.Y = y
+	}
 }
 
 // labels is 1 for each customer of ids with a non-cancelled order in

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/featureset"
 )
 
@@ -62,5 +63,31 @@ func TestSnapshotFeaturesAndLabels(t *testing.T) {
 	// For scoring there is no label window.
 	if sc := Snapshot(orders, cutoff, 0); sc.Y != nil || sc.X.Rows != 2 {
 		t.Errorf("scoring snapshot: %+v", sc)
+	}
+}
+
+// For keeps the customers eligible for a classifier and labels by its
+// target: churn is 1 where purchase is 0.
+func TestForEligibilityAndTargets(t *testing.T) {
+	orders := []featureset.Order{
+		{Customer: "recent", At: day("2010-03-20"), Value: 10_000_000},
+		{Customer: "recent", At: day("2010-04-10"), Value: 10_000_000}, // after the cutoff
+		{Customer: "old", At: day("2009-11-01"), Value: 10_000_000},
+		{Customer: "mid", At: day("2010-02-15"), Value: 10_000_000},
+	}
+	cutoff, _ := time.Parse(time.DateOnly, "2010-04-01")
+	purchase := config.Classifier{Name: "p", Target: config.TargetPurchase, HorizonDays: 30, EligibleDays: 90}
+	s := For(orders, cutoff, purchase, true)
+	if !slices.Equal(s.IDs, []string{"mid", "recent"}) || !slices.Equal(s.Y, []float64{0, 1}) || s.X.Rows != 2 {
+		t.Errorf("purchase, eligible 90 days: ids %v labels %v rows %d", s.IDs, s.Y, s.X.Rows)
+	}
+	churn := purchase
+	churn.Target, churn.EligibleDays = config.TargetChurn, 0
+	s = For(orders, cutoff, churn, true)
+	if !slices.Equal(s.IDs, []string{"mid", "old", "recent"}) || !slices.Equal(s.Y, []float64{1, 1, 0}) {
+		t.Errorf("churn, any customer: ids %v labels %v", s.IDs, s.Y)
+	}
+	if s := For(orders, cutoff, churn, false); s.Y != nil || len(s.IDs) != 3 {
+		t.Errorf("scoring: %+v", s)
 	}
 }

@@ -17,20 +17,26 @@ import (
 	"github.com/segmint/segmint/models/registry"
 )
 
-// PurchaseLabel names the purchase model's label in its file.
-func PurchaseLabel(p config.PurchaseModel) string {
-	return fmt.Sprintf("ordered_within_%dd", p.HorizonDays)
+// Label names a classifier's label in its model file.
+func Label(k config.Classifier) string {
+	if k.Target == config.TargetChurn {
+		return fmt.Sprintf("no_order_within_%dd", k.HorizonDays)
+	}
+	return fmt.Sprintf("ordered_within_%dd", k.HorizonDays)
 }
 
-func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p config.PurchaseModel,
-	orders []customerview.Order, d rundate.Date) (contract.Decision, error) {
-	name := contract.PurchaseModel(p.HorizonDays)
-	po := featureset.FromUnified(orders)
-	holdCut := d.End().AddDate(0, 0, -p.HorizonDays)
-	trainCut := holdCut.AddDate(0, 0, -p.HorizonDays)
-	trainSet := propensity.Snapshot(po, trainCut, p.HorizonDays)
-	holdSet := propensity.Snapshot(po, holdCut, p.HorizonDays)
-	if err := checkClasses(p, trainSet, holdSet); err != nil {
+// trainClassifier trains classifier k of the catalogue: fits the
+// competing learners on the snapshot as of D+1-2H, measures and calibrates
+// them on the one as of D+1-H, gates the best and lets decide weigh it
+// against the champion.
+func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, p config.Classifiers, k config.Classifier,
+	orders []featureset.Order, first string, d rundate.Date) (contract.Decision, error) {
+	name := k.Name
+	holdCut := d.End().AddDate(0, 0, -k.HorizonDays)
+	trainCut := holdCut.AddDate(0, 0, -k.HorizonDays)
+	trainSet := propensity.For(orders, trainCut, k, true)
+	holdSet := propensity.For(orders, holdCut, k, true)
+	if err := checkClasses(p, k, trainSet, holdSet); err != nil {
 		env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
 		return skipped(name, err), nil
 	}
@@ -40,9 +46,9 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 	}
 	f := c.file
 	f.Name = name
-	f.Label = &registry.Label{Column: PurchaseLabel(p), Positive: "1"}
-	f.Window = &registry.Window{From: firstDay(orders), To: trainCut.AddDate(0, 0, -1).Format("2006-01-02")}
-	if f.Metrics["recency_auc"], err = recencyAUC(holdSet); err != nil {
+	f.Label = &registry.Label{Column: Label(k), Positive: "1"}
+	f.Window = &registry.Window{From: first, To: trainCut.AddDate(0, 0, -1).Format("2006-01-02")}
+	if f.Metrics["recency_auc"], err = recencyAUC(holdSet, k.Target); err != nil {
 		return contract.Decision{}, err
 	}
 	for kind, auc := range aucs {
@@ -66,15 +72,15 @@ func trainPurchase(ctx context.Context, env step.Env, reg *registry.Registry, p 
 // checkClasses is an errTooLittleData error naming the first of the
 // training and holdout snapshots with fewer than minClass customers of
 // either label value, nil when both have enough.
-func checkClasses(p config.PurchaseModel, trainSet, holdSet *propensity.Set) error {
+func checkClasses(p config.Classifiers, k config.Classifier, trainSet, holdSet *propensity.Set) error {
 	for _, s := range []struct {
 		what string
 		set  *propensity.Set
 	}{{"training", trainSet}, {"holdout", holdSet}} {
 		pos := s.set.Positives()
 		if pos < p.MinPositives || s.set.X.Rows-pos < p.MinNegatives {
-			return fmt.Errorf("%w: the %s snapshot as of %s has %d customers, %d of them ordered within %d days; %d who did and %d who did not are needed (models.purchase.min_positives, min_negatives)",
-				errTooLittleData, s.what, s.set.Cutoff.Format("2006-01-02"), s.set.X.Rows, pos, p.HorizonDays, p.MinPositives, p.MinNegatives)
+			return fmt.Errorf("%w: the %s snapshot as of %s has %d eligible customers, %d of them labelled %s; %d positives and %d negatives are needed (models.classifiers.min_positives, min_negatives)",
+				errTooLittleData, s.what, s.set.Cutoff.Format("2006-01-02"), s.set.X.Rows, pos, Label(k), p.MinPositives, p.MinNegatives)
 		}
 	}
 	return nil
