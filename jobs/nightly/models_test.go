@@ -225,6 +225,9 @@ func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
 		m := f.Metrics
 		t.Logf("%s (%s): log loss %.4f (raw %.4f, constant %.4f), Brier %.4f (raw %.4f, constant %.4f), AUC %.4f (recency %.4f)",
 			k.Name, f.Kind, m["log_loss"], m["raw_log_loss"], m["base_rate_log_loss"], m["brier"], m["raw_brier"], m["base_rate_brier"], m["auc"], m["recency_auc"])
+		if _, ok := m["psi_score"]; !ok {
+			t.Errorf("%s: no drift measured", k.Name)
+		}
 		if !(m["log_loss"] < m["base_rate_log_loss"] && m["brier"] < m["base_rate_brier"] && m["auc"] > m["recency_auc"]) || f.Calibration == nil {
 			t.Errorf("%s promoted with %v (calibration %v)", k.Name, m, f.Calibration)
 		}

@@ -54,6 +54,10 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	for kind, auc := range aucs {
 		f.Metrics["auc_"+kind] = auc
 	}
+	dr, drErr := driftOf(f, trainSet, propensity.For(orders, d.End(), k, false))
+	if drErr == nil {
+		dr.record(f.Metrics)
+	}
 	auc := f.Metrics["auc"]
 	version, err := reg.Save(ctx, f)
 	if err != nil {
@@ -66,7 +70,11 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	if err != nil {
 		return contract.Decision{}, err
 	}
-	return decisionRow(name, f, version, dec), nil
+	row := decisionRow(name, f, version, dec)
+	if drErr == nil {
+		row.Drift, row.Drifted = dr.summary()
+	}
+	return row, nil
 }
 
 // checkClasses is an errTooLittleData error naming the first of the

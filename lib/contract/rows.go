@@ -48,6 +48,12 @@ type Decision struct {
 	HoldoutRows   int64    `parquet:"holdout_rows"`
 	WindowFrom    string   `parquet:"window_from,optional"`
 	WindowTo      string   `parquet:"window_to,optional"`
+	// Drift is the population stability index of the challenger's score
+	// and of its three most drifted features, from its training snapshot
+	// to tonight's customers ("score 0.041, recency_days 0.120, ...");
+	// Drifted is true when one is above 0.25.
+	Drift   string `parquet:"drift,optional"`
+	Drifted bool   `parquet:"drifted"`
 }
 
 // Score is one row of scores: one customer with at least one order.
