@@ -52,10 +52,13 @@ func TestModelsRetrainNightly(t *testing.T) {
 	if !p1.Trained || !p1.Promoted || p1.Reason != "no champion yet" || !c1.Trained || !c1.Promoted {
 		t.Fatalf("first night: %+v\n%+v", p1, c1)
 	}
-	// Trained on the snapshot as of 2010-04-04 00:00 (two 90-day horizons
-	// before the end of 2010-09-30), so its data ends on 2010-04-03; the
-	// CLV model is calibrated up to 90 days before 2010-09-30.
-	if p1.WindowTo != "2010-04-03" || c1.WindowTo != "2010-07-02" || p1.TrainRows == 0 || p1.HoldoutRows <= p1.TrainRows {
+	// Selected on the snapshot as of 2010-04-04 00:00 (two 90-day horizons
+	// before the end of 2010-09-30), so the selection's data ends on
+	// 2010-04-03, and measured from 2010-07-03; then refitted on the
+	// snapshot as of 2010-07-03 with outcomes up to 2010-09-30. The CLV
+	// model is calibrated up to 90 days before 2010-09-30.
+	if p1.SelectionWindowTo != "2010-04-03" || p1.HoldoutFrom != "2010-07-03" || p1.WindowTo != "2010-09-30" ||
+		c1.WindowTo != "2010-07-02" || p1.TrainRows == 0 || p1.HoldoutRows <= p1.TrainRows {
 		t.Errorf("windows and rows: %+v %+v", p1, c1)
 	}
 
@@ -227,6 +230,12 @@ func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
 			k.Name, f.Kind, m["log_loss"], m["raw_log_loss"], m["base_rate_log_loss"], m["brier"], m["raw_brier"], m["base_rate_brier"], m["auc"], m["recency_auc"])
 		if _, ok := m["psi_score"]; !ok {
 			t.Errorf("%s: no drift measured", k.Name)
+		}
+		// The model that scores learnt from the newest closed window (up to
+		// D); its selection model, on the older one, rides along.
+		if f.Window == nil || f.Window.To != sampleDate || f.Selection == nil || f.Selection.Window.To >= f.Window.To ||
+			m["refit_rows"] == 0 || m["calibration_rows"] == 0 {
+			t.Errorf("%s: window %+v, selection %v, refit %v", k.Name, f.Window, f.Selection != nil, m)
 		}
 		if !(m["log_loss"] < m["base_rate_log_loss"] && m["brier"] < m["base_rate_brier"] && m["auc"] > m["recency_auc"]) || f.Calibration == nil {
 			t.Errorf("%s promoted with %v (calibration %v)", k.Name, m, f.Calibration)

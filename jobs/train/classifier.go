@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
@@ -27,8 +28,10 @@ func Label(k config.Classifier) string {
 
 // trainClassifier trains classifier k of the catalogue: fits the
 // competing learners on the snapshot as of D+1-2H, measures and calibrates
-// them on the one as of D+1-H, gates the best and lets decide weigh it
-// against the champion.
+// them on the one as of D+1-H (the selection), refits the best on that
+// newest closed snapshot (refit), gates it by the selection's figures and
+// lets decide weigh it against the champion's selection model on the same
+// holdout.
 func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, p config.Classifiers, k config.Classifier,
 	orders []featureset.Order, first string, d rundate.Date) (contract.Decision, error) {
 	name := k.Name
@@ -44,33 +47,43 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	if err != nil {
 		return contract.Decision{}, err
 	}
-	f := c.file
-	f.Name = name
-	f.Label = &registry.Label{Column: Label(k), Positive: "1"}
-	f.Window = &registry.Window{From: first, To: trainCut.AddDate(0, 0, -1).Format("2006-01-02")}
-	if f.Metrics["recency_auc"], err = recencyAUC(holdSet, k.Target); err != nil {
+	sel := c.file
+	sel.Name = name
+	sel.Label = &registry.Label{Column: Label(k), Positive: "1"}
+	sel.Window = &registry.Window{From: first, To: trainCut.AddDate(0, 0, -1).Format("2006-01-02")}
+	if sel.Metrics["recency_auc"], err = recencyAUC(holdSet, k.Target); err != nil {
 		return contract.Decision{}, err
 	}
 	for kind, auc := range aucs {
-		f.Metrics["auc_"+kind] = auc
+		sel.Metrics["auc_"+kind] = auc
 	}
-	dr, drErr := driftOf(f, trainSet, propensity.For(orders, d.End(), k, false))
+	dr, drErr := driftOf(sel, trainSet, propensity.For(orders, d.End(), k, false))
 	if drErr == nil {
-		dr.record(f.Metrics)
+		dr.record(sel.Metrics)
 	}
+	f, err := refit(ctx, p, sel, holdSet)
+	if err != nil {
+		err = fmt.Errorf("%w: the refit on the snapshot as of %s: %v", errTooLittleData, holdCut.Format(time.DateOnly), err)
+		env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
+		return skipped(name, err), nil
+	}
+	f.Name, f.Label = name, sel.Label
+	f.Window = &registry.Window{From: first, To: d.String()}
 	auc := f.Metrics["auc"]
 	version, err := reg.Save(ctx, f)
 	if err != nil {
 		return contract.Decision{}, err
 	}
 	env.Log.Info().Str(logging.FieldModel, name).Str(logging.FieldVersion, version).Str(logging.FieldKind, f.Kind).
-		Int(logging.FieldTrainRows, f.Rows.Train).Int(logging.FieldHoldoutRows, f.Rows.Holdout).Float64(logging.FieldHoldoutAUC, auc).
+		Int(logging.FieldTrainRows, sel.Rows.Train).Int(logging.FieldHoldoutRows, sel.Rows.Holdout).Float64(logging.FieldHoldoutAUC, auc).
 		Msg("model trained")
 	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, gate(f.Metrics), championAUC(holdSet))
 	if err != nil {
 		return contract.Decision{}, err
 	}
 	row := decisionRow(name, f, version, dec)
+	row.TrainRows, row.HoldoutRows = int64(sel.Rows.Train), int64(sel.Rows.Holdout)
+	row.SelectionWindowTo, row.HoldoutFrom = sel.Window.To, holdCut.Format(time.DateOnly)
 	if drErr == nil {
 		row.Drift, row.Drifted = dr.summary()
 	}
@@ -95,9 +108,13 @@ func checkClasses(p config.Classifiers, k config.Classifier, trainSet, holdSet *
 }
 
 // championAUC scores the champion's model file on the challenger's
-// holdout: its ROC AUC.
+// holdout: its ROC AUC. A champion refitted on newer data is represented
+// by its selection model, which has not seen this holdout's outcomes.
 func championAUC(holdSet *propensity.Set) func(*registry.File) (float64, error) {
 	return func(cf *registry.File) (float64, error) {
+		if cf.Selection != nil {
+			cf = cf.Selection
+		}
 		cm, err := learn.Decode(cf)
 		if err != nil {
 			return 0, err

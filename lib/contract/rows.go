@@ -48,6 +48,13 @@ type Decision struct {
 	HoldoutRows   int64    `parquet:"holdout_rows"`
 	WindowFrom    string   `parquet:"window_from,optional"`
 	WindowTo      string   `parquet:"window_to,optional"`
+	// SelectionWindowTo is the last day of the data the classifier's
+	// selection model learnt from (features before D+1-2H and labels up to
+	// D-H), HoldoutFrom the first day of the holdout it was measured on
+	// (D+1-H); the model that scores was then refitted on data up to
+	// WindowTo (= D). Train and holdout rows are the selection's.
+	SelectionWindowTo string `parquet:"selection_window_to,optional"`
+	HoldoutFrom       string `parquet:"holdout_from,optional"`
 	// Drift is the population stability index of the challenger's score
 	// and of its three most drifted features, from its training snapshot
 	// to tonight's customers ("score 0.041, recency_days 0.120, ...");

@@ -64,6 +64,12 @@ type File struct {
 	// one (models/calibrate), fitted on held-out rows; nil when the model
 	// is used as it predicts.
 	Calibration *calibrate.Calibrator `json:"calibration,omitempty"`
+	// Selection is the model fitted on an older window that chose this
+	// model's learner and settings and was measured on a holdout this one
+	// learnt from; a later challenger is compared with it, on its own
+	// holdout, since this model has seen those outcomes. Nil for a model
+	// that is its own selection.
+	Selection *File `json:"selection,omitempty"`
 }
 
 // Label names the label column and, for a binary task, its positive value.
