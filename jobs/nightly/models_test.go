@@ -183,7 +183,7 @@ func TestAFutureDatePromotesNothing(t *testing.T) {
 	env.RunID += "-again"
 	runNightly(t, env, sampleDate, true)
 	for name, d := range decisions(t, env, sampleDate) {
-		if (champions[name] != "") != d.Trained || championIfAny(t, env, name) != champions[name] {
+		if champions[name] != "" && !d.Trained || championIfAny(t, env, name) != champions[name] {
 			t.Errorf("%s: the real date's rerun: %+v, champion %s", name, d, championIfAny(t, env, name))
 		}
 	}
@@ -282,5 +282,33 @@ func TestEligibilityDecidesWhoIsScored(t *testing.T) {
 	}
 	if scored == 0 || scored == len(scores) {
 		t.Errorf("%d of %d customers scored by purchase_30d", scored, len(scores))
+	}
+}
+
+// TestValueModelMustBeatRepeatingTheLast90Days: predicted_revenue_90d is
+// promoted exactly when its holdout MAE beats repeating each customer's
+// last 90 days (on the sample it does not, and its column stays null).
+func TestValueModelMustBeatRepeatingTheLast90Days(t *testing.T) {
+	cfg := sampleConfig(t)
+	env := testEnv(t, newLocal(t), cfg)
+	runNightly(t, env, sampleDate, false)
+	d := decisions(t, env, sampleDate)["revenue_90d"]
+	f, err := registry.New(env.Store, env.Log).Load(t.Context(), "revenue_90d", d.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mae, base := f.Metrics["mae"], f.Metrics["repeat_last_90d_mae"]
+	t.Logf("revenue_90d: holdout MAE %.2f, repeating the last 90 days %.2f, promoted %v (%s)", mae, base, d.Promoted, d.Reason)
+	if !d.Trained || d.Promoted != (mae < base) || base <= 0 {
+		t.Errorf("decision %+v with MAE %.2f against %.2f", d, mae, base)
+	}
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, sampleDate)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if (r.PredictedRevenue90d != nil) != d.Promoted || r.PredictedRevenue90d != nil && *r.PredictedRevenue90d < 0 {
+			t.Fatalf("%s: predicted revenue %v with the model promoted %v", r.CustomerID, r.PredictedRevenue90d, d.Promoted)
+		}
 	}
 }

@@ -34,17 +34,47 @@ func applyClassifier(ctx context.Context, reg *registry.Registry, k config.Class
 	if err != nil {
 		return fmt.Errorf("model %s: %w", k.Name, err)
 	}
+	fill(rows, index, k.Column, set.IDs, pred, v, stats, k.Name)
+	versions[k.Name] = v
+	return nil
+}
+
+// fill writes one model's predictions, their percentiles and its version
+// into the rows of the customers it scored.
+func fill(rows []contract.Score, index map[string]int, column string, ids []string, pred []float64, v string, stats step.Stats, name string) {
 	pcts := percentiles(pred)
-	for j, id := range set.IDs {
+	for j, id := range ids {
 		i, ok := index[id]
 		if !ok {
 			continue
 		}
-		p, pct, version := rows[i].ClassifierScore(k.Column)
+		p, pct, version := rows[i].ClassifierScore(column)
 		*p, *pct, *version = &pred[j], &pcts[j], &v
-		stats.Add("scored_"+k.Name, 1)
+		stats.Add("scored_"+name, 1)
 	}
-	versions[k.Name] = v
+}
+
+// applyValue scores every customer with an order with the value model's
+// champion.
+func applyValue(ctx context.Context, reg *registry.Registry, d rundate.Date, orders []featureset.Order,
+	rows []contract.Score, index map[string]int, versions map[string]string, stats step.Stats) error {
+	f, v, err := champion(ctx, reg, config.ValueModelName)
+	if err != nil || f == nil {
+		return err
+	}
+	set := propensity.Revenue(orders, d.End(), config.ValueHorizonDays, false)
+	if set.X.Rows == 0 {
+		return nil
+	}
+	pred, err := predict(f, set)
+	if err != nil {
+		return fmt.Errorf("model %s: %w", f.Name, err)
+	}
+	for i, p := range pred {
+		pred[i] = max(p, 0) // a revenue is not negative; the trees can undershoot
+	}
+	fill(rows, index, "predicted_revenue_90d", set.IDs, pred, v, stats, f.Name)
+	versions[f.Name] = v
 	return nil
 }
 

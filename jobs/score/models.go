@@ -23,7 +23,7 @@ import (
 // "models"). A configured model without a champion leaves its columns null.
 func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contract.Score, out *step.Output, stats step.Stats) error {
 	models := env.Config.Models
-	if models.Classifiers == nil && models.CLV == nil {
+	if models.Classifiers == nil && models.Value == nil && models.CLV == nil {
 		return nil
 	}
 	in := dataset.Partition{Dataset: contract.Orders, Date: d}
@@ -41,6 +41,11 @@ func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contr
 	po := featureset.FromUnified(orders)
 	for _, k := range models.Enabled() {
 		if err := applyClassifier(ctx, reg, k, d, po, rows, index, versions, stats); err != nil {
+			return err
+		}
+	}
+	if models.Value != nil {
+		if err := applyValue(ctx, reg, d, po, rows, index, versions, stats); err != nil {
 			return err
 		}
 	}

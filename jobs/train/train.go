@@ -49,7 +49,7 @@ var (
 // Run trains the configured models for d.
 func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) {
 	models := env.Config.Models
-	if models.Classifiers == nil && models.CLV == nil {
+	if models.Classifiers == nil && models.Value == nil && models.CLV == nil {
 		env.Log.Info().Int(logging.FieldModels, 0).Msg("no models configured: nothing to train")
 		return step.Stats{"models_trained": 0}, nil
 	}
@@ -90,6 +90,13 @@ func trainModels(ctx context.Context, env step.Env, models config.Models, orders
 		row, err := trainClassifier(ctx, env, reg, *models.Classifiers, k, po, first, d)
 		if err != nil {
 			return nil, fmt.Errorf("model %s: %w", k.Name, err)
+		}
+		rows = append(rows, row)
+	}
+	if v := models.Value; v != nil {
+		row, err := trainValue(ctx, env, reg, *v, po, first, d)
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", config.ValueModelName, err)
 		}
 		rows = append(rows, row)
 	}

@@ -92,6 +92,9 @@ func Models(c *config.Config) []string {
 	for _, k := range c.Models.Enabled() {
 		out = append(out, k.Name)
 	}
+	if c.Models.Value != nil {
+		out = append(out, config.ValueModelName)
+	}
 	if c.Models.CLV != nil {
 		out = append(out, CLVModel)
 	}

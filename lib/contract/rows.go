@@ -89,6 +89,13 @@ type Score struct {
 	PurchaseProbability90d        *float64 `parquet:"purchase_probability_90d,optional"`
 	PurchaseProbability90dPct     *float64 `parquet:"purchase_probability_90d_pct,optional"`
 	PurchaseProbability90dVersion *string  `parquet:"purchase_probability_90d_version,optional"`
+	// PredictedRevenue90d is the value model's predicted revenue of the
+	// customer's non-cancelled orders over the next 90 days, in the
+	// reporting currency (config models.value), with its percentile and
+	// version; null without a champion.
+	PredictedRevenue90d        *float64 `parquet:"predicted_revenue_90d,optional"`
+	PredictedRevenue90dPct     *float64 `parquet:"predicted_revenue_90d_pct,optional"`
+	PredictedRevenue90dVersion *string  `parquet:"predicted_revenue_90d_version,optional"`
 	// PAlive, ExpectedPurchases, ExpectedOrderValue and CLV come from the
 	// lifetime-value champion (config models.clv): the probability the
 	// customer is still a customer, the purchases (distinct days) expected
@@ -180,9 +187,9 @@ type Latest struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// ClassifierScore points at the probability, percentile and version
-// columns of a classifier's score column (config.Catalogue's Column); all
-// nil for an unknown column.
+// ClassifierScore points at the value, percentile and version columns of
+// a model's score column (config.Catalogue's Column, or
+// predicted_revenue_90d); all nil for an unknown column.
 func (s *Score) ClassifierScore(column string) (p, pct **float64, version **string) {
 	switch column {
 	case "churn_probability_90d":
@@ -193,6 +200,8 @@ func (s *Score) ClassifierScore(column string) (p, pct **float64, version **stri
 		return &s.PurchaseProbability30d, &s.PurchaseProbability30dPct, &s.PurchaseProbability30dVersion
 	case "purchase_probability_90d":
 		return &s.PurchaseProbability90d, &s.PurchaseProbability90dPct, &s.PurchaseProbability90dVersion
+	case "predicted_revenue_90d":
+		return &s.PredictedRevenue90d, &s.PredictedRevenue90dPct, &s.PredictedRevenue90dVersion
 	}
 	return nil, nil, nil
 }

@@ -119,6 +119,8 @@ const (
 	FieldHoldoutRows         = "holdout_rows"
 	FieldHoldoutAUC          = "holdout_auc"
 	FieldHoldoutMAEPurchases = "holdout_mae_purchases"
+	FieldHoldoutMAE          = "holdout_mae"
+	FieldBaselineMAE         = "baseline_mae"
 	FieldHoldoutPredicted    = "holdout_predicted"
 	FieldHoldoutActual       = "holdout_actual"
 	FieldMetric              = "metric"

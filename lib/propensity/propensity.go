@@ -15,6 +15,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -116,4 +117,32 @@ func labels(orders []featureset.Order, ids []string, from, to time.Time) []float
 		}
 	}
 	return y
+}
+
+// Revenue is the value model's table as of cutoff: every customer with an
+// order, labelled (when label is true) by the value of its non-cancelled
+// orders in [cutoff, cutoff+horizon), in currency units (the definition of
+// the revenue_90d feature, so that "repeat the last 90 days" is the
+// feature itself).
+func Revenue(orders []featureset.Order, cutoff time.Time, horizonDays int, label bool) *Set {
+	s := Snapshot(orders, cutoff, 0)
+	if !label {
+		return s
+	}
+	index := make(map[string]int, len(s.IDs))
+	for i, id := range s.IDs {
+		index[id] = i
+	}
+	sums := make([]money.Micros, len(s.IDs))
+	end := cutoff.AddDate(0, 0, horizonDays)
+	for _, o := range orders {
+		if i, ok := index[o.Customer]; ok && !o.Cancelled && !o.At.Before(cutoff) && o.At.Before(end) {
+			sums[i] += o.Value
+		}
+	}
+	s.Y = make([]float64, len(sums))
+	for i, v := range sums {
+		s.Y[i] = v.Float()
+	}
+	return s
 }

@@ -1,0 +1,107 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/propensity"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/step"
+	"github.com/segmint/segmint/models/eval"
+	"github.com/segmint/segmint/models/learn"
+	"github.com/segmint/segmint/models/registry"
+)
+
+// minValueRows is the fewest customers the value model's snapshots need.
+const minValueRows = 50
+
+// trainValue trains predicted_revenue_90d: a gbdt regression selected on
+// the snapshot as of D+1-180 and measured on the one as of D+1-90 against
+// repeating each customer's last 90 days, then refitted on the latter.
+func trainValue(ctx context.Context, env step.Env, reg *registry.Registry, v config.ValueModel,
+	orders []featureset.Order, first string, d rundate.Date) (contract.Decision, error) {
+	name, h := config.ValueModelName, config.ValueHorizonDays
+	holdCut := d.End().AddDate(0, 0, -h)
+	trainCut := holdCut.AddDate(0, 0, -h)
+	trainSet, holdSet := propensity.Revenue(orders, trainCut, h, true), propensity.Revenue(orders, holdCut, h, true)
+	if trainSet.X.Rows < minValueRows || holdSet.X.Rows < minValueRows {
+		err := fmt.Errorf("%w: %d and %d customers in the snapshots as of %s and %s; %d are needed", errTooLittleData,
+			trainSet.X.Rows, holdSet.X.Rows, trainCut.Format(time.DateOnly), holdCut.Format(time.DateOnly), minValueRows)
+		return skipped(name, err), nil
+	}
+	sel, _, err := learn.FitHoldout(ctx, "gbdt", learn.Regression, v.Seed, trainSet.X, trainSet.Y, holdSet.X, holdSet.Y)
+	if err != nil {
+		return contract.Decision{}, err
+	}
+	sel.Name, sel.Label = name, &registry.Label{Column: "revenue_next_90d"}
+	sel.Window = &registry.Window{From: first, To: trainCut.AddDate(0, 0, -1).Format(time.DateOnly)}
+	if sel.Metrics["repeat_last_90d_mae"], err = eval.MAE(holdSet.Y, holdSet.X.Col("revenue_90d").Num, nil); err != nil {
+		return contract.Decision{}, err
+	}
+	f, _, err := learn.FitHoldout(ctx, "gbdt", learn.Regression, v.Seed, holdSet.X, holdSet.Y, holdSet.X, holdSet.Y)
+	if err != nil {
+		return contract.Decision{}, err
+	}
+	f.Name, f.Label, f.Selection, f.Metrics = name, sel.Label, sel, sel.Metrics
+	f.Window = &registry.Window{From: first, To: d.String()}
+	return decideValue(ctx, env, reg, v, f, sel, holdSet, holdCut)
+}
+
+// decideValue saves the refitted value model and decides on it: its
+// selection must beat repeating the last 90 days, then not be worse than
+// the champion's selection model on the same holdout.
+func decideValue(ctx context.Context, env step.Env, reg *registry.Registry, v config.ValueModel, f, sel *registry.File,
+	holdSet *propensity.Set, holdCut time.Time) (contract.Decision, error) {
+	version, err := reg.Save(ctx, f)
+	if err != nil {
+		return contract.Decision{}, err
+	}
+	mae, base := sel.Metrics["mae"], sel.Metrics["repeat_last_90d_mae"]
+	env.Log.Info().Str(logging.FieldModel, f.Name).Str(logging.FieldVersion, version).Float64(logging.FieldHoldoutMAE, mae).
+		Float64(logging.FieldBaselineMAE, base).Msg("model trained")
+	refused := ""
+	if mae >= base {
+		refused = fmt.Sprintf("holdout MAE %.2f does not beat repeating the last 90 days (%.2f)", mae, base)
+	}
+	dec, err := decide(ctx, reg, f.Name, f, version, "mae", false, v.Tolerance, mae, refused, championMAE(holdSet))
+	if err != nil {
+		return contract.Decision{}, err
+	}
+	row := decisionRow(f.Name, f, version, dec)
+	row.TrainRows, row.HoldoutRows = int64(sel.Rows.Train), int64(sel.Rows.Holdout)
+	row.SelectionWindowTo, row.HoldoutFrom = sel.Window.To, holdCut.Format(time.DateOnly)
+	return row, nil
+}
+
+// championMAE scores the champion's selection model (or the champion
+// itself) on the challenger's holdout: its mean absolute error.
+func championMAE(holdSet *propensity.Set) func(*registry.File) (float64, error) {
+	return func(cf *registry.File) (float64, error) {
+		if cf.Selection != nil {
+			cf = cf.Selection
+		}
+		p, err := predictFile(cf, holdSet)
+		if err != nil {
+			return 0, err
+		}
+		return eval.MAE(holdSet.Y, p, nil)
+	}
+}
+
+// predictFile is a model file's raw prediction for every row of set.
+func predictFile(f *registry.File, set *propensity.Set) ([]float64, error) {
+	m, err := learn.Decode(f)
+	if err != nil {
+		return nil, err
+	}
+	x, err := set.X.Conform(f.Features)
+	if err != nil {
+		return nil, err
+	}
+	return m.Predict(x)
+}
