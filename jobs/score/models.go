@@ -106,7 +106,7 @@ func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d 
 	}
 	for _, p := range pred {
 		if i, ok := index[p.ID]; ok {
-			rows[i].PAlive, rows[i].ExpectedPurchases = &p.ProbabilityAlive, &p.ExpectedPurchases
+			rows[i].PAlive, rows[i].ExpectedPurchases = p.ProbabilityAlive, &p.ExpectedPurchases
 			rows[i].ExpectedOrderValue, rows[i].CLV = &p.ExpectedValue, &p.CLV
 			stats.Add("scored_"+f.Name, 1)
 		}

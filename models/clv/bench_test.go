@@ -118,7 +118,8 @@ func BenchmarkPredict(b *testing.B) {
 		{"cdnow", clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}},
 		{"boundary", clv.BGNBD{R: 0.8, Alpha: 10, A: 0.002, B: 20000}},
 	} {
-		m := clv.Model{TimeUnit: clv.TimeUnitWeek, BGNBD: p.bg, GammaGamma: gg}
+		m := clv.Model{TimeUnit: clv.TimeUnitWeek, BGNBD: &p.bg, GammaGamma: gg,
+			Dropout: []clv.DropoutTest{{Model: clv.KindBGNBD, Identified: true}}}
 		for _, n := range []int{1000, 5000, 100000} {
 			cs := syntheticCustomers(n)
 			b.Run(fmt.Sprintf("%s/customers=%d", p.name, n), func(b *testing.B) {

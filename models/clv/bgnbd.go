@@ -77,6 +77,14 @@ func fitBG(customers []Customer, modified bool) (BGNBD, error) {
 	return m, nil
 }
 
+// kind is KindBGNBD or KindMBGNBD.
+func (m BGNBD) kind() string {
+	if m.Modified {
+		return KindMBGNBD
+	}
+	return KindBGNBD
+}
+
 // name is "BG/NBD" or "MBG/NBD".
 func (m BGNBD) name() string {
 	if m.Modified {

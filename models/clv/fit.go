@@ -17,8 +17,9 @@ const (
 )
 
 // ErrNotIdentified is wrapped by the error of a fit whose parameters ran
-// off to the optimizer's bounds: the likelihood has no interior maximum,
-// so the data do not identify the model.
+// off to the optimizer's bounds, or that stopped short of a zero gradient
+// (usually while drifting towards them): the likelihood has no interior
+// maximum, so the data do not identify the model.
 var ErrNotIdentified = errors.New("the data do not identify the model")
 
 // FitInfo describes how a fit ended.
@@ -99,7 +100,7 @@ func (c *cachedObjective) acceptStop(what string, res *optimize.Result, err erro
 	}
 	c.eval(res.X)
 	if !finite(res.F) || maxAbs(c.grad) > 1e-6 {
-		return fmt.Errorf("fit %s: optimizer stopped with status %v, gradient %.3g (the data may not identify the model): %w", what, res.Status, maxAbs(c.grad), err)
+		return fmt.Errorf("fit %s: optimizer stopped with status %v, gradient %.3g (%w): %w", what, res.Status, maxAbs(c.grad), ErrNotIdentified, err)
 	}
 	return nil
 }
