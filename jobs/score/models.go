@@ -79,9 +79,14 @@ func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d 
 	}
 	for _, p := range pred {
 		if i, ok := index[p.ID]; ok {
-			rows[i].PAlive, rows[i].ExpectedPurchases = &p.ProbabilityAlive, &p.ExpectedPurchases
+			rows[i].PAlive, rows[i].ExpectedPurchases = p.ProbabilityAlive, &p.ExpectedPurchases
 			rows[i].ExpectedOrderValue, rows[i].CLV = &p.ExpectedValue, &p.CLV
 			stats.Add("scored_"+f.Name, 1)
+			if p.ProbabilityAlive == nil {
+				// The model's dropout is not identified: its file says why
+				// (clv.Model.PAliveNullReason).
+				stats.Add("p_alive_null_"+f.Name, 1)
+			}
 		}
 	}
 	versions[f.Name] = v

@@ -15,12 +15,29 @@ import (
 // alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α);
 // after each purchase they drop out with probability p ~ Beta(a, b). Time
 // is in the unit of the customers it was fitted on (weeks for Summarize).
+//
+// With Modified set it is the MBG/NBD model of Batislam, Denizel and
+// Filiztekin (2007), "Empirical validation and comparison of models for
+// customer base analysis", IJRM 24(3): a customer may also drop out right
+// after the first purchase, so that one-time buyers need not be alive.
 type BGNBD struct {
 	R     float64 `json:"r"`
 	Alpha float64 `json:"alpha"`
 	A     float64 `json:"a"`
 	B     float64 `json:"b"`
-	Fit   FitInfo `json:"fit"`
+	// Modified selects MBG/NBD: dropout also after the first purchase.
+	Modified bool    `json:"modified,omitempty"`
+	Fit      FitInfo `json:"fit"`
+}
+
+// shift is the number of dropout chances before the first repeat
+// purchase: 0 for BG/NBD, 1 for MBG/NBD. With x repeat purchases a
+// customer has had x+shift chances to drop out.
+func (m BGNBD) shift() float64 {
+	if m.Modified {
+		return 1
+	}
+	return 0
 }
 
 // ErrNoRepeatBuyers is returned when no customer made a repeat purchase:
@@ -28,36 +45,60 @@ type BGNBD struct {
 var ErrNoRepeatBuyers = errors.New("no customer made a repeat purchase")
 
 // FitBGNBD fits the BG/NBD model to customers by maximum likelihood,
-// starting from r = α = a = b = 1.
+// starting from r = α = a = b = 1. A fit whose parameters run off to the
+// optimizer's bounds fails with an error wrapping ErrNotIdentified.
 func FitBGNBD(customers []Customer) (BGNBD, error) {
+	return fitBG(customers, false)
+}
+
+// FitMBGNBD fits the MBG/NBD model (BGNBD with Modified) as FitBGNBD
+// fits BG/NBD.
+func FitMBGNBD(customers []Customer) (BGNBD, error) {
+	return fitBG(customers, true)
+}
+
+// fitBG fits BG/NBD, or MBG/NBD when modified.
+func fitBG(customers []Customer, modified bool) (BGNBD, error) {
+	m := BGNBD{Modified: modified}
 	if err := validate(customers); err != nil {
-		return BGNBD{}, fmt.Errorf("fit BG/NBD: %w", err)
+		return BGNBD{}, fmt.Errorf("fit %s: %w", m.name(), err)
 	}
 	rows := compressBG(customers)
 	if rows[len(rows)-1].x == 0 {
-		return BGNBD{}, fmt.Errorf("fit BG/NBD on %d customers: %w", len(customers), ErrNoRepeatBuyers)
+		return BGNBD{}, fmt.Errorf("fit %s on %d customers: %w", m.name(), len(customers), ErrNoRepeatBuyers)
 	}
-	ll := func(p, grad []float64) float64 { return bgLogLik(p, rows, grad) }
-	p, stats, err := maximize("BG/NBD", 4, float64(len(customers)), ll)
+	ll := func(p, grad []float64) float64 { return bgLogLik(p, rows, m.shift(), grad) }
+	p, stats, err := maximize(m.name(), 4, float64(len(customers)), ll)
 	if err != nil {
 		return BGNBD{}, err
 	}
-	m := BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}
-	m.Fit = FitInfo{
-		LogLikelihood: bgLogLik(p, rows, nil),
-		Customers:     len(customers),
-		Iterations:    stats.MajorIterations,
-		Evaluations:   stats.FuncEvaluations,
-	}
+	m.R, m.Alpha, m.A, m.B = p[0], p[1], p[2], p[3]
+	m.Fit = fitInfo(ll(p, nil), len(customers), stats)
 	return m, nil
+}
+
+// kind is KindBGNBD or KindMBGNBD.
+func (m BGNBD) kind() string {
+	if m.Modified {
+		return KindMBGNBD
+	}
+	return KindBGNBD
+}
+
+// name is "BG/NBD" or "MBG/NBD".
+func (m BGNBD) name() string {
+	if m.Modified {
+		return "MBG/NBD"
+	}
+	return "BG/NBD"
 }
 
 // LogLikelihood returns the model's log-likelihood of customers, summed.
 func (m BGNBD) LogLikelihood(customers []Customer) (float64, error) {
 	if err := validate(customers); err != nil {
-		return 0, fmt.Errorf("BG/NBD log-likelihood: %w", err)
+		return 0, fmt.Errorf("%s log-likelihood: %w", m.name(), err)
 	}
-	return bgLogLik([]float64{m.R, m.Alpha, m.A, m.B}, compressBG(customers), nil), nil
+	return bgLogLik([]float64{m.R, m.Alpha, m.A, m.B}, compressBG(customers), m.shift(), nil), nil
 }
 
 // bgRow is a distinct (x, t_x, T) with the number of customers sharing it.
@@ -85,99 +126,123 @@ func compressBG(customers []Customer) []bgRow {
 	return out
 }
 
-// bgLogLik is the BG/NBD log-likelihood (FHL 2005, eq. 6) at p = (r, α,
-// a, b), summed over weighted rows:
+// bgLogLik is the BG/NBD log-likelihood (FHL 2005, eq. 6), or MBG/NBD's
+// with s = 1, at p = (r, α, a, b), summed over weighted rows:
 //
-//	ln L = A1 + A2 + ln(exp(A3) + δ(x>0) exp(A4))
+//	ln L = A1 + A2 + ln(exp(A3) + δ(x+s>0) exp(A4))
 //	A1 = lnΓ(r+x) − lnΓ(r) + r ln α
-//	A2 = lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x)
+//	A2 = lnΓ(a+b) + lnΓ(b+x+s) − lnΓ(b) − lnΓ(a+b+x+s)
 //	A3 = −(r+x) ln(α+T)
-//	A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x)
+//	A4 = ln a − ln(b+x+s−1) − (r+x) ln(α+t_x)
 //
 // When grad is not nil it receives the gradient with respect to the
 // log-parameters (d/d ln θ = θ · d/dθ).
-func bgLogLik(p []float64, rows []bgRow, grad []float64) float64 {
-	r, alpha, a, b := p[0], p[1], p[2], p[3]
-	lgr, lga, lgab := lgamma(r), lgamma(a+b)-lgamma(b), math.Log(alpha)
-	dr0, dab, db0 := mathext.Digamma(r), mathext.Digamma(a+b), mathext.Digamma(b)
-	var sum, gr, galpha, ga, gb float64
+func bgLogLik(p []float64, rows []bgRow, s float64, grad []float64) float64 {
+	k := newBGTerms(p, s)
+	var sum float64
+	var g [4]float64
 	for _, row := range rows {
-		x, w := row.x, row.w
-		rx := r + x
-		a1 := lgamma(rx) - lgr + r*lgab
-		a2 := lga + lgamma(b+x) - lgamma(a+b+x)
-		la, ltx := math.Log(alpha+row.T), math.Log(alpha+row.tx)
-		a3 := -rx * la
-		w3, w4 := 1.0, 0.0
-		mix := a3
-		if x > 0 {
-			a4 := math.Log(a) - math.Log(b+x-1) - rx*ltx
-			mix = logSumExp(a3, a4)
-			w3, w4 = math.Exp(a3-mix), math.Exp(a4-mix)
-		}
-		sum += w * (a1 + a2 + mix)
-		if grad == nil {
-			continue
-		}
-		dabx := mathext.Digamma(a + b + x)
-		gr += w * (mathext.Digamma(rx) - dr0 + lgab - w3*la - w4*ltx)
-		galpha += w * (r/alpha - rx*(w3/(alpha+row.T)+w4/(alpha+row.tx)))
-		ga += w * (dab - dabx + w4/a)
-		gb += w * (dab + mathext.Digamma(b+x) - db0 - dabx)
-		if x > 0 {
-			gb -= w * w4 / (b + x - 1)
+		v, w3, w4 := k.value(row)
+		sum += row.w * v
+		if grad != nil {
+			k.addGradient(&g, row, w3, w4)
 		}
 	}
-	if grad != nil {
-		grad[0], grad[1], grad[2], grad[3] = r*gr, alpha*galpha, a*ga, b*gb
+	for i := range grad {
+		grad[i] = p[i] * g[i]
 	}
 	return sum
 }
 
+// bgTerms holds bgLogLik's parameters and the terms that do not depend on
+// the customer.
+type bgTerms struct {
+	r, alpha, a, b, s float64
+	lgr, lgab, lalpha float64
+	dr0, dab, db0     float64
+}
+
+func newBGTerms(p []float64, s float64) bgTerms {
+	r, alpha, a, b := p[0], p[1], p[2], p[3]
+	return bgTerms{r: r, alpha: alpha, a: a, b: b, s: s,
+		lgr: lgamma(r), lgab: lgamma(a+b) - lgamma(b), lalpha: math.Log(alpha),
+		dr0: mathext.Digamma(r), dab: mathext.Digamma(a + b), db0: mathext.Digamma(b)}
+}
+
+// value is one customer's log-likelihood and the weights of exp(A3) and
+// exp(A4) in the mixture.
+func (k bgTerms) value(row bgRow) (v, w3, w4 float64) {
+	x, xs := row.x, row.x+k.s
+	rx := k.r + x
+	a1 := lgamma(rx) - k.lgr + k.r*k.lalpha
+	a2 := k.lgab + lgamma(k.b+xs) - lgamma(k.a+k.b+xs)
+	a3 := -rx * math.Log(k.alpha+row.T)
+	if xs == 0 {
+		return a1 + a2 + a3, 1, 0
+	}
+	a4 := math.Log(k.a) - math.Log(k.b+xs-1) - rx*math.Log(k.alpha+row.tx)
+	mix := logSumExp(a3, a4)
+	return a1 + a2 + mix, math.Exp(a3 - mix), math.Exp(a4 - mix)
+}
+
+// addGradient adds one row's weighted gradient with respect to (r, α, a,
+// b) to g.
+func (k bgTerms) addGradient(g *[4]float64, row bgRow, w3, w4 float64) {
+	x, xs, w := row.x, row.x+k.s, row.w
+	rx := k.r + x
+	la, ltx := math.Log(k.alpha+row.T), math.Log(k.alpha+row.tx)
+	dabx := mathext.Digamma(k.a + k.b + xs)
+	g[0] += w * (mathext.Digamma(rx) - k.dr0 + k.lalpha - w3*la - w4*ltx)
+	g[1] += w * (k.r/k.alpha - rx*(w3/(k.alpha+row.T)+w4/(k.alpha+row.tx)))
+	g[2] += w * (k.dab - dabx + w4/k.a)
+	g[3] += w * (k.dab + mathext.Digamma(k.b+xs) - k.db0 - dabx)
+	if xs > 0 {
+		g[3] -= w * w4 / (k.b + xs - 1)
+	}
+}
+
 // ExpectedPurchases returns E[Y(t) | x, t_x, T]: the number of purchases a
 // customer with this history is expected to make in the next t periods
-// (FHL 2005, eq. 10). It is NaN for t < 0, a customer that fails
-// validation, or parameters with a+b ≤ 1 (where the closed form needs the
-// analytic continuation of 2F1, which is not implemented).
+// (FHL 2005, eq. 10; for MBG/NBD the same with b+1 for b and P(alive) as
+// below). It is NaN for t < 0 or a customer that fails validation. It
+// exists for every a, b > 0, a + b <= 1 included (see scaledH).
 func (m BGNBD) ExpectedPurchases(t float64, c Customer) float64 {
 	if c.validate() != nil || !(t >= 0) || math.IsInf(t, 1) {
 		return math.NaN()
 	}
-	x := float64(c.Frequency)
+	b := m.B + m.shift()
 	z := t / (m.Alpha + c.T + t)
-	h := oneMinusEuler(m.A+m.B-1-m.R, m.A-1, m.A+m.B+x-1, z)
-	return (m.A + m.B + x - 1) * h * m.ProbabilityAlive(c)
+	return scaledH(m.A+b-1-m.R, m.A-1, m.A+b+float64(c.Frequency)-1, z) * m.ProbabilityAlive(c)
 }
 
 // ProbabilityAlive returns P(alive | x, t_x, T), the probability that the
 // customer has not dropped out by the end of calibration:
 //
-//	1 / (1 + δ(x>0) · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x))
+//	1 / (1 + δ(x+s>0) · a/(b+x+s−1) · ((α+T)/(α+t_x))^(r+x))
 //
-// (Fader, Hardie and Lee 2008, "Computing P(alive) using the BG/NBD
-// model"). It is 1 for a customer without repeat purchases and NaN for one
-// that fails validation.
+// with s = 0 for BG/NBD (Fader, Hardie and Lee 2008, "Computing P(alive)
+// using the BG/NBD model"), so that it is 1 for a customer without repeat
+// purchases, and s = 1 for MBG/NBD. It is NaN for a customer that fails
+// validation.
 func (m BGNBD) ProbabilityAlive(c Customer) float64 {
 	if c.validate() != nil {
 		return math.NaN()
 	}
-	if c.Frequency == 0 {
+	x := float64(c.Frequency)
+	if x+m.shift() == 0 {
 		return 1
 	}
-	x := float64(c.Frequency)
-	logOdds := math.Log(m.A) - math.Log(m.B+x-1) + (m.R+x)*(math.Log(m.Alpha+c.T)-math.Log(m.Alpha+c.Recency))
+	logOdds := math.Log(m.A) - math.Log(m.B+x+m.shift()-1) + (m.R+x)*(math.Log(m.Alpha+c.T)-math.Log(m.Alpha+c.Recency))
 	return 1 / (1 + math.Exp(logOdds))
 }
 
 // ExpectedPurchasesNew returns E[X(t)], the expected number of repeat
-// purchases of a new customer in their first t periods (FHL 2005, eq. 7).
-// It is NaN for t < 0 or a+b ≤ 1.
+// purchases of a new customer in their first t periods (FHL 2005, eq. 7;
+// b/(a−1)·(1 − (α/(α+t))^r 2F1(r, b+1; a+b; t/(α+t))) for MBG/NBD): the
+// expectation for a customer just made (x = t_x = T = 0). It is NaN for
+// t < 0.
 func (m BGNBD) ExpectedPurchasesNew(t float64) float64 {
-	if !(t >= 0) || math.IsInf(t, 1) {
-		return math.NaN()
-	}
-	z := t / (m.Alpha + t)
-	return (m.A + m.B - 1) * oneMinusEuler(m.A+m.B-1-m.R, m.A-1, m.A+m.B-1, z)
+	return m.ExpectedPurchases(t, Customer{})
 }
 
 func lgamma(v float64) float64 {

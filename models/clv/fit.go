@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -15,6 +16,12 @@ const (
 	maxParam = 1e8
 )
 
+// ErrNotIdentified is wrapped by the error of a fit whose parameters ran
+// off to the optimizer's bounds, or that stopped short of a zero gradient
+// (usually while drifting towards them): the likelihood has no interior
+// maximum, so the data do not identify the model.
+var ErrNotIdentified = errors.New("the data do not identify the model")
+
 // FitInfo describes how a fit ended.
 type FitInfo struct {
 	// LogLikelihood is the maximised log-likelihood, summed over customers.
@@ -28,6 +35,12 @@ type FitInfo struct {
 	// likelihood evaluations.
 	Iterations  int `json:"iterations"`
 	Evaluations int `json:"evaluations"`
+}
+
+// fitInfo describes a fit over customers that ended at log-likelihood ll.
+func fitInfo(ll float64, customers int, stats optimize.Stats) FitInfo {
+	return FitInfo{LogLikelihood: ll, Customers: customers,
+		Iterations: stats.MajorIterations, Evaluations: stats.FuncEvaluations}
 }
 
 // logLik is a log-likelihood summed over customers, at natural parameters
@@ -87,7 +100,7 @@ func (c *cachedObjective) acceptStop(what string, res *optimize.Result, err erro
 	}
 	c.eval(res.X)
 	if !finite(res.F) || maxAbs(c.grad) > 1e-6 {
-		return fmt.Errorf("fit %s: optimizer stopped with status %v, gradient %.3g (the data may not identify the model): %w", what, res.Status, maxAbs(c.grad), err)
+		return fmt.Errorf("fit %s: optimizer stopped with status %v, gradient %.3g (%w): %w", what, res.Status, maxAbs(c.grad), ErrNotIdentified, err)
 	}
 	return nil
 }
@@ -97,7 +110,7 @@ func (c *cachedObjective) acceptStop(what string, res *optimize.Result, err erro
 func interior(p []float64) error {
 	for i, v := range p {
 		if !(v >= minParam && v <= maxParam) {
-			return fmt.Errorf("parameter %d ran to %.3g: the data do not identify the model", i, v)
+			return fmt.Errorf("parameter %d ran to %.3g: %w", i, v, ErrNotIdentified)
 		}
 	}
 	return nil

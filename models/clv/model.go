@@ -8,31 +8,102 @@ import (
 // TimeUnitWeek names the time unit of models fitted on Summarize output.
 const TimeUnitWeek = "week"
 
-// Model is a fitted pair: BG/NBD for the number of purchases and
-// Gamma-Gamma for their value. It marshals to JSON as its parameters and
-// fit figures, and a model read back predicts exactly as before.
+// Model is a fitted pair: a purchase model of the BG/NBD family for the
+// number of purchases (BG/NBD or MBG/NBD in BGNBD, or NBD; exactly one of
+// them) and Gamma-Gamma for their value. It marshals to JSON as its
+// parameters and fit figures, and a model read back predicts exactly as
+// before.
 type Model struct {
 	// TimeUnit is the unit of recency, age and horizons ("week").
 	TimeUnit   string     `json:"time_unit"`
-	BGNBD      BGNBD      `json:"bgnbd"`
+	BGNBD      *BGNBD     `json:"bgnbd,omitempty"`
+	NBD        *NBD       `json:"nbd,omitempty"`
 	GammaGamma GammaGamma `json:"gamma_gamma"`
+	// Dropout are the dropout tests of the fit the model comes from
+	// (FitFamily); P(alive) is published only when the test of the model
+	// in BGNBD says its dropout is identified.
+	Dropout []DropoutTest `json:"dropout,omitempty"`
 }
 
-// Fit fits both models to customers summarised in weeks (Summarize).
+// PurchaseModel predicts a customer's purchases over the next t periods.
+type PurchaseModel interface {
+	ExpectedPurchases(t float64, c Customer) float64
+}
+
+// Fit fits BG/NBD and Gamma-Gamma to customers summarised in weeks
+// (Summarize), and tests BG/NBD's dropout against NBD (FitFamily). It
+// fails when BG/NBD cannot be fitted.
 func Fit(customers []Customer) (Model, error) {
-	bg, err := FitBGNBD(customers)
+	f, err := FitFamily(customers)
 	if err != nil {
 		return Model{}, err
 	}
-	gg, err := FitGammaGamma(customers)
-	if err != nil {
-		return Model{}, err
+	if f.BGNBD == nil {
+		return Model{}, fmt.Errorf("fit BG/NBD: %s", f.Tests[0].Reason)
 	}
-	m := Model{TimeUnit: TimeUnitWeek, BGNBD: bg, GammaGamma: gg}
+	m := f.Models()[0]
 	if err := m.Validate(); err != nil {
 		return Model{}, fmt.Errorf("fit: %w", err)
 	}
 	return m, nil
+}
+
+// Kind names the purchase model: KindBGNBD, KindMBGNBD or KindNBD ("" when
+// there is none).
+func (m Model) Kind() string {
+	switch {
+	case m.BGNBD != nil:
+		return m.BGNBD.kind()
+	case m.NBD != nil:
+		return KindNBD
+	}
+	return ""
+}
+
+// Purchases is the purchase model, nil when there is none.
+func (m Model) Purchases() PurchaseModel {
+	switch {
+	case m.BGNBD != nil:
+		return *m.BGNBD
+	case m.NBD != nil:
+		return *m.NBD
+	}
+	return nil
+}
+
+// DropoutIdentified reports whether the model publishes P(alive): it has
+// a dropout model whose test says the data identify its dropout. A model
+// file written before the test was made has no test, hence no P(alive).
+func (m Model) DropoutIdentified() bool {
+	return m.dropoutTest().Identified
+}
+
+// PAliveNullReason says why the model publishes no P(alive), "" when it
+// does.
+func (m Model) PAliveNullReason() string {
+	t := m.dropoutTest()
+	switch {
+	case t.Identified:
+		return ""
+	case m.NBD != nil:
+		return "NBD has no dropout, hence no P(alive)"
+	case t.Model == "":
+		return "the model has no dropout test"
+	}
+	return t.Reason
+}
+
+// dropoutTest is the test of the model in BGNBD, zero when there is none.
+func (m Model) dropoutTest() DropoutTest {
+	if m.BGNBD == nil {
+		return DropoutTest{}
+	}
+	for _, t := range m.Dropout {
+		if t.Model == m.BGNBD.kind() {
+			return t
+		}
+	}
+	return DropoutTest{}
 }
 
 // Validate reports every parameter that cannot make predictions, such as
@@ -42,19 +113,13 @@ func (m Model) Validate() error {
 	if m.TimeUnit != TimeUnitWeek {
 		errs = append(errs, fmt.Errorf("time unit %q is not %q", m.TimeUnit, TimeUnitWeek))
 	}
-	for _, p := range []struct {
-		name string
-		v    float64
-	}{
-		{"BG/NBD r", m.BGNBD.R}, {"BG/NBD alpha", m.BGNBD.Alpha}, {"BG/NBD a", m.BGNBD.A}, {"BG/NBD b", m.BGNBD.B},
-		{"Gamma-Gamma p", m.GammaGamma.P}, {"Gamma-Gamma q", m.GammaGamma.Q}, {"Gamma-Gamma gamma", m.GammaGamma.Gamma},
-	} {
+	if (m.BGNBD == nil) == (m.NBD == nil) {
+		errs = append(errs, errors.New("a model needs exactly one purchase model, BG/NBD (or MBG/NBD) or NBD"))
+	}
+	for _, p := range m.params() {
 		if !finite(p.v) || p.v <= 0 {
 			errs = append(errs, fmt.Errorf("%s = %v must be finite and positive", p.name, p.v))
 		}
-	}
-	if m.BGNBD.A+m.BGNBD.B <= 1 {
-		errs = append(errs, fmt.Errorf("BG/NBD a+b = %v must exceed 1 for expected purchases", m.BGNBD.A+m.BGNBD.B))
 	}
 	if m.GammaGamma.Q <= 1 {
 		errs = append(errs, fmt.Errorf("Gamma-Gamma q = %v must exceed 1 for a finite mean spend", m.GammaGamma.Q))
@@ -62,11 +127,31 @@ func (m Model) Validate() error {
 	return errors.Join(errs...)
 }
 
+// param is a named model parameter.
+type param struct {
+	name string
+	v    float64
+}
+
+// params lists the parameters of the purchase model and Gamma-Gamma.
+func (m Model) params() []param {
+	ps := []param{{"Gamma-Gamma p", m.GammaGamma.P}, {"Gamma-Gamma q", m.GammaGamma.Q}, {"Gamma-Gamma gamma", m.GammaGamma.Gamma}}
+	if b := m.BGNBD; b != nil {
+		n := b.name()
+		ps = append(ps, param{n + " r", b.R}, param{n + " alpha", b.Alpha}, param{n + " a", b.A}, param{n + " b", b.B})
+	}
+	if b := m.NBD; b != nil {
+		ps = append(ps, param{"NBD r", b.R}, param{"NBD alpha", b.Alpha})
+	}
+	return ps
+}
+
 // Prediction is a customer's score.
 type Prediction struct {
 	ID string `json:"id"`
-	// ProbabilityAlive is P(alive) at the end of calibration.
-	ProbabilityAlive float64 `json:"p_alive"`
+	// ProbabilityAlive is P(alive) at the end of calibration, nil when
+	// the model's dropout is not identified (Model.PAliveNullReason).
+	ProbabilityAlive *float64 `json:"p_alive"`
 	// ExpectedPurchases is the number of purchases expected over the
 	// horizon (Months·PeriodsPerMonth weeks).
 	ExpectedPurchases float64 `json:"expected_purchases"`
@@ -86,20 +171,25 @@ func (m Model) Predict(customers []Customer, o ValueOptions) ([]Prediction, erro
 		return nil, fmt.Errorf("predict: %w", err)
 	}
 	horizon := float64(o.Months) * o.periodsPerMonth()
+	pm, alive := m.Purchases(), m.DropoutIdentified()
 	out := make([]Prediction, len(customers))
 	for i, c := range customers {
-		out[i] = m.predict(c, horizon, o)
+		out[i] = m.predict(pm, c, horizon, o)
+		if alive {
+			p := m.BGNBD.ProbabilityAlive(c)
+			out[i].ProbabilityAlive = &p
+		}
 	}
 	return out, nil
 }
 
-// predict scores one customer over the horizon of o, horizon periods long.
-func (m Model) predict(c Customer, horizon float64, o ValueOptions) Prediction {
+// predict scores one customer with the purchase model pm over the horizon
+// of o, horizon periods long; it leaves P(alive) to Predict.
+func (m Model) predict(pm PurchaseModel, c Customer, horizon float64, o ValueOptions) Prediction {
 	return Prediction{
 		ID:                c.ID,
-		ProbabilityAlive:  m.BGNBD.ProbabilityAlive(c),
-		ExpectedPurchases: m.BGNBD.ExpectedPurchases(horizon, c),
+		ExpectedPurchases: pm.ExpectedPurchases(horizon, c),
 		ExpectedValue:     m.GammaGamma.ExpectedValue(c),
-		CLV:               CustomerValue(m.BGNBD, m.GammaGamma, c, o),
+		CLV:               CustomerValue(pm, m.GammaGamma, c, o),
 	}
 }

@@ -55,9 +55,9 @@ func MonthlyRate(annual float64) float64 {
 // customer_lifetime_value does: month i (1..Months) contributes the
 // purchases expected in it, E[Y(i·k)] − E[Y((i−1)·k)] with k periods per
 // month, times the Gamma-Gamma expected transaction value, divided by
-// (1+d)^i. It is NaN when a prediction is (see ExpectedPurchases and
-// ExpectedValue).
-func CustomerValue(bg BGNBD, gg GammaGamma, c Customer, o ValueOptions) float64 {
+// (1+d)^i. The purchase model pm is BG/NBD, MBG/NBD or NBD. It is NaN when
+// a prediction is (see ExpectedPurchases and ExpectedValue).
+func CustomerValue(pm PurchaseModel, gg GammaGamma, c Customer, o ValueOptions) float64 {
 	if o.Validate() != nil {
 		return math.NaN()
 	}
@@ -65,7 +65,7 @@ func CustomerValue(bg BGNBD, gg GammaGamma, c Customer, o ValueOptions) float64 
 	k := o.periodsPerMonth()
 	var total, prev float64
 	for i := 1; i <= o.Months; i++ {
-		cum := bg.ExpectedPurchases(float64(i)*k, c)
+		cum := pm.ExpectedPurchases(float64(i)*k, c)
 		total += spend * (cum - prev) / math.Pow(1+o.MonthlyDiscount, float64(i))
 		prev = cum
 	}
