@@ -77,14 +77,12 @@ func (r *Registry) Versions(ctx context.Context, keys Keys, name string) ([]*Sum
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Summary, 0, len(versions))
-	for _, v := range versions {
-		s, err := r.summarize(ctx, name, v)
-		if err != nil {
+	out := make([]*Summary, len(versions))
+	for i, v := range versions {
+		if out[i], err = r.summarize(ctx, name, v); err != nil {
 			return nil, err
 		}
-		s.Champion = cur != nil && cur.Version == v
-		out = append(out, s)
+		out[i].Champion = cur != nil && cur.Version == v
 	}
 	sort.SliceStable(out, func(i, j int) bool { return newer(out[i], out[j]) })
 	return out, nil
@@ -99,16 +97,22 @@ func versionsOf(ctx context.Context, keys Keys, name string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list model %s: %w", name, err)
 	}
-	var out []string
-	for _, k := range all {
-		if n, v, ok := parseModelKey(k); ok && n == name {
-			out = append(out, v)
-		}
-	}
+	out := versionsIn(all, name)
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%w: no model %s in the store", ErrRefused, name)
 	}
 	return out, nil
+}
+
+// versionsIn are the versions of model name that keys hold a model file of.
+func versionsIn(keys []string, name string) []string {
+	var out []string
+	for _, k := range keys {
+		if n, v, ok := parseModelKey(k); ok && n == name {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // newer orders summaries newest first: by the end of the training window,

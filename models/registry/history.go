@@ -45,16 +45,17 @@ func (r *Registry) moveChampion(ctx context.Context, name string, cur *Pointer, 
 	if cur != nil {
 		c.Previous = cur.Version
 	}
-	p := &Pointer{Name: name, Version: d.Challenger, Decision: d, History: append(historyOf(cur), c)}
+	p := &Pointer{Name: name, Version: d.Challenger, Decision: d, History: append(cur.Changes(), c)}
 	if err := putJSON(ctx, r.st, ChampionKey(name), p); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// historyOf is a copy of p's history to append to. A pointer written
-// before segmint kept the history gets one entry for its champion.
-func historyOf(p *Pointer) []Change {
+// Changes is a copy of p's history, oldest first; nil for a nil p. A
+// pointer written before segmint kept the history gets one entry for its
+// champion, of action ActionEarlier.
+func (p *Pointer) Changes() []Change {
 	switch {
 	case p == nil:
 		return nil
@@ -70,7 +71,7 @@ func historyOf(p *Pointer) []Change {
 // version under the top is the one Rollback returns to.
 func Lineage(p *Pointer) []string {
 	var stack []string
-	for _, c := range historyOf(p) {
+	for _, c := range p.Changes() {
 		if c.Action == ActionRollback && len(stack) > 0 {
 			stack = stack[:len(stack)-1]
 		}

@@ -158,16 +158,22 @@ func (r *Registry) championFile(ctx context.Context, name string, cur *Pointer) 
 	if err != nil && !errors.Is(err, ErrRefused) {
 		return nil, err
 	}
-	if err == nil {
-		f, derr := decode(name, cur.Version, b)
-		if derr == nil {
-			return f, nil
-		}
-		err = derr
+	var f *File
+	if f, err = decodeRead(name, cur.Version, b, err); err == nil {
+		return f, nil
 	}
 	r.log.Warn().Str(logging.FieldModel, name).Str(logging.FieldChampion, cur.Version).Err(err).
 		Msg("the champion does not load: the new one is not compared with it")
 	return nil, nil
+}
+
+// decodeRead decodes b, read as version of model name, unless reading
+// failed with err.
+func decodeRead(name, version string, b []byte, err error) (*File, error) {
+	if err != nil {
+		return nil, err
+	}
+	return decode(name, version, b)
 }
 
 // incompatibility says why the score step, which builds the champion's
