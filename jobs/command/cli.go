@@ -99,6 +99,8 @@ func commands() []command {
 		{"backfill", "", "runs nightly for every date from --from to --to", runBackfill},
 		{"measure", "--segment S --from D1 --to D2", "compares a segment's treated members with its control group over the\n" +
 			"nights D1..D2 and commits measurements/<segment>/dt=D2", runMeasure},
+		{"models", "list|show|promote|rollback", "inspects the model registry, and promotes a version or rolls the\n" +
+			"champion back by hand", runModels},
 		{"help", "", "this text", runHelp},
 	}
 }

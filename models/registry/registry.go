@@ -8,7 +8,11 @@
 //
 //	models/<model>/<version>/model.json     the model file
 //	models/<model>/<version>/metrics.json   its metrics and, once decided, the promotion decision
-//	models/<model>/champion.json            which version scores
+//	models/<model>/champion.json            which version scores, and the history of champions
+//
+// A person can promote a version or roll the champion back (manual.go);
+// every change of champion, nightly or by hand, is appended to the
+// history in champion.json (history.go).
 //
 // A version is the first 16 hex digits of the model file's SHA-256, so the
 // same data and seed give the same version, and a version names its content.
@@ -26,6 +30,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -192,10 +197,21 @@ type Storage interface {
 type Registry struct {
 	st  Storage
 	log zerolog.Logger
+	now func() time.Time // dates the changes of champion
 }
 
-// New returns a registry over st.
-func New(st Storage, log zerolog.Logger) *Registry { return &Registry{st: st, log: log} }
+// New returns a registry over st. It dates the changes of champion in the
+// history by the wall clock; WithClock gives it another clock.
+func New(st Storage, log zerolog.Logger) *Registry {
+	return &Registry{st: st, log: log, now: time.Now}
+}
+
+// WithClock returns a copy of r that dates the changes of champion by now.
+func (r *Registry) WithClock(now func() time.Time) *Registry {
+	c := *r
+	c.now = now
+	return &c
+}
 
 // ErrNoChampion is returned by Champion for a model without one.
 var ErrNoChampion = errors.New("no champion")
@@ -235,6 +251,12 @@ func (r *Registry) Load(ctx context.Context, name, version string) (*File, error
 	if err != nil {
 		return nil, fmt.Errorf("load model %s %s: %w", name, version, err)
 	}
+	return decode(name, version, b)
+}
+
+// decode reads the model file b, stored as version of model name, and
+// checks that its content is that version.
+func decode(name, version string, b []byte) (*File, error) {
 	if Version(b) != version {
 		return nil, fmt.Errorf("load model %s %s: content does not match its version (%s)", name, version, Version(b))
 	}
@@ -251,12 +273,33 @@ type Metrics struct {
 	Decision *Decision          `json:"decision,omitempty"`
 }
 
-// Pointer is champion.json: the version that scores, and the decision that
-// made it champion.
+// ReadMetrics reads the metrics.json of one version of model name; nil
+// when it has none.
+func (r *Registry) ReadMetrics(ctx context.Context, name, version string) (*Metrics, error) {
+	b, err := objio.ReadAll(ctx, r.st, metricsKey(name, version))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("model %s %s metrics: %w", name, version, err)
+	}
+	var m Metrics
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("model %s %s metrics: %w", name, version, err)
+	}
+	return &m, nil
+}
+
+// Pointer is champion.json: the version that scores, the decision that
+// made it champion, and every change of champion before.
 type Pointer struct {
 	Name     string   `json:"name"`
 	Version  string   `json:"version"`
 	Decision Decision `json:"decision"`
+	// History lists the changes of champion, oldest first, the last one
+	// the change to Version. A pointer written before segmint kept the
+	// history has none.
+	History []Change `json:"history,omitempty"`
 }
 
 // Champion reads a model's champion pointer; ErrNoChampion when there is none.
@@ -327,7 +370,8 @@ func Decide(metric string, higherIsBetter bool, tolerance float64, challenger st
 
 // Record logs the decision with its figures, writes it into the
 // challenger's metrics.json, and, when it promotes, points champion.json at
-// the challenger. The champion pointer is written last.
+// the challenger, appending the change to its history. The champion
+// pointer is written last.
 func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 	r.logDecision(name, d)
 	if err := r.annotate(ctx, name, d); err != nil {
@@ -336,7 +380,21 @@ func (r *Registry) Record(ctx context.Context, name string, d Decision) error {
 	if !d.Promote {
 		return nil
 	}
-	return putJSON(ctx, r.st, ChampionKey(name), Pointer{Name: name, Version: d.Challenger, Decision: d})
+	cur, err := r.currentChampion(ctx, name)
+	if err != nil {
+		return err
+	}
+	_, err = r.moveChampion(ctx, name, cur, d, Change{Action: ActionCheck, Reason: d.Reason})
+	return err
+}
+
+// currentChampion is a model's champion pointer, nil when it has none.
+func (r *Registry) currentChampion(ctx context.Context, name string) (*Pointer, error) {
+	p, err := r.Champion(ctx, name)
+	if errors.Is(err, ErrNoChampion) {
+		return nil, nil
+	}
+	return p, err
 }
 
 // logDecision logs the decision on the model with its figures.
