@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/segmint/segmint/jobs/train"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/clv"
 	"github.com/segmint/segmint/models/learn"
@@ -541,7 +541,7 @@ func (m *modelsRun) reportChange(p *registry.Pointer) {
 // does for the champion: the lifetime-value model as models/clv reads it,
 // the others as models/learn does.
 func decodable(f *registry.File) error {
-	if f.Kind != train.CLVKind {
+	if f.Name != contract.CLVModel {
 		_, err := learn.Decode(f)
 		return err
 	}

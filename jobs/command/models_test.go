@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/segmint/segmint/jobs/train"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/models/registry"
 )
 
@@ -82,10 +82,11 @@ func TestModelsCommandOnSample(t *testing.T) {
 		t.Fatalf("two nights must promote two versions: %+v", second)
 	}
 
-	r := mustRun(t, exitOK, "models", "list", "--config", cfg)
-	if marks := listed(r.stdout); len(marks) != 4 || !marks[second.Version] || marks[first] {
-		t.Errorf("list marks %v, want 4 versions, %s the champion:\n%s", marks, second.Version, r.stdout)
+	r := mustRun(t, exitOK, "models", "list", "--model", "purchase_90d", "--config", cfg)
+	if marks := listed(r.stdout); len(marks) != 2 || !marks[second.Version] || marks[first] {
+		t.Errorf("list marks %v, want 2 versions, %s the champion:\n%s", marks, second.Version, r.stdout)
 	}
+	r = mustRun(t, exitOK, "models", "list", "--config", cfg)
 	if !strings.Contains(r.stdout, "clv: 2 versions") || strings.Index(r.stdout, second.Version) > strings.Index(r.stdout, first) {
 		t.Errorf("list, newest first:\n%s", r.stdout)
 	}
@@ -176,17 +177,17 @@ func TestModelsCommandUsage(t *testing.T) {
 // registry says of its header.
 func TestDecodable(t *testing.T) {
 	cases := []struct {
-		kind, model string
-		ok          bool
+		name, kind, model string
+		ok                bool
 	}{
-		{"gbdt", `{"trees": "x"}`, false},
-		{"logreg", `[1, 2]`, false},
-		{"svm", `{}`, false},
-		{train.CLVKind, `{"bgnbd": 1}`, false},
-		{train.CLVKind, `{}`, false},
+		{"m", "gbdt", `{"trees": "x"}`, false},
+		{"m", "logreg", `[1, 2]`, false},
+		{"m", "svm", `{}`, false},
+		{contract.CLVModel, "bgnbd_gamma_gamma", `{"bgnbd": 1}`, false},
+		{contract.CLVModel, "nbd_gamma_gamma", `{}`, false},
 	}
 	for _, c := range cases {
-		err := decodable(&registry.File{Name: "m", Kind: c.kind, Model: json.RawMessage(c.model)})
+		err := decodable(&registry.File{Name: c.name, Kind: c.kind, Model: json.RawMessage(c.model)})
 		if (err == nil) != c.ok {
 			t.Errorf("%s %s: %v", c.kind, c.model, err)
 		}

@@ -83,7 +83,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 // trainModels trains the configured models on the orders, purchase then
 // CLV, and returns their decisions.
 func trainModels(ctx context.Context, env step.Env, models config.Models, orders []customerview.Order, d rundate.Date) ([]contract.Decision, error) {
-	reg := registry.New(env.Store, env.Log)
+	reg := registry.New(env.Store, env.Log).WithClock(env.Now)
 	var rows []contract.Decision
 	po, first := featureset.FromUnified(orders), firstDay(orders)
 	for _, k := range models.Enabled() {
