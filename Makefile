@@ -56,6 +56,17 @@ bench-identity:
 bench-unify:
 	jobs/unify/bench/run.sh
 
+# bench-backtest: each classifier trained as the nightly of D would, scored
+# as of D and compared with what happened after D, beside scikit-learn
+# (Debian python3-sklearn) on the same snapshots, over Online Retail II
+# (reads ../shared/data, or BACKTEST_DATA=path; about 1.5 minutes; see
+# jobs/train/backtest_test.go and BENCHMARKS.md).
+BACKTEST_DATA ?= ../shared/data/online-retail-ii/online_retail_ii_2009_2010.csv.gz
+.PHONY: bench-backtest
+bench-backtest:
+	SEGMINT_BACKTEST=1 SEGMINT_BACKTEST_DATA=$(abspath $(BACKTEST_DATA)) \
+		$(GO) test -run '^TestBacktest$$' -count 1 -v -timeout 30m ./jobs/train
+
 test:
 	.ci/test.sh
 
