@@ -254,7 +254,9 @@ func (c backtestCase) run(t *testing.T, dir, py string) caseResult {
 	res.figures = c.segmint(t, &res, trainSet, holdSet, scoreSet)
 	res.figures = append(res.figures, recencyFigures(t, scoreSet, c.k.Target))
 	if py != "" {
-		res.figures = append(res.figures, sklearnFigures(t, py, c.csvBase(dir), trainSet, scoreSet)...)
+		// scikit-learn learns from the snapshot segmint's scoring model was
+		// refitted on: as of D+1-H, outcomes up to D.
+		res.figures = append(res.figures, sklearnFigures(t, py, c.csvBase(dir), holdSet, scoreSet)...)
 	}
 	return res
 }
@@ -321,7 +323,11 @@ func (c backtestCase) segmint(t *testing.T, res *caseResult, trainSet, holdSet, 
 		res.holdout += fmt.Sprintf("%s %.4f, ", kind, aucs[kind])
 	}
 	res.holdout += fmt.Sprintf("recency %.4f", f.Metrics["recency_auc"])
-	p := calibratedScores(t, f, scoreSet)
+	final, err := refit(t.Context(), c.p, f, holdSet)
+	if err != nil {
+		t.Fatalf("%s %s: refit: %v", c.k.Name, c.d, err)
+	}
+	p := calibratedScores(t, final, scoreSet)
 	if res.deciles, err = eval.Lift(scoreSet.Y, p, 10); err != nil {
 		t.Fatal(err)
 	}
@@ -341,8 +347,12 @@ func (c backtestCase) notKept(t *testing.T, kept string, trainSet, holdSet, scor
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := fmt.Sprintf("(segmint %s+%s, not kept)", kind, other.file.Calibration.Kind)
-		out = append(out, measure(t, name, scoreSet.Y, calibratedScores(t, other.file, scoreSet)))
+		final, err := refit(t.Context(), c.p, other.file, holdSet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("(segmint %s+%s, not kept)", kind, final.Calibration.Kind)
+		out = append(out, measure(t, name, scoreSet.Y, calibratedScores(t, final, scoreSet)))
 	}
 	return out
 }
