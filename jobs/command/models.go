@@ -185,12 +185,7 @@ func modelsExit(stderr io.Writer, sub string, err error) int {
 // storeKeys lists keys through lib/store for the registry.
 func storeKeys(st store.Store) registry.Keys {
 	return func(ctx context.Context, prefix string) ([]string, error) {
-		infos, err := st.List(ctx, prefix)
-		keys := make([]string, len(infos))
-		for i, in := range infos {
-			keys[i] = in.Key
-		}
-		return keys, err
+		return store.Keys(ctx, st, prefix)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/lib/store/storetest"
 )
 
 // memIncremental is an incremental stream served from memory, paged like an
@@ -247,11 +248,11 @@ func TestRerunOfADateRereadsItsWindow(t *testing.T) {
 	h := newHarness(t, s)
 	h.now = time.Date(2024, 3, 5, 12, 0, 0, 0, time.UTC) // during the day: upper = now
 	h.mustRun("2024-03-05")
-	before := listParts(t, h.st, "raw/crm/contacts/dt=2024-03-05/")
+	before := storetest.Keys(t, h.st, "raw/crm/contacts/dt=2024-03-05/")
 	s.records = append(s.records, contact("c", h.now.Add(time.Hour), "c@x.io"))
 	h.now = h.now.Add(2 * time.Hour)
 	h.mustRun("2024-03-05") // a rerun reads the same window: c is not in it
-	if after := listParts(t, h.st, "raw/crm/contacts/dt=2024-03-05/"); fmt.Sprint(after) != fmt.Sprint(before) {
+	if after := storetest.Keys(t, h.st, "raw/crm/contacts/dt=2024-03-05/"); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("rerun changed the partition: %v -> %v", before, after)
 	}
 	h.mustRun("2024-03-06")
@@ -324,7 +325,7 @@ func TestDailyLookbackOverwritesRestatedDays(t *testing.T) {
 	}}
 	h := newHarness(t, s)
 	h.mustRun("2024-03-05") // default look-back 3: 03..05
-	before3 := listParts(t, h.st, "raw/crm/ads/dt=2024-03-03/")
+	before3 := storetest.Keys(t, h.st, "raw/crm/ads/dt=2024-03-03/")
 	s.days["2024-03-04"] = []connector.Record{row("ad1", "2024-03-04", 8)} // late conversions restate the 4th
 	s.days["2024-03-06"] = []connector.Record{row("ad1", "2024-03-06", 2)}
 	h.mustRun("2024-03-06") // window 04..06
@@ -332,7 +333,7 @@ func TestDailyLookbackOverwritesRestatedDays(t *testing.T) {
 	if clicks != 8 {
 		t.Errorf("restated day has clicks %d, want 8", clicks)
 	}
-	if got := listParts(t, h.st, "raw/crm/ads/dt=2024-03-03/"); fmt.Sprint(got) != fmt.Sprint(before3) {
+	if got := storetest.Keys(t, h.st, "raw/crm/ads/dt=2024-03-03/"); fmt.Sprint(got) != fmt.Sprint(before3) {
 		t.Error("a day outside the window was rewritten")
 	}
 	if got := h.rawIDs("ads", "2024-03-05"); fmt.Sprint(got) != "[ad1 ad2]" {
@@ -355,17 +356,4 @@ func readClicks(t *testing.T, st store.Store, date string) int64 {
 		t.Fatal(err)
 	}
 	return sum
-}
-
-func listParts(t *testing.T, st store.Store, prefix string) []string {
-	t.Helper()
-	infos, err := st.List(t.Context(), prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for _, i := range infos {
-		keys = append(keys, i.Key)
-	}
-	return keys
 }

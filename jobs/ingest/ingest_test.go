@@ -14,6 +14,7 @@ import (
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/lib/store/storetest"
 )
 
 // A file-drop pull that fails part-way (a corrupt second file) commits
@@ -46,7 +47,7 @@ func TestFailedFileDropPullKeepsTheCommittedPartition(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := dataset.Partition{Dataset: contract.Raw("retail", "orders"), Date: d}
-	before := keysUnder(t, st, raw.Prefix())
+	before := storetest.Keys(t, st, raw.Prefix())
 	m, err := dataset.ReadManifest(ctx, st, raw)
 	if err != nil || m.Rows != 2 || len(m.Files) != 1 {
 		t.Fatalf("first run: manifest %+v, %v; want 2 rows in 1 part", m, err)
@@ -59,24 +60,11 @@ func TestFailedFileDropPullKeepsTheCommittedPartition(t *testing.T) {
 	if _, err := ingest.Run(ctx, env, d); err == nil {
 		t.Fatal("ingest of a corrupt file succeeded")
 	}
-	if after := keysUnder(t, st, raw.Prefix()); !slices.Equal(after, before) {
+	if after := storetest.Keys(t, st, raw.Prefix()); !slices.Equal(after, before) {
 		t.Errorf("after the failed run the raw partition holds %v, want %v", after, before)
 	}
 	m2, err := dataset.ReadManifest(ctx, st, raw)
 	if err != nil || m2.RunID != "run-1" {
 		t.Errorf("after the failed run: manifest of %v, %v; want run-1's", m2, err)
 	}
-}
-
-func keysUnder(t *testing.T, st store.Store, prefix string) []string {
-	t.Helper()
-	infos, err := st.List(t.Context(), prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, i := range infos {
-		out = append(out, i.Key)
-	}
-	return out
 }

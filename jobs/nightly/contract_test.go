@@ -13,6 +13,7 @@ import (
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/lib/store/storetest"
 	"github.com/segmint/segmint/models/registry"
 )
 
@@ -160,7 +161,7 @@ var notInSample = map[string]string{
 func committedPartitions(t *testing.T, st store.Store) []dataset.Partition {
 	t.Helper()
 	var out []dataset.Partition
-	for _, key := range listKeys(t, st, "") {
+	for _, key := range storetest.Keys(t, st, "") {
 		dir, ok := strings.CutSuffix(key, "/"+dataset.SuccessName)
 		if !ok {
 			continue

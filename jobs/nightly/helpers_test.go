@@ -141,20 +141,6 @@ func dataParts(t *testing.T, st store.Store, cfg *config.Config, date string) ma
 	return out
 }
 
-// listKeys lists every object key under prefix.
-func listKeys(t *testing.T, st store.Store, prefix string) []string {
-	t.Helper()
-	infos, err := st.List(t.Context(), prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := make([]string, len(infos))
-	for i, info := range infos {
-		keys[i] = info.Key
-	}
-	return keys
-}
-
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/lib/store/storetest"
 )
 
 func newLocal(t testing.TB) *store.Local {
@@ -67,7 +68,7 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 				want = append(want, p.Key(f.Name))
 			}
 			slices.Sort(want)
-			if got := listKeys(t, st, p.Prefix()); !slices.Equal(got, want) {
+			if got := storetest.Keys(t, st, p.Prefix()); !slices.Equal(got, want) {
 				t.Errorf("%s holds %v, want %v", p, got, want)
 			}
 		}
@@ -88,7 +89,7 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 func modelFiles(t *testing.T, st store.Store) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, k := range listKeys(t, st, "models/") {
+	for _, k := range storetest.Keys(t, st, "models/") {
 		if !strings.HasSuffix(k, "/model.json") {
 			continue
 		}

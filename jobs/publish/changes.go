@@ -49,15 +49,9 @@ func changesOf(ctx context.Context, env step.Env, d rundate.Date, name string, t
 // previousSnapshot is the treated members of the newest committed snapshot
 // of the segment before d, with its date and manifest (none: nil, zero).
 func previousSnapshot(ctx context.Context, env step.Env, d rundate.Date, name string) ([]string, rundate.Date, *dataset.Manifest, error) {
-	dates, err := dataset.CommittedDates(ctx, env.Store, contract.Segment(name))
+	prev, err := dataset.NewestBefore(ctx, env.Store, contract.Segment(name), d)
 	if err != nil {
 		return nil, rundate.Date{}, nil, err
-	}
-	var prev rundate.Date
-	for _, day := range dates {
-		if day.Start().Before(d.Start()) {
-			prev = day
-		}
 	}
 	if prev.IsZero() {
 		return nil, prev, nil, nil

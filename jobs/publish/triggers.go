@@ -160,7 +160,7 @@ func riskOf(customers []customerview.Customer, scores []contract.Score) map[stri
 // both customers and scores committed, keyed by their id tonight; nil
 // when there is none.
 func previousRisk(ctx context.Context, env step.Env, d rundate.Date) (map[string]bool, []*dataset.Manifest, error) {
-	prev, err := newestBefore(ctx, env, contract.Scores, d)
+	prev, err := dataset.NewestBefore(ctx, env.Store, contract.Scores, d)
 	if err != nil || prev.IsZero() {
 		return nil, nil, err
 	}
@@ -183,19 +183,6 @@ func previousRisk(ctx context.Context, env step.Env, d rundate.Date) (map[string
 		}
 	}
 	return out, append([]*dataset.Manifest{cm, sm}, inputs...), nil
-}
-
-// newestBefore is the newest committed date of a dataset before d (zero
-// when none).
-func newestBefore(ctx context.Context, env step.Env, name string, d rundate.Date) (rundate.Date, error) {
-	dates, err := dataset.CommittedDates(ctx, env.Store, name)
-	var prev rundate.Date
-	for _, day := range dates {
-		if day.Start().Before(d.Start()) {
-			prev = day
-		}
-	}
-	return prev, err
 }
 
 // cartAbandoners fires for the customers whose latest add to cart in the

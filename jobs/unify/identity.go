@@ -335,30 +335,18 @@ func identityConfig(c config.Identity) identity.Config {
 
 // previousIdentity reads the newest identity map committed before d.
 func previousIdentity(ctx context.Context, env step.Env, d rundate.Date) ([]identity.Assignment, *dataset.Manifest, error) {
-	dates, err := dataset.CommittedDates(ctx, env.Store, contract.IdentityMap)
+	last, err := dataset.NewestBefore(ctx, env.Store, contract.IdentityMap, d)
 	if err != nil {
 		return nil, nil, err
 	}
-	last := lastBefore(dates, d)
-	if last == nil {
+	if last.IsZero() {
 		return nil, nil, nil
 	}
-	rows, m, err := dataset.ReadParquet[contract.IdentityRow](ctx, env.Store, dataset.Partition{Dataset: contract.IdentityMap, Date: *last})
+	rows, m, err := dataset.ReadParquet[contract.IdentityRow](ctx, env.Store, dataset.Partition{Dataset: contract.IdentityMap, Date: last})
 	if err != nil {
 		return nil, nil, err
 	}
 	return assignments(rows), m, nil
-}
-
-// lastBefore is the last date of dates (ascending) before d, or nil.
-func lastBefore(dates []rundate.Date, d rundate.Date) *rundate.Date {
-	var last *rundate.Date
-	for i := range dates {
-		if dates[i].Start().Before(d.Start()) {
-			last = &dates[i]
-		}
-	}
-	return last
 }
 
 // assignments are the rows of an identity map as the previous assignment

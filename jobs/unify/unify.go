@@ -306,22 +306,12 @@ func mergeCRM(ctx context.Context, env step.Env, d rundate.Date) (crmMerge, erro
 	var inputs []*dataset.Manifest
 	for _, src := range srcs {
 		for _, st := range src.Streams {
-			name := contract.Raw(src.Name, st.Name)
-			dates, err := dataset.CommittedDates(ctx, env.Store, name)
+			ms, err := dataset.EachRowsUpTo(ctx, env.Store, contract.Raw(src.Name, st.Name), d,
+				func(s *parquet.Schema, rows []parquet.Row) error { return merger.Add(src.Name, st.Name, s, rows) })
 			if err != nil {
 				return crmMerge{}, err
 			}
-			for _, day := range dates {
-				if day.Start().After(d.Start()) {
-					break
-				}
-				m, err := dataset.EachRows(ctx, env.Store, dataset.Partition{Dataset: name, Date: day},
-					func(s *parquet.Schema, rows []parquet.Row) error { return merger.Add(src.Name, st.Name, s, rows) })
-				if err != nil {
-					return crmMerge{}, err
-				}
-				inputs = append(inputs, m)
-			}
+			inputs = append(inputs, ms...)
 		}
 	}
 	return crmMerge{records: merger.Records(), inputs: inputs}, nil

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -110,7 +111,7 @@ func (m Models) Enabled() []Classifier {
 	}
 	var out []Classifier
 	for _, k := range Catalogue() {
-		if len(c.Models) > 0 && !contains(c.Models, k.Name) {
+		if len(c.Models) > 0 && !slices.Contains(c.Models, k.Name) {
 			continue
 		}
 		if days, ok := c.EligibleDays[k.Name]; ok {
@@ -119,15 +120,6 @@ func (m Models) Enabled() []Classifier {
 		out = append(out, k)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // KindAuto lets the learners compete on the holdout.

@@ -162,6 +162,19 @@ func CommittedDates(ctx context.Context, st store.Store, dataset string) ([]rund
 	return dates, nil
 }
 
+// NewestBefore is the newest date of a dataset's committed partitions
+// before d, or the zero Date when there is none.
+func NewestBefore(ctx context.Context, st store.Store, dataset string, d rundate.Date) (rundate.Date, error) {
+	dates, err := CommittedDates(ctx, st, dataset)
+	var prev rundate.Date
+	for _, day := range dates {
+		if day.Start().Before(d.Start()) {
+			prev = day
+		}
+	}
+	return prev, err
+}
+
 // successDate is the date of the dataset's partition whose _SUCCESS
 // marker key is; false when key is no such marker.
 func successDate(key, dataset string) (rundate.Date, bool) {

@@ -19,6 +19,7 @@ import (
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/lib/store/storetest"
 )
 
 var now = time.Date(2010, 12, 10, 3, 0, 0, 0, time.UTC)
@@ -62,13 +63,9 @@ func addText(t *testing.T, w *dataset.Writer, content string) {
 
 func keys(t *testing.T, s store.Store, prefix string) []string {
 	t.Helper()
-	infos, err := s.List(t.Context(), prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, i := range infos {
-		out = append(out, strings.TrimPrefix(i.Key, prefix))
+	for _, k := range storetest.Keys(t, s, prefix) {
+		out = append(out, strings.TrimPrefix(k, prefix))
 	}
 	return out
 }

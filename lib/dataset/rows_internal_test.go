@@ -13,6 +13,7 @@ import (
 
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/lib/store/storetest"
 )
 
 // streamSchema is a raw-like schema: strings, optional values with nulls.
@@ -136,7 +137,7 @@ func TestRowWriterAbort(t *testing.T) {
 	if err := rw.Abort(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if left := listKeys(t, st, p.Prefix()); len(left) != 0 {
+	if left := storetest.Keys(t, st, p.Prefix()); len(left) != 0 {
 		t.Fatalf("after Abort the partition holds %v, want nothing", left)
 	}
 
@@ -165,7 +166,7 @@ func TestRowWriterAbort(t *testing.T) {
 	}
 	want := []string{p.Prefix() + ManifestName, p.Prefix() + SuccessName, p.Key(committed.Files[0].Name), p.Key(committed.Files[1].Name)}
 	slices.Sort(want)
-	if got := listKeys(t, st, p.Prefix()); !slices.Equal(got, want) {
+	if got := storetest.Keys(t, st, p.Prefix()); !slices.Equal(got, want) {
 		t.Fatalf("after Abort the partition holds %v, want %v", got, want)
 	}
 	read := 0
@@ -193,18 +194,4 @@ func TestRowWriterEncodeErrorStops(t *testing.T) {
 	if err := rw.Abort(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func listKeys(t *testing.T, st store.Store, prefix string) []string {
-	t.Helper()
-	infos, err := st.List(t.Context(), prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, i := range infos {
-		out = append(out, i.Key)
-	}
-	slices.Sort(out)
-	return out
 }

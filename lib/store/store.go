@@ -97,3 +97,14 @@ func GetBytes(ctx context.Context, s Store, key string) ([]byte, error) {
 func PutBytes(ctx context.Context, s Store, key string, b []byte) error {
 	return s.Put(ctx, key, bytes.NewReader(b))
 }
+
+// Keys lists the keys of every object whose key starts with prefix, sorted,
+// as List does; on an error, the keys listed so far with it.
+func Keys(ctx context.Context, s Store, prefix string) ([]string, error) {
+	infos, err := s.List(ctx, prefix)
+	keys := make([]string, len(infos))
+	for i, in := range infos {
+		keys[i] = in.Key
+	}
+	return keys, err
+}

@@ -14,14 +14,7 @@ import (
 func TestFitBGNBDCDNOW(t *testing.T) {
 	m := mustFitBGNBD(t, publishedCustomers(t, cdnowSummary))
 	t.Log(describe(m))
-	for _, p := range []struct {
-		name      string
-		got, want float64
-	}{{"r", m.R, 0.243}, {"alpha", m.Alpha, 4.414}, {"a", m.A, 0.793}, {"b", m.B, 2.426}} {
-		if math.Abs(p.got-p.want) > 0.002 {
-			t.Errorf("%s = %.4f, want %.3f ± 0.002", p.name, p.got, p.want)
-		}
-	}
+	checkParams(t, m, 0.243, 4.414, 0.793, 2.426)
 	if math.Abs(m.Fit.LogLikelihood-(-9582.4)) > 0.05 {
 		t.Errorf("log-likelihood = %.4f, want -9582.4", m.Fit.LogLikelihood)
 	}
@@ -88,31 +81,63 @@ func TestBGNBDPublishedPredictions(t *testing.T) {
 // hyp2f1 (no Euler transformation), over horizons up to ten years.
 func TestBGNBDReference(t *testing.T) {
 	m := clv.BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
-	horizons := []float64{1, 39, 52, 260, 520}
-	for _, tc := range []struct {
-		c      clv.Customer
-		alive  float64
-		expect []float64
-	}{
-		{clv.Customer{Frequency: 0, Recency: 0, T: 38.86}, 1,
-			[]float64{0.005595657889, 0.195098052, 0.2520730223, 0.9155490825, 1.464547771}},
-		{clv.Customer{Frequency: 1, Recency: 1.71, T: 38.86}, 0.2121009854,
-			[]float64{0.006062951798, 0.2031869871, 0.2598234649, 0.861474316, 1.307418451}},
-		{clv.Customer{Frequency: 2, Recency: 30.43, T: 38.86}, 0.7265785701,
-			[]float64{0.03744796974, 1.226028175, 1.558720806, 4.935056969, 7.319313812}},
-		{clv.Customer{Frequency: 7, Recency: 29.43, T: 38.86}, 0.6417563459,
-			[]float64{0.106629213, 3.337053275, 4.198855585, 12.35966371, 17.77346897}},
-		{clv.Customer{Frequency: 26, Recency: 30.86, T: 31}, 0.9689156497,
-			[]float64{0.7106209373, 20.74972614, 25.75819594, 70.1069572, 98.12962792}},
-		{clv.Customer{Frequency: 40, Recency: 10, T: 38.86}, 3.193598824e-18,
-			[]float64{2.9442822e-18, 8.919164575e-17, 1.114762104e-16, 3.150230816e-16, 4.464164106e-16}},
-	} {
-		if got := m.ProbabilityAlive(tc.c); !near(got, tc.alive, 1e-8) {
-			t.Errorf("%+v: P(alive) = %.10g, want %.10g", tc.c, got, tc.alive)
+	checkReference(t, m, []reference{
+		{1, []float64{0.005595657889, 0.195098052, 0.2520730223, 0.9155490825, 1.464547771}},
+		{0.2121009854, []float64{0.006062951798, 0.2031869871, 0.2598234649, 0.861474316, 1.307418451}},
+		{0.7265785701, []float64{0.03744796974, 1.226028175, 1.558720806, 4.935056969, 7.319313812}},
+		{0.6417563459, []float64{0.106629213, 3.337053275, 4.198855585, 12.35966371, 17.77346897}},
+		{0.9689156497, []float64{0.7106209373, 20.74972614, 25.75819594, 70.1069572, 98.12962792}},
+		{3.193598824e-18, []float64{2.9442822e-18, 8.919164575e-17, 1.114762104e-16, 3.150230816e-16, 4.464164106e-16}},
+	})
+}
+
+// checkParams holds m's fitted r, alpha, a and b against published values,
+// each to ±0.002.
+func checkParams(t *testing.T, m clv.BGNBD, r, alpha, a, b float64) {
+	t.Helper()
+	for _, p := range []struct {
+		name      string
+		got, want float64
+	}{{"r", m.R, r}, {"alpha", m.Alpha, alpha}, {"a", m.A, a}, {"b", m.B, b}} {
+		if math.Abs(p.got-p.want) > 0.002 {
+			t.Errorf("%s = %.4f, want %.3f ± 0.002", p.name, p.got, p.want)
 		}
-		for i, h := range horizons {
-			if got := m.ExpectedPurchases(h, tc.c); !near(got, tc.expect[i], 1e-8) {
-				t.Errorf("%+v: E[Y(%v)] = %.10g, want %.10g", tc.c, h, got, tc.expect[i])
+	}
+}
+
+// referenceCustomers are the customers of the reference tests (BG/NBD and
+// MBG/NBD), and referenceHorizons the horizons of their E[Y(t)].
+var (
+	referenceCustomers = []clv.Customer{
+		{Frequency: 0, Recency: 0, T: 38.86},
+		{Frequency: 1, Recency: 1.71, T: 38.86},
+		{Frequency: 2, Recency: 30.43, T: 38.86},
+		{Frequency: 7, Recency: 29.43, T: 38.86},
+		{Frequency: 26, Recency: 30.86, T: 31},
+		{Frequency: 40, Recency: 10, T: 38.86},
+	}
+	referenceHorizons = []float64{1, 39, 52, 260, 520}
+)
+
+// reference is what a reference computes for one of referenceCustomers:
+// P(alive) and E[Y(t)] at each of referenceHorizons.
+type reference struct {
+	alive  float64
+	expect []float64
+}
+
+// checkReference holds m's predictions for referenceCustomers, in order,
+// against want, to a relative 1e-8.
+func checkReference(t *testing.T, m clv.BGNBD, want []reference) {
+	t.Helper()
+	for k, c := range referenceCustomers {
+		tc := want[k]
+		if got := m.ProbabilityAlive(c); !near(got, tc.alive, 1e-8) {
+			t.Errorf("%+v: P(alive) = %.10g, want %.10g", c, got, tc.alive)
+		}
+		for i, h := range referenceHorizons {
+			if got := m.ExpectedPurchases(h, c); !near(got, tc.expect[i], 1e-8) {
+				t.Errorf("%+v: E[Y(%v)] = %.10g, want %.10g", c, h, got, tc.expect[i])
 			}
 		}
 	}

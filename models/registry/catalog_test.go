@@ -13,12 +13,7 @@ import (
 
 func memKeys(st *store.Mem) Keys {
 	return func(ctx context.Context, prefix string) ([]string, error) {
-		infos, err := st.List(ctx, prefix)
-		keys := make([]string, len(infos))
-		for i, in := range infos {
-			keys[i] = in.Key
-		}
-		return keys, err
+		return store.Keys(ctx, st, prefix)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -276,19 +277,10 @@ func (g *gen) tabletGroup(ps []Person, taken map[int]bool, size int) []int {
 			if len(group) == size {
 				break
 			}
-			if j != anchor && !taken[j] && !contains(group, j) && (!same || ps[j].Country == ps[anchor].Country) {
+			if j != anchor && !taken[j] && !slices.Contains(group, j) && (!same || ps[j].Country == ps[anchor].Country) {
 				group = append(group, j)
 			}
 		}
 	}
 	return group
-}
-
-func contains(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

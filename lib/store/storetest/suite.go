@@ -8,6 +8,8 @@
 // List is a plain string-prefix match on keys, the way S3 does it: "raw/"
 // lists "raw/a" but not "rawx/a", while "raw" lists both, and
 // "dt=2010-01-0" lists "dt=2010-01-01/..." but not "dt=2010-01-10/...".
+//
+// Keys is a helper for the tests of packages that use a store.
 package storetest
 
 import (
@@ -76,6 +78,17 @@ func cleanup(t *testing.T, s store.Store, base string) {
 			t.Logf("cleanup: %v", err)
 		}
 	}
+}
+
+// Keys lists the keys under prefix in s (store.Keys), sorted, and fails the
+// test on an error.
+func Keys(t testing.TB, s store.Store, prefix string) []string {
+	t.Helper()
+	keys, err := store.Keys(t.Context(), s, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }
 
 func ctxFor(t *testing.T) context.Context {
