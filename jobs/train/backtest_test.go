@@ -2,7 +2,6 @@ package train
 
 import (
 	"cmp"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -12,13 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
-	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/segmint/segmint/jobs/ingest"
-	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
@@ -26,7 +21,6 @@ import (
 	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/propensity"
 	"github.com/segmint/segmint/lib/rundate"
-	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/eval"
 	"github.com/segmint/segmint/models/frame"
@@ -68,9 +62,9 @@ func TestBacktest(t *testing.T) {
 	if _, err := os.Stat(data); err != nil {
 		t.Skipf("full data set not present: %v", err)
 	}
-	cfg := backtestConfig(t, data)
+	cfg, path := backtestConfig(t, data)
 	dates := []string{"2010-06-01", "2010-08-01", "2010-09-01"}
-	asOf := nightlyOrders(t, cfg, append(dates, backtestOutcomeDate))
+	asOf := nightlyOrders(t, cfg, path, append(dates, backtestOutcomeDate))
 	py, dir := sklearnPython(t), snapshotDir(t)
 	var results []caseResult
 	for _, date := range dates {
@@ -82,22 +76,28 @@ func TestBacktest(t *testing.T) {
 	printBacktest(os.Stdout, results)
 }
 
-// backtestConfig is configs/local.yaml with its landing folders made
-// absolute and the orders stream's pointed at a folder holding data.
-func backtestConfig(t *testing.T, data string) *config.Config {
-	cfg, err := config.Load("../../configs/local.yaml", nil)
+// backtestConfig writes configs/local.yaml with a local store in a
+// temporary folder and the orders stream's landing pointed at a folder
+// holding data, and returns it read and its path. Relative landings are
+// read from the repository root, where the steps run.
+func backtestConfig(t *testing.T, data string) (*config.Config, string) {
+	b, err := os.ReadFile("../../configs/local.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range cfg.Sources {
-		if cfg.Sources[i].Landing, err = filepath.Abs(filepath.Join("../..", cfg.Sources[i].Landing)); err != nil {
-			t.Fatal(err)
-		}
-	}
 	landing := t.TempDir()
 	copyFile(t, data, filepath.Join(landing, "orders", filepath.Base(data)))
-	cfg.Sources[0].Landing = landing
-	return cfg
+	text := strings.Replace(string(b), "\n  path: data\n", "\n  path: "+t.TempDir()+"\n", 1)
+	text = strings.Replace(text, "landing: testdata/landing/retail", "landing: "+landing, 1)
+	path := filepath.Join(t.TempDir(), "backtest.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, path
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -121,40 +121,41 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
-// nightlyOrders runs ingest and unify of each date, in order, on one local
-// store, as nightly runs would (identity resolution keeps the earlier
-// nights' customer ids), and returns by date the customers' orders of
-// unified/orders: what the train and score steps of that night read.
-func nightlyOrders(t *testing.T, cfg *config.Config, dates []string) map[string][]customerview.Order {
-	st, err := store.NewLocal(t.TempDir())
+// nightlyOrders runs the product's ingest and unify of each date, in
+// order, on one store, as nightly runs would (identity resolution keeps
+// the earlier nights' customer ids), and returns by date the customers'
+// orders of unified/orders: what the train and score steps of that night
+// read. The steps run as the segmint binary, built from the repository:
+// a step package may not import another one.
+func nightlyOrders(t *testing.T, cfg *config.Config, path string, dates []string) map[string][]customerview.Order {
+	bin := filepath.Join(t.TempDir(), "segmint")
+	run(t, "go", "build", "-o", bin, ".")
+	st, err := store.NewLocal(cfg.Store.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string][]customerview.Order{}
 	for _, date := range dates {
-		d := backtestDate(t, date)
-		env := step.Env{Store: st, Config: cfg, Log: zerolog.Nop(), RunID: "backtest-" + date,
-			Now: func() time.Time { return d.End() }, Opener: func(location string) (store.Store, string, error) {
-				return store.OpenLocation(context.Background(), store.Options{}, location)
-			}}
-		out[date] = unifiedOrders(t, env, d)
+		for _, step := range []string{"ingest", "unify"} {
+			run(t, bin, step, "--date", date, "--config", path, "--log-format", "json", "--log-level", "warn")
+		}
+		in := dataset.Partition{Dataset: contract.Orders, Date: backtestDate(t, date)}
+		orders, _, err := dataset.ReadParquet[customerview.Order](t.Context(), st, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[date] = orders
 	}
 	return out
 }
 
-// unifiedOrders runs ingest and unify of d and reads unified/orders.
-func unifiedOrders(t *testing.T, env step.Env, d rundate.Date) []customerview.Order {
-	for _, run := range []func(context.Context, step.Env, rundate.Date) (step.Stats, error){ingest.Run, unify.Run} {
-		if _, err := run(t.Context(), env, d); err != nil {
-			t.Fatalf("nightly %s: %v", d, err)
-		}
+// run runs a command in the repository root and fails the test on error.
+func run(t *testing.T, name string, args ...string) {
+	cmd := exec.CommandContext(t.Context(), name, args...)
+	cmd.Dir = "../.."
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, b)
 	}
-	in := dataset.Partition{Dataset: contract.Orders, Date: d}
-	orders, _, err := step.ReadInput[customerview.Order](t.Context(), env, in, contract.StepUnify)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return orders
 }
 
 func backtestDate(t *testing.T, s string) rundate.Date {
