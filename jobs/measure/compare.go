@@ -1,6 +1,8 @@
 package measure
 
 import (
+	"sort"
+
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/uplift"
@@ -18,10 +20,18 @@ const (
 	controlGroup = 1
 )
 
-// gather sorts every exposed person's outcome into their group.
+// gather sorts every exposed person's outcome into their group, in id
+// order (the running moments depend on the order of their values, and the
+// committed figures must not change from run to run).
 func gather(exposed map[string]exposure, out map[string]outcome) groups {
+	ids := make([]string, 0, len(exposed))
+	for id := range exposed {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
 	var g groups
-	for id, e := range exposed {
+	for _, id := range ids {
+		e := exposed[id]
 		k := treatedGroup
 		if e.control {
 			k = controlGroup

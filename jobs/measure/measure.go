@@ -9,8 +9,9 @@
 //
 // Outcomes. A person's non-cancelled orders after the end of their first
 // night up to the end of D2 (unified/orders/dt=D2): converted (at least
-// one order), orders per person and net revenue per person (cancellations
-// subtracted), zeros included. Treated people were exported; control
+// one order), orders per person and revenue per person (the orders' value;
+// a cancellation is left out, since it may cancel an order placed before
+// the person was exposed), zeros included. Treated people were exported; control
 // people were held out, so the difference is the segment's effect.
 //
 // Statistics (lib/uplift): the conversion difference with Newcombe's
@@ -122,7 +123,7 @@ func readExposures(ctx context.Context, env step.Env, segment string, from, to r
 		inputs = append(inputs, ms...)
 	}
 	if len(inputs) == 0 {
-		return nil, nil, step.Usagef("measure: segment %s has no committed snapshot from %s to %s (run segmint nightly first)", segment, from, to)
+		return nil, nil, fmt.Errorf("%w: segment %s has no committed snapshot from %s to %s (run segmint nightly first)", step.ErrMissingInput, segment, from, to)
 	}
 	return exposed, inputs, nil
 }
@@ -158,10 +159,11 @@ func outcomes(exposed map[string]exposure, orders []customerview.Order, to runda
 		if !ok || o.OrderedAt.Before(e.first.End()) || !o.OrderedAt.Before(to.End()) {
 			continue
 		}
-		r := out[*o.CustomerID]
-		if !o.IsCancellation {
-			r.orders++
+		if o.IsCancellation {
+			continue // it may cancel an order placed before the person's first night
 		}
+		r := out[*o.CustomerID]
+		r.orders++
 		r.revenue += o.Value
 		out[*o.CustomerID] = r
 	}

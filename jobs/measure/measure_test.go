@@ -112,7 +112,8 @@ func TestMeasureFlagsAPlantedSampleRatioMismatch(t *testing.T) {
 }
 
 // Orders on or before a person's first night, and after the window, do not
-// count; a cancellation lowers revenue but is no order. Worked by hand:
+// count; a cancellation is neither an order nor negative revenue (it may
+// cancel an order placed before the person was exposed). Worked by hand:
 // treated t1 (one order of 30 counted, one on its first night not), t2 (a
 // cancellation of 10), t3 (an order before its first night); control c1
 // (an order after the window), c2 (an order of 20).
@@ -147,7 +148,7 @@ func TestOnlyOrdersAfterTheFirstNightAndInTheWindowCount(t *testing.T) {
 	want := map[string][2]float64{ // treated, control
 		measure.MetricConversion: {1.0 / 3, 0.5},
 		measure.MetricOrders:     {1.0 / 3, 0.5},
-		measure.MetricRevenue:    {(30.0 - 10) / 3, 10},
+		measure.MetricRevenue:    {30.0 / 3, 10},
 	}
 	for _, r := range rows {
 		w := want[r.Metric]

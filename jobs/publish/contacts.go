@@ -140,8 +140,10 @@ func firstText(props map[string]any, names []string) string {
 }
 
 // peopleOf merges the contacts of each customer (unified/identity_map/dt=d):
-// the newest contact's values, each empty one filled from the next newest.
-func peopleOf(contacts map[string]contact, idmap []contract.IdentityRow) map[string]audiencefile.Person {
+// the newest contact's values, each empty one filled from the next newest
+// (what the platform files carry), and every contact's raw values (what
+// suppression checks).
+func peopleOf(contacts map[string]contact, idmap []contract.IdentityRow) (map[string]audiencefile.Person, map[string][]audiencefile.Person) {
 	by := map[string][]contact{}
 	for _, r := range idmap {
 		if c, ok := contacts[r.RecordKey]; ok {
@@ -149,10 +151,14 @@ func peopleOf(contacts map[string]contact, idmap []contract.IdentityRow) map[str
 		}
 	}
 	out := make(map[string]audiencefile.Person, len(by))
+	all := make(map[string][]audiencefile.Person, len(by))
 	for id, cs := range by {
+		for _, c := range cs {
+			all[id] = append(all[id], c.person)
+		}
 		out[id] = merged(cs)
 	}
-	return out
+	return out, all
 }
 
 // merged is the newest contact's values, gaps filled from older ones.

@@ -66,7 +66,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 // purpose, and points its latest.json at it.
 func publishRFM(ctx context.Context, env step.Env, n *night, scores []contract.Score, stats step.Stats) error {
 	purpose := env.Config.Segments.RFM.Purpose
-	kept, suppressed := n.allowed(scores, purpose)
+	kept, suppressed := n.allowed(scores, purpose, env.Config.Segments)
 	members, sizes := rfmMembers(kept)
 	p := dataset.Partition{Dataset: contract.RFMSegments, Date: n.d}
 	pm, err := commitMembers(ctx, env, p, n.inputs, members, sizes, suppressed)

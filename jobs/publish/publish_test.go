@@ -27,6 +27,7 @@ import (
 // customer is a unified customer with net revenue in whole units.
 type customer struct {
 	id       string
+	number   string // source customer number; "n-" + id when empty
 	net      int64
 	denied   bool
 	deletion bool
@@ -44,7 +45,7 @@ func commitNight(t *testing.T, env step.Env, d rundate.Date, cs []customer, merg
 	var scores []contract.Score
 	var orders []customerview.Order
 	for _, c := range cs {
-		cu := customerview.Customer{CustomerID: c.id, CustomerNumber: "n-" + c.id, NetRevenue: money.Cents(c.net * 100),
+		cu := customerview.Customer{CustomerID: c.id, CustomerNumber: or(c.number, "n-"+c.id), NetRevenue: money.Cents(c.net * 100),
 			OrdersCount: 1, LifecycleStage: or(c.stage, customerview.StageActive), EmailConsent: customerview.ConsentGranted}
 		if c.first != 0 {
 			id := c.id
@@ -355,5 +356,37 @@ func TestCartAbandoners(t *testing.T) {
 	}
 	if len(rows) != 1 || rows[0].CustomerID != "a" || rows[0].Reason != "add to cart at 2026-01-10T10:00:00Z" {
 		t.Errorf("cart abandoners %+v, want a at 10:00", rows)
+	}
+}
+
+// A person with two source customer numbers has two rows of
+// unified/customers: q (both rows match) is one member, not two; p, whose
+// second row carries the deletion request, is in no file; the RFM family
+// drops scores of ids unified/customers does not hold.
+func TestAPersonWithTwoCustomerNumbersIsOnePerson(t *testing.T) {
+	cfg := testConfig(0)
+	cfg.Segments.RFM.Enabled, cfg.Segments.RFM.Purpose = true, config.PurposeEmail
+	env := testEnv(t, cfg)
+	d := mustDate(t, "2026-01-10")
+	commitNight(t, env, d, []customer{{id: "q", number: "1", net: 200}, {id: "q", number: "2", net: 300},
+		{id: "p", number: "3", net: 200}, {id: "p", number: "4", net: 250, deletion: true}}, nil)
+	if _, err := Run(t.Context(), env, d); err != nil {
+		t.Fatal(err)
+	}
+	members, _, err := dataset.ReadParquet[contract.AudienceMember](t.Context(), env.Store, dataset.Partition{Dataset: contract.Segment("vip"), Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 1 || members[0].CustomerID != "q" {
+		t.Errorf("members %+v, want q once", members)
+	}
+	rfm, _, err := dataset.ReadParquet[contract.Member](t.Context(), env.Store, dataset.Partition{Dataset: contract.RFMSegments, Date: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range rfm {
+		if m.CustomerID == "p" {
+			t.Errorf("p, who asked to be deleted on one of its rows, is in the RFM family")
+		}
 	}
 }

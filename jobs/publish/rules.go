@@ -23,9 +23,14 @@ type night struct {
 	customers []customerview.Customer
 	orders    []customerview.Order
 	table     *segrule.Table
-	// people are the customers' raw identifiers for the platform files.
-	people map[string]audiencefile.Person
-	list   *audience.List
+	// people are the customers' raw identifiers for the platform files,
+	// contacts every CRM contact's of each customer.
+	people   map[string]audiencefile.Person
+	contacts map[string][]audiencefile.Person
+	// persons are what suppression needs of each customer id, gathered
+	// over all its rows and contacts.
+	persons map[string]audience.Person
+	list    *audience.List
 	// region reads phones written without a country code.
 	region string
 	inputs []*dataset.Manifest
@@ -52,6 +57,7 @@ func readNight(ctx context.Context, env step.Env, d rundate.Date, scores []contr
 	if err := n.readPeople(ctx, env); err != nil {
 		return nil, err
 	}
+	n.gatherPersons()
 	return n, n.readSuppressions(ctx, env)
 }
 
@@ -65,7 +71,7 @@ func (n *night) readPeople(ctx context.Context, env step.Env) error {
 	if err != nil {
 		return err
 	}
-	n.people = peopleOf(contacts, idmap)
+	n.people, n.contacts = peopleOf(contacts, idmap)
 	n.inputs = append(append(n.inputs, inputs...), m)
 	return nil
 }
@@ -90,8 +96,12 @@ func selectMembers(n *night, segs config.Segments, seg config.Segment) (*segment
 		return nil, fmt.Errorf("segment %s: %w", seg.Name, err)
 	}
 	r := &segmentResult{seg: seg, suppressed: map[string]int64{}, control: map[string]int64{}}
+	seen := map[string]bool{}
 	for i, in := range sel {
-		if in {
+		// A person with several source customer numbers has several rows:
+		// it is a member when one of them matches, once.
+		if id := n.customers[i].CustomerID; in && !seen[id] {
+			seen[id] = true
 			r.add(n.customers[i], n.personOf(n.customers[i]), segs, n.list)
 		}
 	}
@@ -108,7 +118,7 @@ func (r *segmentResult) add(c customerview.Customer, p audience.Person, segs con
 		EmailSHA256: c.EmailSHA256, PhoneSHA256: c.PhoneSHA256, MergedFrom: []string{}}
 	salt := segs.Control.Salt
 	switch {
-	case audience.InControl(salt, audience.GlobalScope, c.CustomerID, segs.Control.GlobalShare):
+	case globalControl(segs, c.CustomerID):
 		m.Control, m.ControlGroup = true, ptr(groupGlobal)
 	case audience.InControl(salt, r.seg.Name, c.CustomerID, segs.ShareOf(r.seg)):
 		m.Control, m.ControlGroup = true, ptr(groupSegment)
@@ -125,26 +135,57 @@ const (
 	groupGlobal  = "global"
 )
 
-// personOf is what suppression needs of a unified customer: its flags and
-// the hashes of its identifiers, unified/customers' and those of the CRM
-// contact the platform files would use.
-func (n *night) personOf(c customerview.Customer) audience.Person {
-	p := audience.Person{CustomerID: c.CustomerID, CustomerNumber: c.CustomerNumber,
-		DeletionRequested: c.DeletionRequestedAt != nil, ConsentDenied: c.EmailConsent == customerview.ConsentDenied}
-	if c.EmailSHA256 != nil {
-		p.EmailSHA256 = append(p.EmailSHA256, *c.EmailSHA256)
+// gatherPersons builds, per customer id, what suppression needs: a
+// deletion request or a denied consent on any of its rows, every source
+// customer number, and the hashes of every e-mail and phone known for it
+// (unified/customers' and every linked CRM contact's).
+func (n *night) gatherPersons() {
+	n.persons = make(map[string]audience.Person, len(n.customers))
+	for _, c := range n.customers {
+		p, seen := n.persons[c.CustomerID]
+		if !seen {
+			p = n.contactHashes(c.CustomerID)
+		}
+		p.DeletionRequested = p.DeletionRequested || c.DeletionRequestedAt != nil
+		p.ConsentDenied = p.ConsentDenied || c.EmailConsent == customerview.ConsentDenied
+		p.CustomerNumbers = append(p.CustomerNumbers, c.CustomerNumber)
+		p.EmailSHA256 = appendIf(p.EmailSHA256, c.EmailSHA256)
+		p.PhoneSHA256 = appendIf(p.PhoneSHA256, c.PhoneSHA256)
+		n.persons[c.CustomerID] = p
 	}
-	if c.PhoneSHA256 != nil {
-		p.PhoneSHA256 = append(p.PhoneSHA256, *c.PhoneSHA256)
-	}
-	raw := n.people[c.CustomerID]
-	if e, ok := normalize.Email(raw.Email); ok {
-		p.EmailSHA256 = append(p.EmailSHA256, normalize.Hash(e))
-	}
-	if ph, ok := normalize.Phone(raw.Phone, n.region); ok {
-		p.PhoneSHA256 = append(p.PhoneSHA256, normalize.Hash(ph))
+}
+
+// contactHashes is a person with the hashes of its contacts' e-mails and
+// phones.
+func (n *night) contactHashes(id string) audience.Person {
+	p := audience.Person{CustomerID: id}
+	for _, raw := range n.contacts[id] {
+		if e, ok := normalize.Email(raw.Email); ok {
+			p.EmailSHA256 = append(p.EmailSHA256, normalize.Hash(e))
+		}
+		if ph, ok := normalize.Phone(raw.Phone, n.region); ok {
+			p.PhoneSHA256 = append(p.PhoneSHA256, normalize.Hash(ph))
+		}
 	}
 	return p
+}
+
+// appendIf appends *v when v is set.
+func appendIf(list []string, v *string) []string {
+	if v == nil {
+		return list
+	}
+	return append(list, *v)
+}
+
+// personOf is what suppression needs of the person of a unified customer
+// row.
+func (n *night) personOf(c customerview.Customer) audience.Person { return n.persons[c.CustomerID] }
+
+// globalControl reports whether a customer is in the global control group,
+// which no file targets.
+func globalControl(segs config.Segments, id string) bool {
+	return audience.InControl(segs.Control.Salt, audience.GlobalScope, id, segs.Control.GlobalShare)
 }
 
 // treated are the ids of the members outside every control group.
@@ -168,22 +209,34 @@ func deref(s *string) string {
 }
 
 // allowed are the scores of the customers a file of purpose may hold, and
-// the number left out by reason.
-func (n *night) allowed(scores []contract.Score, purpose string) ([]contract.Score, map[string]int64) {
-	by := make(map[string]int, len(n.customers))
-	for i, c := range n.customers {
-		by[c.CustomerID] = i
-	}
-	suppressed := map[string]int64{}
+// the number left out by reason: suppression, the global control group
+// ("global_control"), and scores of ids unified/customers does not hold
+// tonight ("unknown_customer": nothing can be checked of them).
+func (n *night) allowed(scores []contract.Score, purpose string, segs config.Segments) ([]contract.Score, map[string]int64) {
+	left := map[string]int64{}
 	kept := make([]contract.Score, 0, len(scores))
 	for _, s := range scores {
-		if i, ok := by[s.CustomerID]; ok {
-			if reason := audience.Suppressed(n.personOf(n.customers[i]), purpose, n.list); reason != "" {
-				suppressed[reason]++
-				continue
-			}
+		if reason := n.leftOut(s.CustomerID, purpose, segs); reason != "" {
+			left[reason]++
+			continue
 		}
 		kept = append(kept, s)
 	}
-	return kept, suppressed
+	return kept, left
+}
+
+// leftOut is why a customer id may not be in a file of purpose, "" when
+// it may.
+func (n *night) leftOut(id, purpose string, segs config.Segments) string {
+	p, ok := n.persons[id]
+	switch {
+	case !ok:
+		return "unknown_customer"
+	case globalControl(segs, id):
+		if reason := audience.Suppressed(p, purpose, n.list); reason != "" {
+			return reason
+		}
+		return "global_control"
+	}
+	return audience.Suppressed(p, purpose, n.list)
 }

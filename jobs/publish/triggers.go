@@ -41,7 +41,7 @@ func publishTriggers(ctx context.Context, env step.Env, n *night, scores []contr
 		if err != nil {
 			return err
 		}
-		rows, suppressed := n.triggerRows(name, env.Config.Segments.Triggers.Purpose, fs)
+		rows, suppressed := n.triggerRows(name, env.Config.Segments.Triggers.Purpose, env.Config.Segments, fs)
 		if err := commitTrigger(ctx, env, n, name, rows, suppressed, inputs); err != nil {
 			return err
 		}
@@ -50,21 +50,26 @@ func publishTriggers(ctx context.Context, env step.Env, n *night, scores []contr
 	return nil
 }
 
-// triggerRows are the rows of a trigger list, suppressed for its purpose.
-func (n *night) triggerRows(name, purpose string, fs []fired) ([]contract.TriggerMember, map[string]int64) {
+// triggerRows are the rows of a trigger list, one per person, suppressed
+// for its purpose and without the global control group.
+func (n *night) triggerRows(name, purpose string, segs config.Segments, fs []fired) ([]contract.TriggerMember, map[string]int64) {
 	by := make(map[string]int, len(n.customers))
 	for i, c := range n.customers {
-		by[c.CustomerID] = i
+		if _, ok := by[c.CustomerID]; !ok {
+			by[c.CustomerID] = i
+		}
 	}
 	suppressed := map[string]int64{}
 	var rows []contract.TriggerMember
+	seen := map[string]bool{}
 	for _, f := range fs {
 		i, ok := by[f.customer]
-		if !ok {
+		if !ok || seen[f.customer] {
 			continue
 		}
+		seen[f.customer] = true
 		c := n.customers[i]
-		if reason := audience.Suppressed(n.personOf(c), purpose, n.list); reason != "" {
+		if reason := n.leftOut(c.CustomerID, purpose, segs); reason != "" {
 			suppressed[reason]++
 			continue
 		}
@@ -89,9 +94,9 @@ func commitTrigger(ctx context.Context, env step.Env, n *night, name string, row
 	}
 	err := addCSV(ctx, w, label, RoleTrigger, int64(len(rows)), func(out io.Writer) error {
 		cw := csv.NewWriter(out)
-		_ = cw.Write([]string{"customer_id", "trigger", "reason", "email_sha256", "phone_sha256"})
+		_ = cw.Write([]string{"customer_id", "trigger", "purpose", "reason", "email_sha256", "phone_sha256"})
 		for _, r := range rows {
-			_ = cw.Write([]string{r.CustomerID, r.Trigger, r.Reason, deref(r.EmailSHA256), deref(r.PhoneSHA256)})
+			_ = cw.Write([]string{r.CustomerID, r.Trigger, r.Purpose, r.Reason, deref(r.EmailSHA256), deref(r.PhoneSHA256)})
 		}
 		cw.Flush()
 		return cw.Error()

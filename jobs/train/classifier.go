@@ -57,15 +57,22 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	for kind, auc := range aucs {
 		sel.Metrics["auc_"+kind] = auc
 	}
-	dr, drErr := driftOf(sel, trainSet, propensity.For(orders, d.End(), k, false))
-	if drErr == nil {
-		dr.record(sel.Metrics)
-	}
 	f, err := refit(ctx, p, sel, holdSet)
-	if err != nil {
+	if isDataShortfall(err) {
 		err = fmt.Errorf("%w: the refit on the snapshot as of %s: %v", errTooLittleData, holdCut.Format(time.DateOnly), err)
 		env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
 		return skipped(name, err), nil
+	}
+	if err != nil {
+		return contract.Decision{}, fmt.Errorf("refit: %w", err)
+	}
+	// Drift of the model that scores: from its training snapshot (the
+	// newest closed one) to tonight's customers.
+	dr, drErr := driftOf(f, holdSet, propensity.For(orders, d.End(), k, false))
+	if drErr != nil {
+		env.Log.Warn().Str(logging.FieldModel, name).Err(drErr).Msg("drift not measured")
+	} else {
+		dr.record(f.Metrics)
 	}
 	f.Name, f.Label = name, sel.Label
 	f.Window = &registry.Window{From: first, To: d.String()}

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"hash/fnv"
 
 	"github.com/segmint/segmint/lib/config"
@@ -65,4 +66,12 @@ func take(s *propensity.Set, idx []int) (*frame.Frame, []float64) {
 		y[k] = s.Y[i]
 	}
 	return s.X.Take(idx), y
+}
+
+// isDataShortfall reports whether a refit failed because the newest
+// snapshot's calibration fold cannot support a calibration (one class,
+// fewer rows than folds), the night's data and not the code: the
+// champion then stays.
+func isDataShortfall(err error) bool {
+	return errors.Is(err, calibrate.ErrSingleClass) || errors.Is(err, calibrate.ErrEmpty) || errors.Is(err, calibrate.ErrOptions)
 }

@@ -91,9 +91,9 @@ func TestSuppressionReasonsAndPurposes(t *testing.T) {
 			map[string]string{config.PurposeEmail: ReasonList, config.PurposeAds: ReasonList, config.PurposeAnalytics: ""}},
 		{Person{CustomerID: "d", PhoneSHA256: []string{normalize.Hash(phone)}},
 			map[string]string{config.PurposeEmail: ReasonList, config.PurposeAds: ReasonList}},
-		{Person{CustomerID: "e", CustomerNumber: "12345"}, map[string]string{config.PurposeAds: ReasonList}},
+		{Person{CustomerID: "e", CustomerNumbers: []string{"999", "12345"}}, map[string]string{config.PurposeAds: ReasonList}},
 		{Person{CustomerID: "f", EmailSHA256: []string{"ab" + normalize.Hash("x")[2:]}}, map[string]string{config.PurposeEmail: ReasonList}},
-		{Person{CustomerID: "g", EmailSHA256: []string{normalize.Hash("other@example.com")}, CustomerNumber: "999"},
+		{Person{CustomerID: "g", EmailSHA256: []string{normalize.Hash("other@example.com")}, CustomerNumbers: []string{"999"}},
 			map[string]string{config.PurposeEmail: "", config.PurposeAds: "", config.PurposeAnalytics: ""}},
 	}
 	for _, c := range cases {

@@ -18,8 +18,9 @@ func Reasons() []string { return []string{ReasonDeletion, ReasonConsent, ReasonL
 
 // Person is what suppression needs of one customer.
 type Person struct {
-	CustomerID        string
-	CustomerNumber    string
+	CustomerID string
+	// CustomerNumbers are every source customer number of the person.
+	CustomerNumbers   []string
 	DeletionRequested bool
 	ConsentDenied     bool
 	// EmailSHA256 and PhoneSHA256 are the hashes of every normalised
@@ -119,7 +120,7 @@ func (l *List) has(p Person) bool {
 	if l == nil {
 		return false
 	}
-	return anyIn(l.emails, p.EmailSHA256) || anyIn(l.phones, p.PhoneSHA256) || p.CustomerNumber != "" && l.numbers[p.CustomerNumber]
+	return anyIn(l.emails, p.EmailSHA256) || anyIn(l.phones, p.PhoneSHA256) || anyIn(l.numbers, p.CustomerNumbers)
 }
 
 // anyIn reports whether one of the hashes is in set.

@@ -102,14 +102,15 @@ func ColumnNames() []string {
 	return out
 }
 
-// Table is the customers as a rule table, one row per customer in the
-// given order, with the features and scores of the same customer id
-// (null where a customer has none) and the columns derived from orders.
+// Table is the customers as a rule table, one row per row of
+// unified/customers in the given order (a person with several source
+// customer numbers has several), each with the features and scores of its
+// customer id (null where it has none) and the columns derived from orders.
 func Table(customers []customerview.Customer, features []featureset.Customer, scores []contract.Score, orders []customerview.Order) *segrule.Table {
 	t := &segrule.Table{Rows: len(customers), Cols: map[string]*segrule.Column{}}
-	pos := make(map[string]int, len(customers))
+	pos := make(map[string][]int, len(customers))
 	for i, c := range customers {
-		pos[c.CustomerID] = i
+		pos[c.CustomerID] = append(pos[c.CustomerID], i)
 	}
 	t.Cols[FirstOrderValue] = firstOrderValues(orders, pos, len(customers))
 	addColumns(t, customers, pos, func(c customerview.Customer) string { return c.CustomerID })
@@ -119,8 +120,8 @@ func Table(customers []customerview.Customer, features []featureset.Customer, sc
 }
 
 // addColumns adds the columns of rows that t does not have yet, each row
-// at the position of its customer id (rows of unknown ids are ignored).
-func addColumns[T any](t *segrule.Table, rows []T, pos map[string]int, id func(T) string) {
+// at the positions of its customer id (rows of unknown ids are ignored).
+func addColumns[T any](t *segrule.Table, rows []T, pos map[string][]int, id func(T) string) {
 	var fresh []field
 	for _, f := range fieldsOf(reflect.TypeOf(*new(T))) {
 		if _, ok := t.Cols[f.name]; !ok {
@@ -129,13 +130,11 @@ func addColumns[T any](t *segrule.Table, rows []T, pos map[string]int, id func(T
 		}
 	}
 	for _, r := range rows {
-		i, ok := pos[id(r)]
-		if !ok {
-			continue
-		}
 		v := reflect.ValueOf(r)
-		for _, f := range fresh {
-			set(t.Cols[f.name], i, v.Field(f.index), f.scale)
+		for _, i := range pos[id(r)] {
+			for _, f := range fresh {
+				set(t.Cols[f.name], i, v.Field(f.index), f.scale)
+			}
 		}
 	}
 }
@@ -188,7 +187,7 @@ func number(v reflect.Value, scale float64) float64 {
 }
 
 // firstOrderValues is the FirstOrderValue column.
-func firstOrderValues(orders []customerview.Order, pos map[string]int, n int) *segrule.Column {
+func firstOrderValues(orders []customerview.Order, pos map[string][]int, n int) *segrule.Column {
 	c := newColumn(segrule.Number, n)
 	first := make([]*customerview.Order, n)
 	for k := range orders {
@@ -196,9 +195,10 @@ func firstOrderValues(orders []customerview.Order, pos map[string]int, n int) *s
 		if o.CustomerID == nil || o.IsCancellation {
 			continue
 		}
-		i, ok := pos[*o.CustomerID]
-		if ok && (first[i] == nil || earlier(o, first[i])) {
-			first[i] = o
+		for _, i := range pos[*o.CustomerID] {
+			if first[i] == nil || earlier(o, first[i]) {
+				first[i] = o
+			}
 		}
 	}
 	for i, o := range first {

@@ -55,9 +55,9 @@ type Decision struct {
 	// WindowTo (= D). Train and holdout rows are the selection's.
 	SelectionWindowTo string `parquet:"selection_window_to,optional"`
 	HoldoutFrom       string `parquet:"holdout_from,optional"`
-	// Drift is the population stability index of the challenger's score
-	// and of its three most drifted features, from its training snapshot
-	// to tonight's customers ("score 0.041, recency_days 0.120, ...");
+	// Drift is the population stability index of the refitted model's
+	// score and of its three most drifted features, from its training
+	// snapshot to tonight's customers ("score 0.041, recency_days 0.120, ...");
 	// Drifted is true when one is above 0.25.
 	Drift   string `parquet:"drift,optional"`
 	Drifted bool   `parquet:"drifted"`
