@@ -1,8 +1,13 @@
-// Package publish is the publish step: it turns scores/dt=D into segment
-// files that downstream systems read, segments/<family>/dt=D/, each with a
-// Parquet part, an audience CSV, manifest.json and _SUCCESS, and then points
-// segments/<family>/latest.json at the newest committed date. A backfill of
-// an older date never moves latest.json backwards.
+// Package publish is the publish step: it turns the night's customers,
+// features and scores into the files downstream systems read: the RFM
+// family (segments/rfm/dt=D), every rule segment of the configuration
+// (segments/<name>/dt=D: snapshot, export, adds, removes and, for purpose
+// ads, the Google and Meta upload files) and the trigger lists
+// (triggers/<name>/dt=D). Nobody who asked to be deleted, and for email and
+// ads nobody who denied consent or is on the suppression list, is in them
+// (lib/audience). Each partition's manifest names every file's role; then
+// segments/<name>/latest.json points at the newest committed date. A
+// backfill of an older date never moves latest.json backwards.
 package publish
 
 import (

@@ -1,8 +1,9 @@
 // Package score is the score step: it scores every customer with an order
 // in features/customers/dt=D into scores/dt=D: RFM scores and segments
 // (lib/rfm) and, where the train step has promoted a champion, the
-// purchase probability and the lifetime-value figures of the champion
-// models (their versions are in the partition's manifest).
+// classifiers' calibrated probabilities with their percentiles and
+// versions, the predicted revenue and the lifetime-value figures of the
+// champion models (their versions are also in the partition's manifest).
 package score
 
 import (
