@@ -30,7 +30,7 @@ func applyClassifier(ctx context.Context, reg *registry.Registry, k config.Class
 		versions[k.Name] = v
 		return nil
 	}
-	pred, err := predict(f, set)
+	pred, err := learn.PredictFrame(f, set.X)
 	if err != nil {
 		return fmt.Errorf("model %s: %w", k.Name, err)
 	}
@@ -66,7 +66,7 @@ func applyValue(ctx context.Context, reg *registry.Registry, d rundate.Date, ord
 	if set.X.Rows == 0 {
 		return nil
 	}
-	pred, err := predict(f, set)
+	pred, err := learn.PredictFrame(f, set.X)
 	if err != nil {
 		return fmt.Errorf("model %s: %w", f.Name, err)
 	}
@@ -76,23 +76,6 @@ func applyValue(ctx context.Context, reg *registry.Registry, d rundate.Date, ord
 	fill(rows, index, "predicted_revenue_90d", set.IDs, pred, v, stats, f.Name)
 	versions[f.Name] = v
 	return nil
-}
-
-// predict is f's calibrated probability for every row of set.
-func predict(f *registry.File, set *propensity.Set) ([]float64, error) {
-	model, err := learn.Decode(f)
-	if err != nil {
-		return nil, err
-	}
-	x, err := set.X.Conform(f.Features)
-	if err != nil {
-		return nil, err
-	}
-	pred, err := model.Predict(x)
-	if err != nil || f.Calibration == nil {
-		return pred, err
-	}
-	return f.Calibration.Apply(pred), nil
 }
 
 // percentiles are each value's share of the others that are lower, ties

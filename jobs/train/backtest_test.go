@@ -361,19 +361,11 @@ func (c backtestCase) notKept(t *testing.T, kept string, trainSet, holdSet, scor
 // calibratedScores is what the score step publishes for the set with
 // model file f: its calibrated probability.
 func calibratedScores(t *testing.T, f *registry.File, set *propensity.Set) []float64 {
-	m, err := learn.Decode(f)
+	p, err := learn.PredictFrame(f, set.X)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := set.X.Conform(f.Features)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := m.Predict(x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f.Calibration.Apply(p)
+	return p
 }
 
 // measure is the figures of probabilities p of labels y.

@@ -122,15 +122,7 @@ func championAUC(holdSet *propensity.Set) func(*registry.File) (float64, error) 
 		if cf.Selection != nil {
 			cf = cf.Selection
 		}
-		cm, err := learn.Decode(cf)
-		if err != nil {
-			return 0, err
-		}
-		x, err := holdSet.X.Conform(cf.Features)
-		if err != nil {
-			return 0, err
-		}
-		cp, err := cm.Predict(x)
+		cp, err := learn.PredictRaw(cf, holdSet.X)
 		if err != nil {
 			return 0, err
 		}

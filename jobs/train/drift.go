@@ -33,11 +33,11 @@ func driftOf(f *registry.File, train, tonight *propensity.Set) (drift, error) {
 	if tonight.X.Rows == 0 {
 		return d, fmt.Errorf("no customer is eligible tonight")
 	}
-	a, err := calibrated(f, train.X)
+	a, err := learn.PredictFrame(f, train.X)
 	if err != nil {
 		return d, err
 	}
-	b, err := calibrated(f, tonight.X)
+	b, err := learn.PredictFrame(f, tonight.X)
 	if err != nil {
 		return d, err
 	}
@@ -61,19 +61,6 @@ func (d drift) addFeatures(train, tonight *frame.Frame) error {
 		d.features[c.Name] = v
 	}
 	return nil
-}
-
-// calibrated is f's calibrated probability for every row of x.
-func calibrated(f *registry.File, x *frame.Frame) ([]float64, error) {
-	model, err := learn.Decode(f)
-	if err != nil {
-		return nil, err
-	}
-	p, err := model.Predict(x)
-	if err != nil || f.Calibration == nil {
-		return p, err
-	}
-	return f.Calibration.Apply(p), nil
 }
 
 // psi is eval.PSI's value over psiBins bins.

@@ -85,23 +85,10 @@ func championMAE(holdSet *propensity.Set) func(*registry.File) (float64, error) 
 		if cf.Selection != nil {
 			cf = cf.Selection
 		}
-		p, err := predictFile(cf, holdSet)
+		p, err := learn.PredictRaw(cf, holdSet.X)
 		if err != nil {
 			return 0, err
 		}
 		return eval.MAE(holdSet.Y, p, nil)
 	}
-}
-
-// predictFile is a model file's raw prediction for every row of set.
-func predictFile(f *registry.File, set *propensity.Set) ([]float64, error) {
-	m, err := learn.Decode(f)
-	if err != nil {
-		return nil, err
-	}
-	x, err := set.X.Conform(f.Features)
-	if err != nil {
-		return nil, err
-	}
-	return m.Predict(x)
 }

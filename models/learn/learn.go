@@ -201,7 +201,8 @@ func FitHoldout(ctx context.Context, kind, task string, seed uint64, trainX *fra
 	return f, p, nil
 }
 
-// Predict scores every row of the table with the model file, in row order.
+// Predict scores every row of the table with the model file, in row order,
+// through the file's calibration when it has one.
 func Predict(ctx context.Context, f *registry.File, tab *frame.Table) ([]float64, error) {
 	m, err := Decode(f)
 	if err != nil {
@@ -214,7 +215,43 @@ func Predict(ctx context.Context, f *registry.File, tab *frame.Table) ([]float64
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	p, err := m.Predict(x)
+	if err != nil {
+		return nil, err
+	}
+	return calibrated(f, p), nil
+}
+
+// PredictRaw is the prediction of the model in f for every row of x,
+// conformed to f's features (columns by name, categorical levels by the
+// file's), before any calibration.
+func PredictRaw(f *registry.File, x *frame.Frame) ([]float64, error) {
+	m, err := Decode(f)
+	if err != nil {
+		return nil, err
+	}
+	if x, err = x.Conform(f.Features); err != nil {
+		return nil, err
+	}
 	return m.Predict(x)
+}
+
+// PredictFrame is PredictRaw through f's calibration, when it has one:
+// what a calibrated model file predicts.
+func PredictFrame(f *registry.File, x *frame.Frame) ([]float64, error) {
+	p, err := PredictRaw(f, x)
+	if err != nil {
+		return nil, err
+	}
+	return calibrated(f, p), nil
+}
+
+// calibrated is p through f's calibration, p itself without one.
+func calibrated(f *registry.File, p []float64) []float64 {
+	if f.Calibration == nil {
+		return p
+	}
+	return f.Calibration.Apply(p)
 }
 
 // Metrics measures predictions p of labels y: for a binary task ROC AUC,

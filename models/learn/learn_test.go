@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/segmint/segmint/models/calibrate"
 	"github.com/segmint/segmint/models/frame"
 	"github.com/segmint/segmint/models/registry"
 )
@@ -185,5 +186,46 @@ func TestWriteScores(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 {
 		t.Errorf("left behind: %v", entries)
+	}
+}
+
+// A model file that carries a calibration predicts through it, by Predict
+// and PredictFrame alike; PredictRaw is the model before it.
+func TestPredictAppliesTheFilesCalibration(t *testing.T) {
+	ctx := context.Background()
+	tab, _ := frame.Read(table(t, 2000, 5), frame.Options{})
+	res, err := Train(ctx, tab, Spec{Label: "churned", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, _ := frame.ReadCSV(strings.NewReader("plan,spend,recency_days\nenterprise,10,300\npro,4,\nbasic,5,20\n"), 0)
+	raw, err := Predict(ctx, res.File, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := *res.File
+	c := calibrate.Platt{A: -0.5, B: 1, Input: calibrate.InputLogit}.Calibrator()
+	f.Calibration = &c
+	got, err := Predict(ctx, &f, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := c.Apply(raw)
+	x, err := next.Align(f.Features)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frameP, err := PredictFrame(&f, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rawP, err := PredictRaw(&f, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if got[i] != want[i] || frameP[i] != want[i] || rawP[i] != raw[i] || got[i] == raw[i] {
+			t.Errorf("row %d: Predict %v, PredictFrame %v, want %v; raw %v, PredictRaw %v", i, got[i], frameP[i], want[i], raw[i], rawP[i])
+		}
 	}
 }
