@@ -110,31 +110,35 @@ func readExposures(ctx context.Context, env step.Env, segment string, from, to r
 	if err != nil {
 		return nil, nil, err
 	}
-	exposed := map[string]exposure{}
-	var inputs []*dataset.Manifest
+	var nights []rundate.Date
 	for _, d := range dates {
-		if d.Start().Before(from.Start()) || d.Start().After(to.Start()) {
-			continue
+		if !d.Start().Before(from.Start()) && !d.Start().After(to.Start()) {
+			nights = append(nights, d)
 		}
-		ms, err := addNight(ctx, env, segment, d, to, exposed)
+	}
+	if len(nights) == 0 {
+		return nil, nil, fmt.Errorf("%w: segment %s has no committed snapshot from %s to %s (run segmint nightly first)", step.ErrMissingInput, segment, from, to)
+	}
+	// The identity events of the window are read once; each night's ids
+	// are resolved by the merges of the nights after it.
+	days, inputs, err := audience.ReadMergeDays(ctx, env.Store, nights[0], to)
+	if err != nil {
+		return nil, nil, err
+	}
+	exposed := map[string]exposure{}
+	for _, d := range nights {
+		m, err := addNight(ctx, env, segment, d, audience.After(days, d), exposed)
 		if err != nil {
 			return nil, nil, err
 		}
-		inputs = append(inputs, ms...)
-	}
-	if len(inputs) == 0 {
-		return nil, nil, fmt.Errorf("%w: segment %s has no committed snapshot from %s to %s (run segmint nightly first)", step.ErrMissingInput, segment, from, to)
+		inputs = append(inputs, m)
 	}
 	return exposed, inputs, nil
 }
 
 // addNight adds the members of night d not seen on an earlier night.
-func addNight(ctx context.Context, env step.Env, segment string, d, to rundate.Date, exposed map[string]exposure) ([]*dataset.Manifest, error) {
+func addNight(ctx context.Context, env step.Env, segment string, d rundate.Date, merges audience.Merges, exposed map[string]exposure) (*dataset.Manifest, error) {
 	members, m, err := dataset.ReadParquet[contract.AudienceMember](ctx, env.Store, dataset.Partition{Dataset: contract.Segment(segment), Date: d})
-	if err != nil {
-		return nil, err
-	}
-	merges, inputs, err := audience.ReadMerges(ctx, env.Store, d, to)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +148,7 @@ func addNight(ctx context.Context, env step.Env, segment string, d, to rundate.D
 			exposed[id] = exposure{first: d, control: mb.Control}
 		}
 	}
-	return append([]*dataset.Manifest{m}, inputs...), nil
+	return m, nil
 }
 
 // outcomes are the exposed people's orders after their first night up to

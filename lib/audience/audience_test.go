@@ -8,6 +8,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/rundate"
 )
 
 // The control share of 100,000 ids lies within 4 standard deviations of
@@ -147,5 +148,25 @@ func TestResolveStopsOnACycle(t *testing.T) {
 	m := Merges{"a": "b", "b": "a"}
 	if got := m.Resolve("a"); got != "a" && got != "b" {
 		t.Errorf("Resolve = %q", got)
+	}
+}
+
+// After takes the merges of the nights after since only: a night's ids
+// are not resolved by merges that happened before they existed (an id
+// merged away and given again after a split).
+func TestAfterTakesTheLaterNightsOnly(t *testing.T) {
+	day := func(s string) rundate.Date {
+		d, err := rundate.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	days := []MergeDay{{Day: day("2026-01-02"), Merges: Merges{"a": "b"}}, {Day: day("2026-01-04"), Merges: Merges{"c": "a"}}}
+	if got := After(days, day("2026-01-01")); !reflect.DeepEqual(got, Merges{"a": "b", "c": "a"}) || got.Resolve("c") != "b" {
+		t.Errorf("after the 1st: %v", got)
+	}
+	if got := After(days, day("2026-01-03")); !reflect.DeepEqual(got, Merges{"c": "a"}) || got.Resolve("c") != "a" {
+		t.Errorf("after the 3rd: %v", got)
 	}
 }
