@@ -104,15 +104,9 @@ func countsText(v any) string {
 func measurementRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d rundate.Date) error {
 	for _, seg := range env.Config.Segments.Rules {
 		name := contract.Measurements(seg.Name)
-		dates, err := dataset.CommittedDates(ctx, env.Store, name)
+		newest, err := dataset.NewestBefore(ctx, env.Store, name, d.AddDays(1))
 		if err != nil {
 			return err
-		}
-		var newest rundate.Date
-		for _, day := range dates {
-			if !day.Start().After(d.Start()) {
-				newest = day
-			}
 		}
 		if newest.IsZero() {
 			continue

@@ -13,9 +13,6 @@ const (
 	ReasonList     = "suppression_list"
 )
 
-// Reasons lists every reason in the order they are checked.
-func Reasons() []string { return []string{ReasonDeletion, ReasonConsent, ReasonList} }
-
 // Person is what suppression needs of one customer.
 type Person struct {
 	CustomerID string

@@ -2,7 +2,6 @@ package audience
 
 import (
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/segmint/segmint/lib/contract"
@@ -90,16 +89,6 @@ func Schema() segrule.Schema {
 		}
 	}
 	return s
-}
-
-// ColumnNames are the names of Schema, sorted.
-func ColumnNames() []string {
-	var out []string
-	for name := range Schema() {
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Table is the customers as a rule table, one row per row of
