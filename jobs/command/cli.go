@@ -4,7 +4,9 @@
 //
 //	segmint <command> [--date YYYY-MM-DD] [--config FILE] [flags]
 //
-// Exit codes: 0 done, 1 the run failed, 2 bad usage or configuration.
+// Exit codes (exit.go): 0 done, 1 the run failed and a person must look, 2
+// bad usage or configuration, 3 another run holds the date's lock, 4 a
+// transient failure worth retrying later.
 package command
 
 import (
@@ -16,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,13 +46,6 @@ type System struct {
 }
 
 const defaultConfigPath = "configs/local.yaml"
-
-// Exit codes.
-const (
-	exitOK     = 0
-	exitFailed = 1
-	exitUsage  = 2
-)
 
 // Run runs the command line args (without the program name) and returns
 // the exit code.
@@ -101,6 +97,7 @@ func commands() []command {
 			"nights D1..D2 and commits measurements/<segment>/dt=D2", runMeasure},
 		{"models", "list|show|promote|rollback", "inspects the model registry, and promotes a version or rolls the\n" +
 			"champion back by hand", runModels},
+		{"version", "", "prints the module version, the commit it was built from and the Go version", runVersion},
 		{"help", "", "this text", runHelp},
 	}
 }
@@ -159,7 +156,7 @@ func runSources(ctx context.Context, args []string, sys System) int {
 	}
 	if err := printSources(ctx, sys.Stdout, rc.cfg, rc.st); err != nil {
 		fmt.Fprintf(sys.Stderr, "segmint sources: %v\n", err)
-		return exitFailed
+		return exitCode(err)
 	}
 	return exitOK
 }
@@ -237,7 +234,6 @@ func (o *options) define(fs *flag.FlagSet, cmd string) {
 	default:
 		fs.StringVar(&o.date, "date", "", "run date YYYY-MM-DD: the data up to the end of that day (default: yesterday, UTC)")
 	}
-	fs.StringVar(&o.configPath, "config", "", "configuration file (default "+defaultConfigPath+", or the embedded copy of it)")
 	if cmd == "ingest" {
 		fs.StringVar(&o.source, "source", "", "pull only this source")
 		fs.StringVar(&o.stream, "stream", "", "pull only this stream (of --source)")
@@ -245,8 +241,40 @@ func (o *options) define(fs *flag.FlagSet, cmd string) {
 	if cmd == "nightly" || cmd == "backfill" {
 		fs.BoolVar(&o.redo, "redo", false, "rerun steps already committed for the date")
 	}
-	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.StringVar(&o.logFormat, "log-format", "auto", "json, console, or auto (console on a terminal)")
+	o.defineShared(fs)
+}
+
+// defineShared defines on fs the flags that open reads.
+func (o *options) defineShared(fs *flag.FlagSet) {
+	fs.StringVar(&o.configPath, "config", "", "configuration file (default "+defaultConfigPath+", or the embedded copy of it)")
+	o.logLevel, o.logFormat = "info", "auto"
+	fs.Var(choice{&o.logLevel, logLevels()}, "log-level", "log `level`: debug, info, warn or error")
+	fs.Var(choice{&o.logFormat, []string{"json", "console", "auto"}}, "log-format", "log `format`: json, console, or auto (console on a terminal)")
+}
+
+// logLevels are the values of --log-level.
+func logLevels() []string { return []string{"debug", "info", "warn", "error"} }
+
+// choice is a string flag that takes one of a few values; any other is a
+// usage error naming them.
+type choice struct {
+	value   *string
+	choices []string
+}
+
+func (c choice) String() string {
+	if c.value == nil {
+		return ""
+	}
+	return *c.value
+}
+
+func (c choice) Set(s string) error {
+	if !slices.Contains(c.choices, s) {
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(c.choices, ", "))
+	}
+	*c.value = s
+	return nil
 }
 
 // parseFlags parses args into fs, which is named "segmint <command>".
@@ -276,8 +304,10 @@ func open(ctx context.Context, cmd string, o options, sys System) (*runContext, 
 		return nil, exitUsage
 	}
 	level, err := zerolog.ParseLevel(o.logLevel)
-	if err != nil {
-		fmt.Fprintf(sys.Stderr, "segmint %s: --log-level %q: %v\n", cmd, o.logLevel, err)
+	if err != nil || !slices.Contains(logLevels(), o.logLevel) {
+		// The flag already refuses other values; a caller that set one
+		// without it gets the same answer.
+		fmt.Fprintf(sys.Stderr, "segmint %s: --log-level %q is not one of %s\n", cmd, o.logLevel, strings.Join(logLevels(), ", "))
 		return nil, exitUsage
 	}
 	console := o.logFormat == "console" || o.logFormat == "auto" && isTerminal(sys.Stderr)
@@ -285,7 +315,7 @@ func open(ctx context.Context, cmd string, o options, sys System) (*runContext, 
 	st, err := store.Open(ctx, storeOptions(cfg.Store))
 	if err != nil {
 		fmt.Fprintf(sys.Stderr, "segmint %s: open store: %v\n", cmd, err)
-		return nil, exitFailed
+		return nil, exitCode(err)
 	}
 	return &runContext{sys: sys, cmd: cmd, opts: o, cfg: cfg, st: st, root: root}, exitOK
 }
@@ -391,10 +421,7 @@ func (rc *runContext) finish(log zerolog.Logger, d rundate.Date, rec *runlog.Rec
 	if err != nil {
 		log.Error().Err(err).Msg("run failed")
 		fmt.Fprintf(rc.sys.Stderr, "segmint %s %s: %v\n", rc.cmd, d, err)
-		if step.IsUsage(err) {
-			return exitUsage
-		}
-		return exitFailed
+		return exitCode(err)
 	}
 	log.Info().Msg("run succeeded")
 	printOutputs(rc.sys.Stdout, rc.cmd, d, rc.cfg, rc.st, rec)
@@ -461,8 +488,7 @@ commands:
 --date defaults to yesterday (UTC); --config to configs/local.yaml, or the copy
 of it built into the binary. Every run writes runs/<run-id>.json.
 
-exit codes: 0 done, 1 the run failed, 2 bad usage or configuration.
-`)
+`+exitCodesText+"\n")
 }
 
 // usageIndent indents the summary lines of a command in segmint help,
@@ -496,5 +522,5 @@ func commandUsage(fs *flag.FlagSet, cmd string, s nightly.Step) {
 	}
 	fmt.Fprintln(w, "\nflags:")
 	fs.PrintDefaults()
-	fmt.Fprintln(w, "\nexit codes: 0 done, 1 the run failed, 2 bad usage or configuration.")
+	fmt.Fprintln(w, "\n"+exitCodesText)
 }

@@ -55,8 +55,14 @@ func TestMain(m *testing.M) {
 
 func runCLI(t *testing.T, args ...string) result {
 	t.Helper()
+	return runCLIEnv(t, nil, args...)
+}
+
+// runCLIEnv is runCLI with the environment variables env.
+func runCLIEnv(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := Run(t.Context(), args, System{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now})
+	code := Run(t.Context(), args, System{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }, Now: time.Now})
 	return result{code, out.String(), errb.String()}
 }
 
@@ -90,7 +96,7 @@ func TestUsageAndExitCodes(t *testing.T) {
 		code   int
 		output string
 	}{
-		{"help", []string{"help"}, exitOK, "exit codes: 0 done, 1 the run failed, 2 bad usage"},
+		{"help", []string{"help"}, exitOK, "3 another run holds the date's lock, 4 a transient failure"},
 		{"no command", nil, exitUsage, "commands:"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{"step help", []string{"unify", "--help"}, exitOK, "writes unified/orders/dt=D"},
@@ -256,6 +262,7 @@ func TestMissingInputFailsWithOneClearLine(t *testing.T) {
 	}
 }
 
+// A store on a closed loopback port is a transient failure: exit 4, soon.
 func TestUnreachableStoreFailsPromptly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s3.yaml")
 	b, err := os.ReadFile("configs/s3.yaml")
@@ -274,8 +281,8 @@ func TestUnreachableStoreFailsPromptly(t *testing.T) {
 	var out, errb bytes.Buffer
 	start := time.Now()
 	code := Run(ctx, []string{"nightly", "--date", "2010-12-09", "--config", path}, System{Stdout: &out, Stderr: &errb, Getenv: os.Getenv, Now: time.Now})
-	if code != exitFailed {
-		t.Fatalf("exit %d, want 1: %s", code, errb.String())
+	if code != exitRetry {
+		t.Fatalf("exit %d, want 4: %s", code, errb.String())
 	}
 	if !strings.Contains(lastLine(errb.String()), "connection refused") {
 		t.Errorf("last line: %q", lastLine(errb.String()))

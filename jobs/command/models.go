@@ -98,7 +98,7 @@ func modelsUsage(w io.Writer) {
 	for _, c := range modelsCommands() {
 		fmt.Fprintf(w, "  %s %s\n%s%s\n", c.name, c.synopsis, usageIndent, strings.ReplaceAll(c.summary, "\n", "\n"+usageIndent))
 	}
-	fmt.Fprintln(w, "\nexit codes: 0 done, 1 the store failed, 2 bad usage, an unknown model or version, or a refused change.")
+	fmt.Fprintln(w, "\nexit codes: 0 done, 1 the store failed, 2 bad usage, an unknown model or version, or a refused change,\n4 the store unreachable or throttled (retry later).")
 }
 
 // parseModelsOptions parses the flags of subcommand sub. When ok is false
@@ -138,13 +138,6 @@ func (o *modelsOptions) define(fs *flag.FlagSet, sub string, getenv func(string)
 	o.options.defineShared(fs)
 }
 
-// defineShared defines on fs the flags that open reads.
-func (o *options) defineShared(fs *flag.FlagSet) {
-	fs.StringVar(&o.configPath, "config", "", "configuration file (default "+defaultConfigPath+", or the embedded copy of it)")
-	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.StringVar(&o.logFormat, "log-format", "auto", "json, console, or auto (console on a terminal)")
-}
-
 // flag is the field of the string flag name.
 func (o *modelsOptions) flag(name string) *string {
 	return map[string]*string{"model": &o.model, "version": &o.version, "reason": &o.reason}[name]
@@ -179,7 +172,7 @@ func modelsExit(stderr io.Writer, sub string, err error) int {
 	if errors.Is(err, registry.ErrRefused) || errors.Is(err, registry.ErrNoChampion) {
 		return exitUsage
 	}
-	return exitFailed
+	return exitCode(err)
 }
 
 // storeKeys lists keys through lib/store for the registry.
