@@ -522,5 +522,11 @@ func commandUsage(fs *flag.FlagSet, cmd string, s nightly.Step) {
 	}
 	fmt.Fprintln(w, "\nflags:")
 	fs.PrintDefaults()
+	if cmd == "train" {
+		// segmint train --input FILE is the same command on any table.
+		fmt.Fprint(w, "\nor, on any table:\n\n")
+		tfs, _ := tableTrainFlags(w)
+		tfs.Usage()
+	}
 	fmt.Fprintln(w, "\n"+exitCodesText)
 }

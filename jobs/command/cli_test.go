@@ -101,6 +101,7 @@ func TestUsageAndExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{"step help", []string{"unify", "--help"}, exitOK, "writes unified/orders/dt=D"},
 		{"nightly help", []string{"nightly", "--help"}, exitOK, "-redo"},
+		{"train help shows the any-table flags", []string{"train", "--help"}, exitOK, "-label string"},
 		{"bad flag", []string{"score", "--nope"}, exitUsage, "flag provided but not defined"},
 		{"bad date", []string{"nightly", "--date", "2010-02-30"}, exitUsage, `"2010-02-30" is not YYYY-MM-DD`},
 		{"backfill without range", []string{"backfill", "--from", "2010-01-02"}, exitUsage, "--from and --to are required"},
