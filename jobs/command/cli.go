@@ -108,9 +108,13 @@ type options struct {
 	segment        string
 	configPath     string
 	redo           bool
+	allowEmpty     bool
+	backfill       backfillOptions
 	source, stream string
 	logLevel       string
 	logFormat      string
+	// levelSet says that --log-level was given, not defaulted.
+	levelSet bool
 }
 
 // runHelp is `segmint help`.
@@ -141,11 +145,6 @@ func runStep(ctx context.Context, name string, args []string, sys System) int {
 // runNightly is `segmint nightly`: every step for one date.
 func runNightly(ctx context.Context, args []string, sys System) int {
 	return runDates(ctx, "nightly", nightly.Step{}, args, sys)
-}
-
-// runBackfill is `segmint backfill`: nightly for every date of a range.
-func runBackfill(ctx context.Context, args []string, sys System) int {
-	return runDates(ctx, "backfill", nightly.Step{}, args, sys)
 }
 
 // runSources is `segmint sources`: the state of every configured stream.
@@ -218,6 +217,7 @@ func parseOptions(cmd string, stp nightly.Step, args []string, stderr io.Writer)
 	o.define(fs, cmd)
 	fs.Usage = func() { commandUsage(fs, cmd, stp) }
 	code, ok = parseFlags(fs, args, stderr)
+	fs.Visit(func(f *flag.Flag) { o.levelSet = o.levelSet || f.Name == "log-level" })
 	return o, code, ok
 }
 
@@ -227,6 +227,7 @@ func (o *options) define(fs *flag.FlagSet, cmd string) {
 	case "backfill":
 		fs.StringVar(&o.from, "from", "", "first date to run, YYYY-MM-DD (required)")
 		fs.StringVar(&o.to, "to", "", "last date to run, YYYY-MM-DD (required)")
+		o.backfill.define(fs)
 	case "measure":
 		fs.StringVar(&o.segment, "segment", "", "the rule segment to measure (required)")
 		fs.StringVar(&o.from, "from", "", "first night whose members count, YYYY-MM-DD (required)")
@@ -240,6 +241,9 @@ func (o *options) define(fs *flag.FlagSet, cmd string) {
 	}
 	if cmd == "nightly" || cmd == "backfill" {
 		fs.BoolVar(&o.redo, "redo", false, "rerun steps already committed for the date")
+	}
+	if cmd != "measure" && cmd != "sources" {
+		fs.BoolVar(&o.allowEmpty, "allow-empty", false, "run a date after the newest input the sources hold, as an empty night:\nno model is promoted and no latest.json moves")
 	}
 	o.defineShared(fs)
 }
@@ -320,19 +324,31 @@ func open(ctx context.Context, cmd string, o options, sys System) (*runContext, 
 	return &runContext{sys: sys, cmd: cmd, opts: o, cfg: cfg, st: st, root: root}, exitOK
 }
 
-// datesOf is the list of dates a command runs for.
+// datesOf is the list of dates a command runs for; none may be after
+// today (UTC).
 func datesOf(o options, cmd string, now func() time.Time) ([]rundate.Date, error) {
-	switch cmd {
-	case "measure":
-		return measureDates(o)
-	case "backfill":
-		return backfillDates(o.from, o.to)
+	var dates []rundate.Date
+	var err error
+	switch {
+	case cmd == "measure":
+		dates, err = measureDates(o)
+	case cmd == "backfill":
+		dates, err = backfillDates(o.from, o.to)
+	case o.date == "":
+		dates = []rundate.Date{rundate.Of(now()).AddDays(-1)}
+	default:
+		var d rundate.Date
+		d, err = rundate.Parse(o.date)
+		dates = []rundate.Date{d}
 	}
-	if o.date == "" {
-		return []rundate.Date{rundate.Of(now()).AddDays(-1)}, nil
+	if err != nil {
+		return nil, err
 	}
-	d, err := rundate.Parse(o.date)
-	return []rundate.Date{d}, err
+	today := rundate.Of(now())
+	if last := dates[len(dates)-1]; last.Start().After(today.Start()) {
+		return nil, fmt.Errorf("%s is after today, %s (UTC)", last, today)
+	}
+	return dates, nil
 }
 
 // backfillDates are the dates from --from to --to, both required.
@@ -363,22 +379,35 @@ func dateRange(from, to rundate.Date) []rundate.Date {
 	return out
 }
 
-// runDate runs the command for date d and writes its run record, even
-// when it fails.
+// runDate runs the command for date d and reports the outcome.
 func (rc *runContext) runDate(ctx context.Context, d rundate.Date) int {
+	rec, err := rc.run(ctx, d, rc.execute)
+	return rc.finish(d, rec, err)
+}
+
+// run runs exec for date d as one run of the command: it writes the run
+// record, even when exec fails, and logs the outcome.
+func (rc *runContext) run(ctx context.Context, d rundate.Date,
+	exec func(context.Context, step.Env, rundate.Date, *runlog.Record) error) (*runlog.Record, error) {
 	now := rc.sys.Now
 	runID := newRunID(now(), rc.cmd)
 	log := rc.root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
 	rec := &runlog.Record{RunID: runID, Command: rc.cmd, Date: d.String(), Store: rc.st.String(), StartedAt: now().UTC()}
-	err := rc.execute(ctx, rc.env(ctx, runID, log), d, rec)
-	rec.FinishedAt, rec.Outcome = now().UTC(), "succeeded"
+	err := exec(ctx, rc.env(ctx, runID, log), d, rec)
+	rec.FinishedAt, rec.Outcome = now().UTC(), runlog.OutcomeSucceeded
 	if err != nil {
-		rec.Outcome, rec.Error = "failed", err.Error()
+		rec.Outcome, rec.Error = runlog.OutcomeFailed, err.Error()
 	}
 	if werr := rc.writeRecord(ctx, rec); werr != nil && err == nil {
 		err = werr
 	}
-	return rc.finish(log.With().Str(logging.FieldJob, rc.cmd).Logger(), d, rec, err)
+	jobLog := log.With().Str(logging.FieldJob, rc.cmd).Logger()
+	if err != nil {
+		jobLog.Error().Err(err).Msg("run failed")
+	} else {
+		jobLog.Info().Msg("run succeeded")
+	}
+	return rec, err
 }
 
 // env is the step environment of run runID.
@@ -386,6 +415,7 @@ func (rc *runContext) env(ctx context.Context, runID string, log zerolog.Logger)
 	cfg, getenv, now := rc.cfg, rc.sys.Getenv, rc.sys.Now
 	return step.Env{
 		Store: rc.st, Config: cfg, Log: log, RunID: runID, Now: now, Source: rc.opts.source, Stream: rc.opts.stream,
+		AllowEmpty: rc.opts.allowEmpty,
 		Connectors: func(src config.Source, srcLog zerolog.Logger) ([]connector.Stream, error) {
 			return OpenConnectors(src, connector.Deps{Getenv: getenv, Log: srcLog, Now: now})
 		},
@@ -395,10 +425,10 @@ func (rc *runContext) env(ctx context.Context, runID string, log zerolog.Logger)
 	}
 }
 
-// execute runs the whole DAG (nightly, backfill) or the command's step
-// for d, recording the steps in rec.
+// execute runs the whole DAG (nightly) or the command's step for d,
+// recording the steps in rec.
 func (rc *runContext) execute(ctx context.Context, env step.Env, d rundate.Date, rec *runlog.Record) error {
-	if rc.cmd == "nightly" || rc.cmd == "backfill" {
+	if rc.cmd == "nightly" {
 		return nightly.Run(ctx, env, d, rc.opts.redo, rec)
 	}
 	if rc.cmd == "measure" {
@@ -415,15 +445,13 @@ func (rc *runContext) writeRecord(ctx context.Context, rec *runlog.Record) error
 	return runlog.Write(wctx, rc.st, rec)
 }
 
-// finish reports the outcome of the run for d, logging to log, and
-// returns the exit code.
-func (rc *runContext) finish(log zerolog.Logger, d rundate.Date, rec *runlog.Record, err error) int {
+// finish tells a person the outcome of the run for d and returns the
+// exit code.
+func (rc *runContext) finish(d rundate.Date, rec *runlog.Record, err error) int {
 	if err != nil {
-		log.Error().Err(err).Msg("run failed")
 		fmt.Fprintf(rc.sys.Stderr, "segmint %s %s: %v\n", rc.cmd, d, err)
 		return exitCode(err)
 	}
-	log.Info().Msg("run succeeded")
 	printOutputs(rc.sys.Stdout, rc.cmd, d, rc.cfg, rc.st, rec)
 	return exitOK
 }

@@ -106,6 +106,10 @@ func TestUsageAndExitCodes(t *testing.T) {
 		{"bad date", []string{"nightly", "--date", "2010-02-30"}, exitUsage, `"2010-02-30" is not YYYY-MM-DD`},
 		{"backfill without range", []string{"backfill", "--from", "2010-01-02"}, exitUsage, "--from and --to are required"},
 		{"backfill reversed", []string{"backfill", "--from", "2010-01-02", "--to", "2010-01-01"}, exitUsage, "is before"},
+		{"backfill unknown step", []string{"backfill", "--from", "2010-12-01", "--to", "2010-12-02", "--steps", "ingest,frob"}, exitUsage, `--steps: no step "frob"`},
+		{"backfill no workers", []string{"backfill", "--from", "2010-12-01", "--to", "2010-12-02", "--parallel", "0"}, exitUsage, "--parallel 0: at least 1"},
+		{"backfill bad policy", []string{"backfill", "--from", "2010-12-01", "--to", "2010-12-02", "--reprocess", "some"}, exitUsage, `"some" is not one of none, failed, all`},
+		{"backfill redo and failed", []string{"backfill", "--from", "2010-12-01", "--to", "2010-12-02", "--redo", "--reprocess", "failed"}, exitUsage, "--redo redoes every date"},
 		{"missing config", []string{"nightly", "--config", "/does/not/exist.yaml"}, exitUsage, "bad configuration"},
 		{"extra argument", []string{"ingest", "now"}, exitUsage, "unexpected arguments"},
 	}

@@ -178,11 +178,14 @@ func (p *rawPart) abortUnlessCommitted(ctx context.Context, log zerolog.Logger) 
 	}
 }
 
-// commit records the pull's files and the stream's currency in the
-// manifest, and commits the partition.
+// commit records the pull's files, the stream's currency and the newest
+// event time of its rows in the manifest, and commits the partition.
 func (p *rawPart) commit(ctx context.Context, env step.Env, res *filedrop.Result, st config.Stream) (*dataset.Manifest, error) {
 	p.w.SetMeta("source_files", res.Files)
 	p.w.SetMeta("currency", st.Currency)
+	if st.EventTime != "" {
+		p.w.SetMeta(step.MetaNewestEvent, step.NewestEventMeta(res.Newest))
+	}
 	if err := p.raw.Close(ctx); err != nil {
 		return nil, err
 	}

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/segmint/segmint/jobs/nightly"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/registry"
@@ -160,8 +162,9 @@ func TestModelsNeedEnoughData(t *testing.T) {
 }
 
 // TestAFutureDatePromotesNothing: a run dated after the newest order (the
-// sample's data ends on 2010-12-09) trains and promotes nothing and says
-// why; the champions stay, and the real date reruns cleanly after it.
+// sample's data ends on 2010-12-09) stops after ingest as bad usage; with
+// AllowEmpty it trains and promotes nothing and says why; the champions
+// stay, and the real date reruns cleanly after it.
 func TestAFutureDatePromotesNothing(t *testing.T) {
 	cfg := sampleConfig(t)
 	env := testEnv(t, newLocal(t), cfg)
@@ -171,7 +174,17 @@ func TestAFutureDatePromotesNothing(t *testing.T) {
 		champions[name] = championIfAny(t, env, name)
 	}
 	env.RunID += "-future"
+	future := mustDate(t, "2030-01-01")
+	err := nightly.Run(t.Context(), env, future, false, &runlog.Record{})
+	if !step.IsUsage(err) || !strings.Contains(err.Error(), "after the newest input") {
+		t.Fatalf("nightly 2030-01-01 without AllowEmpty: %v", err)
+	}
+	if ok, _ := dataset.Committed(t.Context(), env.Store, dataset.Partition{Dataset: contract.Orders, Date: future}); ok {
+		t.Error("the refused night went on past ingest")
+	}
+	env.AllowEmpty = true
 	runNightly(t, env, "2030-01-01", false)
+	env.AllowEmpty = false
 	for name, d := range decisions(t, env, "2030-01-01") {
 		if d.Trained || d.Promoted || !strings.Contains(d.Reason, "after the newest order (2010-12-09)") {
 			t.Errorf("%s on 2030-01-01: %+v", name, d)

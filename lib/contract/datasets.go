@@ -27,6 +27,7 @@ const (
 	Scores           = "scores"
 	RFMSegments      = "segments/rfm"
 	Reports          = "reports"
+	Backfills        = "runs/backfill"
 )
 
 // Raw is the raw dataset of one source stream: its rows as landed, typed
@@ -186,6 +187,9 @@ func Datasets() []Dataset {
 			names: func(*config.Config) []string { return nil }},
 		{Path: Reports, Partitioning: ByDate, Writer: StepReport,
 			Files: "index.html", About: "the run's report for people"},
+		{Path: Backfills, Partitioning: ByDate, Row: rowOf[BackfillRow](), Writer: CommandBackfill,
+			When: "segmint backfill (dated by --to)", About: "how one step of one date of the backfill ended, with its time",
+			names: func(*config.Config) []string { return nil }},
 	}
 }
 
@@ -220,6 +224,7 @@ func Commands() []Step {
 	return []Step{
 		{Name: CommandMeasure, About: "measures a segment's treated members against its control group over a window",
 			Reads: []string{"segments/<segment>", IdentityEvents, Orders}},
+		{Name: CommandBackfill, About: "runs the nightly steps for every date of a range and records how each ended"},
 	}
 }
 

@@ -205,3 +205,19 @@ func (s *Score) ClassifierScore(column string) (p, pct **float64, version **stri
 	}
 	return nil, nil, nil
 }
+
+// BackfillRow is one row of runs/backfill: how one step of one date of a
+// backfill ended. A date skipped or not run as a whole has one row with
+// Step "-".
+type BackfillRow struct {
+	Date string `parquet:"date"`
+	Step string `parquet:"step"`
+	// Outcome is done, skipped or failed for a step; skipped (its outputs
+	// committed) or not_run (the backfill stopped first) for a whole date.
+	Outcome   string `parquet:"outcome"`
+	ElapsedMS int64  `parquet:"elapsed_ms"`
+	// RunID is the date's run record (runs/<run-id>.json); empty when the
+	// date did not run.
+	RunID string `parquet:"run_id,optional"`
+	Error string `parquet:"error,optional"`
+}

@@ -330,6 +330,11 @@ func TestPullEventTimeCutOff(t *testing.T) {
 	if res.Read != 4 || res.AfterDate != 2 || len(res.Rejected) != 0 {
 		t.Errorf("Read %d AfterDate %d Rejected %d, want 4 2 0", res.Read, res.AfterDate, len(res.Rejected))
 	}
+	// The newest kept row, not the newest read: the rows after the date
+	// are not the stream's input for it.
+	if want := time.Date(2024, 7, 1, 23, 59, 59, 0, time.UTC); !res.Newest.Equal(want) {
+		t.Errorf("Newest %s, want %s", res.Newest, want)
+	}
 	var ids []string
 	for _, r := range rows(t, res) {
 		ids = append(ids, r["order_id"].(string))

@@ -147,3 +147,18 @@ const (
 	// FieldLatest is the date segments/<name>/latest.json names.
 	FieldLatest = "latest"
 )
+
+// Runs and backfills.
+const (
+	// FieldNewestInput is the newest event time the sources hold for a
+	// run date ("none" without a row).
+	FieldNewestInput = "newest_input"
+	// FieldOutcome is how one date of a backfill ended.
+	FieldOutcome = "outcome"
+	// FieldDone and FieldTotal count the dates of a backfill, FieldETA is
+	// the time it expects to take still, FieldSteps names steps.
+	FieldDone  = "done"
+	FieldTotal = "total"
+	FieldETA   = "eta_ms"
+	FieldSteps = "steps"
+)
