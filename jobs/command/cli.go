@@ -92,7 +92,8 @@ func commands() []command {
 			"configs/demo.yaml (make demo)", runFakes},
 		{"nightly", "", "runs every step above for the date in order, skipping steps already\n" +
 			"committed for it (--redo to rebuild them)", runNightly},
-		{"backfill", "", "runs nightly for every date from --from to --to", runBackfill},
+		{"backfill", "--from D1 --to D2", "runs the steps (or --steps) for every date, resuming where it stopped;\n" +
+			"dates in parallel (--parallel) only for steps that do not read earlier dates", runBackfill},
 		{"measure", "--segment S --from D1 --to D2", "compares a segment's treated members with its control group over the\n" +
 			"nights D1..D2 and commits measurements/<segment>/dt=D2", runMeasure},
 		{"models", "list|show|promote|rollback", "inspects the model registry, and promotes a version or rolls the\n" +
@@ -542,7 +543,12 @@ func commandUsage(fs *flag.FlagSet, cmd string, s nightly.Step) {
 		fmt.Fprintf(w, "segmint nightly: runs %s for one date,\n", stepNames())
 		fmt.Fprintln(w, "skipping the steps whose outputs are already committed for it (unless --redo).")
 	case "backfill":
-		fmt.Fprintln(w, "segmint backfill: runs nightly for each date from --from to --to, oldest first.")
+		fmt.Fprintf(w, `segmint backfill: runs the steps of nightly (or those --steps names) for each date from
+--from to --to. Dates run oldest first, one after the other, when a step reads what earlier
+dates write (%s); else --parallel dates at once. The first
+failed date stops it, unless --keep-going. A table of dates, steps, outcomes and times ends
+it, also committed as runs/backfill/dt=<--to>.
+`, strings.Join(dependentSteps(nightly.Steps()), ", "))
 	case "sources":
 		fmt.Fprintln(w, "segmint sources: lists the configured sources and streams with their state (state/<source>/<stream>.json).")
 	default:
