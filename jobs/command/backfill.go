@@ -101,7 +101,7 @@ func runBackfill(ctx context.Context, args []string, sys System) int {
 		fmt.Fprintf(sys.Stderr, "segmint backfill: %v\n", err)
 		return exitCode(err)
 	}
-	prog := &progress{log: rc.root, now: sys.Now, start: sys.Now(), total: len(dates)}
+	prog := &progress{log: plan.log(rc.root), now: sys.Now, start: sys.Now(), total: len(dates)}
 	if terminal {
 		prog.w = sys.Stderr
 	}
@@ -137,7 +137,8 @@ func (rc *runContext) planBackfill(ctx context.Context, dates []rundate.Date) (*
 	if dependent := dependentSteps(steps); len(dependent) == 0 {
 		p.workers = min(o.parallel, len(dates))
 	} else if o.parallel > 1 {
-		rc.root.Warn().Strs(logging.FieldSteps, dependent).
+		log := p.log(rc.root)
+		log.Warn().Strs(logging.FieldSteps, dependent).
 			Msg("these steps read what earlier dates write: the dates run one after the other, oldest first")
 	}
 	if p.reprocess == reprocessFailed {
@@ -146,6 +147,12 @@ func (rc *runContext) planBackfill(ctx context.Context, dates []rundate.Date) (*
 		}
 	}
 	return p, nil
+}
+
+// log is root with the backfill's run id and job, for the lines about the
+// backfill as a whole.
+func (p *backfillPlan) log(root zerolog.Logger) zerolog.Logger {
+	return root.With().Str(logging.FieldRunID, p.runID).Str(logging.FieldJob, contract.CommandBackfill).Logger()
 }
 
 // selectSteps are the steps --steps names, in the DAG's order; all of

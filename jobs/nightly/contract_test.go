@@ -154,6 +154,7 @@ func TestStoreKeepsTheContract(t *testing.T) {
 var notInSample = map[string]string{
 	contract.CRMRecords:      "needs a HubSpot or Salesforce source",
 	"measurements/<segment>": "written by segmint measure, not by a nightly step",
+	contract.Backfills:       "written by segmint backfill, not by a nightly step",
 }
 
 // committedPartitions walks the store for _SUCCESS markers and returns the
