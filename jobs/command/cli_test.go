@@ -129,6 +129,7 @@ func TestUsageAndExitCodes(t *testing.T) {
 func TestBadConfigReportsEveryProblem(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.yaml")
 	bad := `store: {kind: local}
+colour: blue
 currency: pounds
 sources:
   - name: b
@@ -153,7 +154,7 @@ sources:
 	if r.code != exitUsage {
 		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"store.path", "currency", "sources[1].name", "sources[0].kind", "format", "timezone",
+	for _, want := range []string{"field colour not found", "store.path", "currency", "sources[1].name", "sources[0].kind", "format", "timezone",
 		`needs field "quantity"`, `needs field "unit_price"`, `needs field "customer_number"`} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("error output lacks %q:\n%s", want, r.stderr)
