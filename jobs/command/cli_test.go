@@ -163,10 +163,10 @@ func TestBadSegmentRulesAreReportedAtOnce(t *testing.T) {
 	rules := `
 segments:
   rules:
-    - {name: a, purpose: email, rule: "clvv >= 500"}
+    - {name: a, purpose: email, rule: "clv_365dd >= 500"}
     - {name: b, purpose: ads, rule: "lifecycle_stage >= 5"}
     - {name: c, purpose: analytics, rule: "recency_days <= and frequency > 2"}
-    - {name: d, purpose: sms, rule: "clv > percentile(clv, 120)"}
+    - {name: d, purpose: sms, rule: "clv_365d > percentile(clv_365d, 120)"}
 `
 	if err := os.WriteFile(path, append(stripSegments(b), rules...), 0o644); err != nil {
 		t.Fatal(err)
@@ -175,7 +175,7 @@ segments:
 	if r.code != exitUsage {
 		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{`segments.rules[0].rule (a): 1:1: unknown column "clvv" (did you mean "clv"?)`,
+	for _, want := range []string{`segments.rules[0].rule (a): 1:1: unknown column "clv_365dd" (did you mean "clv_365d"?)`,
 		"segments.rules[1].rule (b): 1:", "lifecycle_stage", "segments.rules[2].rule (c): 1:17:",
 		`segments.rules[3].purpose: "sms"`, "segments.rules[3].rule (d): 1:"} {
 		if !strings.Contains(r.stderr, want) {
