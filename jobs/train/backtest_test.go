@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -319,9 +321,9 @@ func (c backtestCase) segmint(t *testing.T, res *caseResult, trainSet, holdSet, 
 	if f.Metrics["recency_auc"], err = recencyAUC(holdSet, c.k.Target); err != nil {
 		t.Fatal(err)
 	}
-	res.chosen, res.gate = f.Kind+"+"+string(f.Calibration.Kind), gate(f.Metrics)
-	for _, kind := range kindsOf(c.p) {
-		res.holdout += fmt.Sprintf("%s %.4f, ", kind, aucs[kind])
+	res.chosen, res.gate = best.setting.Name+"+"+string(f.Calibration.Kind), gate(f.Metrics)
+	for _, name := range slices.Sorted(maps.Keys(aucs)) {
+		res.holdout += fmt.Sprintf("%s %.4f, ", name, aucs[name])
 	}
 	res.holdout += fmt.Sprintf("recency %.4f", f.Metrics["recency_auc"])
 	final, err := refit(t.Context(), c.p, f, holdSet)
@@ -333,18 +335,18 @@ func (c backtestCase) segmint(t *testing.T, res *caseResult, trainSet, holdSet, 
 		t.Fatal(err)
 	}
 	out := []figures{measure(t, "segmint "+res.chosen, scoreSet.Y, p)}
-	return append(out, c.notKept(t, f.Kind, trainSet, holdSet, scoreSet)...)
+	return append(out, c.notKept(t, best.setting.Name, trainSet, holdSet, scoreSet)...)
 }
 
-// notKept fits and measures, as the kept one, each competing learner
+// notKept fits and measures, as the kept one, each competing setting
 // other than kept.
 func (c backtestCase) notKept(t *testing.T, kept string, trainSet, holdSet, scoreSet *propensity.Set) []figures {
 	var out []figures
-	for _, kind := range kindsOf(c.p) {
-		if kind == kept {
+	for _, s := range settingsOf(c.p, trainSet.X.Rows) {
+		if s.Name == kept {
 			continue
 		}
-		other, err := fitCandidate(t.Context(), kind, c.p.Seed, trainSet, holdSet)
+		other, err := fitCandidate(t.Context(), s, c.p.Seed, trainSet, holdSet)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -352,7 +354,7 @@ func (c backtestCase) notKept(t *testing.T, kept string, trainSet, holdSet, scor
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := fmt.Sprintf("(segmint %s+%s, not kept)", kind, final.Calibration.Kind)
+		name := fmt.Sprintf("(segmint %s+%s, not kept)", s.Name, final.Calibration.Kind)
 		out = append(out, measure(t, name, scoreSet.Y, calibratedScores(t, final, scoreSet)))
 	}
 	return out

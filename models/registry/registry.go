@@ -75,6 +75,18 @@ type File struct {
 	// holdout, since this model has seen those outcomes. Nil for a model
 	// that is its own selection.
 	Selection *File `json:"selection,omitempty"`
+	// Offset, for a regression, makes the model predict the difference
+	// from one of its features (see Offset); nil when it predicts the label.
+	Offset *Offset `json:"offset,omitempty"`
+}
+
+// Offset is a regression model's baseline: the model learnt the label
+// minus the feature Column, and a prediction is that feature's value plus
+// the model's output, raised to Floor when it falls below. A model that
+// learns where to depart from "repeat the last period" is such a model.
+type Offset struct {
+	Column string  `json:"column"`
+	Floor  float64 `json:"floor"`
 }
 
 // Label names the label column and, for a binary task, its positive value.
