@@ -390,6 +390,15 @@ func TestDuckDBReadsModelOutputs(t *testing.T) {
 		partsGlob(st, dataset.Partition{Dataset: "scores", Date: d}))); n < 400 {
 		t.Errorf("only %d customers with model scores", n)
 	}
+	// Issue 11: every score of the catalogue is produced for the sample,
+	// each for at least some of its eligible customers.
+	for _, col := range []string{"churn_probability_90d", "purchase_probability_7d", "purchase_probability_30d", "purchase_probability_90d",
+		"predicted_revenue_90d", "p_alive", "expected_purchases_90d", "clv_365d"} {
+		if n := queryInt(t, db, fmt.Sprintf("SELECT count(%s) FROM read_parquet('%s')", col,
+			partsGlob(st, dataset.Partition{Dataset: "scores", Date: d}))); n == 0 {
+			t.Errorf("scores.%s is null for every customer", col)
+		}
+	}
 
 	input := filepath.Join(repoRoot(t), "testdata/bank/bank.csv")
 	tab, err := frame.Read(input, frame.Options{})

@@ -69,13 +69,17 @@ func TestBacktest(t *testing.T) {
 	asOf := nightlyOrders(t, cfg, path, append(dates, backtestOutcomeDate))
 	py, dir := sklearnPython(t), snapshotDir(t)
 	var results []caseResult
+	var values []valueResult
 	for _, date := range dates {
 		for _, k := range cfg.Models.Enabled() {
 			c := backtestCase{p: *cfg.Models.Classifiers, k: k, d: backtestDate(t, date), asOfD: asOf[date], outcome: asOf[backtestOutcomeDate]}
 			results = append(results, c.run(t, dir, py))
 		}
+		vc := valueCase{v: *cfg.Models.Value, c: *cfg.Models.CLV, d: backtestDate(t, date), asOfD: asOf[date], outcome: asOf[backtestOutcomeDate]}
+		values = append(values, vc.run(t, dir, py))
 	}
 	printBacktest(os.Stdout, results)
+	printValue(os.Stdout, values)
 }
 
 // backtestConfig writes configs/local.yaml with a local store in a
@@ -239,9 +243,10 @@ type figures struct {
 // py is set.
 func (c backtestCase) run(t *testing.T, dir, py string) caseResult {
 	orders := featureset.FromUnified(c.asOfD)
-	holdCut := c.d.End().AddDate(0, 0, -c.k.HorizonDays)
-	trainSet := propensity.For(orders, holdCut.AddDate(0, 0, -c.k.HorizonDays), c.k, true)
-	holdSet := propensity.For(orders, holdCut, c.k, true)
+	trainSet, holdSet, err := selectionSets(orders, c.k, c.d)
+	if err != nil {
+		t.Fatal(err)
+	}
 	res := caseResult{name: c.k.Name, date: c.d.String()}
 	res.snapshots[0], res.snapshots[1] = sizeOf(trainSet), sizeOf(holdSet)
 	if err := checkClasses(c.p, c.k, trainSet, holdSet); err != nil {
@@ -477,7 +482,7 @@ func writeSnapshot(t *testing.T, path string, s *propensity.Set) {
 		for _, c := range s.X.Cols {
 			rec = append(rec, cell(c, i))
 		}
-		check(t, w.Write(append(rec, strconv.Itoa(int(s.Y[i])))))
+		check(t, w.Write(append(rec, strconv.FormatFloat(s.Y[i], 'g', -1, 64))))
 	}
 	w.Flush()
 	check(t, w.Error())

@@ -42,9 +42,6 @@ func trainValue(ctx context.Context, env step.Env, reg *registry.Registry, v con
 	}
 	sel.Name, sel.Label = name, &registry.Label{Column: "revenue_next_90d"}
 	sel.Window = &registry.Window{From: first, To: trainCut.AddDate(0, 0, -1).Format(time.DateOnly)}
-	if sel.Metrics["repeat_last_90d_mae"], err = eval.MAE(holdSet.Y, holdSet.X.Col("revenue_90d").Num, nil); err != nil {
-		return contract.Decision{}, err
-	}
 	setting, err := learn.SettingOf(sel)
 	if err != nil {
 		return contract.Decision{}, err
@@ -60,7 +57,8 @@ func trainValue(ctx context.Context, env step.Env, reg *registry.Registry, v con
 
 // selectValue fits the value model's settings (valueSettings) and keeps
 // the one with the lowest holdout mean absolute error (the first on a
-// tie), with each setting's as mae_<setting>.
+// tie), with each setting's as mae_<setting> and the baseline's, repeating
+// each customer's last 90 days, as repeat_last_90d_mae.
 func selectValue(ctx context.Context, v config.ValueModel, trainSet, holdSet *propensity.Set) (*registry.File, error) {
 	var best *registry.File
 	maes := map[string]float64{}
@@ -76,6 +74,10 @@ func selectValue(ctx context.Context, v config.ValueModel, trainSet, holdSet *pr
 	}
 	for name, mae := range maes {
 		best.Metrics["mae_"+name] = mae
+	}
+	var err error
+	if best.Metrics["repeat_last_90d_mae"], err = eval.MAE(holdSet.Y, holdSet.X.Col("revenue_90d").Num, nil); err != nil {
+		return nil, err
 	}
 	return best, nil
 }

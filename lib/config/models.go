@@ -94,6 +94,11 @@ type Classifier struct {
 	// EligibleDays: customers with an order in the last EligibleDays days
 	// before the cutoff; 0 is any customer with an order.
 	EligibleDays int
+	// Snapshots is how many consecutive snapshots, HorizonDays apart, one
+	// training or holdout table stacks (1: one snapshot). A 7-day window
+	// holds few buyers, so purchase_7d stacks the four weeks of its 28-day
+	// eligibility: four times the rows, over a month of behaviour.
+	Snapshots int
 }
 
 // Catalogue lists the classifiers segmint trains, with their default
@@ -102,10 +107,10 @@ type Classifier struct {
 // 28 and 90 days and for every customer with an order.
 func Catalogue() []Classifier {
 	return []Classifier{
-		{Name: "churn_90d", Column: "churn_probability_90d", Target: TargetChurn, HorizonDays: 90, EligibleDays: 365},
-		{Name: "purchase_7d", Column: "purchase_probability_7d", Target: TargetPurchase, HorizonDays: 7, EligibleDays: 28},
-		{Name: "purchase_30d", Column: "purchase_probability_30d", Target: TargetPurchase, HorizonDays: 30, EligibleDays: 90},
-		{Name: "purchase_90d", Column: "purchase_probability_90d", Target: TargetPurchase, HorizonDays: 90},
+		{Name: "churn_90d", Column: "churn_probability_90d", Target: TargetChurn, HorizonDays: 90, EligibleDays: 365, Snapshots: 1},
+		{Name: "purchase_7d", Column: "purchase_probability_7d", Target: TargetPurchase, HorizonDays: 7, EligibleDays: 28, Snapshots: 4},
+		{Name: "purchase_30d", Column: "purchase_probability_30d", Target: TargetPurchase, HorizonDays: 30, EligibleDays: 90, Snapshots: 1},
+		{Name: "purchase_90d", Column: "purchase_probability_90d", Target: TargetPurchase, HorizonDays: 90, Snapshots: 1},
 	}
 }
 

@@ -1,13 +1,16 @@
 package learn
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/segmint/segmint/models/frame"
 	"github.com/segmint/segmint/models/gbdt"
+	"github.com/segmint/segmint/models/logreg"
 	"github.com/segmint/segmint/models/registry"
 )
 
@@ -138,4 +141,41 @@ func offsetColumn(o *registry.Offset, x *frame.Frame) ([]float64, error) {
 		}
 	}
 	return c.Num, nil
+}
+
+// Importance ranks the features of the model in f, most important first:
+// gbdt by total split gain, logreg by the largest absolute coefficient of
+// the feature's columns (numeric columns are standardised, so their
+// coefficients compare). Features a model never uses come last, by name.
+func Importance(f *registry.File) ([]string, error) {
+	score := map[string]float64{}
+	switch f.Kind {
+	case "gbdt":
+		var m gbdt.Model
+		if err := json.Unmarshal(f.Model, &m); err != nil {
+			return nil, fmt.Errorf("model file %s: %w", f.Name, err)
+		}
+		for _, im := range m.Importance {
+			score[im.Feature] = im.Gain
+		}
+	case "logreg":
+		m, err := logreg.Load(bytes.NewReader(f.Model))
+		if err != nil {
+			return nil, fmt.Errorf("model file %s: %w", f.Name, err)
+		}
+		for _, c := range m.Columns {
+			score[c.Feature] = max(score[c.Feature], math.Abs(c.Coef))
+		}
+	default:
+		return nil, fmt.Errorf("model file %s: no importance for kind %q", f.Name, f.Kind)
+	}
+	names := make([]string, len(f.Features))
+	for i, ft := range f.Features {
+		names[i] = ft.Name
+	}
+	sort.SliceStable(names, func(i, j int) bool {
+		a, b := score[names[i]], score[names[j]]
+		return a > b || a == b && names[i] < names[j]
+	})
+	return names, nil
 }

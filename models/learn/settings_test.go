@@ -101,3 +101,38 @@ func TestOffsetSetting(t *testing.T) {
 		t.Error("an offset on a missing column was accepted")
 	}
 }
+
+// TestImportanceRanksTheInformativeFeatureFirst: on a label driven by one
+// of three features, both learners rank that one first.
+func TestImportanceRanksTheInformativeFeatureFirst(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const n = 2000
+	cols := map[string][]float64{"noise_a": make([]float64, n), "signal": make([]float64, n), "noise_b": make([]float64, n)}
+	y := make([]float64, n)
+	for i := range n {
+		for _, c := range cols {
+			c[i] = rng.NormFloat64()
+		}
+		if cols["signal"][i]+0.3*rng.NormFloat64() > 0 {
+			y[i] = 1
+		}
+	}
+	x := &frame.Frame{Rows: n}
+	for _, name := range []string{"noise_a", "signal", "noise_b"} {
+		x.Cols = append(x.Cols, &frame.Column{Name: name, Kind: frame.Numeric, Num: cols[name]})
+	}
+	for _, kind := range []string{"gbdt", "logreg"} {
+		f, _, err := FitHoldout(t.Context(), kind, Binary, 1, x, y, x, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Name = kind
+		ranked, err := Importance(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ranked) != 3 || ranked[0] != "signal" {
+			t.Errorf("%s: %v", kind, ranked)
+		}
+	}
+}
