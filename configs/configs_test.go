@@ -66,8 +66,8 @@ func TestDockerignoreKeepsWhatTheDockerfileCopies(t *testing.T) {
 	}
 }
 
-// readLines returns the patterns of an ignore file: its lines without
-// comments and blank lines.
+// readLines returns the lines of a file that are neither blank nor
+// comments, trimmed.
 func readLines(t *testing.T, path string) []string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -88,12 +88,8 @@ func readLines(t *testing.T, path string) []string {
 // instructions (not those copied from another stage).
 func copySources(t *testing.T, path string) []string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, line := range strings.Split(string(b), "\n") {
+	for _, line := range readLines(t, path) {
 		fields := strings.Fields(line)
 		if len(fields) < 3 || fields[0] != "COPY" || strings.HasPrefix(fields[1], "--from") {
 			continue
