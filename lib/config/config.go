@@ -108,6 +108,19 @@ type S3 struct {
 	PathStyle bool   `yaml:"path_style"`
 	// CreateBucket creates the bucket on first use (for local MinIO setups).
 	CreateBucket bool `yaml:"create_bucket"`
+	// Retry is the retry budget of one S3 request.
+	Retry S3Retry `yaml:"retry"`
+}
+
+// S3Retry is the retry budget of one S3 request, spent by the AWS SDK's
+// own retryer (the only retry layer): a request is tried up to MaxAttempts
+// times, waiting an exponential backoff with jitter of at most MaxBackoff
+// between tries. Zero values mean the store's defaults: 10 attempts, 20s.
+type S3Retry struct {
+	// MaxAttempts counts the first try (1 = no retry).
+	MaxAttempts int `yaml:"max_attempts"`
+	// MaxBackoff caps one wait ("20s", "1m").
+	MaxBackoff time.Duration `yaml:"max_backoff"`
 }
 
 // Source is one system data is pulled from.
@@ -403,9 +416,14 @@ func (s Store) validate() []error {
 			return []error{fmt.Errorf("store.path: required for a local store")}
 		}
 	case "s3":
+		var errs []error
 		if s.S3.Bucket == "" {
-			return []error{fmt.Errorf("store.s3.bucket: required for an s3 store")}
+			errs = append(errs, fmt.Errorf("store.s3.bucket: required for an s3 store"))
 		}
+		if s.S3.Retry.MaxAttempts < 0 || s.S3.Retry.MaxBackoff < 0 {
+			errs = append(errs, fmt.Errorf("store.s3.retry: max_attempts and max_backoff must not be negative"))
+		}
+		return errs
 	case "memory":
 	case "":
 		return []error{fmt.Errorf("store.kind: required (local, s3 or memory)")}
