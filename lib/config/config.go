@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -46,6 +47,8 @@ type Config struct {
 	Models Models `yaml:"models"`
 	// Identity configures identity resolution.
 	Identity Identity `yaml:"identity"`
+	// Metrics says where each run's Prometheus metrics go.
+	Metrics Metrics `yaml:"metrics"`
 	// Quality declares data-quality rules per dataset (lib/quality); an
 	// orders stream's rules are named by its raw dataset,
 	// "raw/<source>/<stream>", and use segmint's field names.
@@ -67,6 +70,19 @@ type Rate struct {
 	// means in force since always. On a day, the rate with the latest From
 	// on or before it applies.
 	From string `yaml:"from"`
+}
+
+// Metrics says where a run's Prometheus metrics go (README: Metrics).
+type Metrics struct {
+	// TextfileDir is a local folder for the text exposition file
+	// segmint_<command>.prom, such as node_exporter's textfile collector
+	// directory; empty means runs/metrics/ in the store.
+	TextfileDir string `yaml:"textfile_dir"`
+	// Pushgateway is the URL of a Prometheus Pushgateway the metrics are
+	// also pushed to ("http://pushgateway:9091"); empty means no push.
+	Pushgateway string `yaml:"pushgateway"`
+	// Job is the job of the Pushgateway grouping key; default "segmint".
+	Job string `yaml:"job"`
 }
 
 // Identity configures identity resolution.
@@ -300,6 +316,9 @@ func (c *Config) setDefaults() {
 	if c.Identity.DefaultRegion == "" {
 		c.Identity.DefaultRegion = "GB"
 	}
+	if c.Metrics.Job == "" {
+		c.Metrics.Job = "segmint"
+	}
 	c.Models.defaults()
 	c.Segments.defaults()
 	if c.Lifecycle == (Lifecycle{}) {
@@ -374,6 +393,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Models.validate()...)
 	errs = append(errs, c.Segments.validate(c.ruleSchema)...)
 	errs = append(errs, c.Lifecycle.validate()...)
+	errs = append(errs, c.Metrics.validate()...)
 	errs = append(errs, c.validateSources()...)
 	return errors.Join(errs...)
 }
@@ -385,6 +405,21 @@ func (c *Config) validateCurrency() []error {
 		return []error{fmt.Errorf("currency: %q is not an ISO 4217 code such as GBP", c.Currency)}
 	}
 	return c.validateRates()
+}
+
+// validate checks the Pushgateway URL and the job of its grouping key.
+func (m Metrics) validate() []error {
+	var errs []error
+	if m.Pushgateway != "" {
+		u, err := url.Parse(m.Pushgateway)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("metrics.pushgateway: %q is not an http(s) URL", m.Pushgateway))
+		}
+	}
+	if strings.ContainsAny(m.Job, "/ ") {
+		errs = append(errs, fmt.Errorf("metrics.job: %q must be a name without / or spaces", m.Job))
+	}
+	return errs
 }
 
 // validate checks the day counts of a lifecycle that is set.

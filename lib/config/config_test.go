@@ -130,6 +130,12 @@ func TestValidateProblems(t *testing.T) {
 			want:   []string{"store.path: required"},
 		},
 		{
+			name:   "pushgateway not an http URL",
+			breakf: func(c *config.Config) { c.Metrics = config.Metrics{Pushgateway: "pushgateway:9091", Job: "a/b"} },
+			want: []string{`metrics.pushgateway: "pushgateway:9091" is not an http(s) URL`,
+				`metrics.job: "a/b" must be a name without / or spaces`},
+		},
+		{
 			name: "s3 store with a negative retry budget",
 			breakf: func(c *config.Config) {
 				c.Store = config.Store{Kind: "s3", S3: config.S3{Bucket: "b", Retry: config.S3Retry{MaxAttempts: -1}}}
