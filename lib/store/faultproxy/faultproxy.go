@@ -5,6 +5,7 @@
 package faultproxy
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -27,9 +28,11 @@ type Faults struct {
 	Drop float64
 	// Delay is added before every request is forwarded or failed.
 	Delay time.Duration
-	// FailFirst answers 500 to the first FailFirst attempts of every
-	// request (by method, path and query), whatever the rates.
+	// FailFirst fails the first FailFirst attempts of every request (by
+	// method, path and query) with FailFirstAs, whatever the rates.
 	FailFirst int
+	// FailFirstAs is the fault of those attempts; zero means Error500.
+	FailFirstAs Fault
 	// Seed seeds the draws, so that a run can be repeated.
 	Seed uint64
 }
@@ -90,19 +93,20 @@ func (p *Proxy) Counts() Counts {
 	return p.counts
 }
 
-// fault is what the proxy does to one request.
-type fault int
+// Fault is what the proxy does to one request.
+type Fault int
 
+// The faults.
 const (
-	pass fault = iota
-	drop
-	error500
-	slowDown
+	pass     Fault = iota
+	Drop           // close the connection without an answer
+	Error500       // answer 500 InternalError
+	SlowDown       // answer 503 SlowDown
 )
 
 // decide draws the fault of request r, counts it, and returns it with the
 // delay before it.
-func (p *Proxy) decide(r *http.Request) (fault, time.Duration) {
+func (p *Proxy) decide(r *http.Request) (Fault, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.counts.Requests++
@@ -111,22 +115,22 @@ func (p *Proxy) decide(r *http.Request) (fault, time.Duration) {
 	f := pass
 	switch {
 	case p.attempts[key] <= p.faults.FailFirst:
-		f = error500
+		f = cmp.Or(p.faults.FailFirstAs, Error500)
 	case p.rng.Float64() < p.faults.Drop:
-		f = drop
+		f = Drop
 	case p.rng.Float64() < p.faults.Error500:
-		f = error500
+		f = Error500
 	case p.rng.Float64() < p.faults.SlowDown:
-		f = slowDown
+		f = SlowDown
 	}
 	switch f {
 	case pass:
 		p.counts.Forwarded++
-	case drop:
+	case Drop:
 		p.counts.Dropped++
-	case error500:
+	case Error500:
 		p.counts.Error500++
-	case slowDown:
+	case SlowDown:
 		p.counts.SlowDown++
 	}
 	return f, p.faults.Delay
@@ -139,11 +143,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch f {
 	case pass:
 		p.forward.ServeHTTP(w, r)
-	case drop:
+	case Drop:
 		dropConnection(w)
-	case error500:
+	case Error500:
 		s3ErrorAnswer(w, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
-	case slowDown:
+	case SlowDown:
 		s3ErrorAnswer(w, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.")
 	}
 }
