@@ -348,6 +348,7 @@ func (rc *runContext) runDate(ctx context.Context, d rundate.Date) int {
 	if werr := rc.writeRecord(ctx, rec); werr != nil && err == nil {
 		err = werr
 	}
+	rc.publishMetrics(ctx, log, rec)
 	return rc.finish(log.With().Str(logging.FieldJob, rc.cmd).Logger(), d, rec, err)
 }
 

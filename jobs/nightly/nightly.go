@@ -21,6 +21,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/metrics"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
@@ -98,14 +99,17 @@ func uncommitted(ctx context.Context, env step.Env, s Step, d rundate.Date) ([]s
 	return missing, nil
 }
 
-// RunStep runs one step and appends its outcome to rec.
+// RunStep runs one step and appends its outcome to rec, with what it read
+// and wrote as a meter around the store measures it.
 func RunStep(ctx context.Context, env step.Env, s Step, d rundate.Date, rec *runlog.Record) error {
 	env.Log = env.Log.With().Str(logging.FieldJob, s.Name).Logger()
+	meter := metrics.NewMeter(env.Store)
+	env.Store = meter
 	start := env.Now()
 	env.Log.Info().Msg("step started")
 	stats, err := s.Run(ctx, env, d)
 	outcome := runlog.Step{Name: s.Name, Status: runlog.StatusDone, StartedAt: start.UTC(),
-		ElapsedMS: env.Now().Sub(start).Milliseconds(), Stats: stats}
+		ElapsedMS: env.Now().Sub(start).Milliseconds(), Stats: stats, IO: meter.IO(stats)}
 	if err != nil {
 		outcome.Status, outcome.Error = runlog.StatusFailed, err.Error()
 		rec.Steps = append(rec.Steps, outcome)

@@ -18,6 +18,12 @@ const (
 	StatusFailed  = "failed"
 )
 
+// Run outcomes.
+const (
+	OutcomeSucceeded = "succeeded"
+	OutcomeFailed    = "failed"
+)
+
 // Record is one run.
 type Record struct {
 	RunID      string    `json:"run_id"`
@@ -39,7 +45,26 @@ type Step struct {
 	StartedAt time.Time        `json:"started_at"`
 	ElapsedMS int64            `json:"elapsed_ms"`
 	Stats     map[string]int64 `json:"stats,omitempty"`
-	Error     string           `json:"error,omitempty"`
+	IO
+	Error string `json:"error,omitempty"`
+}
+
+// IO is what a step read and wrote, the same for every step (lib/metrics
+// measures it at the store; Stats hold each step's own counts).
+type IO struct {
+	// RowsRead are the rows of the committed partitions the step read, as
+	// its manifests name them; for ingest, the rows and records it read
+	// from its sources.
+	RowsRead int64 `json:"rows_read,omitempty"`
+	// RowsWritten are the rows of the partitions the step committed,
+	// quarantine partitions aside.
+	RowsWritten int64 `json:"rows_written,omitempty"`
+	// RowsQuarantined are the rows of the quarantine partitions it
+	// committed.
+	RowsQuarantined int64 `json:"rows_quarantined,omitempty"`
+	// BytesWritten counts every byte the step put into the store: data
+	// files, manifests, markers, models, side files.
+	BytesWritten int64 `json:"bytes_written,omitempty"`
 }
 
 // Key is where a run's record is stored.
