@@ -7,6 +7,7 @@ package nightly
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
+	"github.com/segmint/segmint/lib/store"
 )
 
 // Step is one step of the DAG: its declaration in the data contract (what
@@ -91,11 +93,33 @@ func uncommitted(ctx context.Context, env step.Env, s Step, d rundate.Date) ([]s
 		if err != nil {
 			return nil, err
 		}
+		if ok {
+			ok, err = intact(ctx, env, p)
+			if err != nil {
+				return nil, err
+			}
+		}
 		if !ok {
 			missing = append(missing, p.String())
 		}
 	}
 	return missing, nil
+}
+
+// intact reports whether the files of committed partition p that a rerun
+// overwrites in place (a report's index.html) match its manifest; a
+// partition left otherwise by a crash counts as not committed.
+func intact(ctx context.Context, env step.Env, p dataset.Partition) (bool, error) {
+	err := dataset.VerifyNamed(ctx, env.Store, p)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, dataset.ErrChecksum), errors.Is(err, store.ErrNotFound):
+		env.Log.Warn().Str(logging.FieldDataset, p.String()).Err(err).Msg("committed partition does not match its manifest: rebuilt")
+		return false, nil
+	default:
+		return false, err
+	}
 }
 
 // RunStep runs one step and appends its outcome to rec.
