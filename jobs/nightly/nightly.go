@@ -33,6 +33,20 @@ import (
 type Step struct {
 	contract.Step
 	Run func(context.Context, step.Env, rundate.Date) (step.Stats, error)
+	// Repair, when set, brings the step's side files (latest.json, stream
+	// state) up to its committed outputs when nightly skips the step, as a
+	// run that died right after its last commit leaves them; true asks for
+	// the step to run again instead.
+	Repair func(context.Context, step.Env, rundate.Date) (bool, error)
+}
+
+// repairs are the Repair functions of the steps that write side files
+// after their last commit.
+func repairs() map[string]func(context.Context, step.Env, rundate.Date) (bool, error) {
+	return map[string]func(context.Context, step.Env, rundate.Date) (bool, error){
+		contract.StepIngest:  ingest.Repair,
+		contract.StepPublish: publish.Repair,
+	}
 }
 
 // Outputs are the partitions the step commits for d, as the contract
@@ -56,10 +70,10 @@ func runs() map[string]func(context.Context, step.Env, rundate.Date) (step.Stats
 
 // Steps lists the DAG in the order it runs: the contract's steps.
 func Steps() []Step {
-	run := runs()
+	run, repair := runs(), repairs()
 	var out []Step
 	for _, s := range contract.Steps() {
-		out = append(out, Step{Step: s, Run: run[s.Name]})
+		out = append(out, Step{Step: s, Run: run[s.Name], Repair: repair[s.Name]})
 	}
 	return out
 }
@@ -175,6 +189,13 @@ func runSteps(ctx context.Context, env step.Env, steps []Step, d rundate.Date, r
 // recording the skip in rec, and reports whether it did.
 func skipCommitted(ctx context.Context, env step.Env, s Step, d rundate.Date, rec *runlog.Record) (bool, error) {
 	done, err := committed(ctx, env, s, d)
+	if err == nil && done && s.Repair != nil {
+		var rerun bool
+		renv := env
+		renv.Log = env.Log.With().Str(logging.FieldJob, s.Name).Logger()
+		rerun, err = s.Repair(ctx, renv, d)
+		done = !rerun
+	}
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", s.Name, err)
 	}
