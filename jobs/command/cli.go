@@ -189,6 +189,8 @@ type runContext struct {
 	cfg  *config.Config
 	st   store.Store
 	root zerolog.Logger // the process's logger, before any run fields
+	// swept says the leftovers of killed runs were removed (lock.go).
+	swept bool
 }
 
 // prepare parses the flags of command cmd (step stp, if it is one), loads

@@ -11,6 +11,8 @@ import (
 	"os"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/segmint/segmint/lib/store"
 )
 
 // Defaults for Parquet parts.
@@ -83,7 +85,7 @@ type stagedPart struct {
 
 // stage opens a new staged part.
 func (w *Writer) stage() (*stagedPart, error) {
-	f, err := os.CreateTemp(w.tmpDir, "segmint-part-*")
+	f, err := store.CreateStaging(w.tmpDir, "part")
 	if err != nil {
 		return nil, fmt.Errorf("stage part of %s: %w", w.p, err)
 	}
