@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -233,5 +235,57 @@ func TestStaleLockIsTakenOverInTheRunRecord(t *testing.T) {
 	r = runCLI(t, "ingest", "--date", "2010-12-09", "--config", cfg, "--log-format", "json")
 	if r.code != runlock.ExitHeld || !strings.Contains(lastLine(r.stderr), "held by run "+dead.RunID+" on gone") {
 		t.Errorf("exit %d, last line %q", r.code, lastLine(r.stderr))
+	}
+	if rec := readRunRecord(t, storeDir); rec.Outcome != "failed" || !strings.Contains(rec.Error, "held by run "+dead.RunID) || rec.Lock != nil {
+		t.Errorf("the refused run's record: %+v", rec)
+	}
+}
+
+// TestStoppedRunReleasesItsLock: a run stopped by a signal (its context
+// cancelled) removes its lock, so the next run of the date need not wait
+// for the lock to go stale.
+func TestStoppedRunReleasesItsLock(t *testing.T) {
+	storeDir := t.TempDir()
+	cfg := writeConfig(t, storeDir, sampleLanding(t))
+	lock := filepath.Join(storeDir, "locks", "dt=2010-12-09.json")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan int)
+	go func() {
+		var out, errb strings.Builder
+		done <- Run(ctx, []string{"nightly", "--date", "2010-12-09", "--config", cfg, "--log-format", "json"},
+			System{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now})
+	}()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		if _, err := os.Stat(lock); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the run took no lock in 30s")
+		}
+	}
+	cancel() // SIGTERM
+	if code := <-done; code != exitFailed {
+		t.Errorf("stopped run: exit %d, want 1", code)
+	}
+	if _, err := os.Stat(lock); !os.IsNotExist(err) {
+		t.Errorf("lock left by a stopped run: %v", err)
+	}
+	mustRun(t, exitOK, "ingest", "--date", "2010-12-09", "--config", cfg, "--log-format", "json")
+}
+
+// A run stopped because another took its lock over says so.
+func TestLockLostNamesTheCause(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(t.Context())
+	if err := lockLost(ctx, context.Canceled); errors.Is(err, runlock.ErrLost) {
+		t.Errorf("a run still holding its lock: %v", err)
+	}
+	cancel(runlock.ErrLost)
+	err := lockLost(ctx, fmt.Errorf("unify: %w", ctx.Err()))
+	if !errors.Is(err, runlock.ErrLost) || !errors.Is(err, context.Canceled) {
+		t.Errorf("a run whose lock was taken over: %v", err)
+	}
+	if lockLost(ctx, nil) != nil {
+		t.Error("a run that ended well is no failure")
 	}
 }
