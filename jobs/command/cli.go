@@ -189,6 +189,8 @@ type runContext struct {
 	cfg  *config.Config
 	st   store.Store
 	root zerolog.Logger // the process's logger, before any run fields
+	// swept says the leftovers of killed runs were removed (lock.go).
+	swept bool
 }
 
 // prepare parses the flags of command cmd (step stp, if it is one), loads
@@ -340,7 +342,11 @@ func (rc *runContext) runDate(ctx context.Context, d rundate.Date) int {
 	runID := newRunID(now(), rc.cmd)
 	log := rc.root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
 	rec := &runlog.Record{RunID: runID, Command: rc.cmd, Date: d.String(), Store: rc.st.String(), StartedAt: now().UTC()}
-	err := rc.execute(ctx, rc.env(ctx, runID, log), d, rec)
+	lctx, release, err := rc.lockDate(ctx, log, d, rec)
+	if err == nil {
+		err = lockLost(lctx, rc.execute(lctx, rc.env(lctx, runID, log), d, rec))
+		release()
+	}
 	rec.FinishedAt, rec.Outcome = now().UTC(), "succeeded"
 	if err != nil {
 		rec.Outcome, rec.Error = "failed", err.Error()
@@ -394,6 +400,10 @@ func (rc *runContext) finish(log zerolog.Logger, d rundate.Date, rec *runlog.Rec
 		fmt.Fprintf(rc.sys.Stderr, "segmint %s %s: %v\n", rc.cmd, d, err)
 		if step.IsUsage(err) {
 			return exitUsage
+		}
+		var coded interface{ ExitCode() int }
+		if errors.As(err, &coded) {
+			return coded.ExitCode()
 		}
 		return exitFailed
 	}

@@ -112,6 +112,9 @@ type Store struct {
 	Path string `yaml:"path"`
 	// S3 configures an S3 or S3-compatible store.
 	S3 S3 `yaml:"s3"`
+	// LockStaleAfter is the heartbeat age after which a run takes over
+	// the run lock of its date from another ("10m", the default).
+	LockStaleAfter time.Duration `yaml:"lock_stale_after"`
 }
 
 // S3 locates a bucket. Credentials are deliberately absent: they come from
@@ -328,6 +331,9 @@ func (c *Config) setDefaults() {
 		c.Store.S3.Region = "us-east-1"
 	}
 	c.Store.S3.Prefix = strings.Trim(c.Store.S3.Prefix, "/")
+	if c.Store.LockStaleAfter == 0 {
+		c.Store.LockStaleAfter = 10 * time.Minute
+	}
 	for i := range c.Sources {
 		src := &c.Sources[i]
 		for j := range src.Streams {
@@ -445,6 +451,9 @@ func (c *Config) validateSources() []error {
 
 // validate checks the store settings of its kind.
 func (s Store) validate() []error {
+	if s.LockStaleAfter != 0 && s.LockStaleAfter < time.Minute {
+		return []error{fmt.Errorf("store.lock_stale_after: %s is less than a minute", s.LockStaleAfter)}
+	}
 	switch s.Kind {
 	case "local":
 		if s.Path == "" {

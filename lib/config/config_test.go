@@ -583,3 +583,18 @@ sources:
 		t.Errorf("retry = %+v, want %+v", got, want)
 	}
 }
+
+func TestLockStaleAfter(t *testing.T) {
+	c, err := config.Parse([]byte(validYAML), nil)
+	if err != nil || c.Store.LockStaleAfter != 10*time.Minute {
+		t.Fatalf("default lock_stale_after = %v (%v), want 10m", c.Store.LockStaleAfter, err)
+	}
+	y := strings.Replace(validYAML, "kind: memory", "kind: memory\n  lock_stale_after: 25m", 1)
+	if c, err := config.Parse([]byte(y), nil); err != nil || c.Store.LockStaleAfter != 25*time.Minute {
+		t.Fatalf("lock_stale_after: 25m gives %v (%v)", c.Store.LockStaleAfter, err)
+	}
+	y = strings.Replace(validYAML, "kind: memory", "kind: memory\n  lock_stale_after: 30s", 1)
+	if _, err := config.Parse([]byte(y), nil); err == nil || !strings.Contains(err.Error(), "store.lock_stale_after") {
+		t.Errorf("lock_stale_after: 30s: %v, want an error naming it", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/segmint/segmint/lib/runlock"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -35,6 +36,16 @@ type Record struct {
 	Outcome    string    `json:"outcome"`
 	Error      string    `json:"error,omitempty"`
 	Steps      []Step    `json:"steps"`
+	// Lock is the run lock of the date the run held; nil when it held
+	// none (it did not get that far, or another run holds it).
+	Lock *Lock `json:"lock,omitempty"`
+}
+
+// Lock is the run lock a run held.
+type Lock struct {
+	Key string `json:"key"`
+	// TakenOverFrom is the run whose stale lock this run took over.
+	TakenOverFrom *runlock.Holder `json:"taken_over_from,omitempty"`
 }
 
 // Step is one step of a run.

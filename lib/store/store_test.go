@@ -287,3 +287,36 @@ func TestLocalLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestLocalRemoveStaleTemps(t *testing.T) {
+	root := t.TempDir()
+	s, err := store.NewLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(name string, mod time.Time) string {
+		path := filepath.Join(root, "a", "dt=2010-12-09", name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, mod, mod); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	old := put(".tmp-1", time.Now().Add(-time.Hour))
+	young := put(".tmp-2", time.Now())
+	data := put("part-00000-x.parquet", time.Now().Add(-time.Hour))
+	n, err := s.RemoveStaleTemps(t.Context(), time.Now().Add(-time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("removed %d (%v), want 1", n, err)
+	}
+	for path, want := range map[string]bool{old: false, young: true, data: true} {
+		if _, err := os.Stat(path); (err == nil) != want {
+			t.Errorf("%s exists: %v, want %v", filepath.Base(path), err == nil, want)
+		}
+	}
+}
