@@ -341,8 +341,11 @@ func (rc *runContext) runDate(ctx context.Context, d rundate.Date) int {
 	now := rc.sys.Now
 	runID := newRunID(now(), rc.cmd)
 	log := rc.root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
+	// The command's own lines carry the command as their job; the steps
+	// add their own name to log (so every line carries job once).
+	cmdLog := log.With().Str(logging.FieldJob, rc.cmd).Logger()
 	rec := &runlog.Record{RunID: runID, Command: rc.cmd, Date: d.String(), Store: rc.st.String(), StartedAt: now().UTC()}
-	lctx, release, err := rc.lockDate(ctx, log, d, rec)
+	lctx, release, err := rc.lockDate(ctx, cmdLog, d, rec)
 	if err == nil {
 		err = lockLost(lctx, rc.execute(lctx, rc.env(lctx, runID, log), d, rec))
 		release()
@@ -354,8 +357,8 @@ func (rc *runContext) runDate(ctx context.Context, d rundate.Date) int {
 	if werr := rc.writeRecord(ctx, rec); werr != nil && err == nil {
 		err = werr
 	}
-	rc.publishMetrics(ctx, log, rec)
-	return rc.finish(log.With().Str(logging.FieldJob, rc.cmd).Logger(), d, rec, err)
+	rc.publishMetrics(ctx, cmdLog, rec)
+	return rc.finish(cmdLog, d, rec, err)
 }
 
 // env is the step environment of run runID.

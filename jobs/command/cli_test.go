@@ -72,15 +72,23 @@ func readRunRecord(t *testing.T, storeDir string) runlog.Record {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no run record in %s: %v", storeDir, err)
 	}
-	b, err := os.ReadFile(files[len(files)-1])
-	if err != nil {
-		t.Fatal(err)
+	// The newest by start time: run ids sort by the second they started
+	// in, then by a random suffix.
+	var newest runlog.Record
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec runlog.Record
+		if err := json.Unmarshal(b, &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.StartedAt.After(newest.StartedAt) {
+			newest = rec
+		}
 	}
-	var rec runlog.Record
-	if err := json.Unmarshal(b, &rec); err != nil {
-		t.Fatal(err)
-	}
-	return rec
+	return newest
 }
 
 func TestUsageAndExitCodes(t *testing.T) {
