@@ -12,6 +12,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/runlock"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -152,5 +153,37 @@ func TestBackfillProgressLine(t *testing.T) {
 	p.dateDone(r)
 	if !strings.HasSuffix(strings.TrimSpace(b.String()), "ETA 1m10s") {
 		t.Errorf("progress: %q", b.String())
+	}
+}
+
+// A date another run holds fails with the lock's code; with --keep-going
+// the others run, and the backfill exits 3: nothing needs a person. A
+// failed date that does need one (1) wins over it.
+func TestBackfillPastAHeldDate(t *testing.T) {
+	storeDir := t.TempDir()
+	cfg := writeConfig(t, storeDir, sampleLanding(t))
+	st, err := store.NewLocal(storeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, _ := rundate.Parse("2010-12-08")
+	lk, _, err := runlock.Acquire(t.Context(), st, runlock.Key(held),
+		runlock.Holder{RunID: "20101209T020000Z-nightly-other0", Command: "nightly", Host: "elsewhere", PID: 1}, runlock.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = lk.Release(context.Background()) }()
+	r := runCLI(t, "backfill", "--config", cfg, "--log-format", "json", "--from", "2010-12-07", "--to", "2010-12-08",
+		"--steps", "ingest", "--keep-going")
+	if r.code != exitLocked || !hasRowPrefix(r.stdout, "2010-12-07 done") || !hasRowPrefix(r.stdout, "2010-12-08 failed") ||
+		!strings.Contains(r.stderr, "held by run 20101209T020000Z-nightly-other0") {
+		t.Errorf("exit %d:\n%s\n%s", r.code, r.stdout, lastLine(r.stderr))
+	}
+	// features of 2010-12-06 fails for want of unify (1); 2010-12-08 is
+	// still held (3): 1 wins.
+	r = runCLI(t, "backfill", "--config", cfg, "--log-format", "json", "--from", "2010-12-06", "--to", "2010-12-08",
+		"--steps", "features", "--keep-going")
+	if r.code != exitFailed {
+		t.Errorf("exit %d, want 1:\n%s", r.code, r.stdout)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -186,6 +187,9 @@ type runContext struct {
 	cfg  *config.Config
 	st   store.Store
 	root zerolog.Logger // the process's logger, before any run fields
+	// swept removes the leftovers of killed runs once a process (lock.go),
+	// also when a backfill runs several dates at once.
+	swept sync.Once
 }
 
 // prepare parses the flags of command cmd (step stp, if it is one), loads
@@ -393,8 +397,15 @@ func (rc *runContext) run(ctx context.Context, d rundate.Date,
 	now := rc.sys.Now
 	runID := newRunID(now(), rc.cmd)
 	log := rc.root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
+	// The command's own lines carry the command as their job; the steps
+	// add their own name to log (so every line carries job once).
+	cmdLog := log.With().Str(logging.FieldJob, rc.cmd).Logger()
 	rec := &runlog.Record{RunID: runID, Command: rc.cmd, Date: d.String(), Store: rc.st.String(), StartedAt: now().UTC()}
-	err := exec(ctx, rc.env(ctx, runID, log), d, rec)
+	lctx, release, err := rc.lockDate(ctx, cmdLog, d, rec)
+	if err == nil {
+		err = lockLost(lctx, exec(lctx, rc.env(lctx, runID, log), d, rec))
+		release()
+	}
 	rec.FinishedAt, rec.Outcome = now().UTC(), runlog.OutcomeSucceeded
 	if err != nil {
 		rec.Outcome, rec.Error = runlog.OutcomeFailed, err.Error()
@@ -402,11 +413,11 @@ func (rc *runContext) run(ctx context.Context, d rundate.Date,
 	if werr := rc.writeRecord(ctx, rec); werr != nil && err == nil {
 		err = werr
 	}
-	jobLog := log.With().Str(logging.FieldJob, rc.cmd).Logger()
+	rc.publishMetrics(ctx, cmdLog, rec)
 	if err != nil {
-		jobLog.Error().Err(err).Msg("run failed")
+		cmdLog.Error().Err(err).Msg("run failed")
 	} else {
-		jobLog.Info().Msg("run succeeded")
+		cmdLog.Info().Msg("run succeeded")
 	}
 	return rec, err
 }

@@ -78,15 +78,23 @@ func readRunRecord(t *testing.T, storeDir string) runlog.Record {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no run record in %s: %v", storeDir, err)
 	}
-	b, err := os.ReadFile(files[len(files)-1])
-	if err != nil {
-		t.Fatal(err)
+	// The newest by start time: run ids sort by the second they started
+	// in, then by a random suffix.
+	var newest runlog.Record
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec runlog.Record
+		if err := json.Unmarshal(b, &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.StartedAt.After(newest.StartedAt) {
+			newest = rec
+		}
 	}
-	var rec runlog.Record
-	if err := json.Unmarshal(b, &rec); err != nil {
-		t.Fatal(err)
-	}
-	return rec
+	return newest
 }
 
 func TestUsageAndExitCodes(t *testing.T) {
@@ -175,10 +183,10 @@ func TestBadSegmentRulesAreReportedAtOnce(t *testing.T) {
 	rules := `
 segments:
   rules:
-    - {name: a, purpose: email, rule: "clvv >= 500"}
+    - {name: a, purpose: email, rule: "clv_365dd >= 500"}
     - {name: b, purpose: ads, rule: "lifecycle_stage >= 5"}
     - {name: c, purpose: analytics, rule: "recency_days <= and frequency > 2"}
-    - {name: d, purpose: sms, rule: "clv > percentile(clv, 120)"}
+    - {name: d, purpose: sms, rule: "clv_365d > percentile(clv_365d, 120)"}
 `
 	if err := os.WriteFile(path, append(stripSegments(b), rules...), 0o644); err != nil {
 		t.Fatal(err)
@@ -187,7 +195,7 @@ segments:
 	if r.code != exitUsage {
 		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{`segments.rules[0].rule (a): 1:1: unknown column "clvv" (did you mean "clv"?)`,
+	for _, want := range []string{`segments.rules[0].rule (a): 1:1: unknown column "clv_365dd" (did you mean "clv_365d"?)`,
 		"segments.rules[1].rule (b): 1:", "lifecycle_stage", "segments.rules[2].rule (c): 1:17:",
 		`segments.rules[3].purpose: "sms"`, "segments.rules[3].rule (d): 1:"} {
 		if !strings.Contains(r.stderr, want) {
@@ -276,6 +284,9 @@ func TestUnreachableStoreFailsPromptly(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := strings.Replace(string(b), "endpoint: http://127.0.0.1:9000", "endpoint: http://127.0.0.1:1", 1)
+	// The default budget waits out a minute or two of trouble; this one
+	// gives up after three attempts.
+	s = strings.Replace(s, "retry: {max_attempts: 10, max_backoff: 20s}", "retry: {max_attempts: 3, max_backoff: 200ms}", 1)
 	s = strings.Replace(s, "landing: testdata/landing/retail", "landing: "+sampleLanding(t), 1)
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)

@@ -395,13 +395,18 @@ func championText(champion bool) string {
 func writeHeader(w io.Writer, f *registry.File) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  kind\t%s\n  task\t%s\n", f.Kind, f.Task)
-	if f.Label != nil {
+	if f.Label != nil && f.Label.Positive != "" {
 		fmt.Fprintf(tw, "  label\t%s (positive %q)\n", f.Label.Column, f.Label.Positive)
+	} else if f.Label != nil {
+		fmt.Fprintf(tw, "  label\t%s\n", f.Label.Column)
 	}
 	fmt.Fprintf(tw, "  training window\t%s\n", windowText(f.Window))
 	fmt.Fprintf(tw, "  rows\t%d training, %d holdout\n  seed\t%d\n", f.Rows.Train, f.Rows.Holdout, f.Seed)
 	if f.Calibration != nil {
 		fmt.Fprintf(tw, "  calibration\t%s\n", f.Calibration.Kind)
+	}
+	if f.Offset != nil {
+		fmt.Fprintf(tw, "  offset\tpredicts %s plus the model's output, at least %g\n", f.Offset.Column, f.Offset.Floor)
 	}
 	fmt.Fprintf(tw, "  features\t%s\n", featuresText(f))
 	for _, d := range f.Dropped {

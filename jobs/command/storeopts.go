@@ -15,6 +15,7 @@ func storeOptions(c config.Store) store.Options {
 		S3: store.S3Config{
 			Bucket: c.S3.Bucket, Prefix: c.S3.Prefix,
 			Endpoint: c.S3.Endpoint, Region: c.S3.Region, PathStyle: c.S3.PathStyle,
+			MaxAttempts: c.S3.Retry.MaxAttempts, MaxBackoff: c.S3.Retry.MaxBackoff,
 		},
 		CreateBucket: c.S3.CreateBucket,
 	}

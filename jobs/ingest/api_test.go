@@ -357,3 +357,44 @@ func readClicks(t *testing.T, st store.Store, date string) int64 {
 	}
 	return sum
 }
+
+// TestRepairRerunsAnAPIStreamWhoseStateIsBehind: a run that died between
+// the raw commit of an API stream and its state leaves the cursor behind
+// the committed data; Repair asks for ingest to run again, which pulls the
+// same window, and then the state is up to date (issue 12, finding 3).
+func TestRepairRerunsAnAPIStreamWhoseStateIsBehind(t *testing.T) {
+	var recs []connector.Record
+	for i := range 6 {
+		recs = append(recs, contact(fmt.Sprintf("c%02d", i), t0.Add(time.Duration(i)*time.Hour), "x@example.com"))
+	}
+	s := &memIncremental{name: "contacts", fields: contactFields(), records: recs[:3], pageSize: 2}
+	h := newHarness(t, s)
+	h.mustRun("2024-03-05")
+	key := contract.StateKey("crm", "contacts")
+	before, err := store.GetBytes(t.Context(), h.st, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.records = recs
+	h.mustRun("2024-03-06")
+	want := h.rawIDs("contacts", "2024-03-06")
+	// The crash: the state of the run before, the data of this one.
+	if err := store.PutBytes(t.Context(), h.st, key, before); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := rundate.Parse("2024-03-06")
+	rerun, err := ingest.Repair(t.Context(), h.env(), d)
+	if err != nil || !rerun {
+		t.Fatalf("repair with the state behind: %v %v, want a rerun", rerun, err)
+	}
+	h.mustRun("2024-03-06")
+	if got := h.rawIDs("contacts", "2024-03-06"); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rerun committed %v, want %v", got, want)
+	}
+	if st := h.state("contacts"); st.LastDate != "2024-03-06" || st.Cursor != connector.CursorOf(recs[5]) {
+		t.Errorf("state after the rerun: %+v", st)
+	}
+	if rerun, err := ingest.Repair(t.Context(), h.env(), d); err != nil || rerun {
+		t.Errorf("repair with the state up to date: %v %v, want none", rerun, err)
+	}
+}

@@ -232,13 +232,17 @@ func writeQuarantine(ctx context.Context, env step.Env, src config.Source, st co
 // committed.
 func saveFileDropState(ctx context.Context, env step.Env, src config.Source, st config.Stream, d rundate.Date,
 	res *filedrop.Result, m *dataset.Manifest) error {
-	state := State{Source: src.Name, Stream: st.Name, Date: d.String(), RunID: env.RunID, CommittedAt: env.Now().UTC(),
-		Files: res.Files, Rows: m.Rows, Quarantined: int64(len(res.Rejected))}
+	return writeFileDropState(ctx, env.Store, State{Source: src.Name, Stream: st.Name, Date: d.String(), RunID: env.RunID,
+		CommittedAt: env.Now().UTC(), Files: res.Files, Rows: m.Rows, Quarantined: int64(len(res.Rejected))})
+}
+
+// writeFileDropState stores a file-drop stream's state.
+func writeFileDropState(ctx context.Context, st store.Store, state State) error {
 	b, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	if err := store.PutBytes(ctx, env.Store, contract.StateKey(src.Name, st.Name), append(b, '\n')); err != nil {
+	if err := store.PutBytes(ctx, st, contract.StateKey(state.Source, state.Stream), append(b, '\n')); err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
 	return nil

@@ -375,7 +375,7 @@ func TestDuckDBReadsModelOutputs(t *testing.T) {
 	d := mustDate(t, sampleDate)
 	want := map[string]map[string]string{
 		"scores": {"purchase_probability_90d": "DOUBLE", "purchase_probability_90d_pct": "DOUBLE", "purchase_probability_90d_version": "VARCHAR",
-			"churn_probability_90d": "DOUBLE", "p_alive": "DOUBLE", "expected_purchases": "DOUBLE", "clv": "DOUBLE"},
+			"churn_probability_90d": "DOUBLE", "p_alive": "DOUBLE", "expected_purchases_90d": "DOUBLE", "clv_365d": "DOUBLE"},
 		"models/_decisions": {"model": "VARCHAR", "value": "DOUBLE", "promoted": "BOOLEAN", "train_rows": "BIGINT"},
 	}
 	for ds, cols := range want {
@@ -386,9 +386,18 @@ func TestDuckDBReadsModelOutputs(t *testing.T) {
 			}
 		}
 	}
-	if n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s') WHERE purchase_probability_90d BETWEEN 0 AND 1 AND purchase_probability_90d_pct BETWEEN 0 AND 1 AND clv >= 0",
+	if n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s') WHERE purchase_probability_90d BETWEEN 0 AND 1 AND purchase_probability_90d_pct BETWEEN 0 AND 1 AND clv_365d >= 0",
 		partsGlob(st, dataset.Partition{Dataset: "scores", Date: d}))); n < 400 {
 		t.Errorf("only %d customers with model scores", n)
+	}
+	// Issue 11: every score of the catalogue is produced for the sample,
+	// each for at least some of its eligible customers.
+	for _, col := range []string{"churn_probability_90d", "purchase_probability_7d", "purchase_probability_30d", "purchase_probability_90d",
+		"predicted_revenue_90d", "p_alive", "expected_purchases_90d", "clv_365d"} {
+		if n := queryInt(t, db, fmt.Sprintf("SELECT count(%s) FROM read_parquet('%s')", col,
+			partsGlob(st, dataset.Partition{Dataset: "scores", Date: d}))); n == 0 {
+			t.Errorf("scores.%s is null for every customer", col)
+		}
 	}
 
 	input := filepath.Join(repoRoot(t), "testdata/bank/bank.csv")

@@ -130,7 +130,7 @@ func TestModelsRetrainNightly(t *testing.T) {
 	}
 	for _, r := range rows {
 		if r.PurchaseProbability90d == nil || *r.PurchaseProbability90d < 0 || *r.PurchaseProbability90d > 1 ||
-			r.PAlive == nil || *r.PAlive < 0 || *r.PAlive > 1 || r.CLV == nil || math.IsNaN(*r.CLV) || *r.CLV < 0 {
+			r.PAlive == nil || *r.PAlive < 0 || *r.PAlive > 1 || r.CLV365d == nil || math.IsNaN(*r.CLV365d) || *r.CLV365d < 0 {
 			t.Fatalf("customer %s: scores %+v", r.CustomerID, r)
 		}
 	}

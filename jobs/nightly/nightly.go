@@ -9,6 +9,7 @@ package nightly
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -23,9 +24,11 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/logging"
+	"github.com/segmint/segmint/lib/metrics"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
+	"github.com/segmint/segmint/lib/store"
 )
 
 // Step is one step of the DAG: its declaration in the data contract (what
@@ -33,6 +36,20 @@ import (
 type Step struct {
 	contract.Step
 	Run func(context.Context, step.Env, rundate.Date) (step.Stats, error)
+	// Repair, when set, brings the step's side files (latest.json, stream
+	// state) up to its committed outputs when nightly skips the step, as a
+	// run that died right after its last commit leaves them; true asks for
+	// the step to run again instead.
+	Repair func(context.Context, step.Env, rundate.Date) (bool, error)
+}
+
+// repairs are the Repair functions of the steps that write side files
+// after their last commit.
+func repairs() map[string]func(context.Context, step.Env, rundate.Date) (bool, error) {
+	return map[string]func(context.Context, step.Env, rundate.Date) (bool, error){
+		contract.StepIngest:  ingest.Repair,
+		contract.StepPublish: publish.Repair,
+	}
 }
 
 // Outputs are the partitions the step commits for d, as the contract
@@ -56,10 +73,10 @@ func runs() map[string]func(context.Context, step.Env, rundate.Date) (step.Stats
 
 // Steps lists the DAG in the order it runs: the contract's steps.
 func Steps() []Step {
-	run := runs()
+	run, repair := runs(), repairs()
 	var out []Step
 	for _, s := range contract.Steps() {
-		out = append(out, Step{Step: s, Run: run[s.Name]})
+		out = append(out, Step{Step: s, Run: run[s.Name], Repair: repair[s.Name]})
 	}
 	return out
 }
@@ -93,6 +110,12 @@ func uncommitted(ctx context.Context, env step.Env, s Step, d rundate.Date) ([]s
 		if err != nil {
 			return nil, err
 		}
+		if ok {
+			ok, err = intact(ctx, env, p)
+			if err != nil {
+				return nil, err
+			}
+		}
 		if !ok {
 			missing = append(missing, p.String())
 		}
@@ -100,14 +123,33 @@ func uncommitted(ctx context.Context, env step.Env, s Step, d rundate.Date) ([]s
 	return missing, nil
 }
 
-// RunStep runs one step and appends its outcome to rec.
+// intact reports whether the files of committed partition p that a rerun
+// overwrites in place (a report's index.html) match its manifest; a
+// partition left otherwise by a crash counts as not committed.
+func intact(ctx context.Context, env step.Env, p dataset.Partition) (bool, error) {
+	err := dataset.VerifyNamed(ctx, env.Store, p)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, dataset.ErrChecksum), errors.Is(err, store.ErrNotFound):
+		env.Log.Warn().Str(logging.FieldDataset, p.String()).Err(err).Msg("committed partition does not match its manifest: rebuilt")
+		return false, nil
+	default:
+		return false, err
+	}
+}
+
+// RunStep runs one step and appends its outcome to rec, with what it read
+// and wrote as a meter around the store measures it.
 func RunStep(ctx context.Context, env step.Env, s Step, d rundate.Date, rec *runlog.Record) error {
 	env.Log = env.Log.With().Str(logging.FieldJob, s.Name).Logger()
+	meter := metrics.NewMeter(env.Store)
+	env.Store = meter
 	start := env.Now()
 	env.Log.Info().Msg("step started")
 	stats, err := s.Run(ctx, env, d)
 	outcome := runlog.Step{Name: s.Name, Status: runlog.StatusDone, StartedAt: start.UTC(),
-		ElapsedMS: env.Now().Sub(start).Milliseconds(), Stats: stats}
+		ElapsedMS: env.Now().Sub(start).Milliseconds(), Stats: stats, IO: meter.IO(stats)}
 	if err != nil {
 		outcome.Status, outcome.Error = runlog.StatusFailed, err.Error()
 		rec.Steps = append(rec.Steps, outcome)
@@ -188,6 +230,13 @@ func guardInput(ctx context.Context, env step.Env, s Step, d rundate.Date) error
 // recording the skip in rec, and reports whether it did.
 func skipCommitted(ctx context.Context, env step.Env, s Step, d rundate.Date, rec *runlog.Record) (bool, error) {
 	done, err := committed(ctx, env, s, d)
+	if err == nil && done && s.Repair != nil {
+		var rerun bool
+		renv := env
+		renv.Log = env.Log.With().Str(logging.FieldJob, s.Name).Logger()
+		rerun, err = s.Repair(ctx, renv, d)
+		done = !rerun
+	}
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", s.Name, err)
 	}

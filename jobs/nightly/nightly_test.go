@@ -215,6 +215,24 @@ func TestFailedRunLosesNothingCommitted(t *testing.T) {
 }
 
 func TestSameKeysAndChecksumsOnS3(t *testing.T) {
+	s3 := newTestS3(t, nil)
+	cfg := sampleConfig(t)
+	local := newLocal(t)
+	runNightly(t, testEnv(t, local, cfg), sampleDate, false)
+	runNightly(t, testEnv(t, s3, cfg), sampleDate, false)
+	want := dataParts(t, local, cfg, sampleDate)
+	got := dataParts(t, s3, cfg, sampleDate)
+	if !maps.Equal(got, want) {
+		t.Fatalf("S3 parts differ from local parts:\nS3    %v\nlocal %v", got, want)
+	}
+	t.Logf("%d data files with equal keys and sha256 on %s and %s", len(got), s3, local)
+}
+
+// newTestS3 is an S3 store under a fresh prefix of the test bucket, its
+// configuration changed by edit (when not nil); it skips the test when no
+// server is configured (fails instead in CI).
+func newTestS3(t *testing.T, edit func(*store.S3Config)) *store.S3 {
+	t.Helper()
 	endpoint := os.Getenv("SEGMINT_TEST_S3_ENDPOINT")
 	if endpoint == "" {
 		if os.Getenv("CI") == "true" || os.Getenv("SEGMINT_REQUIRE_S3") == "1" {
@@ -228,24 +246,19 @@ func TestSameKeysAndChecksumsOnS3(t *testing.T) {
 	}
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
-	s3, err := store.NewS3(t.Context(), store.S3Config{
+	cfg := store.S3Config{
 		Bucket: bucket, Prefix: "nightly-" + hex.EncodeToString(rnd[:]), Endpoint: endpoint, PathStyle: true,
 		AccessKeyID: os.Getenv("SEGMINT_TEST_S3_ACCESS_KEY"), SecretAccessKey: os.Getenv("SEGMINT_TEST_S3_SECRET_KEY"),
-	})
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	s3, err := store.NewS3(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s3.EnsureBucket(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	cfg := sampleConfig(t)
-	local := newLocal(t)
-	runNightly(t, testEnv(t, local, cfg), sampleDate, false)
-	runNightly(t, testEnv(t, s3, cfg), sampleDate, false)
-	want := dataParts(t, local, cfg, sampleDate)
-	got := dataParts(t, s3, cfg, sampleDate)
-	if !maps.Equal(got, want) {
-		t.Fatalf("S3 parts differ from local parts:\nS3    %v\nlocal %v", got, want)
-	}
-	t.Logf("%d data files with equal keys and sha256 on %s and %s", len(got), s3, local)
+	return s3
 }

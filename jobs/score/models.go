@@ -79,8 +79,8 @@ func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d 
 	}
 	for _, p := range pred {
 		if i, ok := index[p.ID]; ok {
-			rows[i].PAlive, rows[i].ExpectedPurchases = p.ProbabilityAlive, &p.ExpectedPurchases
-			rows[i].ExpectedOrderValue, rows[i].CLV = &p.ExpectedValue, &p.CLV
+			rows[i].PAlive, rows[i].ExpectedPurchases90d = p.ProbabilityAlive, &p.ExpectedPurchases
+			rows[i].ExpectedOrderValue, rows[i].CLV365d = &p.ExpectedValue, &p.CLV
 			stats.Add("scored_"+f.Name, 1)
 			if p.ProbabilityAlive == nil {
 				// The model's dropout is not identified: its file says why

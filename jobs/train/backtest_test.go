@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,13 +69,17 @@ func TestBacktest(t *testing.T) {
 	asOf := nightlyOrders(t, cfg, path, append(dates, backtestOutcomeDate))
 	py, dir := sklearnPython(t), snapshotDir(t)
 	var results []caseResult
+	var values []valueResult
 	for _, date := range dates {
 		for _, k := range cfg.Models.Enabled() {
 			c := backtestCase{p: *cfg.Models.Classifiers, k: k, d: backtestDate(t, date), asOfD: asOf[date], outcome: asOf[backtestOutcomeDate]}
 			results = append(results, c.run(t, dir, py))
 		}
+		vc := valueCase{v: *cfg.Models.Value, c: *cfg.Models.CLV, d: backtestDate(t, date), asOfD: asOf[date], outcome: asOf[backtestOutcomeDate]}
+		values = append(values, vc.run(t, dir, py))
 	}
 	printBacktest(os.Stdout, results)
+	printValue(os.Stdout, values)
 }
 
 // backtestConfig writes configs/local.yaml with a local store in a
@@ -237,9 +243,10 @@ type figures struct {
 // py is set.
 func (c backtestCase) run(t *testing.T, dir, py string) caseResult {
 	orders := featureset.FromUnified(c.asOfD)
-	holdCut := c.d.End().AddDate(0, 0, -c.k.HorizonDays)
-	trainSet := propensity.For(orders, holdCut.AddDate(0, 0, -c.k.HorizonDays), c.k, true)
-	holdSet := propensity.For(orders, holdCut, c.k, true)
+	trainSet, holdSet, err := selectionSets(orders, c.k, c.d)
+	if err != nil {
+		t.Fatal(err)
+	}
 	res := caseResult{name: c.k.Name, date: c.d.String()}
 	res.snapshots[0], res.snapshots[1] = sizeOf(trainSet), sizeOf(holdSet)
 	if err := checkClasses(c.p, c.k, trainSet, holdSet); err != nil {
@@ -319,9 +326,9 @@ func (c backtestCase) segmint(t *testing.T, res *caseResult, trainSet, holdSet, 
 	if f.Metrics["recency_auc"], err = recencyAUC(holdSet, c.k.Target); err != nil {
 		t.Fatal(err)
 	}
-	res.chosen, res.gate = f.Kind+"+"+string(f.Calibration.Kind), gate(f.Metrics)
-	for _, kind := range kindsOf(c.p) {
-		res.holdout += fmt.Sprintf("%s %.4f, ", kind, aucs[kind])
+	res.chosen, res.gate = best.setting.Name+"+"+string(f.Calibration.Kind), gate(f.Metrics)
+	for _, name := range slices.Sorted(maps.Keys(aucs)) {
+		res.holdout += fmt.Sprintf("%s %.4f, ", name, aucs[name])
 	}
 	res.holdout += fmt.Sprintf("recency %.4f", f.Metrics["recency_auc"])
 	final, err := refit(t.Context(), c.p, f, holdSet)
@@ -333,18 +340,18 @@ func (c backtestCase) segmint(t *testing.T, res *caseResult, trainSet, holdSet, 
 		t.Fatal(err)
 	}
 	out := []figures{measure(t, "segmint "+res.chosen, scoreSet.Y, p)}
-	return append(out, c.notKept(t, f.Kind, trainSet, holdSet, scoreSet)...)
+	return append(out, c.notKept(t, best.setting.Name, trainSet, holdSet, scoreSet)...)
 }
 
-// notKept fits and measures, as the kept one, each competing learner
+// notKept fits and measures, as the kept one, each competing setting
 // other than kept.
 func (c backtestCase) notKept(t *testing.T, kept string, trainSet, holdSet, scoreSet *propensity.Set) []figures {
 	var out []figures
-	for _, kind := range kindsOf(c.p) {
-		if kind == kept {
+	for _, s := range settingsOf(c.p, trainSet.X.Rows) {
+		if s.Name == kept {
 			continue
 		}
-		other, err := fitCandidate(t.Context(), kind, c.p.Seed, trainSet, holdSet)
+		other, err := fitCandidate(t.Context(), s, c.p.Seed, trainSet, holdSet)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -352,7 +359,7 @@ func (c backtestCase) notKept(t *testing.T, kept string, trainSet, holdSet, scor
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := fmt.Sprintf("(segmint %s+%s, not kept)", kind, final.Calibration.Kind)
+		name := fmt.Sprintf("(segmint %s+%s, not kept)", s.Name, final.Calibration.Kind)
 		out = append(out, measure(t, name, scoreSet.Y, calibratedScores(t, final, scoreSet)))
 	}
 	return out
@@ -475,7 +482,7 @@ func writeSnapshot(t *testing.T, path string, s *propensity.Set) {
 		for _, c := range s.X.Cols {
 			rec = append(rec, cell(c, i))
 		}
-		check(t, w.Write(append(rec, strconv.Itoa(int(s.Y[i])))))
+		check(t, w.Write(append(rec, strconv.FormatFloat(s.Y[i], 'g', -1, 64))))
 	}
 	w.Flush()
 	check(t, w.Error())

@@ -35,10 +35,11 @@ func Label(k config.Classifier) string {
 func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, p config.Classifiers, k config.Classifier,
 	orders []featureset.Order, first string, d rundate.Date) (contract.Decision, error) {
 	name := k.Name
-	holdCut := d.End().AddDate(0, 0, -k.HorizonDays)
-	trainCut := holdCut.AddDate(0, 0, -k.HorizonDays)
-	trainSet := propensity.For(orders, trainCut, k, true)
-	holdSet := propensity.For(orders, holdCut, k, true)
+	trainSet, holdSet, err := selectionSets(orders, k, d)
+	if err != nil {
+		return contract.Decision{}, err
+	}
+	holdCut, trainCut := holdSet.Cutoff, trainSet.Cutoff
 	if err := checkClasses(p, k, trainSet, holdSet); err != nil {
 		env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
 		return skipped(name, err), nil
@@ -90,11 +91,29 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	}
 	row := decisionRow(name, f, version, dec)
 	row.TrainRows, row.HoldoutRows = int64(sel.Rows.Train), int64(sel.Rows.Holdout)
-	row.SelectionWindowTo, row.HoldoutFrom = sel.Window.To, holdCut.Format(time.DateOnly)
+	row.SelectionWindowTo, row.HoldoutFrom = sel.Window.To, holdSet.From.Format(time.DateOnly)
 	if drErr == nil {
 		row.Drift, row.Drifted = dr.summary()
 	}
 	return row, nil
+}
+
+// selectionSets are classifier k's training and holdout tables of the
+// night of D. The holdout stacks the k.Snapshots snapshots whose outcome
+// windows close by D, the newest as of D+1-H; the training table stacks
+// as many before it, so that its last outcome window closes where the
+// holdout's first snapshot starts. With one snapshot: as of D+1-2H and
+// D+1-H.
+func selectionSets(orders []featureset.Order, k config.Classifier, d rundate.Date) (trainSet, holdSet *propensity.Set, err error) {
+	holdCut := d.End().AddDate(0, 0, -k.HorizonDays)
+	trainCut := holdCut.AddDate(0, 0, -max(k.Snapshots, 1)*k.HorizonDays)
+	if trainSet, err = propensity.Window(orders, trainCut, k); err != nil {
+		return nil, nil, err
+	}
+	if holdSet, err = propensity.Window(orders, holdCut, k); err != nil {
+		return nil, nil, err
+	}
+	return trainSet, holdSet, nil
 }
 
 // checkClasses is an errTooLittleData error naming the first of the
@@ -107,11 +126,19 @@ func checkClasses(p config.Classifiers, k config.Classifier, trainSet, holdSet *
 	}{{"training", trainSet}, {"holdout", holdSet}} {
 		pos := s.set.Positives()
 		if pos < p.MinPositives || s.set.X.Rows-pos < p.MinNegatives {
-			return fmt.Errorf("%w: the %s snapshot as of %s has %d eligible customers, %d of them labelled %s; %d positives and %d negatives are needed (models.classifiers.min_positives, min_negatives)",
-				errTooLittleData, s.what, s.set.Cutoff.Format("2006-01-02"), s.set.X.Rows, pos, Label(k), p.MinPositives, p.MinNegatives)
+			return fmt.Errorf("%w: the %s %s has %d eligible customers, %d of them labelled %s; %d positives and %d negatives are needed (models.classifiers.min_positives, min_negatives)",
+				errTooLittleData, s.what, asOf(s.set), s.set.X.Rows, pos, Label(k), p.MinPositives, p.MinNegatives)
 		}
 	}
 	return nil
+}
+
+// asOf names a table's snapshot date, or the range of a stack's.
+func asOf(s *propensity.Set) string {
+	if s.From.IsZero() || s.From.Equal(s.Cutoff) {
+		return "snapshot as of " + s.Cutoff.Format(time.DateOnly)
+	}
+	return "snapshots as of " + s.From.Format(time.DateOnly) + " to " + s.Cutoff.Format(time.DateOnly)
 }
 
 // championAUC scores the champion's model file on the challenger's

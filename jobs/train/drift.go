@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/segmint/segmint/lib/propensity"
@@ -20,11 +19,17 @@ const DriftThreshold = 0.25
 // psiBins is the number of quantile bins of the training distribution.
 const psiBins = 10
 
+// topFeatures is how many of a model's most important features the
+// decision record's drift summary names and flags.
+const topFeatures = 5
+
 // drift is how far tonight's customers are from the model's training
-// snapshot: the PSI of its calibrated score and of each numeric feature.
+// snapshot: the PSI of its calibrated score and of each numeric feature,
+// and the model's features by importance (learn.Importance).
 type drift struct {
 	score    float64
 	features map[string]float64
+	ranked   []string
 }
 
 // driftOf measures f's drift from its training snapshot to tonight's.
@@ -42,6 +47,9 @@ func driftOf(f *registry.File, train, tonight *propensity.Set) (drift, error) {
 		return d, err
 	}
 	if d.score, err = psi(a, b); err != nil {
+		return d, err
+	}
+	if d.ranked, err = learn.Importance(f); err != nil {
 		return d, err
 	}
 	return d, d.addFeatures(train.X, tonight.X)
@@ -88,23 +96,22 @@ func (d drift) record(m map[string]float64) {
 	}
 }
 
-// summary is the score's PSI and the three most drifted features, and
-// whether any is above DriftThreshold.
+// summary is the PSI of the score and of the model's topFeatures most
+// important numeric features (in order of importance), and whether any of
+// them is above DriftThreshold. The PSI of every feature is in the
+// model's metrics (record).
 func (d drift) summary() (string, bool) {
-	names := make([]string, 0, len(d.features))
-	for n := range d.features {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		return d.features[names[i]] > d.features[names[j]] || d.features[names[i]] == d.features[names[j]] && names[i] < names[j]
-	})
 	parts := []string{fmt.Sprintf("score %.3f", d.score)}
 	flag := d.score > DriftThreshold
-	for i, n := range names {
-		if i < 3 {
-			parts = append(parts, fmt.Sprintf("%s %.3f", n, d.features[n]))
+	n := 0
+	for _, name := range d.ranked {
+		v, ok := d.features[name]
+		if !ok || n == topFeatures {
+			continue
 		}
-		flag = flag || d.features[n] > DriftThreshold
+		n++
+		parts = append(parts, fmt.Sprintf("%s %.3f", name, v))
+		flag = flag || v > DriftThreshold
 	}
 	return strings.Join(parts, ", "), flag
 }

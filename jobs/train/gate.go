@@ -15,8 +15,9 @@ import (
 // candidate is one learner fitted on the training snapshot and measured
 // on the holdout, with the calibration chosen on the holdout.
 type candidate struct {
-	file   *registry.File
-	choice calibrate.Choice
+	setting learn.Setting
+	file    *registry.File
+	choice  calibrate.Choice
 }
 
 // kindsOf are the learners a kind setting lets compete ("auto": both).
@@ -27,17 +28,28 @@ func kindsOf(p config.Classifiers) []string {
 	return []string{p.Kind}
 }
 
-// fitCandidates fits every competing learner and keeps the one with the
-// best holdout ROC AUC (the first on a tie).
+// settingsOf are the competing settings of the learners kindsOf(p) for a
+// training table of rows rows.
+func settingsOf(p config.Classifiers, rows int) []learn.Setting {
+	var out []learn.Setting
+	for _, kind := range kindsOf(p) {
+		out = append(out, learn.Settings(kind, learn.Binary, rows, p.Seed)...)
+	}
+	return out
+}
+
+// fitCandidates fits every competing learner in each of its settings for
+// the training table's size (learn.Settings) and keeps the one with the
+// best holdout ROC AUC (the first on a tie); aucs are by setting name.
 func fitCandidates(ctx context.Context, p config.Classifiers, trainSet, holdSet *propensity.Set) (*candidate, map[string]float64, error) {
 	var best *candidate
 	aucs := map[string]float64{}
-	for _, kind := range kindsOf(p) {
-		c, err := fitCandidate(ctx, kind, p.Seed, trainSet, holdSet)
+	for _, s := range settingsOf(p, trainSet.X.Rows) {
+		c, err := fitCandidate(ctx, s, p.Seed, trainSet, holdSet)
 		if err != nil {
 			return nil, nil, err
 		}
-		aucs[kind] = c.file.Metrics["auc"]
+		aucs[s.Name] = c.file.Metrics["auc"]
 		if best == nil || c.file.Metrics["auc"] > best.file.Metrics["auc"] {
 			best = c
 		}
@@ -50,8 +62,8 @@ func fitCandidates(ctx context.Context, p config.Classifiers, trainSet, holdSet 
 // log loss on the holdout). The file's log_loss and brier become the
 // calibrated out-of-fold figures; the raw ones are kept as raw_log_loss and
 // raw_brier, and the base-rate constant's beside them.
-func fitCandidate(ctx context.Context, kind string, seed uint64, trainSet, holdSet *propensity.Set) (*candidate, error) {
-	f, p, err := learn.FitHoldout(ctx, kind, learn.Binary, seed, trainSet.X, trainSet.Y, holdSet.X, holdSet.Y)
+func fitCandidate(ctx context.Context, s learn.Setting, seed uint64, trainSet, holdSet *propensity.Set) (*candidate, error) {
+	f, p, err := learn.FitHoldoutSetting(ctx, s, learn.Binary, seed, trainSet.X, trainSet.Y, holdSet.X, holdSet.Y)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +77,7 @@ func fitCandidate(ctx context.Context, kind string, seed uint64, trainSet, holdS
 	chosen := chosenMetrics(ch)
 	m["log_loss"], m["brier"] = chosen.LogLoss, chosen.Brier
 	m["base_rate_log_loss"], m["base_rate_brier"] = ch.BaseRate.LogLoss, ch.BaseRate.Brier
-	return &candidate{file: f, choice: ch}, nil
+	return &candidate{setting: s, file: f, choice: ch}, nil
 }
 
 // chosenMetrics are the out-of-fold metrics of the calibration Choose kept.

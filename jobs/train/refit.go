@@ -17,7 +17,7 @@ import (
 // is held out of the refit to calibrate it (by a hash of the id).
 const calibrationFold = 5
 
-// refit fits the selected learner again on the newest snapshot whose
+// refit fits the selected learner, in its selected setting, again on the newest snapshot whose
 // outcome window has closed (the holdout of the selection, as of D+1-H,
 // labelled up to D), on four customers in five, and calibrates it on the
 // fifth. The selection model rides along in the file, for tomorrow's
@@ -27,7 +27,11 @@ func refit(ctx context.Context, p config.Classifiers, sel *registry.File, newest
 	fit, cal := splitByID(newest.IDs)
 	xf, yf := take(newest, fit)
 	xc, yc := take(newest, cal)
-	f, pc, err := learn.FitHoldout(ctx, sel.Kind, learn.Binary, p.Seed, xf, yf, xc, yc)
+	s, err := learn.SettingOf(sel)
+	if err != nil {
+		return nil, err
+	}
+	f, pc, err := learn.FitHoldoutSetting(ctx, s, learn.Binary, p.Seed, xf, yf, xc, yc)
 	if err != nil {
 		return nil, err
 	}

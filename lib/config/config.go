@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -46,6 +47,8 @@ type Config struct {
 	Models Models `yaml:"models"`
 	// Identity configures identity resolution.
 	Identity Identity `yaml:"identity"`
+	// Metrics says where each run's Prometheus metrics go.
+	Metrics Metrics `yaml:"metrics"`
 	// Quality declares data-quality rules per dataset (lib/quality); an
 	// orders stream's rules are named by its raw dataset,
 	// "raw/<source>/<stream>", and use segmint's field names.
@@ -67,6 +70,19 @@ type Rate struct {
 	// means in force since always. On a day, the rate with the latest From
 	// on or before it applies.
 	From string `yaml:"from"`
+}
+
+// Metrics says where a run's Prometheus metrics go (README: Metrics).
+type Metrics struct {
+	// TextfileDir is a local folder for the text exposition file
+	// segmint_<command>.prom, such as node_exporter's textfile collector
+	// directory; empty means runs/metrics/ in the store.
+	TextfileDir string `yaml:"textfile_dir"`
+	// Pushgateway is the URL of a Prometheus Pushgateway the metrics are
+	// also pushed to ("http://pushgateway:9091"); empty means no push.
+	Pushgateway string `yaml:"pushgateway"`
+	// Job is the job of the Pushgateway grouping key; default "segmint".
+	Job string `yaml:"job"`
 }
 
 // Identity configures identity resolution.
@@ -96,6 +112,9 @@ type Store struct {
 	Path string `yaml:"path"`
 	// S3 configures an S3 or S3-compatible store.
 	S3 S3 `yaml:"s3"`
+	// LockStaleAfter is the heartbeat age after which a run takes over
+	// the run lock of its date from another ("10m", the default).
+	LockStaleAfter time.Duration `yaml:"lock_stale_after"`
 }
 
 // S3 locates a bucket. Credentials are deliberately absent: they come from
@@ -108,6 +127,19 @@ type S3 struct {
 	PathStyle bool   `yaml:"path_style"`
 	// CreateBucket creates the bucket on first use (for local MinIO setups).
 	CreateBucket bool `yaml:"create_bucket"`
+	// Retry is the retry budget of one S3 request.
+	Retry S3Retry `yaml:"retry"`
+}
+
+// S3Retry is the retry budget of one S3 request, spent by the AWS SDK's
+// own retryer (the only retry layer): a request is tried up to MaxAttempts
+// times, waiting an exponential backoff with jitter of at most MaxBackoff
+// between tries. Zero values mean the store's defaults: 10 attempts, 20s.
+type S3Retry struct {
+	// MaxAttempts counts the first try (1 = no retry).
+	MaxAttempts int `yaml:"max_attempts"`
+	// MaxBackoff caps one wait ("20s", "1m").
+	MaxBackoff time.Duration `yaml:"max_backoff"`
 }
 
 // Source is one system data is pulled from.
@@ -300,6 +332,9 @@ func (c *Config) setDefaults() {
 	if c.Identity.DefaultRegion == "" {
 		c.Identity.DefaultRegion = "GB"
 	}
+	if c.Metrics.Job == "" {
+		c.Metrics.Job = "segmint"
+	}
 	c.Models.defaults()
 	c.Segments.defaults()
 	if c.Lifecycle == (Lifecycle{}) {
@@ -309,6 +344,9 @@ func (c *Config) setDefaults() {
 		c.Store.S3.Region = "us-east-1"
 	}
 	c.Store.S3.Prefix = strings.Trim(c.Store.S3.Prefix, "/")
+	if c.Store.LockStaleAfter == 0 {
+		c.Store.LockStaleAfter = 10 * time.Minute
+	}
 	for i := range c.Sources {
 		src := &c.Sources[i]
 		for j := range src.Streams {
@@ -374,6 +412,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Models.validate()...)
 	errs = append(errs, c.Segments.validate(c.ruleSchema)...)
 	errs = append(errs, c.Lifecycle.validate()...)
+	errs = append(errs, c.Metrics.validate()...)
 	errs = append(errs, c.validateSources()...)
 	return errors.Join(errs...)
 }
@@ -385,6 +424,21 @@ func (c *Config) validateCurrency() []error {
 		return []error{fmt.Errorf("currency: %q is not an ISO 4217 code such as GBP", c.Currency)}
 	}
 	return c.validateRates()
+}
+
+// validate checks the Pushgateway URL and the job of its grouping key.
+func (m Metrics) validate() []error {
+	var errs []error
+	if m.Pushgateway != "" {
+		u, err := url.Parse(m.Pushgateway)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("metrics.pushgateway: %q is not an http(s) URL", m.Pushgateway))
+		}
+	}
+	if strings.ContainsAny(m.Job, "/ ") {
+		errs = append(errs, fmt.Errorf("metrics.job: %q must be a name without / or spaces", m.Job))
+	}
+	return errs
 }
 
 // validate checks the day counts of a lifecycle that is set.
@@ -410,15 +464,23 @@ func (c *Config) validateSources() []error {
 
 // validate checks the store settings of its kind.
 func (s Store) validate() []error {
+	if s.LockStaleAfter != 0 && s.LockStaleAfter < time.Minute {
+		return []error{fmt.Errorf("store.lock_stale_after: %s is less than a minute", s.LockStaleAfter)}
+	}
 	switch s.Kind {
 	case "local":
 		if s.Path == "" {
 			return []error{fmt.Errorf("store.path: required for a local store")}
 		}
 	case "s3":
+		var errs []error
 		if s.S3.Bucket == "" {
-			return []error{fmt.Errorf("store.s3.bucket: required for an s3 store")}
+			errs = append(errs, fmt.Errorf("store.s3.bucket: required for an s3 store"))
 		}
+		if s.S3.Retry.MaxAttempts < 0 || s.S3.Retry.MaxBackoff < 0 {
+			errs = append(errs, fmt.Errorf("store.s3.retry: max_attempts and max_backoff must not be negative"))
+		}
+		return errs
 	case "memory":
 	case "":
 		return []error{fmt.Errorf("store.kind: required (local, s3 or memory)")}

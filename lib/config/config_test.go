@@ -130,6 +130,19 @@ func TestValidateProblems(t *testing.T) {
 			want:   []string{"store.path: required"},
 		},
 		{
+			name:   "pushgateway not an http URL",
+			breakf: func(c *config.Config) { c.Metrics = config.Metrics{Pushgateway: "pushgateway:9091", Job: "a/b"} },
+			want: []string{`metrics.pushgateway: "pushgateway:9091" is not an http(s) URL`,
+				`metrics.job: "a/b" must be a name without / or spaces`},
+		},
+		{
+			name: "s3 store with a negative retry budget",
+			breakf: func(c *config.Config) {
+				c.Store = config.Store{Kind: "s3", S3: config.S3{Bucket: "b", Retry: config.S3Retry{MaxAttempts: -1}}}
+			},
+			want: []string{"store.s3.retry: max_attempts and max_backoff must not be negative"},
+		},
+		{
 			name:   "s3 store without bucket",
 			breakf: func(c *config.Config) { c.Store.Kind = "s3" },
 			want:   []string{"store.s3.bucket: required"},
@@ -577,5 +590,38 @@ func TestRatesTable(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("10 EUR on %s = %d, %v; want %d", tt.day, got, err, tt.want)
 		}
+	}
+}
+
+func TestS3RetryBudgetParses(t *testing.T) {
+	c, err := config.Parse([]byte(`
+store:
+  kind: s3
+  s3: {bucket: b, retry: {max_attempts: 12, max_backoff: 1m30s}}
+currency: GBP
+sources:
+  - {name: shop, kind: filedrop, landing: in, streams: [{name: products, entity: products, format: csv,
+      columns: [{from: a, to: product_id, type: string}, {from: b, to: category, type: string}]}]}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Store.S3.Retry, (config.S3Retry{MaxAttempts: 12, MaxBackoff: 90 * time.Second}); got != want {
+		t.Errorf("retry = %+v, want %+v", got, want)
+	}
+}
+
+func TestLockStaleAfter(t *testing.T) {
+	c, err := config.Parse([]byte(validYAML), nil)
+	if err != nil || c.Store.LockStaleAfter != 10*time.Minute {
+		t.Fatalf("default lock_stale_after = %v (%v), want 10m", c.Store.LockStaleAfter, err)
+	}
+	y := strings.Replace(validYAML, "kind: memory", "kind: memory\n  lock_stale_after: 25m", 1)
+	if c, err := config.Parse([]byte(y), nil); err != nil || c.Store.LockStaleAfter != 25*time.Minute {
+		t.Fatalf("lock_stale_after: 25m gives %v (%v)", c.Store.LockStaleAfter, err)
+	}
+	y = strings.Replace(validYAML, "kind: memory", "kind: memory\n  lock_stale_after: 30s", 1)
+	if _, err := config.Parse([]byte(y), nil); err == nil || !strings.Contains(err.Error(), "store.lock_stale_after") {
+		t.Errorf("lock_stale_after: 30s: %v, want an error naming it", err)
 	}
 }

@@ -34,9 +34,16 @@ type ValueModel struct {
 
 // ValueModelName is the value model's name in the registry, and
 // ValueHorizonDays its horizon.
+//
+// CLVMonths is the horizon of the lifetime value (scores column clv_365d)
+// and CLVPurchaseDays that of the expected purchases
+// (expected_purchases_90d); the column names carry them, so they are
+// fixed.
 const (
 	ValueModelName   = "revenue_90d"
 	ValueHorizonDays = 90
+	CLVMonths        = 12
+	CLVPurchaseDays  = 90
 )
 
 // Classifiers configures the catalogue's classifiers, which share these
@@ -87,6 +94,11 @@ type Classifier struct {
 	// EligibleDays: customers with an order in the last EligibleDays days
 	// before the cutoff; 0 is any customer with an order.
 	EligibleDays int
+	// Snapshots is how many consecutive snapshots, HorizonDays apart, one
+	// training or holdout table stacks (1: one snapshot). A 7-day window
+	// holds few buyers, so purchase_7d stacks the four weeks of its 28-day
+	// eligibility: four times the rows, over a month of behaviour.
+	Snapshots int
 }
 
 // Catalogue lists the classifiers segmint trains, with their default
@@ -95,10 +107,10 @@ type Classifier struct {
 // 28 and 90 days and for every customer with an order.
 func Catalogue() []Classifier {
 	return []Classifier{
-		{Name: "churn_90d", Column: "churn_probability_90d", Target: TargetChurn, HorizonDays: 90, EligibleDays: 365},
-		{Name: "purchase_7d", Column: "purchase_probability_7d", Target: TargetPurchase, HorizonDays: 7, EligibleDays: 28},
-		{Name: "purchase_30d", Column: "purchase_probability_30d", Target: TargetPurchase, HorizonDays: 30, EligibleDays: 90},
-		{Name: "purchase_90d", Column: "purchase_probability_90d", Target: TargetPurchase, HorizonDays: 90},
+		{Name: "churn_90d", Column: "churn_probability_90d", Target: TargetChurn, HorizonDays: 90, EligibleDays: 365, Snapshots: 1},
+		{Name: "purchase_7d", Column: "purchase_probability_7d", Target: TargetPurchase, HorizonDays: 7, EligibleDays: 28, Snapshots: 4},
+		{Name: "purchase_30d", Column: "purchase_probability_30d", Target: TargetPurchase, HorizonDays: 30, EligibleDays: 90, Snapshots: 1},
+		{Name: "purchase_90d", Column: "purchase_probability_90d", Target: TargetPurchase, HorizonDays: 90, Snapshots: 1},
 	}
 }
 
@@ -136,8 +148,6 @@ const DefaultMinClass = 1000
 type CLVModel struct {
 	// HoldoutDays is the holdout window (default 90).
 	HoldoutDays int `yaml:"holdout_days"`
-	// HorizonMonths is the horizon of the predicted value (default 12).
-	HorizonMonths int `yaml:"horizon_months"`
 	// AnnualDiscountRate discounts future value (default 0.10).
 	AnnualDiscountRate float64 `yaml:"annual_discount_rate"`
 	// Tolerance is in purchases per customer (default 0.05).
@@ -174,9 +184,6 @@ func (m *Models) defaults() {
 		if c.HoldoutDays == 0 {
 			c.HoldoutDays = 90
 		}
-		if c.HorizonMonths == 0 {
-			c.HorizonMonths = 12
-		}
 		if c.AnnualDiscountRate == 0 {
 			c.AnnualDiscountRate = 0.10
 		}
@@ -195,9 +202,6 @@ func (m *Models) validate() []error {
 	if c := m.CLV; c != nil {
 		if c.HoldoutDays < 7 || c.HoldoutDays > 366 {
 			add("models.clv.holdout_days: %d is not between 7 and 366", c.HoldoutDays)
-		}
-		if c.HorizonMonths < 1 || c.HorizonMonths > 120 {
-			add("models.clv.horizon_months: %d is not between 1 and 120", c.HorizonMonths)
 		}
 		if c.AnnualDiscountRate < 0 || c.AnnualDiscountRate >= 1 {
 			add("models.clv.annual_discount_rate: %v is not between 0 and 1", c.AnnualDiscountRate)

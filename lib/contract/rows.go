@@ -96,15 +96,16 @@ type Score struct {
 	PredictedRevenue90d        *float64 `parquet:"predicted_revenue_90d,optional"`
 	PredictedRevenue90dPct     *float64 `parquet:"predicted_revenue_90d_pct,optional"`
 	PredictedRevenue90dVersion *string  `parquet:"predicted_revenue_90d_version,optional"`
-	// PAlive, ExpectedPurchases, ExpectedOrderValue and CLV come from the
-	// lifetime-value champion (config models.clv): the probability the
-	// customer is still a customer, the purchases (distinct days) expected
-	// over the horizon, the expected value of one purchase, and the
-	// discounted expected value over the horizon, in the reporting currency.
-	PAlive             *float64 `parquet:"p_alive,optional"`
-	ExpectedPurchases  *float64 `parquet:"expected_purchases,optional"`
-	ExpectedOrderValue *float64 `parquet:"expected_order_value,optional"`
-	CLV                *float64 `parquet:"clv,optional"`
+	// PAlive, ExpectedPurchases90d, ExpectedOrderValue and CLV365d come
+	// from the lifetime-value champion (config models.clv): the probability
+	// the customer is still a customer (null when the model's dropout is not
+	// identified), the purchases (distinct days) expected over the next 90
+	// days, the expected value of one purchase, and the discounted expected
+	// value over the next 365 days (12 months), in the reporting currency.
+	PAlive               *float64 `parquet:"p_alive,optional"`
+	ExpectedPurchases90d *float64 `parquet:"expected_purchases_90d,optional"`
+	ExpectedOrderValue   *float64 `parquet:"expected_order_value,optional"`
+	CLV365d              *float64 `parquet:"clv_365d,optional"`
 }
 
 // Member is one row of a segment file: a customer and its segment.

@@ -604,3 +604,75 @@ func TestEachRows(t *testing.T) {
 		}
 	})
 }
+
+// A report replaced by a run that dies after writing its index.html and
+// before its manifest must not stay committed with an index.html whose
+// sha256 differs from the manifest (issue 12, finding 2).
+func TestFixedNameIsNeverCommittedWithAnotherChecksum(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store) {
+		ctx := t.Context()
+		p := dataset.Partition{Dataset: "reports", Date: date(t, "2010-12-09")}
+		page := func(w *dataset.Writer, body string) {
+			t.Helper()
+			if err := w.AddFileAs(ctx, "index.html", "html", 0, func(out io.Writer) error {
+				_, err := io.WriteString(out, body)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first := newWriter(t, s, p)
+		page(first, "<p>first run</p>")
+		if _, err := first.Commit(ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		// The rerun writes its page, then dies before its manifest.
+		page(newWriter(t, s, p), "<p>the rerun's page</p>")
+		ok, err := dataset.Committed(ctx, s, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			return // uncommitted: the next nightly reruns the step
+		}
+		m, err := dataset.ReadManifest(ctx, s, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := store.GetBytes(ctx, s, p.Key("index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(b)
+		if m.Files[0].SHA256 != hex.EncodeToString(sum[:]) {
+			t.Fatalf("committed with index.html %q, whose sha256 is not the manifest's", b)
+		}
+	})
+}
+
+func TestVerifyNamedFindsAFileChangedInPlace(t *testing.T) {
+	eachStore(t, func(t *testing.T, s store.Store) {
+		ctx := t.Context()
+		p := dataset.Partition{Dataset: "reports", Date: date(t, "2010-12-09")}
+		w := newWriter(t, s, p)
+		addText(t, w, "a data part")
+		if err := w.AddFileAs(ctx, "index.html", "html", 0, func(out io.Writer) error {
+			_, err := io.WriteString(out, "<p>page</p>")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Commit(ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := dataset.VerifyNamed(ctx, s, p); err != nil {
+			t.Fatalf("intact partition: %v", err)
+		}
+		if err := store.PutBytes(ctx, s, p.Key("index.html"), []byte("<p>another page</p>")); err != nil {
+			t.Fatal(err)
+		}
+		if err := dataset.VerifyNamed(ctx, s, p); !errors.Is(err, dataset.ErrChecksum) {
+			t.Fatalf("index.html changed in place: %v, want ErrChecksum", err)
+		}
+	})
+}

@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"os"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/segmint/segmint/lib/store"
 )
 
 // Defaults for Parquet parts.
@@ -27,11 +30,37 @@ func (w *Writer) AddFile(ctx context.Context, ext, format string, rows int64, wr
 	return w.addFile(ctx, func(sum []byte) string { return partName(w.next, sum, ext) }, format, rows, write)
 }
 
-// AddFileAs is AddFile with a fixed name (index.html of a report). A rerun
-// overwrites the object in place, so use it only for files people open by
-// name, never for data parts.
+// AddFileAs is AddFile with a fixed name (index.html of a report), for
+// files people open by name, never for data parts. A rerun overwrites the
+// object in place: when the committed manifest names it with another
+// checksum, the partition's marker is removed first, so that the partition
+// is never committed with a file its manifest does not describe (a crash
+// before the new commit leaves it uncommitted, and the next nightly reruns
+// the step).
 func (w *Writer) AddFileAs(ctx context.Context, name, format string, rows int64, write func(io.Writer) error) error {
 	return w.addFile(ctx, func([]byte) string { return name }, format, rows, write)
+}
+
+// uncommitFor removes the partition's _SUCCESS marker when its committed
+// manifest names the file name with a checksum other than sum: the file is
+// about to be overwritten in place.
+func (w *Writer) uncommitFor(ctx context.Context, name string, sum []byte) error {
+	m, err := ReadManifest(ctx, w.st, w.p)
+	if errors.Is(err, ErrNotCommitted) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, f := range m.Files {
+		if f.Name == name && f.SHA256 != hex.EncodeToString(sum) {
+			if err := w.st.Delete(ctx, w.p.Key(SuccessName)); err != nil {
+				return fmt.Errorf("uncommit %s before replacing %s: %w", w.p, name, err)
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 func (w *Writer) addFile(ctx context.Context, nameOf func(sum []byte) string, format string, rows int64, write func(io.Writer) error) error {
@@ -56,7 +85,7 @@ type stagedPart struct {
 
 // stage opens a new staged part.
 func (w *Writer) stage() (*stagedPart, error) {
-	f, err := os.CreateTemp(w.tmpDir, "segmint-part-*")
+	f, err := store.CreateStaging(w.tmpDir, "part")
 	if err != nil {
 		return nil, fmt.Errorf("stage part of %s: %w", w.p, err)
 	}
@@ -78,6 +107,11 @@ func (w *Writer) upload(ctx context.Context, sp *stagedPart, nameOf func(sum []b
 	}
 	sum := sp.h.Sum(nil)
 	name := nameOf(sum)
+	if !isPartName(name) {
+		if err := w.uncommitFor(ctx, name, sum); err != nil {
+			return err
+		}
+	}
 	if err := w.st.Put(ctx, w.p.Key(name), sp.f); err != nil {
 		return fmt.Errorf("upload part of %s: %w", w.p, err)
 	}

@@ -48,7 +48,7 @@ func stage(ctx context.Context, st store.Store, key string) (*os.File, func(), e
 
 // download copies the object of key to a temporary file.
 func download(ctx context.Context, st store.Store, key string) (*os.File, func(), error) {
-	tmp, err := os.CreateTemp("", "segmint-read-*")
+	tmp, err := store.CreateStaging("", "read")
 	if err != nil {
 		return nil, nil, fmt.Errorf("stage %s: %w", key, err)
 	}

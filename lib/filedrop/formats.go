@@ -16,6 +16,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/segmint/segmint/lib/parquetval"
+	"github.com/segmint/segmint/lib/store"
 )
 
 // RuleBadJSON is broken by a JSON Lines line that is not a JSON object.
@@ -121,7 +122,7 @@ func truncate(s string, n int) string {
 // timestamps as RFC 3339 in UTC (map them with format
 // "2006-01-02T15:04:05Z07:00"), dates as YYYY-MM-DD, decimals exactly.
 func (p *parser) readParquet(ctx context.Context, r io.Reader, key string) (err error) {
-	tmp, err := os.CreateTemp("", "segmint-drop-*.parquet")
+	tmp, err := store.CreateStaging("", "drop")
 	if err != nil {
 		return fmt.Errorf("spool %s: %w", key, err)
 	}

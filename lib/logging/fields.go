@@ -162,3 +162,14 @@ const (
 	FieldETA   = "eta_ms"
 	FieldSteps = "steps"
 )
+
+// Run lock.
+const (
+	// FieldHolderRunID, FieldHolderHost and FieldHolderPID name the run
+	// that holds (or held) a date's run lock.
+	FieldHolderRunID = "holder_run_id"
+	FieldHolderHost  = "holder_host"
+	FieldHolderPID   = "holder_pid"
+	// FieldHeartbeatAge is the age of a lock's last heartbeat.
+	FieldHeartbeatAge = "heartbeat_age_ms"
+)

@@ -27,5 +27,6 @@ func CLVTransactions(orders []customerview.Order) (txns []clv.Transaction, negat
 // CLVValueOptions are the horizon and discounting of the configured
 // lifetime-value model.
 func CLVValueOptions(c config.CLVModel) clv.ValueOptions {
-	return clv.ValueOptions{Months: c.HorizonMonths, MonthlyDiscount: clv.MonthlyRate(c.AnnualDiscountRate)}
+	return clv.ValueOptions{Months: config.CLVMonths, MonthlyDiscount: clv.MonthlyRate(c.AnnualDiscountRate),
+		PurchasePeriods: float64(config.CLVPurchaseDays) / 7} // Summarize counts in weeks
 }

@@ -11,6 +11,7 @@
 package propensity
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/segmint/segmint/lib/config"
@@ -21,9 +22,11 @@ import (
 
 // Set is one snapshot: customers in id order, their features and labels.
 type Set struct {
-	Cutoff time.Time
-	IDs    []string
-	X      *frame.Frame
+	// Cutoff is the snapshot's date; for a stack of snapshots (Window) the
+	// newest, From the oldest.
+	Cutoff, From time.Time
+	IDs          []string
+	X            *frame.Frame
 	// Y is 1 or 0 per customer; nil when the snapshot has no label window
 	// (scoring).
 	Y []float64
@@ -66,6 +69,35 @@ func For(orders []featureset.Order, cutoff time.Time, k config.Classifier, label
 		}
 	}
 	return s
+}
+
+// Window is classifier k's labelled table over k.Snapshots snapshots, the
+// newest as of newest and each earlier one k.HorizonDays before the next,
+// stacked oldest first (a customer appears once per snapshot it is
+// eligible in). Cutoff is the newest cutoff, From the oldest.
+func Window(orders []featureset.Order, newest time.Time, k config.Classifier) (*Set, error) {
+	n := max(k.Snapshots, 1)
+	sets := make([]*Set, n)
+	for j := range n {
+		sets[n-1-j] = For(orders, newest.AddDate(0, 0, -j*k.HorizonDays), k, true)
+	}
+	if n == 1 {
+		sets[0].From = newest
+		return sets[0], nil
+	}
+	frames := make([]*frame.Frame, n)
+	out := &Set{Cutoff: newest, From: sets[0].Cutoff}
+	for j, s := range sets {
+		frames[j] = s.X
+		out.IDs = append(out.IDs, s.IDs...)
+		out.Y = append(out.Y, s.Y...)
+	}
+	x, err := frame.Concat(frames...)
+	if err != nil {
+		return nil, fmt.Errorf("classifier %s: %w", k.Name, err)
+	}
+	out.X = x
+	return out, nil
 }
 
 // eligible are the rows whose last order is fewer than days whole days

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/segmint/segmint/lib/runlock"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -17,6 +18,12 @@ const (
 	StatusDone    = "done"
 	StatusSkipped = "skipped"
 	StatusFailed  = "failed"
+)
+
+// Run outcomes.
+const (
+	OutcomeSucceeded = "succeeded"
+	OutcomeFailed    = "failed"
 )
 
 // Record is one run.
@@ -30,6 +37,16 @@ type Record struct {
 	Outcome    string    `json:"outcome"`
 	Error      string    `json:"error,omitempty"`
 	Steps      []Step    `json:"steps"`
+	// Lock is the run lock of the date the run held; nil when it held
+	// none (it did not get that far, or another run holds it).
+	Lock *Lock `json:"lock,omitempty"`
+}
+
+// Lock is the run lock a run held.
+type Lock struct {
+	Key string `json:"key"`
+	// TakenOverFrom is the run whose stale lock this run took over.
+	TakenOverFrom *runlock.Holder `json:"taken_over_from,omitempty"`
 }
 
 // Step is one step of a run.
@@ -40,7 +57,26 @@ type Step struct {
 	StartedAt time.Time        `json:"started_at"`
 	ElapsedMS int64            `json:"elapsed_ms"`
 	Stats     map[string]int64 `json:"stats,omitempty"`
-	Error     string           `json:"error,omitempty"`
+	IO
+	Error string `json:"error,omitempty"`
+}
+
+// IO is what a step read and wrote, the same for every step (lib/metrics
+// measures it at the store; Stats hold each step's own counts).
+type IO struct {
+	// RowsRead are the rows of the committed partitions the step read, as
+	// its manifests name them; for ingest, the rows and records it read
+	// from its sources.
+	RowsRead int64 `json:"rows_read,omitempty"`
+	// RowsWritten are the rows of the partitions the step committed,
+	// quarantine partitions aside.
+	RowsWritten int64 `json:"rows_written,omitempty"`
+	// RowsQuarantined are the rows of the quarantine partitions it
+	// committed.
+	RowsQuarantined int64 `json:"rows_quarantined,omitempty"`
+	// BytesWritten counts every byte the step put into the store: data
+	// files, manifests, markers, models, side files.
+	BytesWritten int64 `json:"bytes_written,omitempty"`
 }
 
 // Key is where a run's record is stored.
@@ -57,12 +93,6 @@ func Write(ctx context.Context, st store.Store, r *Record) error {
 	}
 	return nil
 }
-
-// Outcomes of a run.
-const (
-	OutcomeSucceeded = "succeeded"
-	OutcomeFailed    = "failed"
-)
 
 // LatestByDate reads the run records in st and returns, for every date,
 // the one that started last among those whose command counts says count.

@@ -41,9 +41,12 @@ type S3Config struct {
 	AccessKeyID     string
 	SecretAccessKey string
 	SessionToken    string
-	// MaxAttempts bounds the SDK's retries of one request (1 = no retry);
-	// 0 keeps the SDK default.
+	// MaxAttempts bounds the attempts of one request, the first included
+	// (1 = no retry); 0 means DefaultMaxAttempts.
 	MaxAttempts int
+	// MaxBackoff caps the wait before a retry (exponential with jitter);
+	// 0 means DefaultMaxBackoff.
+	MaxBackoff time.Duration
 }
 
 // partSize is the size of one part of a multipart upload, and the size
@@ -113,8 +116,10 @@ func newUploader(client *s3.Client, awsCfg aws.Config) *transfermanager.Client {
 }
 
 // loadAWSConfig loads the AWS configuration with the region, static
-// credentials and retry attempts cfg sets, in us-east-1 when no region is
+// credentials and retry budget cfg sets, in us-east-1 when no region is
 // set anywhere.
+// The SDK's retryer is the only retry layer: nothing in segmint wraps S3
+// calls in a loop of its own.
 func loadAWSConfig(ctx context.Context, cfg S3Config) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	if cfg.Region != "" {
@@ -124,9 +129,7 @@ func loadAWSConfig(ctx context.Context, cfg S3Config) (aws.Config, error) {
 		opts = append(opts, config.WithCredentialsProvider(
 			credentials.NewStaticCredentialsProvider(cfg.AccessKeyID, cfg.SecretAccessKey, cfg.SessionToken)))
 	}
-	if cfg.MaxAttempts > 0 {
-		opts = append(opts, config.WithRetryMaxAttempts(cfg.MaxAttempts))
-	}
+	opts = append(opts, config.WithRetryer(cfg.retryer()))
 	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return aws.Config{}, err
@@ -175,7 +178,7 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader) error {
 		Body:   r,
 	})
 	if err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
+		return s3Error("put "+key, err)
 	}
 	return nil
 }
@@ -193,9 +196,9 @@ func (s *S3) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 		if isS3NotFound(err) {
 			return nil, fmt.Errorf("get %s: %w", key, ErrNotFound)
 		}
-		return nil, fmt.Errorf("get %s: %w", key, err)
+		return nil, s3Error("get "+key, err)
 	}
-	return out.Body, nil
+	return &s3Body{ReadCloser: out.Body, key: key}, nil
 }
 
 // Stat describes one object with a HEAD request.
@@ -211,7 +214,7 @@ func (s *S3) Stat(ctx context.Context, key string) (Info, error) {
 		if isS3NotFound(err) {
 			return Info{}, fmt.Errorf("stat %s: %w", key, ErrNotFound)
 		}
-		return Info{}, fmt.Errorf("stat %s: %w", key, err)
+		return Info{}, s3Error("stat "+key, err)
 	}
 	return Info{Key: key, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified)}, nil
 }
@@ -229,7 +232,7 @@ func (s *S3) List(ctx context.Context, prefix string) ([]Info, error) {
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", prefix, err)
+			return nil, s3Error("list "+prefix, err)
 		}
 		for _, o := range page.Contents {
 			key, ok := strings.CutPrefix(aws.ToString(o.Key), s.prefix)
@@ -253,7 +256,7 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 		Key:    aws.String(s.objectKey(key)),
 	})
 	if err != nil && !isS3NotFound(err) {
-		return fmt.Errorf("delete %s: %w", key, err)
+		return s3Error("delete "+key, err)
 	}
 	return nil
 }
@@ -268,7 +271,7 @@ func (s *S3) EnsureBucket(ctx context.Context) error {
 	var nf *types.NotFound
 	var nb *types.NoSuchBucket
 	if !errors.As(err, &nf) && !errors.As(err, &nb) {
-		return fmt.Errorf("check bucket %s: %w", s.bucket, err)
+		return s3Error("check bucket "+s.bucket, err)
 	}
 	return s.createBucket(ctx)
 }
@@ -287,7 +290,7 @@ func (s *S3) createBucket(ctx context.Context) error {
 		if errors.As(err, &owned) {
 			return nil
 		}
-		return fmt.Errorf("create bucket %s: %w", s.bucket, err)
+		return s3Error("create bucket "+s.bucket, err)
 	}
 	return nil
 }

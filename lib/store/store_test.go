@@ -53,6 +53,13 @@ func testBucket() string {
 // (fails instead in CI).
 func newTestS3(t *testing.T) (*store.S3, string) {
 	t.Helper()
+	return newTestS3With(t, nil)
+}
+
+// testEndpoint is the test S3 server's endpoint; it skips the test when
+// none is configured (fails instead in CI).
+func testEndpoint(t *testing.T) string {
+	t.Helper()
 	endpoint := os.Getenv("SEGMINT_TEST_S3_ENDPOINT")
 	if endpoint == "" {
 		msg := `SEGMINT_TEST_S3_ENDPOINT is unset; start a server with: eval "$(.ci/s3-server.sh start)"`
@@ -61,6 +68,14 @@ func newTestS3(t *testing.T) (*store.S3, string) {
 		}
 		t.Skip(msg)
 	}
+	return endpoint
+}
+
+// newTestS3With is newTestS3 with the configuration changed by edit (when
+// not nil) before the store is made.
+func newTestS3With(t *testing.T, edit func(*store.S3Config)) (*store.S3, string) {
+	t.Helper()
+	endpoint := testEndpoint(t)
 	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		t.Fatal(err)
@@ -68,14 +83,18 @@ func newTestS3(t *testing.T) (*store.S3, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	prefix := "run-" + hex.EncodeToString(b[:])
-	s, err := store.NewS3(ctx, store.S3Config{
+	cfg := store.S3Config{
 		Bucket:          testBucket(),
 		Prefix:          prefix,
 		Endpoint:        endpoint,
 		PathStyle:       true,
 		AccessKeyID:     os.Getenv("SEGMINT_TEST_S3_ACCESS_KEY"),
 		SecretAccessKey: os.Getenv("SEGMINT_TEST_S3_SECRET_KEY"),
-	})
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	s, err := store.NewS3(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +159,9 @@ func TestS3Unreachable(t *testing.T) {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("did not fail before the context deadline: %v", err)
+	}
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("unreachable endpoint not reported as unavailable: %v", err)
 	}
 	if !strings.Contains(err.Error(), "stat some/key") || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Errorf("error does not name the operation and endpoint: %v", err)
@@ -263,5 +285,38 @@ func TestLocalLayout(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestLocalRemoveStaleTemps(t *testing.T) {
+	root := t.TempDir()
+	s, err := store.NewLocal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(name string, mod time.Time) string {
+		path := filepath.Join(root, "a", "dt=2010-12-09", name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, mod, mod); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	old := put(".tmp-1", time.Now().Add(-time.Hour))
+	young := put(".tmp-2", time.Now())
+	data := put("part-00000-x.parquet", time.Now().Add(-time.Hour))
+	n, err := s.RemoveStaleTemps(t.Context(), time.Now().Add(-time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("removed %d (%v), want 1", n, err)
+	}
+	for path, want := range map[string]bool{old: false, young: true, data: true} {
+		if _, err := os.Stat(path); (err == nil) != want {
+			t.Errorf("%s exists: %v, want %v", filepath.Base(path), err == nil, want)
+		}
 	}
 }

@@ -153,7 +153,7 @@ type Prediction struct {
 	// the model's dropout is not identified (Model.PAliveNullReason).
 	ProbabilityAlive *float64 `json:"p_alive"`
 	// ExpectedPurchases is the number of purchases expected over the
-	// horizon (Months·PeriodsPerMonth weeks).
+	// options' PurchasePeriods (by default the horizon, Months·PeriodsPerMonth).
 	ExpectedPurchases float64 `json:"expected_purchases"`
 	// ExpectedValue is the expected value of one transaction.
 	ExpectedValue float64 `json:"expected_value"`
@@ -170,11 +170,11 @@ func (m Model) Predict(customers []Customer, o ValueOptions) ([]Prediction, erro
 	if err := validate(customers); err != nil {
 		return nil, fmt.Errorf("predict: %w", err)
 	}
-	horizon := float64(o.Months) * o.periodsPerMonth()
+	window := o.purchaseWindow()
 	pm, alive := m.Purchases(), m.DropoutIdentified()
 	out := make([]Prediction, len(customers))
 	for i, c := range customers {
-		out[i] = m.predict(pm, c, horizon, o)
+		out[i] = m.predict(pm, c, window, o)
 		if alive {
 			p := m.BGNBD.ProbabilityAlive(c)
 			out[i].ProbabilityAlive = &p
@@ -183,12 +183,13 @@ func (m Model) Predict(customers []Customer, o ValueOptions) ([]Prediction, erro
 	return out, nil
 }
 
-// predict scores one customer with the purchase model pm over the horizon
-// of o, horizon periods long; it leaves P(alive) to Predict.
-func (m Model) predict(pm PurchaseModel, c Customer, horizon float64, o ValueOptions) Prediction {
+// predict scores one customer with the purchase model pm: its purchases
+// over window periods and its value over the horizon of o; it leaves
+// P(alive) to Predict.
+func (m Model) predict(pm PurchaseModel, c Customer, window float64, o ValueOptions) Prediction {
 	return Prediction{
 		ID:                c.ID,
-		ExpectedPurchases: pm.ExpectedPurchases(horizon, c),
+		ExpectedPurchases: pm.ExpectedPurchases(window, c),
 		ExpectedValue:     m.GammaGamma.ExpectedValue(c),
 		CLV:               CustomerValue(pm, m.GammaGamma, c, o),
 	}

@@ -117,3 +117,34 @@ func samePrediction(p, q clv.Prediction) bool {
 	p.ProbabilityAlive, q.ProbabilityAlive = nil, nil
 	return p == q
 }
+
+// TestPredictPurchaseWindow: PurchasePeriods sets the window of the
+// expected purchases and leaves the value's horizon alone.
+func TestPredictPurchaseWindow(t *testing.T) {
+	cs := publishedCustomers(t, cdnowSummaryValue)[:50]
+	m, err := clv.Fit(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := clv.ValueOptions{Months: 12, MonthlyDiscount: 0.01}
+	quarter := year
+	quarter.PurchasePeriods = 90.0 / 7
+	a, err := m.Predict(cs, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.Predict(cs, quarter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cs {
+		want := m.Purchases().ExpectedPurchases(90.0/7, c)
+		if !near(b[i].ExpectedPurchases, want, 1e-12) || b[i].CLV != a[i].CLV || (c.Frequency > 0 && !(b[i].ExpectedPurchases < a[i].ExpectedPurchases)) {
+			t.Fatalf("customer %s: 90 days %+v (want %v purchases), a year %+v", c.ID, b[i], want, a[i])
+		}
+	}
+	quarter.PurchasePeriods = -1
+	if _, err := m.Predict(cs, quarter); err == nil {
+		t.Error("negative purchase window accepted")
+	}
+}

@@ -20,6 +20,9 @@ type ValueOptions struct {
 	// PeriodsPerMonth is the number of model time units in a month; 0
 	// means WeeksPerMonth, right for summaries in weeks.
 	PeriodsPerMonth float64 `json:"periods_per_month,omitempty"`
+	// PurchasePeriods is the window of Prediction.ExpectedPurchases in model
+	// time units; 0 means the value horizon (Months·PeriodsPerMonth).
+	PurchasePeriods float64 `json:"purchase_periods,omitempty"`
 }
 
 // Validate reports every problem with the options.
@@ -34,7 +37,18 @@ func (o ValueOptions) Validate() error {
 	if !finite(o.PeriodsPerMonth) || o.PeriodsPerMonth < 0 {
 		errs = append(errs, fmt.Errorf("periods per month %v must be finite and not negative", o.PeriodsPerMonth))
 	}
+	if !finite(o.PurchasePeriods) || o.PurchasePeriods < 0 {
+		errs = append(errs, fmt.Errorf("purchase periods %v must be finite and not negative", o.PurchasePeriods))
+	}
 	return errors.Join(errs...)
+}
+
+// purchaseWindow is the window of Prediction.ExpectedPurchases.
+func (o ValueOptions) purchaseWindow() float64 {
+	if o.PurchasePeriods == 0 {
+		return float64(o.Months) * o.periodsPerMonth()
+	}
+	return o.PurchasePeriods
 }
 
 func (o ValueOptions) periodsPerMonth() float64 {

@@ -15,7 +15,7 @@ import (
 const gradChunk = 8192
 
 // Fit trains a model on the frame x with labels y (0/1 for Binary, any
-// finite value for Regression), one label per row.
+// finite value for Regression and AbsoluteError), one label per row.
 //
 // With early stopping a stratified share of the rows (ValidationFraction,
 // drawn with Seed) is held out and the model keeps the trees up to the
@@ -182,6 +182,9 @@ func (b *booster) round(rs *roundState) []tnode {
 	b.gradients()
 	rows, feats := rs.sample(&b.p)
 	nodes, leaves := rs.g.grow(rows, b.grad, feats)
+	if b.p.Objective == AbsoluteError {
+		b.medianLeaves(rs.g, nodes, leaves)
+	}
 	b.addLeaves(rs.g, nodes, leaves)
 	if len(rows) < len(rs.all) {
 		b.addOutside(nodes, rows)
@@ -211,6 +214,32 @@ func (b *booster) addLeaves(g *grower, nodes []tnode, leaves []*leaf) {
 	})
 }
 
+// medianLeaves sets each leaf's value to the median residual (label minus
+// raw score) of its rows, shrunk by the learning rate: the absolute
+// error's line search, as scikit-learn's _update_leaves_values does.
+func (b *booster) medianLeaves(g *grower, nodes []tnode, leaves []*leaf) {
+	parallel(len(leaves), b.workers, func(i int) {
+		l := leaves[i]
+		rows, _ := g.leafRows(l)
+		res := make([]float64, len(rows))
+		for k, r := range rows {
+			res[k] = b.y[r] - b.raw[r]
+		}
+		nodes[l.node].value = median(res) * b.p.LearningRate
+	})
+}
+
+// median is the middle value of v (the mean of the two middle ones for an
+// even count), as numpy's median; v is reordered.
+func median(v []float64) float64 {
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
+
 // validationLoss adds tree nodes to the raw scores of the validation rows
 // and returns their loss.
 func (b *booster) validationLoss(nodes []tnode) float64 {
@@ -238,6 +267,12 @@ func (b *booster) gradients() {
 					h = 1e-16
 				}
 				grad[r] = gpair{float32(pr - y[r]), float32(h)}
+			}
+			return
+		}
+		if b.p.Objective == AbsoluteError {
+			for r := lo; r < hi; r++ {
+				grad[r] = gpair{sign32(raw[r] - y[r]), 1}
 			}
 			return
 		}
@@ -368,6 +403,9 @@ func leftLevelNames(nd tnode, bn *binning, levels []string) []string {
 }
 
 func baseScore(y []float64, obj Objective) float64 {
+	if obj == AbsoluteError {
+		return median(slices.Clone(y))
+	}
 	var s float64
 	for _, v := range y {
 		s += v
@@ -379,14 +417,18 @@ func baseScore(y []float64, obj Objective) float64 {
 	return mean
 }
 
-// lossOf is the mean loss of raw scores: log loss or squared error.
+// lossOf is the mean loss of raw scores: log loss, squared or absolute
+// error.
 func lossOf(obj Objective, raw, y []float64) float64 {
 	var s float64
 	for r, v := range raw {
-		if obj == Binary {
+		switch obj {
+		case Binary:
 			// log(1+exp(v)) - y v, computed without overflow
 			s += max(v, 0) + math.Log1p(math.Exp(-math.Abs(v))) - y[r]*v
-		} else {
+		case AbsoluteError:
+			s += math.Abs(v - y[r])
+		default:
 			s += (v - y[r]) * (v - y[r])
 		}
 	}
@@ -483,4 +525,15 @@ func checkFinite(x *frame.Frame) error {
 		}
 	}
 	return nil
+}
+
+// sign32 is the sign of v (0 for 0) as a gradient.
+func sign32(v float64) float32 {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
 }

@@ -580,3 +580,55 @@ func TestNumericBins(t *testing.T) {
 		}
 	}
 }
+
+// TestAbsoluteErrorFitsTheMedian: with one label in twenty an outlier far
+// above the rest, the absolute error recovers the median 2a where the
+// squared error is pulled up; the base score is the median label, and a
+// tree's leaves hold the learning rate times their rows' median residual.
+func TestAbsoluteErrorFitsTheMedian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	const n = 4000
+	a, y := make([]float64, n), make([]float64, n)
+	for r := range n {
+		a[r] = rng.Float64() * 5
+		y[r] = 2*a[r] + 0.1*rng.NormFloat64()
+		if rng.IntN(20) == 0 {
+			y[r] += 100
+		}
+	}
+	x := synth(n, func(r int) float64 { return a[r] })
+	errOf := func(obj Objective) float64 {
+		p := DefaultParams()
+		p.Objective, p.MaxIter = obj, 200
+		pred := predict(t, fit(t, x, y, p), x)
+		var s float64
+		for r := range n {
+			s += math.Abs(pred[r] - 2*a[r])
+		}
+		return s / n
+	}
+	l1, l2 := errOf(AbsoluteError), errOf(Regression)
+	if l1 > 0.15 || l2 < 3 {
+		t.Errorf("mean distance from the median 2a: absolute error %.3f (want <= 0.15), squared error %.3f (want >= 3)", l1, l2)
+	}
+
+	p := DefaultParams()
+	p.Objective, p.MaxIter, p.MaxLeaves = AbsoluteError, 1, 4
+	m := fit(t, x, y, p)
+	if want := median(slices.Clone(y)); m.BaseScore != want {
+		t.Errorf("base score %v, want the median label %v", m.BaseScore, want)
+	}
+	pred := predict(t, m, x)
+	byLeaf := map[float64][]float64{}
+	for r := range n {
+		byLeaf[pred[r]] = append(byLeaf[pred[r]], y[r]-m.BaseScore)
+	}
+	if len(byLeaf) != 4 {
+		t.Fatalf("%d distinct predictions from a 4-leaf tree", len(byLeaf))
+	}
+	for v, res := range byLeaf {
+		if want := p.LearningRate * median(res); math.Abs(v-m.BaseScore-want) > 1e-12 {
+			t.Errorf("leaf value %v, want %v (learning rate times the median residual of its %d rows)", v-m.BaseScore, want, len(res))
+		}
+	}
+}

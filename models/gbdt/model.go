@@ -21,7 +21,8 @@ type Model struct {
 	Format    string    `json:"format"`
 	Objective Objective `json:"objective"`
 	// BaseScore is the raw score before any tree: the log-odds of the
-	// positive share (Binary) or the mean label (Regression).
+	// positive share (Binary), the mean label (Regression) or the median
+	// label (AbsoluteError).
 	BaseScore float64   `json:"base_score"`
 	Features  []Feature `json:"features"`
 	// Importance is each feature's total split gain, in feature order.
@@ -57,7 +58,8 @@ type Training struct {
 	Iterations    int `json:"iterations"`
 	BestIteration int `json:"best_iteration"`
 	// ValidationLoss is the validation loss after each round (log loss
-	// for Binary, mean squared error for Regression).
+	// for Binary, mean squared error for Regression, mean absolute error for
+	// AbsoluteError).
 	ValidationLoss []float64 `json:"validation_loss,omitempty"`
 }
 
@@ -124,7 +126,7 @@ func (m *Model) checkHeader() error {
 	if m.Format != Format {
 		return fmt.Errorf("model format %q, want %q", m.Format, Format)
 	}
-	if m.Objective != Binary && m.Objective != Regression {
+	if m.Objective != Binary && !m.Objective.regression() {
 		return fmt.Errorf("model objective %q unknown", m.Objective)
 	}
 	return nil
@@ -325,7 +327,7 @@ func levelRemap(from, to []string) []int32 {
 }
 
 // PredictRaw returns each row's raw score: the log-odds for Binary, the
-// prediction itself for Regression. Columns are matched to features by name.
+// prediction itself for Regression and AbsoluteError. Columns are matched to features by name.
 func (m *Model) PredictRaw(x *frame.Frame) ([]float64, error) {
 	in, err := m.align(x)
 	if err != nil {
@@ -344,7 +346,7 @@ func (m *Model) PredictRaw(x *frame.Frame) ([]float64, error) {
 const predictChunk = 4096
 
 // Predict returns each row's prediction: the probability of the positive
-// class for Binary, the predicted value for Regression.
+// class for Binary, the predicted value for Regression and AbsoluteError.
 func (m *Model) Predict(x *frame.Frame) ([]float64, error) {
 	raw, err := m.PredictRaw(x)
 	if err != nil {

@@ -14,7 +14,17 @@ const (
 	Binary Objective = "binary"
 	// Regression is the squared error; predictions are on the label's scale.
 	Regression Objective = "regression"
+	// AbsoluteError is the absolute error (scikit-learn's
+	// loss="absolute_error"): trees are grown on the gradient's sign and
+	// each leaf then takes the median residual of its rows, shrunk by the
+	// learning rate; the base score is the median label. Predictions
+	// estimate the conditional median, on the label's scale.
+	AbsoluteError Objective = "absolute_error"
 )
+
+// regression reports whether the objective predicts numbers on the
+// label's scale.
+func (o Objective) regression() bool { return o == Regression || o == AbsoluteError }
 
 // EarlyStopping says when Fit holds out a validation split and stops adding
 // trees once its loss no longer improves.
@@ -152,8 +162,8 @@ func (ps *problems) add(format string, args ...any) { *ps = append(*ps, fmt.Erro
 // checkBoosting checks the objective, the number of rounds and the
 // learning rate.
 func (p Params) checkBoosting(errs *problems) {
-	if p.Objective != Binary && p.Objective != Regression {
-		errs.add("objective %q is neither %q nor %q", p.Objective, Binary, Regression)
+	if p.Objective != Binary && !p.Objective.regression() {
+		errs.add("objective %q is not %q, %q or %q", p.Objective, Binary, Regression, AbsoluteError)
 	}
 	if p.MaxIter < 1 {
 		errs.add("max_iter %d < 1", p.MaxIter)

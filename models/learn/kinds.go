@@ -69,12 +69,7 @@ var learners = map[string]learner{
 			if task == Regression {
 				p.Objective = gbdt.Regression
 			}
-			m, err := gbdt.Fit(ctx, x, y, p)
-			if err != nil {
-				return nil, nil, err
-			}
-			params, err := json.Marshal(p)
-			return m, params, err
+			return fitGBDT(ctx, x, y, p)
 		},
 		decode: func(raw json.RawMessage) (Model, error) {
 			var m gbdt.Model
@@ -102,4 +97,14 @@ var learners = map[string]learner{
 			return m, nil
 		},
 	},
+}
+
+// fitGBDT fits gbdt with the parameters p and returns them encoded too.
+func fitGBDT(ctx context.Context, x *frame.Frame, y []float64, p gbdt.Params) (Model, json.RawMessage, error) {
+	m, err := gbdt.Fit(ctx, x, y, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	params, err := json.Marshal(p)
+	return m, params, err
 }

@@ -177,11 +177,31 @@ func holdoutSplit(y []float64, spec Spec, task string) (train, test []int, err e
 // the name, label, training window and dropped columns filled in.
 func FitHoldout(ctx context.Context, kind, task string, seed uint64, trainX *frame.Frame, trainY []float64,
 	holdX *frame.Frame, holdY []float64) (*registry.File, []float64, error) {
-	m, params, err := Fit(ctx, kind, trainX, trainY, task, seed)
+	return FitHoldoutSetting(ctx, Setting{Name: kind, Kind: kind}, task, seed, trainX, trainY, holdX, holdY)
+}
+
+// FitHoldoutSetting is FitHoldout for a setting of a learner.
+func FitHoldoutSetting(ctx context.Context, s Setting, task string, seed uint64, trainX *frame.Frame, trainY []float64,
+	holdX *frame.Frame, holdY []float64) (*registry.File, []float64, error) {
+	kind := s.Kind
+	if s.Offset != nil && task != Regression {
+		return nil, nil, fmt.Errorf("setting %s: an offset needs a regression", s.Name)
+	}
+	y := trainY
+	if s.Offset != nil {
+		var err error
+		if y, err = minusOffset(s.Offset, trainX, trainY); err != nil {
+			return nil, nil, fmt.Errorf("fit %s: %w", s.Name, err)
+		}
+	}
+	m, params, err := FitSetting(ctx, s, trainX, y, task, seed)
 	if err != nil {
-		return nil, nil, fmt.Errorf("fit %s: %w", kind, err)
+		return nil, nil, fmt.Errorf("fit %s: %w", s.Name, err)
 	}
 	p, err := m.Predict(holdX)
+	if err == nil && s.Offset != nil {
+		p, err = plusOffset(s.Offset, holdX, p)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("score the holdout: %w", err)
 	}
@@ -196,7 +216,7 @@ func FitHoldout(ctx context.Context, kind, task string, seed uint64, trainX *fra
 	f := &registry.File{
 		Format: registry.FormatV1, Kind: kind, Task: task, Features: trainX.Features(), Seed: seed,
 		Rows:    registry.Rows{Train: trainX.Rows, Holdout: holdX.Rows},
-		Metrics: metrics, Params: params, Model: raw,
+		Metrics: metrics, Params: params, Model: raw, Offset: s.Offset,
 	}
 	return f, p, nil
 }
@@ -204,10 +224,6 @@ func FitHoldout(ctx context.Context, kind, task string, seed uint64, trainX *fra
 // Predict scores every row of the table with the model file, in row order,
 // through the file's calibration when it has one.
 func Predict(ctx context.Context, f *registry.File, tab *frame.Table) ([]float64, error) {
-	m, err := Decode(f)
-	if err != nil {
-		return nil, err
-	}
 	x, err := tab.Align(f.Features)
 	if err != nil {
 		return nil, err
@@ -215,16 +231,12 @@ func Predict(ctx context.Context, f *registry.File, tab *frame.Table) ([]float64
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p, err := m.Predict(x)
-	if err != nil {
-		return nil, err
-	}
-	return calibrated(f, p), nil
+	return PredictFrame(f, x)
 }
 
 // PredictRaw is the prediction of the model in f for every row of x,
 // conformed to f's features (columns by name, categorical levels by the
-// file's), before any calibration.
+// file's), with the file's offset added back and before any calibration.
 func PredictRaw(f *registry.File, x *frame.Frame) ([]float64, error) {
 	m, err := Decode(f)
 	if err != nil {
@@ -233,7 +245,11 @@ func PredictRaw(f *registry.File, x *frame.Frame) ([]float64, error) {
 	if x, err = x.Conform(f.Features); err != nil {
 		return nil, err
 	}
-	return m.Predict(x)
+	p, err := m.Predict(x)
+	if err != nil || f.Offset == nil {
+		return p, err
+	}
+	return plusOffset(f.Offset, x, p)
 }
 
 // PredictFrame is PredictRaw through f's calibration, when it has one:

@@ -75,6 +75,18 @@ type File struct {
 	// holdout, since this model has seen those outcomes. Nil for a model
 	// that is its own selection.
 	Selection *File `json:"selection,omitempty"`
+	// Offset, for a regression, makes the model predict the difference
+	// from one of its features (see Offset); nil when it predicts the label.
+	Offset *Offset `json:"offset,omitempty"`
+}
+
+// Offset is a regression model's baseline: the model learnt the label
+// minus the feature Column, and a prediction is that feature's value plus
+// the model's output, raised to Floor when it falls below. A model that
+// learns where to depart from "repeat the last period" is such a model.
+type Offset struct {
+	Column string  `json:"column"`
+	Floor  float64 `json:"floor"`
 }
 
 // Label names the label column and, for a binary task, its positive value.
@@ -236,13 +248,35 @@ func (r *Registry) Save(ctx context.Context, f *File) (string, error) {
 		return "", err
 	}
 	v := Version(b)
-	if err := putJSON(ctx, r.st, metricsKey(f.Name, v), Metrics{Name: f.Name, Version: v, Metrics: f.Metrics, Rows: f.Rows, Window: f.Window}); err != nil {
+	m := Metrics{Name: f.Name, Version: v, Metrics: f.Metrics, Rows: f.Rows, Window: f.Window}
+	if m.Decision, err = r.savedDecision(ctx, f.Name, v); err != nil {
+		return "", err
+	}
+	if err := putJSON(ctx, r.st, metricsKey(f.Name, v), m); err != nil {
 		return "", err
 	}
 	if err := r.st.Put(ctx, modelKey(f.Name, v), bytes.NewReader(b)); err != nil {
 		return "", fmt.Errorf("save model %s: %w", f.Name, err)
 	}
 	return v, nil
+}
+
+// savedDecision is the decision the metrics.json of a version already
+// holds: the same content saved again (a redo trains the champion again)
+// keeps it. None when there is no such file or it does not decode.
+func (r *Registry) savedDecision(ctx context.Context, name, version string) (*Decision, error) {
+	b, err := objio.ReadAll(ctx, r.st, metricsKey(name, version))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("save model %s: %w", name, err)
+	}
+	var m Metrics
+	if json.Unmarshal(b, &m) != nil {
+		return nil, nil
+	}
+	return m.Decision, nil
 }
 
 // Load reads one version of a model.

@@ -144,3 +144,31 @@ func TestRecordMovesTheChampionOnlyOnPromotion(t *testing.T) {
 		t.Errorf("decision not logged with its figures: %s", logs.String())
 	}
 }
+
+// A redo trains the champion again and saves the same version: its
+// metrics.json must keep the decision that promoted it (issue 12, finding 1).
+func TestSaveAgainKeepsTheDecision(t *testing.T) {
+	ctx := context.Background()
+	st := store.NewMem()
+	r := New(st, zerolog.Nop())
+	v, err := r.Save(ctx, sample(0.80))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Record(ctx, "churn", Decide("auc", true, 0.005, v, 0.80, nil, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if v2, err := r.Save(ctx, sample(0.80)); err != nil || v2 != v {
+		t.Fatalf("save again: %s %v", v2, err)
+	}
+	m, err := r.ReadMetrics(ctx, "churn", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m == nil || m.Decision == nil || !m.Decision.Promote || m.Decision.Reason != "no champion yet" {
+		t.Fatalf("metrics.json after saving the champion again: %+v", m)
+	}
+	if m.Metrics["auc"] != 0.80 || m.Rows.Train != 800 {
+		t.Errorf("metrics.json lost its metrics: %+v", m)
+	}
+}

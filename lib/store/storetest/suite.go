@@ -58,6 +58,8 @@ func Run(t *testing.T, s store.Store) {
 		{"FailedPutKeepsOld", testFailedPut},
 		{"InvalidKeys", testInvalidKeys},
 		{"CancelledContext", testCancelled},
+		{"Conditional", testConditional},
+		{"ConditionalRace", testConditionalRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, s, base+tc.name+"/") })

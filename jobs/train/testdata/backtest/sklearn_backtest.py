@@ -1,6 +1,6 @@
 """scikit-learn beside segmint's classifiers on one backtest snapshot.
 
-    /usr/bin/python3 jobs/train/testdata/backtest/sklearn_backtest.py TRAIN SCORE PRED
+    /usr/bin/python3 jobs/train/testdata/backtest/sklearn_backtest.py TRAIN SCORE PRED [regression]
 
 TRAIN and SCORE are the CSV files TestBacktest (jobs/train/backtest_test.go)
 writes for one classifier and date: the features of lib/featureset (country
@@ -13,6 +13,13 @@ early_stopping="auto") and LogisticRegression (mean imputation with missing
 indicators and standard scaling of the numbers, one-hot country, C=1,
 max_iter=10000) on TRAIN, scores SCORE, writes the probabilities to PRED
 (columns hgb, logreg, in SCORE's row order) and prints the metrics as JSON.
+
+With "regression" the label is the customer's revenue over the next 90 days
+and the script fits HistGradientBoostingRegressor three ways (defaults, on
+the squared error; on the absolute error; on the absolute error of the
+difference from revenue_90d, added back and floored at 0, as segmint's
+l1_from_last_90d setting does) and writes columns hgb_squared_error,
+hgb_absolute_error and hgb_absolute_error_from_last.
 """
 import json
 import sys
@@ -20,7 +27,7 @@ import sys
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
@@ -30,11 +37,36 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 CATEGORICAL = ["country"]
 
 
-def read(path):
+def read(path, dtype=int):
     """The snapshot as features and labels; only an empty cell is missing."""
     df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={c: object for c in CATEGORICAL})
-    y = df.pop("y").to_numpy(dtype=int)
+    y = df.pop("y").to_numpy(dtype=dtype)
     return df, y
+
+
+def fit_hgb_regressor(X, y, loss):
+    """HistGradientBoostingRegressor with country as a native category."""
+    enc = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan)
+    ct = ColumnTransformer([("cat", enc, CATEGORICAL)], remainder="passthrough")
+    mask = [True] * len(CATEGORICAL) + [False] * (X.shape[1] - len(CATEGORICAL))
+    hgb = HistGradientBoostingRegressor(loss=loss, categorical_features=mask, early_stopping="auto", random_state=0)
+    return make_pipeline(ct, hgb).fit(X, y)
+
+
+def regression(train_path, score_path, pred_path):
+    Xtr, ytr = read(train_path, float)
+    Xte, yte = read(score_path, float)
+    last_tr, last_te = Xtr["revenue_90d"].to_numpy(), Xte["revenue_90d"].to_numpy()
+    preds = {
+        "hgb_squared_error": fit_hgb_regressor(Xtr, ytr, "squared_error").predict(Xte),
+        "hgb_absolute_error": fit_hgb_regressor(Xtr, ytr, "absolute_error").predict(Xte),
+        "hgb_absolute_error_from_last": np.maximum(
+            last_te + fit_hgb_regressor(Xtr, ytr - last_tr, "absolute_error").predict(Xte), 0),
+    }
+    pd.DataFrame(preds).to_csv(pred_path, index=False, float_format="%.17g")
+    out = {name: {"mae": float(np.mean(np.abs(yte - p)))} for name, p in preds.items()}
+    json.dump(out, sys.stdout)
+    print()
 
 
 def fit_hgb(X, y):
@@ -84,6 +116,9 @@ def main(train_path, score_path, pred_path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) == 5 and sys.argv[4] == "regression":
+        regression(*sys.argv[1:4])
+    elif len(sys.argv) == 4:
+        main(*sys.argv[1:])
+    else:
         sys.exit(__doc__)
-    main(*sys.argv[1:])
