@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/segmint/segmint/models/frame"
@@ -178,4 +180,67 @@ func Importance(f *registry.File) ([]string, error) {
 		return a > b || a == b && names[i] < names[j]
 	})
 	return names, nil
+}
+
+// ErrNotExplained: Explain takes apart gradient-boosted models only.
+var ErrNotExplained = errors.New("only gbdt models are explained")
+
+// Explanation takes apart a model file's score of each row: Base plus the
+// row's Contrib (one per feature, in Features order) is Raw, the score
+// before the link function and calibration (log-odds for a binary gbdt).
+// For a file with an offset, the offset feature's value is part of its
+// contribution and Raw is the prediction before the offset's floor.
+type Explanation struct {
+	Features []string
+	Base     float64
+	Contrib  [][]float64
+	Raw      []float64
+}
+
+// Explain explains a gbdt model file's scores of x by the path method
+// (gbdt.Model.Contributions); Raw is the model's own raw score
+// (gbdt.Model.PredictRaw), which the contributions add up to within
+// rounding.
+func Explain(f *registry.File, x *frame.Frame) (*Explanation, error) {
+	if f.Kind != "gbdt" {
+		return nil, fmt.Errorf("model file %s (%s): %w", f.Name, f.Kind, ErrNotExplained)
+	}
+	var m gbdt.Model
+	if err := json.Unmarshal(f.Model, &m); err != nil {
+		return nil, fmt.Errorf("model file %s: %w", f.Name, err)
+	}
+	x, err := x.Conform(f.Features)
+	if err != nil {
+		return nil, err
+	}
+	base, contrib, err := m.Contributions(x)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := m.PredictRaw(x)
+	if err != nil {
+		return nil, err
+	}
+	e := &Explanation{Base: base, Contrib: contrib, Raw: raw}
+	for _, ft := range m.Features {
+		e.Features = append(e.Features, ft.Name)
+	}
+	off := -1
+	var offset []float64
+	if f.Offset != nil {
+		off = slices.Index(e.Features, f.Offset.Column)
+		if offset, err = offsetColumn(f.Offset, x); err != nil {
+			return nil, err
+		}
+		if off < 0 {
+			return nil, fmt.Errorf("model file %s: offset %q is not a feature", f.Name, f.Offset.Column)
+		}
+	}
+	if off >= 0 {
+		for r, row := range contrib {
+			row[off] += offset[r]
+			raw[r] += offset[r]
+		}
+	}
+	return e, nil
 }
