@@ -56,11 +56,15 @@ type Decision struct {
 	SelectionWindowTo string `parquet:"selection_window_to,optional"`
 	HoldoutFrom       string `parquet:"holdout_from,optional"`
 	// Drift is the population stability index of the refitted model's
-	// score and of its three most drifted features, from its training
-	// snapshot to tonight's customers ("score 0.041, recency_days 0.120, ...");
-	// Drifted is true when one is above 0.25.
+	// score and of its five most important numeric features, from its
+	// training snapshot to tonight's customers ("score 0.041, recency_days
+	// 0.120, ..."); Drifted is true when one is above 0.25.
 	Drift   string `parquet:"drift,optional"`
 	Drifted bool   `parquet:"drifted"`
+	// Importance is the model's global feature importance: its five most
+	// important features with their shares ("recency_days 41%, ...": gbdt
+	// by total split gain, logreg by absolute standardised coefficient).
+	Importance string `parquet:"importance,optional"`
 }
 
 // Score is one row of scores: one customer with at least one order.

@@ -145,11 +145,19 @@ func offsetColumn(o *registry.Offset, x *frame.Frame) ([]float64, error) {
 	return c.Num, nil
 }
 
+// Weight is a feature's importance in a model (Importance).
+type Weight struct {
+	Feature string
+	// Share is the feature's part of the model's total importance (0-1).
+	Share float64
+}
+
 // Importance ranks the features of the model in f, most important first:
 // gbdt by total split gain, logreg by the largest absolute coefficient of
 // the feature's columns (numeric columns are standardised, so their
-// coefficients compare). Features a model never uses come last, by name.
-func Importance(f *registry.File) ([]string, error) {
+// coefficients compare), each with its share of the total. Features a
+// model never uses come last, by name.
+func Importance(f *registry.File) ([]Weight, error) {
 	score := map[string]float64{}
 	switch f.Kind {
 	case "gbdt":
@@ -171,15 +179,22 @@ func Importance(f *registry.File) ([]string, error) {
 	default:
 		return nil, fmt.Errorf("model file %s: no importance for kind %q", f.Name, f.Kind)
 	}
-	names := make([]string, len(f.Features))
+	var total float64
+	out := make([]Weight, len(f.Features))
 	for i, ft := range f.Features {
-		names[i] = ft.Name
+		out[i] = Weight{Feature: ft.Name, Share: score[ft.Name]}
+		total += score[ft.Name]
 	}
-	sort.SliceStable(names, func(i, j int) bool {
-		a, b := score[names[i]], score[names[j]]
-		return a > b || a == b && names[i] < names[j]
+	if total > 0 {
+		for i := range out {
+			out[i].Share /= total
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Share, out[j].Share
+		return a > b || a == b && out[i].Feature < out[j].Feature
 	})
-	return names, nil
+	return out, nil
 }
 
 // ErrNotExplained: Explain takes apart gradient-boosted models only.
