@@ -65,6 +65,14 @@ type Decision struct {
 	// important features with their shares ("recency_days 41%, ...": gbdt
 	// by total split gain, logreg by absolute standardised coefficient).
 	Importance string `parquet:"importance,optional"`
+	// Fairness is a classifier's figures per country group of its
+	// selection holdout (rows, observed positive rate, mean calibrated
+	// probability, ROC AUC) and the largest gaps between groups; Unfair
+	// is true when two groups' AUCs differ by more than 0.10 or a group's
+	// mean probability is off its rate by more than 0.10. Null with fewer
+	// than two groups of 50 customers and 10 of each label.
+	Fairness string `parquet:"fairness,optional"`
+	Unfair   bool   `parquet:"unfair"`
 }
 
 // Score is one row of scores: one customer with at least one order.
