@@ -9,6 +9,7 @@ import (
 
 	_ "github.com/marcboeker/go-duckdb" // DuckDB, the independent reader and SQL engine
 
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/models/frame"
 	"github.com/segmint/segmint/models/learn"
@@ -399,6 +400,24 @@ func TestDuckDBReadsModelOutputs(t *testing.T) {
 			t.Errorf("scores.%s is null for every customer", col)
 		}
 	}
+	// Issue 14, reasons: for every customer and gradient-boosted score, the
+	// base and the contributions of scores/reasons add up to the model's
+	// raw score, and the scores carry the three largest as text.
+	reasons := partsGlob(st, dataset.Partition{Dataset: contract.ScoreReasons, Date: d})
+	var groups, off int64
+	var worst float64
+	if err := db.QueryRow(fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE gap > 1e-9), coalesce(max(gap), 0) FROM (
+		SELECT abs(any_value(base) + sum(contribution) - any_value(raw_score)) AS gap FROM read_parquet('%s') GROUP BY customer_id, score)`, reasons)).
+		Scan(&groups, &off, &worst); err != nil {
+		t.Fatal(err)
+	}
+	explained := queryInt(t, db, fmt.Sprintf(`SELECT count(churn_probability_90d_reasons) + count(purchase_probability_7d_reasons) +
+		count(purchase_probability_30d_reasons) + count(purchase_probability_90d_reasons) + count(predicted_revenue_90d_reasons) FROM read_parquet('%s')`,
+		partsGlob(st, dataset.Partition{Dataset: "scores", Date: d})))
+	if groups < 400 || off != 0 || explained != groups {
+		t.Errorf("reasons: %d customer scores explained (%d texts in scores), %d not adding up to the raw score (largest gap %g)", groups, explained, off, worst)
+	}
+	t.Logf("reasons: %d customer scores, largest gap between base + contributions and the raw score %g", groups, worst)
 
 	input := filepath.Join(repoRoot(t), "testdata/bank/bank.csv")
 	tab, err := frame.Read(input, frame.Options{})

@@ -254,8 +254,14 @@ func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
 			t.Errorf("%s promoted with %v (calibration %v)", k.Name, m, f.Calibration)
 		}
 	}
-	if promoted < 2 {
-		t.Errorf("only %d classifiers promoted on the sample", promoted)
+	if promoted < 4 {
+		t.Errorf("only %d classifiers promoted on the sample, want all four", promoted)
+	}
+	// The decision record names each model's most important features.
+	for name, d := range decisions(t, env, sampleDate) {
+		if name != contract.CLVModel && (strings.Count(d.Importance, "%") != 5 || !strings.Contains(d.Importance, "_")) {
+			t.Errorf("%s: importance %q", name, d.Importance)
+		}
 	}
 }
 

@@ -95,6 +95,9 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	if drErr == nil {
 		row.Drift, row.Drifted = dr.summary()
 	}
+	if row.Fairness, row.Unfair, err = fairness(sel, holdSet); err != nil {
+		return contract.Decision{}, fmt.Errorf("fairness: %w", err)
+	}
 	return row, nil
 }
 

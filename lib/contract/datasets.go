@@ -25,6 +25,7 @@ const (
 	DailyKPIs        = "kpi/daily"
 	Decisions        = "models/_decisions"
 	Scores           = "scores"
+	ScoreReasons     = "scores/reasons"
 	RFMSegments      = "segments/rfm"
 	Reports          = "reports"
 	Backfills        = "runs/backfill"
@@ -157,6 +158,8 @@ func Datasets() []Dataset {
 			cond: hasModels},
 		{Path: Scores, Partitioning: ByDate, Row: rowOf[Score](), Writer: StepScore,
 			About: "one customer's RFM scores and segment and the champion models' predictions"},
+		{Path: ScoreReasons, Partitioning: ByDate, Row: rowOf[Reason](), Writer: StepScore,
+			About: "one feature's contribution to one customer's score of a gradient-boosted champion (empty without one)"},
 		{Path: RFMSegments, Partitioning: ByDate, Row: rowOf[Member](), Writer: StepPublish,
 			Files: "audience.csv", When: "segments.rfm.enabled", About: "one customer of an RFM segment",
 			cond: func(c *config.Config) bool { return c.Segments.RFM.Enabled }},
