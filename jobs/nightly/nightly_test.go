@@ -41,12 +41,13 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	// contacts, touchpoints, ad clicks, ad metrics, consent events,
 	// deletion requests, suppressions), the orders' quality report and
 	// quarantine (2), orders, customers, identity map and events (4),
-	// features, cohorts and daily KPIs (3), the model decisions (1), scores,
-	// RFM segment Parquet and CSV (3); 8 rule segments of a snapshot,
-	// export, adds and removes (32), 3 of them for ads with a Google and a
-	// Meta file (6); 3 trigger lists of Parquet and CSV (6).
-	if len(first) != 75 {
-		t.Fatalf("want 75 data files, got %d", len(first))
+	// features, cohorts and daily KPIs (3), the model decisions (1), scores
+	// and their reasons (2), RFM segment Parquet and CSV (2); 8 rule
+	// segments of a snapshot, export, adds and removes (32), 3 of them for
+	// ads with a Google and a Meta file (6); 3 trigger lists of Parquet and
+	// CSV (6).
+	if len(first) != 76 {
+		t.Fatalf("want 76 data files, got %d", len(first))
 	}
 	firstModels := modelFiles(t, st)
 	env.RunID += "-again"
