@@ -23,6 +23,7 @@ import (
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/httpclient"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -107,7 +108,7 @@ func TestIngestFromFakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := f.config()
-	d, _ := rundate.Parse("2024-03-31")
+	d := rundatetest.Parse(t, "2024-03-31")
 	stats, err := ingest.Run(t.Context(), testEnv(t, st, cfg, end.Add(36*time.Hour)), d)
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +213,7 @@ func BenchmarkIngestCRM(b *testing.B) {
 	const n = 100_000
 	end := time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
 	f := startFakes(b, n, end)
-	d, _ := rundate.Parse("2024-03-31")
+	d := rundatetest.Parse(b, "2024-03-31")
 	for _, source := range []string{"hubspot", "salesforce"} {
 		b.Run(source, func(b *testing.B) {
 			cfg := f.config()

@@ -11,7 +11,7 @@ import (
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -49,7 +49,7 @@ func TestAdAPIsFeedDailyKPIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := testEnv(t, st, cfg, end.Add(36*time.Hour))
-	d, _ := rundate.Parse("2024-03-31")
+	d := rundatetest.Parse(t, "2024-03-31")
 	if _, err := ingest.Run(t.Context(), env, d); err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,11 @@ import (
 	"github.com/segmint/segmint/lib/audiencefile"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/csvtest"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/uplift"
 )
@@ -44,7 +46,7 @@ func cellsOf(t *testing.T, st *store.Local, p dataset.Partition, f dataset.File)
 	path := st.Path(p.Key(f.Name))
 	cells := map[string]bool{}
 	if f.Format == "csv" {
-		recs := readCSVFile(t, path)
+		recs := csvtest.ReadFile(t, path)
 		for _, rec := range recs[1:] {
 			for _, c := range rec {
 				cells[c] = true
@@ -85,7 +87,7 @@ func cellsOf(t *testing.T, st *store.Local, p dataset.Partition, f dataset.File)
 func forbidden(t *testing.T, st store.Store, cfg *config.Config) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: mustDate(t, sampleDate)})
+	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,10 +108,10 @@ func forbidden(t *testing.T, st store.Store, cfg *config.Config) map[string]stri
 	for _, e := range optedOutEmails(t) {
 		raw = append(raw, audiencefile.Person{Email: e})
 	}
-	for _, rec := range readCSVFile(t, "../../testdata/synthetic/deletion_requests.csv")[1:] {
+	for _, rec := range csvtest.ReadFile(t, "../../testdata/synthetic/deletion_requests.csv")[1:] {
 		raw = append(raw, audiencefile.Person{Email: rec[2]})
 	}
-	for _, rec := range readCSVFile(t, "../../testdata/synthetic/suppressions.csv")[1:] {
+	for _, rec := range csvtest.ReadFile(t, "../../testdata/synthetic/suppressions.csv")[1:] {
 		raw = append(raw, audiencefile.Person{Email: rec[0], Phone: rec[1]})
 		if rec[3] != "" {
 			out[rec[3]] = "suppression list e-mail hash"
@@ -126,7 +128,7 @@ func forbidden(t *testing.T, st store.Store, cfg *config.Config) map[string]stri
 // deletionRequested are the ids of the customers with a deletion request.
 func deletionRequested(t *testing.T, st store.Store) map[string]bool {
 	t.Helper()
-	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: mustDate(t, sampleDate)})
+	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +171,7 @@ func hashesOf(t *testing.T, p audiencefile.Person, region string) []string {
 // (by changed_at) opts out.
 func optedOutEmails(t *testing.T) []string {
 	t.Helper()
-	recs := readCSVFile(t, "../../testdata/synthetic/consent_events.csv")
+	recs := csvtest.ReadFile(t, "../../testdata/synthetic/consent_events.csv")
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
@@ -278,7 +280,7 @@ func checkHeader(t *testing.T, path, role string) {
 // Binomial(members, share) count.
 func TestControlSharesAreWithinTheBinomialRange(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	for _, seg := range cfg.Segments.Rules {
 		rows, _, err := dataset.ReadParquet[contract.AudienceMember](t.Context(), st, dataset.Partition{Dataset: contract.Segment(seg.Name), Date: d})
 		if err != nil {
@@ -311,7 +313,7 @@ func TestControlGroupsHoldOverA30DayBackfill(t *testing.T) {
 	cfg := sampleConfig(t)
 	st := newLocal(t)
 	env := testEnv(t, st, cfg)
-	last := mustDate(t, sampleDate)
+	last := rundatetest.Parse(t, sampleDate)
 	for d := last.AddDays(-29); !d.Start().After(last.Start()); d = d.AddDays(1) {
 		runNightly(t, env, d.String(), false)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/jobs/nightly"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 )
 
@@ -41,7 +42,7 @@ func BenchmarkNightlyFullYear(b *testing.B) {
 	cfg.Sources[0].Landing = landing
 	env := testEnv(b, newLocal(b), cfg)
 	env.Log = zerolog.Nop()
-	d := mustDate(b, sampleDate)
+	d := rundatetest.Parse(b, sampleDate)
 	var lines int64
 	for b.Loop() {
 		rec := &runlog.Record{}

@@ -19,7 +19,7 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/jobs/unify/bench"
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -57,7 +57,7 @@ func benchUnifyFeatures(b *testing.B, copies int) {
 		b.Fatal(err)
 	}
 	env := unifyBenchEnv(b, landing)
-	d, _ := rundate.Parse("2010-12-09")
+	d := rundatetest.Parse(b, "2010-12-09")
 	if _, err := ingest.Run(b.Context(), env, d); err != nil {
 		b.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/models/frame"
 	"github.com/segmint/segmint/models/learn"
 )
@@ -51,7 +52,7 @@ func queryInt(t *testing.T, db *sql.DB, q string) int64 {
 func TestDuckDBReadsOutputs(t *testing.T) {
 	_, st := runSample(t, sampleDate)
 	db := openDuckDB(t)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	for _, ds := range []string{"raw/retail/orders", "unified/orders", "unified/customers", "features/customers", "kpi/cohorts", "kpi/daily", "models/_decisions", "scores", "segments/rfm"} {
 		p := dataset.Partition{Dataset: ds, Date: d}
 		m, err := dataset.ReadManifest(t.Context(), st, p)
@@ -130,8 +131,8 @@ func TestCustomersEqualIndependentSQL(t *testing.T) {
 			cfg, st := runSample(t, date)
 			db := openDuckDB(t)
 			input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-			end := sqlEnd(mustDate(t, date))
-			p := dataset.Partition{Dataset: "unified/customers", Date: mustDate(t, date)}
+			end := sqlEnd(rundatetest.Parse(t, date))
+			p := dataset.Partition{Dataset: "unified/customers", Date: rundatetest.Parse(t, date)}
 			parts := partsGlob(st, p)
 			expected := fmt.Sprintf(expectedCustomersSQL, input, end)
 			q := fmt.Sprintf(`
@@ -205,8 +206,8 @@ func TestCustomer360EqualsIndependentSQL(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
 	db := openDuckDB(t)
 	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-	end := sqlEnd(mustDate(t, sampleDate))
-	p := dataset.Partition{Dataset: "unified/customers", Date: mustDate(t, sampleDate)}
+	end := sqlEnd(rundatetest.Parse(t, sampleDate))
+	p := dataset.Partition{Dataset: "unified/customers", Date: rundatetest.Parse(t, sampleDate)}
 	parts := partsGlob(st, p)
 	q := fmt.Sprintf(`
 WITH expected AS (%s),
@@ -240,8 +241,8 @@ func TestCohortsEqualIndependentSQL(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
 	db := openDuckDB(t)
 	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-	end := sqlEnd(mustDate(t, sampleDate))
-	p := dataset.Partition{Dataset: "kpi/cohorts", Date: mustDate(t, sampleDate)}
+	end := sqlEnd(rundatetest.Parse(t, sampleDate))
+	p := dataset.Partition{Dataset: "kpi/cohorts", Date: rundatetest.Parse(t, sampleDate)}
 	parts := partsGlob(st, p)
 	q := fmt.Sprintf(`
 WITH src AS (SELECT DISTINCT * FROM read_csv('%[1]s', header=true, all_varchar=true)),
@@ -269,7 +270,7 @@ WHERE e.customers IS DISTINCT FROM a.customers OR e.repeaters IS DISTINCT FROM a
 // equal DuckDB SQL over the raw touchpoints.
 func TestEngagementEqualsIndependentSQL(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	owners := touchOwners(t, st, d, identityIDs(t, st, d), "event_id")
 	raw := dataset.Partition{Dataset: "raw/web/touchpoints", Date: d}
 	db := openDuckDB(t)
@@ -314,7 +315,7 @@ WHERE e.first_channel IS DISTINCT FROM a.first_channel OR e.first_campaign IS DI
 // and campaign.
 func TestDailyKPIsEqualIndependentSQL(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	db := openDuckDB(t)
 	tp := partsGlob(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})
 	orders := partsGlob(st, dataset.Partition{Dataset: "unified/orders", Date: d})
@@ -373,7 +374,7 @@ WHERE e.sessions IS DISTINCT FROM a.sessions OR e.touchpoints IS DISTINCT FROM a
 func TestDuckDBReadsModelOutputs(t *testing.T) {
 	_, st := runSample(t, sampleDate)
 	db := openDuckDB(t)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	want := map[string]map[string]string{
 		"scores": {"purchase_probability_90d": "DOUBLE", "purchase_probability_90d_pct": "DOUBLE", "purchase_probability_90d_version": "VARCHAR",
 			"churn_probability_90d": "DOUBLE", "p_alive": "DOUBLE", "expected_purchases_90d": "DOUBLE", "clv_365d": "DOUBLE"},

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 )
 
 // update rewrites the golden files from the DuckDB SQL:
@@ -200,7 +201,7 @@ type goldenTable struct {
 // the SQL and running with -update.
 func TestGoldenValues(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	db := openGoldenDB(t)
 	orders := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
 	end := sqlEnd(d)

@@ -3,7 +3,6 @@ package nightly_test
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
@@ -61,20 +61,11 @@ func testEnv(t testing.TB, st store.Store, cfg *config.Config) step.Env {
 	}
 }
 
-func mustDate(t testing.TB, s string) rundate.Date {
-	t.Helper()
-	d, err := rundate.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 // runNightly runs the whole DAG for date and fails the test on error.
 func runNightly(t *testing.T, env step.Env, date string, redo bool) *runlog.Record {
 	t.Helper()
 	rec := &runlog.Record{RunID: env.RunID}
-	if err := nightly.Run(t.Context(), env, mustDate(t, date), redo, rec); err != nil {
+	if err := nightly.Run(t.Context(), env, rundatetest.Parse(t, date), redo, rec); err != nil {
 		t.Fatalf("nightly %s: %v", date, err)
 	}
 	return rec
@@ -95,28 +86,13 @@ func sqlEnd(d rundate.Date) string {
 	return d.End().Format("2006-01-02 15:04:05")
 }
 
-// readCSVFile reads every record of a CSV file, its header included.
-func readCSVFile(t testing.TB, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 // dataParts maps the key of every data file named by a committed manifest
 // of date to the sha256 of the bytes actually stored under it.
 func dataParts(t *testing.T, st store.Store, cfg *config.Config, date string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, s := range nightly.Steps() {
-		for _, p := range s.Outputs(cfg, mustDate(t, date)) {
+		for _, p := range s.Outputs(cfg, rundatetest.Parse(t, date)) {
 			m, err := dataset.ReadManifest(t.Context(), st, p)
 			if err != nil {
 				t.Fatalf("manifest of %s: %v", p, err)
@@ -195,5 +171,5 @@ func runValid(t *testing.T, cfg *config.Config) (*store.Local, rundate.Date) {
 	}
 	st := newLocal(t)
 	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
-	return st, mustDate(t, sampleDate)
+	return st, rundatetest.Parse(t, sampleDate)
 }

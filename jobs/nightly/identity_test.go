@@ -11,10 +11,12 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
+	"github.com/segmint/segmint/lib/csvtest"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 )
 
 // TestIdentityResolutionOnSyntheticSample measures the links identity
@@ -23,7 +25,7 @@ import (
 // precision at least 0.99.
 func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	customerOf := identityIDs(t, st, d)
 	// Predicted person of every record that truth.csv names.
 	pred := map[string]string{}
@@ -46,7 +48,7 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 			pred["customer/"+number] = id
 		}
 	}
-	recs := readCSVFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/truth.csv"))
+	recs := csvtest.ReadFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/truth.csv"))
 	truth := map[string]string{}
 	for _, r := range recs[1:] {
 		truth[r[0]+"/"+r[1]] = r[2]
@@ -67,14 +69,14 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 // phone only as SHA-256 hashes of normalised values found in the CRM.
 func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	ids := identityIDs(t, st, d)
 	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Every hash must be the hash of a normalised e-mail of the CRM export.
-	recs := readCSVFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/crm_contacts.csv"))
+	recs := csvtest.ReadFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/crm_contacts.csv"))
 	known := map[string]bool{}
 	for _, r := range recs[1:] {
 		if e, ok := normalize.Email(r[1]); ok {
@@ -138,9 +140,9 @@ func TestCustomerIDsStableAcrossRuns(t *testing.T) {
 	env := testEnv(t, st, cfg)
 	runNightly(t, env, "2010-09-30", false)
 	runNightly(t, env, sampleDate, false)
-	before := identityIDs(t, st, mustDate(t, "2010-09-30"))
-	after := identityIDs(t, st, mustDate(t, sampleDate))
-	events, _, err := dataset.ReadParquet[identity.Event](t.Context(), st, dataset.Partition{Dataset: contract.IdentityEvents, Date: mustDate(t, sampleDate)})
+	before := identityIDs(t, st, rundatetest.Parse(t, "2010-09-30"))
+	after := identityIDs(t, st, rundatetest.Parse(t, sampleDate))
+	events, _, err := dataset.ReadParquet[identity.Event](t.Context(), st, dataset.Partition{Dataset: contract.IdentityEvents, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -55,7 +56,7 @@ func ratesSQL(cfg *config.Config) string {
 // customers are checked by TestDailyKPIsEqualIndependentSQL.)
 func TestAdKPIsEqualIndependentSQL(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	db := openDuckDB(t)
 	export := filepath.Join(repoRoot(t), "testdata/synthetic/ad_metrics.csv")
 	daily := partsGlob(st, dataset.Partition{Dataset: "kpi/daily", Date: d})
@@ -197,11 +198,11 @@ SELECT (SELECT count(*) FROM eo FULL OUTER JOIN ao USING (order_id) WHERE eo.val
 func runFails(t *testing.T, cfg *config.Config, date, partition string) error {
 	t.Helper()
 	st := newLocal(t)
-	err := nightly.Run(t.Context(), testEnv(t, st, cfg), mustDate(t, date), false, &runlog.Record{})
+	err := nightly.Run(t.Context(), testEnv(t, st, cfg), rundatetest.Parse(t, date), false, &runlog.Record{})
 	if err == nil {
 		t.Fatal("the run succeeded")
 	}
-	ok, cerr := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: partition, Date: mustDate(t, date)})
+	ok, cerr := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: partition, Date: rundatetest.Parse(t, date)})
 	if cerr != nil || ok {
 		t.Errorf("%s committed (%v) after a failed run", partition, cerr)
 	}
@@ -260,7 +261,7 @@ func TestAdSpendWithoutARateFailsTheRun(t *testing.T) {
 // one person.
 func TestConsentEqualsIndependentSQL(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	ids := identityIDs(t, st, d)
 	owners := touchOwners(t, st, d, ids, "email")
 	var m strings.Builder

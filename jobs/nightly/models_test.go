@@ -10,6 +10,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/registry"
@@ -17,7 +18,7 @@ import (
 
 func decisions(t *testing.T, env step.Env, date string) map[string]contract.Decision {
 	t.Helper()
-	rows, _, err := dataset.ReadParquet[contract.Decision](t.Context(), env.Store, dataset.Partition{Dataset: contract.Decisions, Date: mustDate(t, date)})
+	rows, _, err := dataset.ReadParquet[contract.Decision](t.Context(), env.Store, dataset.Partition{Dataset: contract.Decisions, Date: rundatetest.Parse(t, date)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestModelsRetrainNightly(t *testing.T) {
 	}
 
 	// The champions score every customer with an order.
-	rows, m, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, sampleDate)})
+	rows, m, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestModelsNeedEnoughData(t *testing.T) {
 	if d.Trained || d.Promoted || !strings.Contains(d.Reason, "too little data") {
 		t.Fatalf("purchase model on six weeks of data: %+v", d)
 	}
-	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, "2010-02-15")})
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, "2010-02-15")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +259,7 @@ func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
 // under 365, and the percentiles lie in [0, 1].
 func TestEligibilityDecidesWhoIsScored(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	scores, _, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: d})
 	if err != nil {
 		t.Fatal(err)
@@ -308,7 +309,7 @@ func TestValueModelMustBeatRepeatingTheLast90Days(t *testing.T) {
 	if !d.Trained || d.Promoted != (mae < base) || base <= 0 {
 		t.Errorf("decision %+v with MAE %.2f against %.2f", d, mae, base)
 	}
-	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, sampleDate)})
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}

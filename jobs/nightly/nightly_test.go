@@ -17,6 +17,7 @@ import (
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/filedrop"
 	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
@@ -59,7 +60,7 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	// No stale or duplicate objects: each partition holds exactly its
 	// manifest's files, manifest.json and _SUCCESS.
 	for _, s := range nightly.Steps() {
-		for _, p := range s.Outputs(cfg, mustDate(t, sampleDate)) {
+		for _, p := range s.Outputs(cfg, rundatetest.Parse(t, sampleDate)) {
 			m, err := dataset.ReadManifest(t.Context(), st, p)
 			if err != nil {
 				t.Fatal(err)
@@ -120,7 +121,7 @@ func TestNightlySkipsCommittedSteps(t *testing.T) {
 		}
 	}
 	// Removing one marker makes that step and every later one run again.
-	p := dataset.Partition{Dataset: "features/customers", Date: mustDate(t, sampleDate)}
+	p := dataset.Partition{Dataset: "features/customers", Date: rundatetest.Parse(t, sampleDate)}
 	if err := st.Delete(t.Context(), p.Key(dataset.SuccessName)); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestMalformedRowsGoToQuarantine(t *testing.T) {
 	st := newLocal(t)
 	env := testEnv(t, st, cfg)
 	rec := runNightly(t, env, "2010-12-01", false)
-	d := mustDate(t, "2010-12-01")
+	d := rundatetest.Parse(t, "2010-12-01")
 	rejected, m, err := dataset.ReadParquet[filedrop.Rejected](t.Context(), st,
 		dataset.Partition{Dataset: contract.Quarantine("retail", "orders"), Date: d})
 	if err != nil {
@@ -203,7 +204,7 @@ func TestFailedRunLosesNothingCommitted(t *testing.T) {
 
 	cfg.Sources[0].Landing = t.TempDir() // an empty landing folder: the input is missing
 	rec := &runlog.Record{}
-	err := nightly.Run(t.Context(), testEnv(t, st, cfg), mustDate(t, sampleDate), true, rec)
+	err := nightly.Run(t.Context(), testEnv(t, st, cfg), rundatetest.Parse(t, sampleDate), true, rec)
 	if !errors.Is(err, filedrop.ErrNoFiles) {
 		t.Fatalf("want ErrNoFiles, got %v", err)
 	}

@@ -2,7 +2,6 @@ package clv_test
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmint/segmint/lib/csvtest"
 	"github.com/segmint/segmint/models/clv"
 )
 
@@ -68,19 +68,12 @@ func readCDNOW(tb testing.TB, path string, idCol int) []clv.Transaction {
 // the numeric ID.
 func readSummary(tb testing.TB, path string) map[int]clv.Customer {
 	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	rows := csvtest.ReadFile(tb, path)
 	out := make(map[int]clv.Customer, len(rows)-1)
 	for _, row := range rows[1:] {
 		v := make([]float64, len(row))
 		for i, s := range row {
+			var err error
 			if v[i], err = strconv.ParseFloat(s, 64); err != nil {
 				tb.Fatalf("%s: %v", path, err)
 			}

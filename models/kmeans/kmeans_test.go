@@ -3,36 +3,29 @@ package kmeans
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"strconv"
 	"testing"
+
+	"github.com/segmint/segmint/lib/csvtest"
 )
 
 // readCSV reads a testdata table written by golden.py: feature columns
 // (blank = missing) and scikit-learn's label last.
 func readCSV(t testing.TB, path string) (names []string, rows [][]float64, labels []int) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := csvtest.ReadFile(t, path)
 	d := len(recs[0]) - 1
 	for _, rec := range recs[1:] {
 		row := make([]float64, d)
 		for j := range d {
 			row[j] = math.NaN()
 			if rec[j] != "" {
+				var err error
 				if row[j], err = strconv.ParseFloat(rec[j], 64); err != nil {
 					t.Fatal(err)
 				}
