@@ -50,6 +50,15 @@ func sampleConfig(t testing.TB) *config.Config {
 	return cfg
 }
 
+// sampleEnv is the sample configuration, a new local store and a test
+// environment on both.
+func sampleEnv(t testing.TB) (*config.Config, *store.Local, step.Env) {
+	t.Helper()
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	return cfg, st, testEnv(t, st, cfg)
+}
+
 func testEnv(t testing.TB, st store.Store, cfg *config.Config) step.Env {
 	t.Helper()
 	return step.Env{
@@ -75,9 +84,8 @@ func runNightly(t *testing.T, env step.Env, date string, redo bool) *runlog.Reco
 // local store, and returns the config and the store.
 func runSample(t *testing.T, date string) (*config.Config, *store.Local) {
 	t.Helper()
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), date, false)
+	cfg, st, env := sampleEnv(t)
+	runNightly(t, env, date, false)
 	return cfg, st
 }
 
@@ -125,11 +133,6 @@ func writeFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// partsGlob is the glob of a local partition's Parquet parts, for DuckDB.
-func partsGlob(st *store.Local, p dataset.Partition) string {
-	return filepath.Join(filepath.Dir(st.Path(p.Key("x"))), "part-*.parquet")
 }
 
 // identityIDs reads the identity map of date d: record key -> customer id.

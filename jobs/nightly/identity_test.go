@@ -1,9 +1,7 @@
 package nightly_test
 
 import (
-	"compress/gzip"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,9 +9,9 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
-	"github.com/segmint/segmint/lib/csvtest"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate/rundatetest"
@@ -48,7 +46,7 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 			pred["customer/"+number] = id
 		}
 	}
-	recs := csvtest.ReadFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/truth.csv"))
+	recs := fixture.ReadCSV(t, filepath.Join(repoRoot(t), "testdata/synthetic/truth.csv"))
 	truth := map[string]string{}
 	for _, r := range recs[1:] {
 		truth[r[0]+"/"+r[1]] = r[2]
@@ -76,7 +74,7 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Every hash must be the hash of a normalised e-mail of the CRM export.
-	recs := csvtest.ReadFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/crm_contacts.csv"))
+	recs := fixture.ReadCSV(t, filepath.Join(repoRoot(t), "testdata/synthetic/crm_contacts.csv"))
 	known := map[string]bool{}
 	for _, r := range recs[1:] {
 		if e, ok := normalize.Email(r[1]); ok {
@@ -84,16 +82,7 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 		}
 	}
 	// Logged-in touchpoints carry e-mails too.
-	tp, err := os.Open(filepath.Join(repoRoot(t), "testdata/synthetic/touchpoints.jsonl.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tp.Close()
-	gz, err := gzip.NewReader(tp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(gz)
+	dec := json.NewDecoder(fixture.Open(t, filepath.Join(repoRoot(t), "testdata/synthetic/touchpoints.jsonl.gz")))
 	for dec.More() {
 		var ev struct{ Email string }
 		if err := dec.Decode(&ev); err != nil {
@@ -135,9 +124,7 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 // the next night (the identity map of the night before is the starting
 // point), for every record present on both nights.
 func TestCustomerIDsStableAcrossRuns(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	_, st, env := sampleEnv(t)
 	runNightly(t, env, "2010-09-30", false)
 	runNightly(t, env, sampleDate, false)
 	before := identityIDs(t, st, rundatetest.Parse(t, "2010-09-30"))

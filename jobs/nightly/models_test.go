@@ -43,9 +43,7 @@ func championOf(t *testing.T, env step.Env, name string) string {
 // on the same holdout says so, an old date rerun cannot demote a newer
 // champion, and the champions score every customer.
 func TestModelsRetrainNightly(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	cfg, st, env := sampleEnv(t)
 
 	runNightly(t, env, "2010-09-30", false)
 	early := decisions(t, env, "2010-09-30")
@@ -142,8 +140,7 @@ func TestModelsRetrainNightly(t *testing.T) {
 // TestModelsNeedEnoughData: a night whose data cannot support a model
 // trains none, says why, keeps the run going and leaves its scores null.
 func TestModelsNeedEnoughData(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	_, _, env := sampleEnv(t)
 	runNightly(t, env, "2010-02-15", false)
 	d := decisions(t, env, "2010-02-15")["purchase_90d"]
 	if d.Trained || d.Promoted || !strings.Contains(d.Reason, "too little data") {
@@ -164,8 +161,7 @@ func TestModelsNeedEnoughData(t *testing.T) {
 // sample's data ends on 2010-12-09) trains and promotes nothing and says
 // why; the champions stay, and the real date reruns cleanly after it.
 func TestAFutureDatePromotesNothing(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	cfg, _, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	champions := map[string]string{}
 	for _, name := range contract.Models(cfg) {
@@ -208,8 +204,7 @@ func championIfAny(t *testing.T, env step.Env, name string) string {
 // the same rows, its ROC AUC beats recency alone, and it carries its
 // calibration, which the scores go through (every probability in [0, 1]).
 func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	cfg, _, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	reg := registry.New(env.Store, env.Log)
 	promoted := 0
@@ -296,8 +291,7 @@ func TestEligibilityDecidesWhoIsScored(t *testing.T) {
 // promoted exactly when its holdout MAE beats repeating each customer's
 // last 90 days (on the sample it does not, and its column stays null).
 func TestValueModelMustBeatRepeatingTheLast90Days(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	_, _, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	d := decisions(t, env, sampleDate)["revenue_90d"]
 	f, err := registry.New(env.Store, env.Log).Load(t.Context(), "revenue_90d", d.Version)

@@ -33,9 +33,7 @@ func newLocal(t testing.TB) *store.Local {
 }
 
 func TestRerunWritesByteIdenticalParts(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	cfg, st, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	first := dataParts(t, st, cfg, sampleDate)
 	// raw and quarantine of 9 streams (18: orders, the product catalog,
@@ -106,9 +104,7 @@ func modelFiles(t *testing.T, st store.Store) map[string]string {
 }
 
 func TestNightlySkipsCommittedSteps(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	_, st, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	rec := runNightly(t, env, sampleDate, false)
 	status := map[string]string{}
@@ -196,9 +192,7 @@ func TestMalformedRowsGoToQuarantine(t *testing.T) {
 }
 
 func TestFailedRunLosesNothingCommitted(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	cfg, st, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	before := dataParts(t, st, cfg, sampleDate)
 

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/segmint/segmint/lib/csvtest"
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // inputs are the columns of testdata/inputs.csv, written by
@@ -16,7 +16,7 @@ type inputs struct {
 
 func readInputs(t *testing.T) inputs {
 	t.Helper()
-	rows := csvtest.ReadFile(t, "testdata/inputs.csv")
+	rows := fixture.ReadCSV(t, "testdata/inputs.csv")
 	var in inputs
 	cols := []*[]float64{&in.y, &in.p, &in.u, &in.w, &in.value, &in.pred, &in.expected, &in.actual}
 	for _, row := range rows[1:] {

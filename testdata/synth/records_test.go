@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmint/segmint/lib/csvtest"
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // normEmail is the identity rule: lower-case, trimmed.
@@ -345,7 +345,7 @@ func TestTruth(t *testing.T) {
 	if err := d.WriteFiles(t.Context(), dir); err != nil {
 		t.Fatal(err)
 	}
-	rows := csvtest.ReadFile(t, filepath.Join(dir, TruthFile))
+	rows := fixture.ReadCSV(t, filepath.Join(dir, TruthFile))
 	truth := map[string]string{}
 	for _, r := range rows[1:] {
 		k := r[0] + ":" + r[1]
