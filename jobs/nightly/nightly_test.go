@@ -229,17 +229,7 @@ func TestSameKeysAndChecksumsOnS3(t *testing.T) {
 // server is configured (fails instead in CI).
 func newTestS3(t *testing.T, edit func(*store.S3Config)) *store.S3 {
 	t.Helper()
-	endpoint := os.Getenv("SEGMINT_TEST_S3_ENDPOINT")
-	if endpoint == "" {
-		if os.Getenv("CI") == "true" || os.Getenv("SEGMINT_REQUIRE_S3") == "1" {
-			t.Fatal("SEGMINT_TEST_S3_ENDPOINT is not set: the S3 server did not start (.ci/s3-server.sh)")
-		}
-		t.Skip("SEGMINT_TEST_S3_ENDPOINT not set; run `make test` to start a local S3 server")
-	}
-	bucket := os.Getenv("SEGMINT_TEST_S3_BUCKET")
-	if bucket == "" {
-		bucket = "segmint-test"
-	}
+	endpoint, bucket := storetest.S3Endpoint(t), storetest.S3Bucket()
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
 	cfg := store.S3Config{
