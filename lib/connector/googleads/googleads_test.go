@@ -14,9 +14,9 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
-	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/connector/googleads/fake"
 	"github.com/segmint/segmint/lib/httpclient"
+	"github.com/segmint/segmint/lib/logging/logtest"
 )
 
 // Secrets as the environment holds them; distinctive so a leak is found.
@@ -32,7 +32,7 @@ type env struct {
 	h    *fake.Handler
 	opts fake.Options
 	vars map[string]string
-	logs *connectortest.SyncBuffer
+	logs *logtest.SyncBuffer
 }
 
 func newEnv(t testing.TB, opts fake.Options) *env {
@@ -47,7 +47,7 @@ func newEnv(t testing.TB, opts fake.Options) *env {
 	if opts.CustomerID == "" {
 		opts.CustomerID = fake.DefaultCustomerID
 	}
-	return &env{srv: srv, h: h, opts: opts, logs: &connectortest.SyncBuffer{}, vars: map[string]string{
+	return &env{srv: srv, h: h, opts: opts, logs: &logtest.SyncBuffer{}, vars: map[string]string{
 		"GADS_DEV": devToken, "GADS_CID": clientID, "GADS_CSECRET": clientSecret, "GADS_REFRESH": refreshToken,
 	}}
 }
