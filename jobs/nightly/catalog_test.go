@@ -12,6 +12,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/duckdbtest"
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // restatedCatalog writes a products CSV with an updated_at column into
@@ -56,7 +57,7 @@ func restatedCatalog(t *testing.T, dir string) int {
 	if err := w.WriteAll(out); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "products.csv"), b.String())
+	fixture.Write(t, filepath.Join(dir, "products.csv"), b.String())
 	n := len(out) - 1
 	for _, r := range later {
 		if r[2] == "future" {

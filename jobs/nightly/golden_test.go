@@ -13,6 +13,7 @@ import (
 
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/duckdbtest"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/rundate/rundatetest"
 )
 
@@ -218,7 +219,7 @@ func TestGoldenValues(t *testing.T) {
 			path := filepath.Join("testdata", "golden", g.file)
 			want := queryCSV(t, db, g.query)
 			if *update {
-				writeFile(t, path, want)
+				fixture.Write(t, path, want)
 			}
 			golden, err := os.ReadFile(path)
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/duckdbtest"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
@@ -31,7 +32,7 @@ func touchOwners(t *testing.T, st *store.Local, d rundate.Date, ids map[string]s
 		}
 	})
 	path := filepath.Join(t.TempDir(), field+"_owners.csv")
-	writeFile(t, path, b.String())
+	fixture.Write(t, path, b.String())
 	return path
 }
 
@@ -142,7 +143,7 @@ func eurConfig(t *testing.T, export string) *config.Config {
 	t.Helper()
 	cfg := sampleConfig(t)
 	landing := t.TempDir()
-	writeFile(t, filepath.Join(landing, "orders", "export.csv"), export)
+	fixture.Write(t, filepath.Join(landing, "orders", "export.csv"), export)
 	eu := cfg.Sources[0]
 	eu.Name, eu.Landing = "eushop", landing
 	eu.Streams = []config.Stream{eu.Streams[0]}
@@ -228,7 +229,7 @@ func TestOrderWithoutARateFailsTheRun(t *testing.T) {
 func TestAdSpendWithoutARateFailsTheRun(t *testing.T) {
 	cfg := sampleConfig(t)
 	landing := t.TempDir()
-	writeFile(t, filepath.Join(landing, "ad_metrics.csv"), "day,platform,campaign_id,impressions,reach,clicks,spend,currency\n"+
+	fixture.Write(t, filepath.Join(landing, "ad_metrics.csv"), "day,platform,campaign_id,impressions,reach,clicks,spend,currency\n"+
 		"2010-12-01,google_ads,1731002001,100,,3,1.50,GBP\n"+
 		"2010-12-02,google_ads,1731002099,100,,3,250,JPY\n")
 	cfg.Rates = append(cfg.Rates, config.Rate{Currency: "CHF", Rate: "0.65"}) // JPY still has none
@@ -264,7 +265,7 @@ func TestConsentEqualsIndependentSQL(t *testing.T) {
 		fmt.Fprintf(&m, "%q,%s\n", k, id)
 	}
 	idmap := filepath.Join(t.TempDir(), "identity.csv")
-	writeFile(t, idmap, m.String())
+	fixture.Write(t, idmap, m.String())
 	db := duckdbtest.Open(t)
 	raw := func(ds string) string { return duckdbtest.Parts(st, dataset.Partition{Dataset: ds, Date: d}) }
 	q := fmt.Sprintf(`

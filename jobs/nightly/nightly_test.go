@@ -16,6 +16,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/filedrop"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
@@ -138,7 +139,7 @@ func TestMalformedRowsGoToQuarantine(t *testing.T) {
 	cfg.Quality = quality.Config{} // this export's invoice numbers are not the shop's six digits
 	landing := t.TempDir()
 	cfg.Sources[0].Landing = landing
-	writeFile(t, filepath.Join(landing, "orders", "export.csv"), strings.Join([]string{
+	fixture.Write(t, filepath.Join(landing, "orders", "export.csv"), strings.Join([]string{
 		"Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country",
 		"1001,A1,good line,2,2010-12-01 10:00:00,1.50,12345,France",
 		"1002,A2,bad quantity,two,2010-12-01 10:00:00,1.50,12345,France",

@@ -10,6 +10,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/quality"
 	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
@@ -29,7 +30,7 @@ func TestQualityRulesQuarantineRefusedLines(t *testing.T) {
 	cfg := ordersAndCatalog(t)
 	landing := t.TempDir()
 	cfg.Sources[0].Landing = landing
-	writeFile(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)
+	fixture.Write(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)
 	for i := range cfg.Quality.Datasets[0].Rules {
 		r := &cfg.Quality.Datasets[0].Rules[i]
 		if r.Severity == "error" {
@@ -107,7 +108,7 @@ func TestQualityGateStopsTheRun(t *testing.T) {
 	cfg := ordersAndCatalog(t)
 	landing := t.TempDir()
 	cfg.Sources[0].Landing = landing
-	writeFile(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)
+	fixture.Write(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)
 	st := newLocal(t)
 	rec := &runlog.Record{}
 	err := nightly.Run(t.Context(), testEnv(t, st, cfg), rundatetest.Parse(t, "2010-12-01"), false, rec)

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
 )
@@ -273,15 +274,7 @@ func TestLocalRemoveStaleTemps(t *testing.T) {
 	}
 	put := func(name string, mod time.Time) string {
 		path := filepath.Join(root, "a", "dt=2010-12-09", name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(path, mod, mod); err != nil {
-			t.Fatal(err)
-		}
+		fixture.WriteModified(t, path, "x", mod)
 		return path
 	}
 	old := put(".tmp-1", time.Now().Add(-time.Hour))
