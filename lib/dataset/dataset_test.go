@@ -40,6 +40,13 @@ func newWriter(t *testing.T, s store.Store, p dataset.Partition) *dataset.Writer
 	return dataset.NewWriter(s, p, "run-1", "test", t.TempDir())
 }
 
+// dsWriter is the partition ds/dt=2010-12-09 that most tests write, and a
+// writer for it on s.
+func dsWriter(t *testing.T, s store.Store) (dataset.Partition, *dataset.Writer) {
+	p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, "2010-12-09")}
+	return p, newWriter(t, s, p)
+}
+
 // addText adds a text file as a data part.
 func addText(t *testing.T, w *dataset.Writer, content string) {
 	t.Helper()
@@ -249,8 +256,7 @@ func TestRecommitRemovesStaleFilesLast(t *testing.T) {
 func TestAddFileNamesAndManifest(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, "2010-12-09")}
-		w := newWriter(t, s, p)
+		p, w := dsWriter(t, s)
 		if err := dataset.WriteParquet(ctx, w, sampleRecs(4)); err != nil {
 			t.Fatal(err)
 		}
@@ -347,8 +353,7 @@ func equalRec(a, b rec) bool {
 func TestReadParquetRoundTrip(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, "2010-12-09")}
-		w := newWriter(t, s, p)
+		p, w := dsWriter(t, s)
 		want := sampleRecs(7)
 		if err := dataset.WriteParquet(ctx, w, want); err != nil {
 			t.Fatal(err)
@@ -422,8 +427,7 @@ func TestWriteParquetIsDeterministic(t *testing.T) {
 func TestWriteParquetEmpty(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, "2010-12-09")}
-		w := newWriter(t, s, p)
+		p, w := dsWriter(t, s)
 		if err := dataset.WriteParquet[rec](ctx, w, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -545,8 +549,7 @@ func TestCommittedDates(t *testing.T) {
 func TestEachRows(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, "2010-12-09")}
-		w := newWriter(t, s, p)
+		p, w := dsWriter(t, s)
 		first, second := sampleRecs(2500), sampleRecs(10)
 		if err := dataset.WriteParquet(ctx, w, first); err != nil {
 			t.Fatal(err)
