@@ -91,9 +91,9 @@ func TestLayers(t *testing.T) {
 				}
 			}
 		}
-		// storetest, connectortest, rundatetest, duckdbtest and fixture.
-		if helpers < 5 {
-			t.Errorf("%d helper packages of tests, want at least 5: update isTestHelper", helpers)
+		// storetest, connectortest, rundatetest, duckdbtest, logtest and fixture.
+		if helpers < 6 {
+			t.Errorf("%d helper packages of tests, want at least 6: update isTestHelper", helpers)
 		}
 	})
 
@@ -131,8 +131,8 @@ func TestLayers(t *testing.T) {
 }
 
 // isTestHelper says whether pkg holds helpers of tests: a package of the
-// module whose name ends in test (storetest, duckdbtest, rundatetest), or
-// lib/fixture.
+// module whose name ends in test (storetest, duckdbtest, rundatetest,
+// logtest), or lib/fixture.
 func isTestHelper(module, pkg string) bool {
 	rest, ok := strings.CutPrefix(pkg, module+"/")
 	return ok && (strings.HasSuffix(path.Base(rest), "test") || rest == "lib/fixture")
