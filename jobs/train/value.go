@@ -129,4 +129,3 @@ func decideValue(ctx context.Context, env step.Env, reg *registry.Registry, v co
 	row.SelectionWindowTo, row.HoldoutFrom = sel.Window.To, holdCut.Format(time.DateOnly)
 	return row, nil
 }
-
