@@ -34,9 +34,9 @@ func modelsCommands() []modelsCommand {
 		{"show", "--model NAME [--version V] [--json]", "one version's model file header, metrics and decision (default the champion)",
 			[]string{"model"}, showModel},
 		{"promote", "--model NAME --version V --reason TEXT [--by WHO]", "makes V the champion by hand, if the score step can use it",
-			[]string{"model", "version", "reason"}, promoteModel},
+			[]string{"model", "version", "reason"}, changeChampion((*registry.Registry).Promote)},
 		{"rollback", "--model NAME [--reason TEXT] [--by WHO]", "makes the champion before the current one champion again",
-			[]string{"model"}, rollbackModel},
+			[]string{"model"}, changeChampion((*registry.Registry).Rollback)},
 	}
 }
 
@@ -498,24 +498,18 @@ func championValue(d *registry.Decision) string {
 	return fmt.Sprintf(", %s %.4f on the same holdout", d.Metric, d.ChampionValue)
 }
 
-// promoteModel is `segmint models promote`.
-func promoteModel(ctx context.Context, m *modelsRun) error {
-	p, err := m.reg.Promote(ctx, m.request())
-	if err != nil {
-		return err
+// changeChampion is a subcommand that changes a champion by hand with
+// change (`segmint models promote`: Registry.Promote; `segmint models
+// rollback`: Registry.Rollback) and reports the change.
+func changeChampion(change func(*registry.Registry, context.Context, registry.Request) (*registry.Pointer, error)) func(context.Context, *modelsRun) error {
+	return func(ctx context.Context, m *modelsRun) error {
+		p, err := change(m.reg, ctx, m.request())
+		if err != nil {
+			return err
+		}
+		m.reportChange(p)
+		return nil
 	}
-	m.reportChange(p)
-	return nil
-}
-
-// rollbackModel is `segmint models rollback`.
-func rollbackModel(ctx context.Context, m *modelsRun) error {
-	p, err := m.reg.Rollback(ctx, m.request())
-	if err != nil {
-		return err
-	}
-	m.reportChange(p)
-	return nil
 }
 
 // request is the change of champion the flags ask for.

@@ -238,11 +238,17 @@ func saveFileDropState(ctx context.Context, env step.Env, src config.Source, st 
 
 // writeFileDropState stores a file-drop stream's state.
 func writeFileDropState(ctx context.Context, st store.Store, state State) error {
+	return putState(ctx, st, state.Source, state.Stream, state)
+}
+
+// putState writes state, the state of a file-drop or API stream, as
+// indented JSON to state/<source>/<stream>.json.
+func putState(ctx context.Context, st store.Store, source, stream string, state any) error {
 	b, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	if err := store.PutBytes(ctx, st, contract.StateKey(state.Source, state.Stream), append(b, '\n')); err != nil {
+	if err := store.PutBytes(ctx, st, contract.StateKey(source, stream), append(b, '\n')); err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
@@ -19,7 +20,7 @@ import (
 
 func decisions(t *testing.T, env step.Env, date string) map[string]contract.Decision {
 	t.Helper()
-	rows, _, err := dataset.ReadParquet[contract.Decision](t.Context(), env.Store, dataset.Partition{Dataset: contract.Decisions, Date: mustDate(t, date)})
+	rows, _, err := dataset.ReadParquet[contract.Decision](t.Context(), env.Store, dataset.Partition{Dataset: contract.Decisions, Date: rundatetest.Parse(t, date)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,9 +45,7 @@ func championOf(t *testing.T, env step.Env, name string) string {
 // on the same holdout says so, an old date rerun cannot demote a newer
 // champion, and the champions score every customer.
 func TestModelsRetrainNightly(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	cfg, st, env := sampleEnv(t)
 
 	runNightly(t, env, "2010-09-30", false)
 	early := decisions(t, env, "2010-09-30")
@@ -124,7 +123,7 @@ func TestModelsRetrainNightly(t *testing.T) {
 	}
 
 	// The champions score every customer with an order.
-	rows, m, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, sampleDate)})
+	rows, m, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,14 +142,13 @@ func TestModelsRetrainNightly(t *testing.T) {
 // TestModelsNeedEnoughData: a night whose data cannot support a model
 // trains none, says why, keeps the run going and leaves its scores null.
 func TestModelsNeedEnoughData(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	_, _, env := sampleEnv(t)
 	runNightly(t, env, "2010-02-15", false)
 	d := decisions(t, env, "2010-02-15")["purchase_90d"]
 	if d.Trained || d.Promoted || !strings.Contains(d.Reason, "too little data") {
 		t.Fatalf("purchase model on six weeks of data: %+v", d)
 	}
-	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, "2010-02-15")})
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, "2010-02-15")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,15 +164,14 @@ func TestModelsNeedEnoughData(t *testing.T) {
 // AllowEmpty it trains and promotes nothing and says why; the champions
 // stay, and the real date reruns cleanly after it.
 func TestAFutureDatePromotesNothing(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	cfg, _, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	champions := map[string]string{}
 	for _, name := range contract.Models(cfg) {
 		champions[name] = championIfAny(t, env, name)
 	}
 	env.RunID += "-future"
-	future := mustDate(t, "2030-01-01")
+	future := rundatetest.Parse(t, "2030-01-01")
 	err := nightly.Run(t.Context(), env, future, false, &runlog.Record{})
 	if !step.IsUsage(err) || !strings.Contains(err.Error(), "after the newest input") {
 		t.Fatalf("nightly 2030-01-01 without AllowEmpty: %v", err)
@@ -220,8 +217,7 @@ func championIfAny(t *testing.T, env step.Env, name string) string {
 // the same rows, its ROC AUC beats recency alone, and it carries its
 // calibration, which the scores go through (every probability in [0, 1]).
 func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	cfg, _, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	reg := registry.New(env.Store, env.Log)
 	promoted := 0
@@ -271,7 +267,7 @@ func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
 // under 365, and the percentiles lie in [0, 1].
 func TestEligibilityDecidesWhoIsScored(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	scores, _, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: d})
 	if err != nil {
 		t.Fatal(err)
@@ -308,8 +304,7 @@ func TestEligibilityDecidesWhoIsScored(t *testing.T) {
 // promoted exactly when its holdout MAE beats repeating each customer's
 // last 90 days (on the sample it does not, and its column stays null).
 func TestValueModelMustBeatRepeatingTheLast90Days(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	_, _, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	d := decisions(t, env, sampleDate)["revenue_90d"]
 	f, err := registry.New(env.Store, env.Log).Load(t.Context(), "revenue_90d", d.Version)
@@ -321,7 +316,7 @@ func TestValueModelMustBeatRepeatingTheLast90Days(t *testing.T) {
 	if !d.Trained || d.Promoted != (mae < base) || base <= 0 {
 		t.Errorf("decision %+v with MAE %.2f against %.2f", d, mae, base)
 	}
-	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, sampleDate)})
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
