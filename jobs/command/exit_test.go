@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // lockHeld is an error of another package that decides its own exit code,
@@ -68,7 +70,7 @@ func TestExitCodesFromRealCauses(t *testing.T) {
 		export := "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n" +
 			"100001,A1,good,2,2010-12-01 10:00:00,1.50,12345,France\n" +
 			"X100003,A3,odd invoice,1,2010-12-01 12:00:00,2.00,12345,France\n"
-		writeFile(t, filepath.Join(landing, "orders", "x.csv"), export)
+		fixture.Write(t, filepath.Join(landing, "orders", "x.csv"), export)
 		storeDir := t.TempDir()
 		r := runCLI(t, "nightly", "--date", "2010-12-01", "--config", writeConfig(t, storeDir, landing), "--log-format", "json")
 		if r.code != exitFailed || !strings.Contains(lastLine(r.stderr), "quality gate") {
@@ -84,7 +86,7 @@ func TestExitCodesFromRealCauses(t *testing.T) {
 		}))
 		defer api.Close()
 		path := filepath.Join(t.TempDir(), "hubspot.yaml")
-		writeFile(t, path, fmt.Sprintf(`store: {kind: local, path: %s}
+		fixture.Write(t, path, fmt.Sprintf(`store: {kind: local, path: %s}
 currency: GBP
 sources:
   - name: hubspot
@@ -101,16 +103,4 @@ sources:
 			t.Errorf("%d calls: the client did not retry", calls.Load())
 		}
 	})
-}
-
-// writeFile writes content to path, creating its folder.
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	err := os.MkdirAll(filepath.Dir(path), 0o755)
-	if err == nil {
-		err = os.WriteFile(path, []byte(content), 0o644)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 }
