@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
@@ -324,5 +326,35 @@ func TestValueModelMustBeatRepeatingTheLast90Days(t *testing.T) {
 		if (r.PredictedRevenue90d != nil) != d.Promoted || r.PredictedRevenue90d != nil && *r.PredictedRevenue90d < 0 {
 			t.Fatalf("%s: predicted revenue %v with the model promoted %v", r.CustomerID, r.PredictedRevenue90d, d.Promoted)
 		}
+	}
+}
+
+// TestHeaderOnlyExportOnAStoreWithChampions: a redo whose orders export
+// holds only its header scores nobody with the champions and succeeds, as
+// the same export does on a fresh store; the champions stay.
+func TestHeaderOnlyExportOnAStoreWithChampions(t *testing.T) {
+	cfg, st, env := sampleEnv(t)
+	runNightly(t, env, sampleDate, false)
+	reg := registry.New(st, env.Log)
+	before, err := reg.Champion(t.Context(), "purchase_90d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n"
+	landing := t.TempDir()
+	fixture.Write(t, filepath.Join(landing, "orders", "online_retail_ii_2009_2010.sample.csv"), header)
+	cfg.Sources[0].Landing = landing
+	runNightly(t, env, sampleDate, true)
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, sampleDate)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.PurchaseProbability90d != nil || r.CLV365d != nil {
+			t.Fatalf("%s scored without orders: %+v", r.CustomerID, r)
+		}
+	}
+	if after, err := reg.Champion(t.Context(), "purchase_90d"); err != nil || after.Version != before.Version {
+		t.Errorf("champion %v (%v), want %s kept", after, err, before.Version)
 	}
 }

@@ -89,6 +89,10 @@ func (n *night) applyCLV(ctx context.Context, c config.CLVModel, orders []custom
 	}
 	txns, _ := propensity.CLVTransactions(orders)
 	customers, err := clv.Summarize(txns, d.Start())
+	if errors.Is(err, clv.ErrNoCustomers) { // no orders tonight: nobody to score
+		n.versions[f.Name] = v
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("model %s: %w", f.Name, err)
 	}
