@@ -18,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/segmint/segmint/jobs/measure"
+	"github.com/segmint/segmint/jobs/report"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -34,6 +36,16 @@ func sampleReport(t *testing.T) []byte {
 	env := testEnv(t, st, cfg)
 	runNightly(t, env, "2010-12-08", false)
 	runNightly(t, env, sampleDate, false)
+	// A measurement of a segment over the two nights, and the report
+	// written again to show it.
+	from, to := mustDate(t, "2010-12-08"), mustDate(t, sampleDate)
+	if _, err := measure.Run(t.Context(), env, cfg.Segments.Rules[0].Name, from, to); err != nil {
+		t.Fatalf("measure: %v", err)
+	}
+	env.RunID += "-report"
+	if _, err := report.Run(t.Context(), env, to); err != nil {
+		t.Fatalf("report again: %v", err)
+	}
 	html, err := store.GetBytes(t.Context(), st, "reports/dt="+sampleDate+"/index.html")
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +87,7 @@ func checkReportFile(t *testing.T, html string) {
 	}
 	for _, want := range []string{"Revenue", "ROAS", "CPA", "Moves between lifecycle stages", "moved from", "ROC curve",
 		"lift by decile", "calibration", "predicted against actual", "Rules that warned or failed", "No clusters yet",
-		"Funnel stages by channel", "Repeat-purchase rate by first-order month", "GBP "} {
+		"Funnel stages by channel", "Repeat-purchase rate by first-order month", "GBP ", "Measured uplift: treated minus control"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
 		}

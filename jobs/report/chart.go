@@ -86,10 +86,25 @@ func (groupedTicks) Ticks(min, max float64) []plot.Tick {
 // SVG in HTML does without.
 var svgProlog = regexp.MustCompile(`(?s)^.*?(<svg)`)
 
-// render draws p as inline SVG, scaled to the width of the page.
-func render(p *plot.Plot) (template.HTML, error) {
+// sideLegend is the width of the legend column of a chart of many
+// series, which would cover its lines inside the plot.
+const sideLegend = 4.2 * vg.Centimeter
+
+// render draws p as inline SVG, scaled to the width of the page; with
+// side set the legend gets a column of its own at the right.
+func render(p *plot.Plot, side ...bool) (template.HTML, error) {
 	c := vgsvg.New(chartWidth, chartHeight)
-	p.Draw(draw.New(c))
+	dc := draw.New(c)
+	if len(side) > 0 && side[0] {
+		legend := p.Legend
+		p.Legend = plot.NewLegend()
+		p.Draw(draw.Crop(dc, 0, -sideLegend, 0, 0))
+		legend.Top, legend.Left = true, true
+		legend.TextStyle.Font.Size = vg.Points(8)
+		legend.Draw(draw.Crop(dc, chartWidth-sideLegend+vg.Points(6), 0, 0, -vg.Points(18)))
+	} else {
+		p.Draw(dc)
+	}
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return "", fmt.Errorf("draw chart %q: %w", p.Title.Text, err)
@@ -107,7 +122,7 @@ func render(p *plot.Plot) (template.HTML, error) {
 func barChart(title, xLabel, yLabel string, categories []string, series []Series) (template.HTML, error) {
 	p := newPlot(title, xLabel, yLabel)
 	n := float64(max(len(series), 1))
-	w := vg.Points(math.Min(28, 300/(n*float64(max(len(categories), 1)))))
+	w := vg.Points(math.Min(28, 240/(n*float64(max(len(categories), 1)))))
 	for i, s := range series {
 		bars, err := plotter.NewBarChart(plotter.Values(s.Y), w)
 		if err != nil {
@@ -126,7 +141,7 @@ func barChart(title, xLabel, yLabel string, categories []string, series []Series
 		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
 	}
 	p.Y.Min = math.Min(0, p.Y.Min)
-	return render(p)
+	return render(p, len(series) > 3)
 }
 
 // lineChart draws one line per series over x; dates, when set, label x
@@ -160,7 +175,7 @@ func lineChart(title, xLabel, yLabel string, x []float64, series []Series, dates
 	if dates {
 		p.X.Tick.Marker = dayTicks{}
 	}
-	return render(p)
+	return render(p, len(series) > 3)
 }
 
 // square fixes both axes of a chart to lo..hi, with the legend at the
@@ -177,7 +192,7 @@ type dayTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (dayTicks) Ticks(min, max float64) []plot.Tick {
-	step := math.Max(1, math.Ceil((max-min)/6))
+	step := math.Max(1, math.Ceil((max-min)/5))
 	var out []plot.Tick
 	for v := math.Ceil(min); v <= max; v += step {
 		out = append(out, plot.Tick{Value: v, Label: dayText(int32(v))})

@@ -3,7 +3,11 @@ package report
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
+
+	"gonum.org/v1/plot"
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
@@ -111,12 +115,41 @@ func streamCharts(ctx context.Context, env step.Env, page *Page, d rundate.Date)
 		t.Rows = append(t.Rows, []string{s.Name, intText(s.Rows), intText(s.Quarantined), s.Rules})
 	}
 	title := "Rows quarantined at ingest per stream, " + d.String()
-	svg, err := barChart(title, "stream", "rows quarantined", names, []Series{{"quarantined", quarantined}})
-	if err != nil {
-		return err
+	if slices.Max(append(quarantined, 0)) == 0 {
+		page.QualityCharts = append(page.QualityCharts, Chart{Title: title, Empty: "no row was quarantined tonight.", Table: t})
+	} else {
+		svg, err := barChart(title, "stream", "rows quarantined", names, []Series{{"quarantined", quarantined}})
+		if err != nil {
+			return err
+		}
+		page.QualityCharts = append(page.QualityCharts, Chart{Title: title, SVG: svg, Table: t})
 	}
-	page.QualityCharts = append(page.QualityCharts, Chart{Title: title, SVG: svg, Table: t})
 	return volumes(ctx, env, page, d)
+}
+
+// indexed is s as a percentage of its median night (streams of a few rows
+// and of many thousand share one axis); a stream whose median is 0 stays
+// as it is.
+func indexed(s Series) Series {
+	var seen []float64
+	for _, v := range s.Y {
+		if !math.IsNaN(v) {
+			seen = append(seen, v)
+		}
+	}
+	if len(seen) == 0 {
+		return s
+	}
+	slices.Sort(seen)
+	median := (seen[(len(seen)-1)/2] + seen[len(seen)/2]) / 2
+	if median == 0 {
+		return s
+	}
+	out := Series{Name: s.Name, Y: make([]float64, len(s.Y))}
+	for i, v := range s.Y {
+		out.Y[i] = 100 * v / median
+	}
+	return out
 }
 
 // volumes draws the rows each stream committed on each of the last 30
@@ -160,16 +193,19 @@ func volumes(ctx context.Context, env step.Env, page *Page, d rundate.Date) erro
 			cells[i] = append(cells[i], intText(m.Rows))
 		}
 		t.Head = append(t.Head, s.Name)
-		series = append(series, s)
+		series = append(series, indexed(s))
 	}
 	for i, c := range cells {
 		if nights[i] {
 			t.Rows = append(t.Rows, c)
 		}
 	}
-	title := fmt.Sprintf("Rows committed per stream and night, %d nights to %s", volumeNights, d)
+	title := fmt.Sprintf("Rows per stream and night against its median, %d nights to %s", volumeNights, d)
 	page.VolumeNote = fmt.Sprintf("%d of the %d nights have a run in this store.", len(nights), volumeNights)
-	svg, err := lineChart(title, "night", "rows committed", x, series, true)
+	svg, err := lineChart(title, "night", "rows, % of the stream's median night", x, series, true, func(p *plot.Plot) {
+		p.X.Min, p.X.Max = x[0], x[len(x)-1]
+		p.Y.Min = 0
+	})
 	if err != nil {
 		return err
 	}
