@@ -118,8 +118,11 @@ func render(p *plot.Plot, side ...bool) (template.HTML, error) {
 }
 
 // barChart draws groups of vertical bars, one group per category and one
-// bar per series in it.
+// bar per series in it; nothing ("") without a category.
 func barChart(title, xLabel, yLabel string, categories []string, series []Series) (template.HTML, error) {
+	if len(categories) == 0 || len(series) == 0 {
+		return "", nil
+	}
 	p := newPlot(title, xLabel, yLabel)
 	n := float64(max(len(series), 1))
 	w := vg.Points(math.Min(28, 240/(n*float64(max(len(categories), 1)))))
@@ -145,12 +148,14 @@ func barChart(title, xLabel, yLabel string, categories []string, series []Series
 }
 
 // lineChart draws one line per series over x; dates, when set, label x
-// as ISO dates (x is then days since 1970-01-01).
+// as ISO dates (x is then days since 1970-01-01). It draws nothing ("")
+// when no series has a point.
 func lineChart(title, xLabel, yLabel string, x []float64, series []Series, dates bool, opts ...func(*plot.Plot)) (template.HTML, error) {
 	p := newPlot(title, xLabel, yLabel)
 	for _, o := range opts {
 		o(p)
 	}
+	drawn := false
 	for i, s := range series {
 		xy := make(plotter.XYs, 0, len(x))
 		for j, v := range s.Y {
@@ -165,12 +170,16 @@ func lineChart(title, xLabel, yLabel string, x []float64, series []Series, dates
 		if err != nil {
 			return "", fmt.Errorf("chart %q: %w", title, err)
 		}
+		drawn = true
 		l.Color, l.Width = seriesColor(i), vg.Points(1.5)
 		pts.Color, pts.Radius, pts.Shape = seriesColor(i), vg.Points(1.6), draw.CircleGlyph{}
 		p.Add(l, pts)
 		if len(series) > 1 {
 			p.Legend.Add(s.Name, l)
 		}
+	}
+	if !drawn {
+		return "", nil
 	}
 	if dates {
 		p.X.Tick.Marker = dayTicks{}

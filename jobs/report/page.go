@@ -112,7 +112,7 @@ ul.changes li{margin:.2rem 0}
 {{range .Partition}}<tr><td>{{.Name}}</td><td class="n">{{num .Rows}}</td><td class="muted">{{.RunID}}</td></tr>{{end}}
 </table></details>
 </body></html>
-{{define "chart"}}<figure>{{if .SVG}}{{.SVG}}{{else}}<p class="note">{{.Title}}: {{.Empty}}</p>{{end}}
+{{define "chart"}}<figure>{{if .SVG}}{{.SVG}}{{else}}<p class="note">{{.Title}}: {{or .Empty "nothing in the window to draw."}}</p>{{end}}
 <details><summary>Table: {{.Title}}</summary><div class="scroll"><table>{{with .Table}}<tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}{{end}}</table></div></details></figure>{{end}}
 `

@@ -122,3 +122,29 @@ func TestNumberTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestChartsOfAnEmptyWindow: a run date after the data (no kpi/daily row
+// in the window) gives notes, not an error (regression: gonum's "no data
+// points" failed the report of 2030-01-01).
+func TestChartsOfAnEmptyWindow(t *testing.T) {
+	d := date(t, "2030-01-01")
+	page := &Page{Currency: "GBP", in: inputs{daily: []kpi.Daily{{Day: 14000, Channel: "email", Sessions: 3, Orders: 1}}}}
+	if err := channels(page, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := funnel(page, d); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Channels) == 0 {
+		t.Fatal("no channel charts")
+	}
+	for _, c := range page.Channels {
+		perDay := strings.Contains(c.Title, "per day") // zero each day, ROAS undefined: no line
+		if !perDay && c.SVG != "" || strings.HasPrefix(c.Title, "ROAS") && c.SVG != "" {
+			t.Errorf("chart %q drawn from an empty window", c.Title)
+		}
+	}
+	if !strings.Contains(page.FunnelNote, "No touchpoint") {
+		t.Errorf("funnel note %q", page.FunnelNote)
+	}
+}
