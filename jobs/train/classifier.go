@@ -77,6 +77,9 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	}
 	f.Name, f.Label = name, sel.Label
 	f.Window = &registry.Window{From: first, To: d.String()}
+	if f.Evaluation, err = evaluation(sel, holdSet); err != nil {
+		return contract.Decision{}, err
+	}
 	auc := f.Metrics["auc"]
 	version, err := reg.Save(ctx, f)
 	if err != nil {

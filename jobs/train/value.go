@@ -52,6 +52,9 @@ func trainValue(ctx context.Context, env step.Env, reg *registry.Registry, v con
 	}
 	f.Name, f.Label, f.Selection, f.Metrics = name, sel.Label, sel, sel.Metrics
 	f.Window = &registry.Window{From: first, To: d.String()}
+	if f.Evaluation, err = evaluation(sel, holdSet); err != nil {
+		return contract.Decision{}, err
+	}
 	return decideValue(ctx, env, reg, v, f, sel, holdSet, holdCut)
 }
 

@@ -217,7 +217,9 @@ func Steps() []Step {
 				"segments/<segment>/dt=<the newest before D>"}},
 		{Name: StepReport, About: "writes the run's report page",
 			Reads: []string{"raw/<source>/<stream>", "quarantine/<source>/<stream>", "quality/raw/<source>/<stream>",
-				Customers, Decisions, RFMSegments, "segments/<segment>", "triggers/<trigger>", "measurements/<segment>/dt=<the newest up to D>"}},
+				Customers, "unified/customers/dt=<the newest before D>", Orders, Cohorts, DailyKPIs, Decisions, "models/<model>/<version>",
+				RFMSegments, "segments/<segment>", "triggers/<trigger>", "measurements/<segment>/dt=<the newest up to D>",
+				"raw/<source>/<stream>/dt=<the 30 nights to D> (manifests)", "segments/<segment>/dt=<the 30 nights to D> (manifests)"}},
 	}
 }
 
