@@ -20,6 +20,7 @@ import (
 
 	"github.com/segmint/segmint/jobs/measure"
 	"github.com/segmint/segmint/jobs/report"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -38,7 +39,7 @@ func sampleReport(t *testing.T) []byte {
 	runNightly(t, env, sampleDate, false)
 	// A measurement of a segment over the two nights, and the report
 	// written again to show it.
-	from, to := mustDate(t, "2010-12-08"), mustDate(t, sampleDate)
+	from, to := rundatetest.Parse(t, "2010-12-08"), rundatetest.Parse(t, sampleDate)
 	if _, err := measure.Run(t.Context(), env, cfg.Segments.Rules[0].Name, from, to); err != nil {
 		t.Fatalf("measure: %v", err)
 	}
