@@ -82,7 +82,7 @@ ul.changes li{margin:.2rem 0}
 {{range .Measurements}}<tr><td>{{.Segment}}</td><td>{{.Window}}</td><td>{{.Metric}}</td><td class="n">{{.Treated}}</td><td class="n">{{.Control}}</td><td class="n">{{.Diff}}</td><td class="n">{{.Interval}}</td><td class="n">{{.PValue}}</td><td class="n">{{.People}}</td><td>{{.SRM}}</td></tr>{{end}}
 </table>{{else}}<p>No measurement yet: run <code>segmint measure --segment S --from D1 --to D2</code>.</p>{{end}}
 <h3>Persona profiles</h3>
-<p class="note" id="personas">No clusters yet: persona profiles of the customer clusters come with issue 14, which is not built.</p>
+<p class="note" id="personas">No clusters yet: segmint does not cluster customers into personas yet.</p>
 
 <h2 id="models">Models</h2>
 {{if .Models}}<table><tr><th>Model</th><th>Version</th><th class="n">Training rows</th><th class="n">Holdout rows</th><th>Holdout metric</th><th class="n">Challenger</th><th class="n">Champion</th><th>Decision</th></tr>
