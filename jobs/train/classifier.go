@@ -34,73 +34,96 @@ func Label(k config.Classifier) string {
 // holdout.
 func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, p config.Classifiers, k config.Classifier,
 	orders []featureset.Order, first string, d rundate.Date) (contract.Decision, error) {
-	name := k.Name
 	trainSet, holdSet, err := selectionSets(orders, k, d)
 	if err != nil {
 		return contract.Decision{}, err
 	}
-	holdCut, trainCut := holdSet.Cutoff, trainSet.Cutoff
 	if err := checkClasses(p, k, trainSet, holdSet); err != nil {
-		env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
-		return skipped(name, err), nil
+		env.Log.Warn().Str(logging.FieldModel, k.Name).Err(err).Msg("model not trained tonight; the champion stays")
+		return skipped(k.Name, err), nil
 	}
-	c, aucs, err := fitCandidates(ctx, p, trainSet, holdSet)
+	sel, err := selectClassifier(ctx, p, k, trainSet, holdSet, first)
 	if err != nil {
 		return contract.Decision{}, err
-	}
-	sel := c.file
-	sel.Name = name
-	sel.Label = &registry.Label{Column: Label(k), Positive: "1"}
-	sel.Window = &registry.Window{From: first, To: trainCut.AddDate(0, 0, -1).Format("2006-01-02")}
-	if sel.Metrics["recency_auc"], err = recencyAUC(holdSet, k.Target); err != nil {
-		return contract.Decision{}, err
-	}
-	for kind, auc := range aucs {
-		sel.Metrics["auc_"+kind] = auc
 	}
 	f, err := refit(ctx, p, sel, holdSet)
 	if isDataShortfall(err) {
-		err = fmt.Errorf("%w: the refit on the snapshot as of %s: %v", errTooLittleData, holdCut.Format(time.DateOnly), err)
-		env.Log.Warn().Str(logging.FieldModel, name).Err(err).Msg("model not trained tonight; the champion stays")
-		return skipped(name, err), nil
+		err = fmt.Errorf("%w: the refit on the snapshot as of %s: %v", errTooLittleData, holdSet.Cutoff.Format(time.DateOnly), err)
+		env.Log.Warn().Str(logging.FieldModel, k.Name).Err(err).Msg("model not trained tonight; the champion stays")
+		return skipped(k.Name, err), nil
 	}
 	if err != nil {
 		return contract.Decision{}, fmt.Errorf("refit: %w", err)
+	}
+	f.Name, f.Label = k.Name, sel.Label
+	f.Window = &registry.Window{From: first, To: d.String()}
+	if f.Evaluation, err = evaluation(sel, holdSet); err != nil {
+		return contract.Decision{}, err
 	}
 	// Drift of the model that scores: from its training snapshot (the
 	// newest closed one) to tonight's customers.
 	dr, drErr := driftOf(f, holdSet, propensity.For(orders, d.End(), k, false))
 	if drErr != nil {
-		env.Log.Warn().Str(logging.FieldModel, name).Err(drErr).Msg("drift not measured")
+		env.Log.Warn().Str(logging.FieldModel, k.Name).Err(drErr).Msg("drift not measured")
 	} else {
 		dr.record(f.Metrics)
 	}
-	f.Name, f.Label = name, sel.Label
-	f.Window = &registry.Window{From: first, To: d.String()}
-	if f.Evaluation, err = evaluation(sel, holdSet); err != nil {
-		return contract.Decision{}, err
-	}
-	auc := f.Metrics["auc"]
-	version, err := reg.Save(ctx, f)
+	row, err := decideClassifier(ctx, env, reg, p, f, holdSet)
 	if err != nil {
 		return contract.Decision{}, err
 	}
-	env.Log.Info().Str(logging.FieldModel, name).Str(logging.FieldVersion, version).Str(logging.FieldKind, f.Kind).
-		Int(logging.FieldTrainRows, sel.Rows.Train).Int(logging.FieldHoldoutRows, sel.Rows.Holdout).Float64(logging.FieldHoldoutAUC, auc).
-		Msg("model trained")
-	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, gate(f.Metrics), championOn(holdSet, eval.ROCAUC))
-	if err != nil {
-		return contract.Decision{}, err
-	}
-	row := decisionRow(name, f, version, dec)
-	row.TrainRows, row.HoldoutRows = int64(sel.Rows.Train), int64(sel.Rows.Holdout)
-	row.SelectionWindowTo, row.HoldoutFrom = sel.Window.To, holdSet.From.Format(time.DateOnly)
 	if drErr == nil {
 		row.Drift, row.Drifted = dr.summary()
 	}
 	if row.Fairness, row.Unfair, err = fairness(sel, holdSet); err != nil {
 		return contract.Decision{}, fmt.Errorf("fairness: %w", err)
 	}
+	return row, nil
+}
+
+// selectClassifier fits the competing settings on the training table,
+// keeps the best on the holdout (fitCandidates) and names it: the
+// selection model, with its window, label and the holdout AUCs of every
+// candidate and of recency alone.
+func selectClassifier(ctx context.Context, p config.Classifiers, k config.Classifier, trainSet, holdSet *propensity.Set,
+	first string) (*registry.File, error) {
+	c, aucs, err := fitCandidates(ctx, p, trainSet, holdSet)
+	if err != nil {
+		return nil, err
+	}
+	sel := c.file
+	sel.Name = k.Name
+	sel.Label = &registry.Label{Column: Label(k), Positive: "1"}
+	sel.Window = &registry.Window{From: first, To: trainSet.Cutoff.AddDate(0, 0, -1).Format(time.DateOnly)}
+	if sel.Metrics["recency_auc"], err = recencyAUC(holdSet, k.Target); err != nil {
+		return nil, err
+	}
+	for kind, auc := range aucs {
+		sel.Metrics["auc_"+kind] = auc
+	}
+	return sel, nil
+}
+
+// decideClassifier saves the refitted classifier f and decides on it by
+// its selection's holdout AUC, gate and the champion's AUC on the same
+// holdout, and returns its decision row.
+func decideClassifier(ctx context.Context, env step.Env, reg *registry.Registry, p config.Classifiers, f *registry.File,
+	holdSet *propensity.Set) (contract.Decision, error) {
+	sel, auc := f.Selection, f.Metrics["auc"]
+	version, err := reg.Save(ctx, f)
+	if err != nil {
+		return contract.Decision{}, err
+	}
+	env.Log.Info().Str(logging.FieldModel, f.Name).Str(logging.FieldVersion, version).Str(logging.FieldKind, f.Kind).
+		Int(logging.FieldTrainRows, sel.Rows.Train).Int(logging.FieldHoldoutRows, sel.Rows.Holdout).Float64(logging.FieldHoldoutAUC, auc).
+		Msg("model trained")
+	dec, err := decide(ctx, reg, f.Name, f, version, "auc", true, p.Tolerance, auc, gate(f.Metrics), championOn(holdSet, eval.ROCAUC))
+	if err != nil {
+		return contract.Decision{}, err
+	}
+	row := decisionRow(f.Name, f, version, dec)
+	row.TrainRows, row.HoldoutRows = int64(sel.Rows.Train), int64(sel.Rows.Holdout)
+	row.SelectionWindowTo, row.HoldoutFrom = sel.Window.To, holdSet.From.Format(time.DateOnly)
 	return row, nil
 }
 
