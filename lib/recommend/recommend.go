@@ -25,7 +25,6 @@
 package recommend
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"time"
@@ -184,16 +183,7 @@ func (m *Model) similarities() [][]neighbour {
 
 // topNeighbours keeps the k most similar, ties by the smaller item.
 func topNeighbours(cand []neighbour, k int) []neighbour {
-	slices.SortFunc(cand, func(a, b neighbour) int {
-		if c := cmp.Compare(b.sim, a.sim); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.item, b.item)
-	})
-	if len(cand) > k {
-		cand = slices.Clip(cand[:k])
-	}
-	return cand
+	return topK(cand, k, func(a, b neighbour) bool { return a.sim > b.sim || a.sim == b.sim && a.item < b.item })
 }
 
 // popularity ranks the items by their distinct buyers in [from, end).
@@ -221,14 +211,14 @@ func (m *Model) popularity(ps []Purchase, from, end time.Time) []scored {
 	return out
 }
 
-// sortScored orders by score, highest first, ties by the smaller item.
+// betterScored orders by score, highest first, ties by the smaller item.
+func betterScored(a, b scored) bool {
+	return a.score > b.score || a.score == b.score && a.item < b.item
+}
+
+// sortScored orders by betterScored.
 func sortScored(s []scored) {
-	slices.SortFunc(s, func(a, b scored) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.item, b.item)
-	})
+	slices.SortFunc(s, func(a, b scored) int { return order(betterScored, a, b) })
 }
 
 // Similarity is the kept similarity of product j to product i, 0 when j
@@ -320,9 +310,5 @@ func (m *Model) itemItem(bought []int32, n int, sc *Scratch) []scored {
 		}
 		sc.score[j] = 0
 	}
-	sortScored(sc.cand)
-	if len(sc.cand) > n {
-		return sc.cand[:n]
-	}
-	return sc.cand
+	return topK(sc.cand, n, betterScored)
 }
