@@ -49,7 +49,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	inputs = append([]*dataset.Manifest{om}, inputs...)
 	cfg := env.Config.Recommendations
 	purchases := Purchases(lines, orders, cfg, d)
-	opts := recommend.Options{Neighbours: cfg.Neighbours, PopularDays: cfg.PopularDays, AllowRepeats: cfg.AllowRepeats}
+	opts := recommend.Options{Neighbours: cfg.Neighbours, PopularDays: cfg.PopularDays, AllowRepeats: cfg.AllowRepeats, Similarity: cfg.Similarity}
 	rows := Recommend(recommend.Fit(purchases, d.End(), opts), customerIDs(orders))
 	out := step.Output{Partition: dataset.Partition{Dataset: contract.Recommendations, Date: d}, Job: contract.StepRecommend, Inputs: inputs}
 	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {

@@ -145,10 +145,11 @@ func TestValidateProblems(t *testing.T) {
 		{
 			name: "negative recommendation settings",
 			breakf: func(c *config.Config) {
-				c.Recommendations = config.Recommendations{Neighbours: -1, EvaluationDays: -2, ExcludeProducts: []string{"POST", "[x"}}
+				c.Recommendations = config.Recommendations{Neighbours: -1, EvaluationDays: -2, Similarity: "jaccard", ExcludeProducts: []string{"POST", "[x"}}
 			},
 			want: []string{"recommendations.neighbours: want a positive number, got -1",
 				"recommendations.evaluation_days: want a positive number, got -2",
+				`recommendations.similarity: want cosine or lift, got "jaccard"`,
 				`recommendations.exclude_products: "[x": syntax error in pattern`},
 		},
 		{
@@ -392,7 +393,7 @@ func TestDefaults(t *testing.T) {
 	if got := st.Columns[0].Timezone; got != "" {
 		t.Errorf("string column got timezone %q", got)
 	}
-	if r := c.Recommendations; r.Neighbours != 50 || r.PopularDays != 30 || r.EvaluationDays != 30 || r.AllowRepeats {
+	if r := c.Recommendations; r.Neighbours != 50 || r.PopularDays != 30 || r.EvaluationDays != 30 || r.AllowRepeats || r.Similarity != "cosine" {
 		t.Errorf("recommendations = %+v, want the defaults 50, 30, 30 without repeats", r)
 	}
 }

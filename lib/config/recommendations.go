@@ -21,6 +21,8 @@ type Recommendations struct {
 	// model is fitted on the lines before D+1-EvaluationDays and measured
 	// on the rest (default 30).
 	EvaluationDays int `yaml:"evaluation_days"`
+	// Similarity is "cosine" (the default) or "lift".
+	Similarity string `yaml:"similarity"`
 	// ExcludeProducts are product ids never recommended nor learnt from,
 	// such as postage and fee lines; each is a path.Match pattern
 	// ("gift_0001_*").
@@ -42,6 +44,7 @@ func (r *Recommendations) defaults() {
 	r.Neighbours = cmp.Or(r.Neighbours, 50)
 	r.PopularDays = cmp.Or(r.PopularDays, 30)
 	r.EvaluationDays = cmp.Or(r.EvaluationDays, 30)
+	r.Similarity = cmp.Or(r.Similarity, "cosine")
 }
 
 func (r Recommendations) validate() []error {
@@ -53,6 +56,9 @@ func (r Recommendations) validate() []error {
 		if f.v < 0 {
 			errs = append(errs, fmt.Errorf("recommendations.%s: want a positive number, got %d", f.name, f.v))
 		}
+	}
+	if r.Similarity != "" && r.Similarity != "cosine" && r.Similarity != "lift" {
+		errs = append(errs, fmt.Errorf("recommendations.similarity: want cosine or lift, got %q", r.Similarity))
 	}
 	for _, p := range r.ExcludeProducts {
 		if _, err := path.Match(p, ""); err != nil {

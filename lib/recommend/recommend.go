@@ -8,7 +8,9 @@
 //     do not count: incidence, not volume).
 //   - The similarity of products i and j is the cosine of their customer
 //     incidence vectors: the customers who bought both, divided by the
-//     square root of the product of the customers who bought each. Only
+//     square root of the product of the customers who bought each (or,
+//     with Options.Similarity "lift", the customers who bought both times
+//     all customers over the product of each one's buyers). Only
 //     the Neighbours most similar products of each product are kept, so
 //     the model stays sparse (ties: the smaller product id first).
 //   - A customer's score of product j is the sum of sim(i, j) over the
@@ -53,7 +55,19 @@ type Options struct {
 	PopularDays int
 	// AllowRepeats lets a customer be recommended a product it bought.
 	AllowRepeats bool
+	// Similarity is SimilarityCosine (the default) or SimilarityLift.
+	Similarity string
 }
+
+// The similarity measures of two products i and j, from the customers who
+// bought both (c), each (n_i, n_j) and any product (N).
+const (
+	// SimilarityCosine is c / sqrt(n_i n_j).
+	SimilarityCosine = "cosine"
+	// SimilarityLift is c N / (n_i n_j): how much more often the two are
+	// bought together than independent choices would be.
+	SimilarityLift = "lift"
+)
 
 func (o Options) withDefaults() Options {
 	if o.Neighbours <= 0 {
@@ -173,12 +187,21 @@ func (m *Model) similarities() [][]neighbour {
 		}
 		cand := make([]neighbour, 0, len(touched))
 		for _, j := range touched {
-			cand = append(cand, neighbour{item: j, sim: co[j] / math.Sqrt(float64(len(buyers[i]))*float64(len(buyers[j])))})
+			cand = append(cand, neighbour{item: j, sim: m.similarity(co[j], len(buyers[i]), len(buyers[j]))})
 			co[j] = 0
 		}
 		neigh[i] = topNeighbours(cand, m.opts.Neighbours)
 	}
 	return neigh
+}
+
+// similarity of two items bought together by c customers, by ni and nj
+// customers each.
+func (m *Model) similarity(c float64, ni, nj int) float64 {
+	if m.opts.Similarity == SimilarityLift {
+		return c * float64(len(m.bought)) / (float64(ni) * float64(nj))
+	}
+	return c / math.Sqrt(float64(ni)*float64(nj))
 }
 
 // topNeighbours keeps the k most similar, ties by the smaller item.

@@ -39,6 +39,24 @@ func TestCosineSimilarity(t *testing.T) {
 	}
 }
 
+// Lift on the basket (N = 4 customers): lift(p1,p2) = 2*4/(2*3) = 4/3,
+// lift(p1,p3) = 1*4/(2*2) = 1, lift(p2,p3) = 2*4/(3*2) = 4/3.
+func TestLiftSimilarity(t *testing.T) {
+	m := Fit(basket(), on(2), Options{Similarity: SimilarityLift})
+	for _, tc := range []struct {
+		i, j string
+		want float64
+	}{{"p1", "p2", 4.0 / 3}, {"p1", "p3", 1}, {"p3", "p2", 4.0 / 3}, {"p4", "p1", 0}} {
+		if got := m.Similarity(tc.i, tc.j); !near(got, tc.want) {
+			t.Errorf("lift(%s,%s) = %v, want %v", tc.i, tc.j, got, tc.want)
+		}
+	}
+	// B (p1, p2): p3 scores lift(p1,p3) + lift(p2,p3).
+	if got := m.Recommend("B", 1, false, nil); len(got) != 1 || got[0].Product != "p3" || !near(got[0].Score, 1+4.0/3) {
+		t.Errorf("B: %+v", got)
+	}
+}
+
 func TestRecommendRanksAndFallback(t *testing.T) {
 	s6 := 2 / math.Sqrt(6)
 	cases := []struct {
