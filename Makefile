@@ -77,6 +77,16 @@ bench-backtest:
 	SEGMINT_BACKTEST=1 SEGMINT_BACKTEST_DATA=$(abspath $(BACKTEST_DATA)) \
 		$(GO) test -run '^TestBacktest$$' -count 1 -v -timeout 30m ./jobs/train
 
+# bench-recommend: the recommend step on the full year of Online Retail II
+# for 2010-08-31 (fitted up to 2010-08-01, measured on the next 30 days),
+# item-item beside the most-popular baseline (reads ../shared/data, or
+# RECS_DATA=path; see jobs/recommend/bench_test.go and BENCHMARKS.md).
+RECS_DATA ?= $(BACKTEST_DATA)
+.PHONY: bench-recommend
+bench-recommend:
+	SEGMINT_RECS_BENCH=1 SEGMINT_RECS_DATA=$(abspath $(RECS_DATA)) \
+		$(GO) test -run '^TestFullYearBeatsPopular$$' -count 1 -v -timeout 30m ./jobs/recommend
+
 test:
 	.ci/test.sh
 

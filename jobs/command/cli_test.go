@@ -244,7 +244,7 @@ func TestNightlyOnSample(t *testing.T) {
 		}
 	}
 	rec := readRunRecord(t, storeDir)
-	if rec.Outcome != "succeeded" || len(rec.Steps) != 7 {
+	if rec.Outcome != "succeeded" || len(rec.Steps) != 8 {
 		t.Fatalf("run record: %+v", rec)
 	}
 	if _, err := os.Stat(filepath.Join(storeDir, "reports/dt=2010-12-09/index.html")); err != nil {

@@ -62,7 +62,7 @@ func TestNightlyWritesMetrics(t *testing.T) {
 			t.Errorf("duration of %s = %v, run record says %d ms", s.Name, got, s.ElapsedMS)
 		}
 	}
-	if len(rec.Steps) != 7 || rec.Steps[1].RowsWritten == 0 {
+	if len(rec.Steps) != 8 || rec.Steps[1].RowsWritten == 0 {
 		t.Errorf("run record steps: %+v", rec.Steps)
 	}
 	if _, err := os.Stat(filepath.Join(storeDir, "runs/metrics")); !os.IsNotExist(err) {

@@ -1,5 +1,5 @@
 // Package nightly runs the steps of one run date as a DAG in order:
-// ingest, unify, features, train, score, publish, report. A step whose
+// ingest, unify, features, recommend, train, score, publish, report. A step whose
 // outputs are all committed for the date is skipped unless redo is asked;
 // once one step has run, every later step runs too, since its inputs changed.
 // Right after ingest, a run dated after the newest input the sources hold
@@ -16,6 +16,7 @@ import (
 	"github.com/segmint/segmint/jobs/features"
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/jobs/publish"
+	"github.com/segmint/segmint/jobs/recommend"
 	"github.com/segmint/segmint/jobs/report"
 	"github.com/segmint/segmint/jobs/score"
 	"github.com/segmint/segmint/jobs/train"
@@ -61,13 +62,14 @@ func (s Step) Outputs(c *config.Config, d rundate.Date) []dataset.Partition {
 // runs are the functions that run the steps the contract declares.
 func runs() map[string]func(context.Context, step.Env, rundate.Date) (step.Stats, error) {
 	return map[string]func(context.Context, step.Env, rundate.Date) (step.Stats, error){
-		contract.StepIngest:   ingest.Run,
-		contract.StepUnify:    unify.Run,
-		contract.StepFeatures: features.Run,
-		contract.StepTrain:    train.Run,
-		contract.StepScore:    score.Run,
-		contract.StepPublish:  publish.Run,
-		contract.StepReport:   report.Run,
+		contract.StepIngest:    ingest.Run,
+		contract.StepUnify:     unify.Run,
+		contract.StepFeatures:  features.Run,
+		contract.StepRecommend: recommend.Run,
+		contract.StepTrain:     train.Run,
+		contract.StepScore:     score.Run,
+		contract.StepPublish:   publish.Run,
+		contract.StepReport:    report.Run,
 	}
 }
 

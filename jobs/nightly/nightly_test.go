@@ -41,13 +41,14 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	// contacts, touchpoints, ad clicks, ad metrics, consent events,
 	// deletion requests, suppressions), the orders' quality report and
 	// quarantine (2), orders, customers, identity map and events (4),
-	// features, cohorts and daily KPIs (3), the model decisions (1), scores
+	// features, cohorts and daily KPIs (3), the recommendations and their
+	// evaluation (2), the model decisions (1), scores
 	// and their reasons (2), RFM segment Parquet and CSV (2); 8 rule
 	// segments of a snapshot, export, adds and removes (32), 3 of them for
 	// ads with a Google and a Meta file (6); 3 trigger lists of Parquet and
 	// CSV (6).
-	if len(first) != 76 {
-		t.Fatalf("want 76 data files, got %d", len(first))
+	if len(first) != 78 {
+		t.Fatalf("want 78 data files, got %d", len(first))
 	}
 	firstModels := modelFiles(t, st)
 	env.RunID += "-again"
@@ -129,7 +130,7 @@ func TestNightlySkipsCommittedSteps(t *testing.T) {
 			ran = append(ran, s.Name)
 		}
 	}
-	if want := []string{"features", "train", "score", "publish", "report"}; !slices.Equal(ran, want) {
+	if want := []string{"features", "recommend", "train", "score", "publish", "report"}; !slices.Equal(ran, want) {
 		t.Errorf("ran %v, want %v", ran, want)
 	}
 }

@@ -3,8 +3,9 @@
 // saves it in the model registry (models/<model>/<version>/) and promotes
 // it to champion only when it is not worse than the current champion on
 // the same holdout rows by more than the configured tolerance. The
-// decisions are committed as models/_decisions/dt=D, which the report
-// reads.
+// decisions, with the recommend step's measurement of the recommendations
+// (recommendations/_evaluation/dt=D), are committed as
+// models/_decisions/dt=D, which the report reads.
 //
 // Models (config models:):
 //
@@ -66,6 +67,11 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	} else if rows, err = trainModels(ctx, env, models, orders, d); err != nil {
 		return nil, err
 	}
+	recs, rm, err := recommendationDecisions(ctx, env, d)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, recs...)
 	stats := step.Stats{}
 	for _, r := range rows {
 		if r.Trained {
@@ -75,7 +81,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 			stats.Add("models_promoted", 1)
 		}
 	}
-	out := step.Output{Partition: dataset.Partition{Dataset: contract.Decisions, Date: d}, Job: contract.StepTrain, Inputs: []*dataset.Manifest{m}}
+	out := step.Output{Partition: dataset.Partition{Dataset: contract.Decisions, Date: d}, Job: contract.StepTrain, Inputs: []*dataset.Manifest{m, rm}}
 	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {
 		return nil, err
 	}

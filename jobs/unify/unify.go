@@ -107,19 +107,7 @@ func readOrderLines(ctx context.Context, env step.Env, d rundate.Date, rates *no
 // lines.
 func appendLines(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest, source, currency string, lines *customerview.Lines) error {
 	lines.Grow(int(m.Rows)) // one allocation, not a doubling series
-	var lr *customerview.LineReader
-	return dataset.EachRowsOf(ctx, env.Store, p, m, func(s *parquet.Schema, rows []parquet.Row) error {
-		if lr == nil {
-			var err error
-			if lr, err = customerview.NewLineReader(source, currency, s); err != nil {
-				return err
-			}
-		}
-		for _, row := range rows {
-			lr.Append(lines, row)
-		}
-		return nil
-	})
+	return dataset.EachRowsOf(ctx, env.Store, p, m, lines.Appender(source, currency))
 }
 
 // buildTables removes duplicate lines and builds the orders and the

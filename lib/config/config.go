@@ -45,6 +45,8 @@ type Config struct {
 	Lifecycle Lifecycle `yaml:"lifecycle"`
 	// Models configures the models train retrains and score applies.
 	Models Models `yaml:"models"`
+	// Recommendations tunes the nightly product recommendations.
+	Recommendations Recommendations `yaml:"recommendations"`
 	// Identity configures identity resolution.
 	Identity Identity `yaml:"identity"`
 	// Metrics says where each run's Prometheus metrics go.
@@ -337,6 +339,7 @@ func (c *Config) setDefaults() {
 	}
 	c.Models.defaults()
 	c.Segments.defaults()
+	c.Recommendations.defaults()
 	if c.Lifecycle == (Lifecycle{}) {
 		c.Lifecycle = Lifecycle{NewDays: 30, ActiveDays: 90, DormantDays: 180}
 	}
@@ -412,6 +415,7 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Models.validate()...)
 	errs = append(errs, c.Segments.validate(c.ruleSchema)...)
 	errs = append(errs, c.Lifecycle.validate()...)
+	errs = append(errs, c.Recommendations.validate()...)
 	errs = append(errs, c.Metrics.validate()...)
 	errs = append(errs, c.validateSources()...)
 	return errors.Join(errs...)

@@ -143,6 +143,16 @@ func TestValidateProblems(t *testing.T) {
 			want: []string{"store.s3.retry: max_attempts and max_backoff must not be negative"},
 		},
 		{
+			name: "negative recommendation settings",
+			breakf: func(c *config.Config) {
+				c.Recommendations = config.Recommendations{Neighbours: -1, EvaluationDays: -2, Similarity: "jaccard", ExcludeProducts: []string{"POST", "[x"}}
+			},
+			want: []string{"recommendations.neighbours: want a positive number, got -1",
+				"recommendations.evaluation_days: want a positive number, got -2",
+				`recommendations.similarity: want cosine or lift, got "jaccard"`,
+				`recommendations.exclude_products: "[x": syntax error in pattern`},
+		},
+		{
 			name:   "s3 store without bucket",
 			breakf: func(c *config.Config) { c.Store.Kind = "s3" },
 			want:   []string{"store.s3.bucket: required"},
@@ -410,6 +420,9 @@ func TestDefaults(t *testing.T) {
 	if got := st.Columns[0].Timezone; got != "" {
 		t.Errorf("string column got timezone %q", got)
 	}
+	if r := c.Recommendations; r.Neighbours != 50 || r.PopularDays != 30 || r.EvaluationDays != 30 || r.AllowRepeats || r.Similarity != "cosine" {
+		t.Errorf("recommendations = %+v, want the defaults 50, 30, 30 without repeats", r)
+	}
 }
 
 func TestDefaultsKeepExplicitValues(t *testing.T) {
@@ -623,5 +636,14 @@ func TestLockStaleAfter(t *testing.T) {
 	y = strings.Replace(validYAML, "kind: memory", "kind: memory\n  lock_stale_after: 30s", 1)
 	if _, err := config.Parse([]byte(y), nil); err == nil || !strings.Contains(err.Error(), "store.lock_stale_after") {
 		t.Errorf("lock_stale_after: 30s: %v, want an error naming it", err)
+	}
+}
+
+func TestRecommendationsExcluded(t *testing.T) {
+	r := config.Recommendations{ExcludeProducts: []string{"POST", "gift_0001_*"}}
+	for product, want := range map[string]bool{"POST": true, "POSTAGE": false, "gift_0001_20": true, "85123A": false} {
+		if got := r.Excluded(product); got != want {
+			t.Errorf("Excluded(%q) = %v, want %v", product, got, want)
+		}
 	}
 }

@@ -21,13 +21,14 @@ import (
 
 // The steps of a run, in the order nightly runs them.
 const (
-	StepIngest   = "ingest"
-	StepUnify    = "unify"
-	StepFeatures = "features"
-	StepTrain    = "train"
-	StepScore    = "score"
-	StepPublish  = "publish"
-	StepReport   = "report"
+	StepIngest    = "ingest"
+	StepUnify     = "unify"
+	StepFeatures  = "features"
+	StepRecommend = "recommend"
+	StepTrain     = "train"
+	StepScore     = "score"
+	StepPublish   = "publish"
+	StepReport    = "report"
 )
 
 // The commands that write outside the nightly run.

@@ -24,11 +24,16 @@ const (
 	Cohorts          = "kpi/cohorts"
 	DailyKPIs        = "kpi/daily"
 	Decisions        = "models/_decisions"
-	Scores           = "scores"
-	ScoreReasons     = "scores/reasons"
-	RFMSegments      = "segments/rfm"
-	Reports          = "reports"
-	Backfills        = "runs/backfill"
+	Recommendations  = "recommendations"
+	// RecommendationEvaluation holds the nightly measurement of the
+	// recommendations as a Decision row, which train copies into
+	// models/_decisions.
+	RecommendationEvaluation = "recommendations/_evaluation"
+	Scores                   = "scores"
+	ScoreReasons             = "scores/reasons"
+	RFMSegments              = "segments/rfm"
+	Reports                  = "reports"
+	Backfills                = "runs/backfill"
 )
 
 // Raw is the raw dataset of one source stream: its rows as landed, typed
@@ -147,6 +152,10 @@ func Datasets() []Dataset {
 			cond: func(c *config.Config) bool {
 				return hasStreams(config.FileDropsOf(config.EntityTouchpoints))(c) || hasStreams(config.AdMetricsStreams)(c)
 			}},
+		{Path: Recommendations, Partitioning: ByDate, Row: rowOf[Recommendation](), Writer: StepRecommend,
+			About: "one of a customer's five recommended products: item-item co-purchase similarity, topped up by the most popular products"},
+		{Path: RecommendationEvaluation, Partitioning: ByDate, Row: rowOf[Decision](), Writer: StepRecommend,
+			About: "the recommendations measured on the last 30 days (hit rate at 5, recall at 10) beside the most-popular baseline; train copies the row into models/_decisions"},
 		{Path: "models/<model>/<version>", Partitioning: SideFile, Writer: StepTrain,
 			Files: "model.json, metrics.json", About: "one trained model and its metrics, named by its content", When: "a models: section",
 			cond: hasModels},
@@ -208,8 +217,10 @@ func Steps() []Step {
 			Reads: []string{"raw/<source>/<stream>", "unified/identity_map/dt=<the newest before D>"}},
 		{Name: StepFeatures, About: "computes customer features, cohorts and daily KPIs",
 			Reads: []string{Customers, Orders, "raw/<source>/<stream>"}},
+		{Name: StepRecommend, About: "recommends each customer five products it has not bought and measures the recommender on a time split",
+			Reads: []string{Orders, "raw/<source>/<stream>"}},
 		{Name: StepTrain, About: "retrains the configured models and promotes a challenger that is not worse",
-			Reads: []string{Orders, "models/<model>/champion.json"}},
+			Reads: []string{Orders, RecommendationEvaluation, "models/<model>/champion.json"}},
 		{Name: StepScore, About: "scores every customer with RFM and the champion models",
 			Reads: []string{CustomerFeatures, Orders, "models/<model>/champion.json"}},
 		{Name: StepPublish, About: "publishes the segment files downstream systems read, suppressed and with control groups",

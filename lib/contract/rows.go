@@ -75,6 +75,20 @@ type Decision struct {
 	Unfair   bool   `parquet:"unfair"`
 }
 
+// Recommendation is one row of recommendations: one product recommended to
+// one customer, rank 1 the best.
+type Recommendation struct {
+	CustomerID string `parquet:"customer_id"`
+	Rank       int32  `parquet:"rank"`
+	ProductID  string `parquet:"product_id"`
+	// Score is the sum of the cosine similarities of the product to the
+	// customer's products (source item_item), or the share of the
+	// window's customers who bought it (source popular).
+	Score float64 `parquet:"score"`
+	// Source is "item_item" or "popular" (the fallback).
+	Source string `parquet:"source"`
+}
+
 // Score is one row of scores: one customer with at least one order.
 type Score struct {
 	CustomerID string `parquet:"customer_id"`

@@ -739,6 +739,25 @@ func (r *LineReader) Append(ls *Lines, row parquet.Row) {
 	ls.recs = append(ls.recs, rec)
 }
 
+// Appender returns a function that appends batches of raw Parquet rows of
+// one orders stream to ls, reading the first batch's schema (the callback
+// dataset.EachRowsOf takes). Growing ls first saves the doubling series.
+func (ls *Lines) Appender(source, currency string) func(*parquet.Schema, []parquet.Row) error {
+	var lr *LineReader
+	return func(s *parquet.Schema, rows []parquet.Row) error {
+		if lr == nil {
+			var err error
+			if lr, err = NewLineReader(source, currency, s); err != nil {
+				return err
+			}
+		}
+		for _, row := range rows {
+			lr.Append(ls, row)
+		}
+		return nil
+	}
+}
+
 // setFile makes file, of lines ls, the file of the rows that follow.
 func (r *LineReader) setFile(ls *Lines, file []byte) {
 	r.lastFile = append(r.lastFile[:0], file...)

@@ -131,6 +131,9 @@ const (
 	FieldTolerance           = "tolerance"
 	FieldPromote             = "promote"
 	FieldReason              = "reason"
+	FieldRecommended         = "recommended"
+	FieldHitRate5            = "hit_rate_5"
+	FieldBaselineHitRate5    = "baseline_hit_rate_5"
 )
 
 // Publish.
