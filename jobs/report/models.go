@@ -43,7 +43,12 @@ func modelRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page,
 	reg := registry.New(env.Store, env.Log)
 	for _, r := range rows {
 		row := modelRow(r)
-		if r.Trained {
+		switch {
+		case r.Trained && r.Version == "":
+			// Measured without a model file (the recommendations): its
+			// figures are the row's value and reason.
+			row.NoCurves = "Measured tonight; it keeps no model file, so no holdout curves: its figures are in the table above."
+		case r.Trained:
 			mt, err := reg.ReadMetrics(ctx, r.Model, r.Version)
 			if err != nil {
 				return err
@@ -51,7 +56,7 @@ func modelRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page,
 			if err := row.draw(mt, page.Currency); err != nil {
 				return err
 			}
-		} else {
+		default:
 			row.NoCurves = "Not trained tonight."
 		}
 		page.Models = append(page.Models, row)
@@ -207,6 +212,8 @@ func decisionText(r contract.Decision) string {
 	switch {
 	case !r.Trained:
 		return "not trained"
+	case r.Version == "":
+		return "measured"
 	case r.Promoted:
 		return "champion"
 	default:

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/money"
@@ -146,5 +147,23 @@ func TestChartsOfAnEmptyWindow(t *testing.T) {
 	}
 	if !strings.Contains(page.FunnelNote, "No touchpoint") {
 		t.Errorf("funnel note %q", page.FunnelNote)
+	}
+}
+
+// TestDecisionTextOfAMeasurement: a row measured without a model file
+// (the recommendations) is neither a champion nor a kept one.
+func TestDecisionTextOfAMeasurement(t *testing.T) {
+	for _, tc := range []struct {
+		r    contract.Decision
+		want string
+	}{
+		{contract.Decision{Model: "recommendations", Trained: true}, "measured"},
+		{contract.Decision{Model: "churn_90d", Trained: true, Version: "v", Promoted: true}, "champion"},
+		{contract.Decision{Model: "churn_90d", Trained: true, Version: "v"}, "kept the champion"},
+		{contract.Decision{Model: "churn_90d"}, "not trained"},
+	} {
+		if got := decisionText(tc.r); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.r, got, tc.want)
+		}
 	}
 }
