@@ -109,12 +109,12 @@ func TestOutputsAreDatedNames(t *testing.T) {
 }
 
 // Which steps a backfill runs date after date follows from what they read:
-// cursors, champions, the previous identity map and segments; features and
-// the report read only D's partitions (and measurements, which no step
-// writes).
+// cursors, champions, the previous identity map and segments, and for the
+// report the previous night's customers, the last 30 nights and the model
+// files; features and the recommendations read only D's partitions.
 func TestDependsOnEarlierDates(t *testing.T) {
-	want := map[string]bool{StepIngest: true, StepUnify: true, StepFeatures: false, StepTrain: true,
-		StepScore: true, StepPublish: true, StepReport: false}
+	want := map[string]bool{StepIngest: true, StepUnify: true, StepFeatures: false, StepRecommend: false, StepTrain: true,
+		StepScore: true, StepPublish: true, StepReport: true}
 	for _, s := range Steps() {
 		if got := s.DependsOnEarlierDates(); got != want[s.Name] {
 			t.Errorf("%s: DependsOnEarlierDates() = %v, want %v", s.Name, got, want[s.Name])
