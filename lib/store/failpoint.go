@@ -20,8 +20,8 @@ import (
 //	kill-before:N   log as trace, and SIGKILL the process just before the
 //	                Nth mutating call
 //	kill-during:N   ... while the Nth call's content is being written (after
-//	                its first bytes were read; before it, for a call
-//	                without a stream)
+//	                its first bytes were read, or all of it when read at
+//	                once; before it, for a call without a stream)
 //	kill-after:N    ... just after the Nth call returned
 //
 // Any other value makes Open fail, so a typo never runs unhooked.
@@ -78,7 +78,9 @@ func (f *failpoint) call(op, key string, stream io.Reader, run func(io.Reader) e
 		stream = &killReader{r: stream, log: f.log, n: n}
 	}
 	err := run(stream)
-	if hit && f.when == "after" {
+	if hit && f.when != "before" {
+		// after; or during, when the store sent the content without
+		// reading it through the stream (an empty object)
 		kill(f.log, n)
 	}
 	return err
@@ -93,7 +95,9 @@ func kill(log io.Writer, n int64) {
 }
 
 // killReader passes its first read through, then kills the process at the
-// second: part of the content is written, not all.
+// second: part of the content is read, and may be written, not all. Content
+// read whole at once (an empty marker, a small file) kills at its end,
+// before the store writes it.
 type killReader struct {
 	r     io.Reader
 	log   io.Writer
@@ -106,7 +110,11 @@ func (k *killReader) Read(p []byte) (int, error) {
 	if k.reads > 1 {
 		kill(k.log, k.n)
 	}
-	return k.r.Read(p)
+	n, err := k.r.Read(p)
+	if err == io.EOF {
+		kill(k.log, k.n)
+	}
+	return n, err
 }
 
 func (f *failpoint) Put(ctx context.Context, key string, r io.Reader) error {
