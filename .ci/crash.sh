@@ -20,4 +20,4 @@ fi
 export SEGMINT_REQUIRE_S3=1 SEGMINT_CRASH=1
 
 go test -count=1 -v -timeout 90m -run '^TestCrashHarness$' ./jobs/command | grep -v -e '^=== ' -e '^    --- '
-go test -count=1 -timeout 30m -run '^(TestNightlyOnS3RidesOutFaults|TestNightlyOnS3FaultsBeyondTheBudget)$' ./jobs/nightly
+go test -count=1 -timeout 30m -run '^(TestNightlyOnS3RidesOutFaults|TestNightlyOnS3FaultsBeyondTheBudget|TestS3StoppedMidRunIsTransient)$' ./jobs/nightly ./jobs/command
