@@ -122,14 +122,14 @@ func writeKind(w write) string {
 		return "run record"
 	case strings.HasPrefix(k, "state/"):
 		return "state"
+	case strings.HasPrefix(k, "reports/"):
+		return "report"
 	case strings.HasSuffix(k, "/latest.json"):
 		return "latest.json"
 	case strings.HasSuffix(k, "/"+dataset.SuccessName):
 		return "marker"
 	case strings.HasSuffix(k, "/"+dataset.ManifestName):
 		return "manifest"
-	case strings.HasPrefix(k, "reports/"):
-		return "report"
 	case strings.HasPrefix(k, "models/") && !strings.Contains(k, "/dt="):
 		return "model"
 	case w.op == "delete":
