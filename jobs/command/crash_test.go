@@ -3,6 +3,7 @@ package command
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -545,18 +546,28 @@ func TestCrashHarness(t *testing.T) {
 	}
 }
 
+// asSegmintEnv makes the test binary run as segmint (TestMain): the smoke
+// test's child process, which spares `make test` a build of the binary.
+const asSegmintEnv = "SEGMINT_TEST_AS_SEGMINT"
+
+// runAsSegmint runs the command on the process's arguments, as main does.
+func runAsSegmint() int {
+	return Run(context.Background(), os.Args[1:], System{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now})
+}
+
 // TestCrashSmoke is one point of the harness in `make test`: the run
 // killed between a manifest and its marker, rerun, equal to the
-// uninterrupted run; and the comparison tells a store that differs.
+// uninterrupted run; and the comparison tells a store that differs. The
+// child processes are this test binary running as segmint.
 func TestCrashSmoke(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs the binary")
+		t.Skip("runs the command in child processes")
 	}
-	bin := buildSegmint(t)
+	bin, env := os.Args[0], []string{asSegmintEnv + "=1"}
 	cs := localCrashStore()
 	tmp := t.TempDir()
 	refStore, refCfg := cs.fresh(t)
-	ref := runSegmint(t, bin, refCfg, tmp, "trace", false, nil)
+	ref := runSegmint(t, bin, refCfg, tmp, "trace", false, env)
 	if ref.code != 0 {
 		t.Fatalf("reference run: exit %d\n%s", ref.code, lastLine(ref.stderr))
 	}
@@ -571,7 +582,7 @@ func TestCrashSmoke(t *testing.T) {
 		t.Fatalf("no manifest of unified/customers among the writes:\n%s", ref.stderr)
 	}
 	st, cfg := cs.fresh(t)
-	killed := runSegmint(t, bin, cfg, tmp, fmt.Sprintf("kill-after:%d", at.n), false, nil)
+	killed := runSegmint(t, bin, cfg, tmp, fmt.Sprintf("kill-after:%d", at.n), false, env)
 	if !killed.killed {
 		t.Fatalf("not killed at %d: exit %d", at.n, killed.code)
 	}
@@ -581,7 +592,7 @@ func TestCrashSmoke(t *testing.T) {
 	if !ageLock(t, st) {
 		t.Error("the killed run left no lock")
 	}
-	if r := runSegmint(t, bin, cfg, tmp, "", false, nil); r.code != 0 {
+	if r := runSegmint(t, bin, cfg, tmp, "", false, env); r.code != 0 {
 		t.Fatalf("rerun: exit %d: %s", r.code, lastLine(r.stderr))
 	}
 	got := snapshot(t, st)
