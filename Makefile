@@ -7,14 +7,24 @@ GO    ?= go
 BIN   := bin/segmint
 # The bundled sample ends on 2010-12-09; the command's own default is yesterday.
 DATE  ?= 2010-12-09
+# run runs the night before DATE first, so that DATE's report has a
+# previous run to compare with (lifecycle flows, segment adds and removes).
+PREV  ?= $(shell date -u -d "$(DATE) -1 day" +%F)
 
-.PHONY: build run demo test test-race bench vet lint fmt tidy clean s3-start s3-stop
+.PHONY: build run demo test test-race bench vet lint fmt tidy clean s3-start s3-stop report-screenshot
 
 build:
 	$(GO) build -o $(BIN) .
 
 run: build
-	./$(BIN) nightly --date $(DATE) --config configs/local.yaml
+	./$(BIN) backfill --from $(PREV) --to $(DATE) --config configs/local.yaml
+
+# report-screenshot: the sample's report rendered in headless Chromium
+# (installed by .ci/chromium.sh when missing), the top of the page saved as
+# testdata/report-sample.png for the README.
+report-screenshot:
+	eval "$$(.ci/chromium.sh)"; SEGMINT_REQUIRE_CHROMIUM=1 SEGMINT_REPORT_SCREENSHOT=$(CURDIR)/testdata/report-sample.png \
+		$(GO) test -count=1 -run '^TestSampleReport$$/^chromium$$' -v ./jobs/nightly
 
 # demo: all four API connectors pull from local fakes of the platforms
 # (segmint fakes), beside the file drop; then the sources and their cursors.

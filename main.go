@@ -3,7 +3,15 @@
 //
 //	segmint <command> [--date YYYY-MM-DD] [--config FILE] [flags]
 //
-// Exit codes: 0 done, 1 the run failed, 2 bad usage or configuration.
+// Exit codes, for a scheduler to act on (jobs/command/exit.go):
+//
+//	0  done
+//	1  the run failed and a person must look (a bad export, a quality gate)
+//	2  bad usage or configuration (a bad flag or date, an empty night
+//	   without --allow-empty, every problem of the configuration)
+//	3  another run holds the date's lock
+//	4  a transient failure worth retrying later (store or API unreachable,
+//	   timeouts, HTTP 429 or 5xx after the retries)
 package main
 
 import (

@@ -4,7 +4,9 @@
 //
 //	segmint <command> [--date YYYY-MM-DD] [--config FILE] [flags]
 //
-// Exit codes: 0 done, 1 the run failed, 2 bad usage or configuration.
+// Exit codes (exit.go): 0 done, 1 the run failed and a person must look, 2
+// bad usage or configuration, 3 another run holds the date's lock, 4 a
+// transient failure worth retrying later.
 package command
 
 import (
@@ -16,7 +18,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -43,13 +47,6 @@ type System struct {
 }
 
 const defaultConfigPath = "configs/local.yaml"
-
-// Exit codes.
-const (
-	exitOK     = 0
-	exitFailed = 1
-	exitUsage  = 2
-)
 
 // Run runs the command line args (without the program name) and returns
 // the exit code.
@@ -96,11 +93,13 @@ func commands() []command {
 			"configs/demo.yaml (make demo)", runFakes},
 		{"nightly", "", "runs every step above for the date in order, skipping steps already\n" +
 			"committed for it (--redo to rebuild them)", runNightly},
-		{"backfill", "", "runs nightly for every date from --from to --to", runBackfill},
+		{"backfill", "--from D1 --to D2", "runs the steps (or --steps) for every date, resuming where it stopped;\n" +
+			"dates in parallel (--parallel) only for steps that do not read earlier dates", runBackfill},
 		{"measure", "--segment S --from D1 --to D2", "compares a segment's treated members with its control group over the\n" +
 			"nights D1..D2 and commits measurements/<segment>/dt=D2", runMeasure},
 		{"models", "list|show|promote|rollback", "inspects the model registry, and promotes a version or rolls the\n" +
 			"champion back by hand", runModels},
+		{"version", "", "prints the module version, the commit it was built from and the Go version", runVersion},
 		{"help", "", "this text", runHelp},
 	}
 }
@@ -111,9 +110,13 @@ type options struct {
 	segment        string
 	configPath     string
 	redo           bool
+	allowEmpty     bool
+	backfill       backfillOptions
 	source, stream string
 	logLevel       string
 	logFormat      string
+	// levelSet says that --log-level was given, not defaulted.
+	levelSet bool
 }
 
 // runHelp is `segmint help`.
@@ -146,11 +149,6 @@ func runNightly(ctx context.Context, args []string, sys System) int {
 	return runDates(ctx, "nightly", nightly.Step{}, args, sys)
 }
 
-// runBackfill is `segmint backfill`: nightly for every date of a range.
-func runBackfill(ctx context.Context, args []string, sys System) int {
-	return runDates(ctx, "backfill", nightly.Step{}, args, sys)
-}
-
 // runSources is `segmint sources`: the state of every configured stream.
 func runSources(ctx context.Context, args []string, sys System) int {
 	rc, _, code := prepare(ctx, "sources", nightly.Step{}, args, sys)
@@ -159,7 +157,7 @@ func runSources(ctx context.Context, args []string, sys System) int {
 	}
 	if err := printSources(ctx, sys.Stdout, rc.cfg, rc.st); err != nil {
 		fmt.Fprintf(sys.Stderr, "segmint sources: %v\n", err)
-		return exitFailed
+		return exitCode(err)
 	}
 	return exitOK
 }
@@ -189,8 +187,9 @@ type runContext struct {
 	cfg  *config.Config
 	st   store.Store
 	root zerolog.Logger // the process's logger, before any run fields
-	// swept says the leftovers of killed runs were removed (lock.go).
-	swept bool
+	// swept removes the leftovers of killed runs once a process (lock.go),
+	// also when a backfill runs several dates at once.
+	swept sync.Once
 }
 
 // prepare parses the flags of command cmd (step stp, if it is one), loads
@@ -223,6 +222,7 @@ func parseOptions(cmd string, stp nightly.Step, args []string, stderr io.Writer)
 	o.define(fs, cmd)
 	fs.Usage = func() { commandUsage(fs, cmd, stp) }
 	code, ok = parseFlags(fs, args, stderr)
+	fs.Visit(func(f *flag.Flag) { o.levelSet = o.levelSet || f.Name == "log-level" })
 	return o, code, ok
 }
 
@@ -232,6 +232,7 @@ func (o *options) define(fs *flag.FlagSet, cmd string) {
 	case "backfill":
 		fs.StringVar(&o.from, "from", "", "first date to run, YYYY-MM-DD (required)")
 		fs.StringVar(&o.to, "to", "", "last date to run, YYYY-MM-DD (required)")
+		o.backfill.define(fs)
 	case "measure":
 		fs.StringVar(&o.segment, "segment", "", "the rule segment to measure (required)")
 		fs.StringVar(&o.from, "from", "", "first night whose members count, YYYY-MM-DD (required)")
@@ -239,7 +240,6 @@ func (o *options) define(fs *flag.FlagSet, cmd string) {
 	default:
 		fs.StringVar(&o.date, "date", "", "run date YYYY-MM-DD: the data up to the end of that day (default: yesterday, UTC)")
 	}
-	fs.StringVar(&o.configPath, "config", "", "configuration file (default "+defaultConfigPath+", or the embedded copy of it)")
 	if cmd == "ingest" {
 		fs.StringVar(&o.source, "source", "", "pull only this source")
 		fs.StringVar(&o.stream, "stream", "", "pull only this stream (of --source)")
@@ -247,8 +247,43 @@ func (o *options) define(fs *flag.FlagSet, cmd string) {
 	if cmd == "nightly" || cmd == "backfill" {
 		fs.BoolVar(&o.redo, "redo", false, "rerun steps already committed for the date")
 	}
-	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.StringVar(&o.logFormat, "log-format", "auto", "json, console, or auto (console on a terminal)")
+	if cmd != "measure" && cmd != "sources" {
+		fs.BoolVar(&o.allowEmpty, "allow-empty", false, "run a date after the newest input the sources hold, as an empty night:\nno model is promoted and no latest.json moves")
+	}
+	o.defineShared(fs)
+}
+
+// defineShared defines on fs the flags that open reads.
+func (o *options) defineShared(fs *flag.FlagSet) {
+	fs.StringVar(&o.configPath, "config", "", "configuration file (default "+defaultConfigPath+", or the embedded copy of it)")
+	o.logLevel, o.logFormat = "info", "auto"
+	fs.Var(choice{&o.logLevel, logLevels()}, "log-level", "log `level`: debug, info, warn or error")
+	fs.Var(choice{&o.logFormat, []string{"json", "console", "auto"}}, "log-format", "log `format`: json, console, or auto (console on a terminal)")
+}
+
+// logLevels are the values of --log-level.
+func logLevels() []string { return []string{"debug", "info", "warn", "error"} }
+
+// choice is a string flag that takes one of a few values; any other is a
+// usage error naming them.
+type choice struct {
+	value   *string
+	choices []string
+}
+
+func (c choice) String() string {
+	if c.value == nil {
+		return ""
+	}
+	return *c.value
+}
+
+func (c choice) Set(s string) error {
+	if !slices.Contains(c.choices, s) {
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(c.choices, ", "))
+	}
+	*c.value = s
+	return nil
 }
 
 // parseFlags parses args into fs, which is named "segmint <command>".
@@ -278,8 +313,10 @@ func open(ctx context.Context, cmd string, o options, sys System) (*runContext, 
 		return nil, exitUsage
 	}
 	level, err := zerolog.ParseLevel(o.logLevel)
-	if err != nil {
-		fmt.Fprintf(sys.Stderr, "segmint %s: --log-level %q: %v\n", cmd, o.logLevel, err)
+	if err != nil || !slices.Contains(logLevels(), o.logLevel) {
+		// The flag already refuses other values; a caller that set one
+		// without it gets the same answer.
+		fmt.Fprintf(sys.Stderr, "segmint %s: --log-level %q is not one of %s\n", cmd, o.logLevel, strings.Join(logLevels(), ", "))
 		return nil, exitUsage
 	}
 	console := o.logFormat == "console" || o.logFormat == "auto" && isTerminal(sys.Stderr)
@@ -287,24 +324,36 @@ func open(ctx context.Context, cmd string, o options, sys System) (*runContext, 
 	st, err := store.Open(ctx, storeOptions(cfg.Store))
 	if err != nil {
 		fmt.Fprintf(sys.Stderr, "segmint %s: open store: %v\n", cmd, err)
-		return nil, exitFailed
+		return nil, exitCode(err)
 	}
 	return &runContext{sys: sys, cmd: cmd, opts: o, cfg: cfg, st: st, root: root}, exitOK
 }
 
-// datesOf is the list of dates a command runs for.
+// datesOf is the list of dates a command runs for; none may be after
+// today (UTC).
 func datesOf(o options, cmd string, now func() time.Time) ([]rundate.Date, error) {
-	switch cmd {
-	case "measure":
-		return measureDates(o)
-	case "backfill":
-		return backfillDates(o.from, o.to)
+	var dates []rundate.Date
+	var err error
+	switch {
+	case cmd == "measure":
+		dates, err = measureDates(o)
+	case cmd == "backfill":
+		dates, err = backfillDates(o.from, o.to)
+	case o.date == "":
+		dates = []rundate.Date{rundate.Of(now()).AddDays(-1)}
+	default:
+		var d rundate.Date
+		d, err = rundate.Parse(o.date)
+		dates = []rundate.Date{d}
 	}
-	if o.date == "" {
-		return []rundate.Date{rundate.Of(now()).AddDays(-1)}, nil
+	if err != nil {
+		return nil, err
 	}
-	d, err := rundate.Parse(o.date)
-	return []rundate.Date{d}, err
+	today := rundate.Of(now())
+	if last := dates[len(dates)-1]; last.Start().After(today.Start()) {
+		return nil, fmt.Errorf("%s is after today, %s (UTC)", last, today)
+	}
+	return dates, nil
 }
 
 // backfillDates are the dates from --from to --to, both required.
@@ -335,27 +384,42 @@ func dateRange(from, to rundate.Date) []rundate.Date {
 	return out
 }
 
-// runDate runs the command for date d and writes its run record, even
-// when it fails.
+// runDate runs the command for date d and reports the outcome.
 func (rc *runContext) runDate(ctx context.Context, d rundate.Date) int {
+	rec, err := rc.run(ctx, d, rc.execute)
+	return rc.finish(d, rec, err)
+}
+
+// run runs exec for date d as one run of the command: it writes the run
+// record, even when exec fails, and logs the outcome.
+func (rc *runContext) run(ctx context.Context, d rundate.Date,
+	exec func(context.Context, step.Env, rundate.Date, *runlog.Record) error) (*runlog.Record, error) {
 	now := rc.sys.Now
 	runID := newRunID(now(), rc.cmd)
 	log := rc.root.With().Str(logging.FieldRunID, runID).Str(logging.FieldDate, d.String()).Logger()
+	// The command's own lines carry the command as their job; the steps
+	// add their own name to log (so every line carries job once).
+	cmdLog := log.With().Str(logging.FieldJob, rc.cmd).Logger()
 	rec := &runlog.Record{RunID: runID, Command: rc.cmd, Date: d.String(), Store: rc.st.String(), StartedAt: now().UTC()}
-	lctx, release, err := rc.lockDate(ctx, log, d, rec)
+	lctx, release, err := rc.lockDate(ctx, cmdLog, d, rec)
 	if err == nil {
-		err = lockLost(lctx, rc.execute(lctx, rc.env(lctx, runID, log), d, rec))
+		err = lockLost(lctx, exec(lctx, rc.env(lctx, runID, log), d, rec))
 		release()
 	}
-	rec.FinishedAt, rec.Outcome = now().UTC(), "succeeded"
+	rec.FinishedAt, rec.Outcome = now().UTC(), runlog.OutcomeSucceeded
 	if err != nil {
-		rec.Outcome, rec.Error = "failed", err.Error()
+		rec.Outcome, rec.Error = runlog.OutcomeFailed, err.Error()
 	}
 	if werr := rc.writeRecord(ctx, rec); werr != nil && err == nil {
 		err = werr
 	}
-	rc.publishMetrics(ctx, log, rec)
-	return rc.finish(log.With().Str(logging.FieldJob, rc.cmd).Logger(), d, rec, err)
+	rc.publishMetrics(ctx, cmdLog, rec)
+	if err != nil {
+		cmdLog.Error().Err(err).Msg("run failed")
+	} else {
+		cmdLog.Info().Msg("run succeeded")
+	}
+	return rec, err
 }
 
 // env is the step environment of run runID.
@@ -363,6 +427,7 @@ func (rc *runContext) env(ctx context.Context, runID string, log zerolog.Logger)
 	cfg, getenv, now := rc.cfg, rc.sys.Getenv, rc.sys.Now
 	return step.Env{
 		Store: rc.st, Config: cfg, Log: log, RunID: runID, Now: now, Source: rc.opts.source, Stream: rc.opts.stream,
+		AllowEmpty: rc.opts.allowEmpty,
 		Connectors: func(src config.Source, srcLog zerolog.Logger) ([]connector.Stream, error) {
 			return OpenConnectors(src, connector.Deps{Getenv: getenv, Log: srcLog, Now: now})
 		},
@@ -372,10 +437,10 @@ func (rc *runContext) env(ctx context.Context, runID string, log zerolog.Logger)
 	}
 }
 
-// execute runs the whole DAG (nightly, backfill) or the command's step
-// for d, recording the steps in rec.
+// execute runs the whole DAG (nightly) or the command's step for d,
+// recording the steps in rec.
 func (rc *runContext) execute(ctx context.Context, env step.Env, d rundate.Date, rec *runlog.Record) error {
-	if rc.cmd == "nightly" || rc.cmd == "backfill" {
+	if rc.cmd == "nightly" {
 		return nightly.Run(ctx, env, d, rc.opts.redo, rec)
 	}
 	if rc.cmd == "measure" {
@@ -392,22 +457,13 @@ func (rc *runContext) writeRecord(ctx context.Context, rec *runlog.Record) error
 	return runlog.Write(wctx, rc.st, rec)
 }
 
-// finish reports the outcome of the run for d, logging to log, and
-// returns the exit code.
-func (rc *runContext) finish(log zerolog.Logger, d rundate.Date, rec *runlog.Record, err error) int {
+// finish tells a person the outcome of the run for d and returns the
+// exit code.
+func (rc *runContext) finish(d rundate.Date, rec *runlog.Record, err error) int {
 	if err != nil {
-		log.Error().Err(err).Msg("run failed")
 		fmt.Fprintf(rc.sys.Stderr, "segmint %s %s: %v\n", rc.cmd, d, err)
-		if step.IsUsage(err) {
-			return exitUsage
-		}
-		var coded interface{ ExitCode() int }
-		if errors.As(err, &coded) {
-			return coded.ExitCode()
-		}
-		return exitFailed
+		return exitCode(err)
 	}
-	log.Info().Msg("run succeeded")
 	printOutputs(rc.sys.Stdout, rc.cmd, d, rc.cfg, rc.st, rec)
 	return exitOK
 }
@@ -472,8 +528,7 @@ commands:
 --date defaults to yesterday (UTC); --config to configs/local.yaml, or the copy
 of it built into the binary. Every run writes runs/<run-id>.json.
 
-exit codes: 0 done, 1 the run failed, 2 bad usage or configuration.
-`)
+`+exitCodesText+"\n")
 }
 
 // usageIndent indents the summary lines of a command in segmint help,
@@ -499,7 +554,12 @@ func commandUsage(fs *flag.FlagSet, cmd string, s nightly.Step) {
 		fmt.Fprintf(w, "segmint nightly: runs %s for one date,\n", stepNames())
 		fmt.Fprintln(w, "skipping the steps whose outputs are already committed for it (unless --redo).")
 	case "backfill":
-		fmt.Fprintln(w, "segmint backfill: runs nightly for each date from --from to --to, oldest first.")
+		fmt.Fprintf(w, `segmint backfill: runs the steps of nightly (or those --steps names) for each date from
+--from to --to. Dates run oldest first, one after the other, when a step reads what earlier
+dates write (%s); else --parallel dates at once. The first
+failed date stops it, unless --keep-going. A table of dates, steps, outcomes and times ends
+it, also committed as runs/backfill/dt=<--to>.
+`, strings.Join(dependentSteps(nightly.Steps()), ", "))
 	case "sources":
 		fmt.Fprintln(w, "segmint sources: lists the configured sources and streams with their state (state/<source>/<stream>.json).")
 	default:
@@ -507,5 +567,11 @@ func commandUsage(fs *flag.FlagSet, cmd string, s nightly.Step) {
 	}
 	fmt.Fprintln(w, "\nflags:")
 	fs.PrintDefaults()
-	fmt.Fprintln(w, "\nexit codes: 0 done, 1 the run failed, 2 bad usage or configuration.")
+	if cmd == "train" {
+		// segmint train --input FILE is the same command on any table.
+		fmt.Fprint(w, "\nor, on any table:\n\n")
+		tfs, _ := tableTrainFlags(w)
+		tfs.Usage()
+	}
+	fmt.Fprintln(w, "\n"+exitCodesText)
 }

@@ -58,8 +58,14 @@ func TestMain(m *testing.M) {
 
 func runCLI(t *testing.T, args ...string) result {
 	t.Helper()
+	return runCLIEnv(t, nil, args...)
+}
+
+// runCLIEnv is runCLI with the environment variables env.
+func runCLIEnv(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := Run(t.Context(), args, System{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now})
+	code := Run(t.Context(), args, System{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }, Now: time.Now})
 	return result{code, out.String(), errb.String()}
 }
 
@@ -75,15 +81,23 @@ func readRunRecord(t *testing.T, storeDir string) runlog.Record {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no run record in %s: %v", storeDir, err)
 	}
-	b, err := os.ReadFile(files[len(files)-1])
-	if err != nil {
-		t.Fatal(err)
+	// The newest by start time: run ids sort by the second they started
+	// in, then by a random suffix.
+	var newest runlog.Record
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec runlog.Record
+		if err := json.Unmarshal(b, &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.StartedAt.After(newest.StartedAt) {
+			newest = rec
+		}
 	}
-	var rec runlog.Record
-	if err := json.Unmarshal(b, &rec); err != nil {
-		t.Fatal(err)
-	}
-	return rec
+	return newest
 }
 
 func TestUsageAndExitCodes(t *testing.T) {
@@ -93,15 +107,20 @@ func TestUsageAndExitCodes(t *testing.T) {
 		code   int
 		output string
 	}{
-		{"help", []string{"help"}, exitOK, "exit codes: 0 done, 1 the run failed, 2 bad usage"},
+		{"help", []string{"help"}, exitOK, "3 another run holds the date's lock, 4 a transient failure"},
 		{"no command", nil, exitUsage, "commands:"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{"step help", []string{"unify", "--help"}, exitOK, "writes unified/orders/dt=D"},
 		{"nightly help", []string{"nightly", "--help"}, exitOK, "-redo"},
+		{"train help shows the any-table flags", []string{"train", "--help"}, exitOK, "-label string"},
 		{"bad flag", []string{"score", "--nope"}, exitUsage, "flag provided but not defined"},
 		{"bad date", []string{"nightly", "--date", "2010-02-30"}, exitUsage, `"2010-02-30" is not YYYY-MM-DD`},
 		{"backfill without range", []string{"backfill", "--from", "2010-01-02"}, exitUsage, "--from and --to are required"},
 		{"backfill reversed", []string{"backfill", "--from", "2010-01-02", "--to", "2010-01-01"}, exitUsage, "is before"},
+		{"backfill unknown step", []string{"backfill", "--from", "2010-12-01", "--to", "2010-12-02", "--steps", "ingest,frob"}, exitUsage, `--steps: no step "frob"`},
+		{"backfill no workers", []string{"backfill", "--from", "2010-12-01", "--to", "2010-12-02", "--parallel", "0"}, exitUsage, "--parallel 0: at least 1"},
+		{"backfill bad policy", []string{"backfill", "--from", "2010-12-01", "--to", "2010-12-02", "--reprocess", "some"}, exitUsage, `"some" is not one of none, failed, all`},
+		{"backfill redo and failed", []string{"backfill", "--from", "2010-12-01", "--to", "2010-12-02", "--redo", "--reprocess", "failed"}, exitUsage, "--redo redoes every date"},
 		{"missing config", []string{"nightly", "--config", "/does/not/exist.yaml"}, exitUsage, "bad configuration"},
 		{"extra argument", []string{"ingest", "now"}, exitUsage, "unexpected arguments"},
 	}
@@ -121,6 +140,7 @@ func TestUsageAndExitCodes(t *testing.T) {
 func TestBadConfigReportsEveryProblem(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.yaml")
 	bad := `store: {kind: local}
+colour: blue
 currency: pounds
 sources:
   - name: b
@@ -145,7 +165,7 @@ sources:
 	if r.code != exitUsage {
 		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"store.path", "currency", "sources[1].name", "sources[0].kind", "format", "timezone",
+	for _, want := range []string{"field colour not found", "store.path", "currency", "sources[1].name", "sources[0].kind", "format", "timezone",
 		`needs field "quantity"`, `needs field "unit_price"`, `needs field "customer_number"`} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("error output lacks %q:\n%s", want, r.stderr)
@@ -259,6 +279,7 @@ func TestMissingInputFailsWithOneClearLine(t *testing.T) {
 	}
 }
 
+// A store on a closed loopback port is a transient failure: exit 4, soon.
 func TestUnreachableStoreFailsPromptly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s3.yaml")
 	b, err := os.ReadFile("configs/s3.yaml")
@@ -280,8 +301,8 @@ func TestUnreachableStoreFailsPromptly(t *testing.T) {
 	var out, errb bytes.Buffer
 	start := time.Now()
 	code := Run(ctx, []string{"nightly", "--date", "2010-12-09", "--config", path}, System{Stdout: &out, Stderr: &errb, Getenv: os.Getenv, Now: time.Now})
-	if code != exitFailed {
-		t.Fatalf("exit %d, want 1: %s", code, errb.String())
+	if code != exitRetry {
+		t.Fatalf("exit %d, want 4: %s", code, errb.String())
 	}
 	if !strings.Contains(lastLine(errb.String()), "connection refused") {
 		t.Errorf("last line: %q", lastLine(errb.String()))

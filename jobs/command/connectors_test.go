@@ -1,18 +1,14 @@
 package command_test
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/segmint/segmint/jobs/command"
-
-	_ "github.com/marcboeker/go-duckdb" // an independent Parquet reader
 	"github.com/rs/zerolog"
 
+	"github.com/segmint/segmint/jobs/command"
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
@@ -21,8 +17,10 @@ import (
 	metafake "github.com/segmint/segmint/lib/connector/meta/fake"
 	sffake "github.com/segmint/segmint/lib/connector/salesforce/fake"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/duckdbtest"
 	"github.com/segmint/segmint/lib/httpclient"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -107,7 +105,7 @@ func TestIngestFromFakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := f.config()
-	d, _ := rundate.Parse("2024-03-31")
+	d := rundatetest.Parse(t, "2024-03-31")
 	stats, err := ingest.Run(t.Context(), testEnv(t, st, cfg, end.Add(36*time.Hour)), d)
 	if err != nil {
 		t.Fatal(err)
@@ -133,39 +131,17 @@ func TestIngestFromFakes(t *testing.T) {
 		}
 	}
 
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	types := func(dataset string, date rundate.Date) map[string]string {
-		p := dataset + "/" + date.Partition() + "/"
-		glob := filepath.Join(st.Path(p+"x"), "..", "part-*.parquet")
-		rows, err := db.QueryContext(t.Context(), fmt.Sprintf("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('%s'))", glob))
+	db := duckdbtest.Open(t)
+	types := func(ds string, date rundate.Date) map[string]string {
+		glob := duckdbtest.Parts(st, dataset.Partition{Dataset: ds, Date: date})
+		m, err := manifestRows(t, st, ds, date)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		out := map[string]string{}
-		for rows.Next() {
-			var n, ty string
-			if err := rows.Scan(&n, &ty); err != nil {
-				t.Fatal(err)
-			}
-			out[n] = ty
+		if n := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", glob)); n != m {
+			t.Errorf("%s/%s: DuckDB reads %d rows, manifest %d", ds, date.Partition(), n, m)
 		}
-		m, err := manifestRows(t, st, dataset, date)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var n int64
-		if err := db.QueryRowContext(t.Context(), fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", glob)).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n != m {
-			t.Errorf("%s: DuckDB reads %d rows, manifest %d", p, n, m)
-		}
-		return out
+		return duckdbtest.ColumnTypes(t, db, glob)
 	}
 	hs := types("raw/hubspot/contacts", d)
 	for col, want := range map[string]string{"_modified_at": "TIMESTAMP WITH TIME ZONE", "_deleted": "BOOLEAN", "email": "VARCHAR"} {
@@ -212,7 +188,7 @@ func BenchmarkIngestCRM(b *testing.B) {
 	const n = 100_000
 	end := time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
 	f := startFakes(b, n, end)
-	d, _ := rundate.Parse("2024-03-31")
+	d := rundatetest.Parse(b, "2024-03-31")
 	for _, source := range []string{"hubspot", "salesforce"} {
 		b.Run(source, func(b *testing.B) {
 			cfg := f.config()

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlock"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
@@ -228,8 +228,7 @@ func runSegmint(t *testing.T, bin, cfg, tmp, spec string, redo bool, env []strin
 // takeover is the rerun's to do, and is checked in its log).
 func ageLock(t *testing.T, st store.Store) bool {
 	t.Helper()
-	d, _ := rundate.Parse(crashDate)
-	b, err := store.GetBytes(t.Context(), st, runlock.Key(d))
+	b, err := store.GetBytes(t.Context(), st, runlock.Key(rundatetest.Parse(t, crashDate)))
 	if errors.Is(err, store.ErrNotFound) {
 		return false
 	}
@@ -242,7 +241,7 @@ func ageLock(t *testing.T, st store.Store) bool {
 	}
 	h.Heartbeat = h.Heartbeat.Add(-time.Hour)
 	b, _ = json.Marshal(h)
-	if err := store.PutBytes(t.Context(), st, runlock.Key(d), b); err != nil {
+	if err := store.PutBytes(t.Context(), st, runlock.Key(rundatetest.Parse(t, crashDate)), b); err != nil {
 		t.Fatal(err)
 	}
 	return true
@@ -586,7 +585,7 @@ func TestCrashSmoke(t *testing.T) {
 	if !killed.killed {
 		t.Fatalf("not killed at %d: exit %d", at.n, killed.code)
 	}
-	if ok, _ := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: "unified/customers", Date: mustParse(t, crashDate)}); ok {
+	if ok, _ := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: "unified/customers", Date: rundatetest.Parse(t, crashDate)}); ok {
 		t.Fatal("the killed run committed the partition it was killed in")
 	}
 	if !ageLock(t, st) {
@@ -617,13 +616,4 @@ func TestCrashSmoke(t *testing.T) {
 		!slices.ContainsFunc(d, func(s string) bool { return strings.HasPrefix(s, "differs side "+state) }) {
 		t.Errorf("the comparison missed a change: %v", d)
 	}
-}
-
-func mustParse(t *testing.T, s string) rundate.Date {
-	t.Helper()
-	d, err := rundate.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }

@@ -12,13 +12,11 @@ import (
 
 // TestS3StoppedMidRunIsTransient: the S3 server stops in the middle of a
 // `segmint nightly` (a proxy in front of it closes): the run ends within
-// its retry budget as a transient failure, and once the server is back
+// its retry budget as a transient failure (exit 4), and once the server is back
 // (and the failed run's lock, which it could not remove from a stopped
 // store, gone stale) the rerun commits the parts of an undisturbed run.
-//
-// The transient exit code is being mapped in another change: until then
-// the test accepts exit 1 with the store.ErrUnavailable text on the last
-// line (the run record cannot be written to a stopped store).
+// The run record cannot be written to a stopped store: the error is read
+// from the last line on stderr.
 //
 // In `make crash` (SEGMINT_CRASH=1): jobs/nightly's
 // TestNightlyOnS3FaultsBeyondTheBudget covers the same in `make test`.
@@ -26,7 +24,6 @@ func TestS3StoppedMidRunIsTransient(t *testing.T) {
 	if os.Getenv("SEGMINT_CRASH") != "1" {
 		t.Skip("in make crash (SEGMINT_CRASH=1)")
 	}
-	const exitTransient = 4 // a failure worth retrying later
 	open := lockStores(t)["s3"]
 	ls := open(t)
 	direct := ls.config(t, sampleLanding(t))
@@ -51,8 +48,8 @@ func TestS3StoppedMidRunIsTransient(t *testing.T) {
 	if c := p.Counts(); !c.Stopped {
 		t.Fatalf("the server did not stop: %+v; exit %d", c, r.code)
 	}
-	if r.code != exitTransient && (r.code != exitFailed || !strings.Contains(last, store.ErrUnavailable.Error())) {
-		t.Fatalf("exit %d, last line %q: want %d, or 1 with %q", r.code, last, exitTransient, store.ErrUnavailable)
+	if r.code != exitRetry || !strings.Contains(last, store.ErrUnavailable.Error()) {
+		t.Fatalf("exit %d, last line %q: want %d with %q", r.code, last, exitRetry, store.ErrUnavailable)
 	}
 	t.Logf("exit %d: %s", r.code, last)
 

@@ -1,7 +1,6 @@
 package command_test
 
 import (
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -11,7 +10,9 @@ import (
 	"github.com/segmint/segmint/jobs/ingest"
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/duckdbtest"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/store"
 )
 
@@ -49,7 +50,7 @@ func TestAdAPIsFeedDailyKPIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := testEnv(t, st, cfg, end.Add(36*time.Hour))
-	d, _ := rundate.Parse("2024-03-31")
+	d := rundatetest.Parse(t, "2024-03-31")
 	if _, err := ingest.Run(t.Context(), env, d); err != nil {
 		t.Fatal(err)
 	}
@@ -60,13 +61,9 @@ func TestAdAPIsFeedDailyKPIs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := duckdbtest.Open(t)
 	raw := func(ds string) string { return filepath.Join(st.Path(ds+"/x"), "..", "dt=*", "part-*.parquet") }
-	daily := filepath.Join(st.Path("kpi/daily/dt=2024-03-31/x"), "..", "part-*.parquet")
+	daily := duckdbtest.Parts(st, dataset.Partition{Dataset: "kpi/daily", Date: d})
 	q := fmt.Sprintf(`
 WITH rates AS (SELECT * FROM (VALUES ('USD', 0.79, DATE '1900-01-01'), ('EUR', 0.86, DATE '1900-01-01'), ('EUR', 0.8571, DATE '2024-03-29')) r(currency, rate, from_day)),
 src AS (

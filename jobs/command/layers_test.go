@@ -3,6 +3,7 @@ package command_test
 import (
 	"bytes"
 	"os/exec"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +17,9 @@ import (
 //   - lib/dataset, the commit protocol, needs the store and Parquet only;
 //   - the jobs do not import each other: only jobs/nightly and jobs/command
 //     put them together;
-//   - nothing in lib/ or models/ imports jobs/.
+//   - nothing in lib/ or models/ imports jobs/;
+//   - the helpers of tests (the packages named ...test, and lib/fixture)
+//     are imported by tests only.
 func TestLayers(t *testing.T) {
 	root, module := moduleRoot(t)
 
@@ -72,6 +75,28 @@ func TestLayers(t *testing.T) {
 		}
 	})
 
+	t.Run("test helpers are imported by tests only", func(t *testing.T) {
+		helpers := 0
+		for line := range strings.Lines(goTool(t, root, "list", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", "./...")) {
+			fields := strings.Fields(line)
+			if len(fields) == 0 {
+				continue
+			}
+			if isTestHelper(module, fields[0]) {
+				helpers++
+			}
+			for _, imp := range fields[1:] {
+				if isTestHelper(module, imp) {
+					t.Errorf("%s imports %s, a helper of tests", trim(module, fields[0]), trim(module, imp))
+				}
+			}
+		}
+		// storetest, connectortest, rundatetest, duckdbtest, logtest and fixture.
+		if helpers < 6 {
+			t.Errorf("%d helper packages of tests, want at least 6: update isTestHelper", helpers)
+		}
+	})
+
 	t.Run("jobs do not import each other", func(t *testing.T) {
 		// A job is a folder under jobs/ with the packages below it
 		// (jobs/unify/bench belongs to unify); its packages and their tests
@@ -103,6 +128,14 @@ func TestLayers(t *testing.T) {
 			}
 		}
 	})
+}
+
+// isTestHelper says whether pkg holds helpers of tests: a package of the
+// module whose name ends in test (storetest, duckdbtest, rundatetest,
+// logtest), or lib/fixture.
+func isTestHelper(module, pkg string) bool {
+	rest, ok := strings.CutPrefix(pkg, module+"/")
+	return ok && (strings.HasSuffix(path.Base(rest), "test") || rest == "lib/fixture")
 }
 
 // jobOf names the job a package belongs to (unify for jobs/unify/bench), or

@@ -50,10 +50,11 @@ func lockLost(lctx context.Context, err error) error {
 // takeover age, and the store's temporary objects older than that. A run
 // removes its own staging files itself, also when it fails or is stopped.
 func (rc *runContext) sweep(ctx context.Context, log zerolog.Logger) {
-	if rc.swept {
-		return
-	}
-	rc.swept = true
+	rc.swept.Do(func() { rc.sweepOnce(ctx, log) })
+}
+
+// sweepOnce is sweep's work.
+func (rc *runContext) sweepOnce(ctx context.Context, log zerolog.Logger) {
 	cutoff := rc.sys.Now().Add(-rc.cfg.Store.LockStaleAfter)
 	n, err := store.RemoveStaleStaging("", cutoff)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/runlock"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
@@ -226,12 +227,7 @@ func TestStaleLockIsTakenOverInTheRunRecord(t *testing.T) {
 	// A fresh lock is not taken over: the run exits 3.
 	dead.Heartbeat = time.Now().Add(-time.Minute)
 	b, _ = json.Marshal(dead)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fixture.Write(t, path, string(b))
 	r = runCLI(t, "ingest", "--date", "2010-12-09", "--config", cfg, "--log-format", "json")
 	if r.code != runlock.ExitHeld || !strings.Contains(lastLine(r.stderr), "held by run "+dead.RunID+" on gone") {
 		t.Errorf("exit %d, last line %q", r.code, lastLine(r.stderr))

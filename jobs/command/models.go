@@ -34,9 +34,9 @@ func modelsCommands() []modelsCommand {
 		{"show", "--model NAME [--version V] [--json]", "one version's model file header, metrics and decision (default the champion)",
 			[]string{"model"}, showModel},
 		{"promote", "--model NAME --version V --reason TEXT [--by WHO]", "makes V the champion by hand, if the score step can use it",
-			[]string{"model", "version", "reason"}, promoteModel},
+			[]string{"model", "version", "reason"}, changeChampion((*registry.Registry).Promote)},
 		{"rollback", "--model NAME [--reason TEXT] [--by WHO]", "makes the champion before the current one champion again",
-			[]string{"model"}, rollbackModel},
+			[]string{"model"}, changeChampion((*registry.Registry).Rollback)},
 	}
 }
 
@@ -98,7 +98,7 @@ func modelsUsage(w io.Writer) {
 	for _, c := range modelsCommands() {
 		fmt.Fprintf(w, "  %s %s\n%s%s\n", c.name, c.synopsis, usageIndent, strings.ReplaceAll(c.summary, "\n", "\n"+usageIndent))
 	}
-	fmt.Fprintln(w, "\nexit codes: 0 done, 1 the store failed, 2 bad usage, an unknown model or version, or a refused change.")
+	fmt.Fprintln(w, "\nexit codes: 0 done, 1 the store failed, 2 bad usage, an unknown model or version, or a refused change,\n4 the store unreachable or throttled (retry later).")
 }
 
 // parseModelsOptions parses the flags of subcommand sub. When ok is false
@@ -138,13 +138,6 @@ func (o *modelsOptions) define(fs *flag.FlagSet, sub string, getenv func(string)
 	o.options.defineShared(fs)
 }
 
-// defineShared defines on fs the flags that open reads.
-func (o *options) defineShared(fs *flag.FlagSet) {
-	fs.StringVar(&o.configPath, "config", "", "configuration file (default "+defaultConfigPath+", or the embedded copy of it)")
-	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
-	fs.StringVar(&o.logFormat, "log-format", "auto", "json, console, or auto (console on a terminal)")
-}
-
 // flag is the field of the string flag name.
 func (o *modelsOptions) flag(name string) *string {
 	return map[string]*string{"model": &o.model, "version": &o.version, "reason": &o.reason}[name]
@@ -179,7 +172,7 @@ func modelsExit(stderr io.Writer, sub string, err error) int {
 	if errors.Is(err, registry.ErrRefused) || errors.Is(err, registry.ErrNoChampion) {
 		return exitUsage
 	}
-	return exitFailed
+	return exitCode(err)
 }
 
 // storeKeys lists keys through lib/store for the registry.
@@ -505,24 +498,18 @@ func championValue(d *registry.Decision) string {
 	return fmt.Sprintf(", %s %.4f on the same holdout", d.Metric, d.ChampionValue)
 }
 
-// promoteModel is `segmint models promote`.
-func promoteModel(ctx context.Context, m *modelsRun) error {
-	p, err := m.reg.Promote(ctx, m.request())
-	if err != nil {
-		return err
+// changeChampion is a subcommand that changes a champion by hand with
+// change (`segmint models promote`: Registry.Promote; `segmint models
+// rollback`: Registry.Rollback) and reports the change.
+func changeChampion(change func(*registry.Registry, context.Context, registry.Request) (*registry.Pointer, error)) func(context.Context, *modelsRun) error {
+	return func(ctx context.Context, m *modelsRun) error {
+		p, err := change(m.reg, ctx, m.request())
+		if err != nil {
+			return err
+		}
+		m.reportChange(p)
+		return nil
 	}
-	m.reportChange(p)
-	return nil
-}
-
-// rollbackModel is `segmint models rollback`.
-func rollbackModel(ctx context.Context, m *modelsRun) error {
-	p, err := m.reg.Rollback(ctx, m.request())
-	if err != nil {
-		return err
-	}
-	m.reportChange(p)
-	return nil
 }
 
 // request is the change of champion the flags ask for.

@@ -8,20 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // touch writes a file at path modified at mod.
 func touch(t *testing.T, path string, mod time.Time) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte("Invoice,Customer ID\n489434,13085\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chtimes(path, mod, mod); err != nil {
-		t.Fatal(err)
-	}
+	fixture.WriteModified(t, path, "Invoice,Customer ID\n489434,13085\n", mod)
 }
 
 // deadPID is the pid of a process that has ended.

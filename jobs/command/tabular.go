@@ -43,7 +43,7 @@ func runTableTrain(ctx context.Context, args []string, sys System) int {
 	res, err := trainTable(ctx, a)
 	if err != nil {
 		fmt.Fprintf(sys.Stderr, "segmint train: %v\n", err)
-		return exitFailed
+		return exitCode(err)
 	}
 	printTrained(sys.Stdout, a.input, res, a.out)
 	return exitOK
@@ -170,7 +170,7 @@ func runPredict(ctx context.Context, args []string, sys System) int {
 	f, n, err := predictTable(ctx, a)
 	if err != nil {
 		fmt.Fprintf(sys.Stderr, "segmint predict: %v\n", err)
-		return exitFailed
+		return exitCode(err)
 	}
 	fmt.Fprintf(sys.Stdout, "scored %d rows with %s (%s %s) into %s\n", n, a.model, f.Kind, f.Name, a.out)
 	return exitOK

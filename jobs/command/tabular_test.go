@@ -1,7 +1,6 @@
 package command
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // leadsTable writes a table the way a CRM exports it: quoted text, a date
@@ -61,12 +62,7 @@ func TestTrainAndPredictCommands(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "scored 3000 rows") {
 		t.Fatalf("predict: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	f, _ := os.Open(out)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := fixture.ReadCSV(t, out)
 	if len(recs) != 3001 || strings.Join(recs[0], ",") != "lead_id,converted,score" || recs[1][0] != "L00000" || recs[3000][0] != "L02999" {
 		t.Fatalf("scores file: %d rows, header %v, first %v", len(recs), recs[0], recs[1])
 	}

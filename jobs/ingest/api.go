@@ -74,14 +74,7 @@ func LoadState(ctx context.Context, st store.Store, source, stream string) (*API
 // keepWindows newest dates.
 func saveState(ctx context.Context, st store.Store, s *APIState) error {
 	s.trimWindows()
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode state: %w", err)
-	}
-	if err := store.PutBytes(ctx, st, contract.StateKey(s.Source, s.Stream), append(b, '\n')); err != nil {
-		return fmt.Errorf("save state: %w", err)
-	}
-	return nil
+	return putState(ctx, st, s.Source, s.Stream, s)
 }
 
 // trimWindows forgets the windows of all but the keepWindows newest

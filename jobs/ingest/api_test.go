@@ -16,7 +16,7 @@ import (
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
@@ -111,11 +111,8 @@ func (h *harness) env() step.Env {
 }
 
 func (h *harness) run(date string) error {
-	d, err := rundate.Parse(date)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	_, err = ingest.Run(h.t.Context(), h.env(), d)
+	d := rundatetest.Parse(h.t, date)
+	_, err := ingest.Run(h.t.Context(), h.env(), d)
 	return err
 }
 
@@ -130,7 +127,7 @@ func (h *harness) mustRun(date string) {
 // tombstones.
 func (h *harness) rawIDs(stream, date string) []string {
 	h.t.Helper()
-	d, _ := rundate.Parse(date)
+	d := rundatetest.Parse(h.t, date)
 	var ids []string
 	_, err := dataset.EachRows(h.t.Context(), h.st, dataset.Partition{Dataset: contract.Raw("crm", stream), Date: d},
 		func(s *parquet.Schema, rows []parquet.Row) error {
@@ -203,7 +200,7 @@ func TestIncrementalCrashBetweenPagesCommitsNothing(t *testing.T) {
 	if err := h.run("2024-03-05"); err == nil {
 		t.Fatal("a pull that failed after two pages succeeded")
 	}
-	d, _ := rundate.Parse("2024-03-05")
+	d := rundatetest.Parse(t, "2024-03-05")
 	if ok, _ := dataset.Committed(t.Context(), h.st, dataset.Partition{Dataset: contract.Raw("crm", "contacts"), Date: d}); ok {
 		t.Fatal("a failed pull committed a partition")
 	}
@@ -295,7 +292,7 @@ func TestSchemaDrift(t *testing.T) {
 	if !errors.Is(err, connector.ErrSchema) {
 		t.Fatalf("want ErrSchema, got %v", err)
 	}
-	d, _ := rundate.Parse("2024-03-07")
+	d := rundatetest.Parse(t, "2024-03-07")
 	if ok, _ := dataset.Committed(t.Context(), h.st, dataset.Partition{Dataset: "raw/crm/contacts", Date: d}); ok {
 		t.Error("a failed stream committed its partition")
 	}
@@ -343,7 +340,7 @@ func TestDailyLookbackOverwritesRestatedDays(t *testing.T) {
 
 func readClicks(t *testing.T, st store.Store, date string) int64 {
 	t.Helper()
-	d, _ := rundate.Parse(date)
+	d := rundatetest.Parse(t, date)
 	var sum int64
 	_, err := dataset.EachRows(t.Context(), st, dataset.Partition{Dataset: "raw/crm/ads", Date: d}, func(s *parquet.Schema, rows []parquet.Row) error {
 		c := colIndex(s, "clicks")
@@ -382,7 +379,7 @@ func TestRepairRerunsAnAPIStreamWhoseStateIsBehind(t *testing.T) {
 	if err := store.PutBytes(t.Context(), h.st, key, before); err != nil {
 		t.Fatal(err)
 	}
-	d, _ := rundate.Parse("2024-03-06")
+	d := rundatetest.Parse(t, "2024-03-06")
 	rerun, err := ingest.Repair(t.Context(), h.env(), d)
 	if err != nil || !rerun {
 		t.Fatalf("repair with the state behind: %v %v, want a rerun", rerun, err)

@@ -178,11 +178,14 @@ func (p *rawPart) abortUnlessCommitted(ctx context.Context, log zerolog.Logger) 
 	}
 }
 
-// commit records the pull's files and the stream's currency in the
-// manifest, and commits the partition.
+// commit records the pull's files, the stream's currency and the newest
+// event time of its rows in the manifest, and commits the partition.
 func (p *rawPart) commit(ctx context.Context, env step.Env, res *filedrop.Result, st config.Stream) (*dataset.Manifest, error) {
 	p.w.SetMeta("source_files", res.Files)
 	p.w.SetMeta("currency", st.Currency)
+	if st.EventTime != "" {
+		p.w.SetMeta(step.MetaNewestEvent, step.NewestEventMeta(res.Newest))
+	}
 	if err := p.raw.Close(ctx); err != nil {
 		return nil, err
 	}
@@ -235,11 +238,17 @@ func saveFileDropState(ctx context.Context, env step.Env, src config.Source, st 
 
 // writeFileDropState stores a file-drop stream's state.
 func writeFileDropState(ctx context.Context, st store.Store, state State) error {
+	return putState(ctx, st, state.Source, state.Stream, state)
+}
+
+// putState writes state, the state of a file-drop or API stream, as
+// indented JSON to state/<source>/<stream>.json.
+func putState(ctx context.Context, st store.Store, source, stream string, state any) error {
 	b, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	if err := store.PutBytes(ctx, st, contract.StateKey(state.Source, state.Stream), append(b, '\n')); err != nil {
+	if err := store.PutBytes(ctx, st, contract.StateKey(source, stream), append(b, '\n')); err != nil {
 		return fmt.Errorf("save state: %w", err)
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
@@ -36,10 +36,7 @@ func TestFailedFileDropPullKeepsTheCommittedPartition(t *testing.T) {
 		RunID: "run-1", Now: func() time.Time { return time.Date(2010, 12, 10, 3, 0, 0, 0, time.UTC) },
 		Opener: func(string) (store.Store, string, error) { return landing, "", nil },
 	}
-	d, err := rundate.Parse("2010-12-09")
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := rundatetest.Parse(t, "2010-12-09")
 	if err := store.PutBytes(ctx, landing, "orders/a.csv", []byte("Invoice,When\n1,2010-12-01 10:00:00\nbad,\n2,2010-12-02 10:00:00\n")); err != nil {
 		t.Fatal(err)
 	}

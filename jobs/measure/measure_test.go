@@ -14,6 +14,7 @@ import (
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/testdata/synth"
@@ -122,7 +123,7 @@ func TestOnlyOrdersAfterTheFirstNightAndInTheWindowCount(t *testing.T) {
 	cfg := &config.Config{}
 	cfg.Segments.Rules = []config.Segment{{Name: segment, Purpose: config.PurposeEmail, Rule: "true", ControlShare: &share}}
 	env := step.Env{Store: store.NewMem(), Config: cfg, Log: zerolog.Nop(), RunID: "test", Now: time.Now}
-	d1, d2, to := mustDate(t, "2026-03-01"), mustDate(t, "2026-03-02"), mustDate(t, "2026-03-30")
+	d1, d2, to := rundatetest.Parse(t, "2026-03-01"), rundatetest.Parse(t, "2026-03-02"), rundatetest.Parse(t, "2026-03-30")
 	member := func(id string, control bool) contract.AudienceMember {
 		return contract.AudienceMember{CustomerID: id, Segment: segment, Purpose: "email", Control: control, MergedFrom: []string{}}
 	}
@@ -156,13 +157,4 @@ func TestOnlyOrdersAfterTheFirstNightAndInTheWindowCount(t *testing.T) {
 			t.Errorf("%s: treated %v of %d, control %v of %d; want %v", r.Metric, r.Treated, r.TreatedN, r.Control, r.ControlN, w)
 		}
 	}
-}
-
-func mustDate(t *testing.T, s string) rundate.Date {
-	t.Helper()
-	d, err := rundate.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 )
 
 // oneContact is an incremental stream with one contact and one tombstone.
@@ -39,7 +40,7 @@ func TestNightlyWithAnAPISource(t *testing.T) {
 		return []connector.Stream{oneContact{}}, nil
 	}
 	runNightly(t, env, sampleDate, false)
-	m, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: "unified/crm_records", Date: mustDate(t, sampleDate)})
+	m, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: "unified/crm_records", Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}

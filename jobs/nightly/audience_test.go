@@ -14,7 +14,10 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/duckdbtest"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/uplift"
 )
@@ -44,7 +47,7 @@ func cellsOf(t *testing.T, st *store.Local, p dataset.Partition, f dataset.File)
 	path := st.Path(p.Key(f.Name))
 	cells := map[string]bool{}
 	if f.Format == "csv" {
-		recs := readCSVFile(t, path)
+		recs := fixture.ReadCSV(t, path)
 		for _, rec := range recs[1:] {
 			for _, c := range rec {
 				cells[c] = true
@@ -52,7 +55,7 @@ func cellsOf(t *testing.T, st *store.Local, p dataset.Partition, f dataset.File)
 		}
 		return cells
 	}
-	db := openDuckDB(t)
+	db := duckdbtest.Open(t)
 	rows, err := db.QueryContext(t.Context(), fmt.Sprintf(`SELECT * FROM read_parquet('%s')`, path))
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +88,7 @@ func cellsOf(t *testing.T, st *store.Local, p dataset.Partition, f dataset.File)
 func forbidden(t *testing.T, st store.Store, cfg *config.Config) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: mustDate(t, sampleDate)})
+	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,10 +109,10 @@ func forbidden(t *testing.T, st store.Store, cfg *config.Config) map[string]stri
 	for _, e := range optedOutEmails(t) {
 		raw = append(raw, audiencefile.Person{Email: e})
 	}
-	for _, rec := range readCSVFile(t, "../../testdata/synthetic/deletion_requests.csv")[1:] {
+	for _, rec := range fixture.ReadCSV(t, "../../testdata/synthetic/deletion_requests.csv")[1:] {
 		raw = append(raw, audiencefile.Person{Email: rec[2]})
 	}
-	for _, rec := range readCSVFile(t, "../../testdata/synthetic/suppressions.csv")[1:] {
+	for _, rec := range fixture.ReadCSV(t, "../../testdata/synthetic/suppressions.csv")[1:] {
 		raw = append(raw, audiencefile.Person{Email: rec[0], Phone: rec[1]})
 		if rec[3] != "" {
 			out[rec[3]] = "suppression list e-mail hash"
@@ -126,7 +129,7 @@ func forbidden(t *testing.T, st store.Store, cfg *config.Config) map[string]stri
 // deletionRequested are the ids of the customers with a deletion request.
 func deletionRequested(t *testing.T, st store.Store) map[string]bool {
 	t.Helper()
-	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: mustDate(t, sampleDate)})
+	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +172,7 @@ func hashesOf(t *testing.T, p audiencefile.Person, region string) []string {
 // (by changed_at) opts out.
 func optedOutEmails(t *testing.T) []string {
 	t.Helper()
-	recs := readCSVFile(t, "../../testdata/synthetic/consent_events.csv")
+	recs := fixture.ReadCSV(t, "../../testdata/synthetic/consent_events.csv")
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
@@ -228,7 +231,7 @@ func TestNoOneWhoSaidNoIsInAnEmailOrAdsFile(t *testing.T) {
 // file carries a role, and the platform files have the platforms' headers.
 func TestDuckDBReadsEveryPublishedFile(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	db := openDuckDB(t)
+	db := duckdbtest.Open(t)
 	roles := map[string]int{}
 	for p, m := range published(t, st) {
 		for _, f := range m.Files {
@@ -237,7 +240,7 @@ func TestDuckDBReadsEveryPublishedFile(t *testing.T) {
 			if f.Format == "csv" {
 				q = fmt.Sprintf(`SELECT count(*) FROM read_csv('%s', header = true, all_varchar = true)`, path)
 			}
-			if n := queryInt(t, db, q); n != f.Rows {
+			if n := duckdbtest.QueryInt(t, db, q); n != f.Rows {
 				t.Errorf("%s %s: DuckDB reads %d rows, manifest says %d", p, f.Name, n, f.Rows)
 			}
 			if f.Role == "" || f.Segment == "" || f.Purpose == "" {
@@ -278,7 +281,7 @@ func checkHeader(t *testing.T, path, role string) {
 // Binomial(members, share) count.
 func TestControlSharesAreWithinTheBinomialRange(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	for _, seg := range cfg.Segments.Rules {
 		rows, _, err := dataset.ReadParquet[contract.AudienceMember](t.Context(), st, dataset.Partition{Dataset: contract.Segment(seg.Name), Date: d})
 		if err != nil {
@@ -308,10 +311,8 @@ func TestControlGroupsHoldOverA30DayBackfill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("30 nightly runs")
 	}
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
-	last := mustDate(t, sampleDate)
+	cfg, st, env := sampleEnv(t)
+	last := rundatetest.Parse(t, sampleDate)
 	for d := last.AddDays(-29); !d.Start().After(last.Start()); d = d.AddDays(1) {
 		runNightly(t, env, d.String(), false)
 	}

@@ -9,19 +9,21 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/jobs/nightly"
+	"github.com/segmint/segmint/lib/fixture"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 )
 
-// fullYear is the whole first sheet of Online Retail II (525,461 lines),
-// present where ../shared is checked out beside the repository.
-const fullYear = "../../../shared/data/online-retail-ii/online_retail_ii_2009_2010.csv.gz"
+// fullYear is the whole first sheet of Online Retail II (525,461 lines), a
+// reference data set in ../shared/data (see fixture.Shared).
+const fullYear = "online-retail-ii/online_retail_ii_2009_2010.csv.gz"
 
 // BenchmarkNightlyFullYear runs the whole DAG (with --redo) over all of
 // Online Retail II 2009-2010 on a local folder store.
 func BenchmarkNightlyFullYear(b *testing.B) {
-	src, err := os.Open(fullYear)
+	src, err := os.Open(fixture.Shared(b, fullYear))
 	if err != nil {
-		b.Skipf("full data set not present: %v", err)
+		b.Fatal(err)
 	}
 	defer src.Close()
 	landing := b.TempDir()
@@ -41,7 +43,7 @@ func BenchmarkNightlyFullYear(b *testing.B) {
 	cfg.Sources[0].Landing = landing
 	env := testEnv(b, newLocal(b), cfg)
 	env.Log = zerolog.Nop()
-	d := mustDate(b, sampleDate)
+	d := rundatetest.Parse(b, sampleDate)
 	var lines int64
 	for b.Loop() {
 		rec := &runlog.Record{}

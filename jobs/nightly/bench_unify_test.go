@@ -1,8 +1,6 @@
 package nightly_test
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"os"
 	"path/filepath"
@@ -19,7 +17,8 @@ import (
 	"github.com/segmint/segmint/jobs/unify"
 	"github.com/segmint/segmint/jobs/unify/bench"
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/fixture"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -44,20 +43,12 @@ func benchUnifyFeatures(b *testing.B, copies int) {
 	if err := os.MkdirAll(filepath.Join(landing, "orders"), 0o755); err != nil {
 		b.Fatal(err)
 	}
-	in, err := os.Open(fullYear)
-	if err != nil {
-		b.Skipf("full data set not present: %v", err)
-	}
-	defer in.Close()
-	gz, err := gzip.NewReader(bufio.NewReader(in))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := bench.WriteGzip(filepath.Join(landing, "orders", "online_retail_ii.csv.gz"), gz, copies); err != nil {
+	csvText := fixture.Open(b, fixture.Shared(b, fullYear))
+	if err := bench.WriteGzip(filepath.Join(landing, "orders", "online_retail_ii.csv.gz"), csvText, copies); err != nil {
 		b.Fatal(err)
 	}
 	env := unifyBenchEnv(b, landing)
-	d, _ := rundate.Parse("2010-12-09")
+	d := rundatetest.Parse(b, "2010-12-09")
 	if _, err := ingest.Run(b.Context(), env, d); err != nil {
 		b.Fatal(err)
 	}

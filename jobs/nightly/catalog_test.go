@@ -11,6 +11,8 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/duckdbtest"
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // restatedCatalog writes a products CSV with an updated_at column into
@@ -55,7 +57,7 @@ func restatedCatalog(t *testing.T, dir string) int {
 	if err := w.WriteAll(out); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "products.csv"), b.String())
+	fixture.Write(t, filepath.Join(dir, "products.csv"), b.String())
 	n := len(out) - 1
 	for _, r := range later {
 		if r[2] == "future" {
@@ -110,8 +112,8 @@ func TestCategoriesEqualIndependentSQL(t *testing.T) {
 	cols := []string{"customer_number", "distinct_categories", "category_revenue_share"}
 	want := queryCSV(t, db, fmt.Sprintf("SELECT %s FROM (%s) ORDER BY customer_number", strings.Join(cols, ", "),
 		fmt.Sprintf(goldenCustomersSQL, orders, end, catalog)))
-	parts := partsGlob(st, dataset.Partition{Dataset: "unified/customers", Date: d})
-	got := queryCSV(t, db, actualSQL(parts, cols, cols[:1], columnTypes(t, db, parts)))
+	parts := duckdbtest.Parts(st, dataset.Partition{Dataset: "unified/customers", Date: d})
+	got := queryCSV(t, db, actualSQL(parts, cols, cols[:1], duckdbtest.ColumnTypes(t, db, parts)))
 	if diff := firstDiff(want, got); diff != "" {
 		t.Errorf("segmint's categories differ from the SQL's: %s", diff)
 	}
@@ -131,7 +133,7 @@ func TestCategoriesEqualIndependentSQL(t *testing.T) {
 		orders, end, catalog)).Scan(&uncategorised); err != nil {
 		t.Fatal(err)
 	}
-	products := queryInt(t, db, "SELECT count(*) FROM "+catalog)
+	products := duckdbtest.QueryInt(t, db, "SELECT count(*) FROM "+catalog)
 	m, err := dataset.ReadManifest(t.Context(), st, dataset.Partition{Dataset: "unified/customers", Date: d})
 	if err != nil {
 		t.Fatal(err)

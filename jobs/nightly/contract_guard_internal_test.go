@@ -11,6 +11,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
@@ -30,13 +31,10 @@ func TestStepThatSkipsADeclaredOutputFailsTheRun(t *testing.T) {
 		calls++
 		return step.Stats{}, nil
 	}}
-	d, err := rundate.Parse("2024-03-01")
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := rundatetest.Parse(t, "2024-03-01")
 	env := step.Env{Store: store.NewMem(), Config: &config.Config{}, Log: zerolog.Nop(), RunID: "r1",
 		Now: func() time.Time { return time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC) }}
-	err = runSteps(t.Context(), env, []Step{lazy}, d, false, &runlog.Record{})
+	err := runSteps(t.Context(), env, []Step{lazy}, d, false, &runlog.Record{})
 	if err == nil || !strings.Contains(err.Error(), "scores/dt=2024-03-01") {
 		t.Fatalf("err = %v, want the missing scores partition named", err)
 	}

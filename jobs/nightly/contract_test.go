@@ -12,6 +12,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
 	"github.com/segmint/segmint/models/registry"
@@ -24,7 +25,7 @@ import (
 // schema its manifests record, and the declared side files exist.
 func TestStoreKeepsTheContract(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	committed := committedPartitions(t, st)
 
 	t.Run("committed partitions are declared outputs of their writer", func(t *testing.T) {
@@ -154,6 +155,7 @@ func TestStoreKeepsTheContract(t *testing.T) {
 var notInSample = map[string]string{
 	contract.CRMRecords:      "needs a HubSpot or Salesforce source",
 	"measurements/<segment>": "written by segmint measure, not by a nightly step",
+	contract.Backfills:       "written by segmint backfill, not by a nightly step",
 }
 
 // committedPartitions walks the store for _SUCCESS markers and returns the

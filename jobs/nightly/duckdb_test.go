@@ -7,58 +7,71 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/marcboeker/go-duckdb" // DuckDB, the independent reader and SQL engine
-
+	"github.com/segmint/segmint/lib/config"
+	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/duckdbtest"
+	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
+	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/frame"
 	"github.com/segmint/segmint/models/learn"
 )
 
-// openDuckDB opens an in-memory DuckDB.
-func openDuckDB(t *testing.T) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 // openGoldenDB opens an in-memory DuckDB with the golden SQL's macros.
 func openGoldenDB(t *testing.T) *sql.DB {
 	t.Helper()
-	db := openDuckDB(t)
+	db := duckdbtest.Open(t)
 	if _, err := db.ExecContext(t.Context(), goldenMacros); err != nil {
 		t.Fatal(err)
 	}
 	return db
 }
 
-func queryInt(t *testing.T, db *sql.DB, q string) int64 {
-	t.Helper()
-	var n int64
-	if err := db.QueryRowContext(t.Context(), q).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
+// sqlRun is a nightly of the bundled sample held against DuckDB: its
+// configuration, store and run date, and an in-memory DuckDB beside it.
+type sqlRun struct {
+	cfg  *config.Config
+	st   *store.Local
+	date rundate.Date
+	db   *sql.DB
 }
+
+// runForSQL runs the sample nightly for date into a new local store and
+// opens DuckDB.
+func runForSQL(t *testing.T, date string) sqlRun {
+	t.Helper()
+	cfg, st := runSample(t, date)
+	return sqlRun{cfg: cfg, st: st, date: rundatetest.Parse(t, date), db: duckdbtest.Open(t)}
+}
+
+// parts is the glob of the Parquet parts the run committed for dataset ds.
+func (run sqlRun) parts(ds string) string {
+	return duckdbtest.Parts(run.st, dataset.Partition{Dataset: ds, Date: run.date})
+}
+
+// orders is the glob of the landed order exports the run read.
+func (run sqlRun) orders() string {
+	return filepath.Join(run.cfg.Sources[0].Landing, "orders", "*.csv.gz")
+}
+
+// end is the end of the run date as DuckDB timestamp text.
+func (run sqlRun) end() string { return sqlEnd(run.date) }
 
 // TestDuckDBReadsOutputs: DuckDB, a reader independent of parquet-go, reads
 // every committed Parquet partition of a run with the row counts of its
 // manifest, and the columns carry standard logical types.
 func TestDuckDBReadsOutputs(t *testing.T) {
-	_, st := runSample(t, sampleDate)
-	db := openDuckDB(t)
-	d := mustDate(t, sampleDate)
+	run := runForSQL(t, sampleDate)
+	st, db := run.st, run.db
 	for _, ds := range []string{"raw/retail/orders", "unified/orders", "unified/customers", "features/customers", "kpi/cohorts", "kpi/daily", "models/_decisions", "scores", "segments/rfm"} {
-		p := dataset.Partition{Dataset: ds, Date: d}
+		p := dataset.Partition{Dataset: ds, Date: run.date}
 		m, err := dataset.ReadManifest(t.Context(), st, p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		glob := partsGlob(st, p)
-		got := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", glob))
+		glob := run.parts(ds)
+		got := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", glob))
 		if got != m.Rows {
 			t.Errorf("%s: DuckDB reads %d rows, manifest says %d", p, got, m.Rows)
 		}
@@ -67,7 +80,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 				continue
 			}
 			path := st.Path(p.Key(f.Name))
-			if n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_csv('%s', header=true)", path)); n != f.Rows {
+			if n := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_csv('%s', header=true)", path)); n != f.Rows {
 				t.Errorf("%s: DuckDB reads %d CSV rows, manifest says %d", f.Name, n, f.Rows)
 			}
 		}
@@ -83,7 +96,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 		t.Errorf("hive partition dt = %q", dt)
 	}
 	// Types: money as DECIMAL(18,2), times as TIMESTAMP WITH TIME ZONE (UTC-adjusted).
-	types := columnTypes(t, db, all)
+	types := duckdbtest.ColumnTypes(t, db, all)
 	for col, want := range map[string]string{
 		"net_revenue": "DECIMAL(18,2)", "gross_revenue": "DECIMAL(18,2)", "last_order_at": "TIMESTAMP WITH TIME ZONE",
 		"orders_count": "BIGINT", "customer_number": "VARCHAR",
@@ -126,13 +139,9 @@ FROM inv GROUP BY cust`
 func TestCustomersEqualIndependentSQL(t *testing.T) {
 	for _, date := range []string{sampleDate, "2010-06-30"} {
 		t.Run(date, func(t *testing.T) {
-			cfg, st := runSample(t, date)
-			db := openDuckDB(t)
-			input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-			end := sqlEnd(mustDate(t, date))
-			p := dataset.Partition{Dataset: "unified/customers", Date: mustDate(t, date)}
-			parts := partsGlob(st, p)
-			expected := fmt.Sprintf(expectedCustomersSQL, input, end)
+			run := runForSQL(t, date)
+			db := run.db
+			expected := fmt.Sprintf(expectedCustomersSQL, run.orders(), run.end())
 			q := fmt.Sprintf(`
 WITH expected AS (%s),
 actual AS (SELECT customer_number AS cust, orders_count, net_revenue, recency_days FROM read_parquet('%s'))
@@ -143,7 +152,7 @@ WHERE e.cust IS NULL OR a.cust IS NULL
    OR e.orders_count IS DISTINCT FROM a.orders_count
    OR e.net_revenue IS DISTINCT FROM a.net_revenue
    OR e.recency_days IS DISTINCT FROM a.recency_days
-ORDER BY 1 LIMIT 10`, expected, parts)
+ORDER BY 1 LIMIT 10`, expected, run.parts("unified/customers"))
 			_, rows := queryStrings(t, db, q)
 			var diffs []string
 			for _, r := range rows {
@@ -152,7 +161,7 @@ ORDER BY 1 LIMIT 10`, expected, parts)
 			if len(diffs) > 0 {
 				t.Fatalf("expected/actual differ:\n%s", strings.Join(diffs, "\n"))
 			}
-			n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM (%s)", expected))
+			n := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(*) FROM (%s)", expected))
 			if n < 100 {
 				t.Fatalf("only %d customers compared", n)
 			}
@@ -201,12 +210,8 @@ FROM allc a LEFT JOIN per USING (cust) LEFT JOIN prods USING (cust)`
 // TestCustomer360EqualsIndependentSQL checks the customer-360 order columns
 // of every customer against DuckDB SQL over the same input.
 func TestCustomer360EqualsIndependentSQL(t *testing.T) {
-	cfg, st := runSample(t, sampleDate)
-	db := openDuckDB(t)
-	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-	end := sqlEnd(mustDate(t, sampleDate))
-	p := dataset.Partition{Dataset: "unified/customers", Date: mustDate(t, sampleDate)}
-	parts := partsGlob(st, p)
+	run := runForSQL(t, sampleDate)
+	db, parts := run.db, run.parts("unified/customers")
 	q := fmt.Sprintf(`
 WITH expected AS (%s),
 actual AS (SELECT customer_number AS cust, CAST(avg_order_value * 100 AS BIGINT) AS aov_cents, orders_90d,
@@ -216,7 +221,7 @@ FROM expected e FULL OUTER JOIN actual a ON e.cust = a.cust
 WHERE e.cust IS NULL OR a.cust IS NULL OR e.aov_cents IS DISTINCT FROM a.aov_cents
    OR e.orders_90d <> a.orders_90d OR e.revenue_365d <> a.revenue_365d
    OR e.distinct_products <> a.distinct_products OR e.stage <> a.stage
-ORDER BY 1 LIMIT 10`, fmt.Sprintf(expected360SQL, input, end), parts)
+ORDER BY 1 LIMIT 10`, fmt.Sprintf(expected360SQL, run.orders(), run.end()), parts)
 	_, rows := queryStrings(t, db, q)
 	var diffs []string
 	for _, r := range rows {
@@ -236,12 +241,8 @@ ORDER BY 1 LIMIT 10`, fmt.Sprintf(expected360SQL, input, end), parts)
 // TestCohortsEqualIndependentSQL: the repeat-purchase rate by monthly cohort
 // equals DuckDB SQL over the landed CSV.
 func TestCohortsEqualIndependentSQL(t *testing.T) {
-	cfg, st := runSample(t, sampleDate)
-	db := openDuckDB(t)
-	input := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
-	end := sqlEnd(mustDate(t, sampleDate))
-	p := dataset.Partition{Dataset: "kpi/cohorts", Date: mustDate(t, sampleDate)}
-	parts := partsGlob(st, p)
+	run := runForSQL(t, sampleDate)
+	db, parts := run.db, run.parts("kpi/cohorts")
 	q := fmt.Sprintf(`
 WITH src AS (SELECT DISTINCT * FROM read_csv('%[1]s', header=true, all_varchar=true)),
 inv AS (
@@ -253,11 +254,11 @@ inv AS (
 expected AS (SELECT CAST(m AS DATE) AS m, count(*) AS customers, count(*) FILTER (WHERE n > 1) AS repeaters FROM per GROUP BY m),
 actual AS (SELECT cohort_month AS m, customers, repeat_customers AS repeaters FROM read_parquet('%[3]s'))
 SELECT count(*) FROM expected e FULL OUTER JOIN actual a USING (m)
-WHERE e.customers IS DISTINCT FROM a.customers OR e.repeaters IS DISTINCT FROM a.repeaters`, input, end, parts)
-	if n := queryInt(t, db, q); n != 0 {
+WHERE e.customers IS DISTINCT FROM a.customers OR e.repeaters IS DISTINCT FROM a.repeaters`, run.orders(), run.end(), parts)
+	if n := duckdbtest.QueryInt(t, db, q); n != 0 {
 		t.Fatalf("%d cohorts differ from the SQL", n)
 	}
-	if n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", parts)); n < 10 {
+	if n := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", parts)); n < 10 {
 		t.Fatalf("only %d cohorts", n)
 	}
 }
@@ -267,14 +268,9 @@ WHERE e.customers IS DISTINCT FROM a.customers OR e.repeaters IS DISTINCT FROM a
 // channel and campaign and their touchpoints in the last 30 and 90 days
 // equal DuckDB SQL over the raw touchpoints.
 func TestEngagementEqualsIndependentSQL(t *testing.T) {
-	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
-	owners := touchOwners(t, st, d, identityIDs(t, st, d), "event_id")
-	raw := dataset.Partition{Dataset: "raw/web/touchpoints", Date: d}
-	db := openDuckDB(t)
-	end := sqlEnd(d)
-	tp := partsGlob(st, raw)
-	cust := partsGlob(st, dataset.Partition{Dataset: "unified/customers", Date: d})
+	run := runForSQL(t, sampleDate)
+	owners := touchOwners(t, run.st, run.date, identityIDs(t, run.st, run.date), "event_id")
+	db, tp, cust := run.db, run.parts("raw/web/touchpoints"), run.parts("unified/customers")
 	q := fmt.Sprintf(`
 WITH ev AS (
   SELECT o.customer_id, CAST(t.occurred_at AS TIMESTAMP) AS ts, coalesce(t.channel, '') AS ch, coalesce(t.campaign_id, '') AS ca
@@ -296,11 +292,11 @@ WITH ev AS (
 SELECT count(*) FROM expected e JOIN actual a USING (customer_id)
 WHERE e.first_channel IS DISTINCT FROM a.first_channel OR e.first_campaign IS DISTINCT FROM a.first_campaign
    OR e.last_channel IS DISTINCT FROM a.last_channel OR e.last_campaign IS DISTINCT FROM a.last_campaign
-   OR e.n30 <> a.n30 OR e.n90 <> a.n90`, tp, owners, end, cust)
-	if n := queryInt(t, db, q); n != 0 {
+   OR e.n30 <> a.n30 OR e.n90 <> a.n90`, tp, owners, run.end(), cust)
+	if n := duckdbtest.QueryInt(t, db, q); n != 0 {
 		t.Fatalf("%d customers' engagement differs from the SQL", n)
 	}
-	compared := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s') WHERE last_channel IS NOT NULL", cust))
+	compared := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s') WHERE last_channel IS NOT NULL", cust))
 	if compared < 300 {
 		t.Fatalf("only %d customers have touchpoints", compared)
 	}
@@ -312,13 +308,8 @@ WHERE e.first_channel IS DISTINCT FROM a.first_channel OR e.first_campaign IS DI
 // checkouts, attributed orders, revenue and new customers per day, channel
 // and campaign.
 func TestDailyKPIsEqualIndependentSQL(t *testing.T) {
-	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
-	db := openDuckDB(t)
-	tp := partsGlob(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})
-	orders := partsGlob(st, dataset.Partition{Dataset: "unified/orders", Date: d})
-	daily := partsGlob(st, dataset.Partition{Dataset: "kpi/daily", Date: d})
-	end := sqlEnd(d)
+	run := runForSQL(t, sampleDate)
+	db, tp, orders, daily := run.db, run.parts("raw/web/touchpoints"), run.parts("unified/orders"), run.parts("kpi/daily")
 	q := fmt.Sprintf(`
 WITH t AS (
   SELECT CAST(occurred_at AS TIMESTAMP) AS ts, session_id, coalesce(channel, '') AS channel,
@@ -351,8 +342,8 @@ SELECT count(*) FROM e FULL OUTER JOIN a USING (day, channel, campaign_id)
 WHERE e.sessions IS DISTINCT FROM a.sessions OR e.touchpoints IS DISTINCT FROM a.touchpoints
    OR e.add_to_cart IS DISTINCT FROM a.add_to_cart OR e.checkouts IS DISTINCT FROM a.checkouts
    OR e.orders IS DISTINCT FROM a.orders OR e.revenue IS DISTINCT FROM a.revenue
-   OR e.new_customers IS DISTINCT FROM a.new_customers`, tp, orders, end, daily)
-	if n := queryInt(t, db, q); n != 0 {
+   OR e.new_customers IS DISTINCT FROM a.new_customers`, tp, orders, run.end(), daily)
+	if n := duckdbtest.QueryInt(t, db, q); n != 0 {
 		t.Fatalf("%d day/channel/campaign rows differ from the SQL", n)
 	}
 	var rows, ordersAttributed, newCustomers int64
@@ -370,35 +361,51 @@ WHERE e.sessions IS DISTINCT FROM a.sessions OR e.touchpoints IS DISTINCT FROM a
 // decisions have standard types, and segmint predict's Parquet output reads
 // in DuckDB with one row per input row, in input order.
 func TestDuckDBReadsModelOutputs(t *testing.T) {
-	_, st := runSample(t, sampleDate)
-	db := openDuckDB(t)
-	d := mustDate(t, sampleDate)
+	run := runForSQL(t, sampleDate)
+	db := run.db
 	want := map[string]map[string]string{
 		"scores": {"purchase_probability_90d": "DOUBLE", "purchase_probability_90d_pct": "DOUBLE", "purchase_probability_90d_version": "VARCHAR",
 			"churn_probability_90d": "DOUBLE", "p_alive": "DOUBLE", "expected_purchases_90d": "DOUBLE", "clv_365d": "DOUBLE"},
 		"models/_decisions": {"model": "VARCHAR", "value": "DOUBLE", "promoted": "BOOLEAN", "train_rows": "BIGINT"},
 	}
 	for ds, cols := range want {
-		types := columnTypes(t, db, partsGlob(st, dataset.Partition{Dataset: ds, Date: d}))
+		types := duckdbtest.ColumnTypes(t, db, run.parts(ds))
 		for c, typ := range cols {
 			if types[c] != typ {
 				t.Errorf("%s.%s is %q, want %s", ds, c, types[c], typ)
 			}
 		}
 	}
-	if n := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s') WHERE purchase_probability_90d BETWEEN 0 AND 1 AND purchase_probability_90d_pct BETWEEN 0 AND 1 AND clv_365d >= 0",
-		partsGlob(st, dataset.Partition{Dataset: "scores", Date: d}))); n < 400 {
+	if n := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_parquet('%s') WHERE purchase_probability_90d BETWEEN 0 AND 1 AND purchase_probability_90d_pct BETWEEN 0 AND 1 AND clv_365d >= 0",
+		run.parts("scores"))); n < 400 {
 		t.Errorf("only %d customers with model scores", n)
 	}
 	// Issue 11: every score of the catalogue is produced for the sample,
 	// each for at least some of its eligible customers.
 	for _, col := range []string{"churn_probability_90d", "purchase_probability_7d", "purchase_probability_30d", "purchase_probability_90d",
 		"predicted_revenue_90d", "p_alive", "expected_purchases_90d", "clv_365d"} {
-		if n := queryInt(t, db, fmt.Sprintf("SELECT count(%s) FROM read_parquet('%s')", col,
-			partsGlob(st, dataset.Partition{Dataset: "scores", Date: d}))); n == 0 {
+		if n := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(%s) FROM read_parquet('%s')", col, run.parts("scores"))); n == 0 {
 			t.Errorf("scores.%s is null for every customer", col)
 		}
 	}
+	// Issue 14, reasons: for every customer and gradient-boosted score, the
+	// base and the contributions of scores/reasons add up to the model's
+	// raw score, and the scores carry the three largest as text.
+	reasons := run.parts(contract.ScoreReasons)
+	var groups, off int64
+	var worst float64
+	if err := db.QueryRow(fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE gap > 1e-9), coalesce(max(gap), 0) FROM (
+		SELECT abs(any_value(base) + sum(contribution) - any_value(raw_score)) AS gap FROM read_parquet('%s') GROUP BY customer_id, score)`, reasons)).
+		Scan(&groups, &off, &worst); err != nil {
+		t.Fatal(err)
+	}
+	explained := duckdbtest.QueryInt(t, db, fmt.Sprintf(`SELECT count(churn_probability_90d_reasons) + count(purchase_probability_7d_reasons) +
+		count(purchase_probability_30d_reasons) + count(purchase_probability_90d_reasons) + count(predicted_revenue_90d_reasons) FROM read_parquet('%s')`,
+		run.parts("scores")))
+	if groups < 400 || off != 0 || explained != groups {
+		t.Errorf("reasons: %d customer scores explained (%d texts in scores), %d not adding up to the raw score (largest gap %g)", groups, explained, off, worst)
+	}
+	t.Logf("reasons: %d customer scores, largest gap between base + contributions and the raw score %g", groups, worst)
 
 	input := filepath.Join(repoRoot(t), "testdata/bank/bank.csv")
 	tab, err := frame.Read(input, frame.Options{})
@@ -417,7 +424,7 @@ func TestDuckDBReadsModelOutputs(t *testing.T) {
 	if err := learn.WriteScores(out, tab, []string{"age", "job"}, scores); err != nil {
 		t.Fatal(err)
 	}
-	types := columnTypes(t, db, out)
+	types := duckdbtest.ColumnTypes(t, db, out)
 	if types["score"] != "DOUBLE" || types["age"] != "VARCHAR" || types["job"] != "VARCHAR" {
 		t.Errorf("predict output types %v", types)
 	}

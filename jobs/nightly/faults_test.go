@@ -14,6 +14,7 @@ import (
 
 	"github.com/segmint/segmint/jobs/nightly"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/faultproxy"
@@ -151,7 +152,7 @@ func checkCursors(t *testing.T, st store.Store) int {
 		if err != nil {
 			t.Fatalf("%s: %v", key, err)
 		}
-		p := dataset.Partition{Dataset: "raw/" + strings.TrimSuffix(name, ".json"), Date: mustDate(t, s.LastDate)}
+		p := dataset.Partition{Dataset: "raw/" + strings.TrimSuffix(name, ".json"), Date: rundatetest.Parse(t, s.LastDate)}
 		m, err := dataset.ReadManifest(t.Context(), st, p)
 		if err != nil {
 			t.Errorf("%s is ahead of its data: %v", key, err)
@@ -258,7 +259,7 @@ func TestNightlyOnS3FaultsBeyondTheBudget(t *testing.T) {
 			f := tc.f
 			f.After = int(tc.share * float64(requests))
 			proxy.SetFaults(f)
-			err := nightly.Run(t.Context(), testEnv(t, s3, cfg), mustDate(t, sampleDate), tc.redo, &runlog.Record{})
+			err := nightly.Run(t.Context(), testEnv(t, s3, cfg), rundatetest.Parse(t, sampleDate), tc.redo, &runlog.Record{})
 			if !errors.Is(err, store.ErrUnavailable) {
 				t.Fatalf("run through %s from request %d: %v, want an error wrapping store.ErrUnavailable", tc.name, f.After, err)
 			}

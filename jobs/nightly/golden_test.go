@@ -12,6 +12,9 @@ import (
 	"testing"
 
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/duckdbtest"
+	"github.com/segmint/segmint/lib/fixture"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 )
 
 // update rewrites the golden files from the DuckDB SQL:
@@ -200,12 +203,12 @@ type goldenTable struct {
 // the SQL and running with -update.
 func TestGoldenValues(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	db := openGoldenDB(t)
 	orders := filepath.Join(cfg.Sources[0].Landing, "orders", "*.csv.gz")
 	end := sqlEnd(d)
-	touchpoints := partsGlob(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})
-	identityMap := partsGlob(st, dataset.Partition{Dataset: "unified/identity_map", Date: d})
+	touchpoints := duckdbtest.Parts(st, dataset.Partition{Dataset: "raw/web/touchpoints", Date: d})
+	identityMap := duckdbtest.Parts(st, dataset.Partition{Dataset: "unified/identity_map", Date: d})
 	adMetrics := filepath.Join(repoRoot(t), "testdata/synthetic/ad_metrics.csv")
 	catalog := filepath.Join(repoRoot(t), "testdata/synthetic/products.csv")
 	for _, g := range []goldenTable{
@@ -216,7 +219,7 @@ func TestGoldenValues(t *testing.T) {
 			path := filepath.Join("testdata", "golden", g.file)
 			want := queryCSV(t, db, g.query)
 			if *update {
-				writeFile(t, path, want)
+				fixture.Write(t, path, want)
 			}
 			golden, err := os.ReadFile(path)
 			if err != nil {
@@ -229,8 +232,8 @@ func TestGoldenValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			parts := partsGlob(st, dataset.Partition{Dataset: g.dataset, Date: d})
-			got := queryCSV(t, db, actualSQL(parts, header, g.key, columnTypes(t, db, parts)))
+			parts := duckdbtest.Parts(st, dataset.Partition{Dataset: g.dataset, Date: d})
+			got := queryCSV(t, db, actualSQL(parts, header, g.key, duckdbtest.ColumnTypes(t, db, parts)))
 			if diff := firstDiff(string(golden), got); diff != "" {
 				t.Errorf("segmint's %s differs from the golden values: %s", g.dataset, diff)
 			}
@@ -258,28 +261,6 @@ func actualSQL(parts string, columns, key []string, types map[string]string) str
 		  ELSE CAST(%[1]s AS VARCHAR) END AS %[1]s`, q)
 	}
 	return fmt.Sprintf("SELECT %s FROM read_parquet('%s') ORDER BY %s", strings.Join(sel, ", "), parts, strings.Join(key, ", "))
-}
-
-// columnTypes are DuckDB's types of the columns of parts, by name.
-func columnTypes(t *testing.T, db *sql.DB, parts string) map[string]string {
-	t.Helper()
-	rows, err := db.QueryContext(t.Context(), fmt.Sprintf("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('%s'))", parts))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	types := map[string]string{}
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			t.Fatal(err)
-		}
-		types[name] = typ
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return types
 }
 
 // queryCSV runs q and returns its rows as CSV text with a header line;

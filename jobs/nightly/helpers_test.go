@@ -3,9 +3,7 @@ package nightly_test
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,6 +17,7 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
@@ -50,6 +49,15 @@ func sampleConfig(t testing.TB) *config.Config {
 	return cfg
 }
 
+// sampleEnv is the sample configuration, a new local store and a test
+// environment on both.
+func sampleEnv(t testing.TB) (*config.Config, *store.Local, step.Env) {
+	t.Helper()
+	cfg := sampleConfig(t)
+	st := newLocal(t)
+	return cfg, st, testEnv(t, st, cfg)
+}
+
 func testEnv(t testing.TB, st store.Store, cfg *config.Config) step.Env {
 	t.Helper()
 	return step.Env{
@@ -61,20 +69,11 @@ func testEnv(t testing.TB, st store.Store, cfg *config.Config) step.Env {
 	}
 }
 
-func mustDate(t testing.TB, s string) rundate.Date {
-	t.Helper()
-	d, err := rundate.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 // runNightly runs the whole DAG for date and fails the test on error.
 func runNightly(t *testing.T, env step.Env, date string, redo bool) *runlog.Record {
 	t.Helper()
 	rec := &runlog.Record{RunID: env.RunID}
-	if err := nightly.Run(t.Context(), env, mustDate(t, date), redo, rec); err != nil {
+	if err := nightly.Run(t.Context(), env, rundatetest.Parse(t, date), redo, rec); err != nil {
 		t.Fatalf("nightly %s: %v", date, err)
 	}
 	return rec
@@ -84,9 +83,8 @@ func runNightly(t *testing.T, env step.Env, date string, redo bool) *runlog.Reco
 // local store, and returns the config and the store.
 func runSample(t *testing.T, date string) (*config.Config, *store.Local) {
 	t.Helper()
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	runNightly(t, testEnv(t, st, cfg), date, false)
+	cfg, st, env := sampleEnv(t)
+	runNightly(t, env, date, false)
 	return cfg, st
 }
 
@@ -95,28 +93,13 @@ func sqlEnd(d rundate.Date) string {
 	return d.End().Format("2006-01-02 15:04:05")
 }
 
-// readCSVFile reads every record of a CSV file, its header included.
-func readCSVFile(t testing.TB, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 // dataParts maps the key of every data file named by a committed manifest
 // of date to the sha256 of the bytes actually stored under it.
 func dataParts(t *testing.T, st store.Store, cfg *config.Config, date string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, s := range nightly.Steps() {
-		for _, p := range s.Outputs(cfg, mustDate(t, date)) {
+		for _, p := range s.Outputs(cfg, rundatetest.Parse(t, date)) {
 			m, err := dataset.ReadManifest(t.Context(), st, p)
 			if err != nil {
 				t.Fatalf("manifest of %s: %v", p, err)
@@ -139,21 +122,6 @@ func dataParts(t *testing.T, st store.Store, cfg *config.Config, date string) ma
 		}
 	}
 	return out
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// partsGlob is the glob of a local partition's Parquet parts, for DuckDB.
-func partsGlob(st *store.Local, p dataset.Partition) string {
-	return filepath.Join(filepath.Dir(st.Path(p.Key("x"))), "part-*.parquet")
 }
 
 // identityIDs reads the identity map of date d: record key -> customer id.
@@ -195,5 +163,5 @@ func runValid(t *testing.T, cfg *config.Config) (*store.Local, rundate.Date) {
 	}
 	st := newLocal(t)
 	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
-	return st, mustDate(t, sampleDate)
+	return st, rundatetest.Parse(t, sampleDate)
 }

@@ -1,9 +1,7 @@
 package nightly_test
 
 import (
-	"compress/gzip"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,8 +11,10 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/normalize"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 )
 
 // TestIdentityResolutionOnSyntheticSample measures the links identity
@@ -23,7 +23,7 @@ import (
 // precision at least 0.99.
 func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	customerOf := identityIDs(t, st, d)
 	// Predicted person of every record that truth.csv names.
 	pred := map[string]string{}
@@ -46,7 +46,7 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 			pred["customer/"+number] = id
 		}
 	}
-	recs := readCSVFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/truth.csv"))
+	recs := fixture.ReadCSV(t, filepath.Join(repoRoot(t), "testdata/synthetic/truth.csv"))
 	truth := map[string]string{}
 	for _, r := range recs[1:] {
 		truth[r[0]+"/"+r[1]] = r[2]
@@ -67,14 +67,14 @@ func TestIdentityResolutionOnSyntheticSample(t *testing.T) {
 // phone only as SHA-256 hashes of normalised values found in the CRM.
 func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	ids := identityIDs(t, st, d)
 	customers, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: d})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Every hash must be the hash of a normalised e-mail of the CRM export.
-	recs := readCSVFile(t, filepath.Join(repoRoot(t), "testdata/synthetic/crm_contacts.csv"))
+	recs := fixture.ReadCSV(t, filepath.Join(repoRoot(t), "testdata/synthetic/crm_contacts.csv"))
 	known := map[string]bool{}
 	for _, r := range recs[1:] {
 		if e, ok := normalize.Email(r[1]); ok {
@@ -82,16 +82,7 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 		}
 	}
 	// Logged-in touchpoints carry e-mails too.
-	tp, err := os.Open(filepath.Join(repoRoot(t), "testdata/synthetic/touchpoints.jsonl.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tp.Close()
-	gz, err := gzip.NewReader(tp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(gz)
+	dec := json.NewDecoder(fixture.Open(t, filepath.Join(repoRoot(t), "testdata/synthetic/touchpoints.jsonl.gz")))
 	for dec.More() {
 		var ev struct{ Email string }
 		if err := dec.Decode(&ev); err != nil {
@@ -133,14 +124,12 @@ func TestCustomersCarryPersonIDsAndHashedIdentifiers(t *testing.T) {
 // the next night (the identity map of the night before is the starting
 // point), for every record present on both nights.
 func TestCustomerIDsStableAcrossRuns(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	_, st, env := sampleEnv(t)
 	runNightly(t, env, "2010-09-30", false)
 	runNightly(t, env, sampleDate, false)
-	before := identityIDs(t, st, mustDate(t, "2010-09-30"))
-	after := identityIDs(t, st, mustDate(t, sampleDate))
-	events, _, err := dataset.ReadParquet[identity.Event](t.Context(), st, dataset.Partition{Dataset: contract.IdentityEvents, Date: mustDate(t, sampleDate)})
+	before := identityIDs(t, st, rundatetest.Parse(t, "2010-09-30"))
+	after := identityIDs(t, st, rundatetest.Parse(t, sampleDate))
+	events, _, err := dataset.ReadParquet[identity.Event](t.Context(), st, dataset.Partition{Dataset: contract.IdentityEvents, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}

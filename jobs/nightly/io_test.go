@@ -6,6 +6,7 @@ import (
 
 	"github.com/segmint/segmint/jobs/nightly"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 )
 
@@ -28,7 +29,7 @@ func TestStepIOMatchesTheManifests(t *testing.T) {
 		var want runlog.IO
 		inputs := map[string]int64{}
 		var fileBytes int64
-		for _, p := range s.Outputs(cfg, mustDate(t, sampleDate)) {
+		for _, p := range s.Outputs(cfg, rundatetest.Parse(t, sampleDate)) {
 			m, err := dataset.ReadManifest(t.Context(), st, p)
 			if err != nil {
 				t.Fatal(err)

@@ -9,7 +9,9 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 )
 
 // TestOtherColumnNamesNeedOnlyConfig: the same orders exported with other
@@ -33,10 +35,10 @@ func TestOtherColumnNamesNeedOnlyConfig(t *testing.T) {
 		landing := t.TempDir()
 		cfg.Sources[0].Landing = landing
 		mutate(&cfg.Sources[0].Streams[0])
-		writeFile(t, filepath.Join(landing, "orders", "export.csv"), content)
+		fixture.Write(t, filepath.Join(landing, "orders", "export.csv"), content)
 		st := newLocal(t)
 		runNightly(t, testEnv(t, st, cfg), "2010-12-01", false)
-		cs, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: mustDate(t, "2010-12-01")})
+		cs, _, err := dataset.ReadParquet[customerview.Customer](t.Context(), st, dataset.Partition{Dataset: contract.Customers, Date: rundatetest.Parse(t, "2010-12-01")})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,10 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/duckdbtest"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -29,7 +32,7 @@ func touchOwners(t *testing.T, st *store.Local, d rundate.Date, ids map[string]s
 		}
 	})
 	path := filepath.Join(t.TempDir(), field+"_owners.csv")
-	writeFile(t, path, b.String())
+	fixture.Write(t, path, b.String())
 	return path
 }
 
@@ -55,10 +58,10 @@ func ratesSQL(cfg *config.Config) string {
 // customers are checked by TestDailyKPIsEqualIndependentSQL.)
 func TestAdKPIsEqualIndependentSQL(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
-	db := openDuckDB(t)
+	d := rundatetest.Parse(t, sampleDate)
+	db := duckdbtest.Open(t)
 	export := filepath.Join(repoRoot(t), "testdata/synthetic/ad_metrics.csv")
-	daily := partsGlob(st, dataset.Partition{Dataset: "kpi/daily", Date: d})
+	daily := duckdbtest.Parts(st, dataset.Partition{Dataset: "kpi/daily", Date: d})
 	expected := fmt.Sprintf(`
 WITH rates AS %[1]s,
 ads AS (
@@ -73,8 +76,8 @@ ads AS (
 SELECT day, channel, campaign_id, sum(impressions) AS impressions, sum(clicks) AS clicks,
        CASE WHEN count(*) = 1 THEN max(reach) END AS reach, sum(spend_rc) AS spend_exact, count(*) AS n
 FROM conv GROUP BY ALL`, ratesSQL(cfg), export, sampleDate)
-	if n, m := queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM (%s)", expected)),
-		queryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_csv('%s', header=true, all_varchar=true) WHERE CAST(day AS DATE) <= DATE '%s'", export, sampleDate)); n < 1000 || n != m {
+	if n, m := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(*) FROM (%s)", expected)),
+		duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(*) FROM read_csv('%s', header=true, all_varchar=true) WHERE CAST(day AS DATE) <= DATE '%s'", export, sampleDate)); n < 1000 || n != m {
 		t.Fatalf("%d expected rows from %d export rows (each campaign and day once, no rate missing)", n, m)
 	}
 	q := fmt.Sprintf(`
@@ -99,12 +102,12 @@ WHERE no_e OR no_a OR e_impr IS DISTINCT FROM a_impr OR e_clicks IS DISTINCT FRO
    -- ROAS is from the exact revenue; a.revenue is rounded to the cent.
    OR abs(a_roas - CAST(a_revenue AS DOUBLE) / CAST(spend_exact AS DOUBLE)) > 0.005 / CAST(spend_exact AS DOUBLE) + 1e-9`,
 		expected, daily)
-	if n := queryInt(t, db, q); n != 0 {
+	if n := duckdbtest.QueryInt(t, db, q); n != 0 {
 		t.Fatalf("%d rows' ad columns differ from the SQL", n)
 	}
 	// Rows no platform reports carry no ad column; rows without
 	// touchpoints exist only for ad metrics.
-	if n := queryInt(t, db, fmt.Sprintf(`SELECT count(*) FROM read_parquet('%s')
+	if n := duckdbtest.QueryInt(t, db, fmt.Sprintf(`SELECT count(*) FROM read_parquet('%s')
 WHERE impressions IS NULL AND (clicks IS NOT NULL OR reach IS NOT NULL OR ctr IS NOT NULL OR spend IS NOT NULL
    OR cpa IS NOT NULL OR cac IS NOT NULL OR roas IS NOT NULL) OR touchpoints = 0 AND impressions IS NULL`, daily)); n != 0 {
 		t.Fatalf("%d rows with stray ad columns", n)
@@ -140,7 +143,7 @@ func eurConfig(t *testing.T, export string) *config.Config {
 	t.Helper()
 	cfg := sampleConfig(t)
 	landing := t.TempDir()
-	writeFile(t, filepath.Join(landing, "orders", "export.csv"), export)
+	fixture.Write(t, filepath.Join(landing, "orders", "export.csv"), export)
 	eu := cfg.Sources[0]
 	eu.Name, eu.Landing = "eushop", landing
 	eu.Streams = []config.Stream{eu.Streams[0]}
@@ -156,7 +159,7 @@ func eurConfig(t *testing.T, export string) *config.Config {
 func TestOrdersInAnotherCurrencyEqualSQL(t *testing.T) {
 	cfg := eurConfig(t, eurExport)
 	st, d := runValid(t, cfg)
-	db := openDuckDB(t)
+	db := duckdbtest.Open(t)
 	lines := fmt.Sprintf(`
 WITH rates AS %[1]s,
 l AS (
@@ -166,8 +169,8 @@ l AS (
 )
 SELECT l.*, round(l.v * r.rate, 6) AS gbp FROM l ASOF JOIN rates r ON r.currency = 'EUR' AND CAST(l.ts AS DATE) >= r.from_day`,
 		ratesSQL(cfg), filepath.Join(cfg.Sources[len(cfg.Sources)-1].Landing, "orders", "export.csv"))
-	orders := partsGlob(st, dataset.Partition{Dataset: "unified/orders", Date: d})
-	customers := partsGlob(st, dataset.Partition{Dataset: "unified/customers", Date: d})
+	orders := duckdbtest.Parts(st, dataset.Partition{Dataset: "unified/orders", Date: d})
+	customers := duckdbtest.Parts(st, dataset.Partition{Dataset: "unified/customers", Date: d})
 	q := fmt.Sprintf(`
 WITH x AS (%[1]s),
 eo AS (SELECT inv AS order_id, sum(gbp) AS value FROM x GROUP BY inv),
@@ -179,7 +182,7 @@ ac AS (SELECT customer_number AS cust, gross_revenue AS gross, net_revenue AS ne
 SELECT (SELECT count(*) FROM eo FULL OUTER JOIN ao USING (order_id) WHERE eo.value IS DISTINCT FROM ao.value OR ao.currency IS DISTINCT FROM 'GBP')
      + (SELECT count(*) FROM ec FULL OUTER JOIN ac USING (cust) WHERE ec.gross IS DISTINCT FROM ac.gross OR ec.net IS DISTINCT FROM ac.net OR ac.currency IS DISTINCT FROM 'GBP')`,
 		lines, orders, customers)
-	if n := queryInt(t, db, q); n != 0 {
+	if n := duckdbtest.QueryInt(t, db, q); n != 0 {
 		t.Fatalf("%d EUR orders or customers differ from the SQL", n)
 	}
 	var value string
@@ -192,33 +195,32 @@ SELECT (SELECT count(*) FROM eo FULL OUTER JOIN ao USING (order_id) WHERE eo.val
 	}
 }
 
-// runFails runs the nightly DAG and returns its error, failing the test
-// when it succeeds or when partition was committed.
-func runFails(t *testing.T, cfg *config.Config, date, partition string) error {
+// runFails runs the nightly DAG and fails the test when it succeeds, when
+// partition was committed, or when its error does not name each of names.
+func runFails(t *testing.T, cfg *config.Config, date, partition string, names ...string) {
 	t.Helper()
 	st := newLocal(t)
-	err := nightly.Run(t.Context(), testEnv(t, st, cfg), mustDate(t, date), false, &runlog.Record{})
+	err := nightly.Run(t.Context(), testEnv(t, st, cfg), rundatetest.Parse(t, date), false, &runlog.Record{})
 	if err == nil {
 		t.Fatal("the run succeeded")
 	}
-	ok, cerr := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: partition, Date: mustDate(t, date)})
+	ok, cerr := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: partition, Date: rundatetest.Parse(t, date)})
 	if cerr != nil || ok {
 		t.Errorf("%s committed (%v) after a failed run", partition, cerr)
 	}
-	return err
+	t.Logf("the run failed: %v", err)
+	for _, want := range names {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
 }
 
 // A line dated before its currency's first rate fails unify with an error
 // that names the order and the missing rate; nothing unified is written.
 func TestOrderWithoutARateFailsTheRun(t *testing.T) {
 	cfg := eurConfig(t, eurExport+"900009,A1,MUG,1,2008-12-31 10:00:00,1.00,99903,France\n")
-	err := runFails(t, cfg, sampleDate, "unified/customers")
-	t.Logf("the run failed: %v", err)
-	for _, want := range []string{"order 900009 of eushop", "EUR on 2008-12-31", "no rate in force"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q lacks %q", err, want)
-		}
-	}
+	runFails(t, cfg, sampleDate, "unified/customers", "order 900009 of eushop", "EUR on 2008-12-31", "no rate in force")
 }
 
 // An ad metrics row in a currency without a rate fails the features step
@@ -227,7 +229,7 @@ func TestOrderWithoutARateFailsTheRun(t *testing.T) {
 func TestAdSpendWithoutARateFailsTheRun(t *testing.T) {
 	cfg := sampleConfig(t)
 	landing := t.TempDir()
-	writeFile(t, filepath.Join(landing, "ad_metrics.csv"), "day,platform,campaign_id,impressions,reach,clicks,spend,currency\n"+
+	fixture.Write(t, filepath.Join(landing, "ad_metrics.csv"), "day,platform,campaign_id,impressions,reach,clicks,spend,currency\n"+
 		"2010-12-01,google_ads,1731002001,100,,3,1.50,GBP\n"+
 		"2010-12-02,google_ads,1731002099,100,,3,250,JPY\n")
 	cfg.Rates = append(cfg.Rates, config.Rate{Currency: "CHF", Rate: "0.65"}) // JPY still has none
@@ -240,13 +242,7 @@ func TestAdSpendWithoutARateFailsTheRun(t *testing.T) {
 			break
 		}
 	}
-	err := runFails(t, cfg, sampleDate, "kpi/daily")
-	t.Logf("the run failed: %v", err)
-	for _, want := range []string{"campaign 1731002099 on 2010-12-02", "JPY", "unknown currency"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q lacks %q", err, want)
-		}
-	}
+	runFails(t, cfg, sampleDate, "kpi/daily", "campaign 1731002099 on 2010-12-02", "JPY", "unknown currency")
 }
 
 // TestConsentEqualsIndependentSQL: given which person each record belongs
@@ -260,7 +256,7 @@ func TestAdSpendWithoutARateFailsTheRun(t *testing.T) {
 // one person.
 func TestConsentEqualsIndependentSQL(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	ids := identityIDs(t, st, d)
 	owners := touchOwners(t, st, d, ids, "email")
 	var m strings.Builder
@@ -269,9 +265,9 @@ func TestConsentEqualsIndependentSQL(t *testing.T) {
 		fmt.Fprintf(&m, "%q,%s\n", k, id)
 	}
 	idmap := filepath.Join(t.TempDir(), "identity.csv")
-	writeFile(t, idmap, m.String())
-	db := openDuckDB(t)
-	raw := func(ds string) string { return partsGlob(st, dataset.Partition{Dataset: ds, Date: d}) }
+	fixture.Write(t, idmap, m.String())
+	db := duckdbtest.Open(t)
+	raw := func(ds string) string { return duckdbtest.Parts(st, dataset.Partition{Dataset: ds, Date: d}) }
 	q := fmt.Sprintf(`
 WITH idm AS (SELECT * FROM read_csv('%[1]s', header=true, all_varchar=true)),
 emails AS (
@@ -315,7 +311,7 @@ FROM actual a LEFT JOIN latest l USING (customer_id) LEFT JOIN deletions x USING
 	if diffs != 0 {
 		t.Fatalf("%d of %d customers' consent differs from the SQL", diffs, persons)
 	}
-	granted := queryInt(t, db, fmt.Sprintf("SELECT count(DISTINCT customer_id) FROM read_parquet('%s') WHERE email_consent = 'granted'", raw("unified/customers")))
+	granted := duckdbtest.QueryInt(t, db, fmt.Sprintf("SELECT count(DISTINCT customer_id) FROM read_parquet('%s') WHERE email_consent = 'granted'", raw("unified/customers")))
 	if denied < 20 || granted < 100 || deletions == 0 {
 		t.Fatalf("too little compared: %d customers, %d granted, %d denied, %d with a deletion request", persons, granted, denied, deletions)
 	}

@@ -4,12 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/segmint/segmint/jobs/nightly"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/featureset"
+	"github.com/segmint/segmint/lib/fixture"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
+	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/registry"
@@ -17,7 +22,7 @@ import (
 
 func decisions(t *testing.T, env step.Env, date string) map[string]contract.Decision {
 	t.Helper()
-	rows, _, err := dataset.ReadParquet[contract.Decision](t.Context(), env.Store, dataset.Partition{Dataset: contract.Decisions, Date: mustDate(t, date)})
+	rows, _, err := dataset.ReadParquet[contract.Decision](t.Context(), env.Store, dataset.Partition{Dataset: contract.Decisions, Date: rundatetest.Parse(t, date)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,9 +47,7 @@ func championOf(t *testing.T, env step.Env, name string) string {
 // on the same holdout says so, an old date rerun cannot demote a newer
 // champion, and the champions score every customer.
 func TestModelsRetrainNightly(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	cfg, st, env := sampleEnv(t)
 
 	runNightly(t, env, "2010-09-30", false)
 	early := decisions(t, env, "2010-09-30")
@@ -122,7 +125,7 @@ func TestModelsRetrainNightly(t *testing.T) {
 	}
 
 	// The champions score every customer with an order.
-	rows, m, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, sampleDate)})
+	rows, m, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,14 +144,13 @@ func TestModelsRetrainNightly(t *testing.T) {
 // TestModelsNeedEnoughData: a night whose data cannot support a model
 // trains none, says why, keeps the run going and leaves its scores null.
 func TestModelsNeedEnoughData(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	_, _, env := sampleEnv(t)
 	runNightly(t, env, "2010-02-15", false)
 	d := decisions(t, env, "2010-02-15")["purchase_90d"]
 	if d.Trained || d.Promoted || !strings.Contains(d.Reason, "too little data") {
 		t.Fatalf("purchase model on six weeks of data: %+v", d)
 	}
-	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, "2010-02-15")})
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, "2010-02-15")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,18 +162,28 @@ func TestModelsNeedEnoughData(t *testing.T) {
 }
 
 // TestAFutureDatePromotesNothing: a run dated after the newest order (the
-// sample's data ends on 2010-12-09) trains and promotes nothing and says
-// why; the champions stay, and the real date reruns cleanly after it.
+// sample's data ends on 2010-12-09) stops after ingest as bad usage; with
+// AllowEmpty it trains and promotes nothing and says why; the champions
+// stay, and the real date reruns cleanly after it.
 func TestAFutureDatePromotesNothing(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	cfg, _, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	champions := map[string]string{}
 	for _, name := range contract.Models(cfg) {
 		champions[name] = championIfAny(t, env, name)
 	}
 	env.RunID += "-future"
+	future := rundatetest.Parse(t, "2030-01-01")
+	err := nightly.Run(t.Context(), env, future, false, &runlog.Record{})
+	if !step.IsUsage(err) || !strings.Contains(err.Error(), "after the newest input") {
+		t.Fatalf("nightly 2030-01-01 without AllowEmpty: %v", err)
+	}
+	if ok, _ := dataset.Committed(t.Context(), env.Store, dataset.Partition{Dataset: contract.Orders, Date: future}); ok {
+		t.Error("the refused night went on past ingest")
+	}
+	env.AllowEmpty = true
 	runNightly(t, env, "2030-01-01", false)
+	env.AllowEmpty = false
 	for name, d := range decisions(t, env, "2030-01-01") {
 		if d.Trained || d.Promoted || !strings.Contains(d.Reason, "after the newest order (2010-12-09)") {
 			t.Errorf("%s on 2030-01-01: %+v", name, d)
@@ -207,8 +219,7 @@ func championIfAny(t *testing.T, env step.Env, name string) string {
 // the same rows, its ROC AUC beats recency alone, and it carries its
 // calibration, which the scores go through (every probability in [0, 1]).
 func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	cfg, _, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	reg := registry.New(env.Store, env.Log)
 	promoted := 0
@@ -241,8 +252,14 @@ func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
 			t.Errorf("%s promoted with %v (calibration %v)", k.Name, m, f.Calibration)
 		}
 	}
-	if promoted < 2 {
-		t.Errorf("only %d classifiers promoted on the sample", promoted)
+	if promoted < 4 {
+		t.Errorf("only %d classifiers promoted on the sample, want all four", promoted)
+	}
+	// The decision record names each model's most important features.
+	for name, d := range decisions(t, env, sampleDate) {
+		if name != contract.CLVModel && (strings.Count(d.Importance, "%") != 5 || !strings.Contains(d.Importance, "_")) {
+			t.Errorf("%s: importance %q", name, d.Importance)
+		}
 	}
 }
 
@@ -252,7 +269,7 @@ func TestPromotedClassifiersBeatTheConstant(t *testing.T) {
 // under 365, and the percentiles lie in [0, 1].
 func TestEligibilityDecidesWhoIsScored(t *testing.T) {
 	_, st := runSample(t, sampleDate)
-	d := mustDate(t, sampleDate)
+	d := rundatetest.Parse(t, sampleDate)
 	scores, _, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: d})
 	if err != nil {
 		t.Fatal(err)
@@ -289,8 +306,7 @@ func TestEligibilityDecidesWhoIsScored(t *testing.T) {
 // promoted exactly when its holdout MAE beats repeating each customer's
 // last 90 days (on the sample it does not, and its column stays null).
 func TestValueModelMustBeatRepeatingTheLast90Days(t *testing.T) {
-	cfg := sampleConfig(t)
-	env := testEnv(t, newLocal(t), cfg)
+	_, _, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	d := decisions(t, env, sampleDate)["revenue_90d"]
 	f, err := registry.New(env.Store, env.Log).Load(t.Context(), "revenue_90d", d.Version)
@@ -302,7 +318,7 @@ func TestValueModelMustBeatRepeatingTheLast90Days(t *testing.T) {
 	if !d.Trained || d.Promoted != (mae < base) || base <= 0 {
 		t.Errorf("decision %+v with MAE %.2f against %.2f", d, mae, base)
 	}
-	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: mustDate(t, sampleDate)})
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), env.Store, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, sampleDate)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,5 +326,35 @@ func TestValueModelMustBeatRepeatingTheLast90Days(t *testing.T) {
 		if (r.PredictedRevenue90d != nil) != d.Promoted || r.PredictedRevenue90d != nil && *r.PredictedRevenue90d < 0 {
 			t.Fatalf("%s: predicted revenue %v with the model promoted %v", r.CustomerID, r.PredictedRevenue90d, d.Promoted)
 		}
+	}
+}
+
+// TestHeaderOnlyExportOnAStoreWithChampions: a redo whose orders export
+// holds only its header scores nobody with the champions and succeeds, as
+// the same export does on a fresh store; the champions stay.
+func TestHeaderOnlyExportOnAStoreWithChampions(t *testing.T) {
+	cfg, st, env := sampleEnv(t)
+	runNightly(t, env, sampleDate, false)
+	reg := registry.New(st, env.Log)
+	before, err := reg.Champion(t.Context(), "purchase_90d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n"
+	landing := t.TempDir()
+	fixture.Write(t, filepath.Join(landing, "orders", "online_retail_ii_2009_2010.sample.csv"), header)
+	cfg.Sources[0].Landing = landing
+	runNightly(t, env, sampleDate, true)
+	rows, _, err := dataset.ReadParquet[contract.Score](t.Context(), st, dataset.Partition{Dataset: contract.Scores, Date: rundatetest.Parse(t, sampleDate)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.PurchaseProbability90d != nil || r.CLV365d != nil {
+			t.Fatalf("%s scored without orders: %+v", r.CustomerID, r)
+		}
+	}
+	if after, err := reg.Champion(t.Context(), "purchase_90d"); err != nil || after.Version != before.Version {
+		t.Errorf("champion %v (%v), want %s kept", after, err, before.Version)
 	}
 }

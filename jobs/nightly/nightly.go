@@ -2,7 +2,9 @@
 // ingest, unify, features, train, score, publish, report. A step whose
 // outputs are all committed for the date is skipped unless redo is asked;
 // once one step has run, every later step runs too, since its inputs changed.
-// Backfills call the same Run for each date.
+// Right after ingest, a run dated after the newest input the sources hold
+// stops unless --allow-empty (step.EmptyNight). Backfills call the same
+// RunSteps for each date.
 package nightly
 
 import (
@@ -163,6 +165,24 @@ func Run(ctx context.Context, env step.Env, d rundate.Date, redo bool, rec *runl
 	return runSteps(ctx, env, Steps(), d, redo, rec)
 }
 
+// RunSteps runs some steps of the DAG for d as Run runs them all: in the
+// order given (the DAG's), skipping committed ones unless redo.
+func RunSteps(ctx context.Context, env step.Env, steps []Step, d rundate.Date, redo bool, rec *runlog.Record) error {
+	return runSteps(ctx, env, steps, d, redo, rec)
+}
+
+// AllCommitted reports whether every one of steps has all its outputs
+// committed for d, so that a run of them for d would skip them all.
+func AllCommitted(ctx context.Context, env step.Env, steps []Step, d rundate.Date) (bool, error) {
+	for _, s := range steps {
+		done, err := committed(ctx, env, s, d)
+		if err != nil || !done {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
 // runSteps runs steps in order for d, skipping committed ones unless redo.
 func runSteps(ctx context.Context, env step.Env, steps []Step, d rundate.Date, redo bool, rec *runlog.Record) error {
 	ran := false
@@ -173,6 +193,9 @@ func runSteps(ctx context.Context, env step.Env, steps []Step, d rundate.Date, r
 				return err
 			}
 			if skipped {
+				if err := guardInput(ctx, env, s, d); err != nil {
+					return err
+				}
 				continue
 			}
 		}
@@ -182,11 +205,25 @@ func runSteps(ctx context.Context, env step.Env, steps []Step, d rundate.Date, r
 		if err := checkCommitted(ctx, env, s, d); err != nil {
 			return err
 		}
+		if err := guardInput(ctx, env, s, d); err != nil {
+			return err
+		}
 		if len(s.Outputs(env.Config, d)) > 0 {
 			ran = true
 		}
 	}
 	return nil
+}
+
+// guardInput stops a run dated after the newest input the sources hold
+// (step.EmptyNight) right after ingest, before any other step writes for
+// d, unless --allow-empty.
+func guardInput(ctx context.Context, env step.Env, s Step, d rundate.Date) error {
+	if s.Name != contract.StepIngest {
+		return nil
+	}
+	_, err := step.EmptyNight(ctx, env, d)
+	return err
 }
 
 // skipCommitted skips step s when its outputs are committed for d,

@@ -16,7 +16,9 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/filedrop"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
@@ -32,21 +34,20 @@ func newLocal(t testing.TB) *store.Local {
 }
 
 func TestRerunWritesByteIdenticalParts(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	cfg, st, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	first := dataParts(t, st, cfg, sampleDate)
 	// raw and quarantine of 9 streams (18: orders, the product catalog,
 	// contacts, touchpoints, ad clicks, ad metrics, consent events,
 	// deletion requests, suppressions), the orders' quality report and
 	// quarantine (2), orders, customers, identity map and events (4),
-	// features, cohorts and daily KPIs (3), the model decisions (1), scores,
-	// RFM segment Parquet and CSV (3); 8 rule segments of a snapshot,
-	// export, adds and removes (32), 3 of them for ads with a Google and a
-	// Meta file (6); 3 trigger lists of Parquet and CSV (6).
-	if len(first) != 75 {
-		t.Fatalf("want 75 data files, got %d", len(first))
+	// features, cohorts and daily KPIs (3), the model decisions (1), scores
+	// and their reasons (2), RFM segment Parquet and CSV (2); 8 rule
+	// segments of a snapshot, export, adds and removes (32), 3 of them for
+	// ads with a Google and a Meta file (6); 3 trigger lists of Parquet and
+	// CSV (6).
+	if len(first) != 76 {
+		t.Fatalf("want 76 data files, got %d", len(first))
 	}
 	firstModels := modelFiles(t, st)
 	env.RunID += "-again"
@@ -58,7 +59,7 @@ func TestRerunWritesByteIdenticalParts(t *testing.T) {
 	// No stale or duplicate objects: each partition holds exactly its
 	// manifest's files, manifest.json and _SUCCESS.
 	for _, s := range nightly.Steps() {
-		for _, p := range s.Outputs(cfg, mustDate(t, sampleDate)) {
+		for _, p := range s.Outputs(cfg, rundatetest.Parse(t, sampleDate)) {
 			m, err := dataset.ReadManifest(t.Context(), st, p)
 			if err != nil {
 				t.Fatal(err)
@@ -104,9 +105,7 @@ func modelFiles(t *testing.T, st store.Store) map[string]string {
 }
 
 func TestNightlySkipsCommittedSteps(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	_, st, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	rec := runNightly(t, env, sampleDate, false)
 	status := map[string]string{}
@@ -119,7 +118,7 @@ func TestNightlySkipsCommittedSteps(t *testing.T) {
 		}
 	}
 	// Removing one marker makes that step and every later one run again.
-	p := dataset.Partition{Dataset: "features/customers", Date: mustDate(t, sampleDate)}
+	p := dataset.Partition{Dataset: "features/customers", Date: rundatetest.Parse(t, sampleDate)}
 	if err := st.Delete(t.Context(), p.Key(dataset.SuccessName)); err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +139,7 @@ func TestMalformedRowsGoToQuarantine(t *testing.T) {
 	cfg.Quality = quality.Config{} // this export's invoice numbers are not the shop's six digits
 	landing := t.TempDir()
 	cfg.Sources[0].Landing = landing
-	writeFile(t, filepath.Join(landing, "orders", "export.csv"), strings.Join([]string{
+	fixture.Write(t, filepath.Join(landing, "orders", "export.csv"), strings.Join([]string{
 		"Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country",
 		"1001,A1,good line,2,2010-12-01 10:00:00,1.50,12345,France",
 		"1002,A2,bad quantity,two,2010-12-01 10:00:00,1.50,12345,France",
@@ -155,7 +154,7 @@ func TestMalformedRowsGoToQuarantine(t *testing.T) {
 	st := newLocal(t)
 	env := testEnv(t, st, cfg)
 	rec := runNightly(t, env, "2010-12-01", false)
-	d := mustDate(t, "2010-12-01")
+	d := rundatetest.Parse(t, "2010-12-01")
 	rejected, m, err := dataset.ReadParquet[filedrop.Rejected](t.Context(), st,
 		dataset.Partition{Dataset: contract.Quarantine("retail", "orders"), Date: d})
 	if err != nil {
@@ -194,15 +193,13 @@ func TestMalformedRowsGoToQuarantine(t *testing.T) {
 }
 
 func TestFailedRunLosesNothingCommitted(t *testing.T) {
-	cfg := sampleConfig(t)
-	st := newLocal(t)
-	env := testEnv(t, st, cfg)
+	cfg, st, env := sampleEnv(t)
 	runNightly(t, env, sampleDate, false)
 	before := dataParts(t, st, cfg, sampleDate)
 
 	cfg.Sources[0].Landing = t.TempDir() // an empty landing folder: the input is missing
 	rec := &runlog.Record{}
-	err := nightly.Run(t.Context(), testEnv(t, st, cfg), mustDate(t, sampleDate), true, rec)
+	err := nightly.Run(t.Context(), testEnv(t, st, cfg), rundatetest.Parse(t, sampleDate), true, rec)
 	if !errors.Is(err, filedrop.ErrNoFiles) {
 		t.Fatalf("want ErrNoFiles, got %v", err)
 	}
@@ -233,17 +230,7 @@ func TestSameKeysAndChecksumsOnS3(t *testing.T) {
 // server is configured (fails instead in CI).
 func newTestS3(t *testing.T, edit func(*store.S3Config)) *store.S3 {
 	t.Helper()
-	endpoint := os.Getenv("SEGMINT_TEST_S3_ENDPOINT")
-	if endpoint == "" {
-		if os.Getenv("CI") == "true" || os.Getenv("SEGMINT_REQUIRE_S3") == "1" {
-			t.Fatal("SEGMINT_TEST_S3_ENDPOINT is not set: the S3 server did not start (.ci/s3-server.sh)")
-		}
-		t.Skip("SEGMINT_TEST_S3_ENDPOINT not set; run `make test` to start a local S3 server")
-	}
-	bucket := os.Getenv("SEGMINT_TEST_S3_BUCKET")
-	if bucket == "" {
-		bucket = "segmint-test"
-	}
+	endpoint, bucket := storetest.S3Endpoint(t), storetest.S3Bucket()
 	var rnd [4]byte
 	_, _ = rand.Read(rnd[:])
 	cfg := store.S3Config{

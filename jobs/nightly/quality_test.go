@@ -10,7 +10,9 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/quality"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 )
 
@@ -28,7 +30,7 @@ func TestQualityRulesQuarantineRefusedLines(t *testing.T) {
 	cfg := ordersAndCatalog(t)
 	landing := t.TempDir()
 	cfg.Sources[0].Landing = landing
-	writeFile(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)
+	fixture.Write(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)
 	for i := range cfg.Quality.Datasets[0].Rules {
 		r := &cfg.Quality.Datasets[0].Rules[i]
 		if r.Severity == "error" {
@@ -37,7 +39,7 @@ func TestQualityRulesQuarantineRefusedLines(t *testing.T) {
 	}
 	st := newLocal(t)
 	runNightly(t, testEnv(t, st, cfg), "2010-12-01", false)
-	d := mustDate(t, "2010-12-01")
+	d := rundatetest.Parse(t, "2010-12-01")
 	refused, _, err := dataset.ReadParquet[contract.Refused](t.Context(), st,
 		dataset.Partition{Dataset: contract.QualityQuarantine("raw/retail/orders"), Date: d})
 	if err != nil {
@@ -106,14 +108,14 @@ func TestQualityGateStopsTheRun(t *testing.T) {
 	cfg := ordersAndCatalog(t)
 	landing := t.TempDir()
 	cfg.Sources[0].Landing = landing
-	writeFile(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)
+	fixture.Write(t, filepath.Join(landing, "orders", "x.csv"), qualityExport)
 	st := newLocal(t)
 	rec := &runlog.Record{}
-	err := nightly.Run(t.Context(), testEnv(t, st, cfg), mustDate(t, "2010-12-01"), false, rec)
+	err := nightly.Run(t.Context(), testEnv(t, st, cfg), rundatetest.Parse(t, "2010-12-01"), false, rec)
 	if !errors.Is(err, quality.ErrStop) {
 		t.Fatalf("want the quality gate to stop the run, got %v", err)
 	}
-	d := mustDate(t, "2010-12-01")
+	d := rundatetest.Parse(t, "2010-12-01")
 	if ok, _ := dataset.Committed(t.Context(), st, dataset.Partition{Dataset: contract.Quality("raw/retail/orders"), Date: d}); !ok {
 		t.Error("the quality report of a stopped run was not committed")
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/models/registry"
@@ -50,7 +51,7 @@ func TestRedoKeepsTheChampionsDecision(t *testing.T) {
 // one its manifest describes is rebuilt by the next nightly.
 func TestNightlyRebuildsAReportThatDiffersFromItsManifest(t *testing.T) {
 	cfg, st := runSample(t, sampleDate)
-	p := dataset.Partition{Dataset: contract.Reports, Date: mustDate(t, sampleDate)}
+	p := dataset.Partition{Dataset: contract.Reports, Date: rundatetest.Parse(t, sampleDate)}
 	if err := store.PutBytes(t.Context(), st, p.Key("index.html"), []byte("<p>half a rerun</p>")); err != nil {
 		t.Fatal(err)
 	}

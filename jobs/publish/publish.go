@@ -7,7 +7,9 @@
 // ads nobody who denied consent or is on the suppression list, is in them
 // (lib/audience). Each partition's manifest names every file's role; then
 // segments/<name>/latest.json points at the newest committed date. A
-// backfill of an older date never moves latest.json backwards.
+// backfill of an older date never moves latest.json backwards, and a run
+// dated after the newest input (step.EmptyNight, --allow-empty) never
+// moves it.
 package publish
 
 import (
@@ -39,6 +41,10 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 		env.Log.Info().Msg("no segment configured: nothing to publish")
 		return step.Stats{}, nil
 	}
+	empty, err := step.EmptyNight(ctx, env, d)
+	if err != nil {
+		return nil, err
+	}
 	in := dataset.Partition{Dataset: contract.Scores, Date: d}
 	scores, m, err := step.ReadInput[contract.Score](ctx, env, in, contract.StepScore)
 	if err != nil {
@@ -48,6 +54,7 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	if err != nil {
 		return nil, err
 	}
+	n.empty = empty
 	stats := step.Stats{}
 	if segs.RFM.Enabled {
 		if err := publishRFM(ctx, env, n, scores, stats); err != nil {
@@ -78,7 +85,7 @@ func publishRFM(ctx context.Context, env step.Env, n *night, scores []contract.S
 	if err != nil {
 		return err
 	}
-	if err := updateLatest(ctx, env, p, pm); err != nil {
+	if err := updateLatest(ctx, env, p, pm, n.empty); err != nil {
 		return err
 	}
 	stats["rfm.members"] = int64(len(members))
@@ -111,7 +118,7 @@ func publishSegment(ctx context.Context, env step.Env, n *night, seg config.Segm
 	if err != nil {
 		return err
 	}
-	if err := updateLatest(ctx, env, dataset.Partition{Dataset: contract.Segment(seg.Name), Date: n.d}, pm); err != nil {
+	if err := updateLatest(ctx, env, dataset.Partition{Dataset: contract.Segment(seg.Name), Date: n.d}, pm, n.empty); err != nil {
 		return err
 	}
 	key := seg.Name + "."
@@ -193,8 +200,13 @@ func writeCSV(out io.Writer, members []contract.Member) error {
 	return cw.Error()
 }
 
-// updateLatest points latest.json at p unless it already names a later date.
-func updateLatest(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest) error {
+// updateLatest points latest.json at p unless it already names a later
+// date, or the night is empty (hold).
+func updateLatest(ctx context.Context, env step.Env, p dataset.Partition, m *dataset.Manifest, hold bool) error {
+	if hold {
+		env.Log.Info().Str(logging.FieldDataset, p.Dataset).Msg("empty night: latest.json left as it is")
+		return nil
+	}
 	key := contract.LatestKey(p.Dataset)
 	later, err := laterDate(ctx, env.Store, key, p.Date)
 	if err != nil {

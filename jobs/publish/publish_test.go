@@ -19,6 +19,7 @@ import (
 	"github.com/segmint/segmint/lib/identity"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/uplift"
@@ -144,7 +145,7 @@ func readRole(t *testing.T, env step.Env, d rundate.Date, role string) ([][]stri
 // never in it. The adds and removes are exactly f and c, and a carries b.
 func TestChangesAcrossAMergeASuppressionAndASegmentChange(t *testing.T) {
 	env := testEnv(t, testConfig(0))
-	d1, d2 := mustDate(t, "2026-01-10"), mustDate(t, "2026-01-12")
+	d1, d2 := rundatetest.Parse(t, "2026-01-10"), rundatetest.Parse(t, "2026-01-12")
 	commitNight(t, env, d1, []customer{{id: "a", net: 200}, {id: "b", net: 150}, {id: "c", net: 120},
 		{id: "d", net: 300, denied: true}, {id: "e", net: 500, deletion: true}, {id: "f", net: 50}}, nil)
 	commitNight(t, env, d2, []customer{{id: "a", net: 350}, {id: "c", net: 80},
@@ -192,7 +193,7 @@ func TestChangesAcrossAMergeASuppressionAndASegmentChange(t *testing.T) {
 // share.
 func TestControlMembersAreFlaggedAndNeverExported(t *testing.T) {
 	env := testEnv(t, testConfig(0.2))
-	d := mustDate(t, "2026-01-10")
+	d := rundatetest.Parse(t, "2026-01-10")
 	var cs []customer
 	for i := 0; i < 2000; i++ {
 		cs = append(cs, customer{id: "cus_" + string(rune('a'+i%26)) + itoa(i), net: 100 + int64(i)})
@@ -226,15 +227,6 @@ func TestControlMembersAreFlaggedAndNeverExported(t *testing.T) {
 	}
 }
 
-func mustDate(t *testing.T, s string) rundate.Date {
-	t.Helper()
-	d, err := rundate.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 // binomialRange is the 99.9% range of a Binomial(n, share) count.
 func binomialRange(t *testing.T, n int64, share float64) (int64, int64) {
 	t.Helper()
@@ -264,7 +256,7 @@ func TestTriggerLists(t *testing.T) {
 	cfg := testConfig(0)
 	cfg.Segments.Triggers = config.Triggers{Enabled: true, Purpose: config.PurposeEmail}
 	env := testEnv(t, cfg)
-	d1, d2 := mustDate(t, "2026-01-10"), mustDate(t, "2026-01-11")
+	d1, d2 := rundatetest.Parse(t, "2026-01-10"), rundatetest.Parse(t, "2026-01-11")
 	night1 := []customer{{id: "a", net: 1}, {id: "b", net: 1, segment: "at_risk"}, {id: "c", net: 1, segment: "at_risk"},
 		{id: "d", net: 1}, {id: "e", net: 1}, {id: "h", net: 1}}
 	commitNight(t, env, d1, night1, nil)
@@ -316,7 +308,7 @@ func TestCartAbandoners(t *testing.T) {
 	cfg.Sources = append(cfg.Sources, config.Source{Name: "web", Kind: config.FileDrop,
 		Streams: []config.Stream{{Name: "touchpoints", Entity: config.EntityTouchpoints}}})
 	env := testEnv(t, cfg)
-	d := mustDate(t, "2026-01-10")
+	d := rundatetest.Parse(t, "2026-01-10")
 	at := func(h int) time.Time { return d.Start().Add(time.Duration(h) * time.Hour) }
 	touches := []touch{{"1", at(10), "add_to_cart", "ck-a"}, {"2", at(9), "add_to_cart", "ck-b"},
 		{"3", at(-40), "add_to_cart", "ck-c"}, {"4", at(11), "page_view", "ck-d"}}
@@ -367,7 +359,7 @@ func TestAPersonWithTwoCustomerNumbersIsOnePerson(t *testing.T) {
 	cfg := testConfig(0)
 	cfg.Segments.RFM.Enabled, cfg.Segments.RFM.Purpose = true, config.PurposeEmail
 	env := testEnv(t, cfg)
-	d := mustDate(t, "2026-01-10")
+	d := rundatetest.Parse(t, "2026-01-10")
 	commitNight(t, env, d, []customer{{id: "q", number: "1", net: 200}, {id: "q", number: "2", net: 300},
 		{id: "p", number: "3", net: 200}, {id: "p", number: "4", net: 250, deletion: true}}, nil)
 	if _, err := Run(t.Context(), env, d); err != nil {

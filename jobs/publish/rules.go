@@ -34,6 +34,9 @@ type night struct {
 	// region reads phones written without a country code.
 	region string
 	inputs []*dataset.Manifest
+	// empty is an empty night (step.EmptyNight): the partitions are
+	// committed, but no latest.json moves to them.
+	empty bool
 }
 
 // readNight reads the customers, their features and scores, their CRM

@@ -8,6 +8,7 @@ import (
 
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
 )
@@ -18,6 +19,12 @@ type AudienceRow struct {
 	Members, Treated, Control  int64
 	Adds, Removes              string
 	Suppressed, PlatformRows   string
+	// Value is the members' net revenue to date, PerMember its average.
+	Value, PerMember string
+
+	value                     money.Cents
+	suppressed, adds, removes int64
+	firstNight                bool
 }
 
 // MeasurementRow is one outcome of the newest measurement of a segment.
@@ -67,9 +74,11 @@ func audienceRow(m *dataset.Manifest) AudienceRow {
 		}
 	}
 	row := AudienceRow{Members: num("members"), Treated: num("treated"), Control: control,
-		Adds: fmt.Sprint(num("adds")), Removes: fmt.Sprint(num("removes")), Suppressed: countsText(m.Meta["suppressed"])}
+		Adds: intText(num("adds")), Removes: intText(num("removes")), Suppressed: countsText(m.Meta["suppressed"]),
+		adds: num("adds"), removes: num("removes"), suppressed: countsSum(m.Meta["suppressed"])}
 	if _, first := m.Meta["changes_since"]; !first {
 		row.Adds += " (first night)"
+		row.firstNight = true
 	}
 	var platforms []string
 	for _, role := range []string{"google_customer_match", "meta_custom_audience"} {
@@ -81,6 +90,17 @@ func audienceRow(m *dataset.Manifest) AudienceRow {
 	}
 	row.PlatformRows = strings.Join(platforms, ", ")
 	return row
+}
+
+// countsSum is the total of a map of counts.
+func countsSum(v any) int64 {
+	counts, _ := v.(map[string]any)
+	var n int64
+	for _, c := range counts {
+		f, _ := c.(float64)
+		n += int64(f)
+	}
+	return n
 }
 
 // countsText renders a map of counts as "reason n, ...", sorted; "none"
@@ -118,6 +138,7 @@ func measurementRows(ctx context.Context, env step.Env, w *dataset.Writer, page 
 		page.addInput(w, m)
 		for _, r := range rows {
 			page.Measurements = append(page.Measurements, measurementRow(r))
+			page.in.measurements = append(page.in.measurements, r)
 		}
 	}
 	return nil
@@ -137,4 +158,32 @@ func measurementRow(r contract.Measurement) MeasurementRow {
 		Treated: fmt.Sprintf(f, r.Treated), Control: fmt.Sprintf(f, r.Control), Diff: fmt.Sprintf("%+"+f[1:], r.Diff),
 		Interval: fmt.Sprintf("["+f+", "+f+"]", r.DiffLo, r.DiffHi), PValue: fmt.Sprintf("%.3g", r.PValue),
 		People: fmt.Sprintf("%d / %d", r.TreatedN, r.ControlN), SRM: srm}
+}
+
+// upliftChart draws the measured difference of each segment's outcomes,
+// treated against control, with its 95% interval in the table.
+func upliftChart(page *Page) error {
+	if len(page.in.measurements) == 0 {
+		return nil
+	}
+	var names []string
+	var diff []float64
+	t := Table{Head: []string{"Segment", "Outcome", "Nights", "Treated", "Control", "Difference", "95% interval", "p"}}
+	for i, r := range page.in.measurements {
+		m := page.Measurements[i]
+		names = append(names, r.Segment+": "+m.Metric)
+		scale := 100.0
+		if r.Metric == "revenue_per_person" {
+			scale = 1
+		}
+		diff = append(diff, scale*r.Diff)
+		t.Rows = append(t.Rows, []string{r.Segment, m.Metric, m.Window, m.Treated, m.Control, m.Diff, m.Interval, m.PValue})
+	}
+	title := "Measured uplift: treated minus control (rates in points, revenue in " + page.Currency + ")"
+	svg, err := barChart(title, "segment and outcome", "difference", names, []Series{{"difference", diff}})
+	if err != nil {
+		return err
+	}
+	page.SegmentCharts = append(page.SegmentCharts, Chart{Title: title, SVG: svg, Table: t})
+	return nil
 }

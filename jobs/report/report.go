@@ -1,7 +1,10 @@
 // Package report is the report step: one self-contained HTML page for
-// people, reports/dt=D/index.html, with the run's counts, the KPIs of the
-// unified customers, the segment sizes and the data quality of D. It reads
-// only committed partitions and needs no network to be viewed.
+// people, reports/dt=D/index.html, that a marketer reads in five minutes:
+// the headline figures against the previous periods, what changed since
+// yesterday, channels and campaigns, the funnel, cohorts, lifecycle,
+// segments, models and data quality, each chart drawn on the server as
+// inline SVG (gonum.org/v1/plot) with the table behind it. It reads only
+// committed partitions; the page needs no script and fetches nothing.
 package report
 
 import (
@@ -10,12 +13,16 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
+	"github.com/segmint/segmint/lib/kpi"
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/money"
 	"github.com/segmint/segmint/lib/rfm"
@@ -28,11 +35,12 @@ type Page struct {
 	Date      string
 	Currency  string
 	Streams   []StreamRow
-	Unify     map[string]any
+	Unify     []KPI
 	KPIs      []KPI
 	Segments  []SegmentRow
 	Partition []PartitionRow
 	Quality   []QualityRow
+	Rules     []RuleRow
 	// Models is nil when no model is configured.
 	Models []ModelRow
 	// RFMSuppressed says who was left out of the RFM family and why.
@@ -41,20 +49,26 @@ type Page struct {
 	// Measurements the newest measurement of each segment.
 	Audiences, Triggers []AudienceRow
 	Measurements        []MeasurementRow
+
+	// Headline is revenue, orders, new customers, spend, ROAS and CPA for
+	// D, 7 and 30 days; Changes the largest moves since yesterday.
+	Headline []HeadlineRow
+	Changes  []string
+	// The charts of each section, and what a section could not show.
+	Channels, Funnel, Cohorts, Lifecycle, SegmentCharts, QualityCharts []Chart
+	ChannelsNote, FunnelNote, CohortsNote, LifecycleNote, VolumeNote   string
+
+	in inputs
 }
 
-// ModelRow is one model's night: what was trained and whether it became
-// champion (models/_decisions).
-type ModelRow struct {
-	Model, Version, Metric, Value, ChampionValue, Decision, Reason string
-	TrainRows, HoldoutRows                                         int64
-}
-
-// QualityRow is the quality report of one checked dataset.
-type QualityRow struct {
-	Dataset string
-	Passed  bool
-	Scores  []KPI // dimension and score
+// inputs are the rows the sections are computed from.
+type inputs struct {
+	customers, prevCustomers []customerview.Customer
+	prevDate                 rundate.Date
+	orders                   []customerview.Order
+	daily                    []kpi.Daily
+	measurements             []contract.Measurement
+	flows                    []flow
 }
 
 // StreamRow is one ingested stream.
@@ -66,8 +80,12 @@ type StreamRow struct {
 	Rules       string
 }
 
-// KPI is one headline figure.
-type KPI struct{ Name, Value, Note string }
+// KPI is one named figure.
+type KPI struct {
+	Name, Value, Note string
+
+	score float64
+}
 
 // SegmentRow is one segment with its size.
 type SegmentRow struct {
@@ -90,11 +108,15 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	w := dataset.NewWriter(env.Store, dataset.Partition{Dataset: contract.Reports, Date: d}, env.RunID, contract.StepReport, "")
 	// The page's sections read their inputs in this order.
 	for _, read := range []func(context.Context, step.Env, *dataset.Writer, *Page, rundate.Date) error{
-		streamRows, qualityRows, customerRows, rfmRows, audienceRows, measurementRows, modelRows,
+		streamRows, qualityRows, customerRows, previousCustomers, ordersRows, dailyRows, cohortRows,
+		rfmRows, audienceRows, measurementRows, modelRows,
 	} {
 		if err := read(ctx, env, w, &page, d); err != nil {
 			return nil, err
 		}
+	}
+	if err := drawPage(ctx, env, &page, d); err != nil {
+		return nil, err
 	}
 	size, err := commitPage(ctx, env, w, page)
 	if err != nil {
@@ -103,6 +125,26 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	key := dataset.Partition{Dataset: contract.Reports, Date: d}.Key("index.html")
 	env.Log.Info().Str(logging.FieldKey, key).Msg("report committed")
 	return step.Stats{"bytes": int64(size)}, nil
+}
+
+// drawPage computes the sections from the inputs and draws their charts.
+func drawPage(ctx context.Context, env step.Env, page *Page, d rundate.Date) error {
+	headline(page, d)
+	for _, draw := range []func(*Page, rundate.Date) error{channels, funnel, lifecycle} {
+		if err := draw(page, d); err != nil {
+			return err
+		}
+	}
+	for _, draw := range []func(context.Context, step.Env, *Page, rundate.Date) error{segmentValues, segmentCharts, streamCharts} {
+		if err := draw(ctx, env, page, d); err != nil {
+			return err
+		}
+	}
+	if err := upliftChart(page); err != nil {
+		return err
+	}
+	whatChanged(page, d)
+	return nil
 }
 
 // streamRows reads the raw (and quarantine) manifests of every stream
@@ -126,8 +168,9 @@ func customerRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Pa
 		return err
 	}
 	page.addInput(w, cm)
-	page.Unify = cm.Meta
-	page.KPIs = kpis(customers)
+	page.Unify = metaRows(cm.Meta)
+	page.KPIs = kpis(customers, page.Currency)
+	page.in.customers = customers
 	return nil
 }
 
@@ -143,21 +186,6 @@ func rfmRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d
 	}
 	page.Segments = segmentRows(sm)
 	page.RFMSuppressed = countsText(sm.Meta["suppressed"])
-	return nil
-}
-
-// qualityRows reads the quality report of every checked dataset into the
-// page (they are inputs, but not in its table of partitions).
-func qualityRows(ctx context.Context, env step.Env, w *dataset.Writer, page *Page, d rundate.Date) error {
-	for _, name := range contract.QualityChecked(env.Config) {
-		qp := dataset.Partition{Dataset: contract.Quality(name), Date: d}
-		qm, err := dataset.ReadManifest(ctx, env.Store, qp)
-		if err != nil {
-			return step.MissingInput(err, qp, contract.StepUnify)
-		}
-		w.AddInput(qm)
-		page.Quality = append(page.Quality, qualityRow(name, qm))
-	}
 	return nil
 }
 
@@ -236,25 +264,43 @@ func rulesText(rules map[string]any) string {
 		if i > 0 {
 			text += ", "
 		}
-		text += fmt.Sprintf("%s: %v", name, rules[name])
+		text += name + ": " + metaText(rules[name])
 	}
 	return text
 }
 
-func qualityRow(name string, m *dataset.Manifest) QualityRow {
-	row := QualityRow{Dataset: name}
-	row.Passed, _ = m.Meta["passed"].(bool)
-	dims, _ := m.Meta["dimensions"].([]any)
-	for _, d := range dims {
-		dm, _ := d.(map[string]any)
-		score, _ := dm["score"].(float64)
-		name, _ := dm["dimension"].(string)
-		row.Scores = append(row.Scores, KPI{Name: name, Value: fmt.Sprintf("%.1f%%", 100*score)})
+// metaRows renders the unify step's counts (a manifest's meta) as rows:
+// numbers with thousands separators, maps of counts as "key n, ...".
+func metaRows(meta map[string]any) []KPI {
+	out := make([]KPI, 0, len(meta))
+	for _, k := range slices.Sorted(maps.Keys(meta)) {
+		out = append(out, KPI{Name: strings.ReplaceAll(k, "_", " "), Value: metaText(meta[k])})
 	}
-	return row
+	return out
 }
 
-func kpis(customers []customerview.Customer) []KPI {
+// metaText renders one meta value.
+func metaText(v any) string {
+	switch x := v.(type) {
+	case float64:
+		return numberText(x)
+	case map[string]any:
+		parts := make([]string, 0, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			parts = append(parts, strings.ReplaceAll(k, "_", " ")+" "+metaText(x[k]))
+		}
+		return strings.Join(parts, ", ")
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, e := range x {
+			parts = append(parts, metaText(e))
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(v)
+}
+
+func kpis(customers []customerview.Customer, cur string) []KPI {
 	var buyers, repeat, orders int64
 	var gross, returns, net money.Cents
 	for _, c := range customers {
@@ -270,18 +316,18 @@ func kpis(customers []customerview.Customer) []KPI {
 		net += c.NetRevenue
 	}
 	out := []KPI{
-		{"Customers", fmt.Sprint(len(customers)), "with a customer number in the sources"},
-		{"Buyers", fmt.Sprint(buyers), "at least one non-cancelled order"},
-		{"Orders", fmt.Sprint(orders), "non-cancelled orders of known customers"},
-		{"Gross revenue", gross.Decimal(), "known customers, sum of customers' rounded amounts"},
-		{"Returns", returns.Decimal(), "cancelled lines"},
-		{"Net revenue", net.Decimal(), "gross minus returns"},
+		{Name: "Customers", Value: intText(int64(len(customers))), Note: "with a customer number in the sources"},
+		{Name: "Buyers", Value: intText(buyers), Note: "at least one non-cancelled order"},
+		{Name: "Orders", Value: intText(orders), Note: "non-cancelled orders of known customers"},
+		{Name: "Gross revenue", Value: moneyText(gross, cur), Note: "known customers, sum of customers' rounded amounts"},
+		{Name: "Returns", Value: moneyText(returns, cur), Note: "cancelled lines"},
+		{Name: "Net revenue", Value: moneyText(net, cur), Note: "gross minus returns"},
 	}
 	if orders > 0 {
-		out = append(out, KPI{"Average order value", gross.Div(orders).Decimal(), "gross revenue / orders"})
+		out = append(out, KPI{Name: "Average order value", Value: moneyText(gross.Div(orders), cur), Note: "gross revenue / orders"})
 	}
 	if buyers > 0 {
-		out = append(out, KPI{"Repeat-purchase rate", fmt.Sprintf("%.1f%%", 100*float64(repeat)/float64(buyers)), "buyers with two orders or more"})
+		out = append(out, KPI{Name: "Repeat-purchase rate", Value: pctText(float64(repeat) / float64(buyers)), Note: "buyers with two orders or more"})
 	}
 	return out
 }
@@ -302,59 +348,8 @@ func segmentRows(m *dataset.Manifest) []SegmentRow {
 
 func pageTemplate() *template.Template {
 	return template.Must(template.New("report").Funcs(template.FuncMap{
-		"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
+		"pct":     func(f float64) string { return pctText(f / 100) },
+		"num":     intText,
+		"periods": func() []string { return []string{"D (the run date)", "Last 7 days", "Last 30 days"} },
 	}).Parse(pageHTML))
 }
-
-const pageHTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>segmint report {{.Date}}</title>
-<style>
-body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#1d2733;padding:0 1rem}
-h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d5dce3}
-table{border-collapse:collapse;width:100%}td,th{padding:.3rem .5rem;text-align:left;border-bottom:1px solid #eef1f4}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:.8rem}
-.kpi{background:#f3f6f9;border-radius:6px;padding:.6rem .8rem}.kpi b{display:block;font-size:1.3rem}
-.kpi small{color:#5b6875}.bar{background:#3d7bd9;height:.8rem;border-radius:2px}
-.muted{color:#5b6875}
-</style></head><body>
-<h1>segmint: nightly report for {{.Date}}</h1>
-<p class="muted">Data up to the end of {{.Date}} (UTC). Money in {{.Currency}}.</p>
-<h2>Key figures</h2>
-<div class="kpis">{{range .KPIs}}<div class="kpi"><small>{{.Name}}</small><b>{{.Value}}</b><small>{{.Note}}</small></div>{{end}}</div>
-<h2>Segments (RFM)</h2>
-{{if .Segments}}<table><tr><th>Segment</th><th class="n">Customers</th><th class="n">Share</th><th></th></tr>
-{{range .Segments}}<tr><td>{{.Name}}</td><td class="n">{{.Members}}</td><td class="n">{{pct .Share}}</td><td><div class="bar" style="width:{{.Width}}px"></div></td></tr>{{end}}
-</table><p class="muted">Left out (suppressed): {{.RFMSuppressed}}.</p>{{else}}<p>No segment family is enabled.</p>{{end}}
-<h2>Audiences</h2>
-{{if .Audiences}}<table><tr><th>Segment</th><th>Purpose</th><th class="n">Members</th><th class="n">Exported</th><th class="n">Control</th><th class="n">Adds</th><th class="n">Removes</th><th>Left out (suppressed)</th><th>Platform files</th></tr>
-{{range .Audiences}}<tr><td><b>{{.Name}}</b><br><small class="muted">{{.Description}}</small></td><td>{{.Purpose}}</td><td class="n">{{.Members}}</td><td class="n">{{.Treated}}</td><td class="n">{{.Control}}</td><td class="n">{{.Adds}}</td><td class="n">{{.Removes}}</td><td>{{.Suppressed}}</td><td>{{.PlatformRows}}</td></tr>{{end}}
-</table>{{else}}<p>No rule segments are configured.</p>{{end}}
-{{if .Triggers}}<h2>Triggers</h2><table><tr><th>Trigger</th><th>Purpose</th><th class="n">Customers</th><th>Left out (suppressed)</th></tr>
-{{range .Triggers}}<tr><td>{{.Name}}</td><td>{{.Purpose}}</td><td class="n">{{.Members}}</td><td>{{.Suppressed}}</td></tr>{{end}}
-</table>{{end}}
-<h2>Measured effect of the segments</h2>
-{{if .Measurements}}<table><tr><th>Segment</th><th>Nights</th><th>Outcome</th><th class="n">Treated</th><th class="n">Control</th><th class="n">Difference</th><th class="n">95% interval</th><th class="n">p</th><th class="n">People (treated / control)</th><th>Split</th></tr>
-{{range .Measurements}}<tr><td>{{.Segment}}</td><td>{{.Window}}</td><td>{{.Metric}}</td><td class="n">{{.Treated}}</td><td class="n">{{.Control}}</td><td class="n">{{.Diff}}</td><td class="n">{{.Interval}}</td><td class="n">{{.PValue}}</td><td class="n">{{.People}}</td><td>{{.SRM}}</td></tr>{{end}}
-</table>{{else}}<p>No measurement yet: run <code>segmint measure --segment S --from D1 --to D2</code>.</p>{{end}}
-<h2>Ingest and data quality</h2>
-<table><tr><th>Stream</th><th class="n">Files</th><th class="n">Rows committed</th><th class="n">Quarantined</th><th>Rules broken</th></tr>
-{{range .Streams}}<tr><td>{{.Name}}</td><td class="n">{{.Files}}</td><td class="n">{{.Rows}}</td><td class="n">{{.Quarantined}}</td><td>{{.Rules}}</td></tr>{{end}}
-</table>
-<h2>Data quality</h2>
-{{if .Quality}}<table><tr><th>Dataset</th><th>Gate</th>{{range (index .Quality 0).Scores}}<th class="n">{{.Name}}</th>{{end}}</tr>
-{{range .Quality}}<tr><td>{{.Dataset}}</td><td>{{if .Passed}}passed{{else}}stopped{{end}}</td>{{range .Scores}}<td class="n">{{.Value}}</td>{{end}}</tr>{{end}}
-</table>{{else}}<p>No quality rules are configured.</p>{{end}}
-<h2>Unify</h2>
-<table>{{range $k, $v := .Unify}}<tr><td>{{$k}}</td><td class="n">{{$v}}</td></tr>{{end}}</table>
-<h2>Models</h2>
-{{if .Models}}<table><tr><th>Model</th><th>Version</th><th class="n">Training rows</th><th class="n">Holdout rows</th><th>Holdout metric</th><th class="n">Challenger</th><th class="n">Champion</th><th>Decision</th></tr>
-{{range .Models}}<tr><td>{{.Model}}</td><td class="muted">{{.Version}}</td><td class="n">{{.TrainRows}}</td><td class="n">{{.HoldoutRows}}</td><td>{{.Metric}}</td><td class="n">{{.Value}}</td><td class="n">{{.ChampionValue}}</td><td>{{.Decision}}: {{.Reason}}</td></tr>{{end}}
-</table>{{else}}<p>No models are configured: scores are RFM scores.</p>{{end}}
-<h2>Inputs</h2>
-<table><tr><th>Partition</th><th class="n">Rows</th><th>Run</th></tr>
-{{range .Partition}}<tr><td>{{.Name}}</td><td class="n">{{.Rows}}</td><td class="muted">{{.RunID}}</td></tr>{{end}}
-</table>
-</body></html>
-`

@@ -73,15 +73,13 @@ func BenchmarkApplyClassifier(b *testing.B) {
 	for _, n := range []int{5_000, 100_000} {
 		orders := benchOrders(n, end)
 		rows := make([]contract.Score, n)
-		index := make(map[string]int, n)
 		for i := range rows {
 			rows[i].CustomerID = fmt.Sprintf("cus_%08d", i)
-			index[rows[i].CustomerID] = i
 		}
 		d := rundate.Of(end.Add(-time.Hour))
 		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if err := applyClassifier(b.Context(), reg, k, d, orders, rows, index, map[string]string{}, step.Stats{}); err != nil {
+				if err := newNight(reg, d, rows, step.Stats{}).applyClassifier(b.Context(), k, orders); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -6,63 +6,57 @@ import (
 	"sort"
 
 	"github.com/segmint/segmint/lib/config"
-	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/featureset"
 	"github.com/segmint/segmint/lib/propensity"
-	"github.com/segmint/segmint/lib/rundate"
-	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/models/learn"
-	"github.com/segmint/segmint/models/registry"
 )
 
 // applyClassifier scores the customers eligible for classifier k as of
 // the end of d with its champion: the calibrated probability, its
 // percentile among them, and the champion's version. Customers outside
 // the eligibility keep null.
-func applyClassifier(ctx context.Context, reg *registry.Registry, k config.Classifier, d rundate.Date, orders []featureset.Order,
-	rows []contract.Score, index map[string]int, versions map[string]string, stats step.Stats) error {
-	f, v, err := champion(ctx, reg, k.Name)
+func (n *night) applyClassifier(ctx context.Context, k config.Classifier, orders []featureset.Order) error {
+	f, v, err := champion(ctx, n.reg, k.Name)
 	if err != nil || f == nil {
 		return err
 	}
-	set := propensity.For(orders, d.End(), k, false)
+	set := propensity.For(orders, n.d.End(), k, false)
 	if set.X.Rows == 0 { // nobody is eligible tonight
-		versions[k.Name] = v
+		n.versions[k.Name] = v
 		return nil
 	}
 	pred, err := learn.PredictFrame(f, set.X)
 	if err != nil {
 		return fmt.Errorf("model %s: %w", k.Name, err)
 	}
-	fill(rows, index, k.Column, set.IDs, pred, v, stats, k.Name)
-	versions[k.Name] = v
-	return nil
+	n.fill(k.Column, set.IDs, pred, v, k.Name)
+	n.versions[k.Name] = v
+	return n.explain(f, v, k.Column, set)
 }
 
 // fill writes one model's predictions, their percentiles and its version
 // into the rows of the customers it scored.
-func fill(rows []contract.Score, index map[string]int, column string, ids []string, pred []float64, v string, stats step.Stats, name string) {
+func (n *night) fill(column string, ids []string, pred []float64, v string, name string) {
 	pcts := percentiles(pred)
 	for j, id := range ids {
-		i, ok := index[id]
+		i, ok := n.index[id]
 		if !ok {
 			continue
 		}
-		p, pct, version := rows[i].ClassifierScore(column)
+		p, pct, version := n.rows[i].ClassifierScore(column)
 		*p, *pct, *version = &pred[j], &pcts[j], &v
-		stats.Add("scored_"+name, 1)
+		n.stats.Add("scored_"+name, 1)
 	}
 }
 
 // applyValue scores every customer with an order with the value model's
 // champion.
-func applyValue(ctx context.Context, reg *registry.Registry, d rundate.Date, orders []featureset.Order,
-	rows []contract.Score, index map[string]int, versions map[string]string, stats step.Stats) error {
-	f, v, err := champion(ctx, reg, config.ValueModelName)
+func (n *night) applyValue(ctx context.Context, orders []featureset.Order) error {
+	f, v, err := champion(ctx, n.reg, config.ValueModelName)
 	if err != nil || f == nil {
 		return err
 	}
-	set := propensity.Revenue(orders, d.End(), config.ValueHorizonDays, false)
+	set := propensity.Revenue(orders, n.d.End(), config.ValueHorizonDays, false)
 	if set.X.Rows == 0 {
 		return nil
 	}
@@ -73,9 +67,9 @@ func applyValue(ctx context.Context, reg *registry.Registry, d rundate.Date, ord
 	for i, p := range pred {
 		pred[i] = max(p, 0) // a revenue is not negative; the trees can undershoot
 	}
-	fill(rows, index, "predicted_revenue_90d", set.IDs, pred, v, stats, f.Name)
-	versions[f.Name] = v
-	return nil
+	n.fill("predicted_revenue_90d", set.IDs, pred, v, f.Name)
+	n.versions[f.Name] = v
+	return n.explain(f, v, "predicted_revenue_90d", set)
 }
 
 // percentiles are each value's share of the others that are lower, ties

@@ -18,49 +18,68 @@ import (
 	"github.com/segmint/segmint/models/registry"
 )
 
+// night is what the score step's models fill: the rows of the customers
+// scored tonight (index by id), the champions' versions, the step's stats
+// and the reasons of the gradient-boosted scores.
+type night struct {
+	reg      *registry.Registry
+	d        rundate.Date
+	rows     []contract.Score
+	index    map[string]int
+	versions map[string]string
+	stats    step.Stats
+	reasons  []contract.Reason
+}
+
+// newNight is the score step's night of d over rows.
+func newNight(reg *registry.Registry, d rundate.Date, rows []contract.Score, stats step.Stats) *night {
+	n := &night{reg: reg, d: d, rows: rows, index: make(map[string]int, len(rows)), versions: map[string]string{}, stats: stats}
+	for i, r := range rows {
+		n.index[r.CustomerID] = i
+	}
+	return n
+}
+
 // applyModels fills the model columns of rows from the champions of the
 // configured models and names their versions in the manifest (meta
-// "models"). A configured model without a champion leaves its columns null.
-func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contract.Score, out *step.Output, stats step.Stats) error {
+// "models"), and returns the reasons of the gradient-boosted scores. A
+// configured model without a champion leaves its columns null.
+func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contract.Score, out *step.Output, stats step.Stats) ([]contract.Reason, error) {
 	models := env.Config.Models
 	if models.Classifiers == nil && models.Value == nil && models.CLV == nil {
-		return nil
+		return nil, nil
 	}
 	in := dataset.Partition{Dataset: contract.Orders, Date: d}
 	orders, m, err := step.ReadInput[customerview.Order](ctx, env, in, contract.StepUnify)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	out.Inputs = append(out.Inputs, m)
-	reg := registry.New(env.Store, env.Log)
-	index := make(map[string]int, len(rows))
-	for i, r := range rows {
-		index[r.CustomerID] = i
-	}
-	versions := map[string]string{}
+	n := newNight(registry.New(env.Store, env.Log), d, rows, stats)
 	po := featureset.FromUnified(orders)
 	for _, k := range models.Enabled() {
-		if err := applyClassifier(ctx, reg, k, d, po, rows, index, versions, stats); err != nil {
-			return err
+		if err := n.applyClassifier(ctx, k, po); err != nil {
+			return nil, err
 		}
 	}
 	if models.Value != nil {
-		if err := applyValue(ctx, reg, d, po, rows, index, versions, stats); err != nil {
-			return err
+		if err := n.applyValue(ctx, po); err != nil {
+			return nil, err
 		}
 	}
 	if c := models.CLV; c != nil {
-		if err := applyCLV(ctx, reg, *c, d, orders, rows, index, versions, stats); err != nil {
-			return err
+		if err := n.applyCLV(ctx, *c, orders); err != nil {
+			return nil, err
 		}
 	}
-	out.Meta = map[string]any{"models": versions}
-	return nil
+	out.Meta = map[string]any{"models": n.versions}
+	return n.reasons, nil
 }
 
-func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d rundate.Date, orders []customerview.Order,
-	rows []contract.Score, index map[string]int, versions map[string]string, stats step.Stats) error {
-	f, v, err := champion(ctx, reg, contract.CLVModel)
+// applyCLV fills the lifetime-value columns from the clv champion.
+func (n *night) applyCLV(ctx context.Context, c config.CLVModel, orders []customerview.Order) error {
+	rows, index, stats, d := n.rows, n.index, n.stats, n.d
+	f, v, err := champion(ctx, n.reg, contract.CLVModel)
 	if err != nil || f == nil {
 		return err
 	}
@@ -70,6 +89,10 @@ func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d 
 	}
 	txns, _ := propensity.CLVTransactions(orders)
 	customers, err := clv.Summarize(txns, d.Start())
+	if errors.Is(err, clv.ErrNoCustomers) { // no orders tonight: nobody to score
+		n.versions[f.Name] = v
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("model %s: %w", f.Name, err)
 	}
@@ -89,7 +112,7 @@ func applyCLV(ctx context.Context, reg *registry.Registry, c config.CLVModel, d 
 			}
 		}
 	}
-	versions[f.Name] = v
+	n.versions[f.Name] = v
 	return nil
 }
 

@@ -30,7 +30,12 @@ func Run(ctx context.Context, env step.Env, d rundate.Date) (step.Stats, error) 
 	rows := rfmScores(feats)
 	out := step.Output{Partition: dataset.Partition{Dataset: contract.Scores, Date: d}, Job: contract.StepScore, Inputs: []*dataset.Manifest{m}}
 	stats := step.Stats{"scored": int64(len(rows)), "not_scored_without_orders": int64(len(feats) - len(rows))}
-	if err := applyModels(ctx, env, d, rows, &out, stats); err != nil {
+	reasons, err := applyModels(ctx, env, d, rows, &out, stats)
+	if err != nil {
+		return nil, err
+	}
+	ro := step.Output{Partition: dataset.Partition{Dataset: contract.ScoreReasons, Date: d}, Job: contract.StepScore, Inputs: out.Inputs}
+	if _, err := step.WriteOutput(ctx, env, ro, reasons); err != nil {
 		return nil, err
 	}
 	if _, err := step.WriteOutput(ctx, env, out, rows); err != nil {

@@ -39,7 +39,7 @@ const (
 	// date holds every order of every outcome window.
 	backtestOutcomeDate = "2010-12-09"
 	backtestScript      = "testdata/backtest/sklearn_backtest.py"
-	// floorMargin is issue 11's allowance below the better of scikit-learn's
+	// floorMargin is the acceptance check's allowance below the better of scikit-learn's
 	// two models.
 	floorMargin = 0.01
 )
@@ -528,7 +528,7 @@ func readColumns(t *testing.T, path string) map[string][]float64 {
 	return cols
 }
 
-// printBacktest writes the figures of every case, then issue 11's check on
+// printBacktest writes the figures of every case, then the acceptance check on
 // each classifier at 2010-09-01, then segmint's decile tables.
 func printBacktest(w io.Writer, results []caseResult) {
 	fmt.Fprintf(w, "\n%-13s %-10s %-32s %-36s %7s %7s %7s %8s %9s\n",
@@ -536,7 +536,7 @@ func printBacktest(w io.Writer, results []caseResult) {
 	for _, r := range results {
 		printCase(w, r)
 	}
-	fmt.Fprintf(w, "\nissue 11's floor (its Done-when is D = 2010-09-01): segmint's ROC AUC >= max(sklearn HGB, LR) - %.2f and > recency alone\n", floorMargin)
+	fmt.Fprintf(w, "\nthe acceptance floor (checked at D = 2010-09-01): segmint's ROC AUC >= max(sklearn HGB, LR) - %.2f and > recency alone\n", floorMargin)
 	for _, r := range results {
 		fmt.Fprintln(w, floorLine(r))
 	}
@@ -576,7 +576,7 @@ func num(v float64) string {
 	return strconv.FormatFloat(v, 'f', 4, 64)
 }
 
-// floorLine is issue 11's verdict on one classifier: segmint's ROC AUC
+// floorLine is the acceptance check's verdict on one classifier: segmint's ROC AUC
 // against the better scikit-learn model less the margin, and recency.
 func floorLine(r caseResult) string {
 	if r.skipped != "" {

@@ -227,7 +227,7 @@ func printValue(w io.Writer, results []valueResult) {
 		}
 		fmt.Fprintf(w, "%-10s %-22s %s\n", "", "", r.selection)
 	}
-	fmt.Fprintln(w, "\nissue 11's value check (its Done-when is D = 2010-09-01): predicted_revenue_90d's MAE at least 10% below repeating the last 90 days")
+	fmt.Fprintln(w, "\nthe value check (at D = 2010-09-01): predicted_revenue_90d's MAE at least 10% below repeating the last 90 days")
 	for _, r := range results {
 		ratio := r.figures[0].mae / r.figures[2].mae
 		fmt.Fprintf(w, "  %s MAE %.2f, repeat %.2f, ratio %.4f: %s\n", r.date, r.figures[0].mae, r.figures[2].mae, ratio, verdict(ratio <= 0.9, 0.9-ratio))

@@ -77,6 +77,9 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	}
 	f.Name, f.Label = name, sel.Label
 	f.Window = &registry.Window{From: first, To: d.String()}
+	if f.Evaluation, err = evaluation(sel, holdSet); err != nil {
+		return contract.Decision{}, err
+	}
 	auc := f.Metrics["auc"]
 	version, err := reg.Save(ctx, f)
 	if err != nil {
@@ -85,7 +88,7 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	env.Log.Info().Str(logging.FieldModel, name).Str(logging.FieldVersion, version).Str(logging.FieldKind, f.Kind).
 		Int(logging.FieldTrainRows, sel.Rows.Train).Int(logging.FieldHoldoutRows, sel.Rows.Holdout).Float64(logging.FieldHoldoutAUC, auc).
 		Msg("model trained")
-	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, gate(f.Metrics), championAUC(holdSet))
+	dec, err := decide(ctx, reg, name, f, version, "auc", true, p.Tolerance, auc, gate(f.Metrics), championOn(holdSet, eval.ROCAUC))
 	if err != nil {
 		return contract.Decision{}, err
 	}
@@ -94,6 +97,9 @@ func trainClassifier(ctx context.Context, env step.Env, reg *registry.Registry, 
 	row.SelectionWindowTo, row.HoldoutFrom = sel.Window.To, holdSet.From.Format(time.DateOnly)
 	if drErr == nil {
 		row.Drift, row.Drifted = dr.summary()
+	}
+	if row.Fairness, row.Unfair, err = fairness(sel, holdSet); err != nil {
+		return contract.Decision{}, fmt.Errorf("fairness: %w", err)
 	}
 	return row, nil
 }
@@ -141,10 +147,11 @@ func asOf(s *propensity.Set) string {
 	return "snapshots as of " + s.From.Format(time.DateOnly) + " to " + s.Cutoff.Format(time.DateOnly)
 }
 
-// championAUC scores the champion's model file on the challenger's
-// holdout: its ROC AUC. A champion refitted on newer data is represented
-// by its selection model, which has not seen this holdout's outcomes.
-func championAUC(holdSet *propensity.Set) func(*registry.File) (float64, error) {
+// championOn scores the champion's model file on the challenger's
+// holdout by metric (eval.ROCAUC, eval.MAE). A champion refitted on newer
+// data is represented by its selection model, which has not seen this
+// holdout's outcomes.
+func championOn(holdSet *propensity.Set, metric func(y, p, w []float64) (float64, error)) func(*registry.File) (float64, error) {
 	return func(cf *registry.File) (float64, error) {
 		if cf.Selection != nil {
 			cf = cf.Selection
@@ -153,7 +160,7 @@ func championAUC(holdSet *propensity.Set) func(*registry.File) (float64, error) 
 		if err != nil {
 			return 0, err
 		}
-		return eval.ROCAUC(holdSet.Y, cp, nil)
+		return metric(holdSet.Y, cp, nil)
 	}
 }
 

@@ -29,7 +29,7 @@ const topFeatures = 5
 type drift struct {
 	score    float64
 	features map[string]float64
-	ranked   []string
+	ranked   []learn.Weight
 }
 
 // driftOf measures f's drift from its training snapshot to tonight's.
@@ -104,7 +104,8 @@ func (d drift) summary() (string, bool) {
 	parts := []string{fmt.Sprintf("score %.3f", d.score)}
 	flag := d.score > DriftThreshold
 	n := 0
-	for _, name := range d.ranked {
+	for _, w := range d.ranked {
+		name := w.Feature
 		v, ok := d.features[name]
 		if !ok || n == topFeatures {
 			continue

@@ -26,6 +26,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/segmint/segmint/lib/config"
@@ -36,6 +37,7 @@ import (
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/rundate"
 	"github.com/segmint/segmint/lib/step"
+	"github.com/segmint/segmint/models/learn"
 	"github.com/segmint/segmint/models/registry"
 )
 
@@ -167,7 +169,22 @@ func decisionRow(name string, f *registry.File, version string, d registry.Decis
 	if f.Window != nil {
 		row.WindowFrom, row.WindowTo = f.Window.From, f.Window.To
 	}
+	row.Importance = importanceText(f)
 	return row
+}
+
+// importanceText is the model's five most important features with their
+// shares of its total importance, "" for a model without one.
+func importanceText(f *registry.File) string {
+	ranked, err := learn.Importance(f)
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, w := range ranked[:min(5, len(ranked))] {
+		parts = append(parts, fmt.Sprintf("%s %.0f%%", w.Feature, 100*w.Share))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // newestOrderDay is the start of the UTC day of the newest order (zero

@@ -52,6 +52,9 @@ func trainValue(ctx context.Context, env step.Env, reg *registry.Registry, v con
 	}
 	f.Name, f.Label, f.Selection, f.Metrics = name, sel.Label, sel, sel.Metrics
 	f.Window = &registry.Window{From: first, To: d.String()}
+	if f.Evaluation, err = evaluation(sel, holdSet); err != nil {
+		return contract.Decision{}, err
+	}
 	return decideValue(ctx, env, reg, v, f, sel, holdSet, holdCut)
 }
 
@@ -120,7 +123,7 @@ func decideValue(ctx context.Context, env step.Env, reg *registry.Registry, v co
 	if mae >= base {
 		refused = fmt.Sprintf("holdout MAE %.2f does not beat repeating the last 90 days (%.2f)", mae, base)
 	}
-	dec, err := decide(ctx, reg, f.Name, f, version, "mae", false, v.Tolerance, mae, refused, championMAE(holdSet))
+	dec, err := decide(ctx, reg, f.Name, f, version, "mae", false, v.Tolerance, mae, refused, championOn(holdSet, eval.MAE))
 	if err != nil {
 		return contract.Decision{}, err
 	}
@@ -128,19 +131,4 @@ func decideValue(ctx context.Context, env step.Env, reg *registry.Registry, v co
 	row.TrainRows, row.HoldoutRows = int64(sel.Rows.Train), int64(sel.Rows.Holdout)
 	row.SelectionWindowTo, row.HoldoutFrom = sel.Window.To, holdCut.Format(time.DateOnly)
 	return row, nil
-}
-
-// championMAE scores the champion's selection model (or the champion
-// itself) on the challenger's holdout: its mean absolute error.
-func championMAE(holdSet *propensity.Set) func(*registry.File) (float64, error) {
-	return func(cf *registry.File) (float64, error) {
-		if cf.Selection != nil {
-			cf = cf.Selection
-		}
-		p, err := learn.PredictRaw(cf, holdSet.X)
-		if err != nil {
-			return 0, err
-		}
-		return eval.MAE(holdSet.Y, p, nil)
-	}
 }

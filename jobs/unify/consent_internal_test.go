@@ -9,7 +9,7 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/customerview"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -71,7 +71,7 @@ func TestApplyConsent(t *testing.T) {
 	}
 	in.deletions = []consentEvent{ev(t0, false, "", "200", ""), ev(t0.Add(time.Hour), false, "", "", "b@mail.example"),
 		ev(t0, false, "", "", "nobody@x.example"), ev(t0, false, "", "", "shared@mail.example")}
-	crmIn, err := readConsent(t.Context(), envWithoutSources(), dateOf(t, "2010-06-01"), crm)
+	crmIn, err := readConsent(t.Context(), envWithoutSources(), rundatetest.Parse(t, "2010-06-01"), crm)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,15 +149,6 @@ func TestConsentStatus(t *testing.T) {
 
 func envWithoutSources() step.Env {
 	return step.Env{Store: store.NewMem(), Log: zerolog.Nop(), Config: &config.Config{Currency: "GBP"}}
-}
-
-func dateOf(t *testing.T, s string) rundate.Date {
-	t.Helper()
-	d, err := rundate.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
 
 // rowsOf deconstructs values into rows of their schema.

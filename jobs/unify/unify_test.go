@@ -12,14 +12,14 @@ import (
 	"github.com/segmint/segmint/lib/contract"
 	"github.com/segmint/segmint/lib/customerview"
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/step"
 	"github.com/segmint/segmint/lib/store"
 )
 
 func writeRaw(t *testing.T, env step.Env, date string, recs ...connector.Record) {
 	t.Helper()
-	d, _ := rundate.Parse(date)
+	d := rundatetest.Parse(t, date)
 	fields := []connector.Field{{Name: "email", Type: connector.String}}
 	schema := connector.Schema("contacts", fields, false)
 	rows, err := connector.Rows(schema, fields, recs, false)
@@ -50,7 +50,7 @@ func TestTombstonesReachUnified(t *testing.T) {
 	writeRaw(t, env, "2024-03-01", rec("1", t0, "old@x.io", false), rec("2", t0, "two@x.io", false))
 	writeRaw(t, env, "2024-03-02", rec("1", t0.Add(24*time.Hour), "new@x.io", false), rec("2", t0.Add(25*time.Hour), "", true))
 	writeRaw(t, env, "2024-03-04", rec("3", t0.Add(72*time.Hour), "later@x.io", false)) // after the run date
-	d, _ := rundate.Parse("2024-03-02")
+	d := rundatetest.Parse(t, "2024-03-02")
 	if _, err := unify.Run(t.Context(), env, d); err != nil {
 		t.Fatal(err)
 	}

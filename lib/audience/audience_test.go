@@ -9,6 +9,7 @@ import (
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/normalize"
 	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 )
 
 // The control share of 100,000 ids lies within 4 standard deviations of
@@ -155,13 +156,7 @@ func TestResolveStopsOnACycle(t *testing.T) {
 // are not resolved by merges that happened before they existed (an id
 // merged away and given again after a split).
 func TestAfterTakesTheLaterNightsOnly(t *testing.T) {
-	day := func(s string) rundate.Date {
-		d, err := rundate.Parse(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
+	day := func(s string) rundate.Date { return rundatetest.Parse(t, s) }
 	days := []MergeDay{{Day: day("2026-01-02"), Merges: Merges{"a": "b"}}, {Day: day("2026-01-04"), Merges: Merges{"c": "a"}}}
 	if got := After(days, day("2026-01-01")); !reflect.DeepEqual(got, Merges{"a": "b", "c": "a"}) || got.Resolve("c") != "b" {
 		t.Errorf("after the 1st: %v", got)

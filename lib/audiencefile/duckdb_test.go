@@ -1,14 +1,12 @@
 package audiencefile_test
 
 import (
-	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
 
-	_ "github.com/marcboeker/go-duckdb" // DuckDB: an independent CSV reader and SHA-256
-
 	"github.com/segmint/segmint/lib/audiencefile"
+	"github.com/segmint/segmint/lib/duckdbtest"
 )
 
 // TestDuckDBReadsFiles: DuckDB, as an analyst would open the files, reads
@@ -17,7 +15,7 @@ import (
 // Manager e-mail and phone examples, Meta's Customer Information
 // Parameters examples.
 func TestDuckDBReadsFiles(t *testing.T) {
-	db := openDuckDB(t)
+	db := duckdbtest.Open(t)
 	google := writeFile(t, audiencefile.Google, audiencefile.Person{
 		Email: "cloudy.sanfrancisco+shopping@gmail.com", Phone: "(800)555-0100",
 		FirstName: "Zoë", LastName: "Pérez", Country: "USA", Zip: "94016",
@@ -43,16 +41,6 @@ func TestDuckDBReadsFiles(t *testing.T) {
 			t.Errorf("%s: %v, %v", q, ok, err)
 		}
 	}
-}
-
-func openDuckDB(t *testing.T) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // writeFile writes ps as an audience file of format f in a test directory.

@@ -5,11 +5,24 @@ import (
 	"testing"
 )
 
+// textCase is an input and the text a normalisation must make of it.
+type textCase struct{ in, want string }
+
+// checkText checks f, called name in messages, on each case.
+func checkText(t *testing.T, name string, f func(string) string, cases []textCase) {
+	t.Helper()
+	for _, tc := range cases {
+		if got := f(tc.in); got != tc.want {
+			t.Errorf("%s(%q) = %q, want %q", name, tc.in, got, tc.want)
+		}
+	}
+}
+
 // TestGoogleEmail: the examples of Google's Data Manager API "Format user
 // data" page (developers.google.com/data-manager/api/devguides/concepts/formatting)
 // first, then the edges of the gmail rule and of normalize.Email.
 func TestGoogleEmail(t *testing.T) {
-	cases := []struct{ in, want string }{
+	cases := []textCase{
 		// Published: dots and "+tag" go for gmail.com, both stay elsewhere.
 		{"cloudy.sanfrancisco+shopping@gmail.com", "cloudysanfrancisco@gmail.com"},
 		{"user.name+NYC@Example.com", "user.name+nyc@example.com"},
@@ -22,11 +35,7 @@ func TestGoogleEmail(t *testing.T) {
 		{"not an address", ""},
 		{"", ""},
 	}
-	for _, tc := range cases {
-		if got := googleEmail(tc.in); got != tc.want {
-			t.Errorf("googleEmail(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	checkText(t, "googleEmail", googleEmail, cases)
 }
 
 // TestGoogleName: lower case, no punctuation, trimmed, inner runs of white
@@ -34,7 +43,7 @@ func TestGoogleEmail(t *testing.T) {
 // spaces before, after, and in between"); accents stay, as in the CSV
 // template's "zoë" and "pérez".
 func TestGoogleName(t *testing.T) {
-	cases := []struct{ in, want string }{
+	cases := []textCase{
 		{"Mary", "mary"},
 		{"  Mary \t Ann ", "mary ann"},
 		{"O'Brien", "obrien"},
@@ -45,17 +54,13 @@ func TestGoogleName(t *testing.T) {
 		{"...", ""},
 		{"", ""},
 	}
-	for _, tc := range cases {
-		if got := fold(tc.in, " "); got != tc.want {
-			t.Errorf("google name %q = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	checkText(t, "google name", func(s string) string { return fold(s, " ") }, cases)
 }
 
 // TestGoogleZip: postal codes stay as written (Google takes US ZIP+4 and
 // the template's "WC2H 8LG"), trimmed, without anything no postal code has.
 func TestGoogleZip(t *testing.T) {
-	cases := []struct{ in, want string }{
+	cases := []textCase{
 		{"94016", "94016"},
 		{"94303-5300", "94303-5300"},
 		{" WC2H   8LG ", "WC2H 8LG"},
@@ -63,11 +68,7 @@ func TestGoogleZip(t *testing.T) {
 		{"=HYPERLINK(1)", "HYPERLINK1"},
 		{"", ""},
 	}
-	for _, tc := range cases {
-		if got := googleZip(tc.in); got != tc.want {
-			t.Errorf("googleZip(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
+	checkText(t, "googleZip", googleZip, cases)
 }
 
 // TestGoogleRow checks whole rows. Each expected hash is

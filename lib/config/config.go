@@ -276,13 +276,26 @@ func Parse(b []byte, getenv func(string) string, opts ...Option) (*Config, error
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
+	var errs []error
 	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("parse config: %w", err)
+		// Unknown keys and values of the wrong type leave the rest of the
+		// file decoded: report them with every other problem. A file that
+		// is no YAML at all stops here.
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, fmt.Errorf("parse config: %w", err)
+		}
+		for _, msg := range te.Errors {
+			errs = append(errs, fmt.Errorf("parse config: %s", msg))
+		}
 	}
 	c.ApplyEnv(getenv)
 	c.setDefaults()
 	if err := c.Validate(); err != nil {
-		return nil, err
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return &c, nil
 }

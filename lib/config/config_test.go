@@ -356,6 +356,33 @@ func TestParseRejectsUnknownKeys(t *testing.T) {
 	}
 }
 
+// An unknown key does not hide the other problems of the file: a second
+// unknown key, a value of the wrong type and what Validate finds all come
+// back in one error, one problem a line.
+func TestUnknownKeyReportedWithEveryOtherProblem(t *testing.T) {
+	y := strings.Replace(validYAML, "currency: GBP", "currency: pounds\nsegmentz: {}", 1)
+	y = strings.Replace(y, "kind: memory", "kind: memory\n  pathh: x", 1)
+	y = strings.Replace(y, "name: retail", "name: Retail", 1)
+	y += "lifecycle: {new_days: soon}\n"
+	_, err := config.Parse([]byte(y), nil)
+	if err == nil {
+		t.Fatal("Parse accepted a broken file")
+	}
+	want := []string{"field segmentz not found", "field pathh not found", "soon", "currency", "sources[0].name"}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+	if n := strings.Count(err.Error(), "\n") + 1; n < len(want) {
+		t.Errorf("%d lines for %d problems:\n%v", n, len(want), err)
+	}
+	// A file that is no YAML stops at the syntax error.
+	if _, err := config.Parse([]byte("store: [\n"), nil); err == nil || !strings.Contains(err.Error(), "parse config") {
+		t.Errorf("syntax error: %v", err)
+	}
+}
+
 func TestDefaults(t *testing.T) {
 	c, err := config.Parse([]byte(validYAML), nil)
 	if err != nil {

@@ -30,8 +30,14 @@ const (
 	StepReport   = "report"
 )
 
-// CommandMeasure is `segmint measure`, which writes outside the nightly run.
-const CommandMeasure = "measure"
+// The commands that write outside the nightly run.
+const (
+	// CommandMeasure is `segmint measure`.
+	CommandMeasure = "measure"
+	// CommandBackfill is `segmint backfill`, which runs steps over a range
+	// of dates and writes its summary.
+	CommandBackfill = "backfill"
+)
 
 // Partitioning is how a dataset is laid out below its path.
 type Partitioning string
@@ -95,6 +101,36 @@ type Step struct {
 	// in Datasets, a dated one optionally followed by "/dt=<which>"), or
 	// Landing, the input outside the store.
 	Reads []string
+}
+
+// DependsOnEarlierDates reports whether a run of the step for D reads what
+// runs of the nightly steps for earlier dates write: a dated dataset other
+// than D's partition (unify's identity map of the newest date before D,
+// publish's previous segments) or a side file (ingest's cursors, the
+// champions train promotes). Such a step runs for one date after the
+// other, oldest first; the others may run for several dates at once.
+func (s Step) DependsOnEarlierDates() bool {
+	for _, r := range s.Reads {
+		path, which, dated := strings.Cut(r, "/dt=")
+		d, ok := LookupDataset(path)
+		if !ok || !isStep(d.Writer) {
+			continue
+		}
+		if d.Partitioning == SideFile || dated && which != "D" {
+			return true
+		}
+	}
+	return false
+}
+
+// isStep reports whether name is a step of the nightly run (not a command).
+func isStep(name string) bool {
+	for _, s := range Steps() {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Writes are the datasets the step writes, in declaration order.

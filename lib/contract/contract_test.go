@@ -107,3 +107,17 @@ func TestOutputsAreDatedNames(t *testing.T) {
 		}
 	}
 }
+
+// Which steps a backfill runs date after date follows from what they read:
+// cursors, champions, the previous identity map and segments; features and
+// the report read only D's partitions (and measurements, which no step
+// writes).
+func TestDependsOnEarlierDates(t *testing.T) {
+	want := map[string]bool{StepIngest: true, StepUnify: true, StepFeatures: false, StepTrain: true,
+		StepScore: true, StepPublish: true, StepReport: false}
+	for _, s := range Steps() {
+		if got := s.DependsOnEarlierDates(); got != want[s.Name] {
+			t.Errorf("%s: DependsOnEarlierDates() = %v, want %v", s.Name, got, want[s.Name])
+		}
+	}
+}

@@ -25,8 +25,10 @@ const (
 	DailyKPIs        = "kpi/daily"
 	Decisions        = "models/_decisions"
 	Scores           = "scores"
+	ScoreReasons     = "scores/reasons"
 	RFMSegments      = "segments/rfm"
 	Reports          = "reports"
+	Backfills        = "runs/backfill"
 )
 
 // Raw is the raw dataset of one source stream: its rows as landed, typed
@@ -156,6 +158,8 @@ func Datasets() []Dataset {
 			cond: hasModels},
 		{Path: Scores, Partitioning: ByDate, Row: rowOf[Score](), Writer: StepScore,
 			About: "one customer's RFM scores and segment and the champion models' predictions"},
+		{Path: ScoreReasons, Partitioning: ByDate, Row: rowOf[Reason](), Writer: StepScore,
+			About: "one feature's contribution to one customer's score of a gradient-boosted champion (empty without one)"},
 		{Path: RFMSegments, Partitioning: ByDate, Row: rowOf[Member](), Writer: StepPublish,
 			Files: "audience.csv", When: "segments.rfm.enabled", About: "one customer of an RFM segment",
 			cond: func(c *config.Config) bool { return c.Segments.RFM.Enabled }},
@@ -186,6 +190,9 @@ func Datasets() []Dataset {
 			names: func(*config.Config) []string { return nil }},
 		{Path: Reports, Partitioning: ByDate, Writer: StepReport,
 			Files: "index.html", About: "the run's report for people"},
+		{Path: Backfills, Partitioning: ByDate, Row: rowOf[BackfillRow](), Writer: CommandBackfill,
+			When: "segmint backfill (dated by --to)", About: "how one step of one date of the backfill ended, with its time",
+			names: func(*config.Config) []string { return nil }},
 	}
 }
 
@@ -210,7 +217,9 @@ func Steps() []Step {
 				"segments/<segment>/dt=<the newest before D>"}},
 		{Name: StepReport, About: "writes the run's report page",
 			Reads: []string{"raw/<source>/<stream>", "quarantine/<source>/<stream>", "quality/raw/<source>/<stream>",
-				Customers, Decisions, RFMSegments, "segments/<segment>", "triggers/<trigger>", "measurements/<segment>/dt=<the newest up to D>"}},
+				Customers, "unified/customers/dt=<the newest before D>", Orders, Cohorts, DailyKPIs, Decisions, "models/<model>/<version>",
+				RFMSegments, "segments/<segment>", "triggers/<trigger>", "measurements/<segment>/dt=<the newest up to D>",
+				"raw/<source>/<stream>/dt=<the 30 nights to D> (manifests)", "segments/<segment>/dt=<the 30 nights to D> (manifests)"}},
 	}
 }
 
@@ -220,6 +229,7 @@ func Commands() []Step {
 	return []Step{
 		{Name: CommandMeasure, About: "measures a segment's treated members against its control group over a window",
 			Reads: []string{"segments/<segment>", IdentityEvents, Orders}},
+		{Name: CommandBackfill, About: "runs the nightly steps for every date of a range and records how each ended"},
 	}
 }
 

@@ -56,11 +56,23 @@ type Decision struct {
 	SelectionWindowTo string `parquet:"selection_window_to,optional"`
 	HoldoutFrom       string `parquet:"holdout_from,optional"`
 	// Drift is the population stability index of the refitted model's
-	// score and of its three most drifted features, from its training
-	// snapshot to tonight's customers ("score 0.041, recency_days 0.120, ...");
-	// Drifted is true when one is above 0.25.
+	// score and of its five most important numeric features, from its
+	// training snapshot to tonight's customers ("score 0.041, recency_days
+	// 0.120, ..."); Drifted is true when one is above 0.25.
 	Drift   string `parquet:"drift,optional"`
 	Drifted bool   `parquet:"drifted"`
+	// Importance is the model's global feature importance: its five most
+	// important features with their shares ("recency_days 41%, ...": gbdt
+	// by total split gain, logreg by absolute standardised coefficient).
+	Importance string `parquet:"importance,optional"`
+	// Fairness is a classifier's figures per country group of its
+	// selection holdout (rows, observed positive rate, mean calibrated
+	// probability, ROC AUC) and the largest gaps between groups; Unfair
+	// is true when two groups' AUCs differ by more than 0.10 or a group's
+	// mean probability is off its rate by more than 0.10. Null with fewer
+	// than two groups of 50 customers and 10 of each label.
+	Fairness string `parquet:"fairness,optional"`
+	Unfair   bool   `parquet:"unfair"`
 }
 
 // Score is one row of scores: one customer with at least one order.
@@ -75,20 +87,28 @@ type Score struct {
 	// The classifiers' calibrated probabilities (config models.classifiers;
 	// null without a champion or for a customer outside the model's
 	// eligibility), each with its percentile among the customers scored
-	// (the share scored lower, ties counted half: 0.8 is the top 20%) and
-	// the champion's version.
+	// (the share scored lower, ties counted half: 0.8 is the top 20%), the
+	// champion's version and, for a gradient-boosted champion, the three
+	// features that moved the customer's score most, as text
+	// ("recency_days=12 (+0.412); ...", contributions to the log-odds, or
+	// to the revenue for predicted_revenue_90d; every contribution is in
+	// scores/reasons).
 	ChurnProbability90d           *float64 `parquet:"churn_probability_90d,optional"`
 	ChurnProbability90dPct        *float64 `parquet:"churn_probability_90d_pct,optional"`
 	ChurnProbability90dVersion    *string  `parquet:"churn_probability_90d_version,optional"`
+	ChurnProbability90dReasons    *string  `parquet:"churn_probability_90d_reasons,optional"`
 	PurchaseProbability7d         *float64 `parquet:"purchase_probability_7d,optional"`
 	PurchaseProbability7dPct      *float64 `parquet:"purchase_probability_7d_pct,optional"`
 	PurchaseProbability7dVersion  *string  `parquet:"purchase_probability_7d_version,optional"`
+	PurchaseProbability7dReasons  *string  `parquet:"purchase_probability_7d_reasons,optional"`
 	PurchaseProbability30d        *float64 `parquet:"purchase_probability_30d,optional"`
 	PurchaseProbability30dPct     *float64 `parquet:"purchase_probability_30d_pct,optional"`
 	PurchaseProbability30dVersion *string  `parquet:"purchase_probability_30d_version,optional"`
+	PurchaseProbability30dReasons *string  `parquet:"purchase_probability_30d_reasons,optional"`
 	PurchaseProbability90d        *float64 `parquet:"purchase_probability_90d,optional"`
 	PurchaseProbability90dPct     *float64 `parquet:"purchase_probability_90d_pct,optional"`
 	PurchaseProbability90dVersion *string  `parquet:"purchase_probability_90d_version,optional"`
+	PurchaseProbability90dReasons *string  `parquet:"purchase_probability_90d_reasons,optional"`
 	// PredictedRevenue90d is the value model's predicted revenue of the
 	// customer's non-cancelled orders over the next 90 days, in the
 	// reporting currency (config models.value), with its percentile and
@@ -96,6 +116,7 @@ type Score struct {
 	PredictedRevenue90d        *float64 `parquet:"predicted_revenue_90d,optional"`
 	PredictedRevenue90dPct     *float64 `parquet:"predicted_revenue_90d_pct,optional"`
 	PredictedRevenue90dVersion *string  `parquet:"predicted_revenue_90d_version,optional"`
+	PredictedRevenue90dReasons *string  `parquet:"predicted_revenue_90d_reasons,optional"`
 	// PAlive, ExpectedPurchases90d, ExpectedOrderValue and CLV365d come
 	// from the lifetime-value champion (config models.clv): the probability
 	// the customer is still a customer (null when the model's dropout is not
@@ -205,4 +226,58 @@ func (s *Score) ClassifierScore(column string) (p, pct **float64, version **stri
 		return &s.PredictedRevenue90d, &s.PredictedRevenue90dPct, &s.PredictedRevenue90dVersion
 	}
 	return nil, nil, nil
+}
+
+// ScoreReasons is the field of a score column's reasons text, nil for a
+// column without one.
+func (s *Score) ScoreReasons(column string) **string {
+	switch column {
+	case "churn_probability_90d":
+		return &s.ChurnProbability90dReasons
+	case "purchase_probability_7d":
+		return &s.PurchaseProbability7dReasons
+	case "purchase_probability_30d":
+		return &s.PurchaseProbability30dReasons
+	case "purchase_probability_90d":
+		return &s.PurchaseProbability90dReasons
+	case "predicted_revenue_90d":
+		return &s.PredictedRevenue90dReasons
+	}
+	return nil
+}
+
+// Reason is one feature's contribution to one customer's score of a
+// gradient-boosted champion (scores/reasons/dt=D), by the path method
+// (models/gbdt Contributions): Base plus the contributions of every
+// feature of the customer and score is RawScore, the model's score before
+// its link and calibration (log-odds for a classifier; for a value model
+// with an offset, the offset feature's value is its contribution, and the
+// prediction is RawScore floored at 0). Rank 1 is the largest absolute
+// contribution; the scores' <column>_reasons text names ranks 1-3.
+type Reason struct {
+	CustomerID   string  `parquet:"customer_id"`
+	Score        string  `parquet:"score"`
+	Version      string  `parquet:"version"`
+	Rank         int32   `parquet:"rank"`
+	Feature      string  `parquet:"feature"`
+	FeatureValue string  `parquet:"feature_value"`
+	Contribution float64 `parquet:"contribution"`
+	Base         float64 `parquet:"base"`
+	RawScore     float64 `parquet:"raw_score"`
+}
+
+// BackfillRow is one row of runs/backfill: how one step of one date of a
+// backfill ended. A date skipped or not run as a whole has one row with
+// Step "-".
+type BackfillRow struct {
+	Date string `parquet:"date"`
+	Step string `parquet:"step"`
+	// Outcome is done, skipped or failed for a step; skipped (its outputs
+	// committed) or not_run (the backfill stopped first) for a whole date.
+	Outcome   string `parquet:"outcome"`
+	ElapsedMS int64  `parquet:"elapsed_ms"`
+	// RunID is the date's run record (runs/<run-id>.json); empty when the
+	// date did not run.
+	RunID string `parquet:"run_id,optional"`
+	Error string `parquet:"error,optional"`
 }

@@ -17,21 +17,12 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/segmint/segmint/lib/dataset"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
 )
 
 var now = time.Date(2010, 12, 10, 3, 0, 0, 0, time.UTC)
-
-func date(t *testing.T, s string) rundate.Date {
-	t.Helper()
-	d, err := rundate.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
 
 // eachStore runs fn against a fresh in-memory and a fresh local store.
 func eachStore(t *testing.T, fn func(t *testing.T, s store.Store)) {
@@ -47,6 +38,13 @@ func eachStore(t *testing.T, fn func(t *testing.T, s store.Store)) {
 
 func newWriter(t *testing.T, s store.Store, p dataset.Partition) *dataset.Writer {
 	return dataset.NewWriter(s, p, "run-1", "test", t.TempDir())
+}
+
+// dsWriter is the partition ds/dt=2010-12-09 that most tests write, and a
+// writer for it on s.
+func dsWriter(t *testing.T, s store.Store) (dataset.Partition, *dataset.Writer) {
+	p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, "2010-12-09")}
+	return p, newWriter(t, s, p)
 }
 
 // addText adds a text file as a data part.
@@ -94,7 +92,7 @@ func assertInvisible(t *testing.T, s store.Store, p dataset.Partition) {
 }
 
 func TestPartitionNames(t *testing.T) {
-	p := dataset.Partition{Dataset: "unified/customers", Date: date(t, "2010-12-09")}
+	p := dataset.Partition{Dataset: "unified/customers", Date: rundatetest.Parse(t, "2010-12-09")}
 	if got := p.Prefix(); got != "unified/customers/dt=2010-12-09/" {
 		t.Errorf("Prefix() = %q", got)
 	}
@@ -128,7 +126,7 @@ func TestUncommittedIsInvisible(t *testing.T) {
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				p := dataset.Partition{Dataset: "ds", Date: date(t, "2010-12-01").AddDays(i)}
+				p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, "2010-12-01").AddDays(i)}
 				w := newWriter(t, s, p)
 				if err := dataset.WriteParquet(ctx, w, sampleRecs(3)); err != nil {
 					t.Fatal(err)
@@ -193,7 +191,7 @@ func TestRecommitRemovesStaleFilesLast(t *testing.T) {
 	eachStore(t, func(t *testing.T, base store.Store) {
 		ctx := t.Context()
 		s := &recStore{Store: base}
-		p := dataset.Partition{Dataset: "segments/rfm", Date: date(t, "2010-12-09")}
+		p := dataset.Partition{Dataset: "segments/rfm", Date: rundatetest.Parse(t, "2010-12-09")}
 		w := newWriter(t, s, p)
 		for _, c := range []string{"one", "two", "three"} {
 			addText(t, w, c)
@@ -258,8 +256,7 @@ func TestRecommitRemovesStaleFilesLast(t *testing.T) {
 func TestAddFileNamesAndManifest(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "ds", Date: date(t, "2010-12-09")}
-		w := newWriter(t, s, p)
+		p, w := dsWriter(t, s)
 		if err := dataset.WriteParquet(ctx, w, sampleRecs(4)); err != nil {
 			t.Fatal(err)
 		}
@@ -356,8 +353,7 @@ func equalRec(a, b rec) bool {
 func TestReadParquetRoundTrip(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "ds", Date: date(t, "2010-12-09")}
-		w := newWriter(t, s, p)
+		p, w := dsWriter(t, s)
 		want := sampleRecs(7)
 		if err := dataset.WriteParquet(ctx, w, want); err != nil {
 			t.Fatal(err)
@@ -398,7 +394,7 @@ func TestWriteParquetIsDeterministic(t *testing.T) {
 		var files [2][]dataset.File
 		var bodies [2][]byte
 		for i, d := range []string{"2010-12-09", "2010-12-10"} {
-			p := dataset.Partition{Dataset: "ds", Date: date(t, d)}
+			p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, d)}
 			w := newWriter(t, s, p)
 			if err := dataset.WriteParquet(ctx, w, sampleRecs(50)); err != nil {
 				t.Fatal(err)
@@ -417,7 +413,7 @@ func TestWriteParquetIsDeterministic(t *testing.T) {
 			t.Error("same rows gave different bytes")
 		}
 		// Different rows give a different name.
-		p := dataset.Partition{Dataset: "ds", Date: date(t, "2010-12-11")}
+		p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, "2010-12-11")}
 		w := newWriter(t, s, p)
 		if err := dataset.WriteParquet(ctx, w, sampleRecs(51)); err != nil {
 			t.Fatal(err)
@@ -431,8 +427,7 @@ func TestWriteParquetIsDeterministic(t *testing.T) {
 func TestWriteParquetEmpty(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "ds", Date: date(t, "2010-12-09")}
-		w := newWriter(t, s, p)
+		p, w := dsWriter(t, s)
 		if err := dataset.WriteParquet[rec](ctx, w, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -479,7 +474,7 @@ func TestReadDetectsAlteredParts(t *testing.T) {
 		ctx := t.Context()
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				p := dataset.Partition{Dataset: "ds", Date: date(t, "2010-12-01").AddDays(i)}
+				p := dataset.Partition{Dataset: "ds", Date: rundatetest.Parse(t, "2010-12-01").AddDays(i)}
 				w := newWriter(t, s, p)
 				if err := dataset.WriteParquet(ctx, w, sampleRecs(5)); err != nil {
 					t.Fatal(err)
@@ -515,7 +510,7 @@ func TestCommittedDates(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
 		commit := func(ds, d string) {
-			w := newWriter(t, s, dataset.Partition{Dataset: ds, Date: date(t, d)})
+			w := newWriter(t, s, dataset.Partition{Dataset: ds, Date: rundatetest.Parse(t, d)})
 			addText(t, w, ds+d)
 			if _, err := w.Commit(ctx, now); err != nil {
 				t.Fatal(err)
@@ -529,7 +524,7 @@ func TestCommittedDates(t *testing.T) {
 		commit("unified/orders", "2010-12-02")
 		commit("unified/orders_v2", "2010-12-05")  // another dataset sharing a prefix
 		commit("unified/orders/sub", "2010-12-06") // a nested dataset
-		w := newWriter(t, s, dataset.Partition{Dataset: "unified/orders", Date: date(t, "2010-12-04")})
+		w := newWriter(t, s, dataset.Partition{Dataset: "unified/orders", Date: rundatetest.Parse(t, "2010-12-04")})
 		addText(t, w, "uncommitted") // parts only
 		if err := store.PutBytes(ctx, s, "unified/orders/dt=2010-12-07/x/_SUCCESS", nil); err != nil {
 			t.Fatal(err)
@@ -554,8 +549,7 @@ func TestCommittedDates(t *testing.T) {
 func TestEachRows(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "ds", Date: date(t, "2010-12-09")}
-		w := newWriter(t, s, p)
+		p, w := dsWriter(t, s)
 		first, second := sampleRecs(2500), sampleRecs(10)
 		if err := dataset.WriteParquet(ctx, w, first); err != nil {
 			t.Fatal(err)
@@ -611,7 +605,7 @@ func TestEachRows(t *testing.T) {
 func TestFixedNameIsNeverCommittedWithAnotherChecksum(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "reports", Date: date(t, "2010-12-09")}
+		p := dataset.Partition{Dataset: "reports", Date: rundatetest.Parse(t, "2010-12-09")}
 		page := func(w *dataset.Writer, body string) {
 			t.Helper()
 			if err := w.AddFileAs(ctx, "index.html", "html", 0, func(out io.Writer) error {
@@ -653,7 +647,7 @@ func TestFixedNameIsNeverCommittedWithAnotherChecksum(t *testing.T) {
 func TestVerifyNamedFindsAFileChangedInPlace(t *testing.T) {
 	eachStore(t, func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		p := dataset.Partition{Dataset: "reports", Date: date(t, "2010-12-09")}
+		p := dataset.Partition{Dataset: "reports", Date: rundatetest.Parse(t, "2010-12-09")}
 		w := newWriter(t, s, p)
 		addText(t, w, "a data part")
 		if err := w.AddFileAs(ctx, "index.html", "html", 0, func(out io.Writer) error {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
 )
@@ -49,11 +49,7 @@ func streamRows(n int) []parquet.Row {
 }
 
 func testPartition(t *testing.T) Partition {
-	d, err := rundate.Parse("2010-12-09")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Partition{Dataset: "raw/test/rows", Date: d}
+	return Partition{Dataset: "raw/test/rows", Date: rundatetest.Parse(t, "2010-12-09")}
 }
 
 // streamRowsThrough writes rows through a RowWriter of perPart rows a part,

@@ -75,6 +75,9 @@ type Result struct {
 	// Read counts data lines read; Kept the rows kept; AfterDate those left
 	// out as later than the run date.
 	Read, Kept, AfterDate int64
+	// Newest is the latest event time of a kept row; zero when the stream
+	// has no event time or no row was kept.
+	Newest time.Time
 }
 
 // Schema is the raw Parquet schema of a stream: its mapped fields plus the
@@ -364,6 +367,7 @@ func (p *parser) positions(header []string) ([]int, error) {
 func (p *parser) parseRecord(file string, line int64, header []string, pos []int, rec []string) error {
 	row := p.newRow()
 	p.setLineage(row, file, line)
+	var at time.Time
 	for i, c := range p.st.Columns {
 		idx := p.colIdx[c.To]
 		text := rec[pos[i]]
@@ -383,11 +387,16 @@ func (p *parser) parseRecord(file string, line int64, header []string, pos []int
 			p.reject(file, int(line), rule, c.From, text, header, rec)
 			return nil
 		}
-		if i == p.eventAt && !time.UnixMicro(v.Int64()).Before(p.end) {
-			p.res.AfterDate++
-			return nil
+		if i == p.eventAt {
+			if at = time.UnixMicro(v.Int64()).UTC(); !at.Before(p.end) {
+				p.res.AfterDate++
+				return nil
+			}
 		}
 		row[idx] = v.Level(0, 1, idx)
+	}
+	if at.After(p.res.Newest) {
+		p.res.Newest = at
 	}
 	return p.keep(row)
 }

@@ -40,6 +40,27 @@ func ordersStream() config.Stream {
 
 const richHeader = "Invoice,Qty,Price,When,Customer,Score,Active,Day,Note\n"
 
+// pullRich pulls one export of richStream, named name, holding richHeader
+// and body, from a new store.
+func pullRich(t *testing.T, name, body string) *filedrop.Result {
+	t.Helper()
+	s := store.NewMem()
+	put(t, s, "drop/orders/"+name, richHeader+body)
+	return pull(t, s, richStream(), farEnd)
+}
+
+// richRows pulls an export of richStream holding body, fails the test
+// unless it yields n rows, and returns them.
+func richRows(t *testing.T, n int, body string) []map[string]any {
+	t.Helper()
+	res := pullRich(t, "x.csv", body)
+	got := rows(t, res)
+	if len(got) != n {
+		t.Fatalf("rows %v, want %d; rejected %+v", got, n, res.Rejected)
+	}
+	return got
+}
+
 // richStream adds float, bool, date and free-text columns.
 func richStream() config.Stream {
 	st := ordersStream()
@@ -197,15 +218,9 @@ func TestPullFormats(t *testing.T) {
 }
 
 func TestPullQuotedFields(t *testing.T) {
-	s := store.NewMem()
-	put(t, s, "drop/orders/x.csv", richHeader+
+	got := richRows(t, 2,
 		"A1,1,1.00,2024-03-01 10:00:00,1,,,,\"Mug, blue\nlarge \"\"XL\"\"\"\n"+
-		"A2,1,1.00,2024-03-01 10:00:00,1,,,,plain\n")
-	res := pull(t, s, richStream(), farEnd)
-	got := rows(t, res)
-	if len(got) != 2 {
-		t.Fatalf("got %d rows (rejected %+v)", len(got), res.Rejected)
-	}
+			"A2,1,1.00,2024-03-01 10:00:00,1,,,,plain\n")
 	if n := got[0]["note"]; n != "Mug, blue\nlarge \"XL\"" {
 		t.Errorf("note = %q", n)
 	}
@@ -330,6 +345,11 @@ func TestPullEventTimeCutOff(t *testing.T) {
 	if res.Read != 4 || res.AfterDate != 2 || len(res.Rejected) != 0 {
 		t.Errorf("Read %d AfterDate %d Rejected %d, want 4 2 0", res.Read, res.AfterDate, len(res.Rejected))
 	}
+	// The newest kept row, not the newest read: the rows after the date
+	// are not the stream's input for it.
+	if want := time.Date(2024, 7, 1, 23, 59, 59, 0, time.UTC); !res.Newest.Equal(want) {
+		t.Errorf("Newest %s, want %s", res.Newest, want)
+	}
 	var ids []string
 	for _, r := range rows(t, res) {
 		ids = append(ids, r["order_id"].(string))
@@ -364,9 +384,7 @@ func TestPullQuarantine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := store.NewMem()
-			put(t, s, "drop/orders/q.csv", richHeader+good+tt.line+"\n"+good)
-			res := pull(t, s, richStream(), farEnd)
+			res := pullRich(t, "q.csv", good+tt.line+"\n"+good)
 			if len(res.Rows) != 2 || len(res.Rejected) != 1 {
 				t.Fatalf("rows %d rejected %+v, want 2 rows and 1 rejected", len(res.Rows), res.Rejected)
 			}
@@ -398,15 +416,9 @@ func TestPullQuarantine(t *testing.T) {
 }
 
 func TestPullValueFidelity(t *testing.T) {
-	s := store.NewMem()
-	put(t, s, "drop/orders/x.csv", richHeader+
+	got := richRows(t, 2,
 		"  A1 , 3 , 2.50 , 2024-03-01 10:00:00 ,  12345 , 1e3 , TRUE , 2024-03-01 ,  leading and trailing  \n"+
-		"A2,1,1,2024-03-01 10:00:00,   ,,,,\n")
-	res := pull(t, s, richStream(), farEnd)
-	got := rows(t, res)
-	if len(got) != 2 {
-		t.Fatalf("rows %v rejected %+v", got, res.Rejected)
-	}
+			"A2,1,1,2024-03-01 10:00:00,   ,,,,\n")
 	want := map[string]any{
 		"order_id":        "  A1 ",
 		"quantity":        int64(3),

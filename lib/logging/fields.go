@@ -148,6 +148,21 @@ const (
 	FieldLatest = "latest"
 )
 
+// Runs and backfills.
+const (
+	// FieldNewestInput is the newest event time the sources hold for a
+	// run date ("none" without a row).
+	FieldNewestInput = "newest_input"
+	// FieldOutcome is how one date of a backfill ended.
+	FieldOutcome = "outcome"
+	// FieldDone and FieldTotal count the dates of a backfill, FieldETA is
+	// the time it expects to take still, FieldSteps names steps.
+	FieldDone  = "done"
+	FieldTotal = "total"
+	FieldETA   = "eta_ms"
+	FieldSteps = "steps"
+)
+
 // Run lock.
 const (
 	// FieldHolderRunID, FieldHolderHost and FieldHolderPID name the run

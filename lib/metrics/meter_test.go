@@ -7,7 +7,7 @@ import (
 
 	"github.com/segmint/segmint/lib/dataset"
 	"github.com/segmint/segmint/lib/metrics"
-	"github.com/segmint/segmint/lib/rundate"
+	"github.com/segmint/segmint/lib/rundate/rundatetest"
 	"github.com/segmint/segmint/lib/runlog"
 	"github.com/segmint/segmint/lib/store"
 )
@@ -19,10 +19,7 @@ type row struct {
 // commit writes n rows as a partition of ds through st, naming inputs.
 func commit(t *testing.T, st store.Store, ds string, n int, inputs ...*dataset.Manifest) *dataset.Manifest {
 	t.Helper()
-	d, err := rundate.Parse("2010-12-09")
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := rundatetest.Parse(t, "2010-12-09")
 	w := dataset.NewWriter(st, dataset.Partition{Dataset: ds, Date: d}, "run-1", "test", t.TempDir())
 	for _, in := range inputs {
 		w.AddInput(in)

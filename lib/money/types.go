@@ -1,6 +1,9 @@
 package money
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // CentScale is the scale of published amounts: hundredths of a unit, the
 // DECIMAL(18,2) columns of segmint's tables.
@@ -51,3 +54,28 @@ func (c Cents) Div(n int64) Cents { return Cents(DivRound(int64(c), n)) }
 
 // Decimal renders c with two decimals ("-12.50").
 func (c Cents) Decimal() string { return Format(int64(c), CentScale) }
+
+// Grouped renders c with two decimals and a comma between each group of
+// three integer digits ("-1,234,567.50"), for pages people read.
+func (c Cents) Grouped() string {
+	s := c.Decimal()
+	sign := ""
+	if s[0] == '-' {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	return sign + GroupDigits(whole) + "." + frac
+}
+
+// GroupDigits puts a comma between each group of three digits of an
+// unsigned integer's decimal digits ("1234567" becomes "1,234,567").
+func GroupDigits(digits string) string {
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

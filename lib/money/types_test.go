@@ -75,3 +75,17 @@ func TestCentsDivIsTheTruncateThenRoundAverage(t *testing.T) {
 		t.Errorf("Decimal() = %q", got)
 	}
 }
+
+func TestGrouped(t *testing.T) {
+	for _, tt := range []struct {
+		c    Cents
+		want string
+	}{
+		{0, "0.00"}, {5, "0.05"}, {99999, "999.99"}, {100000, "1,000.00"},
+		{123456789, "1,234,567.89"}, {-123456789, "-1,234,567.89"}, {-100, "-1.00"},
+	} {
+		if got := tt.c.Grouped(); got != tt.want {
+			t.Errorf("Cents(%d).Grouped() = %q, want %q", tt.c, got, tt.want)
+		}
+	}
+}

@@ -2,15 +2,15 @@ package normalize
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/csv"
-	"errors"
 	"io"
 	"maps"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 func TestCountryLookup(t *testing.T) {
@@ -256,20 +256,7 @@ func TestOnlineRetailCountriesTestdata(t *testing.T) {
 // that the testdata copy lists exactly its distinct Country values, and that
 // each maps as documented.
 func TestOnlineRetailCountriesRealFile(t *testing.T) {
-	const path = "../../../shared/data/online-retail-ii/online_retail_ii_2009_2010.csv.gz"
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("../shared/data is absent (not part of a user's clone)")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := csv.NewReader(zr)
+	r := csv.NewReader(fixture.Open(t, fixture.Shared(t, "online-retail-ii/online_retail_ii_2009_2010.csv.gz")))
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err != nil {

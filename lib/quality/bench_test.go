@@ -1,37 +1,22 @@
 package quality_test
 
 import (
-	"compress/gzip"
-	"encoding/csv"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/quality"
 )
 
-// retailFull is the whole Online Retail II 2009-2010 sheet, outside the
-// repository; the benchmark skips when it is absent.
-const retailFull = "../../../shared/data/online-retail-ii/online_retail_ii_2009_2010.csv.gz"
+// retailFull is the whole Online Retail II 2009-2010 sheet, a reference
+// data set outside the repository; the benchmark skips when it is absent.
+const retailFull = "online-retail-ii/online_retail_ii_2009_2010.csv.gz"
 
 // BenchmarkEvaluateOnlineRetailII evaluates the nine rules of retailYAML
 // over all 525,461 rows, read as strings.
 func BenchmarkEvaluateOnlineRetailII(b *testing.B) {
-	f, err := os.Open(retailFull)
-	if err != nil {
-		b.Skipf("full dataset not available: %v", err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		b.Fatalf("gunzip: %v", err)
-	}
-	r := csv.NewReader(gz)
-	recs, err := r.ReadAll()
-	if err != nil {
-		b.Fatalf("read csv: %v", err)
-	}
+	recs := fixture.ReadCSV(b, fixture.Shared(b, retailFull))
 	tab := &quality.Table{Header: recs[0]}
 	var keys []any
 	for _, rec := range recs[1:] {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/segmint/segmint/lib/logging/logtest"
 	"github.com/segmint/segmint/lib/runlock"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
@@ -132,7 +133,7 @@ func TestHeartbeatNoticesTakeover(t *testing.T) {
 	for name, open := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			s, c, key := open(t), newClock(), "locks/dt=2010-12-09.json"
-			var logs syncBuffer
+			var logs logtest.SyncBuffer
 			o := opts(c)
 			o.Every = 10 * time.Millisecond
 			o.Log = zerolog.New(&logs)
@@ -238,22 +239,4 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met in 10s")
 		}
 	}
-}
-
-// syncBuffer is a buffer the heartbeat goroutine may log to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/segmint/segmint/lib/runlock"
@@ -91,4 +92,37 @@ func Write(ctx context.Context, st store.Store, r *Record) error {
 		return fmt.Errorf("write run record: %w", err)
 	}
 	return nil
+}
+
+// LatestByDate reads the run records in st and returns, for every date,
+// the one that started last among those whose command counts says count.
+// A record that does not decode is an error: run records are written
+// whole.
+func LatestByDate(ctx context.Context, st store.Store, counts func(command string) bool) (map[string]*Record, error) {
+	keys, err := store.Keys(ctx, st, "runs/")
+	if err != nil {
+		return nil, fmt.Errorf("list run records: %w", err)
+	}
+	latest := map[string]*Record{}
+	for _, key := range keys {
+		name := strings.TrimPrefix(key, "runs/")
+		if strings.Contains(name, "/") || !strings.HasSuffix(name, ".json") {
+			continue // another dataset under runs/ (runs/backfill)
+		}
+		b, err := store.GetBytes(ctx, st, key)
+		if err != nil {
+			return nil, fmt.Errorf("read run record %s: %w", key, err)
+		}
+		var r Record
+		if err := json.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("decode run record %s: %w", key, err)
+		}
+		if !counts(r.Command) {
+			continue
+		}
+		if cur, ok := latest[r.Date]; !ok || r.StartedAt.After(cur.StartedAt) {
+			latest[r.Date] = &r
+		}
+	}
+	return latest, nil
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/marcboeker/go-duckdb" // DuckDB, the independent SQL engine
+	"github.com/segmint/segmint/lib/duckdbtest"
 )
 
 // TestSelectMatchesDuckDB generates random tables and random rules from
@@ -130,13 +130,10 @@ func mustFloat(t *testing.T, s string) float64 {
 	return v
 }
 
+// openDuckDB opens an in-memory DuckDB on one connection.
 func openDuckDB(t *testing.T) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := duckdbtest.Open(t)
 	db.SetMaxOpenConns(1) // one in-memory database for every statement
 	return db
 }

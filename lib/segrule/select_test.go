@@ -9,28 +9,25 @@ import (
 
 // nums, strs and bools build columns from values, nil standing for null.
 func nums(vals ...any) *Column {
-	c := &Column{Type: Number, Null: make([]bool, len(vals))}
-	for i, v := range vals {
-		f, _ := v.(float64)
-		c.Num, c.Null[i] = append(c.Num, f), v == nil
-	}
-	return c
+	return column(Number, vals, func(c *Column, f float64) { c.Num = append(c.Num, f) })
 }
 
 func strs(vals ...any) *Column {
-	c := &Column{Type: String, Null: make([]bool, len(vals))}
-	for i, v := range vals {
-		s, _ := v.(string)
-		c.Str, c.Null[i] = append(c.Str, s), v == nil
-	}
-	return c
+	return column(String, vals, func(c *Column, s string) { c.Str = append(c.Str, s) })
 }
 
 func bools(vals ...any) *Column {
-	c := &Column{Type: Bool, Null: make([]bool, len(vals))}
+	return column(Bool, vals, func(c *Column, b bool) { c.Bool = append(c.Bool, b) })
+}
+
+// column builds a column of type typ from vals: add appends each value (the
+// zero T for a nil) to the column's values, and a nil is null.
+func column[T any](typ Type, vals []any, add func(*Column, T)) *Column {
+	c := &Column{Type: typ, Null: make([]bool, len(vals))}
 	for i, v := range vals {
-		b, _ := v.(bool)
-		c.Bool, c.Null[i] = append(c.Bool, b), v == nil
+		x, _ := v.(T)
+		add(c, x)
+		c.Null[i] = v == nil
 	}
 	return c
 }

@@ -32,6 +32,9 @@ type Env struct {
 	// Source and Stream, when set, limit ingest to one source or stream
 	// (segmint ingest --source NAME --stream NAME).
 	Source, Stream string
+	// AllowEmpty lets a run dated after the newest input the sources hold
+	// go on (--allow-empty), as an empty night (see EmptyNight).
+	AllowEmpty bool
 }
 
 // Stats are the counts a step reports; they land in runs/<run-id>.json.

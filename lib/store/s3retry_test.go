@@ -16,7 +16,7 @@ import (
 // faults yet, and stops it when the test ends.
 func startProxy(t *testing.T) *faultproxy.Proxy {
 	t.Helper()
-	p, err := faultproxy.Start(testEndpoint(t), faultproxy.Faults{})
+	p, err := faultproxy.Start(storetest.S3Endpoint(t), faultproxy.Faults{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/lib/store"
 	"github.com/segmint/segmint/lib/store/storetest"
 )
@@ -34,18 +35,10 @@ func TestMem(t *testing.T) {
 
 func TestS3(t *testing.T) {
 	s, _ := newTestS3(t)
-	if got := s.String(); !strings.HasPrefix(got, "s3://"+testBucket()+"/run-") {
+	if got := s.String(); !strings.HasPrefix(got, "s3://"+storetest.S3Bucket()+"/run-") {
 		t.Errorf("String() = %q", got)
 	}
 	storetest.Run(t, s)
-}
-
-// testBucket is the bucket the S3 tests use.
-func testBucket() string {
-	if b := os.Getenv("SEGMINT_TEST_S3_BUCKET"); b != "" {
-		return b
-	}
-	return "segmint-test"
 }
 
 // newTestS3 returns an S3 store under a fresh random prefix of the test
@@ -56,26 +49,11 @@ func newTestS3(t *testing.T) (*store.S3, string) {
 	return newTestS3With(t, nil)
 }
 
-// testEndpoint is the test S3 server's endpoint; it skips the test when
-// none is configured (fails instead in CI).
-func testEndpoint(t *testing.T) string {
-	t.Helper()
-	endpoint := os.Getenv("SEGMINT_TEST_S3_ENDPOINT")
-	if endpoint == "" {
-		msg := `SEGMINT_TEST_S3_ENDPOINT is unset; start a server with: eval "$(.ci/s3-server.sh start)"`
-		if os.Getenv("CI") == "true" || os.Getenv("SEGMINT_REQUIRE_S3") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return endpoint
-}
-
 // newTestS3With is newTestS3 with the configuration changed by edit (when
 // not nil) before the store is made.
 func newTestS3With(t *testing.T, edit func(*store.S3Config)) (*store.S3, string) {
 	t.Helper()
-	endpoint := testEndpoint(t)
+	endpoint := storetest.S3Endpoint(t)
 	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		t.Fatal(err)
@@ -84,7 +62,7 @@ func newTestS3With(t *testing.T, edit func(*store.S3Config)) (*store.S3, string)
 	defer cancel()
 	prefix := "run-" + hex.EncodeToString(b[:])
 	cfg := store.S3Config{
-		Bucket:          testBucket(),
+		Bucket:          storetest.S3Bucket(),
 		Prefix:          prefix,
 		Endpoint:        endpoint,
 		PathStyle:       true,
@@ -115,7 +93,7 @@ func TestS3Multipart(t *testing.T) {
 	}
 	defer s.Delete(ctx, key)
 	out, err := s.Client().HeadObject(ctx, &s3.HeadObjectInput{
-		Bucket: aws.String(testBucket()),
+		Bucket: aws.String(storetest.S3Bucket()),
 		Key:    aws.String(prefix + "/" + key),
 	})
 	if err != nil {
@@ -296,15 +274,7 @@ func TestLocalRemoveStaleTemps(t *testing.T) {
 	}
 	put := func(name string, mod time.Time) string {
 		path := filepath.Join(root, "a", "dt=2010-12-09", name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(path, mod, mod); err != nil {
-			t.Fatal(err)
-		}
+		fixture.WriteModified(t, path, "x", mod)
 		return path
 	}
 	old := put(".tmp-1", time.Now().Add(-time.Hour))

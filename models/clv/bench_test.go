@@ -3,10 +3,10 @@ package clv_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"testing"
 
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/models/clv"
 )
 
@@ -14,10 +14,7 @@ import (
 // of 23,570 customers) with FHL's calibration end, or skips.
 func masterCustomers(b *testing.B) []clv.Customer {
 	b.Helper()
-	if _, err := os.Stat(cdnowMaster); err != nil {
-		b.Skipf("full CDNOW data not present: %v", err)
-	}
-	cs, err := clv.Summarize(readCDNOW(b, cdnowMaster, 0), calibrationEnd)
+	cs, err := clv.Summarize(readCDNOW(b, fixture.Shared(b, cdnowMaster), 0), calibrationEnd)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,10 +52,7 @@ func BenchmarkFitGammaGammaMaster(b *testing.B) {
 
 // BenchmarkSummarizeMaster turns the 69,659 transactions into summaries.
 func BenchmarkSummarizeMaster(b *testing.B) {
-	if _, err := os.Stat(cdnowMaster); err != nil {
-		b.Skipf("full CDNOW data not present: %v", err)
-	}
-	txns := readCDNOW(b, cdnowMaster, 0)
+	txns := readCDNOW(b, fixture.Shared(b, cdnowMaster), 0)
 	for b.Loop() {
 		if _, err := clv.Summarize(txns, calibrationEnd); err != nil {
 			b.Fatal(err)

@@ -209,11 +209,7 @@ func TestFitBGNBDErrors(t *testing.T) {
 	for i := range 20 {
 		loyal = append(loyal, clv.Customer{ID: "c", Frequency: 5 + i%3, Recency: 10, T: 10})
 	}
-	for _, tc := range []struct {
-		name string
-		cs   []clv.Customer
-		is   error
-	}{
+	checkFitErrors(t, clv.FitBGNBD, []fitError{
 		{"no customers", nil, clv.ErrNoCustomers},
 		{"no repeat buyers", []clv.Customer{{ID: "a", T: 10}, {ID: "b", T: 3}}, clv.ErrNoRepeatBuyers},
 		{"NaN recency", []clv.Customer{{ID: "a", Frequency: 1, Recency: math.NaN(), T: 10}}, nil},
@@ -222,9 +218,23 @@ func TestFitBGNBDErrors(t *testing.T) {
 		{"recency without repeat", []clv.Customer{{ID: "a", Frequency: 0, Recency: 1, T: 10}}, nil},
 		{"negative frequency", []clv.Customer{{ID: "a", Frequency: -1, T: 10}}, nil},
 		{"no dropout", loyal, nil},
-	} {
+	})
+}
+
+// fitError is customers a fit must refuse, and the error its error must
+// wrap (nil: any error).
+type fitError struct {
+	name string
+	cs   []clv.Customer
+	is   error
+}
+
+// checkFitErrors checks that fit fails on each case as the case says.
+func checkFitErrors[M any](t *testing.T, fit func([]clv.Customer) (M, error), cases []fitError) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := clv.FitBGNBD(tc.cs)
+			m, err := fit(tc.cs)
 			if err == nil {
 				t.Fatalf("no error; fitted %+v", m)
 			}

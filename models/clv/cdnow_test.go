@@ -2,7 +2,6 @@ package clv_test
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/models/clv"
 )
 
@@ -18,9 +18,9 @@ const (
 	cdnowSample       = "../../testdata/cdnow/CDNOW_sample.txt"
 	cdnowSummary      = "../../testdata/cdnow/cdnow_customers_summary.csv"
 	cdnowSummaryValue = "../../testdata/cdnow/cdnow_customers_summary_with_transactions.csv"
-	// cdnowMaster is the full cohort, present where ../shared is checked
-	// out beside the repository.
-	cdnowMaster = "../../../shared/data/cdnow/CDNOW_master.txt"
+	// cdnowMaster is the full cohort, a reference data set in
+	// ../shared/data beside a checkout.
+	cdnowMaster = "cdnow/CDNOW_master.txt"
 )
 
 // calibrationEnd is the last day of Fader, Hardie and Lee's 39-week
@@ -68,19 +68,12 @@ func readCDNOW(tb testing.TB, path string, idCol int) []clv.Transaction {
 // the numeric ID.
 func readSummary(tb testing.TB, path string) map[int]clv.Customer {
 	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	rows := fixture.ReadCSV(tb, path)
 	out := make(map[int]clv.Customer, len(rows)-1)
 	for _, row := range rows[1:] {
 		v := make([]float64, len(row))
 		for i, s := range row {
+			var err error
 			if v[i], err = strconv.ParseFloat(s, 64); err != nil {
 				tb.Fatalf("%s: %v", path, err)
 			}

@@ -1,7 +1,6 @@
 package clv_test
 
 import (
-	"errors"
 	"math"
 	"testing"
 
@@ -80,28 +79,14 @@ func TestFitGammaGammaErrors(t *testing.T) {
 	for i := range 20 {
 		same = append(same, clv.Customer{ID: "c", Frequency: 1 + i%3, Recency: 10, T: 10, MonetaryValue: 10})
 	}
-	for _, tc := range []struct {
-		name string
-		cs   []clv.Customer
-		is   error
-	}{
+	checkFitErrors(t, clv.FitGammaGamma, []fitError{
 		{"no customers", nil, clv.ErrNoCustomers},
 		{"no repeat buyers", []clv.Customer{{ID: "a", T: 10}, {ID: "b", T: 2}}, clv.ErrNoRepeatBuyers},
 		{"only free repeat purchases", []clv.Customer{{ID: "a", Frequency: 2, Recency: 3, T: 10, MonetaryValue: 0}}, clv.ErrNoRepeatBuyers},
 		{"negative spend", []clv.Customer{{ID: "a", Frequency: 2, Recency: 3, T: 10, MonetaryValue: -1}}, nil},
 		{"NaN spend", []clv.Customer{{ID: "a", Frequency: 2, Recency: 3, T: 10, MonetaryValue: math.NaN()}}, nil},
 		{"identical spend", same, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			m, err := clv.FitGammaGamma(tc.cs)
-			if err == nil {
-				t.Fatalf("no error; fitted %+v", m)
-			}
-			if tc.is != nil && !errors.Is(err, tc.is) {
-				t.Errorf("error %v is not %v", err, tc.is)
-			}
-		})
-	}
+	})
 	if got := (clv.GammaGamma{P: 6, Q: 0.9, Gamma: 15}).ExpectedValue(clv.Customer{Frequency: 1, Recency: 1, T: 2, MonetaryValue: 10}); !math.IsNaN(got) {
 		t.Errorf("E[M] with q < 1 = %v, want NaN", got)
 	}

@@ -1,11 +1,11 @@
 package eval
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"strconv"
 	"testing"
+
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // inputs are the columns of testdata/inputs.csv, written by
@@ -16,15 +16,7 @@ type inputs struct {
 
 func readInputs(t *testing.T) inputs {
 	t.Helper()
-	f, err := os.Open("testdata/inputs.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := fixture.ReadCSV(t, "testdata/inputs.csv")
 	var in inputs
 	cols := []*[]float64{&in.y, &in.p, &in.u, &in.w, &in.value, &in.pred, &in.expected, &in.actual}
 	for _, row := range rows[1:] {

@@ -100,6 +100,9 @@ type cnode struct {
 	thr         float64
 	levels      []uint64 // categorical: bitset of the model's level codes going left
 	value       float64
+	// mean is the node's expected output: a leaf's value, a split's
+	// children's means weighted by their training rows (Contributions).
+	mean float64
 }
 
 // compile checks the exported form and builds the prediction form.
@@ -186,7 +189,28 @@ func (ix *featureIndex) compileTree(c *compiled, t int, tree Tree) error {
 		}
 		c.nodes = append(c.nodes, cn)
 	}
+	setMeans(c.nodes[base:], tree.Nodes)
 	return nil
+}
+
+// setMeans gives each compiled node of a tree its expected output, from
+// the leaves up (children come after their parent), weighting the children
+// by the training rows that reached them (equally when a file has no row
+// counts).
+func setMeans(nodes []cnode, tree []Node) {
+	for k := len(nodes) - 1; k >= 0; k-- {
+		nd := &nodes[k]
+		if nd.feat < 0 {
+			nd.mean = nd.value
+			continue
+		}
+		l, r := tree[k].Left, tree[k].Right
+		wl, wr := float64(tree[l].Rows), float64(tree[r].Rows)
+		if wl+wr <= 0 {
+			wl, wr = 1, 1
+		}
+		nd.mean = (wl*nodes[l].mean + wr*nodes[r].mean) / (wl + wr)
+	}
 }
 
 // compileNode compiles a node of a tree of n nodes whose root is at base.
@@ -365,36 +389,36 @@ func (m *Model) rawRow(in *inputs, r int) float64 {
 	nodes := m.c.nodes
 	for _, root := range m.c.roots {
 		k := root
-		for {
-			nd := &nodes[k]
-			if nd.feat < 0 {
-				s += nd.value
-				break
-			}
-			var left bool
-			if nd.cat {
-				c := in.codes[nd.feat][r]
-				if c < 0 {
-					left = nd.missLeft
-				} else {
-					left = int(c>>6) < len(nd.levels) && nd.levels[c>>6]&(1<<(c&63)) != 0
-				}
-			} else {
-				v := in.num[nd.feat][r]
-				if v != v {
-					left = nd.missLeft
-				} else {
-					left = v <= nd.thr
-				}
-			}
-			if left {
-				k = nd.left
-			} else {
-				k = nd.right
-			}
+		for nodes[k].feat >= 0 {
+			k = nodes[k].next(in, r)
 		}
+		s += nodes[k].value
 	}
 	return s
+}
+
+// next is the child of split nd that row r of in goes to.
+func (nd *cnode) next(in *inputs, r int) int32 {
+	var left bool
+	if nd.cat {
+		c := in.codes[nd.feat][r]
+		if c < 0 {
+			left = nd.missLeft
+		} else {
+			left = int(c>>6) < len(nd.levels) && nd.levels[c>>6]&(1<<(c&63)) != 0
+		}
+	} else {
+		v := in.num[nd.feat][r]
+		if v != v {
+			left = nd.missLeft
+		} else {
+			left = v <= nd.thr
+		}
+	}
+	if left {
+		return nd.left
+	}
+	return nd.right
 }
 
 func sigmoid(v float64) float64 { return 1 / (1 + math.Exp(-v)) }

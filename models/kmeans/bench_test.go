@@ -7,12 +7,13 @@ import (
 	"os"
 	"testing"
 
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/models/frame"
 )
 
-// bankFull is the UCI bank marketing table, present beside a checkout of
-// the repository but not in a user's clone.
-const bankFull = "../../../shared/data/bank-marketing/bank-full.csv"
+// bankFull is the UCI bank marketing table, a reference data set in
+// ../shared/data beside a checkout but not in a user's clone.
+const bankFull = "bank-marketing/bank-full.csv"
 
 // benchData is n rows of d columns around 8 centres, or the table named by
 // $KMEANS_BENCH_CSV (written by bench/sklearn_bench.py, to time scikit-learn
@@ -95,10 +96,7 @@ func BenchmarkChooseK(b *testing.B) {
 // its columns but the campaign outcome (16 features, 9 of them categorical,
 // 51 columns after one-hot), choosing k from 2 to 8.
 func BenchmarkBankFull(b *testing.B) {
-	if _, err := os.Stat(bankFull); err != nil {
-		b.Skip("../shared/data is absent (not part of a user's clone)")
-	}
-	table, err := frame.Read(bankFull, frame.Options{})
+	table, err := frame.Read(fixture.Shared(b, bankFull), frame.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -121,14 +121,7 @@ func TestFitFrame(t *testing.T) {
 // another order, an unseen level taken as missing.
 func TestPredictNewTable(t *testing.T) {
 	_, m, _ := fitCustomers(t, 300)
-	saved, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var loaded Model
-	if err := json.Unmarshal(saved, &loaded); err != nil {
-		t.Fatal(err)
-	}
+	loaded, _ := throughJSON(t, m)
 	fresh := "channel,visits,extra,spend\nweb,4.1,x,310.5\nfax,4.1,y,310.5\n,4.1,z,310.5\nstore,10,w,200\n"
 	nt, err := frame.ReadCSV(strings.NewReader(fresh), ',')
 	if err != nil {

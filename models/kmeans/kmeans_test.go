@@ -3,36 +3,29 @@ package kmeans
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"strconv"
 	"testing"
+
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // readCSV reads a testdata table written by golden.py: feature columns
 // (blank = missing) and scikit-learn's label last.
 func readCSV(t testing.TB, path string) (names []string, rows [][]float64, labels []int) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := fixture.ReadCSV(t, path)
 	d := len(recs[0]) - 1
 	for _, rec := range recs[1:] {
 		row := make([]float64, d)
 		for j := range d {
 			row[j] = math.NaN()
 			if rec[j] != "" {
+				var err error
 				if row[j], err = strconv.ParseFloat(rec[j], 64); err != nil {
 					t.Fatal(err)
 				}
@@ -189,12 +182,9 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-func TestSaveLoadPredict(t *testing.T) {
-	names, rows, _ := readCSV(t, "testdata/blobs.csv")
-	m, labels, err := FitMatrix(t.Context(), names, rows, Config{K: 4, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
+// throughJSON is m saved as JSON and loaded back, and the JSON.
+func throughJSON(t *testing.T, m *Model) (*Model, []byte) {
+	t.Helper()
 	b, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +193,17 @@ func TestSaveLoadPredict(t *testing.T) {
 	if err := json.Unmarshal(b, &loaded); err != nil {
 		t.Fatal(err)
 	}
-	again, err := json.Marshal(&loaded)
+	return &loaded, b
+}
+
+func TestSaveLoadPredict(t *testing.T) {
+	names, rows, _ := readCSV(t, "testdata/blobs.csv")
+	m, labels, err := FitMatrix(t.Context(), names, rows, Config{K: 4, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, b := throughJSON(t, m)
+	again, err := json.Marshal(loaded)
 	if err != nil {
 		t.Fatal(err)
 	}

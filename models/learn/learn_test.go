@@ -103,13 +103,24 @@ func TestTrainAndPredictAnyTable(t *testing.T) {
 	}
 }
 
-func TestPredictOnAnotherLayout(t *testing.T) {
-	ctx := context.Background()
-	tab, _ := frame.Read(table(t, 2000, 5), frame.Options{})
-	res, err := Train(ctx, tab, Spec{Label: "churned", Seed: 1})
+// trainChurn trains the default model to predict churned on 2,000 rows of
+// table (seed 5).
+func trainChurn(t *testing.T) *Result {
+	t.Helper()
+	tab, err := frame.Read(table(t, 2000, 5), frame.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	res, err := Train(t.Context(), tab, Spec{Label: "churned", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestPredictOnAnotherLayout(t *testing.T) {
+	ctx := context.Background()
+	res := trainChurn(t)
 	next, err := frame.ReadCSV(strings.NewReader("plan,extra,spend,recency_days\nenterprise,1,10,300\npro,2,n/a,\nbasic,3,5,20\n"), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -193,11 +204,7 @@ func TestWriteScores(t *testing.T) {
 // and PredictFrame alike; PredictRaw is the model before it.
 func TestPredictAppliesTheFilesCalibration(t *testing.T) {
 	ctx := context.Background()
-	tab, _ := frame.Read(table(t, 2000, 5), frame.Options{})
-	res, err := Train(ctx, tab, Spec{Label: "churned", Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := trainChurn(t)
 	next, _ := frame.ReadCSV(strings.NewReader("plan,spend,recency_days\nenterprise,10,300\npro,4,\nbasic,5,20\n"), 0)
 	raw, err := Predict(ctx, res.File, next)
 	if err != nil {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/segmint/segmint/models/frame"
@@ -143,11 +145,19 @@ func offsetColumn(o *registry.Offset, x *frame.Frame) ([]float64, error) {
 	return c.Num, nil
 }
 
+// Weight is a feature's importance in a model (Importance).
+type Weight struct {
+	Feature string
+	// Share is the feature's part of the model's total importance (0-1).
+	Share float64
+}
+
 // Importance ranks the features of the model in f, most important first:
 // gbdt by total split gain, logreg by the largest absolute coefficient of
 // the feature's columns (numeric columns are standardised, so their
-// coefficients compare). Features a model never uses come last, by name.
-func Importance(f *registry.File) ([]string, error) {
+// coefficients compare), each with its share of the total. Features a
+// model never uses come last, by name.
+func Importance(f *registry.File) ([]Weight, error) {
 	score := map[string]float64{}
 	switch f.Kind {
 	case "gbdt":
@@ -169,13 +179,83 @@ func Importance(f *registry.File) ([]string, error) {
 	default:
 		return nil, fmt.Errorf("model file %s: no importance for kind %q", f.Name, f.Kind)
 	}
-	names := make([]string, len(f.Features))
+	var total float64
+	out := make([]Weight, len(f.Features))
 	for i, ft := range f.Features {
-		names[i] = ft.Name
+		out[i] = Weight{Feature: ft.Name, Share: score[ft.Name]}
+		total += score[ft.Name]
 	}
-	sort.SliceStable(names, func(i, j int) bool {
-		a, b := score[names[i]], score[names[j]]
-		return a > b || a == b && names[i] < names[j]
+	if total > 0 {
+		for i := range out {
+			out[i].Share /= total
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Share, out[j].Share
+		return a > b || a == b && out[i].Feature < out[j].Feature
 	})
-	return names, nil
+	return out, nil
+}
+
+// ErrNotExplained: Explain takes apart gradient-boosted models only.
+var ErrNotExplained = errors.New("only gbdt models are explained")
+
+// Explanation takes apart a model file's score of each row: Base plus the
+// row's Contrib (one per feature, in Features order) is Raw, the score
+// before the link function and calibration (log-odds for a binary gbdt).
+// For a file with an offset, the offset feature's value is part of its
+// contribution and Raw is the prediction before the offset's floor.
+type Explanation struct {
+	Features []string
+	Base     float64
+	Contrib  [][]float64
+	Raw      []float64
+}
+
+// Explain explains a gbdt model file's scores of x by the path method
+// (gbdt.Model.Contributions); Raw is the model's own raw score
+// (gbdt.Model.PredictRaw), which the contributions add up to within
+// rounding.
+func Explain(f *registry.File, x *frame.Frame) (*Explanation, error) {
+	if f.Kind != "gbdt" {
+		return nil, fmt.Errorf("model file %s (%s): %w", f.Name, f.Kind, ErrNotExplained)
+	}
+	var m gbdt.Model
+	if err := json.Unmarshal(f.Model, &m); err != nil {
+		return nil, fmt.Errorf("model file %s: %w", f.Name, err)
+	}
+	x, err := x.Conform(f.Features)
+	if err != nil {
+		return nil, err
+	}
+	base, contrib, err := m.Contributions(x)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := m.PredictRaw(x)
+	if err != nil {
+		return nil, err
+	}
+	e := &Explanation{Base: base, Contrib: contrib, Raw: raw}
+	for _, ft := range m.Features {
+		e.Features = append(e.Features, ft.Name)
+	}
+	off := -1
+	var offset []float64
+	if f.Offset != nil {
+		off = slices.Index(e.Features, f.Offset.Column)
+		if offset, err = offsetColumn(f.Offset, x); err != nil {
+			return nil, err
+		}
+		if off < 0 {
+			return nil, fmt.Errorf("model file %s: offset %q is not a feature", f.Name, f.Offset.Column)
+		}
+	}
+	if off >= 0 {
+		for r, row := range contrib {
+			row[off] += offset[r]
+			raw[r] += offset[r]
+		}
+	}
+	return e, nil
 }

@@ -131,7 +131,8 @@ func TestImportanceRanksTheInformativeFeatureFirst(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ranked) != 3 || ranked[0] != "signal" {
+		if len(ranked) != 3 || ranked[0].Feature != "signal" || !(ranked[0].Share > 0.5) ||
+			math.Abs(ranked[0].Share+ranked[1].Share+ranked[2].Share-1) > 1e-12 {
 			t.Errorf("%s: %v", kind, ranked)
 		}
 	}

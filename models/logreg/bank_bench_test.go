@@ -6,12 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/segmint/segmint/lib/fixture"
 	"github.com/segmint/segmint/models/frame"
 )
 
-// bankFull is UCI bank-full (45,211 rows), present where ../shared is
-// checked out beside the repository.
-const bankFull = "../../../shared/data/bank-marketing/bank-full.csv"
+// bankFull is UCI bank-full (45,211 rows), a reference data set in
+// ../shared/data beside a checkout.
+const bankFull = "bank-marketing/bank-full.csv"
 
 // benchSplitSeed is sklearn_logreg.py's SPLIT_SEED.
 const benchSplitSeed = 20240601
@@ -27,10 +28,7 @@ const sharedSplit = "../gbdt/bench/bank-split.csv"
 // split=frame is frame.StratifiedSplit with seed 1; split=shared is the
 // gbdt benchmarks' split (sklearn_logreg.py bench --test-rows FILE).
 func BenchmarkFitBankFull(b *testing.B) {
-	if _, err := os.Stat(bankFull); err != nil {
-		b.Skipf("bank-full not present: %v", err)
-	}
-	x, y := readBank(b, bankFull)
+	x, y := readBank(b, fixture.Shared(b, bankFull))
 	for _, s := range []struct {
 		name string
 		fn   func() ([]int, []int)

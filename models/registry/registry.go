@@ -37,6 +37,7 @@ import (
 	"github.com/segmint/segmint/lib/logging"
 	"github.com/segmint/segmint/lib/objio"
 	"github.com/segmint/segmint/models/calibrate"
+	"github.com/segmint/segmint/models/eval"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -78,6 +79,10 @@ type File struct {
 	// Offset, for a regression, makes the model predict the difference
 	// from one of its features (see Offset); nil when it predicts the label.
 	Offset *Offset `json:"offset,omitempty"`
+	// Evaluation holds the curves of the holdout the metrics were
+	// measured on (ROC, lift, calibration; predicted against actual
+	// value), for the report; nil when none was computed.
+	Evaluation *eval.Evaluation `json:"evaluation,omitempty"`
 }
 
 // Offset is a regression model's baseline: the model learnt the label
@@ -248,7 +253,7 @@ func (r *Registry) Save(ctx context.Context, f *File) (string, error) {
 		return "", err
 	}
 	v := Version(b)
-	m := Metrics{Name: f.Name, Version: v, Metrics: f.Metrics, Rows: f.Rows, Window: f.Window}
+	m := Metrics{Name: f.Name, Version: v, Metrics: f.Metrics, Rows: f.Rows, Window: f.Window, Evaluation: f.Evaluation}
 	if m.Decision, err = r.savedDecision(ctx, f.Name, v); err != nil {
 		return "", err
 	}
@@ -305,6 +310,8 @@ type Metrics struct {
 	Rows     Rows               `json:"rows"`
 	Window   *Window            `json:"training_window,omitempty"`
 	Decision *Decision          `json:"decision,omitempty"`
+	// Evaluation is the model file's, for a report to draw.
+	Evaluation *eval.Evaluation `json:"evaluation,omitempty"`
 }
 
 // ReadMetrics reads the metrics.json of one version of model name; nil

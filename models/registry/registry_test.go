@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/segmint/segmint/lib/store"
+	"github.com/segmint/segmint/models/eval"
 	"github.com/segmint/segmint/models/frame"
 )
 
@@ -170,5 +171,41 @@ func TestSaveAgainKeepsTheDecision(t *testing.T) {
 	}
 	if m.Metrics["auc"] != 0.80 || m.Rows.Train != 800 {
 		t.Errorf("metrics.json lost its metrics: %+v", m)
+	}
+}
+
+// TestSaveKeepsTheEvaluation: a file's holdout curves are in its model
+// file and in the metrics.json beside it, where the report reads them.
+func TestSaveKeepsTheEvaluation(t *testing.T) {
+	ctx := context.Background()
+	r := New(store.NewMem(), zerolog.Nop())
+	f := sample(0.8)
+	y := []float64{0, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0, 1}
+	p := []float64{0.1, 0.4, 0.35, 0.8, 0.2, 0.7, 0.3, 0.9, 0.6, 0.5, 0.15, 0.65}
+	ev, err := eval.EvaluateClassifier(y, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Evaluation = ev
+	v, err := r.Save(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := r.ReadMetrics(ctx, "churn", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := r.Load(ctx, "churn", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range []*eval.Evaluation{m.Evaluation, loaded.Evaluation} {
+		if got == nil || len(got.ROC) != len(ev.ROC) || got.ROC[3] != (eval.ROCPoint{FPR: ev.ROC[3].FPR, TPR: ev.ROC[3].TPR}) ||
+			len(got.Lift) != 10 || got.Calibration[8].Count != ev.Calibration[8].Count {
+			t.Fatalf("evaluation read back as %+v, saved %+v", got, ev)
+		}
+	}
+	if v2, _ := r.Save(ctx, f); v2 != v {
+		t.Errorf("saving the same evaluation again gave version %s, first %s", v2, v)
 	}
 }

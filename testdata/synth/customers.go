@@ -214,24 +214,13 @@ func (a *customerAcc) customer(num string, cs map[string]int) Customer {
 	for inv, t := range a.orders[num] {
 		c.Orders = append(c.Orders, Order{Invoice: inv, Time: t})
 	}
-	sortOrders(c.Orders)
+	chronological(c.Orders, func(o *Order) (time.Time, string) { return o.Time, o.Invoice })
 	if n := len(c.Orders); n > 0 {
 		c.FirstOrder, c.LastOrder = c.Orders[0].Time, c.Orders[n-1].Time
 	} else {
 		c.FirstOrder, c.LastOrder = a.lineMin[num], a.lineMax[num]
 	}
 	return c
-}
-
-// sortOrders sorts orders by time, then invoice.
-func sortOrders(orders []Order) {
-	sort.Slice(orders, func(i, j int) bool {
-		oi, oj := orders[i], orders[j]
-		if !oi.Time.Equal(oj.Time) {
-			return oi.Time.Before(oj.Time)
-		}
-		return oi.Invoice < oj.Invoice
-	})
 }
 
 func topCountry(cs map[string]int) string {

@@ -1,9 +1,12 @@
 package synth
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"time"
 )
 
 // finish sorts the records as the files list them and gives contacts and
@@ -12,7 +15,7 @@ import (
 func (g *gen) finish() {
 	g.numberContacts()
 	numberTouchpoints(g.d.Touchpoints)
-	sortAdClicks(g.d.AdClicks)
+	chronological(g.d.AdClicks, func(c *AdClick) (time.Time, string) { return c.Time, c.ClickID })
 }
 
 // numberContacts sorts the contacts by creation time and gives them ids
@@ -30,25 +33,18 @@ func (g *gen) numberContacts() {
 // numberTouchpoints sorts the touchpoints by time, then session, and gives
 // them event ids in that order.
 func numberTouchpoints(tps []Touchpoint) {
-	sort.SliceStable(tps, func(i, j int) bool {
-		a, b := tps[i], tps[j]
-		if !a.Time.Equal(b.Time) {
-			return a.Time.Before(b.Time)
-		}
-		return a.SessionID < b.SessionID
-	})
+	chronological(tps, func(t *Touchpoint) (time.Time, string) { return t.Time, t.SessionID })
 	for i := range tps {
 		tps[i].EventID = fmt.Sprintf("ev%07d", i+1)
 	}
 }
 
-// sortAdClicks sorts the ad clicks by time, then click id.
-func sortAdClicks(clicks []AdClick) {
-	sort.SliceStable(clicks, func(i, j int) bool {
-		a, b := clicks[i], clicks[j]
-		if !a.Time.Equal(b.Time) {
-			return a.Time.Before(b.Time)
-		}
-		return a.ClickID < b.ClickID
+// chronological sorts s by time, then by id, both as key gives them for an
+// element; elements equal in both keep their order.
+func chronological[T any](s []T, key func(*T) (time.Time, string)) {
+	slices.SortStableFunc(s, func(a, b T) int {
+		ta, ia := key(&a)
+		tb, ib := key(&b)
+		return cmp.Or(ta.Compare(tb), cmp.Compare(ia, ib))
 	})
 }

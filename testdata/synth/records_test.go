@@ -1,13 +1,13 @@
 package synth
 
 import (
-	"encoding/csv"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/segmint/segmint/lib/fixture"
 )
 
 // normEmail is the identity rule: lower-case, trimmed.
@@ -345,15 +345,7 @@ func TestTruth(t *testing.T) {
 	if err := d.WriteFiles(t.Context(), dir); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, TruthFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := fixture.ReadCSV(t, filepath.Join(dir, TruthFile))
 	truth := map[string]string{}
 	for _, r := range rows[1:] {
 		k := r[0] + ":" + r[1]

@@ -14,9 +14,9 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
-	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/connector/googleads/fake"
 	"github.com/segmint/segmint/lib/httpclient"
+	"github.com/segmint/segmint/lib/logging/logtest"
 )
 
 // Secrets as the environment holds them; distinctive so a leak is found.
@@ -32,7 +32,7 @@ type env struct {
 	h    *fake.Handler
 	opts fake.Options
 	vars map[string]string
-	logs *connectortest.SyncBuffer
+	logs *logtest.SyncBuffer
 }
 
 func newEnv(t testing.TB, opts fake.Options) *env {
@@ -47,7 +47,7 @@ func newEnv(t testing.TB, opts fake.Options) *env {
 	if opts.CustomerID == "" {
 		opts.CustomerID = fake.DefaultCustomerID
 	}
-	return &env{srv: srv, h: h, opts: opts, logs: &connectortest.SyncBuffer{}, vars: map[string]string{
+	return &env{srv: srv, h: h, opts: opts, logs: &logtest.SyncBuffer{}, vars: map[string]string{
 		"GADS_DEV": devToken, "GADS_CID": clientID, "GADS_CSECRET": clientSecret, "GADS_REFRESH": refreshToken,
 	}}
 }
@@ -112,6 +112,30 @@ func pull(d connector.Daily, from, to time.Time) result {
 	})
 	return r
 }
+
+// fault is n answers of one kind the fake gives before it answers well.
+type fault struct {
+	n int
+	f fake.Fault
+}
+
+// pullFaulty pulls campaign_daily of 2024-01-01 from a fake with opts that
+// first gives faults, in order, with mod applied to the connector's
+// dependencies. It returns the fake, the result and how long the pull took.
+func pullFaulty(t *testing.T, opts fake.Options, faults []fault, mod ...func(*connector.Deps)) (*fake.Handler, result, time.Duration) {
+	t.Helper()
+	e := newEnv(t, opts)
+	d := e.daily(t, nil, CampaignDaily, mod...)
+	for _, f := range faults {
+		e.h.FailNext(f.n, f.f)
+	}
+	start := time.Now()
+	r := pull(d, day("2024-01-01"), day("2024-01-01"))
+	return e.h, r, time.Since(start)
+}
+
+// shortTimeout gives up on an HTTP request after 100 ms.
+func shortTimeout(dp *connector.Deps) { dp.HTTP.Timeout = 100 * time.Millisecond }
 
 func day(s string) time.Time {
 	t, err := time.Parse(time.DateOnly, s)
@@ -373,86 +397,64 @@ func TestBadRefreshToken(t *testing.T) {
 }
 
 func TestThrottleHonoursRetryDelay(t *testing.T) {
-	e := newEnv(t, fake.Options{Campaigns: 3})
-	d := e.daily(t, nil, CampaignDaily)
-	e.h.FailNext(2, fake.Fault{Kind: fake.RateLimited, RetryDelay: 60 * time.Millisecond})
-	start := time.Now()
-	r := pull(d, day("2024-01-01"), day("2024-01-01"))
+	h, r, el := pullFaulty(t, fake.Options{Campaigns: 3}, []fault{{2, fake.Fault{Kind: fake.RateLimited, RetryDelay: 60 * time.Millisecond}}})
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	// WaitMax is 20 ms: only the hint explains two waits of 60 ms.
-	if el := time.Since(start); el < 120*time.Millisecond {
+	if el < 120*time.Millisecond {
 		t.Errorf("took %v, want at least the two hinted 60 ms waits", el)
 	}
-	if st := e.h.Stats(); st.StreamRequests != 3 || len(r.recs) != 3 {
+	if st := h.Stats(); st.StreamRequests != 3 || len(r.recs) != 3 {
 		t.Errorf("stats = %+v, records %d", st, len(r.recs))
 	}
 }
 
 func TestDailyQuotaFailsFast(t *testing.T) {
-	e := newEnv(t, fake.Options{Campaigns: 3})
-	d := e.daily(t, nil, CampaignDaily)
-	e.h.FailNext(1, fake.Fault{Kind: fake.QuotaExhausted})
-	start := time.Now()
-	r := pull(d, day("2024-01-01"), day("2024-01-01"))
+	h, r, el := pullFaulty(t, fake.Options{Campaigns: 3}, []fault{{1, fake.Fault{Kind: fake.QuotaExhausted}}})
 	if r.err == nil || !strings.Contains(r.err.Error(), "quota exhausted") || !strings.Contains(r.err.Error(), "24h0m0s") {
 		t.Fatalf("err = %v, want a quota error", r.err)
 	}
-	if el := time.Since(start); el > time.Second {
+	if el > time.Second {
 		t.Errorf("took %v", el)
 	}
-	if st := e.h.Stats(); st.StreamRequests != 1 {
+	if st := h.Stats(); st.StreamRequests != 1 {
 		t.Errorf("stream requests = %d, want 1 (no retry)", st.StreamRequests)
 	}
 }
 
 func Test5xxThenSuccess(t *testing.T) {
-	e := newEnv(t, fake.Options{Campaigns: 3})
-	d := e.daily(t, nil, CampaignDaily)
-	e.h.FailNext(1, fake.Fault{Kind: fake.Unavailable})
-	e.h.FailNext(1, fake.Fault{Kind: fake.Internal})
-	r := pull(d, day("2024-01-01"), day("2024-01-01"))
+	h, r, _ := pullFaulty(t, fake.Options{Campaigns: 3}, []fault{{1, fake.Fault{Kind: fake.Unavailable}}, {1, fake.Fault{Kind: fake.Internal}}})
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if st := e.h.Stats(); st.StreamRequests != 3 || len(r.recs) != 3 {
+	if st := h.Stats(); st.StreamRequests != 3 || len(r.recs) != 3 {
 		t.Errorf("stats = %+v, records %d", st, len(r.recs))
 	}
 }
 
 func Test5xxBeyondRetries(t *testing.T) {
-	e := newEnv(t, fake.Options{Campaigns: 3})
-	d := e.daily(t, nil, CampaignDaily)
-	e.h.FailNext(4, fake.Fault{Kind: fake.Unavailable})
-	r := pull(d, day("2024-01-01"), day("2024-01-01"))
+	_, r, _ := pullFaulty(t, fake.Options{Campaigns: 3}, []fault{{4, fake.Fault{Kind: fake.Unavailable}}})
 	if r.err == nil || !strings.Contains(r.err.Error(), "HTTP 503 after 4 attempt(s)") {
 		t.Fatalf("err = %v", r.err)
 	}
 }
 
 func TestTimeoutRetried(t *testing.T) {
-	e := newEnv(t, fake.Options{Campaigns: 3})
-	d := e.daily(t, nil, CampaignDaily, func(dp *connector.Deps) { dp.HTTP.Timeout = 100 * time.Millisecond })
-	e.h.FailNext(1, fake.Fault{Kind: fake.Stall, Stall: 10 * time.Second})
-	start := time.Now()
-	r := pull(d, day("2024-01-01"), day("2024-01-01"))
+	h, r, el := pullFaulty(t, fake.Options{Campaigns: 3}, []fault{{1, fake.Fault{Kind: fake.Stall, Stall: 10 * time.Second}}}, shortTimeout)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if el := time.Since(start); el > 2*time.Second || len(r.recs) != 3 {
+	if el > 2*time.Second || len(r.recs) != 3 {
 		t.Errorf("took %v, records %d", el, len(r.recs))
 	}
-	if st := e.h.Stats(); st.StreamRequests != 2 {
+	if st := h.Stats(); st.StreamRequests != 2 {
 		t.Errorf("stream requests = %d, want 2", st.StreamRequests)
 	}
 }
 
 func TestTimeoutGivesUp(t *testing.T) {
-	e := newEnv(t, fake.Options{Campaigns: 3})
-	d := e.daily(t, nil, CampaignDaily, func(dp *connector.Deps) { dp.HTTP.Timeout = 100 * time.Millisecond })
-	e.h.FailNext(4, fake.Fault{Kind: fake.Stall, Stall: 10 * time.Second})
-	r := pull(d, day("2024-01-01"), day("2024-01-01"))
+	_, r, _ := pullFaulty(t, fake.Options{Campaigns: 3}, []fault{{4, fake.Fault{Kind: fake.Stall, Stall: 10 * time.Second}}}, shortTimeout)
 	if r.err == nil || !strings.Contains(r.err.Error(), "giving up after 4 attempts") || !strings.Contains(r.err.Error(), "timed out") {
 		t.Fatalf("err = %v, want a timeout after 4 attempts", r.err)
 	}
@@ -460,17 +462,14 @@ func TestTimeoutGivesUp(t *testing.T) {
 
 func TestMalformedBatch(t *testing.T) {
 	for _, kind := range []fake.FaultKind{fake.Malformed, fake.WrongShape} {
-		e := newEnv(t, fake.Options{Campaigns: 12, BatchSize: 5})
-		d := e.daily(t, nil, CampaignDaily)
-		e.h.FailNext(1, fake.Fault{Kind: kind, After: 2})
-		r := pull(d, day("2024-01-01"), day("2024-01-01"))
+		h, r, _ := pullFaulty(t, fake.Options{Campaigns: 12, BatchSize: 5}, []fault{{1, fake.Fault{Kind: kind, After: 2}}})
 		if r.err == nil || !strings.Contains(r.err.Error(), "batch 3") || !strings.Contains(r.err.Error(), "2024-01-01") {
 			t.Fatalf("kind %d: err = %v, want an error naming batch 3", kind, r.err)
 		}
 		if r.pages != 2 || len(r.recs) != 10 {
 			t.Errorf("kind %d: emitted %d pages, %d records before the bad batch", kind, r.pages, len(r.recs))
 		}
-		if st := e.h.Stats(); st.StreamRequests != 1 {
+		if st := h.Stats(); st.StreamRequests != 1 {
 			t.Errorf("kind %d: stream requests = %d, want 1", kind, st.StreamRequests)
 		}
 	}
@@ -478,37 +477,28 @@ func TestMalformedBatch(t *testing.T) {
 
 func TestErrorInside200Stream(t *testing.T) {
 	t.Run("transient is retried", func(t *testing.T) {
-		e := newEnv(t, fake.Options{Campaigns: 12, BatchSize: 5})
-		d := e.daily(t, nil, CampaignDaily)
-		e.h.FailNext(1, fake.Fault{Kind: fake.StreamError, After: 2, Status: "INTERNAL"})
-		r := pull(d, day("2024-01-01"), day("2024-01-01"))
+		h, r, _ := pullFaulty(t, fake.Options{Campaigns: 12, BatchSize: 5}, []fault{{1, fake.Fault{Kind: fake.StreamError, After: 2, Status: "INTERNAL"}}})
 		if r.err != nil {
 			t.Fatal(r.err)
 		}
 		if got := unique(t, r.recs); len(got) != 12 {
 			t.Errorf("records = %d, want 12", len(got))
 		}
-		if st := e.h.Stats(); st.StreamRequests != 2 {
+		if st := h.Stats(); st.StreamRequests != 2 {
 			t.Errorf("stream requests = %d, want 2", st.StreamRequests)
 		}
 	})
 	t.Run("permanent fails", func(t *testing.T) {
-		e := newEnv(t, fake.Options{Campaigns: 12, BatchSize: 5})
-		d := e.daily(t, nil, CampaignDaily)
-		e.h.FailNext(1, fake.Fault{Kind: fake.StreamError, After: 1, Status: "INVALID_ARGUMENT"})
-		r := pull(d, day("2024-01-01"), day("2024-01-01"))
+		h, r, _ := pullFaulty(t, fake.Options{Campaigns: 12, BatchSize: 5}, []fault{{1, fake.Fault{Kind: fake.StreamError, After: 1, Status: "INVALID_ARGUMENT"}}})
 		if r.err == nil || !strings.Contains(r.err.Error(), "mid-stream") || !strings.Contains(r.err.Error(), "INVALID_ARGUMENT") {
 			t.Fatalf("err = %v", r.err)
 		}
-		if st := e.h.Stats(); st.StreamRequests != 1 {
+		if st := h.Stats(); st.StreamRequests != 1 {
 			t.Errorf("stream requests = %d, want 1", st.StreamRequests)
 		}
 	})
 	t.Run("transient beyond retries", func(t *testing.T) {
-		e := newEnv(t, fake.Options{Campaigns: 12, BatchSize: 5})
-		d := e.daily(t, nil, CampaignDaily)
-		e.h.FailNext(4, fake.Fault{Kind: fake.StreamError, After: 1, Status: "UNAVAILABLE"})
-		r := pull(d, day("2024-01-01"), day("2024-01-01"))
+		_, r, _ := pullFaulty(t, fake.Options{Campaigns: 12, BatchSize: 5}, []fault{{4, fake.Fault{Kind: fake.StreamError, After: 1, Status: "UNAVAILABLE"}}})
 		if r.err == nil || !strings.Contains(r.err.Error(), "mid-stream") {
 			t.Fatalf("err = %v", r.err)
 		}

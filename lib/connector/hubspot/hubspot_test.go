@@ -16,9 +16,9 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
-	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/connector/hubspot/fake"
 	"github.com/segmint/segmint/lib/httpclient"
+	"github.com/segmint/segmint/lib/logging/logtest"
 )
 
 var t0 = time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
@@ -48,7 +48,7 @@ type harness struct {
 	src   config.Source
 	deps  connector.Deps
 	clock *clock
-	logs  *connectortest.SyncBuffer
+	logs  *logtest.SyncBuffer
 }
 
 // newHarness starts a fake with opts (the clock, when opts has none) and a
@@ -65,7 +65,7 @@ func newHarness(t *testing.T, opts fake.Options) *harness {
 	srv := fake.New(opts)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	logs := &connectortest.SyncBuffer{}
+	logs := &logtest.SyncBuffer{}
 	vars := map[string]string{
 		"HS_TOKEN": privateToken, "HS_REFRESH": refreshToken,
 		"HS_CLIENT_ID": "client-id", "HS_CLIENT_SECRET": clientSecret,

@@ -14,9 +14,9 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
-	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/connector/meta/fake"
 	"github.com/segmint/segmint/lib/httpclient"
+	"github.com/segmint/segmint/lib/logging/logtest"
 )
 
 const (
@@ -29,7 +29,7 @@ type env struct {
 	h      *fake.Handler
 	srv    *httptest.Server
 	st     connector.Daily
-	logs   *connectortest.SyncBuffer
+	logs   *logtest.SyncBuffer
 	mu     sync.Mutex
 	sleeps []time.Duration
 }
@@ -58,7 +58,7 @@ func setup(t testing.TB, o setupOpt) *env {
 	if o.policy.Minute == 0 {
 		o.policy.Minute = 10 * time.Millisecond
 	}
-	e := &env{h: fake.NewHandler(o.fake), logs: &connectortest.SyncBuffer{}}
+	e := &env{h: fake.NewHandler(o.fake), logs: &logtest.SyncBuffer{}}
 	e.srv = httptest.NewServer(e.h)
 	t.Cleanup(e.srv.Close)
 	src := config.Source{

@@ -19,9 +19,9 @@ import (
 
 	"github.com/segmint/segmint/lib/config"
 	"github.com/segmint/segmint/lib/connector"
-	"github.com/segmint/segmint/lib/connector/connectortest"
 	"github.com/segmint/segmint/lib/connector/salesforce/fake"
 	"github.com/segmint/segmint/lib/httpclient"
+	"github.com/segmint/segmint/lib/logging/logtest"
 )
 
 const (
@@ -38,7 +38,7 @@ type env struct {
 	h       *fake.Handler
 	srv     *httptest.Server
 	streams map[string]connector.Incremental
-	logs    *connectortest.SyncBuffer
+	logs    *logtest.SyncBuffer
 
 	mu      sync.Mutex
 	pauses  []time.Duration // waits asked of deps.HTTP.Sleep (pacing)
@@ -70,7 +70,7 @@ type setup struct {
 func newEnv(t testing.TB, s setup) *env {
 	t.Helper()
 	s.opts.ClientID, s.opts.ClientSecret, s.opts.RefreshToken = testClientID, testClientSecret, testRefreshToken
-	e := &env{h: fake.NewHandler(s.opts), logs: &connectortest.SyncBuffer{}, tokens: map[string]bool{},
+	e := &env{h: fake.NewHandler(s.opts), logs: &logtest.SyncBuffer{}, tokens: map[string]bool{},
 		secrets: []string{testClientSecret, testRefreshToken}}
 	e.srv = httptest.NewServer(e.h)
 	t.Cleanup(e.srv.Close)

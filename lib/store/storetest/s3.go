@@ -15,18 +15,7 @@ import (
 // SEGMINT_REQUIRE_S3=1).
 func S3(t *testing.T, name string) *store.S3 {
 	t.Helper()
-	endpoint := os.Getenv("SEGMINT_TEST_S3_ENDPOINT")
-	if endpoint == "" {
-		msg := `SEGMINT_TEST_S3_ENDPOINT is unset; start a server with: eval "$(.ci/s3-server.sh start)"`
-		if os.Getenv("CI") == "true" || os.Getenv("SEGMINT_REQUIRE_S3") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	bucket := os.Getenv("SEGMINT_TEST_S3_BUCKET")
-	if bucket == "" {
-		bucket = "segmint-test"
-	}
+	endpoint, bucket := S3Endpoint(t), S3Bucket()
 	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		t.Fatal(err)
@@ -42,4 +31,29 @@ func S3(t *testing.T, name string) *store.S3 {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// S3Endpoint is the test S3 server's endpoint (SEGMINT_TEST_S3_ENDPOINT,
+// set by .ci/s3-server.sh); it skips the test when none is configured, and
+// fails it instead in CI or with SEGMINT_REQUIRE_S3=1.
+func S3Endpoint(t testing.TB) string {
+	t.Helper()
+	endpoint := os.Getenv("SEGMINT_TEST_S3_ENDPOINT")
+	if endpoint == "" {
+		msg := `SEGMINT_TEST_S3_ENDPOINT is unset; start a server with: eval "$(.ci/s3-server.sh start)"`
+		if os.Getenv("CI") == "true" || os.Getenv("SEGMINT_REQUIRE_S3") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return endpoint
+}
+
+// S3Bucket is the bucket of the S3 tests: SEGMINT_TEST_S3_BUCKET, default
+// segmint-test.
+func S3Bucket() string {
+	if b := os.Getenv("SEGMINT_TEST_S3_BUCKET"); b != "" {
+		return b
+	}
+	return "segmint-test"
 }

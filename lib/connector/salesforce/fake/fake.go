@@ -307,10 +307,15 @@ func common() []fieldDef {
 	}
 }
 
-func newObject(name string, extra []fieldDef) *object {
+// newObject makes object name with the common fields and extra, and n
+// records drawn in order by draw.
+func newObject(name string, extra []fieldDef, n int, draw func(i int) *rec) *object {
 	o := &object{name: name, fields: append(common(), extra...), index: map[string]int{}, pos: map[string]int{}}
 	for i, f := range o.fields {
 		o.index[strings.ToLower(f.name)] = i
+	}
+	for i := range n {
+		o.add(draw(i))
 	}
 	return o
 }
@@ -382,14 +387,10 @@ func (g *generator) accountID() any {
 
 // accounts makes the Account object and its records.
 func (g *generator) accounts() *object {
-	acc := newObject(Account, []fieldDef{
+	return newObject(Account, []fieldDef{
 		{"Name", kString}, {"Industry", kString}, {"BillingCountry", kString},
 		{"AnnualRevenue", kFloat}, {"NumberOfEmployees", kInt}, {"Website", kString},
-	})
-	for i := range g.o.Accounts {
-		acc.add(g.account(i))
-	}
-	return acc
+	}, g.o.Accounts, g.account)
 }
 
 // account draws account i.
@@ -411,15 +412,11 @@ func (g *generator) account(i int) *rec {
 
 // contacts makes the Contact object and its records.
 func (g *generator) contacts() *object {
-	con := newObject(Contact, []fieldDef{
+	return newObject(Contact, []fieldDef{
 		{"FirstName", kString}, {"LastName", kString}, {"Email", kString}, {"Phone", kString},
 		{"AccountId", kString}, {"LeadSource", kString}, {"Title", kString},
 		{"MailingCountry", kString}, {"HasOptedOutOfEmail", kBool}, {"Birthdate", kDate},
-	})
-	for i := range g.o.Contacts {
-		con.add(g.contact(i))
-	}
-	return con
+	}, g.o.Contacts, g.contact)
 }
 
 // contact draws contact i.
@@ -442,15 +439,11 @@ func (g *generator) contact(i int) *rec {
 
 // opportunities makes the Opportunity object and its records.
 func (g *generator) opportunities() *object {
-	opp := newObject(Opportunity, []fieldDef{
+	return newObject(Opportunity, []fieldDef{
 		{"Name", kString}, {"AccountId", kString}, {"StageName", kString}, {"Amount", kFloat},
 		{"CloseDate", kDate}, {"IsWon", kBool}, {"IsClosed", kBool}, {"Probability", kFloat},
 		{"LeadSource", kString},
-	})
-	for i := range g.o.Opportunities {
-		opp.add(g.opportunity(i))
-	}
-	return opp
+	}, g.o.Opportunities, g.opportunity)
 }
 
 // opportunity draws opportunity i.
