@@ -93,6 +93,14 @@ test:
 test-race:
 	GOTESTFLAGS=-race .ci/test.sh
 
+# crash: the crash harness (not in `make test`): segmint nightly killed with
+# SIGKILL at 52 points per configuration (local and S3, with and without
+# --redo), rerun and compared with an uninterrupted run; then the slow
+# fault-injection cases. 12-17 minutes (README: Tests).
+.PHONY: crash
+crash:
+	.ci/crash.sh
+
 vet:
 	$(GO) vet ./... ./testdata/synth/...
 

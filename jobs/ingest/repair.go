@@ -32,8 +32,11 @@ func Repair(ctx context.Context, env step.Env, d rundate.Date) (bool, error) {
 			return false, err
 		}
 		behind, err := stateBehind(ctx, env.Store, r, d, m)
-		if err != nil || !behind {
+		if err != nil {
 			return false, err
+		}
+		if !behind {
+			continue
 		}
 		log := env.Log.Warn().Str(logging.FieldSource, r.Source.Name).Str(logging.FieldStream, r.Stream.Name)
 		if r.Source.Kind != config.FileDrop {

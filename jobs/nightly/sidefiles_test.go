@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/segmint/segmint/lib/contract"
@@ -123,6 +124,38 @@ func TestNightlyRepairsSideFilesOfCommittedSteps(t *testing.T) {
 		if got["last_date"] != was["last_date"] || got["rows"] != was["rows"] || got["run_id"] != was["run_id"] {
 			t.Errorf("%s repaired as %s, want %s", key, b, want[key])
 		}
+	}
+}
+
+// Found by the crash harness (a kill just before the last stream's state
+// write): the repair looked no further than the first stream whose state
+// was in order, so the state of a later stream stayed missing.
+func TestNightlyRepairsTheLastStreamsState(t *testing.T) {
+	cfg, st := runSample(t, sampleDate)
+	ctx := t.Context()
+	last := cfg.Sources[len(cfg.Sources)-1]
+	key := contract.StateKey(last.Name, last.Streams[len(last.Streams)-1].Name)
+	want, err := store.GetBytes(ctx, st, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Delete(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	runNightly(t, testEnv(t, st, cfg), sampleDate, false)
+	got, err := store.GetBytes(ctx, st, key)
+	if err != nil {
+		t.Fatalf("%s not repaired: %v", key, err)
+	}
+	// Equal but for the time: the repair takes the commit's.
+	var g, w map[string]any
+	if json.Unmarshal(got, &g) != nil || json.Unmarshal(want, &w) != nil {
+		t.Fatalf("%s does not decode", key)
+	}
+	delete(g, "committed_at")
+	delete(w, "committed_at")
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s repaired as %s, want %s", key, got, want)
 	}
 }
 

@@ -25,8 +25,19 @@ type Options struct {
 }
 
 // Open builds the store o names. For S3 with CreateBucket set it creates
-// the bucket when missing; otherwise it does no I/O.
+// the bucket when missing; otherwise it does no I/O. With the test hook
+// FailpointEnv set in the environment, the store is wrapped in a failpoint
+// that logs to stderr.
 func Open(ctx context.Context, o Options) (Store, error) {
+	s, err := open(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return withFailpoint(s, os.Getenv(FailpointEnv), os.Stderr)
+}
+
+// open builds the store o names.
+func open(ctx context.Context, o Options) (Store, error) {
 	switch o.Kind {
 	case "local":
 		return NewLocal(o.Path)

@@ -35,11 +35,20 @@ type Faults struct {
 	FailFirstAs Fault
 	// Seed seeds the draws, so that a run can be repeated.
 	Seed uint64
+	// After lets the first After requests (counted from SetFaults)
+	// through untouched: the faults start in the middle of a run.
+	After int
+	// Stop, with After, stops the proxy at request After+1, as a killed
+	// server: that request's connection is closed without an answer, the
+	// listener closes and every later request is refused.
+	Stop bool
 }
 
 // Counts are what the proxy did so far.
 type Counts struct {
 	Requests, Forwarded, Error500, SlowDown, Dropped int
+	// Stopped tells whether the proxy stopped (Faults.Stop).
+	Stopped bool
 }
 
 // Proxy is a running fault-injecting proxy.
@@ -55,6 +64,7 @@ type Proxy struct {
 	rng      *rand.Rand
 	attempts map[string]int
 	counts   Counts
+	since    int // counts.Requests at the last SetFaults
 }
 
 // Start starts a proxy to target (an http:// URL) with faults f.
@@ -75,6 +85,7 @@ func (p *Proxy) SetFaults(f Faults) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.faults = f
+	p.since = p.counts.Requests
 	p.rng = rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))
 }
 
@@ -102,6 +113,7 @@ const (
 	Drop           // close the connection without an answer
 	Error500       // answer 500 InternalError
 	SlowDown       // answer 503 SlowDown
+	stop           // drop the connection and stop the proxy
 )
 
 // decide draws the fault of request r, counts it, and returns it with the
@@ -114,6 +126,9 @@ func (p *Proxy) decide(r *http.Request) (Fault, time.Duration) {
 	p.attempts[key]++
 	f := pass
 	switch {
+	case p.counts.Requests-p.since <= p.faults.After:
+	case p.faults.Stop:
+		f = stop
 	case p.attempts[key] <= p.faults.FailFirst:
 		f = cmp.Or(p.faults.FailFirstAs, Error500)
 	case p.rng.Float64() < p.faults.Drop:
@@ -128,6 +143,9 @@ func (p *Proxy) decide(r *http.Request) (Fault, time.Duration) {
 		p.counts.Forwarded++
 	case Drop:
 		p.counts.Dropped++
+	case stop:
+		p.counts.Dropped++
+		p.counts.Stopped = true
 	case Error500:
 		p.counts.Error500++
 	case SlowDown:
@@ -145,6 +163,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.forward.ServeHTTP(w, r)
 	case Drop:
 		dropConnection(w)
+	case stop:
+		dropConnection(w)
+		go p.srv.Close() // waits for the requests in flight, this one included
 	case Error500:
 		s3ErrorAnswer(w, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
 	case SlowDown:
