@@ -7,18 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# A server already running from an earlier `start` is reused and left running.
-pidfile=${TMPDIR:-/tmp}/segmint-minio/minio-${SEGMINT_S3_PORT:-9000}.pid
-started_here=1
-if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-  started_here=0
-fi
-lines=$(.ci/s3-server.sh start)
-eval "$lines"
-if [ "$started_here" = 1 ]; then
-  trap '.ci/s3-server.sh stop >&2 || true' EXIT
-fi
-export SEGMINT_REQUIRE_S3=1
+. .ci/s3-up.sh
 # Chromium for the report's browser test, installed when missing.
 eval "$(.ci/chromium.sh)"
 
