@@ -78,7 +78,6 @@ func applyModels(ctx context.Context, env step.Env, d rundate.Date, rows []contr
 
 // applyCLV fills the lifetime-value columns from the clv champion.
 func (n *night) applyCLV(ctx context.Context, c config.CLVModel, orders []customerview.Order) error {
-	rows, index, stats, d := n.rows, n.index, n.stats, n.d
 	f, v, err := champion(ctx, n.reg, contract.CLVModel)
 	if err != nil || f == nil {
 		return err
@@ -88,7 +87,7 @@ func (n *night) applyCLV(ctx context.Context, c config.CLVModel, orders []custom
 		return fmt.Errorf("model %s: %w", f.Name, err)
 	}
 	txns, _ := propensity.CLVTransactions(orders)
-	customers, err := clv.Summarize(txns, d.Start())
+	customers, err := clv.Summarize(txns, n.d.Start())
 	if errors.Is(err, clv.ErrNoCustomers) { // no orders tonight: nobody to score
 		n.versions[f.Name] = v
 		return nil
@@ -101,14 +100,15 @@ func (n *night) applyCLV(ctx context.Context, c config.CLVModel, orders []custom
 		return fmt.Errorf("model %s: %w", f.Name, err)
 	}
 	for _, p := range pred {
-		if i, ok := index[p.ID]; ok {
-			rows[i].PAlive, rows[i].ExpectedPurchases90d = p.ProbabilityAlive, &p.ExpectedPurchases
-			rows[i].ExpectedOrderValue, rows[i].CLV365d = &p.ExpectedValue, &p.CLV
-			stats.Add("scored_"+f.Name, 1)
+		if i, ok := n.index[p.ID]; ok {
+			r := &n.rows[i]
+			r.PAlive, r.ExpectedPurchases90d = p.ProbabilityAlive, &p.ExpectedPurchases
+			r.ExpectedOrderValue, r.CLV365d = &p.ExpectedValue, &p.CLV
+			n.stats.Add("scored_"+f.Name, 1)
 			if p.ProbabilityAlive == nil {
 				// The model's dropout is not identified: its file says why
 				// (clv.Model.PAliveNullReason).
-				stats.Add("p_alive_null_"+f.Name, 1)
+				n.stats.Add("p_alive_null_"+f.Name, 1)
 			}
 		}
 	}
